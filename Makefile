@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# One build for everything: BPF objects -> skeletons -> library, tools and
+# tests, all under $(O). Quiet by default, V=1 shows the commands.
+#
+#   make                 build everything (warnings are errors)
+#   make check           all tests (unit, unit under ASan+UBSan, BPF, fuzz smoke)
+#   make check-unit      codec/crypto/vector/BPF unit tests only
+#   make fuzz            every fuzz target for FUZZ_SECONDS (default 60) each
+#   make install DESTDIR=... PREFIX=...
+
+O ?= .output
+PREFIX ?= /usr/local
+DESTDIR ?=
+CC ?= gcc
+CLANG ?= clang-16
+BPFTOOL ?= bpftool
+SHARED ?= $(abspath ../shared)
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_RUNS ?= 20000
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	    -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2 \
+	    -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
+	      -Iinclude -Idaemon -I$(O) $(SAN_CFLAGS)
+LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd
+BPF_LDLIBS := -lbpf -lelf -lz
+
+ifneq ($(SANITIZE),)
+SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	      -fno-sanitize-recover=all
+endif
+
+# Library: everything in daemon/ except program entry points (main_*.c).
+LIB_SRCS := $(filter-out daemon/main_%.c,$(wildcard daemon/*.c))
+LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
+LIB := $(O)/libn2nk.a
+
+TOOL_SRCS := $(wildcard tools/*.c)
+TOOLS := $(TOOL_SRCS:tools/%.c=$(O)/tools/%)
+
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
+UNIT := $(O)/tests/unit-tests
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(BPF_SRCS:bpf/%.bpf.c=$(O)/bpf/%.bpf.o)
+BPF_SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(O)/skel/%.skel.h)
+BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -Iinclude -Ibpf \
+	      -I/usr/include/$(shell $(CC) -dumpmachine)
+
+BPFTEST_SRCS := $(wildcard tests/bpf/*.c)
+BPFTEST_OBJS := $(BPFTEST_SRCS:%.c=$(O)/%.o)
+BPFTEST := $(O)/tests/bpf-tests
+
+FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
+
+.PHONY: all check check-unit unit-run bpf-run check-asan fuzz fuzz-smoke \
+	fuzz-build install clean demo
+.DELETE_ON_ERROR:
+
+all: $(LIB) $(TOOLS) $(UNIT) $(BPFTEST)
+
+$(O)/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/tools/%: $(O)/tools/%.o $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(UNIT): $(UNIT_OBJS) $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+# BPF: clang -target bpf, then a skeleton the userspace side includes.
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/lib/*.h include/*.h)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
+
+$(BPFTEST_OBJS): $(BPF_SKELS)
+$(BPFTEST): $(BPFTEST_OBJS) $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS) $(BPF_LDLIBS)
+
+# Tests. Each runner prints "N passed, N failed"; tests/run-checks.sh sums.
+unit-run: $(UNIT)
+	$(Q)N2N_VECTORS=$(SHARED)/vectors/n2n-3.1.1 $(UNIT)
+
+bpf-run: $(BPFTEST)
+	$(Q)$(BPFTEST)
+
+check-unit: all
+	$(Q)tests/run-checks.sh unit "$(MAKE) --no-print-directory unit-run" \
+		bpf "$(MAKE) --no-print-directory bpf-run"
+
+check-asan:
+	$(Q)$(MAKE) --no-print-directory O=$(O)/asan CC=$(CLANG) \
+		SANITIZE=address,undefined unit-run
+
+check: all
+	$(Q)tests/run-checks.sh unit "$(MAKE) --no-print-directory unit-run" \
+		bpf "$(MAKE) --no-print-directory bpf-run" \
+		asan "$(MAKE) --no-print-directory check-asan" \
+		fuzz "$(MAKE) --no-print-directory fuzz-smoke"
+
+# Fuzzing: the library rebuilt with clang's coverage and sanitizers.
+FUZZ_O := $(O)/fuzz
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined
+fuzz-build:
+	$(Q)$(MAKE) --no-print-directory O=$(FUZZ_O) CC=$(CLANG) \
+		SANITIZE=fuzzer-no-link,address,undefined $(FUZZ_O)/libn2nk.a \
+		$(FUZZ_NAMES:%=$(FUZZ_O)/tests/fuzz/fuzz_%.o) \
+		$(FUZZ_O)/tests/fuzz/seeds.o $(FUZZ_O)/tests/unit/pcap.o
+	$(Q)for n in $(FUZZ_NAMES); do \
+		$(CLANG) -fsanitize=fuzzer,address,undefined -o $(FUZZ_O)/fuzz_$$n \
+		$(FUZZ_O)/tests/fuzz/fuzz_$$n.o $(FUZZ_O)/libn2nk.a $(LDLIBS) \
+		|| exit 1; done
+	$(Q)$(CLANG) -fsanitize=address,undefined -o $(FUZZ_O)/make-seeds \
+		$(FUZZ_O)/tests/fuzz/seeds.o $(FUZZ_O)/tests/unit/pcap.o \
+		$(FUZZ_O)/libn2nk.a $(LDLIBS)
+	$(Q)$(FUZZ_O)/make-seeds $(SHARED)/vectors/n2n-3.1.1 $(FUZZ_O)/corpus
+
+fuzz-smoke: fuzz-build
+	$(Q)tests/fuzz/run.sh $(FUZZ_O) runs $(FUZZ_SMOKE_RUNS) $(FUZZ_NAMES)
+
+fuzz: fuzz-build
+	$(Q)tests/fuzz/run.sh $(FUZZ_O) seconds $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+install: all
+	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/n2nk
+	$(Q)install -m 0755 $(O)/tools/n2n-keygen $(DESTDIR)$(PREFIX)/bin/
+	$(Q)install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/n2nk/
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

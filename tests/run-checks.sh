@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Runs named test steps ("name command" pairs), keeps each step's output,
+# reads its "N passed, N failed" line and prints the sum as the last line.
+set -u
+total_pass=0
+total_fail=0
+while [ $# -ge 2 ]; do
+	name=$1 cmd=$2
+	shift 2
+	echo "== $name: $cmd"
+	out=$(mktemp)
+	bash -c "$cmd" 2>&1 | tee "$out"
+	rc=${PIPESTATUS[0]}
+	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	rm -f "$out"
+	if [ -z "$line" ]; then
+		echo "$name: no result line (exit $rc), counted as 1 failure"
+		total_fail=$((total_fail + 1))
+		continue
+	fi
+	p=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/' <<<"$line")
+	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "$name: exit $rc with no failed test, counted as 1 failure"
+		f=1
+	fi
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+done
+echo "total: $total_pass passed, $total_fail failed"
+[ "$total_fail" -eq 0 ]
