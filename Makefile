@@ -70,7 +70,7 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 	fuzz-build install clean demo
 .DELETE_ON_ERROR:
 
-all: $(LIB) $(TOOLS) $(UNIT) $(BPFTEST)
+all: $(LIB) $(TOOLS) $(UNIT) $(if $(BPFTEST_SRCS),$(BPFTEST))
 
 $(O)/%.o: %.c
 	$(call msg,CC,$@)
