@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Per-CPU packet and byte counters of the XDP n2n observer. The maps and
+ * their keys are the contract in include/n2nk_xdp_stats.h.
+ */
+#ifndef N2NK_BPF_STATS_H
+#define N2NK_BPF_STATS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "n2nk_xdp_stats.h"
+
+/* Plaintext n2n datagrams by message type. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, N2N_MSG_TYPE_COUNT);
+	__type(key, __u32);
+	__type(value, struct n2nk_xdp_counter);
+} type_stats SEC(".maps");
+
+/* Every frame, by what the parsers made of it (slot = -reason). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, N2NK_XDP_REASON_SLOTS);
+	__type(key, __u32);
+	__type(value, struct n2nk_xdp_counter);
+} reason_stats SEC(".maps");
+
+/* Per-CPU slots have one writer at a time, so no atomics are needed. */
+static __always_inline void stats_add(void *map, __u32 slot, __u64 bytes)
+{
+	struct n2nk_xdp_counter *cnt = bpf_map_lookup_elem(map, &slot);
+
+	if (!cnt)
+		return;
+	cnt->packets++;
+	cnt->bytes += bytes;
+}
+
+static __always_inline void stats_count_type(int msg_type, __u64 bytes)
+{
+	stats_add(&type_stats, (__u32)msg_type, bytes);
+}
+
+static __always_inline void stats_count_reason(int reason, __u64 bytes)
+{
+	stats_add(&reason_stats, n2nk_xdp_reason_slot(reason), bytes);
+}
+
+#endif /* N2NK_BPF_STATS_H */

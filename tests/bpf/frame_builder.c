@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Test frame builder (see frame_builder.h). Addresses are from the
+ * documentation ranges; lengths and checksums are computed, never typed.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "frame_builder.h"
+
+#define ETH_HDR_LEN 14
+#define IPV4_HDR_LEN 20
+#define IPV6_HDR_LEN 40
+#define UDP_HDR_LEN 8
+#define IPPROTO_UDP_NUM 17
+#define IPV4_DONT_FRAGMENT 0x4000
+
+static const uint8_t mac_src[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t mac_dst[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+static const uint8_t ipv4_src[4] = { 198, 18, 0, 1 };
+static const uint8_t ipv4_dst[4] = { 198, 18, 0, 2 };
+static const uint8_t ipv6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+static const uint8_t ipv6_dst[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 2 };
+
+void frame_init(struct frame *f)
+{
+	memset(f, 0, sizeof(*f));
+}
+
+void frame_put(struct frame *f, const void *bytes, size_t n)
+{
+	if (n > FRAME_MAX - f->len) {
+		fprintf(stderr, "frame_put: %zu + %zu bytes exceed FRAME_MAX\n",
+			f->len, n);
+		abort();
+	}
+	memcpy(f->data + f->len, bytes, n);
+	f->len += n;
+}
+
+void frame_put_u8(struct frame *f, uint8_t v)
+{
+	frame_put(f, &v, 1);
+}
+
+void frame_put_be16(struct frame *f, uint16_t v)
+{
+	uint8_t b[2] = { v >> 8, v & 0xff };
+
+	frame_put(f, b, sizeof(b));
+}
+
+void frame_put_be32(struct frame *f, uint32_t v)
+{
+	frame_put_be16(f, v >> 16);
+	frame_put_be16(f, v & 0xffff);
+}
+
+void frame_put_zeros(struct frame *f, size_t n)
+{
+	while (n--)
+		frame_put_u8(f, 0);
+}
+
+void frame_put_random(struct frame *f, size_t n, uint32_t seed)
+{
+	uint32_t x = seed ? seed : 1;
+
+	while (n--) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		frame_put_u8(f, x & 0xff);
+	}
+}
+
+void frame_eth(struct frame *f, uint16_t ethertype)
+{
+	frame_put(f, mac_dst, sizeof(mac_dst));
+	frame_put(f, mac_src, sizeof(mac_src));
+	frame_put_be16(f, ethertype);
+}
+
+void frame_ipv4_options(struct frame *f, uint8_t protocol,
+			unsigned int option_words)
+{
+	f->l3_off = f->len;
+	f->ip_version = 4;
+	frame_put_u8(f, 0x40 | (5 + option_words));
+	frame_put_u8(f, 0);			/* DSCP/ECN */
+	frame_put_be16(f, 0);			/* total length: finish */
+	frame_put_be16(f, 0);			/* identification */
+	frame_put_be16(f, IPV4_DONT_FRAGMENT);
+	frame_put_u8(f, 64);			/* TTL */
+	frame_put_u8(f, protocol);
+	frame_put_be16(f, 0);			/* checksum: finish */
+	frame_put(f, ipv4_src, sizeof(ipv4_src));
+	frame_put(f, ipv4_dst, sizeof(ipv4_dst));
+	while (option_words--)
+		frame_put_be32(f, 0x01010101);	/* four NOP options */
+}
+
+void frame_ipv4(struct frame *f, uint8_t protocol)
+{
+	frame_ipv4_options(f, protocol, 0);
+}
+
+void frame_ipv6(struct frame *f, uint8_t next_header)
+{
+	f->l3_off = f->len;
+	f->ip_version = 6;
+	frame_put_be32(f, 0x60000000);		/* version, class, flow */
+	frame_put_be16(f, 0);			/* payload length: finish */
+	frame_put_u8(f, next_header);
+	frame_put_u8(f, 64);			/* hop limit */
+	frame_put(f, ipv6_src, sizeof(ipv6_src));
+	frame_put(f, ipv6_dst, sizeof(ipv6_dst));
+}
+
+void frame_udp(struct frame *f, uint16_t src_port, uint16_t dst_port)
+{
+	f->l4_off = f->len;
+	f->has_udp = 1;
+	frame_put_be16(f, src_port);
+	frame_put_be16(f, dst_port);
+	frame_put_be16(f, 0);			/* length: finish */
+	frame_put_be16(f, 0);			/* checksum: finish */
+}
+
+void frame_n2n_common(struct frame *f, uint8_t version, uint16_t flags_type,
+		      const char *community)
+{
+	uint8_t name[20] = { 0 };
+
+	/* n2n cuts names to 19 bytes, so the last byte stays NUL. */
+	strncpy((char *)name, community, sizeof(name) - 1);
+	frame_put_u8(f, version);
+	frame_put_u8(f, 2);			/* TTL, as n2n senders */
+	frame_put_be16(f, flags_type);
+	frame_put(f, name, sizeof(name));
+}
+
+static void store_be16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xff;
+}
+
+/* Adds big-endian 16-bit words to a ones' complement sum. */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+static void finish_ipv4(struct frame *f)
+{
+	uint8_t *ip = f->data + f->l3_off;
+	size_t hdr_len = (ip[0] & 0x0f) * 4;
+
+	store_be16(ip + 2, f->len - f->l3_off);
+	store_be16(ip + 10, 0);
+	/* A deliberately bad ihl (< 5) gets no meaningful checksum. */
+	if (hdr_len >= IPV4_HDR_LEN && f->l3_off + hdr_len <= f->len)
+		store_be16(ip + 10, csum_fold(csum_add(0, ip, hdr_len)));
+}
+
+static void finish_ipv6(struct frame *f)
+{
+	store_be16(f->data + f->l3_off + 4,
+		   f->len - f->l3_off - IPV6_HDR_LEN);
+}
+
+/* UDP checksum over the IPv4 or IPv6 pseudo-header and the datagram. */
+static void finish_udp(struct frame *f)
+{
+	uint8_t *ip = f->data + f->l3_off;
+	uint8_t *udp = f->data + f->l4_off;
+	uint16_t udp_len = f->len - f->l4_off;
+	uint32_t sum = IPPROTO_UDP_NUM + udp_len;
+	uint16_t csum;
+
+	store_be16(udp + 4, udp_len);
+	store_be16(udp + 6, 0);
+	if (f->ip_version == 4)
+		sum = csum_add(sum, ip + 12, 8);
+	else if (f->ip_version == 6)
+		sum = csum_add(sum, ip + 8, 32);
+	sum = csum_add(sum, udp, udp_len);
+	csum = csum_fold(sum);
+	/* 0 means "no checksum" on the wire, so send its other form. */
+	store_be16(udp + 6, csum ? csum : 0xffff);
+}
+
+void frame_finish(struct frame *f)
+{
+	if (f->ip_version == 4)
+		finish_ipv4(f);
+	else if (f->ip_version == 6)
+		finish_ipv6(f);
+	if (f->has_udp)
+		finish_udp(f);
+}
+
+void frame_cut(struct frame *f, size_t len)
+{
+	if (len < f->len)
+		f->len = len;
+}

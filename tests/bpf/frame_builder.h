@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Builds test frames layer by layer (Ethernet, IPv4/IPv6, UDP, n2n common
+ * header, payload) so BPF test cases read as what they send, not as hex.
+ * frame_finish() fills in the length and checksum fields at the end.
+ */
+#ifndef N2NK_FRAME_BUILDER_H
+#define N2NK_FRAME_BUILDER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define FRAME_MAX 512
+
+struct frame {
+	uint8_t data[FRAME_MAX];
+	size_t len;
+	size_t l3_off;		/* IP header offset, valid if ip_version */
+	size_t l4_off;		/* UDP header offset, valid if has_udp */
+	int ip_version;		/* 0, 4 or 6 */
+	int has_udp;
+};
+
+void frame_init(struct frame *f);
+
+/* Appends raw bytes; aborts when the frame would exceed FRAME_MAX. */
+void frame_put(struct frame *f, const void *bytes, size_t n);
+void frame_put_u8(struct frame *f, uint8_t v);
+void frame_put_be16(struct frame *f, uint16_t v);
+void frame_put_be32(struct frame *f, uint32_t v);
+void frame_put_zeros(struct frame *f, size_t n);
+/* n bytes from a fixed xorshift32 sequence, the same for the same seed. */
+void frame_put_random(struct frame *f, size_t n, uint32_t seed);
+
+void frame_eth(struct frame *f, uint16_t ethertype);
+/* IPv4 198.18.0.1 -> 198.18.0.2; option_words 32-bit NOP words after it. */
+void frame_ipv4_options(struct frame *f, uint8_t protocol,
+			unsigned int option_words);
+void frame_ipv4(struct frame *f, uint8_t protocol);
+/* IPv6 2001:db8::1 -> 2001:db8::2. */
+void frame_ipv6(struct frame *f, uint8_t next_header);
+void frame_udp(struct frame *f, uint16_t src_port, uint16_t dst_port);
+/* n2n common header: version, TTL 2, flags|type, NUL-padded community. */
+void frame_n2n_common(struct frame *f, uint8_t version, uint16_t flags_type,
+		      const char *community);
+
+/* Sets IP/UDP lengths and the IPv4 header and UDP checksums. */
+void frame_finish(struct frame *f);
+/* Drops everything after the first len bytes (a truncated capture). */
+void frame_cut(struct frame *f, size_t len);
+
+#endif /* N2NK_FRAME_BUILDER_H */
