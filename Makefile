@@ -57,7 +57,7 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(BPF_SRCS:bpf/%.bpf.c=$(O)/bpf/%.bpf.o)
 BPF_SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(O)/skel/%.skel.h)
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -Iinclude -Ibpf \
-	      -I/usr/include/$(shell $(CC) -dumpmachine)
+	      -I/usr/include/$(shell gcc -print-multiarch)
 
 BPFTEST_SRCS := $(wildcard tests/bpf/*.c)
 BPFTEST_OBJS := $(BPFTEST_SRCS:%.c=$(O)/%.o)
@@ -66,9 +66,11 @@ BPFTEST := $(O)/tests/bpf-tests
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
-.PHONY: all check check-unit unit-run bpf-run check-asan fuzz fuzz-smoke \
+.PHONY: deps all check check-unit unit-run bpf-run check-asan fuzz fuzz-smoke \
 	fuzz-build install clean demo
 .DELETE_ON_ERROR:
+# Keep BPF objects for bpftool and llvm-objdump, not just their skeletons.
+.SECONDARY: $(BPF_OBJS)
 
 all: $(LIB) $(TOOLS) $(UNIT) $(if $(BPFTEST_SRCS),$(BPFTEST))
 
@@ -148,6 +150,10 @@ fuzz-smoke: fuzz-build
 
 fuzz: fuzz-build
 	$(Q)tests/fuzz/run.sh $(FUZZ_O) seconds $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# Installs the packages the build needs (Debian/Ubuntu, as root).
+deps:
+	$(Q)tools/install-deps.sh
 
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))

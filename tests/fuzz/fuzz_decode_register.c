@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Fuzz target: the REGISTER decoder (see decode_msg.h). */
+#define FUZZ_MSG_TYPE N2N_MSG_REGISTER
+#include "decode_msg.h"

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Fuzz target: the REGISTER_SUPER_NAK decoder (see decode_msg.h). */
+#define FUZZ_MSG_TYPE N2N_MSG_REGISTER_SUPER_NAK
+#include "decode_msg.h"

@@ -1,0 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Fuzz target: the UNREGISTER_SUPER decoder (see decode_msg.h). */
+#define FUZZ_MSG_TYPE N2N_MSG_UNREGISTER_SUPER
+#include "decode_msg.h"
