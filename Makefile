@@ -4,6 +4,7 @@
 # tests, all under $(O). Quiet by default, V=1 shows the commands.
 #
 #   make                 build everything (warnings are errors)
+#   make demo            decode the stock n2n captures with n2n-dissect
 #   make check           all tests (unit, unit under ASan+UBSan, BPF, fuzz smoke)
 #   make check-unit      codec/crypto/vector/BPF unit tests only
 #   make fuzz            every fuzz target for FUZZ_SECONDS (default 60) each
@@ -66,7 +67,7 @@ BPFTEST := $(O)/tests/bpf-tests
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
-.PHONY: deps all check check-unit unit-run bpf-run check-asan fuzz fuzz-smoke \
+.PHONY: deps all check check-unit unit-run bpf-run tools-run check-asan fuzz fuzz-smoke \
 	fuzz-build install clean demo
 .DELETE_ON_ERROR:
 # Keep BPF objects for bpftool and llvm-objdump, not just their skeletons.
@@ -122,26 +123,29 @@ check-asan:
 	$(Q)$(MAKE) --no-print-directory O=$(O)/asan CC=$(CLANG) \
 		SANITIZE=address,undefined unit-run
 
+tools-run: all
+	$(Q)tests/tools/test_tools.sh $(O) $(SHARED)/vectors/n2n-3.1.1
+
 check: all
 	$(Q)tests/run-checks.sh unit "$(MAKE) --no-print-directory unit-run" \
 		bpf "$(MAKE) --no-print-directory bpf-run" \
+		tools "$(MAKE) --no-print-directory tools-run" \
 		asan "$(MAKE) --no-print-directory check-asan" \
 		fuzz "$(MAKE) --no-print-directory fuzz-smoke"
 
 # Fuzzing: the library rebuilt with clang's coverage and sanitizers.
 FUZZ_O := $(O)/fuzz
-FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined
 fuzz-build:
 	$(Q)$(MAKE) --no-print-directory O=$(FUZZ_O) CC=$(CLANG) \
 		SANITIZE=fuzzer-no-link,address,undefined $(FUZZ_O)/libn2nk.a \
 		$(FUZZ_NAMES:%=$(FUZZ_O)/tests/fuzz/fuzz_%.o) \
-		$(FUZZ_O)/tests/fuzz/seeds.o $(FUZZ_O)/tests/unit/pcap.o
+		$(FUZZ_O)/tests/fuzz/seeds.o
 	$(Q)for n in $(FUZZ_NAMES); do \
 		$(CLANG) -fsanitize=fuzzer,address,undefined -o $(FUZZ_O)/fuzz_$$n \
 		$(FUZZ_O)/tests/fuzz/fuzz_$$n.o $(FUZZ_O)/libn2nk.a $(LDLIBS) \
 		|| exit 1; done
 	$(Q)$(CLANG) -fsanitize=address,undefined -o $(FUZZ_O)/make-seeds \
-		$(FUZZ_O)/tests/fuzz/seeds.o $(FUZZ_O)/tests/unit/pcap.o \
+		$(FUZZ_O)/tests/fuzz/seeds.o \
 		$(FUZZ_O)/libn2nk.a $(LDLIBS)
 	$(Q)$(FUZZ_O)/make-seeds $(SHARED)/vectors/n2n-3.1.1 $(FUZZ_O)/corpus
 
@@ -155,10 +159,21 @@ fuzz: fuzz-build
 deps:
 	$(Q)tools/install-deps.sh
 
+# Until the edge and supernode exist (next issue), the main job shows the
+# codec at work: the stock n2n captures, decoded and decrypted.
+DEMO_VECTORS := $(SHARED)/vectors/n2n-3.1.1
+demo: all
+	$(Q)echo "== A relayed ChaCha20 conversation (-A4, supernode relay):"
+	$(Q)$(O)/tools/n2n-dissect -c vectors -k n2n-test-key -A4 \
+		$(DEMO_VECTORS)/A4-relay.pcap
+	$(Q)echo "== Header-encrypted registrations (-H, -A5):"
+	$(Q)$(O)/tools/n2n-dissect -c vectors -k n2n-test-key -A5 -H \
+		$(DEMO_VECTORS)/A5-H-p2p.pcap | head -n 8
+
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/n2nk
-	$(Q)install -m 0755 $(O)/tools/n2n-keygen $(DESTDIR)$(PREFIX)/bin/
+	$(Q)install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(Q)install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/n2nk/
 
 clean:

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "../unit/pcap.h"
+#include "pcap_read.h"
 #include "wire.h"
 
 static int write_seed(const char *corpus, const char *target,

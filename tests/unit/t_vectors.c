@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "header_crypt.h"
-#include "pcap.h"
+#include "pcap_read.h"
 #include "test.h"
 #include "timestamp.h"
 #include "transform.h"

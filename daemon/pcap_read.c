@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "bytes.h"
-#include "pcap.h"
+#include "pcap_read.h"
 
 #define PCAP_GLOBAL_HDR 24
 #define PCAP_REC_HDR 16

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A minimal reader for the golden captures: classic pcap, Ethernet, IPv4 or
- * IPv6, UDP. Test-only; every length is still checked.
+ * A minimal reader for classic pcap captures: Ethernet, IPv4 or
+ * IPv6, UDP. For the tests, the fuzz seeds and n2n-dissect; every length
+ * is checked, as for any untrusted input.
  */
-#ifndef N2NK_TEST_PCAP_H
-#define N2NK_TEST_PCAP_H
+#ifndef N2NK_PCAP_READ_H
+#define N2NK_PCAP_READ_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -33,4 +34,4 @@ int pcap_open(struct pcap_file *pf, const char *path);
 int pcap_next_udp(struct pcap_file *pf, struct udp_datagram *d);
 void pcap_close(struct pcap_file *pf);
 
-#endif /* N2NK_TEST_PCAP_H */
+#endif /* N2NK_PCAP_READ_H */
