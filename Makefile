@@ -67,7 +67,8 @@ BPFTEST := $(O)/tests/bpf-tests
 FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
-.PHONY: deps all check check-unit unit-run bpf-run tools-run check-asan fuzz fuzz-smoke \
+.PHONY: deps all check check-unit unit-run bpf-run tools-run format \
+	format-check check-asan fuzz fuzz-smoke \
 	fuzz-build install clean demo
 .DELETE_ON_ERROR:
 # Keep BPF objects for bpftool and llvm-objdump, not just their skeletons.
@@ -123,6 +124,17 @@ check-asan:
 	$(Q)$(MAKE) --no-print-directory O=$(O)/asan CC=$(CLANG) \
 		SANITIZE=address,undefined unit-run
 
+# One formatter for all C (.clang-format, close to the kernel's).
+CLANG_FORMAT ?= clang-format
+format:
+	$(Q)git ls-files '*.c' '*.h' | xargs $(CLANG_FORMAT) -i
+
+format-check:
+	$(Q)bad=$$(git ls-files '*.c' '*.h' | while read f; do \
+		$(CLANG_FORMAT) "$$f" | cmp -s "$$f" - || echo "$$f"; done); \
+	if [ -n "$$bad" ]; then echo "not formatted (make format):" $$bad; \
+		echo "0 passed, 1 failed"; exit 1; fi; echo "1 passed, 0 failed"
+
 tools-run: all
 	$(Q)tests/tools/test_tools.sh $(O) $(SHARED)/vectors/n2n-3.1.1
 
@@ -130,6 +142,7 @@ check: all
 	$(Q)tests/run-checks.sh unit "$(MAKE) --no-print-directory unit-run" \
 		bpf "$(MAKE) --no-print-directory bpf-run" \
 		tools "$(MAKE) --no-print-directory tools-run" \
+		format "$(MAKE) --no-print-directory format-check" \
 		asan "$(MAKE) --no-print-directory check-asan" \
 		fuzz "$(MAKE) --no-print-directory fuzz-smoke"
 

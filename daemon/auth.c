@@ -21,7 +21,8 @@ static const uint8_t n2n_base_point[AUTH_KEY_SIZE] = { [31] = 9 };
 static const char *const auth_errors[AUTH_ERR_COUNT] = {
 	[AUTH_OK] = "success",
 	[AUTH_ERR_ASCII_LENGTH] = "ASCII key has the wrong length",
-	[AUTH_ERR_ASCII_CHAR] = "ASCII key has a character outside 0-9 A-Z a-z + -",
+	[AUTH_ERR_ASCII_CHAR] =
+		"ASCII key has a character outside 0-9 A-Z a-z + -",
 	[AUTH_ERR_NO_SPACE] = "output buffer too small",
 	[AUTH_ERR_WEAK_KEY] = "public key is a point of small order",
 	[AUTH_ERR_NAME] = "community or federation name too long",

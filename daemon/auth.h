@@ -30,25 +30,25 @@
 #define __must_check __attribute__((warn_unused_result))
 #endif
 
-#define AUTH_KEY_SIZE		32	/* private, public key, shared secret */
-#define AUTH_KEY_ASCII_LEN	43	/* auth_ascii_len(AUTH_KEY_SIZE) */
-#define AUTH_CHALLENGE_SIZE	16
-#define AUTH_DYNAMIC_KEY_SIZE	16
-#define AUTH_TOKEN_SIZE		N2N_AUTH_PW_TOKEN_SIZE		/* 48 */
-#define AUTH_TRAILER_SIZE	N2N_HE_UPW_TRAILER_SIZE		/* 16 */
+#define AUTH_KEY_SIZE	      32 /* private, public key, shared secret */
+#define AUTH_KEY_ASCII_LEN    43 /* auth_ascii_len(AUTH_KEY_SIZE) */
+#define AUTH_CHALLENGE_SIZE   16
+#define AUTH_DYNAMIC_KEY_SIZE 16
+#define AUTH_TOKEN_SIZE	      N2N_AUTH_PW_TOKEN_SIZE  /* 48 */
+#define AUTH_TRAILER_SIZE     N2N_HE_UPW_TRAILER_SIZE /* 16 */
 /* Longest community or federation name (a NUL must fit in 20 bytes). */
-#define AUTH_NAME_MAX		(N2N_COMMUNITY_SIZE - 1)
+#define AUTH_NAME_MAX	      (N2N_COMMUNITY_SIZE - 1)
 
 enum auth_error {
 	AUTH_OK = 0,
-	AUTH_ERR_ASCII_LENGTH = 1,	/* ASCII key has the wrong length */
-	AUTH_ERR_ASCII_CHAR = 2,	/* char outside 0-9 A-Z a-z + - */
-	AUTH_ERR_NO_SPACE = 3,		/* output buffer too small */
-	AUTH_ERR_WEAK_KEY = 4,		/* public key of small order */
-	AUTH_ERR_NAME = 5,		/* name longer than AUTH_NAME_MAX */
-	AUTH_ERR_CHALLENGE = 6,		/* answer does not prove our challenge */
-	AUTH_ERR_TRAILER = 7,		/* trailer does not match the message */
-	AUTH_ERR_SODIUM = 8,		/* libsodium failed to initialise */
+	AUTH_ERR_ASCII_LENGTH = 1, /* ASCII key has the wrong length */
+	AUTH_ERR_ASCII_CHAR = 2,   /* char outside 0-9 A-Z a-z + - */
+	AUTH_ERR_NO_SPACE = 3,	   /* output buffer too small */
+	AUTH_ERR_WEAK_KEY = 4,	   /* public key of small order */
+	AUTH_ERR_NAME = 5,	   /* name longer than AUTH_NAME_MAX */
+	AUTH_ERR_CHALLENGE = 6,	   /* answer does not prove our challenge */
+	AUTH_ERR_TRAILER = 7,	   /* trailer does not match the message */
+	AUTH_ERR_SODIUM = 8,	   /* libsodium failed to initialise */
 	AUTH_ERR_COUNT
 };
 
@@ -77,8 +77,8 @@ int auth_bin_to_ascii(char *out, size_t out_size, const uint8_t *in,
  * characters of the alphabet. The unused low bits of the last character
  * are ignored, as n2n does. On error out is zeroed.
  */
-int auth_ascii_to_bin(uint8_t *out, size_t out_len, const char *in)
-	__must_check;
+int auth_ascii_to_bin(uint8_t *out, size_t out_len,
+		      const char *in) __must_check;
 
 void auth_private_key(uint8_t prv[AUTH_KEY_SIZE], const char *secret);
 void auth_bind_username(uint8_t prv[AUTH_KEY_SIZE], const char *username);
@@ -91,9 +91,8 @@ int auth_public_key(uint8_t pub[AUTH_KEY_SIZE],
  * name is the federation name without the '*' the supernode puts in front
  * of it internally: what -F and n2n-keygen -F take.
  */
-int auth_federation_keys(uint8_t prv[AUTH_KEY_SIZE],
-			 uint8_t pub[AUTH_KEY_SIZE], const char *name)
-	__must_check;
+int auth_federation_keys(uint8_t prv[AUTH_KEY_SIZE], uint8_t pub[AUTH_KEY_SIZE],
+			 const char *name) __must_check;
 int auth_shared_secret(uint8_t ss[AUTH_KEY_SIZE],
 		       const uint8_t prv[AUTH_KEY_SIZE],
 		       const uint8_t pub[AUTH_KEY_SIZE]) __must_check;
@@ -127,11 +126,10 @@ void auth_sn_answer(uint8_t answer[AUTH_TOKEN_SIZE],
 		    const struct auth_secret *s,
 		    const uint8_t dynamic_key[AUTH_DYNAMIC_KEY_SIZE]);
 /* Edge: checks the answer against its last challenge, unwraps the key. */
-int auth_edge_check_answer(uint8_t dynamic_key[AUTH_DYNAMIC_KEY_SIZE],
-			   const uint8_t answer[AUTH_TOKEN_SIZE],
-			   const struct auth_secret *s,
-			   const uint8_t challenge[AUTH_CHALLENGE_SIZE])
-	__must_check;
+int auth_edge_check_answer(
+	uint8_t dynamic_key[AUTH_DYNAMIC_KEY_SIZE],
+	const uint8_t answer[AUTH_TOKEN_SIZE], const struct auth_secret *s,
+	const uint8_t challenge[AUTH_CHALLENGE_SIZE]) __must_check;
 
 /* Trailer over the header-encrypted message: E(K_ss, pearson128(msg)). */
 void auth_trailer(uint8_t trailer[AUTH_TRAILER_SIZE], const uint8_t *msg,

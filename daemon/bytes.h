@@ -58,8 +58,8 @@ static inline void put_le16(uint8_t *p, uint16_t v)
 
 static inline uint32_t get_le32(const uint8_t *p)
 {
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 |
-	       (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
 }
 
 static inline void put_le32(uint8_t *p, uint32_t v)

@@ -16,7 +16,7 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /* lzo1x_1_compress takes no output bound: room for its worst case. */
-#define LZO_SCRATCH_SIZE (N2N_PKT_BUF_SIZE + N2N_PKT_BUF_SIZE / 16 + 64 + 3)
+#define LZO_SCRATCH_SIZE  (N2N_PKT_BUF_SIZE + N2N_PKT_BUF_SIZE / 16 + 64 + 3)
 /* zstd gets the full bound, as in n2n, so its output is n2n's. */
 #define ZSTD_SCRATCH_SIZE ZSTD_COMPRESSBOUND(N2N_PKT_BUF_SIZE)
 
@@ -188,7 +188,9 @@ const char *compress_name(enum n2n_compression_id id)
 int compress_id_from_flag(int z_number)
 {
 	static const enum n2n_compression_id by_flag[] = {
-		N2N_COMPRESSION_NONE, N2N_COMPRESSION_LZO, N2N_COMPRESSION_ZSTD,
+		N2N_COMPRESSION_NONE,
+		N2N_COMPRESSION_LZO,
+		N2N_COMPRESSION_ZSTD,
 	};
 
 	if (z_number < 0 || (size_t)z_number >= ARRAY_SIZE(by_flag))

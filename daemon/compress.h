@@ -14,16 +14,16 @@
 
 #include "n2n_wire_defs.h"
 
-#define COMPRESS_ZSTD_LEVEL	7	/* n2n's ZSTD_COMPRESSION_LEVEL */
+#define COMPRESS_ZSTD_LEVEL 7 /* n2n's ZSTD_COMPRESSION_LEVEL */
 
 /* Negative and named; a range apart from -errno and transform errors. */
 enum compress_error {
-	COMPRESS_ERR_UNKNOWN_ID = -220,	/* 0 (invalid) or not in the table */
-	COMPRESS_ERR_NOT_SMALLER = -221,	/* send the frame with id 1 */
-	COMPRESS_ERR_TOO_LONG = -222,	/* input above N2N_PKT_BUF_SIZE */
-	COMPRESS_ERR_NO_SPACE = -223,	/* output does not fit */
-	COMPRESS_ERR_CORRUPT = -224,	/* stream does not decompress */
-	COMPRESS_ERR_LIBRARY = -225,	/* the library failed otherwise */
+	COMPRESS_ERR_UNKNOWN_ID = -220,	 /* 0 (invalid) or not in the table */
+	COMPRESS_ERR_NOT_SMALLER = -221, /* send the frame with id 1 */
+	COMPRESS_ERR_TOO_LONG = -222,	 /* input above N2N_PKT_BUF_SIZE */
+	COMPRESS_ERR_NO_SPACE = -223,	 /* output does not fit */
+	COMPRESS_ERR_CORRUPT = -224,	 /* stream does not decompress */
+	COMPRESS_ERR_LIBRARY = -225,	 /* the library failed otherwise */
 	COMPRESS_ERR_NOMEM = -226,
 };
 

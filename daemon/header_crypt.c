@@ -51,7 +51,7 @@ int he_encrypt(uint8_t *pkt, size_t len, size_t hdr_len, uint64_t stamp,
 	if (hdr_len < N2N_COMMON_SIZE || hdr_len > len)
 		return -HE_ERR_HDR_LEN;
 	csum = pearson_hash_64(pkt, len);
-	memcpy(pkt + 20, pkt, 4);	/* version, TTL, flags move to 20..23 */
+	memcpy(pkt + 20, pkt, 4); /* version, TTL, flags move to 20..23 */
 	put_be32(pre_iv, (uint32_t)(csum >> 32));
 	put_be32(pre_iv + 4, (uint32_t)csum ^ (uint32_t)(stamp >> 32));
 	put_be32(pre_iv + 8, (uint32_t)stamp);
@@ -79,8 +79,7 @@ static size_t peek_hdr_len(const uint8_t *in, size_t len,
 	return h;
 }
 
-bool he_magic_matches(const uint8_t *in, size_t len,
-		      const struct he_keys *keys)
+bool he_magic_matches(const uint8_t *in, size_t len, const struct he_keys *keys)
 {
 	return peek_hdr_len(in, len, keys) != 0;
 }

@@ -18,11 +18,11 @@
 
 enum he_error {
 	HE_OK = 0,
-	HE_ERR_SHORT = 1,	/* datagram shorter than the common header */
-	HE_ERR_MAGIC = 2,	/* length word is not "n2" + a length <= L */
-	HE_ERR_CHECKSUM = 3,	/* checksum mismatch: other key or tampered */
-	HE_ERR_HDR_LEN = 4,	/* encrypt: header length out of range */
-	HE_ERR_TOO_LONG = 5,	/* datagram longer than N2N_PKT_BUF_SIZE */
+	HE_ERR_SHORT = 1,    /* datagram shorter than the common header */
+	HE_ERR_MAGIC = 2,    /* length word is not "n2" + a length <= L */
+	HE_ERR_CHECKSUM = 3, /* checksum mismatch: other key or tampered */
+	HE_ERR_HDR_LEN = 4,  /* encrypt: header length out of range */
+	HE_ERR_TOO_LONG = 5, /* datagram longer than N2N_PKT_BUF_SIZE */
 	HE_ERR_COUNT
 };
 
@@ -52,7 +52,7 @@ int he_encrypt(uint8_t *pkt, size_t len, size_t hdr_len, uint64_t stamp,
 /* What a successful decryption recovered besides the plaintext. */
 struct he_result {
 	size_t hdr_len;
-	uint64_t stamp;		/* check it with ts_verify() */
+	uint64_t stamp; /* check it with ts_verify() */
 	uint32_t random32;
 };
 

@@ -7,8 +7,8 @@
 #include "bytes.h"
 #include "pcap_read.h"
 
-#define PCAP_GLOBAL_HDR 24
-#define PCAP_REC_HDR 16
+#define PCAP_GLOBAL_HDR	  24
+#define PCAP_REC_HDR	  16
 #define LINKTYPE_ETHERNET 1
 
 static uint32_t rd32(const struct pcap_file *pf, const uint8_t *p)
@@ -34,11 +34,20 @@ int pcap_open(struct pcap_file *pf, const char *path)
 	fclose(f);
 	pf->len = (size_t)sz;
 	switch (get_le32(pf->data)) {
-	case 0xa1b2c3d4: break;
-	case 0xa1b23c4d: pf->nanosec = true; break;
-	case 0xd4c3b2a1: pf->swapped = true; break;
-	case 0x4d3cb2a1: pf->swapped = pf->nanosec = true; break;
-	default: pcap_close(pf); return -1;
+	case 0xa1b2c3d4:
+		break;
+	case 0xa1b23c4d:
+		pf->nanosec = true;
+		break;
+	case 0xd4c3b2a1:
+		pf->swapped = true;
+		break;
+	case 0x4d3cb2a1:
+		pf->swapped = pf->nanosec = true;
+		break;
+	default:
+		pcap_close(pf);
+		return -1;
 	}
 	if (rd32(pf, pf->data + 20) != LINKTYPE_ETHERNET) {
 		pcap_close(pf);

@@ -13,7 +13,7 @@
 
 struct udp_datagram {
 	uint64_t ts_usec;		/* capture time, microseconds */
-	uint8_t src_ip[16], dst_ip[16];	/* IPv4 in the first 4 bytes */
+	uint8_t src_ip[16], dst_ip[16]; /* IPv4 in the first 4 bytes */
 	bool ipv6;
 	uint16_t src_port, dst_port;
 	const uint8_t *payload;

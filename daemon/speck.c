@@ -23,7 +23,7 @@ int speck_setkey(struct speck_key *key, const uint8_t *k, size_t key_len)
 
 	if (key_len != 16 && key_len != 32)
 		return -EINVAL;
-	m = (int)(key_len / 8) - 1;	/* number of l words: 1 or 3 */
+	m = (int)(key_len / 8) - 1; /* number of l words: 1 or 3 */
 	key->rounds = key_len == 16 ? 32 : 34;
 	a = get_le64(k);
 	for (i = 0; i < m; i++)
@@ -66,8 +66,8 @@ void speck_decrypt_block(const struct speck_key *key, uint8_t out[16],
 	put_le64(out + 8, x);
 }
 
-void speck_ctr(const struct speck_key *key, const uint8_t iv[16],
-	       uint8_t *out, const uint8_t *in, size_t len)
+void speck_ctr(const struct speck_key *key, const uint8_t iv[16], uint8_t *out,
+	       const uint8_t *in, size_t len)
 {
 	uint64_t n0 = get_le64(iv);
 	uint8_t ctr[16], ks[16];

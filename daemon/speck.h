@@ -32,7 +32,7 @@ void speck_decrypt_block(const struct speck_key *key, uint8_t out[16],
  * n0, n1 the two little-endian halves of the IV; only n0 counts (no carry).
  * XORs len bytes of in into out (in == out allowed).
  */
-void speck_ctr(const struct speck_key *key, const uint8_t iv[16],
-	       uint8_t *out, const uint8_t *in, size_t len);
+void speck_ctr(const struct speck_key *key, const uint8_t iv[16], uint8_t *out,
+	       const uint8_t *in, size_t len);
 
 #endif /* N2NK_SPECK_H */

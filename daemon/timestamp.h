@@ -10,14 +10,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TS_FRAME 0x0000001000000000ull	/* +-16 s accepted clock skew */
-#define TS_JITTER 0x0000000027100000ull	/* ~160 ms reordering allowed */
+#define TS_FRAME	     0x0000001000000000ull /* +-16 s accepted clock skew */
+#define TS_JITTER	     0x0000000027100000ull /* ~160 ms reordering allowed */
 #define TS_FLAG_COUNTER_ONLY 0x1ull
 
 enum ts_error {
 	TS_OK = 0,
-	TS_ERR_FRAME = 1,	/* more than 16 s from our clock */
-	TS_ERR_REPLAY = 2,	/* not newer than the last one from the sender */
+	TS_ERR_FRAME = 1,  /* more than 16 s from our clock */
+	TS_ERR_REPLAY = 2, /* not newer than the last one from the sender */
 	TS_ERR_COUNT
 };
 

@@ -111,8 +111,8 @@ ssize_t transform_encode(const struct transform *t, uint8_t *out, size_t cap,
  * The frame inside is held to N2N_PKT_BUF_SIZE, as n2n does, so whatever
  * encode accepts decode accepts too.
  */
-ssize_t transform_decode_iv(const struct transform *t, uint8_t *out,
-			    size_t cap, const uint8_t *in, size_t len,
+ssize_t transform_decode_iv(const struct transform *t, uint8_t *out, size_t cap,
+			    const uint8_t *in, size_t len,
 			    uint8_t iv_out[TRANSFORM_IV_SIZE])
 {
 	size_t frame;

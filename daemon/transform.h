@@ -26,25 +26,25 @@
 
 #include "n2n_wire_defs.h"
 
-#define TRANSFORM_IV_SIZE	16
-#define TRANSFORM_KEY_MAX	32	/* pearson_hash_256 output */
-#define TRANSFORM_MAX_OVERHEAD	16
+#define TRANSFORM_IV_SIZE      16
+#define TRANSFORM_KEY_MAX      32 /* pearson_hash_256 output */
+#define TRANSFORM_MAX_OVERHEAD 16
 
 /*
  * Errors are negative and named; a range of their own so a caller can fold
  * them into drop reasons next to -errno values without overlap.
  */
 enum transform_error {
-	TRANSFORM_ERR_UNKNOWN_ID = -200,	/* id 0 or not in the table */
-	TRANSFORM_ERR_NO_KEY = -201,		/* cipher without key string */
-	TRANSFORM_ERR_KEY_SIZE = -202,		/* raw key of wrong length */
-	TRANSFORM_ERR_TOO_SHORT = -203,		/* ciphertext below 16 bytes */
-	TRANSFORM_ERR_TOO_LONG = -204,		/* frame > N2N_PKT_BUF_SIZE */
-	TRANSFORM_ERR_NO_SPACE = -205,		/* output buffer too small */
-	TRANSFORM_ERR_BAD_PADDING = -206,	/* CTS padding not zero */
-	TRANSFORM_ERR_CRYPTO = -207,		/* the crypto library failed */
+	TRANSFORM_ERR_UNKNOWN_ID = -200,  /* id 0 or not in the table */
+	TRANSFORM_ERR_NO_KEY = -201,	  /* cipher without key string */
+	TRANSFORM_ERR_KEY_SIZE = -202,	  /* raw key of wrong length */
+	TRANSFORM_ERR_TOO_SHORT = -203,	  /* ciphertext below 16 bytes */
+	TRANSFORM_ERR_TOO_LONG = -204,	  /* frame > N2N_PKT_BUF_SIZE */
+	TRANSFORM_ERR_NO_SPACE = -205,	  /* output buffer too small */
+	TRANSFORM_ERR_BAD_PADDING = -206, /* CTS padding not zero */
+	TRANSFORM_ERR_CRYPTO = -207,	  /* the crypto library failed */
 	TRANSFORM_ERR_NOMEM = -208,
-	TRANSFORM_ERR_NOT_READY = -209,		/* transform_init not done */
+	TRANSFORM_ERR_NOT_READY = -209, /* transform_init not done */
 };
 
 struct transform;
@@ -57,7 +57,7 @@ struct transform;
 struct transform_ops {
 	enum n2n_transform_id id;
 	const char *name;
-	size_t overhead;	/* bytes added to a frame: 0 or 16 */
+	size_t overhead; /* bytes added to a frame: 0 or 16 */
 	/* Key bytes taken from the end of pearson_hash_256(key string). */
 	size_t (*key_size)(size_t key_string_len);
 	int (*init)(struct transform *t, const uint8_t *key, size_t key_len);
@@ -72,7 +72,7 @@ struct transform_ops {
 
 struct transform {
 	const struct transform_ops *ops;
-	void *priv;		/* the cipher's context, owned by ops */
+	void *priv; /* the cipher's context, owned by ops */
 };
 
 /* Key from the -k string as n2n derives it; 0 on success. */
@@ -98,8 +98,8 @@ ssize_t transform_decode(const struct transform *t, uint8_t *out, size_t cap,
 			 const uint8_t *in, size_t len)
 	__attribute__((warn_unused_result));
 /* As transform_decode, and hands back the IV/preamble (zero for null). */
-ssize_t transform_decode_iv(const struct transform *t, uint8_t *out,
-			    size_t cap, const uint8_t *in, size_t len,
+ssize_t transform_decode_iv(const struct transform *t, uint8_t *out, size_t cap,
+			    const uint8_t *in, size_t len,
 			    uint8_t iv_out[TRANSFORM_IV_SIZE])
 	__attribute__((warn_unused_result));
 

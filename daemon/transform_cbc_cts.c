@@ -12,8 +12,8 @@
 
 #include "transform.h"
 
-#define CTS_BLOCK	16
-#define CTS_BUF_SIZE	(CTS_BLOCK + N2N_PKT_BUF_SIZE + CTS_BLOCK)
+#define CTS_BLOCK    16
+#define CTS_BUF_SIZE (CTS_BLOCK + N2N_PKT_BUF_SIZE + CTS_BLOCK)
 
 struct cts_ctx;
 
@@ -36,7 +36,7 @@ static void cts_free(struct cts_ctx *c)
 {
 	if (!c)
 		return;
-	EVP_CIPHER_CTX_free(c->aes_enc);	/* these wipe key schedules */
+	EVP_CIPHER_CTX_free(c->aes_enc); /* these wipe key schedules */
 	EVP_CIPHER_CTX_free(c->aes_dec);
 	EVP_CIPHER_CTX_free(c->aes_ecb);
 	if (c->tf_cbc)
@@ -90,8 +90,8 @@ static const struct cts_cipher cts_aes = {
 	.ecb_decrypt = aes_ecb_decrypt,
 };
 
-static EVP_CIPHER_CTX *aes_ctx_new(const EVP_CIPHER *cipher,
-				   const uint8_t *key, int enc)
+static EVP_CIPHER_CTX *aes_ctx_new(const EVP_CIPHER *cipher, const uint8_t *key,
+				   int enc)
 {
 	EVP_CIPHER_CTX *ctx = EVP_CIPHER_CTX_new();
 
@@ -114,17 +114,21 @@ static size_t aes_key_size(size_t key_string_len)
 static int aes_init(struct transform *t, const uint8_t *key, size_t key_len)
 {
 	static const EVP_CIPHER *(*const cbc[])(void) = {
-		EVP_aes_128_cbc, EVP_aes_192_cbc, EVP_aes_256_cbc,
+		EVP_aes_128_cbc,
+		EVP_aes_192_cbc,
+		EVP_aes_256_cbc,
 	};
 	static const EVP_CIPHER *(*const ecb[])(void) = {
-		EVP_aes_128_ecb, EVP_aes_192_ecb, EVP_aes_256_ecb,
+		EVP_aes_128_ecb,
+		EVP_aes_192_ecb,
+		EVP_aes_256_ecb,
 	};
 	struct cts_ctx *c;
 	size_t i;
 
 	if (key_len != 16 && key_len != 24 && key_len != 32)
 		return TRANSFORM_ERR_KEY_SIZE;
-	i = key_len / 8 - 2;	/* 16, 24, 32 -> 0, 1, 2 */
+	i = key_len / 8 - 2; /* 16, 24, 32 -> 0, 1, 2 */
 	c = calloc(1, sizeof(*c));
 	if (!c)
 		return TRANSFORM_ERR_NOMEM;

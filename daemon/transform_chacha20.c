@@ -12,8 +12,8 @@
 #include "bytes.h"
 #include "transform.h"
 
-#define CC20_KEY_SIZE	32
-#define CC20_BLOCK	64
+#define CC20_KEY_SIZE 32
+#define CC20_BLOCK    64
 
 struct cc20_ctx {
 	uint8_t key[CC20_KEY_SIZE];
@@ -24,11 +24,11 @@ struct cc20_ctx {
  * the same nonce; libsodium refuses (aborts on) a counter that would wrap,
  * so the stream is split at the wrap point, which is a block boundary.
  */
-static void cc20_xor(const struct cc20_ctx *c, const uint8_t *iv,
-		     uint8_t *out, const uint8_t *in, size_t len)
+static void cc20_xor(const struct cc20_ctx *c, const uint8_t *iv, uint8_t *out,
+		     const uint8_t *in, size_t len)
 {
 	uint32_t ctr = get_le32(iv);
-	uint64_t room = ((uint64_t)1 << 32) - ctr;	/* blocks before wrap */
+	uint64_t room = ((uint64_t)1 << 32) - ctr; /* blocks before wrap */
 	size_t first = len;
 
 	if (!len)

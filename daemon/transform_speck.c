@@ -11,7 +11,7 @@
 #include "speck.h"
 #include "transform.h"
 
-#define SPECK_KEY_SIZE	32
+#define SPECK_KEY_SIZE 32
 
 static size_t speck_key_size(size_t key_string_len)
 {

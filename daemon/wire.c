@@ -193,7 +193,7 @@ static void rd_sn_entry(struct rd *r, struct n2n_sn_entry *e)
 	if (p) {
 		e->family = p[0];
 		e->pad = p[1];
-		e->port = get_le16(p + 2);	/* n2n quirk: little-endian */
+		e->port = get_le16(p + 2); /* n2n quirk: little-endian */
 	}
 	rd_bytes(r, e->addr, sizeof(e->addr));
 	rd_bytes(r, e->mac, sizeof(e->mac));
@@ -472,8 +472,7 @@ static const struct msg_codec codecs[N2N_MSG_TYPE_COUNT] = {
 				   enc_register_ack },
 	[N2N_MSG_REGISTER_SUPER] = { "REGISTER_SUPER", dec_register_super,
 				     enc_register_super },
-	[N2N_MSG_UNREGISTER_SUPER] = { "UNREGISTER_SUPER",
-				       dec_unregister_super,
+	[N2N_MSG_UNREGISTER_SUPER] = { "UNREGISTER_SUPER", dec_unregister_super,
 				       enc_unregister_super },
 	[N2N_MSG_REGISTER_SUPER_ACK] = { "REGISTER_SUPER_ACK",
 					 dec_register_super_ack,
@@ -482,8 +481,7 @@ static const struct msg_codec codecs[N2N_MSG_TYPE_COUNT] = {
 					 dec_register_super_nak,
 					 enc_register_super_nak },
 	[N2N_MSG_PEER_INFO] = { "PEER_INFO", dec_peer_info, enc_peer_info },
-	[N2N_MSG_QUERY_PEER] = { "QUERY_PEER", dec_query_peer,
-				 enc_query_peer },
+	[N2N_MSG_QUERY_PEER] = { "QUERY_PEER", dec_query_peer, enc_query_peer },
 	[N2N_MSG_RE_REGISTER_SUPER] = { "RE_REGISTER_SUPER", dec_empty,
 					enc_empty },
 };
@@ -562,8 +560,7 @@ ssize_t wire_encode(uint8_t *buf, size_t cap, const struct n2n_msg *msg)
 	return w.err ? -w.err : (ssize_t)w.off;
 }
 
-ssize_t wire_decode_sock(struct n2n_sock *sock, const uint8_t *buf,
-			 size_t len)
+ssize_t wire_decode_sock(struct n2n_sock *sock, const uint8_t *buf, size_t len)
 {
 	struct rd r = { .p = buf, .len = len };
 

@@ -64,17 +64,17 @@ _Static_assert(__builtin_offsetof(struct n2nk_xdp_counter, bytes) == 8,
  * values; the entry point counts it in reason_stats slot -reason.
  */
 enum n2nk_xdp_reason {
-	N2NK_XDP_N2N_PLAINTEXT = 0,	/* plaintext n2n, also in type_stats */
-	N2NK_XDP_NOT_IP = -1,		/* EtherType neither IPv4 nor IPv6 */
-	N2NK_XDP_TRUNCATED_ETH = -2,	/* shorter than an Ethernet header */
-	N2NK_XDP_TRUNCATED_IP = -3,	/* IP header (with options) cut */
-	N2NK_XDP_BAD_IP_HEADER = -4,	/* IP version mismatch or ihl < 5 */
-	N2NK_XDP_IP_FRAGMENT = -5,	/* IPv4 non-first fragment: no UDP */
-	N2NK_XDP_NOT_UDP = -6,		/* IPv6 extension headers land here */
-	N2NK_XDP_TRUNCATED_UDP = -7,	/* shorter than a UDP header */
-	N2NK_XDP_NOT_N2N_PORT = -8,	/* UDP, destination port != n2n_port */
-	N2NK_XDP_TRUNCATED_N2N = -9,	/* datagram < N2N_COMMON_SIZE bytes */
-	N2NK_XDP_NOT_PLAINTEXT = -10,	/* header-encrypted, or not n2n */
+	N2NK_XDP_N2N_PLAINTEXT = 0,   /* plaintext n2n, also in type_stats */
+	N2NK_XDP_NOT_IP = -1,	      /* EtherType neither IPv4 nor IPv6 */
+	N2NK_XDP_TRUNCATED_ETH = -2,  /* shorter than an Ethernet header */
+	N2NK_XDP_TRUNCATED_IP = -3,   /* IP header (with options) cut */
+	N2NK_XDP_BAD_IP_HEADER = -4,  /* IP version mismatch or ihl < 5 */
+	N2NK_XDP_IP_FRAGMENT = -5,    /* IPv4 non-first fragment: no UDP */
+	N2NK_XDP_NOT_UDP = -6,	      /* IPv6 extension headers land here */
+	N2NK_XDP_TRUNCATED_UDP = -7,  /* shorter than a UDP header */
+	N2NK_XDP_NOT_N2N_PORT = -8,   /* UDP, destination port != n2n_port */
+	N2NK_XDP_TRUNCATED_N2N = -9,  /* datagram < N2N_COMMON_SIZE bytes */
+	N2NK_XDP_NOT_PLAINTEXT = -10, /* header-encrypted, or not n2n */
 	N2NK_XDP_REASON_LAST = N2NK_XDP_NOT_PLAINTEXT,
 };
 

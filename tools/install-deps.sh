@@ -5,7 +5,7 @@
 set -euo pipefail
 
 packages=(
-	build-essential pkg-config make
+	build-essential pkg-config make git clang-format
 	clang-16 llvm-16 libclang-rt-16-dev	# BPF objects, fuzzing, sanitizers
 	libbpf-dev bpftool libxdp-dev libelf-dev zlib1g-dev
 	libsodium-dev libssl-dev libgcrypt20-dev liblzo2-dev libzstd-dev

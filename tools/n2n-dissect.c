@@ -73,8 +73,7 @@ static void print_frame(const uint8_t *f, size_t len)
 }
 
 /* Returns 0, or -1 when the payload does not decrypt. */
-static int print_packet(const struct n2n_packet *p,
-			const struct transform *tf)
+static int print_packet(const struct n2n_packet *p, const struct transform *tf)
 {
 	uint8_t frame[N2N_PKT_BUF_SIZE];
 	char s[18], d[18];
@@ -116,7 +115,8 @@ static int print_datagram(const struct dissect_opts *o,
 	struct n2n_msg m;
 	ssize_t n;
 
-	printf("%llu.%06llu %s > %s", (unsigned long long)(d->ts_usec / 1000000),
+	printf("%llu.%06llu %s > %s",
+	       (unsigned long long)(d->ts_usec / 1000000),
 	       (unsigned long long)(d->ts_usec % 1000000),
 	       fmt_endpoint(src, sizeof(src), d->src_ip, d->ipv6, d->src_port),
 	       fmt_endpoint(dst, sizeof(dst), d->dst_ip, d->ipv6, d->dst_port));
@@ -129,8 +129,8 @@ static int print_datagram(const struct dissect_opts *o,
 		int err;
 
 		he_keys_from_community(&keys, o->community);
-		err = he_decrypt(plain, d->payload, d->len, o->community,
-				 &keys, &r);
+		err = he_decrypt(plain, d->payload, d->len, o->community, &keys,
+				 &r);
 		if (err) {
 			printf(" header: %s\n", he_strerror(err));
 			return -1;
@@ -184,13 +184,15 @@ static int parse_args(struct dissect_opts *o, int argc, char **argv)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->transform = N2N_TRANSFORM_AES;	/* n2n's default with a key */
+	o->transform = N2N_TRANSFORM_AES; /* n2n's default with a key */
 	while ((c = getopt(argc, argv, "c:k:A:Hh")) != -1) {
 		switch (c) {
 		case 'c':
 			if (strlen(optarg) >= N2N_COMMUNITY_SIZE) {
-				fprintf(stderr, "n2n-dissect: community '%s' "
-					"is longer than 19 characters\n", optarg);
+				fprintf(stderr,
+					"n2n-dissect: community '%s' "
+					"is longer than 19 characters\n",
+					optarg);
 				return -1;
 			}
 			strcpy(o->community, optarg);
@@ -202,8 +204,10 @@ static int parse_args(struct dissect_opts *o, int argc, char **argv)
 			if (transform_id_from_flag(atoi(optarg)) < 0 ||
 			    strspn(optarg, "12345") != strlen(optarg) ||
 			    strlen(optarg) != 1) {
-				fprintf(stderr, "n2n-dissect: -A%s: expected "
-					"-A1 to -A5\n", optarg);
+				fprintf(stderr,
+					"n2n-dissect: -A%s: expected "
+					"-A1 to -A5\n",
+					optarg);
 				return -1;
 			}
 			o->transform = transform_id_from_flag(atoi(optarg));

@@ -15,13 +15,14 @@
 
 static int usage(void)
 {
-	fprintf(stderr,
-		"usage: n2n-keygen <username> <password>\n"
-		"       n2n-keygen -F <federation name>\n"
-		"\n"
-		"Prints a line for the supernode's community file (user and password\n"
-		"authentication) or the edge's -P option with the federation's public\n"
-		"key.\n");
+	fprintf(stderr, "usage: n2n-keygen <username> <password>\n"
+			"       n2n-keygen -F <federation name>\n"
+			"\n"
+			"Prints a line for the supernode's community file "
+			"(user and password\n"
+			"authentication) or the edge's -P option with the "
+			"federation's public\n"
+			"key.\n");
 	return 2;
 }
 
@@ -53,7 +54,9 @@ int main(int argc, char **argv)
 	fed = strcmp(argv[1], "-F") == 0;
 	if (fed && strlen(argv[2]) > SN_FEDERATION_NAME_MAX)
 		fprintf(stderr,
-			"n2n-keygen: warning: a supernode keeps only the first %d characters of federation name '%s'; this key will not match\n",
+			"n2n-keygen: warning: a supernode keeps only the first "
+			"%d characters of federation name '%s'; this key will "
+			"not match\n",
 			SN_FEDERATION_NAME_MAX, argv[2]);
 	ret = public_key_ascii(asc, fed ? NULL : argv[1], argv[2]);
 	if (ret) {

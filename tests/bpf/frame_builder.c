@@ -9,11 +9,11 @@
 
 #include "frame_builder.h"
 
-#define ETH_HDR_LEN 14
-#define IPV4_HDR_LEN 20
-#define IPV6_HDR_LEN 40
-#define UDP_HDR_LEN 8
-#define IPPROTO_UDP_NUM 17
+#define ETH_HDR_LEN	   14
+#define IPV4_HDR_LEN	   20
+#define IPV6_HDR_LEN	   40
+#define UDP_HDR_LEN	   8
+#define IPPROTO_UDP_NUM	   17
 #define IPV4_DONT_FRAGMENT 0x4000
 
 static const uint8_t mac_src[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
@@ -88,17 +88,17 @@ void frame_ipv4_options(struct frame *f, uint8_t protocol,
 	f->l3_off = f->len;
 	f->ip_version = 4;
 	frame_put_u8(f, 0x40 | (5 + option_words));
-	frame_put_u8(f, 0);			/* DSCP/ECN */
-	frame_put_be16(f, 0);			/* total length: finish */
-	frame_put_be16(f, 0);			/* identification */
+	frame_put_u8(f, 0);   /* DSCP/ECN */
+	frame_put_be16(f, 0); /* total length: finish */
+	frame_put_be16(f, 0); /* identification */
 	frame_put_be16(f, IPV4_DONT_FRAGMENT);
-	frame_put_u8(f, 64);			/* TTL */
+	frame_put_u8(f, 64); /* TTL */
 	frame_put_u8(f, protocol);
-	frame_put_be16(f, 0);			/* checksum: finish */
+	frame_put_be16(f, 0); /* checksum: finish */
 	frame_put(f, ipv4_src, sizeof(ipv4_src));
 	frame_put(f, ipv4_dst, sizeof(ipv4_dst));
 	while (option_words--)
-		frame_put_be32(f, 0x01010101);	/* four NOP options */
+		frame_put_be32(f, 0x01010101); /* four NOP options */
 }
 
 void frame_ipv4(struct frame *f, uint8_t protocol)
@@ -110,10 +110,10 @@ void frame_ipv6(struct frame *f, uint8_t next_header)
 {
 	f->l3_off = f->len;
 	f->ip_version = 6;
-	frame_put_be32(f, 0x60000000);		/* version, class, flow */
-	frame_put_be16(f, 0);			/* payload length: finish */
+	frame_put_be32(f, 0x60000000); /* version, class, flow */
+	frame_put_be16(f, 0);	       /* payload length: finish */
 	frame_put_u8(f, next_header);
-	frame_put_u8(f, 64);			/* hop limit */
+	frame_put_u8(f, 64); /* hop limit */
 	frame_put(f, ipv6_src, sizeof(ipv6_src));
 	frame_put(f, ipv6_dst, sizeof(ipv6_dst));
 }
@@ -124,8 +124,8 @@ void frame_udp(struct frame *f, uint16_t src_port, uint16_t dst_port)
 	f->has_udp = 1;
 	frame_put_be16(f, src_port);
 	frame_put_be16(f, dst_port);
-	frame_put_be16(f, 0);			/* length: finish */
-	frame_put_be16(f, 0);			/* checksum: finish */
+	frame_put_be16(f, 0); /* length: finish */
+	frame_put_be16(f, 0); /* checksum: finish */
 }
 
 void frame_n2n_common(struct frame *f, uint8_t version, uint16_t flags_type,
@@ -136,7 +136,7 @@ void frame_n2n_common(struct frame *f, uint8_t version, uint16_t flags_type,
 	/* n2n cuts names to 19 bytes, so the last byte stays NUL. */
 	strncpy((char *)name, community, sizeof(name) - 1);
 	frame_put_u8(f, version);
-	frame_put_u8(f, 2);			/* TTL, as n2n senders */
+	frame_put_u8(f, 2); /* TTL, as n2n senders */
 	frame_put_be16(f, flags_type);
 	frame_put(f, name, sizeof(name));
 }
@@ -180,8 +180,7 @@ static void finish_ipv4(struct frame *f)
 
 static void finish_ipv6(struct frame *f)
 {
-	store_be16(f->data + f->l3_off + 4,
-		   f->len - f->l3_off - IPV6_HDR_LEN);
+	store_be16(f->data + f->l3_off + 4, f->len - f->l3_off - IPV6_HDR_LEN);
 }
 
 /* UDP checksum over the IPv4 or IPv6 pseudo-header and the datagram. */

@@ -15,9 +15,9 @@
 struct frame {
 	uint8_t data[FRAME_MAX];
 	size_t len;
-	size_t l3_off;		/* IP header offset, valid if ip_version */
-	size_t l4_off;		/* UDP header offset, valid if has_udp */
-	int ip_version;		/* 0, 4 or 6 */
+	size_t l3_off;	/* IP header offset, valid if ip_version */
+	size_t l4_off;	/* UDP header offset, valid if has_udp */
+	int ip_version; /* 0, 4 or 6 */
 	int has_udp;
 };
 

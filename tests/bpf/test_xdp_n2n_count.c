@@ -21,13 +21,13 @@
 #include "n2nk_xdp_stats.h"
 #include "skel/xdp_n2n_count.skel.h"
 
-#define SN_PORT N2N_SN_PORT_DEFAULT
-#define EDGE_PORT 50000
-#define OTHER_PORT 53
-#define KNOB_PORT 1234
-#define NO_MSG_TYPE -1
+#define SN_PORT		 N2N_SN_PORT_DEFAULT
+#define EDGE_PORT	 50000
+#define OTHER_PORT	 53
+#define KNOB_PORT	 1234
+#define NO_MSG_TYPE	 -1
 #define MAX_LOADED_PORTS 4
-#define CASE_SKIPPED 1
+#define CASE_SKIPPED	 1
 
 static const uint8_t edge_a_mac[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0a };
 static const uint8_t edge_b_mac[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0b };
@@ -40,9 +40,9 @@ static void put_n2n_packet(struct frame *f, uint16_t flags)
 	frame_put(f, edge_a_mac, sizeof(edge_a_mac));
 	frame_put(f, edge_b_mac, sizeof(edge_b_mac));
 	if (flags & N2N_FLAGS_SOCKET) {
-		frame_put_be16(f, 0);		/* IPv4, UDP */
+		frame_put_be16(f, 0); /* IPv4, UDP */
 		frame_put_be16(f, EDGE_PORT);
-		frame_put_be32(f, 0xc6120001);	/* 198.18.0.1 */
+		frame_put_be32(f, 0xc6120001); /* 198.18.0.1 */
 	}
 	frame_put_u8(f, N2N_COMPRESSION_NONE);
 	frame_put_u8(f, N2N_TRANSFORM_NULL);
@@ -54,14 +54,14 @@ static void put_n2n_register_super(struct frame *f)
 {
 	frame_n2n_common(f, N2N_PKT_VERSION, N2N_MSG_REGISTER_SUPER,
 			 "community");
-	frame_put_be32(f, 0x12345678);		/* cookie */
+	frame_put_be32(f, 0x12345678); /* cookie */
 	frame_put(f, edge_a_mac, sizeof(edge_a_mac));
 	frame_put_zeros(f, N2N_IP_SUBNET_SIZE);
 	frame_put_zeros(f, N2N_DESC_SIZE);
 	frame_put_be16(f, N2N_AUTH_SIMPLE_ID);
 	frame_put_be16(f, N2N_AUTH_ID_TOKEN_SIZE);
 	frame_put_random(f, N2N_AUTH_ID_TOKEN_SIZE, 0x5eed);
-	frame_put_be32(f, 0);			/* key_time */
+	frame_put_be32(f, 0); /* key_time */
 }
 
 static void eth_ipv4_udp(struct frame *f, uint16_t dst_port)
@@ -154,7 +154,7 @@ static void build_icmp_echo(struct frame *f)
 {
 	frame_eth(f, ETH_P_IP);
 	frame_ipv4(f, IPPROTO_ICMP);
-	frame_put_be32(f, 0x08000000);		/* echo request */
+	frame_put_be32(f, 0x08000000); /* echo request */
 	frame_put_be32(f, 0x00010001);
 	frame_finish(f);
 }
@@ -163,8 +163,8 @@ static void build_icmp_echo(struct frame *f)
 static void build_ipv6_hop_by_hop(struct frame *f)
 {
 	frame_eth(f, ETH_P_IPV6);
-	frame_ipv6(f, 0);			/* hop-by-hop options */
-	frame_put_be32(f, 0x11000104);		/* next: UDP, PadN */
+	frame_ipv6(f, 0);	       /* hop-by-hop options */
+	frame_put_be32(f, 0x11000104); /* next: UDP, PadN */
 	frame_put_be32(f, 0);
 	frame_put_random(f, 40, 0x600d);
 	frame_finish(f);
@@ -222,7 +222,7 @@ static void build_ipv4_fragment(struct frame *f)
 	frame_eth(f, ETH_P_IP);
 	frame_ipv4(f, IPPROTO_UDP);
 	frame_put_random(f, 80, 0xf4a6);
-	f->data[f->l3_off + 6] = 0x00;		/* offset 185 * 8 bytes */
+	f->data[f->l3_off + 6] = 0x00; /* offset 185 * 8 bytes */
 	f->data[f->l3_off + 7] = 0xb9;
 	frame_finish(f);
 }
@@ -243,60 +243,60 @@ static void build_ipv4_packet_knob_port(struct frame *f)
 struct xdp_case {
 	const char *name;
 	void (*build)(struct frame *f);
-	uint16_t n2n_port;	/* loaded into rodata; 0: the default */
+	uint16_t n2n_port; /* loaded into rodata; 0: the default */
 	uint32_t verdict;
-	int reason;		/* the reason_stats slot that counts it */
-	int msg_type;		/* the type_stats slot too, or NO_MSG_TYPE */
+	int reason;   /* the reason_stats slot that counts it */
+	int msg_type; /* the type_stats slot too, or NO_MSG_TYPE */
 };
 
 #define COUNTED(type) .reason = N2NK_XDP_N2N_PLAINTEXT, .msg_type = (type)
-#define SKIPPED(why) .reason = (why), .msg_type = NO_MSG_TYPE
+#define SKIPPED(why)  .reason = (why), .msg_type = NO_MSG_TYPE
 
 static const struct xdp_case cases[] = {
-	{ "ipv4 PACKET to the n2n port", build_ipv4_packet,
-	  0, XDP_PASS, COUNTED(N2N_MSG_PACKET) },
-	{ "ipv6 PACKET to the n2n port", build_ipv6_packet,
-	  0, XDP_PASS, COUNTED(N2N_MSG_PACKET) },
-	{ "ipv4 REGISTER_SUPER", build_ipv4_register_super,
-	  0, XDP_PASS, COUNTED(N2N_MSG_REGISTER_SUPER) },
-	{ "relayed PACKET, flags above the type", build_relayed_packet,
-	  0, XDP_PASS, COUNTED(N2N_MSG_PACKET) },
-	{ "ipv4 with options, PACKET", build_ipv4_options_packet,
-	  0, XDP_PASS, COUNTED(N2N_MSG_PACKET) },
-	{ "RE_REGISTER_SUPER (type 12)", build_re_register_super,
-	  0, XDP_PASS, COUNTED(N2N_MSG_RE_REGISTER_SUPER) },
-	{ "header-encrypted datagram", build_header_encrypted,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_NOT_PLAINTEXT) },
-	{ "header-encrypted, first byte 3", build_header_encrypted_version_3,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_NOT_PLAINTEXT) },
-	{ "UDP to another port", build_udp_other_port,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_NOT_N2N_PORT) },
-	{ "ICMP (not UDP)", build_icmp_echo,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_NOT_UDP) },
-	{ "ipv6 hop-by-hop header", build_ipv6_hop_by_hop,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_NOT_UDP) },
-	{ "truncated Ethernet header", build_truncated_eth,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_TRUNCATED_ETH) },
-	{ "truncated ipv4 header", build_truncated_ipv4,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_TRUNCATED_IP) },
-	{ "truncated ipv4 options", build_truncated_ipv4_options,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_TRUNCATED_IP) },
-	{ "truncated ipv6 header", build_truncated_ipv6,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_TRUNCATED_IP) },
-	{ "truncated UDP header", build_truncated_udp,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_TRUNCATED_UDP) },
-	{ "truncated n2n header", build_truncated_n2n,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_TRUNCATED_N2N) },
-	{ "ipv4 ihl 4", build_ipv4_ihl_4,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_BAD_IP_HEADER) },
-	{ "ipv4 non-first fragment", build_ipv4_fragment,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_IP_FRAGMENT) },
-	{ "random bytes", build_random_bytes,
-	  0, XDP_PASS, SKIPPED(N2NK_XDP_NOT_IP) },
-	{ "n2n_port knob: PACKET to it", build_ipv4_packet_knob_port,
-	  KNOB_PORT, XDP_PASS, COUNTED(N2N_MSG_PACKET) },
-	{ "n2n_port knob: 7654 is then other", build_ipv4_packet,
-	  KNOB_PORT, XDP_PASS, SKIPPED(N2NK_XDP_NOT_N2N_PORT) },
+	{ "ipv4 PACKET to the n2n port", build_ipv4_packet, 0, XDP_PASS,
+	  COUNTED(N2N_MSG_PACKET) },
+	{ "ipv6 PACKET to the n2n port", build_ipv6_packet, 0, XDP_PASS,
+	  COUNTED(N2N_MSG_PACKET) },
+	{ "ipv4 REGISTER_SUPER", build_ipv4_register_super, 0, XDP_PASS,
+	  COUNTED(N2N_MSG_REGISTER_SUPER) },
+	{ "relayed PACKET, flags above the type", build_relayed_packet, 0,
+	  XDP_PASS, COUNTED(N2N_MSG_PACKET) },
+	{ "ipv4 with options, PACKET", build_ipv4_options_packet, 0, XDP_PASS,
+	  COUNTED(N2N_MSG_PACKET) },
+	{ "RE_REGISTER_SUPER (type 12)", build_re_register_super, 0, XDP_PASS,
+	  COUNTED(N2N_MSG_RE_REGISTER_SUPER) },
+	{ "header-encrypted datagram", build_header_encrypted, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_NOT_PLAINTEXT) },
+	{ "header-encrypted, first byte 3", build_header_encrypted_version_3, 0,
+	  XDP_PASS, SKIPPED(N2NK_XDP_NOT_PLAINTEXT) },
+	{ "UDP to another port", build_udp_other_port, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_NOT_N2N_PORT) },
+	{ "ICMP (not UDP)", build_icmp_echo, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_NOT_UDP) },
+	{ "ipv6 hop-by-hop header", build_ipv6_hop_by_hop, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_NOT_UDP) },
+	{ "truncated Ethernet header", build_truncated_eth, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_TRUNCATED_ETH) },
+	{ "truncated ipv4 header", build_truncated_ipv4, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_TRUNCATED_IP) },
+	{ "truncated ipv4 options", build_truncated_ipv4_options, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_TRUNCATED_IP) },
+	{ "truncated ipv6 header", build_truncated_ipv6, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_TRUNCATED_IP) },
+	{ "truncated UDP header", build_truncated_udp, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_TRUNCATED_UDP) },
+	{ "truncated n2n header", build_truncated_n2n, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_TRUNCATED_N2N) },
+	{ "ipv4 ihl 4", build_ipv4_ihl_4, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_BAD_IP_HEADER) },
+	{ "ipv4 non-first fragment", build_ipv4_fragment, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_IP_FRAGMENT) },
+	{ "random bytes", build_random_bytes, 0, XDP_PASS,
+	  SKIPPED(N2NK_XDP_NOT_IP) },
+	{ "n2n_port knob: PACKET to it", build_ipv4_packet_knob_port, KNOB_PORT,
+	  XDP_PASS, COUNTED(N2N_MSG_PACKET) },
+	{ "n2n_port knob: 7654 is then other", build_ipv4_packet, KNOB_PORT,
+	  XDP_PASS, SKIPPED(N2NK_XDP_NOT_N2N_PORT) },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -305,7 +305,7 @@ static const struct xdp_case cases[] = {
 static struct loaded_prog {
 	uint16_t port;
 	struct xdp_n2n_count *skel;
-	int err;		/* negative errno: loading failed */
+	int err; /* negative errno: loading failed */
 } loaded[MAX_LOADED_PORTS];
 
 struct counters {
@@ -327,8 +327,8 @@ static void case_fail(const struct xdp_case *tc, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int libbpf_print_warnings(enum libbpf_print_level level,
-				 const char *fmt, va_list ap)
+static int libbpf_print_warnings(enum libbpf_print_level level, const char *fmt,
+				 va_list ap)
 {
 	if (level > LIBBPF_WARN)
 		return 0;
@@ -440,8 +440,8 @@ static int run_short_frame(const struct xdp_n2n_count *skel,
 	opts->data_size_in = ETH_HLEN;
 	opts->ctx_in = &ctx;
 	opts->ctx_size_in = sizeof(ctx);
-	err = bpf_prog_test_run_opts(
-		bpf_program__fd(skel->progs.xdp_n2n_count), opts);
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xdp_n2n_count),
+				     opts);
 	opts->ctx_in = NULL;
 	opts->ctx_size_in = 0;
 	return err == -EINVAL ? -EOPNOTSUPP : err;
@@ -451,14 +451,13 @@ static int run_short_frame(const struct xdp_n2n_count *skel,
  * Runs the program once over the frame; returns its verdict, or a negative
  * errno. An observer must hand the frame on unchanged, so that is checked.
  */
-static int run_once(const struct xdp_case *tc,
-		    const struct xdp_n2n_count *skel, const struct frame *f)
+static int run_once(const struct xdp_case *tc, const struct xdp_n2n_count *skel,
+		    const struct frame *f)
 {
 	static uint8_t in[FRAME_MAX], out[FRAME_MAX];
-	LIBBPF_OPTS(bpf_test_run_opts, opts,
-		    .data_in = in, .data_size_in = f->len,
-		    .data_out = out, .data_size_out = sizeof(out),
-		    .repeat = 1);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
+		    .data_size_in = f->len, .data_out = out,
+		    .data_size_out = sizeof(out), .repeat = 1);
 	int err;
 
 	memset(in, 0, sizeof(in));
@@ -516,11 +515,10 @@ static int check_counters(const struct xdp_case *tc,
 				  slot == tc->msg_type ? &one_frame : &nothing);
 	}
 	for (slot = 0; slot < N2NK_XDP_REASON_SLOTS; slot++)
-		bad |= check_slot(tc, "reason_stats",
-				  n2nk_xdp_reason_name(-slot),
-				  &before->reason[slot], &after->reason[slot],
-				  (uint32_t)slot == reason_slot ? &one_frame
-								: &nothing);
+		bad |= check_slot(
+			tc, "reason_stats", n2nk_xdp_reason_name(-slot),
+			&before->reason[slot], &after->reason[slot],
+			(uint32_t)slot == reason_slot ? &one_frame : &nothing);
 	return bad;
 }
 

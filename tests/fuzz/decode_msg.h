@@ -20,11 +20,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size > N2N_PKT_BUF_SIZE)
 		return 0;
-	in = malloc(size ? size : 1);	/* exact size, so ASan sees overruns */
+	in = malloc(size ? size : 1); /* exact size, so ASan sees overruns */
 	memcpy(in, data, size);
 	if (size > 3) {
 		in[0] = N2N_PKT_VERSION;
-		in[3] = (uint8_t)((in[3] & ~N2N_FLAGS_TYPE_MASK) | FUZZ_MSG_TYPE);
+		in[3] = (uint8_t)((in[3] & ~N2N_FLAGS_TYPE_MASK) |
+				  FUZZ_MSG_TYPE);
 	}
 	n = wire_decode(&m, in, size);
 	if (n > (ssize_t)size)

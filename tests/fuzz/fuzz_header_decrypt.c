@@ -27,7 +27,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(in, data, size);
 	if (he_decrypt(out, in, size, comm, &keys, &r) == 0) {
 		if (he_encrypt(out, size, r.hdr_len, r.stamp, r.random32,
-			       &keys) || memcmp(out, in, size))
+			       &keys) ||
+		    memcmp(out, in, size))
 			abort();
 	}
 	free(in);

@@ -45,7 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (n > (ssize_t)sizeof(out))
 		abort();
 	if (n >= 0) {
-		e = transform_encode(tf, again, sizeof(again), out, (size_t)n, iv);
+		e = transform_encode(tf, again, sizeof(again), out, (size_t)n,
+				     iv);
 		if (e != (ssize_t)size || memcmp(again, in, size))
 			abort();
 	}

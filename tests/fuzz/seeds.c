@@ -15,8 +15,8 @@
 #include "pcap_read.h"
 #include "wire.h"
 
-static int write_seed(const char *corpus, const char *target,
-		      const char *name, int i, const uint8_t *buf, size_t len)
+static int write_seed(const char *corpus, const char *target, const char *name,
+		      int i, const uint8_t *buf, size_t len)
 {
 	char path[4096];
 	FILE *f;
@@ -51,8 +51,8 @@ static int seed_datagram(const char *corpus, const char *file, int i,
 	struct n2n_msg m;
 
 	if (wire_decode(&m, d->payload, d->len) < 0)
-		return write_seed(corpus, "header_decrypt", file, i,
-				  d->payload, d->len);
+		return write_seed(corpus, "header_decrypt", file, i, d->payload,
+				  d->len);
 	target_for_type(target, sizeof(target), m.hdr.type);
 	if (write_seed(corpus, target, file, i, d->payload, d->len))
 		return -1;
@@ -65,8 +65,7 @@ static int seed_datagram(const char *corpus, const char *file, int i,
 			  m.u.packet.payload_len + 1);
 }
 
-static int seed_capture(const char *dir, const char *corpus,
-			const char *file)
+static int seed_capture(const char *dir, const char *corpus, const char *file)
 {
 	char path[4096];
 	struct pcap_file pf;
@@ -99,7 +98,8 @@ int main(int argc, char **argv)
 	}
 	if ((mkdir(argv[2], 0755) && errno != EEXIST) ||
 	    !(dir = opendir(argv[1]))) {
-		fprintf(stderr, "make-seeds: %s: %s\n", argv[1], strerror(errno));
+		fprintf(stderr, "make-seeds: %s: %s\n", argv[1],
+			strerror(errno));
 		return 1;
 	}
 	while ((de = readdir(dir))) {

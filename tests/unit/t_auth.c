@@ -20,8 +20,8 @@ static int expected_text(const char *prefix, char *out, size_t cap)
 	char *text, *p, *end;
 	int ret = -1;
 
-	text = (char *)read_file(vector_path("upstream-expected/" AUTH_EXPECTED),
-				 &len);
+	text = (char *)read_file(
+		vector_path("upstream-expected/" AUTH_EXPECTED), &len);
 	if (!text)
 		return -1;
 	p = strstr(text, prefix);
@@ -46,11 +46,13 @@ TEST(auth_bin_to_ascii_upstream)
 
 	for (i = 0; i < 16; i++)
 		in[i] = (uint8_t)i;
-	CHECK_EQ(expected_text("bin_to_ascii: output: ", want, sizeof(want)), 0);
+	CHECK_EQ(expected_text("bin_to_ascii: output: ", want, sizeof(want)),
+		 0);
 	CHECK(strcmp(want, "00420mG51WS82GeB30qE3m") == 0);
 	CHECK_EQ(auth_bin_to_ascii(got, sizeof(got), in, sizeof(in)), 22);
 	CHECK(strcmp(got, want) == 0);
-	CHECK_EQ(auth_bin_to_ascii(got, 22, in, sizeof(in)), -AUTH_ERR_NO_SPACE);
+	CHECK_EQ(auth_bin_to_ascii(got, 22, in, sizeof(in)),
+		 -AUTH_ERR_NO_SPACE);
 }
 
 TEST(auth_ascii_to_bin_upstream)
@@ -61,7 +63,8 @@ TEST(auth_ascii_to_bin_upstream)
 	CHECK_EQ(expected_text("ascii_to_bin: input = ", in, sizeof(in)), 0);
 	/* upstream dumps its whole 32-byte buffer; only 16 bytes are data */
 	CHECK_EQ(expected_dump(AUTH_EXPECTED, "ascii_to_bin: output:", want,
-			       sizeof(want)), 32);
+			       sizeof(want)),
+		 32);
 	CHECK_EQ(auth_ascii_to_bin(got, sizeof(got), in), 0);
 	CHECK_MEM(got, want, 16);
 }
@@ -71,20 +74,25 @@ TEST(auth_keys_upstream)
 	uint8_t want[64], prv[32], pub[32], ss[32];
 	char in[64];
 
-	CHECK_EQ(expected_text("generate_private_key: input = ", in, sizeof(in)), 0);
+	CHECK_EQ(
+		expected_text("generate_private_key: input = ", in, sizeof(in)),
+		0);
 	CHECK_EQ(expected_dump(AUTH_EXPECTED, "generate_private_key: output:",
-			       want, sizeof(want)), 32);
+			       want, sizeof(want)),
+		 32);
 	auth_private_key(prv, in);
 	CHECK_MEM(prv, want, 32);
 
 	CHECK_EQ(expected_dump(AUTH_EXPECTED, "generate_public_key: output:",
-			       want, sizeof(want)), 32);
+			       want, sizeof(want)),
+		 32);
 	CHECK_EQ(auth_public_key(pub, prv), 0);
 	CHECK_MEM(pub, want, 32);
 
 	/* upstream pairs the key with its own public key */
 	CHECK_EQ(expected_dump(AUTH_EXPECTED, "generate_shared_secret: output:",
-			       want, sizeof(want)), 32);
+			       want, sizeof(want)),
+		 32);
 	CHECK_EQ(auth_shared_secret(ss, prv, pub), 0);
 	CHECK_MEM(ss, want, 32);
 }
@@ -95,11 +103,14 @@ TEST(auth_curve25519_upstream)
 	uint8_t in[64], key[64], want[64], out[32];
 
 	CHECK_EQ(expected_dump("tests-elliptic.expected", "environment: input",
-			       in, sizeof(in)), 32);
+			       in, sizeof(in)),
+		 32);
 	CHECK_EQ(expected_dump("tests-elliptic.expected", "environment: key",
-			       key, sizeof(key)), 32);
+			       key, sizeof(key)),
+		 32);
 	CHECK_EQ(expected_dump("tests-elliptic.expected", "curve25519: output",
-			       want, sizeof(want)), 32);
+			       want, sizeof(want)),
+		 32);
 	CHECK_EQ(in[31], 9);
 	CHECK_EQ(crypto_scalarmult_curve25519(out, key, in), 0);
 	CHECK_MEM(out, want, 32);
@@ -147,10 +158,12 @@ TEST(auth_dynamic_key_vector)
 	uint8_t want[16], key[16];
 
 	vector("dynkey", want, 16);
-	CHECK_EQ(auth_dynamic_key(key, "netleo", "*Federation", 1700000000u), 0);
+	CHECK_EQ(auth_dynamic_key(key, "netleo", "*Federation", 1700000000u),
+		 0);
 	CHECK_MEM(key, want, 16);
 	/* another time, another key */
-	CHECK_EQ(auth_dynamic_key(key, "netleo", "*Federation", 1700000001u), 0);
+	CHECK_EQ(auth_dynamic_key(key, "netleo", "*Federation", 1700000001u),
+		 0);
 	CHECK(memcmp(key, want, 16) != 0);
 }
 
@@ -176,7 +189,8 @@ static void keygen_line(char *out, size_t cap, const char *user,
 	else
 		auth_private_key(prv, secret);
 	CHECK_EQ(auth_public_key(pub, prv), 0);
-	CHECK_EQ(auth_bin_to_ascii(asc, sizeof(asc), pub, 32), AUTH_KEY_ASCII_LEN);
+	CHECK_EQ(auth_bin_to_ascii(asc, sizeof(asc), pub, 32),
+		 AUTH_KEY_ASCII_LEN);
 	if (user)
 		snprintf(out, cap, "* %s %s", user, asc);
 	else
@@ -188,11 +202,15 @@ TEST(auth_keygen_documented_output)
 	char line[128];
 
 	keygen_line(line, sizeof(line), "logan", "007");
-	CHECK(strcmp(line, "* logan nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgpG") == 0);
+	CHECK(strcmp(line,
+		     "* logan nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgpG") ==
+	      0);
 	keygen_line(line, sizeof(line), NULL, "secretFed");
-	CHECK(strcmp(line, "-P opIyaWhWjKLJSNOHNpKnGmelhHWRqkmY5pAx7lbDHp4") == 0);
+	CHECK(strcmp(line, "-P opIyaWhWjKLJSNOHNpKnGmelhHWRqkmY5pAx7lbDHp4") ==
+	      0);
 	keygen_line(line, sizeof(line), NULL, "Federation");
-	CHECK(strcmp(line, "-P i0IuBFO0RC22m2Ya32uUUFUA2yfQSwsxVZ3-S5F2k7O") == 0);
+	CHECK(strcmp(line, "-P i0IuBFO0RC22m2Ya32uUUFUA2yfQSwsxVZ3-S5F2k7O") ==
+	      0);
 }
 
 TEST(auth_ascii_key_round_trip)
@@ -200,8 +218,10 @@ TEST(auth_ascii_key_round_trip)
 	uint8_t pub[32], want[32];
 
 	vector("pub_logan", want, 32);
-	CHECK_EQ(auth_ascii_to_bin(pub, 32,
-				   "nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgpG"), 0);
+	CHECK_EQ(
+		auth_ascii_to_bin(
+			pub, 32, "nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgpG"),
+		0);
 	CHECK_MEM(pub, want, 32);
 }
 
@@ -212,8 +232,8 @@ TEST(auth_ascii_key_malformed)
 	char bad[64];
 
 	CHECK_EQ(auth_ascii_to_bin(key, 32, ""), -AUTH_ERR_ASCII_LENGTH);
-	CHECK_EQ(auth_ascii_to_bin(key, 32,
-				   "nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgp"),
+	CHECK_EQ(auth_ascii_to_bin(
+			 key, 32, "nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgp"),
 		 -AUTH_ERR_ASCII_LENGTH);
 	snprintf(bad, sizeof(bad), "%sA", good);
 	CHECK_EQ(auth_ascii_to_bin(key, 32, bad), -AUTH_ERR_ASCII_LENGTH);
@@ -256,7 +276,8 @@ TEST(auth_challenge_round_trip)
 
 	upw_pair_init(&p);
 	CHECK_MEM(p.edge.ss, p.sn.ss, 32);
-	CHECK_EQ(auth_dynamic_key(dyn, "netleo", "*Federation", 1700000000u), 0);
+	CHECK_EQ(auth_dynamic_key(dyn, "netleo", "*Federation", 1700000000u),
+		 0);
 	CHECK_EQ(auth_new_challenge(challenge), 0);
 
 	auth_edge_token(token, p.edge_pub, &p.edge, challenge);

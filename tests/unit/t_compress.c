@@ -30,7 +30,8 @@ static void check_upstream(enum n2n_compression_id id, const char *heading,
 
 	pattern_512(in);
 	CHECK_EQ(expected_dump("tests-compress.expected", "original: input",
-			       out, sizeof(out)), 512);
+			       out, sizeof(out)),
+		 512);
 	CHECK_MEM(out, in, 512);
 	n = expected_dump("tests-compress.expected", heading, want,
 			  sizeof(want));
@@ -86,7 +87,8 @@ TEST(compress_upstream_packets_decompress)
 			continue;
 		CHECK_EQ(compress_decode(&c, cases[i].id, out, sizeof(out),
 					 pkt + N2N_PACKET_HDR_SIZE,
-					 (size_t)n - N2N_PACKET_HDR_SIZE), 512);
+					 (size_t)n - N2N_PACKET_HDR_SIZE),
+			 512);
 		CHECK_MEM(out, in, 512);
 	}
 	compress_fini(&c);
@@ -123,7 +125,9 @@ static void round_trip(struct compressor *c, enum n2n_compression_id id,
 TEST(compress_round_trips)
 {
 	static const enum n2n_compression_id ids[] = {
-		N2N_COMPRESSION_NONE, N2N_COMPRESSION_LZO, N2N_COMPRESSION_ZSTD,
+		N2N_COMPRESSION_NONE,
+		N2N_COMPRESSION_LZO,
+		N2N_COMPRESSION_ZSTD,
 	};
 	struct compressor c;
 	size_t i, len;
@@ -152,15 +156,20 @@ TEST(compress_not_smaller)
 		in[i] = (uint8_t)rand();
 	CHECK_EQ(compress_init(&c), 0);
 	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_LZO, out, sizeof(out), in,
-				 sizeof(in)), COMPRESS_ERR_NOT_SMALLER);
-	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_ZSTD, out, sizeof(out),
-				 in, sizeof(in)), COMPRESS_ERR_NOT_SMALLER);
+				 sizeof(in)),
+		 COMPRESS_ERR_NOT_SMALLER);
+	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_ZSTD, out, sizeof(out), in,
+				 sizeof(in)),
+		 COMPRESS_ERR_NOT_SMALLER);
 	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_LZO, out, sizeof(out), in,
-				 0), COMPRESS_ERR_NOT_SMALLER);
-	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_ZSTD, out, sizeof(out),
-				 in, 0), COMPRESS_ERR_NOT_SMALLER);
-	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_NONE, out, sizeof(out),
-				 in, sizeof(in)), sizeof(in));
+				 0),
+		 COMPRESS_ERR_NOT_SMALLER);
+	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_ZSTD, out, sizeof(out), in,
+				 0),
+		 COMPRESS_ERR_NOT_SMALLER);
+	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_NONE, out, sizeof(out), in,
+				 sizeof(in)),
+		 sizeof(in));
 	CHECK_MEM(out, in, sizeof(in));
 	compress_fini(&c);
 }
@@ -174,9 +183,11 @@ TEST(compress_rejects_bad_lengths)
 
 	CHECK_EQ(compress_init(&c), 0);
 	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_LZO, out, sizeof(out), in,
-				 sizeof(in)), COMPRESS_ERR_TOO_LONG);
-	CHECK_EQ(compress_decode(&c, N2N_COMPRESSION_ZSTD, out, sizeof(out),
-				 in, sizeof(in)), COMPRESS_ERR_TOO_LONG);
+				 sizeof(in)),
+		 COMPRESS_ERR_TOO_LONG);
+	CHECK_EQ(compress_decode(&c, N2N_COMPRESSION_ZSTD, out, sizeof(out), in,
+				 sizeof(in)),
+		 COMPRESS_ERR_TOO_LONG);
 	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_ZSTD, z, 8, in, 512),
 		 COMPRESS_ERR_NO_SPACE);
 	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_NONE, z, 8, in, 9),
@@ -186,15 +197,19 @@ TEST(compress_rejects_bad_lengths)
 	n = compress_encode(&c, N2N_COMPRESSION_LZO, z, sizeof(z), in, 512);
 	CHECK(n > 0);
 	CHECK_EQ(compress_decode(&c, N2N_COMPRESSION_LZO, out, 511, z,
-				 (size_t)n), COMPRESS_ERR_NO_SPACE);
+				 (size_t)n),
+		 COMPRESS_ERR_NO_SPACE);
 	n = compress_encode(&c, N2N_COMPRESSION_ZSTD, z, sizeof(z), in, 512);
 	CHECK(n > 0);
 	CHECK_EQ(compress_decode(&c, N2N_COMPRESSION_ZSTD, out, 511, z,
-				 (size_t)n), COMPRESS_ERR_NO_SPACE);
+				 (size_t)n),
+		 COMPRESS_ERR_NO_SPACE);
 	CHECK_EQ(compress_encode(&c, N2N_COMPRESSION_INVALID, out, sizeof(out),
-				 in, 10), COMPRESS_ERR_UNKNOWN_ID);
+				 in, 10),
+		 COMPRESS_ERR_UNKNOWN_ID);
 	CHECK_EQ(compress_decode(&c, (enum n2n_compression_id)4, out,
-				 sizeof(out), in, 10), COMPRESS_ERR_UNKNOWN_ID);
+				 sizeof(out), in, 10),
+		 COMPRESS_ERR_UNKNOWN_ID);
 	compress_fini(&c);
 }
 
@@ -210,7 +225,8 @@ TEST(compress_rejects_frame_above_buffer_size)
 	CHECK(!ZSTD_isError(n));
 	CHECK_EQ(compress_init(&c), 0);
 	CHECK_EQ(compress_decode(&c, N2N_COMPRESSION_ZSTD, out, sizeof(out), z,
-				 n), COMPRESS_ERR_TOO_LONG);
+				 n),
+		 COMPRESS_ERR_TOO_LONG);
 	compress_fini(&c);
 }
 
@@ -266,9 +282,11 @@ TEST(compress_corrupt_streams)
 	if (n > 0)
 		mangle(&c, N2N_COMPRESSION_ZSTD, z, (size_t)n);
 	CHECK_EQ(compress_decode(&c, N2N_COMPRESSION_ZSTD, in, sizeof(in), junk,
-				 sizeof(junk)), COMPRESS_ERR_CORRUPT);
+				 sizeof(junk)),
+		 COMPRESS_ERR_CORRUPT);
 	CHECK_EQ(compress_decode(&c, N2N_COMPRESSION_LZO, in, sizeof(in), junk,
-				 sizeof(junk)), COMPRESS_ERR_CORRUPT);
+				 sizeof(junk)),
+		 COMPRESS_ERR_CORRUPT);
 	compress_fini(&c);
 }
 

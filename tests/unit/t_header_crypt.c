@@ -93,8 +93,8 @@ TEST(he_tampering_is_detected)
 		memcpy(t, enc, 64);
 		t[i] ^= 0x80;
 		if (he_decrypt(plain, t, 64, comm, &keys, &res) < 0 ||
-		    ts_verify(NULL, res.stamp, 0x0123456789abcdefull,
-			      false) < 0)
+		    ts_verify(NULL, res.stamp, 0x0123456789abcdefull, false) <
+			    0)
 			caught++;
 	}
 	CHECK_EQ(caught, 24);
@@ -135,7 +135,8 @@ TEST(he_roundtrip_every_header_length)
 	for (h = 24; h <= sizeof(orig); h += 7) {
 		memcpy(pkt, orig, sizeof(pkt));
 		CHECK_EQ(he_encrypt(pkt, sizeof(pkt), h, 0x5000000012345670ull,
-				    0xabcdef01, &keys), 0);
+				    0xabcdef01, &keys),
+			 0);
 		CHECK_EQ(he_decrypt(out, pkt, sizeof(pkt), comm, &keys, &res),
 			 0);
 		CHECK_MEM(out, orig, sizeof(orig));
@@ -161,7 +162,7 @@ TEST(ts_frame_replay_and_jitter)
 	/* Jitter types may arrive up to ~160 ms late, not more. */
 	CHECK_EQ(ts_verify(&rp, now - 0x100000, now, true), 0);
 	CHECK_EQ(ts_verify(&rp, now - TS_JITTER, now, true), -TS_ERR_REPLAY);
-	CHECK(rp.last == now);		/* a late one never moves it back */
+	CHECK(rp.last == now); /* a late one never moves it back */
 	CHECK_EQ(ts_verify(&rp, now + 16, now, false), 0);
 	CHECK(rp.last == now + 16);
 	/* Counter-only stamps get 256 times the jitter. */

@@ -20,11 +20,13 @@ TEST(pearson_matches_upstream_expected)
 
 	hashing_input(in);
 	CHECK_EQ(expected_dump("tests-hashing.expected",
-			       "pearson_hash_256: output", want, sizeof(want)), 32);
+			       "pearson_hash_256: output", want, sizeof(want)),
+		 32);
 	pearson_hash_256(got, in, sizeof(in));
 	CHECK_MEM(got, want, 32);
 	CHECK_EQ(expected_dump("tests-hashing.expected",
-			       "pearson_hash_128: output", want, sizeof(want)), 16);
+			       "pearson_hash_128: output", want, sizeof(want)),
+		 16);
 	pearson_hash_128(got, in, sizeof(in));
 	CHECK_MEM(got, want, 16);
 	CHECK(pearson_hash_64(in, sizeof(in)) == 0xb2d98fa82ea108beull);
@@ -83,13 +85,13 @@ TEST(speck_ctr_counts_low_half_only)
 	struct speck_key k;
 
 	CHECK_EQ(speck_setkey(&k, key, 16), 0);
-	memset(iv, 0xff, 8);		/* n0 = 2^64 - 1: wraps on block 1 */
+	memset(iv, 0xff, 8); /* n0 = 2^64 - 1: wraps on block 1 */
 	memset(iv + 8, 0x5a, 8);
 	speck_ctr(&k, iv, out, zero, sizeof(out));
 	memcpy(ctr, iv, 16);
 	speck_encrypt_block(&k, ks, ctr);
 	CHECK_MEM(out, ks, 16);
-	put_le64(ctr, 0);		/* wrapped, n1 unchanged */
+	put_le64(ctr, 0); /* wrapped, n1 unchanged */
 	speck_encrypt_block(&k, ks, ctr);
 	CHECK_MEM(out + 16, ks, 16);
 	put_le64(ctr, 1);

@@ -10,10 +10,10 @@
 #include "test.h"
 #include "transform.h"
 
-#define VEC_KEY "SoMEVer!S$cUREPassWORD"	/* 22 chars: AES-128 */
+#define VEC_KEY "SoMEVer!S$cUREPassWORD" /* 22 chars: AES-128 */
 
 static const enum n2n_transform_id all_ids[] = {
-	N2N_TRANSFORM_NULL, N2N_TRANSFORM_TWOFISH, N2N_TRANSFORM_AES,
+	N2N_TRANSFORM_NULL,	N2N_TRANSFORM_TWOFISH, N2N_TRANSFORM_AES,
 	N2N_TRANSFORM_CHACHA20, N2N_TRANSFORM_SPECK,
 };
 #define N_IDS (sizeof(all_ids) / sizeof(all_ids[0]))
@@ -113,7 +113,8 @@ TEST(transform_aes_key_size_from_key_length)
 	fill_pattern(want, sizeof(want), 7);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		CHECK_EQ(transform_derive_key(N2N_TRANSFORM_AES, cases[i].key,
-					      key), cases[i].key_len);
+					      key),
+			 cases[i].key_len);
 		CHECK_EQ(crypto_vector(cases[i].vec, vec, sizeof(vec)), 49);
 		CHECK_EQ(transform_init(&t, N2N_TRANSFORM_AES, cases[i].key),
 			 0);
@@ -145,8 +146,7 @@ TEST(transform_key_derivation_sizes)
  * srcMac, dstMac, then compression and transform bytes (both 0 there, which
  * real edges would drop, protocol §11.6) and the payload from byte 38.
  */
-static void check_upstream_packet(enum n2n_transform_id id,
-				  const char *heading)
+static void check_upstream_packet(enum n2n_transform_id id, const char *heading)
 {
 	uint8_t pkt[N2N_PKT_BUF_SIZE], want[512];
 	struct transform t;
@@ -160,8 +160,8 @@ static void check_upstream_packet(enum n2n_transform_id id,
 		return;
 	CHECK(!memcmp(pkt + 4, "abc123def456", 12));
 	CHECK_EQ(pkt[3], N2N_MSG_PACKET);
-	CHECK_EQ(pkt[N2N_PACKET_HDR_SIZE - 2], 0);	/* compression */
-	CHECK_EQ(pkt[N2N_PACKET_HDR_SIZE - 1], 0);	/* transform */
+	CHECK_EQ(pkt[N2N_PACKET_HDR_SIZE - 2], 0); /* compression */
+	CHECK_EQ(pkt[N2N_PACKET_HDR_SIZE - 1], 0); /* transform */
 	fill_pattern(want, sizeof(want), 1);
 	for (n = 0; n < 512; n++)
 		want[n] &= 15;
@@ -266,7 +266,7 @@ TEST(transform_chacha20_counter_wraps_to_zero)
 	CHECK_MEM(wrap + 16, head + 16, 64);
 	CHECK_MEM(wrap + 16 + 64, tail + 16, 136);
 	put_le32(iv, 0xffffffffu);
-	CHECK_MEM(wrap, iv, 16);	/* the IV goes out as given */
+	CHECK_MEM(wrap, iv, 16); /* the IV goes out as given */
 	transform_fini(&t);
 }
 
@@ -281,10 +281,12 @@ TEST(transform_chacha20_wrap_full_packet_round_trip)
 	CHECK_EQ(transform_init(&t, N2N_TRANSFORM_CHACHA20, VEC_KEY), 0);
 	for (ctr = 0xffffffe0u; ctr != 0; ctr++) {
 		put_le32(iv, ctr);
-		CHECK_EQ(transform_encode(&t, enc, sizeof(enc), in,
-					  sizeof(in), iv), sizeof(enc));
+		CHECK_EQ(transform_encode(&t, enc, sizeof(enc), in, sizeof(in),
+					  iv),
+			 sizeof(enc));
 		CHECK_EQ(transform_decode(&t, out, sizeof(out), enc,
-					  sizeof(enc)), sizeof(in));
+					  sizeof(enc)),
+			 sizeof(in));
 		CHECK_MEM(out, in, sizeof(in));
 	}
 	transform_fini(&t);
@@ -299,8 +301,8 @@ TEST(transform_rejects_short_ciphertext)
 	for (i = 1; i < N_IDS; i++) {
 		CHECK_EQ(transform_init(&t, all_ids[i], VEC_KEY), 0);
 		for (len = 0; len < 16; len++) {
-			ssize_t n = transform_decode(&t, out, sizeof(out), in,
-						     len);
+			ssize_t n =
+				transform_decode(&t, out, sizeof(out), in, len);
 
 			CHECK_EQ(n, TRANSFORM_ERR_TOO_SHORT);
 		}
@@ -360,7 +362,8 @@ TEST(transform_cts_padding_check_is_unreachable)
 			memcpy(bad, enc, sizeof(bad));
 			bad[i] ^= (uint8_t)(1 << bit);
 			CHECK_EQ(transform_decode(&t, out, sizeof(out), bad,
-						  sizeof(bad)), 17);
+						  sizeof(bad)),
+				 17);
 		}
 	}
 	transform_fini(&t);
@@ -379,7 +382,7 @@ TEST(transform_rejects_bad_setup)
 		 TRANSFORM_ERR_UNKNOWN_ID);
 	CHECK_EQ(transform_init(&t, (enum n2n_transform_id)6, VEC_KEY),
 		 TRANSFORM_ERR_UNKNOWN_ID);
-	CHECK_EQ(transform_init(&t, (enum n2n_transform_id)-1, VEC_KEY),
+	CHECK_EQ(transform_init(&t, (enum n2n_transform_id) - 1, VEC_KEY),
 		 TRANSFORM_ERR_UNKNOWN_ID);
 	CHECK_EQ(transform_init(&t, N2N_TRANSFORM_AES, NULL),
 		 TRANSFORM_ERR_NO_KEY);
@@ -394,7 +397,7 @@ TEST(transform_rejects_bad_setup)
 	CHECK_EQ(transform_init_raw(&t, N2N_TRANSFORM_SPECK, key, 24),
 		 TRANSFORM_ERR_KEY_SIZE);
 	CHECK(t.ops == NULL);
-	transform_fini(&t);	/* harmless after a failed init */
+	transform_fini(&t); /* harmless after a failed init */
 	CHECK_EQ(transform_init(&t, N2N_TRANSFORM_NULL, NULL), 0);
 	transform_fini(&t);
 }

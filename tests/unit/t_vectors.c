@@ -17,10 +17,10 @@
 #include "transform.h"
 #include "wire.h"
 
-#define VEC_KEY "n2n-test-key"
+#define VEC_KEY	      "n2n-test-key"
 #define VEC_COMMUNITY "vectors"
-#define VEC_SN_PORT 7654
-#define MAX_SENDERS 8
+#define VEC_SN_PORT   7654
+#define MAX_SENDERS   8
 
 static const uint8_t mac_edge_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
 static const uint8_t mac_edge_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
@@ -28,7 +28,7 @@ static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 struct capture {
 	const char *file;
-	enum n2n_transform_id transform;	/* what the edges really used */
+	enum n2n_transform_id transform; /* what the edges really used */
 	bool he;
 	bool relay;
 };
@@ -136,8 +136,8 @@ static bool frame_is_expected(const uint8_t *f, size_t len)
 }
 
 static void check_packet_payload(const struct n2n_msg *m,
-				 const struct transform *tf,
-				 struct tally *t, const char *where)
+				 const struct transform *tf, struct tally *t,
+				 const char *where)
 {
 	const struct n2n_packet *p = &m->u.packet;
 	uint8_t frame[N2N_PKT_BUF_SIZE], again[N2N_PKT_BUF_SIZE], iv[16];
@@ -156,7 +156,7 @@ static void check_packet_payload(const struct n2n_msg *m,
 	CHECK_MSG(!memcmp(p->src_mac, frame + 6, 6), "%s: srcMac", where);
 	back = transform_encode(tf, again, sizeof(again), frame, (size_t)n, iv);
 	CHECK_MSG(back == (ssize_t)p->payload_len &&
-		  !memcmp(again, p->payload, p->payload_len),
+			  !memcmp(again, p->payload, p->payload_len),
 		  "%s: re-encrypt", where);
 	t->frames_ok += frame_is_expected(frame, (size_t)n) &&
 			back == (ssize_t)p->payload_len;
@@ -251,7 +251,8 @@ static void check_datagram(const struct capture *c,
 	memcpy(plain, d->payload, d->len);
 	he_keys_from_community(&keys, comm);
 	if (c->he) {
-		int err = he_decrypt(plain, d->payload, d->len, comm, &keys, &r);
+		int err =
+			he_decrypt(plain, d->payload, d->len, comm, &keys, &r);
 
 		CHECK_MSG(!err, "%s: %s", where, he_strerror(err));
 		if (err)
@@ -313,18 +314,19 @@ TEST(vectors_every_datagram_of_every_capture)
 
 		check_capture(&captures[i], &t);
 		CHECK_MSG(t.datagrams > 0, "%s: empty", captures[i].file);
-		CHECK_MSG(t.decoded == t.datagrams && t.reencoded == t.datagrams,
-			  "%s: %d of %d decoded, %d re-encoded",
-			  captures[i].file, t.decoded, t.datagrams,
-			  t.reencoded);
+		CHECK_MSG(
+			t.decoded == t.datagrams && t.reencoded == t.datagrams,
+			"%s: %d of %d decoded, %d re-encoded", captures[i].file,
+			t.decoded, t.datagrams, t.reencoded);
 		CHECK_MSG(t.frames_ok == t.packets, "%s: %d of %d PACKETs",
 			  captures[i].file, t.frames_ok, t.packets);
 		/* The -H captures hold no PACKET (see docs/protocol.md). */
 		CHECK_MSG(captures[i].he || t.packets > 0, "%s: no PACKET",
 			  captures[i].file);
 		CHECK_MSG(!captures[i].relay || captures[i].he ||
-			  t.relayed_ok >= 10, "%s: %d relayed pairs",
-			  captures[i].file, t.relayed_ok);
+				  t.relayed_ok >= 10,
+			  "%s: %d relayed pairs", captures[i].file,
+			  t.relayed_ok);
 		all.datagrams += t.datagrams;
 		all.decoded += t.decoded;
 		all.packets += t.packets;
@@ -333,8 +335,8 @@ TEST(vectors_every_datagram_of_every_capture)
 	}
 	if (getenv("V"))
 		printf("     captures: %d datagrams, %d decoded, %d PACKETs, "
-		       "%d frames ok, %d relayed pairs\n", all.datagrams,
-		       all.decoded, all.packets, all.frames_ok,
+		       "%d frames ok, %d relayed pairs\n",
+		       all.datagrams, all.decoded, all.packets, all.frames_ok,
 		       all.relayed_ok);
 	CHECK_EQ(all.datagrams, 534);
 }

@@ -101,8 +101,8 @@ TEST(wire_upstream_register)
 	static const uint8_t src[6] = { 0, 1, 2, 3, 4, 5 };
 	static const uint8_t dst[6] = { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15 };
 	uint8_t want[256];
-	long len = expected_dump("tests-wire.expected",
-				 "REGISTER: output idx", want, sizeof(want));
+	long len = expected_dump("tests-wire.expected", "REGISTER: output idx",
+				 want, sizeof(want));
 	struct n2n_msg m;
 
 	init_common(&m, N2N_MSG_REGISTER, 2, 0, "abc123def456z");
@@ -227,7 +227,9 @@ TEST(wire_example_register_super_ack)
 TEST(wire_example_peer_info_query_peer_ack_nak)
 {
 	static const char *const titles[] = {
-		"PEER_INFO (PONG)", "QUERY_PEER", "REGISTER_ACK",
+		"PEER_INFO (PONG)",
+		"QUERY_PEER",
+		"REGISTER_ACK",
 		"REGISTER_SUPER_NAK",
 	};
 	static const long lens[] = { 74, 38, 40, 38 };
@@ -242,11 +244,11 @@ TEST(wire_example_peer_info_query_peer_ack_nak)
 		if (len > 0)
 			check_roundtrip(want, (size_t)len);
 	}
-	CHECK_EQ(wire_decode(&m, want, 38), 38);	/* the NAK */
+	CHECK_EQ(wire_decode(&m, want, 38), 38); /* the NAK */
 	CHECK_MEM(m.u.reg_super_nak.src_mac, mac_a, 6);
 	CHECK_EQ(wire_example("REGISTER_ACK", want, sizeof(want)), 40);
 	CHECK_EQ(wire_decode(&m, want, 40), 40);
-	CHECK_MEM(m.u.reg_ack.dst_mac, mac_a, 6);	/* dst first */
+	CHECK_MEM(m.u.reg_ack.dst_mac, mac_a, 6); /* dst first */
 	CHECK_MEM(m.u.reg_ack.src_mac, mac_b, 6);
 	CHECK_EQ(wire_example("PEER_INFO (PONG)", want, sizeof(want)), 74);
 	CHECK_EQ(wire_decode(&m, want, 74), 74);
@@ -294,10 +296,12 @@ TEST(wire_every_truncation_is_rejected)
 		for (cut = 0; cut < len; cut++) {
 			ssize_t n = wire_decode(&m, buf, cut);
 
-			if (t == N2N_MSG_PACKET && cut >= N2N_PACKET_HDR_SIZE_SOCK)
+			if (t == N2N_MSG_PACKET &&
+			    cut >= N2N_PACKET_HDR_SIZE_SOCK)
 				continue;
 			CHECK_MSG(n == -WIRE_ERR_TRUNCATED,
-				  "%s cut at %zu: %zd", wire_msg_name(t), cut, n);
+				  "%s cut at %zu: %zd", wire_msg_name(t), cut,
+				  n);
 		}
 	}
 }
@@ -328,7 +332,7 @@ TEST(wire_rejects_bad_fields_by_name)
 	len = build_each(N2N_MSG_REGISTER_SUPER, buf, sizeof(buf));
 	buf[24 + 4 + 6 + 8 + 5 + 16 + 3] = 49;
 	CHECK_EQ(wire_decode(&m, buf, len), -WIRE_ERR_TOKEN_SIZE);
-	buf[24 + 4 + 6 + 8 + 5 + 16 + 2] = 0xff;	/* 65535 + 49 */
+	buf[24 + 4 + 6 + 8 + 5 + 16 + 2] = 0xff; /* 65535 + 49 */
 	CHECK_EQ(wire_decode(&m, buf, len), -WIRE_ERR_TOKEN_SIZE);
 
 	/* num_sn 45 right after the empty auth field. */
@@ -406,7 +410,8 @@ TEST(wire_random_bytes_never_overrun)
 		size_t len = (size_t)(rand_r(&seed) % 200), j;
 		ssize_t n;
 
-		buf = malloc(len ? len : 1);	/* exact size: ASan sees overruns */
+		buf = malloc(len ? len
+				 : 1); /* exact size: ASan sees overruns */
 		for (j = 0; j < len; j++)
 			buf[j] = (uint8_t)rand_r(&seed);
 		if (len > 23 && (i & 1)) {

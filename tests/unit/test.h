@@ -18,37 +18,37 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int test_failures(void);
 
-#define TEST(name)                                                         \
-	static void test_##name(void);                                     \
-	__attribute__((constructor)) static void test_reg_##name(void)     \
-	{                                                                  \
-		test_register(#name, __FILE__, test_##name);               \
-	}                                                                  \
+#define TEST(name)                                                     \
+	static void test_##name(void);                                 \
+	__attribute__((constructor)) static void test_reg_##name(void) \
+	{                                                              \
+		test_register(#name, __FILE__, test_##name);           \
+	}                                                              \
 	static void test_##name(void)
 
-#define CHECK(cond)                                                        \
-	do {                                                               \
-		if (!(cond))                                               \
-			test_fail(__FILE__, __LINE__, "%s", #cond);        \
+#define CHECK(cond)                                                 \
+	do {                                                        \
+		if (!(cond))                                        \
+			test_fail(__FILE__, __LINE__, "%s", #cond); \
 	} while (0)
 
-#define CHECK_MSG(cond, ...)                                               \
-	do {                                                               \
-		if (!(cond))                                               \
-			test_fail(__FILE__, __LINE__, __VA_ARGS__);        \
+#define CHECK_MSG(cond, ...)                                        \
+	do {                                                        \
+		if (!(cond))                                        \
+			test_fail(__FILE__, __LINE__, __VA_ARGS__); \
 	} while (0)
 
-#define CHECK_EQ(a, b)                                                     \
-	do {                                                               \
-		long long _a = (long long)(a), _b = (long long)(b);        \
-		if (_a != _b)                                              \
-			test_fail(__FILE__, __LINE__, "%s == %s: %lld != %lld", \
-				  #a, #b, _a, _b);                          \
+#define CHECK_EQ(a, b)                                                       \
+	do {                                                                 \
+		long long _a = (long long)(a), _b = (long long)(b);          \
+		if (_a != _b)                                                \
+			test_fail(__FILE__, __LINE__,                        \
+				  "%s == %s: %lld != %lld", #a, #b, _a, _b); \
 	} while (0)
 
-#define CHECK_MEM(a, b, n)                                                 \
-	do {                                                               \
-		if (memcmp((a), (b), (n)) != 0)                            \
+#define CHECK_MEM(a, b, n)                                                    \
+	do {                                                                  \
+		if (memcmp((a), (b), (n)) != 0)                               \
 			test_fail_mem(__FILE__, __LINE__, #a, (a), (b), (n)); \
 	} while (0)
 
