@@ -71,8 +71,8 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 	format-check check-asan fuzz fuzz-smoke \
 	fuzz-build install clean demo
 .DELETE_ON_ERROR:
-# Keep BPF objects for bpftool and llvm-objdump, not just their skeletons.
-.SECONDARY: $(BPF_OBJS)
+# Keep every build output (BPF objects for bpftool and llvm-objdump too).
+.SECONDARY:
 
 all: $(LIB) $(TOOLS) $(UNIT) $(if $(BPFTEST_SRCS),$(BPFTEST))
 
