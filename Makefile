@@ -33,8 +33,8 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	    -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
-	      -Iinclude -Idaemon -I$(O) $(SAN_CFLAGS)
-LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd
+	      -Iinclude -Idaemon -I$(O) -I/usr/include/libnl3 $(SAN_CFLAGS)
+LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3
 BPF_LDLIBS := -lbpf -lelf -lz
 
 ifneq ($(SANITIZE),)
@@ -49,6 +49,14 @@ LIB := $(O)/libn2nk.a
 
 TOOL_SRCS := $(wildcard tools/*.c)
 TOOLS := $(TOOL_SRCS:tools/%.c=$(O)/tools/%)
+
+# The daemons: daemon/main_<name>.c -> $(O)/sbin/<name> (edge, supernode).
+SBIN_SRCS := $(wildcard daemon/main_*.c)
+SBINS := $(SBIN_SRCS:daemon/main_%.c=$(O)/sbin/%)
+
+# Small helper programs the namespace tests run inside their hosts.
+NETNS_SRCS := $(wildcard tests/netns/*.c)
+NETNS_BINS := $(NETNS_SRCS:tests/netns/%.c=$(O)/tests/netns/%)
 
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
@@ -74,7 +82,8 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 # Keep every build output (BPF objects for bpftool and llvm-objdump too).
 .SECONDARY:
 
-all: $(LIB) $(TOOLS) $(UNIT) $(if $(BPFTEST_SRCS),$(BPFTEST))
+all: $(LIB) $(TOOLS) $(SBINS) $(NETNS_BINS) $(UNIT) \
+	$(if $(BPFTEST_SRCS),$(BPFTEST))
 
 $(O)/%.o: %.c
 	$(call msg,CC,$@)
@@ -86,6 +95,15 @@ $(LIB): $(LIB_OBJS)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(O)/tools/%: $(O)/tools/%.o $(LIB)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/sbin/%: $(O)/daemon/main_%.o $(LIB)
+	$(call msg,LD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+
+$(O)/tests/netns/%: $(O)/tests/netns/%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
 
