@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The daemon's event loop: epoll over file descriptors, a periodic tick for
+ * protocol timers, and SIGINT/SIGTERM/SIGHUP through a signalfd. One thread.
+ */
+#ifndef N2NK_EVLOOP_H
+#define N2NK_EVLOOP_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define EVLOOP_MAX_FDS 16
+
+typedef void (*evloop_fd_cb)(void *arg);
+typedef void (*evloop_tick_cb)(void *arg, uint64_t now_ms);
+
+struct evloop {
+	int epfd;
+	int sigfd;
+	bool stop;
+	int stop_signal;
+	uint64_t tick_ms;
+	evloop_tick_cb tick;
+	void *tick_arg;
+	struct {
+		int fd;
+		evloop_fd_cb cb;
+		void *arg;
+	} fds[EVLOOP_MAX_FDS];
+};
+
+int evloop_init(struct evloop *l, uint64_t tick_ms, evloop_tick_cb tick,
+		void *tick_arg) __attribute__((warn_unused_result));
+/* Calls cb whenever fd is readable; 0 or -errno. */
+int evloop_add(struct evloop *l, int fd, evloop_fd_cb cb, void *arg)
+	__attribute__((warn_unused_result));
+void evloop_del(struct evloop *l, int fd);
+/* Runs until a stop signal or evloop_stop(); returns the signal or 0. */
+int evloop_run(struct evloop *l);
+void evloop_stop(struct evloop *l);
+void evloop_fini(struct evloop *l);
+
+/* Monotonic milliseconds, for timers. */
+uint64_t evloop_now_ms(void);
+/* Wall-clock microseconds since the epoch, for header time stamps. */
+uint64_t evloop_wall_usec(void);
+
+#endif /* N2NK_EVLOOP_H */

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Log lines: "22/Nov/2026 04:30:00 [edge.c:123] text", one write each. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+
+int log_level = LOG_LEVEL_NOTICE;
+
+void log_msg(enum log_level level, const char *file, int line, const char *fmt,
+	     ...)
+{
+	static const char *const prefix[] = { "ERROR: ", "WARNING: ", "", "",
+					      "" };
+	const char *base = strrchr(file, '/');
+	char buf[1024];
+	struct tm tm;
+	time_t now = time(NULL);
+	va_list ap;
+	int n;
+
+	localtime_r(&now, &tm);
+	n = (int)strftime(buf, sizeof(buf), "%d/%b/%Y %H:%M:%S", &tm);
+	n += snprintf(buf + n, sizeof(buf) - (size_t)n, " [%s:%d] %s",
+		      base ? base + 1 : file, line, prefix[level]);
+	va_start(ap, fmt);
+	if (n < (int)sizeof(buf))
+		n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (n >= (int)sizeof(buf) - 1)
+		n = (int)sizeof(buf) - 2;
+	buf[n++] = '\n';
+	/* One write per line, so lines of several processes don't interleave. */
+	(void)!write(STDERR_FILENO, buf, (size_t)n);
+}
