@@ -1,0 +1,445 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * rtnetlink through libnl-route-3: the only file that talks to libnl. Links
+ * are looked up by name on every call (no caches to go stale), and failures
+ * keep the kernel's own errno, which libnl's NLE_* codes would blur.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <linux/if.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <netlink/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/errno.h>
+#include <netlink/route/addr.h>
+#include <netlink/route/link.h>
+#include <netlink/route/route.h>
+
+#include "netlink.h"
+
+/* For failures libnl detects itself, without a kernel errno. */
+static int errno_of_nle(int nle)
+{
+	switch (nle) {
+	case NLE_INTR:
+		return EINTR;
+	case NLE_BAD_SOCK:
+		return EBADF;
+	case NLE_AGAIN:
+	case NLE_DUMP_INTR:
+		return EAGAIN;
+	case NLE_NOMEM:
+		return ENOMEM;
+	case NLE_EXIST:
+		return EEXIST;
+	case NLE_INVAL:
+	case NLE_MISSING_ATTR:
+	case NLE_AF_MISMATCH:
+		return EINVAL;
+	case NLE_RANGE:
+		return ERANGE;
+	case NLE_MSGSIZE:
+		return EMSGSIZE;
+	case NLE_OPNOTSUPP:
+	case NLE_MSGTYPE_NOSUPPORT:
+		return EOPNOTSUPP;
+	case NLE_AF_NOSUPPORT:
+		return EAFNOSUPPORT;
+	case NLE_OBJ_NOTFOUND:
+		return ENOENT;
+	case NLE_NOADDR:
+		return EADDRNOTAVAIL;
+	case NLE_BUSY:
+		return EBUSY;
+	case NLE_NOACCESS:
+		return EACCES;
+	case NLE_PERM:
+		return EPERM;
+	case NLE_NODEV:
+		return ENODEV;
+	default:
+		return EIO;
+	}
+}
+
+/* Every public call starts here, so no error of an earlier call lingers. */
+static void begin(struct netlink_ctx *ctx)
+{
+	ctx->kernel_err = 0;
+	ctx->kernel_msg[0] = '\0';
+}
+
+/* A libnl return value as 0 or -errno, preferring the kernel's errno. */
+static int finish(struct netlink_ctx *ctx, int nl_ret)
+{
+	if (nl_ret >= 0)
+		return 0;
+	ctx->nl_err = -nl_ret;
+	return ctx->kernel_err ? ctx->kernel_err : -errno_of_nle(-nl_ret);
+}
+
+/*
+ * The kernel's reason in words (NETLINK_EXT_ACK), found in the attributes
+ * after the error. libnl passes only the nlmsgerr, which is the payload of
+ * the message whose header sits right before it.
+ */
+static void save_ext_ack(struct netlink_ctx *ctx, const struct nlmsgerr *e)
+{
+	const struct nlmsghdr *hdr =
+		(const void *)((const char *)e - NLMSG_HDRLEN);
+	size_t off = NLMSG_HDRLEN + sizeof(*e);
+	const struct nlattr *msg;
+
+	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (!(hdr->nlmsg_flags & NLM_F_CAPPED) &&
+	    e->msg.nlmsg_len > NLMSG_HDRLEN)
+		off += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	off = NLMSG_ALIGN(off);
+	if (off >= hdr->nlmsg_len)
+		return;
+	msg = nla_find((const struct nlattr *)((const char *)hdr + off),
+		       (int)(hdr->nlmsg_len - off), NLMSGERR_ATTR_MSG);
+	if (msg)
+		nla_strlcpy(ctx->kernel_msg, msg, sizeof(ctx->kernel_msg));
+}
+
+static int on_kernel_error(struct sockaddr_nl *who, struct nlmsgerr *e,
+			   void *arg)
+{
+	struct netlink_ctx *ctx = arg;
+
+	ctx->kernel_err = e->error;
+	save_ext_ack(ctx, e);
+	return NL_STOP; /* libnl then fails the call with its NLE_* code */
+}
+
+int netlink_open(struct netlink_ctx *ctx)
+{
+	int one = 1, fd, err;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->sock = nl_socket_alloc();
+	if (!ctx->sock)
+		return finish(ctx, -NLE_NOMEM);
+	err = finish(ctx, nl_connect(ctx->sock, NETLINK_ROUTE));
+	if (err) {
+		nl_socket_free(ctx->sock);
+		ctx->sock = NULL;
+		return err;
+	}
+	/* Best effort: older kernels just give no text and echo the request. */
+	fd = nl_socket_get_fd(ctx->sock);
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+	/* ctx is the callback's argument, so it must not move while open. */
+	nl_socket_modify_err_cb(ctx->sock, NL_CB_CUSTOM, on_kernel_error, ctx);
+	return 0;
+}
+
+void netlink_close(struct netlink_ctx *ctx)
+{
+	if (ctx->sock)
+		nl_socket_free(ctx->sock); /* closes the socket too */
+	ctx->sock = NULL;
+}
+
+const char *netlink_last_error(struct netlink_ctx *ctx)
+{
+	snprintf(ctx->last_error, sizeof(ctx->last_error), "%s%s%s",
+		 nl_geterror(ctx->nl_err), ctx->kernel_msg[0] ? ": " : "",
+		 ctx->kernel_msg);
+	return ctx->last_error;
+}
+
+/* The link as the kernel has it now; the caller puts it. */
+static int get_link(struct netlink_ctx *ctx, const char *ifname,
+		    struct rtnl_link **link)
+{
+	return finish(ctx, rtnl_link_get_kernel(ctx->sock, 0, ifname, link));
+}
+
+static int get_ifindex(struct netlink_ctx *ctx, const char *ifname,
+		       int *ifindex)
+{
+	struct rtnl_link *link;
+	int err = get_link(ctx, ifname, &link);
+
+	if (err)
+		return err;
+	*ifindex = rtnl_link_get_ifindex(link);
+	rtnl_link_put(link);
+	return 0;
+}
+
+int netlink_get_link(struct netlink_ctx *ctx, const char *ifname,
+		     struct netlink_link *out)
+{
+	struct rtnl_link *link;
+	struct nl_addr *lladdr;
+	int err;
+
+	begin(ctx);
+	err = get_link(ctx, ifname, &link);
+	if (err)
+		return err;
+	memset(out, 0, sizeof(*out));
+	out->ifindex = rtnl_link_get_ifindex(link);
+	out->mtu = rtnl_link_get_mtu(link);
+	out->up = rtnl_link_get_flags(link) & IFF_UP;
+	lladdr = rtnl_link_get_addr(link);
+	if (lladdr && nl_addr_get_len(lladdr) == sizeof(out->mac))
+		memcpy(out->mac, nl_addr_get_binary_addr(lladdr),
+		       sizeof(out->mac));
+	rtnl_link_put(link);
+	return 0;
+}
+
+/* Applies the attributes set in change to the link called ifname. */
+static int change_link(struct netlink_ctx *ctx, const char *ifname,
+		       struct rtnl_link *change)
+{
+	struct rtnl_link *orig;
+	int err = get_link(ctx, ifname, &orig);
+
+	if (err)
+		return err;
+	err = finish(ctx, rtnl_link_change(ctx->sock, orig, change, 0));
+	rtnl_link_put(orig);
+	return err;
+}
+
+int netlink_set_mac(struct netlink_ctx *ctx, const char *ifname,
+		    const uint8_t mac[6])
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	struct nl_addr *lladdr = nl_addr_build(AF_LLC, mac, 6);
+	int err = -ENOMEM;
+
+	begin(ctx);
+	if (change && lladdr) {
+		rtnl_link_set_addr(change, lladdr); /* takes its own ref */
+		err = change_link(ctx, ifname, change);
+	} else {
+		finish(ctx, -NLE_NOMEM);
+	}
+	nl_addr_put(lladdr);
+	rtnl_link_put(change);
+	return err;
+}
+
+int netlink_set_mtu(struct netlink_ctx *ctx, const char *ifname,
+		    unsigned int mtu)
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	int err;
+
+	begin(ctx);
+	if (!change)
+		return finish(ctx, -NLE_NOMEM);
+	rtnl_link_set_mtu(change, mtu);
+	err = change_link(ctx, ifname, change);
+	rtnl_link_put(change);
+	return err;
+}
+
+int netlink_set_up(struct netlink_ctx *ctx, const char *ifname, bool up)
+{
+	struct rtnl_link *change = rtnl_link_alloc();
+	int err;
+
+	begin(ctx);
+	if (!change)
+		return finish(ctx, -NLE_NOMEM);
+	/* Both mark IFF_UP in the change mask, so only that flag moves. */
+	if (up)
+		rtnl_link_set_flags(change, IFF_UP);
+	else
+		rtnl_link_unset_flags(change, IFF_UP);
+	err = change_link(ctx, ifname, change);
+	rtnl_link_put(change);
+	return err;
+}
+
+/* An AF_INET nl_addr from a host-order address; the caller puts it. */
+static struct nl_addr *ipv4_nl_addr(uint32_t addr, uint8_t prefix)
+{
+	uint32_t be = htonl(addr);
+	struct nl_addr *a = nl_addr_build(AF_INET, &be, sizeof(be));
+
+	if (a)
+		nl_addr_set_prefixlen(a, prefix);
+	return a;
+}
+
+/* addr/prefix on ifname, as both add and delete send it. */
+static int build_addr4(struct netlink_ctx *ctx, const char *ifname,
+		       uint32_t addr, uint8_t prefix, struct rtnl_addr **out)
+{
+	struct rtnl_addr *ra;
+	struct nl_addr *local;
+	int ifindex, err;
+
+	if (prefix > 32)
+		return finish(ctx, -NLE_INVAL);
+	err = get_ifindex(ctx, ifname, &ifindex);
+	if (err)
+		return err;
+	ra = rtnl_addr_alloc();
+	local = ipv4_nl_addr(addr, prefix);
+	err = ra && local ? 0 : -NLE_NOMEM;
+	if (!err) {
+		rtnl_addr_set_ifindex(ra, ifindex);
+		rtnl_addr_set_family(ra, AF_INET);
+		err = rtnl_addr_set_local(ra, local);
+	}
+	/* set_local takes the prefix from local; say it outright anyway */
+	if (!err)
+		rtnl_addr_set_prefixlen(ra, prefix);
+	nl_addr_put(local);
+	if (err) {
+		rtnl_addr_put(ra);
+		return finish(ctx, err);
+	}
+	*out = ra;
+	return 0;
+}
+
+int netlink_add_addr4(struct netlink_ctx *ctx, const char *ifname,
+		      uint32_t addr, uint8_t prefix)
+{
+	struct rtnl_addr *ra;
+	struct nl_addr *brd = NULL;
+	int err;
+
+	begin(ctx);
+	err = build_addr4(ctx, ifname, addr, prefix, &ra);
+	if (err)
+		return err;
+	/* /31 and /32 have no broadcast address (RFC 3021). */
+	if (prefix < 31) {
+		brd = ipv4_nl_addr(addr | (0xffffffffu >> prefix), 32);
+		err = brd ? rtnl_addr_set_broadcast(ra, brd) : -NLE_NOMEM;
+		err = finish(ctx, err);
+	}
+	if (!err)
+		err = finish(ctx, rtnl_addr_add(ctx->sock, ra, 0));
+	/* The same address and prefix on this link: already configured. */
+	if (err == -EEXIST)
+		err = 0;
+	nl_addr_put(brd);
+	rtnl_addr_put(ra);
+	return err;
+}
+
+int netlink_del_addr4(struct netlink_ctx *ctx, const char *ifname,
+		      uint32_t addr, uint8_t prefix)
+{
+	struct rtnl_addr *ra;
+	int err;
+
+	begin(ctx);
+	err = build_addr4(ctx, ifname, addr, prefix, &ra);
+	if (err)
+		return err;
+	err = finish(ctx, rtnl_addr_delete(ctx->sock, ra, 0));
+	rtnl_addr_put(ra);
+	return err;
+}
+
+/* A nexthop out of ifindex, via gateway unless it is 0. */
+static int add_nexthop(struct rtnl_route *route, int ifindex, uint32_t gateway)
+{
+	struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
+	struct nl_addr *gw = NULL;
+
+	if (!nh)
+		return -NLE_NOMEM;
+	rtnl_route_nh_set_ifindex(nh, ifindex);
+	if (gateway) {
+		gw = ipv4_nl_addr(gateway, 32);
+		if (!gw) {
+			rtnl_route_nh_free(nh);
+			return -NLE_NOMEM;
+		}
+		rtnl_route_nh_set_gateway(nh, gw); /* takes its own ref */
+		nl_addr_put(gw);
+	}
+	rtnl_route_add_nexthop(route, nh); /* the route owns nh now */
+	return 0;
+}
+
+/* dst/prefix in the main table via gateway on ifname. */
+static int build_route4(struct netlink_ctx *ctx, const char *ifname,
+			uint32_t dst, uint8_t prefix, uint32_t gateway,
+			struct rtnl_route **out)
+{
+	struct rtnl_route *route;
+	struct nl_addr *to;
+	int ifindex, err;
+
+	if (prefix > 32)
+		return finish(ctx, -NLE_INVAL);
+	err = get_ifindex(ctx, ifname, &ifindex);
+	if (err)
+		return err;
+	route = rtnl_route_alloc();
+	to = ipv4_nl_addr(dst, prefix);
+	err = route && to ? 0 : -NLE_NOMEM;
+	if (!err) {
+		rtnl_route_set_family(route, AF_INET);
+		rtnl_route_set_table(route, RT_TABLE_MAIN);
+		rtnl_route_set_type(route, RTN_UNICAST);
+		err = rtnl_route_set_dst(route, to);
+	}
+	if (!err)
+		err = add_nexthop(route, ifindex, gateway);
+	nl_addr_put(to);
+	if (err) {
+		rtnl_route_put(route);
+		return finish(ctx, err);
+	}
+	*out = route;
+	return 0;
+}
+
+int netlink_add_route4(struct netlink_ctx *ctx, const char *ifname,
+		       uint32_t dst, uint8_t prefix, uint32_t gateway)
+{
+	struct rtnl_route *route;
+	int err;
+
+	begin(ctx);
+	err = build_route4(ctx, ifname, dst, prefix, gateway, &route);
+	if (err)
+		return err;
+	rtnl_route_set_protocol(route, RTPROT_STATIC);
+	rtnl_route_set_scope(route,
+			     gateway ? RT_SCOPE_UNIVERSE : RT_SCOPE_LINK);
+	/* libnl adds NLM_F_CREATE: create, or replace what is there. */
+	err = finish(ctx, rtnl_route_add(ctx->sock, route, NLM_F_REPLACE));
+	rtnl_route_put(route);
+	return err;
+}
+
+int netlink_del_route4(struct netlink_ctx *ctx, const char *ifname,
+		       uint32_t dst, uint8_t prefix, uint32_t gateway)
+{
+	struct rtnl_route *route;
+	int err;
+
+	begin(ctx);
+	err = build_route4(ctx, ifname, dst, prefix, gateway, &route);
+	if (err)
+		return err;
+	/* Wildcards: whoever added it and whatever its scope. */
+	rtnl_route_set_protocol(route, RTPROT_UNSPEC);
+	rtnl_route_set_scope(route, RT_SCOPE_NOWHERE);
+	err = finish(ctx, rtnl_route_delete(ctx->sock, route, 0));
+	rtnl_route_put(route);
+	return err;
+}

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Link, address and route configuration over rtnetlink (libnl-route-3),
+ * everything the edge sets on its TAP device. Callers need no libnl headers.
+ * Every function returns 0 or -errno and logs nothing: the caller logs, with
+ * netlink_last_error() for the detail the kernel or libnl gave.
+ */
+#ifndef N2NK_NETLINK_H
+#define N2NK_NETLINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct nl_sock;
+
+struct netlink_ctx {
+	struct nl_sock *sock;
+	int nl_err;	     /* libnl's code for the last failure (NLE_*) */
+	int kernel_err;	     /* the kernel's -errno for it, 0 if none */
+	char kernel_msg[96]; /* the kernel's extended ack text, "" if none */
+	char last_error[160];
+};
+
+struct netlink_link {
+	int ifindex;
+	unsigned int mtu;
+	bool up; /* administratively up (IFF_UP) */
+	uint8_t mac[6];
+};
+
+/*
+ * Opens the rtnetlink socket. ctx must stay where it is until closed (the
+ * error callback points at it). Calls block until the kernel acknowledges.
+ */
+int netlink_open(struct netlink_ctx *ctx);
+void netlink_close(struct netlink_ctx *ctx);
+/*
+ * libnl's text for the last failure and the kernel's reason if it gave one,
+ * e.g. "Unspecific failure: Nexthop has invalid gateway". libnl's words can
+ * be vaguer than the errno returned, so log strerror(-err) alongside.
+ */
+const char *netlink_last_error(struct netlink_ctx *ctx);
+
+/* Links by name; -ENODEV if there is no such link. */
+int netlink_get_link(struct netlink_ctx *ctx, const char *ifname,
+		     struct netlink_link *link);
+int netlink_set_mac(struct netlink_ctx *ctx, const char *ifname,
+		    const uint8_t mac[6]);
+int netlink_set_mtu(struct netlink_ctx *ctx, const char *ifname,
+		    unsigned int mtu);
+int netlink_set_up(struct netlink_ctx *ctx, const char *ifname, bool up);
+
+/*
+ * IPv4 addresses in host byte order. Adding sets the broadcast address
+ * (below /31), and an address already present with the same prefix is
+ * success: a restarted daemon re-applies its configuration. Deleting an
+ * absent address is -EADDRNOTAVAIL, so the caller can tell it was not there.
+ */
+int netlink_add_addr4(struct netlink_ctx *ctx, const char *ifname,
+		      uint32_t addr, uint8_t prefix);
+int netlink_del_addr4(struct netlink_ctx *ctx, const char *ifname,
+		      uint32_t addr, uint8_t prefix);
+
+/*
+ * IPv4 routes dst/prefix in the main table, out of ifname via gateway
+ * (0: directly on the link). Adding replaces a route to the same dst/prefix,
+ * so re-applying is success; a gateway not reachable on the link is
+ * -ENETUNREACH. Deleting an absent route is -ESRCH.
+ */
+int netlink_add_route4(struct netlink_ctx *ctx, const char *ifname,
+		       uint32_t dst, uint8_t prefix, uint32_t gateway);
+int netlink_del_route4(struct netlink_ctx *ctx, const char *ifname,
+		       uint32_t dst, uint8_t prefix, uint32_t gateway);
+
+#endif /* N2NK_NETLINK_H */

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * TAP devices through /dev/net/tun (the only place that ioctl is made).
+ * IFF_NO_PI and no IFF_VNET_HDR: each read or write is exactly one frame.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "tap.h"
+
+int tap_open(const char *name, char actual[IFNAMSIZ])
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
+	size_t len = name ? strlen(name) : 0;
+	int fd, err;
+
+	if (len >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	if (len)
+		memcpy(ifr.ifr_name, name, len);
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	/* The kernel fills in the name it used (matters for "" and "%d"). */
+	memcpy(actual, ifr.ifr_name, IFNAMSIZ);
+	actual[IFNAMSIZ - 1] = '\0';
+	return fd;
+}
+
+ssize_t tap_read(int fd, uint8_t *buf, size_t cap)
+{
+	ssize_t n = read(fd, buf, cap);
+
+	return n < 0 ? -errno : n;
+}
+
+ssize_t tap_write(int fd, const uint8_t *frame, size_t len)
+{
+	ssize_t n = write(fd, frame, len);
+
+	return n < 0 ? -errno : n;
+}
