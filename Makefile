@@ -4,7 +4,8 @@
 # tests, all under $(O). Quiet by default, V=1 shows the commands.
 #
 #   make                 build everything (warnings are errors)
-#   make demo            decode the stock n2n captures with n2n-dissect
+#   make demo            a supernode and two edges in namespaces: register, ping
+#   make check-netns     the namespace integration suites alone
 #   make check           all tests (unit, unit under ASan+UBSan, BPF, fuzz smoke)
 #   make check-unit      codec/crypto/vector/BPF unit tests only
 #   make fuzz            every fuzz target for FUZZ_SECONDS (default 60) each
@@ -76,7 +77,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
 .PHONY: deps all check check-unit unit-run bpf-run tools-run format \
-	format-check check-asan fuzz fuzz-smoke \
+	format-check check-netns check-asan fuzz fuzz-smoke \
 	fuzz-build install clean demo
 .DELETE_ON_ERROR:
 # Keep every build output (BPF objects for bpftool and llvm-objdump too).
@@ -153,6 +154,13 @@ format-check:
 	if [ -n "$$bad" ]; then echo "not formatted (make format):" $$bad; \
 		echo "0 passed, 1 failed"; exit 1; fi; echo "1 passed, 0 failed"
 
+# Integration suites in network namespaces (root): lab self-test, TAP and
+# netlink, then a whole n2n network.
+NETNS_SUITES := test_lab test_tap_netlink test_network
+check-netns: all
+	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
+		$(t) "tests/netns/$(t).sh $(O)")
+
 tools-run: all
 	$(Q)tests/tools/test_tools.sh $(O) $(SHARED)/vectors/n2n-3.1.1
 
@@ -161,6 +169,7 @@ check: all
 		bpf "$(MAKE) --no-print-directory bpf-run" \
 		tools "$(MAKE) --no-print-directory tools-run" \
 		format "$(MAKE) --no-print-directory format-check" \
+		netns "$(MAKE) --no-print-directory check-netns" \
 		asan "$(MAKE) --no-print-directory check-asan" \
 		fuzz "$(MAKE) --no-print-directory fuzz-smoke"
 
@@ -190,16 +199,9 @@ fuzz: fuzz-build
 deps:
 	$(Q)tools/install-deps.sh
 
-# Until the edge and supernode exist (next issue), the main job shows the
-# codec at work: the stock n2n captures, decoded and decrypted.
-DEMO_VECTORS := $(SHARED)/vectors/n2n-3.1.1
+# The main job: a supernode and two edges behind NATs, in namespaces.
 demo: all
-	$(Q)echo "== A relayed ChaCha20 conversation (-A4, supernode relay):"
-	$(Q)$(O)/tools/n2n-dissect -c vectors -k n2n-test-key -A4 \
-		$(DEMO_VECTORS)/A4-relay.pcap
-	$(Q)echo "== Header-encrypted registrations (-H, -A5):"
-	$(Q)$(O)/tools/n2n-dissect -c vectors -k n2n-test-key -A5 -H \
-		$(DEMO_VECTORS)/A5-H-p2p.pcap | head -n 8
+	$(Q)tools/demo.sh $(O)
 
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))

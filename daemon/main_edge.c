@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * edge: an n2n 3.x edge. Takes n2n's flags and config files
+ * (`edge /etc/n2n/edge.conf`), runs in the foreground (-f) or as a
+ * daemon, and prints n2n's "Packet stats" when it stops.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "edge.h"
+#include "log.h"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: edge [CONFIG_FILE] -c <community> -l <supernode:port> "
+		"[options]\n"
+		"  -k <key> -A1..-A5 -H -z1|-z2   key, cipher, header "
+		"encryption, compression\n"
+		"  -a [static:]<ip>[/<len>]       TAP address (default: from "
+		"the supernode)\n"
+		"  -d <tap> -m <mac> -M <mtu>     TAP device name, MAC, MTU\n"
+		"  -p [ip:]<port>                 local UDP port\n"
+		"  -n <net>/<len>:<gw>            route through the overlay "
+		"(repeatable)\n"
+		"  -r -E -S1 -i <s> -I <desc>     routing, multicast, relay "
+		"only, interval, description\n"
+		"  -f -v -V                       foreground, more/less "
+		"logging\n"
+		"  --datapath=auto|kernel|socket  --ctl-socket=<path>\n"
+		"See edge(8).\n");
+}
+
+int main(int argc, char **argv)
+{
+	static struct edge_conf conf;
+	static struct edge e;
+	char err[512];
+	unsigned int i;
+	int sig;
+
+	if (edge_conf_parse(&conf, argc, argv, err, sizeof(err))) {
+		fprintf(stderr, "edge: %s\n", err);
+		usage(stderr);
+		edge_conf_free(&conf);
+		return 2;
+	}
+	if (conf.help) {
+		usage(stdout);
+		edge_conf_free(&conf);
+		return 0;
+	}
+	log_level = conf.verbosity;
+	for (i = 0; i < conf.warnings.count; i++)
+		log_warn("%s", conf.warnings.text[i]);
+	if (!conf.foreground && daemon(0, 0) < 0) {
+		perror("edge: daemon");
+		return 1;
+	}
+	if (edge_init(&e, &conf)) {
+		edge_fini(&e);
+		edge_conf_free(&conf);
+		return 1;
+	}
+	sig = edge_run(&e);
+	log_notice("stopping (signal %d)", sig);
+	edge_print_stats(&e);
+	edge_fini(&e);
+	edge_conf_free(&conf);
+	return 0;
+}

@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The supernode's n2nctl commands: communities, edges (who is registered
+ * where) and stats (forwarding counters and every drop reason).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "ctl.h"
+#include "sockaddr.h"
+#include "supernode.h"
+
+static const char *mode_name(enum sn_community_mode m)
+{
+	static const char *const names[] = { "undecided", "plain",
+					     "encrypted" };
+
+	return names[m];
+}
+
+static int cmd_communities(struct ctl_table *t, int argc, char **argv,
+			   void *ctx)
+{
+	struct supernode *sn = ctx;
+	struct sn_community *c;
+
+	ctl_table_column(t, "community");
+	ctl_table_column(t, "header");
+	ctl_table_column(t, "listed");
+	ctl_table_column(t, "edges");
+	ctl_table_column(t, "forwarded");
+	ctl_table_column(t, "broadcast");
+	for (c = sn->communities; c; c = c->next) {
+		ctl_table_row(t);
+		ctl_table_str(t, c->name);
+		ctl_table_str(t, mode_name(c->mode));
+		ctl_table_bool(t, c->listed);
+		ctl_table_u64(t, c->edges.count);
+		ctl_table_u64(t, c->fwd);
+		ctl_table_u64(t, c->bcast);
+	}
+	return 0;
+}
+
+struct edge_rows {
+	struct ctl_table *t;
+	const struct sn_community *c;
+};
+
+static void edge_row(struct mac_entry *me, void *arg)
+{
+	const struct sn_edge *e = (const struct sn_edge *)me;
+	struct edge_rows *r = arg;
+	const uint8_t *m = e->key.mac;
+	uint32_t ip = e->dev_addr.addr;
+	char buf[SOCKADDR_STR_MAX];
+
+	ctl_table_row(r->t);
+	ctl_table_str(r->t, r->c->name);
+	ctl_table_strf(r->t, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		       m[3], m[4], m[5]);
+	ctl_table_str(r->t, sockaddr_str(&e->sa, buf));
+	ctl_table_strf(r->t, "%u.%u.%u.%u/%u", ip >> 24, (ip >> 16) & 255,
+		       (ip >> 8) & 255, ip & 255, e->dev_addr.prefix);
+	ctl_table_strn(r->t, (const char *)e->desc,
+		       strnlen((const char *)e->desc, N2N_DESC_SIZE));
+	ctl_table_u64(r->t, (evloop_now_ms() - e->last_seen_ms) / 1000);
+	ctl_table_u64(r->t, e->rx_pkts);
+	ctl_table_u64(r->t, e->tx_pkts);
+}
+
+static int cmd_edges(struct ctl_table *t, int argc, char **argv, void *ctx)
+{
+	static const char *const cols[] = {
+		"community",   "mac",	     "sockaddr",   "ip4addr", "desc",
+		"last_seen_s", "rx_relayed", "tx_relayed", NULL
+	};
+	struct supernode *sn = ctx;
+	struct sn_community *c;
+	const char *const *col;
+
+	for (col = cols; *col; col++)
+		ctl_table_column(t, *col);
+	for (c = sn->communities; c; c = c->next) {
+		struct edge_rows r = { t, c };
+
+		mac_table_each(&c->edges, edge_row, &r);
+	}
+	return 0;
+}
+
+static void stat_row(struct ctl_table *t, const char *name, uint64_t v)
+{
+	ctl_table_row(t);
+	ctl_table_str(t, name);
+	ctl_table_u64(t, v);
+}
+
+static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
+{
+	struct supernode *sn = ctx;
+	char name[64];
+	int i;
+
+	ctl_table_column(t, "counter");
+	ctl_table_column(t, "value");
+	stat_row(t, "forwarded", sn->stats.fwd);
+	stat_row(t, "broadcast", sn->stats.bcast);
+	stat_row(t, "register_super", sn->stats.reg_super);
+	stat_row(t, "register_super_nak", sn->stats.reg_super_nak);
+	stat_row(t, "query_peer", sn->stats.queries);
+	for (i = 0; i < DROP_COUNT; i++) {
+		snprintf(name, sizeof(name), "drop_%s", drop_reason_name(i));
+		stat_row(t, name, sn->drops.n[i]);
+	}
+	return 0;
+}
+
+static const struct ctl_command sn_commands[] = {
+	{ "communities", "communities, header mode, edge counts",
+	  cmd_communities },
+	{ "edges", "registered edges per community", cmd_edges },
+	{ "stats", "forwarding counters and drops by reason", cmd_stats },
+};
+
+static void ctl_readable(void *arg)
+{
+	ctl_on_readable(arg);
+}
+
+int sn_ctl_open(struct supernode *sn, const char *path)
+{
+	struct ctl_server *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return -1;
+	err = ctl_open(s, path, sn_commands,
+		       sizeof(sn_commands) / sizeof(sn_commands[0]), sn);
+	if (err) {
+		free(s);
+		return err;
+	}
+	err = evloop_add(&sn->loop, ctl_fd(s), ctl_readable, s);
+	if (err) {
+		ctl_close(s);
+		free(s);
+		return err;
+	}
+	sn->ctl = s;
+	return 0;
+}
+
+void sn_ctl_close(struct supernode *sn)
+{
+	if (!sn->ctl)
+		return;
+	evloop_del(&sn->loop, ctl_fd(sn->ctl));
+	ctl_close(sn->ctl);
+	free(sn->ctl);
+	sn->ctl = NULL;
+}

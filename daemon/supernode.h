@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The supernode role: a directory of edges per community, answering
+ * registrations and queries, and relaying PACKETs and REGISTERs between
+ * edges that cannot reach each other directly, with n2n 3.x's rewrite.
+ */
+#ifndef N2NK_SUPERNODE_H
+#define N2NK_SUPERNODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "datapath.h"
+#include "drop.h"
+#include "evloop.h"
+#include "mac_table.h"
+#include "msg_io.h"
+
+struct sn_conf;
+
+/* A registered edge, by MAC, within its community. */
+struct sn_edge {
+	struct mac_entry key;
+	struct sockaddr_storage sa; /* its public socket as we see it */
+	struct n2n_ip_subnet dev_addr;
+	uint8_t desc[N2N_DESC_SIZE];
+	struct n2n_auth auth;  /* first token seen: anti-spoofing */
+	uint64_t last_seen_ms; /* last REGISTER_SUPER */
+	struct ts_replay replay;
+	uint64_t rx_pkts, tx_pkts;
+};
+
+enum sn_community_mode {
+	SN_COMMUNITY_UNDECIDED, /* listed, nothing seen yet */
+	SN_COMMUNITY_PLAIN,
+	SN_COMMUNITY_ENCRYPTED, /* header encryption (-H) */
+};
+
+struct sn_community {
+	struct sn_community *next;
+	char name[N2N_COMMUNITY_SIZE];
+	enum sn_community_mode mode;
+	bool listed;	  /* a fixed name of the -c file */
+	struct msg_he he; /* keys from the name, our stamps */
+	struct mac_table edges;
+	uint32_t auto_net; /* auto-IP subnet, host order */
+	uint8_t auto_prefix;
+	uint64_t fwd, bcast;
+};
+
+struct sn_stats {
+	uint64_t fwd, bcast, reg_super, reg_super_nak, queries;
+};
+
+struct supernode {
+	const struct sn_conf *conf;
+	struct evloop loop;
+	struct datapath dp;
+	uint8_t mac[6];
+	uint64_t start_ms;
+	uint64_t last_purge_ms;
+	struct sn_community *communities;
+	struct sn_stats stats;
+	struct drop_counters drops;
+	void *ctl;
+};
+
+int sn_init(struct supernode *sn, const struct sn_conf *conf)
+	__attribute__((warn_unused_result));
+int sn_run(struct supernode *sn);
+void sn_fini(struct supernode *sn);
+
+/* Shared by supernode.c, sn_handlers.c and sn_ctl.c. */
+void sn_drop(struct supernode *sn, enum drop_reason why);
+void sn_init_msg(struct n2n_msg *m, const struct sn_community *c,
+		 unsigned int type, uint16_t flags);
+int sn_send(struct supernode *sn, struct sn_community *c,
+	    const struct sockaddr_storage *to, const struct n2n_msg *m);
+struct sn_community *sn_community_find(struct supernode *sn, const char *name);
+struct sn_community *sn_community_add(struct supernode *sn, const char *name,
+				      bool listed);
+
+/* sn_handlers.c: one handler per message type. */
+void sn_handle(struct supernode *sn, struct sn_community *c,
+	       const struct n2n_msg *m, const struct sockaddr_storage *from);
+void sn_purge(struct supernode *sn, uint64_t now);
+void sn_free_edges(struct sn_community *c);
+
+/* sn_ctl.c */
+int sn_ctl_open(struct supernode *sn, const char *path);
+void sn_ctl_close(struct supernode *sn);
+
+#endif /* N2NK_SUPERNODE_H */

@@ -1,0 +1,409 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The namespace lab the integration suites run the edge and supernode in:
+# public hosts on one bridged segment, private hosts behind NAT routers
+# (nftables masquerade: port-preserving "cone", the same plus a DNAT of
+# unsolicited UDP "full", or random-fully "symmetric").
+# Source it, call lab_init, add hosts; everything is torn down on exit.
+#
+#                          wan namespace: bridge br0
+#                        198.18.0.0/24 "public segment"
+#      +-----------+-----------+-------------+----------------+
+#      |           |           |             |                |
+#  +---+---+   +---+---+   +---+---+   +-----+-----+    +-----+-----+
+#  |  sn1  |   |  sn2  |   |  e1   |   |   nat1    |    |   nat2    |
+#  | .0.1  |   | .0.2  |   | .0.11 |   |  .0.101   |    |  .0.102   |
+#  +-------+   +-------+   +-------+   | masquerade|    | masquerade|
+#   public hosts: eth0 on br0          | (cone)    |    | random-   |
+#                                      |  .1.1     |    | fully     |
+#                                      +-----+-----+    |  .2.1     |
+#                                            |          +-----+-----+
+#                                     198.18.1.0/24     198.18.2.0/24
+#                                      +-----+-----+    +-----+-----+
+#                                      |  cone1    |    |   sym2    |
+#                                      |  .1.2     |    |  .2.2     |
+#                                      +-----------+    +-----------+
+#                                      private hosts: default via .N.1
+#
+# Addresses: underlay 198.18.0.0/16 only (198.19.0.0/16 is the overlay and
+# belongs to the VPN under test). Public hosts take 198.18.0.1-99, router N
+# (1..99) takes 198.18.0.(100+N) on br0 and 198.18.N.1 on its LAN, and its one
+# private host is 198.18.N.2. Every interface inside a host is eth0; a router
+# has wan0 and lan0. Routers forward LAN->WAN and replies only (ct state), so
+# unsolicited traffic from the public side never reaches a private host,
+# except through a "full" router's DNAT.
+#
+# Namespaces are named "$LAB_PREFIX<host>" (default prefix n2nk-<pid>-), so
+# parallel runs never collide; nothing is done in the host's own namespace.
+#
+# Functions (all return non-zero on failure):
+#   lab_init [BUILD_DIR]              create the wan namespace and br0;
+#                                     BUILD_DIR locates udp_probe
+#   lab_add_public_host NAME IP       host on br0, IP in 198.18.0.0/24
+#   lab_add_nat_host NAME N KIND      router natN + private host NAME;
+#                                     KIND is cone (port-restricted),
+#                                     full (full cone) or symmetric
+#   lab_ns NAME                       namespace name, for `ip -n`
+#   lab_ip NAME                       a host's own underlay address
+#   lab_public_ip NAME                the address NAME is seen from on br0
+#   lab_exec NAME CMD...              run CMD inside NAME
+#   h_NAME CMD...                     the same, one helper per host,
+#                                     router and wan (h_sn1, h_nat1, h_wan)
+#   lab_bg NAME LOGFILE CMD...        start CMD in NAME in the background,
+#                                     print its pid (killed at cleanup)
+#   lab_kill PID                      TERM, bounded wait, then KILL
+#   lab_pid_gone PID                  true once PID exited (or is a zombie)
+#   lab_wait_for DESC SECONDS CMD...  poll CMD every 0.1 s until it succeeds
+#   lab_wait_port NAME udp|tcp PORT [SECONDS]   until something listens
+#   lab_ping NAME DST_IP              one ICMP echo from NAME (udp_probe)
+#   lab_udp NAME DST_IP DST_PORT [LOCAL_PORT]   udp_probe send from NAME:
+#                                     prints the reply, e.g. "seen IP:PORT"
+#   lab_on_cleanup CMD...             run CMD (LIFO) before the teardown
+#   lab_cleanup                       hooks, kill processes, delete netns
+#   t_pass NAME, t_fail NAME MSG, t_check NAME CMD..., t_check_fails NAME
+#   CMD..., t_check_eq NAME WANT GOT, t_summary (last line "N passed, N
+#   failed", non-zero when anything failed)
+#
+# $LAB_DIR (removed at cleanup) is the place for logs; copy what you want to
+# keep from a cleanup hook. Do not `trap ... EXIT` in a test: that replaces lab_cleanup. Use
+# lab_on_cleanup (or append to LAB_CLEANUP_HOOKS) instead.
+
+LAB_PREFIX=${LAB_PREFIX:-n2nk-$$-}
+LAB_DIR=			# scratch dir: records of netns and pids, logs
+LAB_CLEANUP_HOOKS=()		# shell commands, run last-added first
+LAB_PROBE=${LAB_PROBE:-}	# udp_probe binary, set by lab_init BUILD_DIR
+T_PASSED=0
+T_FAILED=0
+
+lab_die() {
+	echo "lab: $*" >&2
+	return 1
+}
+
+lab_init() {		# lab_init [BUILD_DIR]
+	[ "$(id -u)" -eq 0 ] || { lab_die "must run as root"; return 1; }
+	[[ $LAB_PREFIX =~ ^[A-Za-z0-9][A-Za-z0-9_.-]*-$ ]] ||
+		{ lab_die "bad LAB_PREFIX '$LAB_PREFIX' (want [A-Za-z0-9_.-]+-)"; return 1; }
+	local tool
+	for tool in ip nft sysctl ss; do
+		command -v "$tool" >/dev/null ||
+			{ lab_die "missing tool: $tool"; return 1; }
+	done
+	[ -z "$LAB_DIR" ] || { lab_die "lab_init called twice"; return 1; }
+	LAB_DIR=$(mktemp -d "${TMPDIR:-/tmp}/${LAB_PREFIX}lab.XXXXXX") || return 1
+	: >"$LAB_DIR/netns"
+	: >"$LAB_DIR/pids"
+	: >"$LAB_DIR/hosts"
+	[ -z "${1:-}" ] || LAB_PROBE=$1/tests/netns/udp_probe
+	lab_netns_add wan || return 1
+	ip -n "$(lab_ns wan)" link add br0 type bridge &&
+		ip -n "$(lab_ns wan)" link set br0 up
+}
+
+lab_ns() {	# lab_ns NAME: the namespace of a host, router or "wan"
+	[ -n "$1" ] || { lab_die "lab_ns: no name"; return 1; }
+	echo "$LAB_PREFIX$1"
+}
+
+# Records the namespace before creating it, so cleanup also removes one
+# whose setup failed halfway.
+lab_netns_add() {
+	local ns
+	ns=$(lab_ns "$1") || return 1
+	[ -n "$LAB_DIR" ] || { lab_die "lab_init first"; return 1; }
+	[ ! -e "/run/netns/$ns" ] ||
+		{ lab_die "netns $ns exists (a stale run? ip netns del $ns)"; return 1; }
+	echo "$ns" >>"$LAB_DIR/netns"
+	ip netns add "$ns" || { lab_die "cannot create netns $ns"; return 1; }
+	# The per-host helper, as netns.sh's n1: `h_sn1 ip addr`. $1 is
+	# validated ([a-z][a-z0-9]*), so the eval is safe.
+	eval "h_$1() { lab_exec $1 \"\$@\"; }"
+	ip -n "$ns" link set lo up
+}
+
+lab_check_name() {
+	[[ $1 =~ ^[a-z][a-z0-9]{0,11}$ ]] ||
+		{ lab_die "bad host name '$1' (want [a-z][a-z0-9]{0,11})"; return 1; }
+	[[ $1 != wan && ! $1 =~ ^nat[0-9]+$ ]] ||
+		{ lab_die "host name '$1' is reserved"; return 1; }
+	! grep -q "^$1 " "$LAB_DIR/hosts" ||
+		{ lab_die "host '$1' exists"; return 1; }
+}
+
+# lab_plug NS IFNAME BRPORT: a veth from br0 (port BRPORT) to NS (IFNAME).
+lab_plug() {
+	local wan
+	wan=$(lab_ns wan)
+	ip -n "$wan" link add "$3" type veth peer name "$2" netns "$1" &&
+		ip -n "$wan" link set "$3" master br0 &&
+		ip -n "$wan" link set "$3" up &&
+		ip -n "$1" link set "$2" up
+}
+
+lab_add_public_host() {	# lab_add_public_host NAME IP
+	local name=$1 ip=$2 ns
+	[ $# -eq 2 ] || { lab_die "usage: lab_add_public_host NAME IP"; return 1; }
+	lab_check_name "$name" || return 1
+	[[ $ip =~ ^198\.18\.0\.([1-9]|[1-9][0-9])$ ]] ||
+		{ lab_die "public IP '$ip' not in 198.18.0.1-99"; return 1; }
+	ns=$(lab_ns "$name")
+	lab_netns_add "$name" &&
+		lab_plug "$ns" eth0 "p-$name" &&
+		ip -n "$ns" addr add "$ip/24" dev eth0 || return 1
+	echo "$name $ip $ip public" >>"$LAB_DIR/hosts"
+}
+
+# nftables for router natN (RFC 4787 terms):
+#   cone       masquerade keeps the source port while it is free: endpoint-
+#              independent mapping; conntrack lets in only replies from the
+#              exact peer address and port, so "port-restricted cone".
+#   full       the same mapping, plus a DNAT of any new UDP flow arriving on
+#              wan0 to the private host, same port: endpoint-independent
+#              filtering, "full cone".
+#   symmetric  masquerade fully-random (nft's name for random-fully): a new
+#              external port for every conntrack entry, i.e. per destination.
+# The forward chain lets in only replies (and full cone's DNAT), as a home
+# router does.
+lab_nat_rules() {	# lab_nat_rules KIND N
+	local flags='' dnat=''
+	[ "$1" = symmetric ] && flags=fully-random
+	[ "$1" = full ] && dnat="iifname \"wan0\" meta l4proto udp dnat to 198.18.$2.2"
+	cat <<EOF
+table ip lab {
+	chain prerouting {
+		type nat hook prerouting priority dstnat; policy accept;
+		$dnat
+	}
+	chain postrouting {
+		type nat hook postrouting priority srcnat; policy accept;
+		oifname "wan0" masquerade $flags
+	}
+	chain forward {
+		type filter hook forward priority filter; policy drop;
+		ct state established,related accept
+		ct status dnat accept
+		iifname "lan0" oifname "wan0" accept
+	}
+}
+EOF
+}
+
+lab_add_nat_host() {	# lab_add_nat_host NAME N cone|full|symmetric
+	local name=$1 n=$2 kind=$3 rns hns
+	[ $# -eq 3 ] || { lab_die "usage: lab_add_nat_host NAME N KIND"; return 1; }
+	lab_check_name "$name" || return 1
+	[[ $n =~ ^([1-9]|[1-9][0-9])$ ]] || { lab_die "NAT number '$n' not 1-99"; return 1; }
+	[[ $kind =~ ^(cone|full|symmetric)$ ]] ||
+		{ lab_die "NAT kind '$kind' is not cone, full or symmetric"; return 1; }
+	rns=$(lab_ns "nat$n") hns=$(lab_ns "$name")
+	! grep -qx "$rns" "$LAB_DIR/netns" || { lab_die "nat$n exists"; return 1; }
+	lab_netns_add "nat$n" &&
+		lab_plug "$rns" wan0 "r-nat$n" &&
+		ip -n "$rns" addr add "198.18.0.$((100 + n))/24" dev wan0 &&
+		lab_netns_add "$name" &&
+		ip -n "$rns" link add lan0 type veth peer name eth0 netns "$hns" &&
+		ip -n "$rns" addr add "198.18.$n.1/24" dev lan0 &&
+		ip -n "$rns" link set lan0 up &&
+		ip -n "$hns" addr add "198.18.$n.2/24" dev eth0 &&
+		ip -n "$hns" link set eth0 up &&
+		ip -n "$hns" route add default via "198.18.$n.1" &&
+		ip netns exec "$rns" sysctl -qw net.ipv4.ip_forward=1 &&
+		lab_nat_rules "$kind" "$n" | ip netns exec "$rns" nft -f - || return 1
+	echo "$name 198.18.$n.2 198.18.0.$((100 + n)) $kind" >>"$LAB_DIR/hosts"
+	echo "nat$n 198.18.0.$((100 + n)) 198.18.0.$((100 + n)) router" >>"$LAB_DIR/hosts"
+}
+
+lab_host_field() {	# lab_host_field NAME COLUMN
+	local line
+	line=$(grep "^$1 " "$LAB_DIR/hosts") || { lab_die "no host '$1'"; return 1; }
+	echo "$line" | cut -d' ' -f"$2"
+}
+
+lab_ip() {		# lab_ip NAME: the host's own address (private if NATed)
+	lab_host_field "$1" 2
+}
+
+lab_public_ip() {	# lab_public_ip NAME: its address as seen on br0
+	lab_host_field "$1" 3
+}
+
+lab_exec() {		# lab_exec NAME CMD...
+	local ns
+	ns=$(lab_ns "$1") || return 1
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# `ip netns exec` execs CMD, so $! is CMD's own pid. The pid goes to a file,
+# not a variable, so that `pid=$(lab_bg ...)` still records it.
+lab_bg() {		# lab_bg NAME LOGFILE CMD...
+	local ns log=$2 pid
+	[ $# -ge 3 ] || { lab_die "usage: lab_bg NAME LOGFILE CMD..."; return 1; }
+	ns=$(lab_ns "$1") || return 1
+	shift 2
+	ip netns exec "$ns" "$@" >"$log" 2>&1 </dev/null &
+	pid=$!
+	echo "$pid" >>"$LAB_DIR/pids"
+	echo "$pid"
+}
+
+lab_pid_gone() {	# exited, or a zombie nobody has reaped yet
+	local state
+	state=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 0
+	[ "$state" = Z ] && wait "$1" 2>/dev/null
+	[ "$state" = Z ]
+}
+
+lab_kill() {		# lab_kill PID: TERM, up to 3 s, then KILL
+	local pid=$1 i
+	[[ $pid =~ ^[0-9]+$ ]] || { lab_die "lab_kill: bad pid '$pid'"; return 1; }
+	kill -TERM "$pid" 2>/dev/null
+	for ((i = 0; i < 30; i++)); do
+		lab_pid_gone "$pid" && return 0
+		sleep 0.1
+	done
+	kill -KILL "$pid" 2>/dev/null
+	for ((i = 0; i < 20; i++)); do
+		lab_pid_gone "$pid" && return 0
+		sleep 0.1
+	done
+	lab_die "pid $pid survived SIGKILL"
+}
+
+lab_now_ms() {
+	local t=${EPOCHREALTIME/[.,]/}
+	echo $((t / 1000))
+}
+
+# lab_wait_for DESC SECONDS CMD...: CMD's output is discarded. Bounded by
+# SECONDS (as long as CMD itself returns) and by SECONDS*10+1 attempts.
+lab_wait_for() {
+	local desc=$1 secs=$2 deadline i
+	shift 2
+	[[ $secs =~ ^[0-9]+$ ]] || { lab_die "lab_wait_for: bad timeout '$secs'"; return 1; }
+	deadline=$(($(lab_now_ms) + secs * 1000))
+	for ((i = 0; i <= secs * 10; i++)); do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(lab_now_ms)" -ge "$deadline" ] && break
+		sleep 0.1
+	done
+	echo "lab: timed out after ${secs}s waiting for $desc" >&2
+	return 1
+}
+
+lab_ping() {		# lab_ping NAME DST_IP: one ICMP echo, 2 s
+	[ -x "$LAB_PROBE" ] || { lab_die "no udp_probe: lab_init BUILD_DIR"; return 1; }
+	lab_exec "$1" "$LAB_PROBE" ping "$2"
+}
+
+lab_udp() {		# lab_udp NAME DST_IP DST_PORT [LOCAL_PORT]
+	[ -x "$LAB_PROBE" ] || { lab_die "no udp_probe: lab_init BUILD_DIR"; return 1; }
+	lab_exec "$1" "$LAB_PROBE" send "${@:2}"
+}
+
+lab_port_bound() {	# lab_port_bound NAME udp|tcp PORT
+	local flag=-u
+	[ "$2" = tcp ] && flag=-t
+	[ -n "$(lab_exec "$1" ss -Hln "$flag" "sport = :$3")" ]
+}
+
+lab_wait_port() {	# lab_wait_port NAME udp|tcp PORT [SECONDS]
+	[[ $2 == udp || $2 == tcp ]] || { lab_die "lab_wait_port: udp or tcp"; return 1; }
+	lab_wait_for "$2 port $3 in $1" "${4:-5}" lab_port_bound "$1" "$2" "$3"
+}
+
+lab_on_cleanup() {	# lab_on_cleanup CMD...: CMD is run as given
+	LAB_CLEANUP_HOOKS+=("$(printf '%q ' "$@")")
+}
+
+lab_netns_pids() {
+	ip netns pids "$1" 2>/dev/null
+}
+
+# Kills what runs in the lab's namespaces, TERM first and KILL after 3 s.
+# Only by `ip netns pids`: a recorded pid may have been reused by now.
+lab_kill_all() {
+	local ns i left
+	for ((i = 0; i < 30; i++)); do
+		left=
+		while read -r ns; do
+			left+=$(lab_netns_pids "$ns")
+		done <"$LAB_DIR/netns"
+		[ -z "$left" ] && break
+		while read -r ns; do
+			lab_netns_pids "$ns" | xargs -r kill -TERM 2>/dev/null
+		done <"$LAB_DIR/netns"
+		sleep 0.1
+	done
+	while read -r ns; do
+		lab_netns_pids "$ns" | xargs -r kill -KILL 2>/dev/null
+	done <"$LAB_DIR/netns"
+	# Reap our own background children so none is left a zombie.
+	while read -r i; do
+		lab_pid_gone "$i" || true
+	done <"$LAB_DIR/pids"
+}
+
+# Idempotent; keeps the caller's exit status.
+lab_cleanup() {
+	local rc=$? i ns
+	[ -n "$LAB_DIR" ] && [ -d "$LAB_DIR" ] || return $rc
+	for ((i = ${#LAB_CLEANUP_HOOKS[@]} - 1; i >= 0; i--)); do
+		eval "${LAB_CLEANUP_HOOKS[i]}" || echo "lab: cleanup hook failed: ${LAB_CLEANUP_HOOKS[i]}" >&2
+	done
+	LAB_CLEANUP_HOOKS=()
+	lab_kill_all
+	while read -r ns; do
+		[ -e "/run/netns/$ns" ] && ip netns del "$ns"
+	done <"$LAB_DIR/netns"
+	rm -rf "$LAB_DIR"
+	LAB_DIR=
+	return $rc
+}
+
+trap lab_cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+t_pass() {		# t_pass NAME
+	T_PASSED=$((T_PASSED + 1))
+	echo "ok   $1"
+}
+
+t_fail() {		# t_fail NAME MESSAGE
+	T_FAILED=$((T_FAILED + 1))
+	echo "FAIL $1: $2"
+}
+
+t_check() {		# t_check NAME CMD...: pass when CMD succeeds
+	local name=$1 out
+	shift
+	if out=$("$@" 2>&1); then
+		t_pass "$name"
+	else
+		t_fail "$name" "'$*' failed: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+	fi
+}
+
+t_check_fails() {	# t_check_fails NAME CMD...: pass when CMD fails
+	local name=$1
+	shift
+	if "$@" >/dev/null 2>&1; then
+		t_fail "$name" "'$*' succeeded"
+	else
+		t_pass "$name"
+	fi
+}
+
+t_check_eq() {		# t_check_eq NAME WANT GOT
+	if [ "$2" = "$3" ]; then
+		t_pass "$1"
+	else
+		t_fail "$1" "got '$3', wanted '$2'"
+	fi
+}
+
+t_summary() {		# last line: "N passed, N failed"
+	echo "$T_PASSED passed, $T_FAILED failed"
+	[ "$T_FAILED" -eq 0 ]
+}
