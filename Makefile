@@ -6,6 +6,7 @@
 #   make                 build everything (warnings are errors)
 #   make demo            a supernode and two edges in namespaces: register, ping
 #   make check-netns     the namespace integration suites alone
+#   make bench           throughput and RTT, P2P and relayed, in namespaces
 #   make check           all tests (unit, unit under ASan+UBSan, BPF, fuzz smoke)
 #   make check-unit      codec/crypto/vector/BPF unit tests only
 #   make fuzz            every fuzz target for FUZZ_SECONDS (default 60) each
@@ -77,7 +78,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
 .PHONY: deps all check check-unit unit-run bpf-run tools-run format \
-	format-check check-netns check-asan fuzz fuzz-smoke \
+	format-check check-netns bench check-asan fuzz fuzz-smoke \
 	fuzz-build install clean demo
 .DELETE_ON_ERROR:
 # Keep every build output (BPF objects for bpftool and llvm-objdump too).
@@ -203,11 +204,27 @@ deps:
 demo: all
 	$(Q)tools/demo.sh $(O)
 
+# Throughput and RTT in the namespace lab; N2N_STOCK_DIR=<a stock n2n build
+# you made> adds stock n2n side by side.
+BENCH_SECONDS ?= 5
+bench: all
+	$(Q)tools/bench.sh $(O) $(BENCH_SECONDS)
+
 install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
-	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/doc/n2nk
+	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+		$(DESTDIR)$(PREFIX)/share/man/man8 \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system \
+		$(DESTDIR)$(PREFIX)/share/doc/n2nk/examples
 	$(Q)install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
-	$(Q)install -m 0644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/n2nk/
+	$(Q)install -m 0755 $(SBINS) $(DESTDIR)$(PREFIX)/sbin/
+	$(Q)install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
+	$(Q)install -m 0644 docs/systemd/*.service \
+		$(DESTDIR)$(PREFIX)/lib/systemd/system/
+	$(Q)install -m 0644 README.md docs/*.md \
+		$(DESTDIR)$(PREFIX)/share/doc/n2nk/
+	$(Q)install -m 0644 docs/examples/* \
+		$(DESTDIR)$(PREFIX)/share/doc/n2nk/examples/
 
 clean:
 	rm -rf $(O)

@@ -179,6 +179,34 @@ t_check "Twofish (-A2)" pings ca 198.19.12.2
 t_check "Speck with LZO (-A5 -z1)" pings ca 198.19.15.2
 t_check "header encryption (-H)" pings ca 198.19.16.2
 
+# --- the tutorial's config-file form: -n route, -M=1390, -m, -r ---
+cat >"$T/edge.conf" <<'EOF2'
+# as in n2n's tutorials
+-d=n2cf
+-c=lab
+-k=s3cret
+-A4
+-a=198.19.1.20/24
+-p=50020
+-l=198.18.0.1:7654
+-M=1390
+-m=02:00:00:00:01:20
+-r
+-n=198.19.200.0/24:198.19.1.1
+EOF2
+lab_bg pub "$T/cf.log" "$EDGE" "$T/edge.conf" -f -i 4 \
+	--ctl-socket="$T/cf.sock" >"$T/cf.pid"
+wait_registered cf
+t_check "config file: -M=1390 sets the MTU" \
+	lab_exec pub sh -c 'ip link show n2cf | grep -q "mtu 1390"'
+t_check "config file: -m sets the MAC" \
+	lab_exec pub sh -c 'ip link show n2cf | grep -q 02:00:00:00:01:20'
+t_check "config file: -n adds the route" \
+	lab_exec pub sh -c 'ip route | grep -q "198.19.200.0/24 via 198.19.1.1 dev n2cf"'
+t_check "config-file edge reaches the community" pings pub 198.19.1.2 3
+lab_kill "$(cat "$T/cf.pid")"
+t_check "Packet stats printed on exit" grep -q 'TX P2P' "$T/cf.log"
+
 # --- isolation: wrong key, other community ---
 start_edge wk pub -c lab -k WRONG -A4 -a 198.19.1.9/24 -d n2n0 \
 	-p 50009 "${SN_ARGS[@]}"
