@@ -279,6 +279,10 @@ int conf_scan_argv(const struct conf_scanner *s, int argc, char **argv,
 		   int first, char *err, size_t errlen);
 int conf_scan_file(const struct conf_scanner *s, const char *path, char *err,
 		   size_t errlen);
+/* The config file (argv[1] when it does not start with '-'), then the
+ * rest of the command line: n2n's order. 0, CONF_STOP or -EINVAL. */
+int conf_scan_file_and_argv(const struct conf_scanner *s, int argc, char **argv,
+			    char *err, size_t errlen);
 /* An environment variable as if it were option key with that value. */
 int conf_scan_env(const struct conf_scanner *s, const struct conf_env *env,
 		  const char *name, int key, bool quote_value, char *err,

@@ -563,7 +563,6 @@ int edge_conf_parse_env(struct edge_conf *c, int argc, char **argv,
 		.warnings = &c->warnings,
 		.value_is_rest_of_line = true,
 	};
-	bool has_file = argc > 1 && argv[1][0] != '-';
 	int ret;
 
 	edge_defaults(c);
@@ -578,11 +577,8 @@ int edge_conf_parse_env(struct edge_conf *c, int argc, char **argv,
 	if (!ret)
 		ret = conf_scan_env(&s, env, "N2N_PASSWORD", 'J', false, err,
 				    errlen);
-	if (!ret && has_file)
-		ret = conf_scan_file(&s, argv[1], err, errlen);
 	if (!ret)
-		ret = conf_scan_argv(&s, argc, argv, has_file ? 2 : 1, err,
-				     errlen);
+		ret = conf_scan_file_and_argv(&s, argc, argv, err, errlen);
 	if (ret < 0)
 		return -EINVAL;
 	return c->help ? 0 : edge_finish(&ep, env, err, errlen);

@@ -662,3 +662,17 @@ void conf_free_secret(char **s)
 	free(*s);
 	*s = NULL;
 }
+
+int conf_scan_file_and_argv(const struct conf_scanner *s, int argc, char **argv,
+			    char *err, size_t errlen)
+{
+	bool has_file = argc > 1 && argv[1][0] != '-';
+	int ret = 0;
+
+	if (has_file)
+		ret = conf_scan_file(s, argv[1], err, errlen);
+	if (!ret)
+		ret = conf_scan_argv(s, argc, argv, has_file ? 2 : 1, err,
+				     errlen);
+	return ret;
+}

@@ -267,7 +267,6 @@ int sn_conf_parse_env(struct sn_conf *c, int argc, char **argv,
 		.warnings = &c->warnings,
 		.value_is_rest_of_line = false,
 	};
-	bool has_file = argc > 1 && argv[1][0] != '-';
 	int ret;
 
 	sn_defaults(c);
@@ -276,11 +275,8 @@ int sn_conf_parse_env(struct sn_conf *c, int argc, char **argv,
 		return 0;
 	}
 	ret = conf_scan_env(&s, env, "N2N_FEDERATION", 'F', true, err, errlen);
-	if (!ret && has_file)
-		ret = conf_scan_file(&s, argv[1], err, errlen);
 	if (!ret)
-		ret = conf_scan_argv(&s, argc, argv, has_file ? 2 : 1, err,
-				     errlen);
+		ret = conf_scan_file_and_argv(&s, argc, argv, err, errlen);
 	if (ret < 0)
 		return -EINVAL;
 	return c->help ? 0 : sn_finish(&sp, err, errlen);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ctl.h"
+#include "ctl_loop.h"
 #include "edge.h"
 #include "sockaddr.h"
 
@@ -87,32 +87,20 @@ static int cmd_supernodes(struct ctl_table *t, int argc, char **argv, void *ctx)
 	return 0;
 }
 
-static void stat_row(struct ctl_table *t, const char *name, uint64_t v)
-{
-	ctl_table_row(t);
-	ctl_table_str(t, name);
-	ctl_table_u64(t, v);
-}
-
 static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 {
 	struct edge *e = ctx;
 	const struct edge_stats *s = &e->stats;
-	char name[64];
-	int i;
 
 	ctl_table_column(t, "counter");
 	ctl_table_column(t, "value");
-	stat_row(t, "tx_p2p", s->tx_p2p);
-	stat_row(t, "rx_p2p", s->rx_p2p);
-	stat_row(t, "tx_supernode", s->tx_sn);
-	stat_row(t, "rx_supernode", s->rx_sn);
-	stat_row(t, "tx_supernode_broadcast", s->tx_sn_bcast);
-	stat_row(t, "rx_supernode_broadcast", s->rx_sn_bcast);
-	for (i = 0; i < DROP_COUNT; i++) {
-		snprintf(name, sizeof(name), "drop_%s", drop_reason_name(i));
-		stat_row(t, name, e->drops.n[i]);
-	}
+	ctl_counter_row(t, "tx_p2p", s->tx_p2p);
+	ctl_counter_row(t, "rx_p2p", s->rx_p2p);
+	ctl_counter_row(t, "tx_supernode", s->tx_sn);
+	ctl_counter_row(t, "rx_supernode", s->rx_sn);
+	ctl_counter_row(t, "tx_supernode_broadcast", s->tx_sn_bcast);
+	ctl_counter_row(t, "rx_supernode_broadcast", s->rx_sn_bcast);
+	ctl_drop_rows(t, &e->drops);
 	return 0;
 }
 
@@ -145,40 +133,18 @@ static const struct ctl_command edge_commands[] = {
 	{ "info", "this edge: community, MAC, address, datapath", cmd_info },
 };
 
-static void ctl_readable(void *arg)
+int edge_ctl_open(struct edge *x, const char *path)
 {
-	ctl_on_readable(arg);
-}
-
-int edge_ctl_open(struct edge *e, const char *path)
-{
-	struct ctl_server *s = calloc(1, sizeof(*s));
 	int err;
 
-	if (!s)
-		return -1;
-	err = ctl_open(s, path, edge_commands,
-		       sizeof(edge_commands) / sizeof(edge_commands[0]), e);
-	if (err) {
-		free(s);
-		return err;
-	}
-	err = evloop_add(&e->loop, ctl_fd(s), ctl_readable, s);
-	if (err) {
-		ctl_close(s);
-		free(s);
-		return err;
-	}
-	e->ctl = s;
-	return 0;
+	x->ctl = ctl_attach(&x->loop, path, edge_commands,
+			    sizeof(edge_commands) / sizeof(edge_commands[0]), x,
+			    &err);
+	return err;
 }
 
-void edge_ctl_close(struct edge *e)
+void edge_ctl_close(struct edge *x)
 {
-	if (!e->ctl)
-		return;
-	evloop_del(&e->loop, ctl_fd(e->ctl));
-	ctl_close(e->ctl);
-	free(e->ctl);
-	e->ctl = NULL;
+	ctl_detach(&x->loop, x->ctl);
+	x->ctl = NULL;
 }

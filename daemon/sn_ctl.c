@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "ctl.h"
+#include "ctl_loop.h"
 #include "sockaddr.h"
 #include "supernode.h"
 
@@ -89,30 +89,18 @@ static int cmd_edges(struct ctl_table *t, int argc, char **argv, void *ctx)
 	return 0;
 }
 
-static void stat_row(struct ctl_table *t, const char *name, uint64_t v)
-{
-	ctl_table_row(t);
-	ctl_table_str(t, name);
-	ctl_table_u64(t, v);
-}
-
 static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 {
 	struct supernode *sn = ctx;
-	char name[64];
-	int i;
 
 	ctl_table_column(t, "counter");
 	ctl_table_column(t, "value");
-	stat_row(t, "forwarded", sn->stats.fwd);
-	stat_row(t, "broadcast", sn->stats.bcast);
-	stat_row(t, "register_super", sn->stats.reg_super);
-	stat_row(t, "register_super_nak", sn->stats.reg_super_nak);
-	stat_row(t, "query_peer", sn->stats.queries);
-	for (i = 0; i < DROP_COUNT; i++) {
-		snprintf(name, sizeof(name), "drop_%s", drop_reason_name(i));
-		stat_row(t, name, sn->drops.n[i]);
-	}
+	ctl_counter_row(t, "forwarded", sn->stats.fwd);
+	ctl_counter_row(t, "broadcast", sn->stats.bcast);
+	ctl_counter_row(t, "register_super", sn->stats.reg_super);
+	ctl_counter_row(t, "register_super_nak", sn->stats.reg_super_nak);
+	ctl_counter_row(t, "query_peer", sn->stats.queries);
+	ctl_drop_rows(t, &sn->drops);
 	return 0;
 }
 
@@ -123,40 +111,18 @@ static const struct ctl_command sn_commands[] = {
 	{ "stats", "forwarding counters and drops by reason", cmd_stats },
 };
 
-static void ctl_readable(void *arg)
+int sn_ctl_open(struct supernode *x, const char *path)
 {
-	ctl_on_readable(arg);
-}
-
-int sn_ctl_open(struct supernode *sn, const char *path)
-{
-	struct ctl_server *s = calloc(1, sizeof(*s));
 	int err;
 
-	if (!s)
-		return -1;
-	err = ctl_open(s, path, sn_commands,
-		       sizeof(sn_commands) / sizeof(sn_commands[0]), sn);
-	if (err) {
-		free(s);
-		return err;
-	}
-	err = evloop_add(&sn->loop, ctl_fd(s), ctl_readable, s);
-	if (err) {
-		ctl_close(s);
-		free(s);
-		return err;
-	}
-	sn->ctl = s;
-	return 0;
+	x->ctl = ctl_attach(&x->loop, path, sn_commands,
+			    sizeof(sn_commands) / sizeof(sn_commands[0]), x,
+			    &err);
+	return err;
 }
 
-void sn_ctl_close(struct supernode *sn)
+void sn_ctl_close(struct supernode *x)
 {
-	if (!sn->ctl)
-		return;
-	evloop_del(&sn->loop, ctl_fd(sn->ctl));
-	ctl_close(sn->ctl);
-	free(sn->ctl);
-	sn->ctl = NULL;
+	ctl_detach(&x->loop, x->ctl);
+	x->ctl = NULL;
 }
