@@ -35,17 +35,26 @@ void edge_drop(struct edge *e, enum drop_reason why)
 	e->drops.n[why]++;
 }
 
-int edge_send(struct edge *e, const struct sockaddr_storage *to,
-	      const struct n2n_msg *m)
+static int send_sealed(struct edge *e, const struct sockaddr_storage *to,
+		       const struct n2n_msg *m, bool trailer)
 {
 	uint8_t buf[MSG_BUF_SIZE];
 	ssize_t n = msg_seal(buf, sizeof(buf), m, &e->he);
 
+	if (n > 0 && trailer)
+		n = msg_append_trailer(buf, sizeof(buf), (size_t)n,
+				       &e->upw_secret);
 	if (n < 0 || datapath_send_udp(&e->dp, to, buf, (size_t)n) < 0) {
 		edge_drop(e, DROP_SEND_FAILED);
 		return -EIO;
 	}
 	return 0;
+}
+
+int edge_send(struct edge *e, const struct sockaddr_storage *to,
+	      const struct n2n_msg *m)
+{
+	return send_sealed(e, to, m, false);
 }
 
 int edge_send_sn(struct edge *e, const struct n2n_msg *m)
@@ -54,7 +63,16 @@ int edge_send_sn(struct edge *e, const struct n2n_msg *m)
 		edge_drop(e, DROP_SEND_FAILED);
 		return -EHOSTUNREACH;
 	}
-	return edge_send(e, &e->sn[e->cur_sn].sa, m);
+	return send_sealed(e, &e->sn[e->cur_sn].sa, m, false);
+}
+
+int edge_send_sn_registration(struct edge *e, const struct n2n_msg *m)
+{
+	if (!e->sn[e->cur_sn].resolved) {
+		edge_drop(e, DROP_SEND_FAILED);
+		return -EHOSTUNREACH;
+	}
+	return send_sealed(e, &e->sn[e->cur_sn].sa, m, e->he.upw);
 }
 
 int edge_sn_index(const struct edge *e, const struct sockaddr_storage *sa)
@@ -113,6 +131,8 @@ static void dispatch(struct edge *e, const struct n2n_msg *m,
 		if (!memcmp(m->u.peer_info.mac, "\0\0\0\0\0\0", 6))
 			return edge_on_peer_info_pong(e, m, sn);
 		return edge_on_peer_info(e, m);
+	case N2N_MSG_RE_REGISTER_SUPER:
+		return edge_on_re_register_super(e);
 	default:
 		return edge_drop(e, DROP_UNEXPECTED);
 	}
@@ -122,6 +142,7 @@ static void dispatch(struct edge *e, const struct n2n_msg *m,
 static bool needs_supernode(const struct n2n_msg *m)
 {
 	return (m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE) ||
+	       m->hdr.type == N2N_MSG_RE_REGISTER_SUPER ||
 	       m->hdr.type == N2N_MSG_REGISTER_SUPER_ACK ||
 	       m->hdr.type == N2N_MSG_REGISTER_SUPER_NAK ||
 	       m->hdr.type == N2N_MSG_PEER_INFO;
@@ -131,22 +152,25 @@ static void edge_on_udp(void *ctx, const struct sockaddr_storage *from,
 			uint8_t *buf, size_t len)
 {
 	struct edge *e = ctx;
+	static struct msg_opened o;
 	enum drop_reason why;
 	struct n2n_msg m;
-	uint64_t stamp;
 	int sn;
 
 	if (len > N2N_PKT_BUF_SIZE)
 		return edge_drop(e, DROP_OVERSIZE);
-	if (msg_open(&m, buf, len, e->community, e->he.on ? &e->he.keys : NULL,
-		     &stamp, &why))
+	if (msg_open(&m, buf, len, e->community, &e->he, &o, &why))
 		return edge_drop(e, why);
+	/* A u/pw answer proves itself with a trailer keyed by our secret. */
+	if (o.by_static && m.hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
+	    auth_trailer_verify(o.trailer, o.enc, o.enc_len, &e->upw_secret))
+		return edge_drop(e, DROP_AUTH);
 	if (memcmp(m.hdr.community, e->community, N2N_COMMUNITY_SIZE))
 		return edge_drop(e, DROP_COMMUNITY);
 	sn = edge_sn_index(e, from);
 	if (needs_supernode(&m) && sn < 0)
 		return edge_drop(e, DROP_UNKNOWN_SN);
-	if (e->he.on && !stamp_ok(e, &m, stamp, sn))
+	if (e->he.on && !stamp_ok(e, &m, o.stamp, sn))
 		return edge_drop(e, DROP_STAMP);
 	if (sn >= 0)
 		e->sn[sn].last_seen_ms = evloop_now_ms();
@@ -260,6 +284,42 @@ static void copy_settings(struct edge *e, const struct edge_conf *c)
 	randombytes_buf(e->auth_token, sizeof(e->auth_token));
 }
 
+/*
+ * -J: our key pair from -I (user name) and the password, the secret shared
+ * with the supernodes from the federation's public key (-P), and a random
+ * dynamic key until the first REGISTER_SUPER_ACK brings the real one.
+ */
+static int setup_upw(struct edge *e)
+{
+	const struct edge_conf *c = e->conf;
+	uint8_t prv[AUTH_KEY_SIZE], fed_pub[AUTH_KEY_SIZE], dyn[16];
+	int err;
+
+	auth_user_private_key(prv, c->description, c->password);
+	err = auth_public_key(e->upw_pub, prv);
+	if (c->federation_pubkey_set) {
+		memcpy(fed_pub, c->federation_pubkey, AUTH_KEY_SIZE);
+	} else {
+		uint8_t fed_prv[AUTH_KEY_SIZE];
+
+		log_warn("-J without -P: using the default federation key");
+		err = err ? err
+			  : auth_federation_keys(fed_prv, fed_pub,
+						 "Federation");
+		sodium_memzero(fed_prv, sizeof(fed_prv));
+	}
+	err = err ? err : auth_secret_init(&e->upw_secret, prv, fed_pub);
+	sodium_memzero(prv, sizeof(prv));
+	if (err) {
+		log_err("user/password keys: %s", auth_strerror(err));
+		return -EINVAL;
+	}
+	randombytes_buf(dyn, sizeof(dyn));
+	he_keys_from_dynamic_key(&e->he.keys, dyn);
+	e->he.on = e->he.upw = true;
+	return 0;
+}
+
 static int setup_crypto(struct edge *e)
 {
 	const struct edge_conf *c = e->conf;
@@ -272,9 +332,8 @@ static int setup_crypto(struct edge *e)
 	}
 	if (compress_init(&e->comp))
 		return -ENOMEM;
-	e->he.on = c->header_encryption;
-	he_keys_from_community(&e->he.keys, e->community);
-	return 0;
+	msg_he_init(&e->he, c->header_encryption, e->community);
+	return c->password ? setup_upw(e) : 0;
 }
 
 static int resolve_supernodes(struct edge *e)
@@ -365,6 +424,7 @@ void edge_fini(struct edge *e)
 	if (e->tap_fd >= 0)
 		close(e->tap_fd);
 	edge_peers_free(e);
+	auth_secret_wipe(&e->upw_secret);
 	transform_fini(&e->tf);
 	compress_fini(&e->comp);
 	evloop_fini(&e->loop);

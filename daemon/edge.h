@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "auth.h"
 #include "compress.h"
 #include "datapath.h"
 #include "drop.h"
@@ -73,7 +74,12 @@ struct edge {
 	struct transform tf;
 	struct compressor comp;
 	struct msg_he he;
-	uint8_t auth_token[N2N_AUTH_ID_TOKEN_SIZE];
+	uint8_t auth_token[N2N_AUTH_ID_TOKEN_SIZE]; /* simple id */
+	/* User/password (-J): our public key, the secret shared with the
+	 * supernodes (X25519 with the federation key), the last challenge. */
+	uint8_t upw_pub[AUTH_KEY_SIZE];
+	struct auth_secret upw_secret;
+	uint8_t upw_challenge[AUTH_CHALLENGE_SIZE];
 	struct edge_sn sn[EDGE_MAX_SN];
 	int n_sn, cur_sn;
 	uint32_t reg_cookie;
@@ -100,6 +106,8 @@ void edge_init_msg(const struct edge *e, struct n2n_msg *m, unsigned int type,
 int edge_send(struct edge *e, const struct sockaddr_storage *to,
 	      const struct n2n_msg *m);
 int edge_send_sn(struct edge *e, const struct n2n_msg *m);
+/* REGISTER_SUPER: with the u/pw trailer when the community has one. */
+int edge_send_sn_registration(struct edge *e, const struct n2n_msg *m);
 void edge_drop(struct edge *e, enum drop_reason why);
 int edge_sn_index(const struct edge *e, const struct sockaddr_storage *sa);
 bool edge_registered(const struct edge *e);
@@ -113,6 +121,7 @@ void edge_on_register_super_nak(struct edge *e, const struct n2n_msg *m,
 				int sn);
 void edge_on_peer_info_pong(struct edge *e, const struct n2n_msg *m, int sn);
 void edge_unregister(struct edge *e);
+void edge_on_re_register_super(struct edge *e);
 
 /* edge_data.c: frames, peers, hole punching. */
 void edge_on_tap(void *ctx, uint8_t *frame, size_t len);

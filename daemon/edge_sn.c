@@ -18,6 +18,23 @@ static unsigned int reg_interval_ms(const struct edge *e)
 	return e->reg_interval_s * 1000;
 }
 
+/* Simple id: a constant token. u/pw: our public key and a fresh challenge
+ * encrypted with the shared secret (only the latest is answered). */
+static void fill_auth(struct edge *e, struct n2n_auth *a)
+{
+	if (!e->he.upw) {
+		a->scheme = N2N_AUTH_SIMPLE_ID;
+		a->token_size = N2N_AUTH_ID_TOKEN_SIZE;
+		memcpy(a->token, e->auth_token, N2N_AUTH_ID_TOKEN_SIZE);
+		return;
+	}
+	a->scheme = N2N_AUTH_USER_PASSWORD;
+	a->token_size = AUTH_TOKEN_SIZE;
+	if (auth_new_challenge(e->upw_challenge))
+		randombytes_buf(e->upw_challenge, sizeof(e->upw_challenge));
+	auth_edge_token(a->token, e->upw_pub, &e->upw_secret, e->upw_challenge);
+}
+
 static void send_register_super(struct edge *e, uint64_t now)
 {
 	struct n2n_msg m;
@@ -31,12 +48,10 @@ static void send_register_super(struct edge *e, uint64_t now)
 	r->dev_addr.addr = e->ip;
 	r->dev_addr.prefix = e->ip ? e->prefix : 0;
 	memcpy(r->dev_desc, e->desc, N2N_DESC_SIZE);
-	r->auth.scheme = N2N_AUTH_SIMPLE_ID;
-	r->auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
-	memcpy(r->auth.token, e->auth_token, N2N_AUTH_ID_TOKEN_SIZE);
+	fill_auth(e, &r->auth);
 	e->last_reg_ms = now;
 	e->sn_wait = true;
-	edge_send_sn(e, &m);
+	edge_send_sn_registration(e, &m);
 }
 
 /* Moves to the next supernode that resolves; tells the old one we left. */
@@ -112,6 +127,25 @@ static void learn_supernodes(struct edge *e,
 	}
 }
 
+/* u/pw: the answer must match our latest challenge; it carries the
+ * community's dynamic key, which keys every other message from now on. */
+static bool accept_dynamic_key(struct edge *e,
+			       const struct n2n_register_super_ack *a)
+{
+	uint8_t dyn[AUTH_DYNAMIC_KEY_SIZE];
+
+	if (a->auth.scheme != N2N_AUTH_USER_PASSWORD ||
+	    a->auth.token_size != AUTH_TOKEN_SIZE ||
+	    auth_edge_check_answer(dyn, a->auth.token, &e->upw_secret,
+				   e->upw_challenge)) {
+		edge_drop(e, DROP_AUTH);
+		return false;
+	}
+	he_keys_from_dynamic_key(&e->he.keys, dyn);
+	sodium_memzero(dyn, sizeof(dyn));
+	return true;
+}
+
 void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m, int sn)
 {
 	const struct n2n_register_super_ack *a = &m->u.reg_super_ack;
@@ -121,6 +155,8 @@ void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m, int sn)
 		edge_drop(e, DROP_UNEXPECTED);
 		return;
 	}
+	if (e->he.upw && !accept_dynamic_key(e, a))
+		return;
 	memcpy(e->sn[sn].mac, a->src_mac, 6);
 	e->sn_wait = false;
 	e->reg_attempts = EDGE_REG_ATTEMPTS;
@@ -161,10 +197,18 @@ void edge_unregister(struct edge *e)
 	if (!edge_registered(e))
 		return;
 	edge_init_msg(e, &m, N2N_MSG_UNREGISTER_SUPER, 0);
-	m.u.unreg_super.auth.scheme = N2N_AUTH_SIMPLE_ID;
-	m.u.unreg_super.auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
-	memcpy(m.u.unreg_super.auth.token, e->auth_token,
-	       N2N_AUTH_ID_TOKEN_SIZE);
+	fill_auth(e, &m.u.unreg_super.auth);
 	memcpy(m.u.unreg_super.src_mac, e->mac, 6);
 	edge_send_sn(e, &m);
+}
+
+/* The supernode changed the dynamic key (u/pw only): register again now. */
+void edge_on_re_register_super(struct edge *e)
+{
+	if (!e->he.upw) {
+		edge_drop(e, DROP_UNEXPECTED);
+		return;
+	}
+	e->sn_wait = false;
+	e->last_reg_ms = 0;
 }

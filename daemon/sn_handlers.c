@@ -5,10 +5,12 @@
  * sender's socket added, fan broadcasts out, answer QUERY_PEER and PING.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "conf.h"
 #include "log.h"
 #include "pearson.h"
@@ -100,7 +102,8 @@ static bool needs_auto_ip(const struct n2n_ip_subnet *a)
 static void send_reg_ack(struct supernode *sn, struct sn_community *c,
 			 const struct n2n_register_super *r,
 			 const struct n2n_ip_subnet *addr,
-			 const struct sockaddr_storage *from)
+			 const struct sockaddr_storage *from,
+			 const struct auth_secret *upw)
 {
 	struct n2n_msg m;
 	struct n2n_register_super_ack *a = &m.u.reg_super_ack;
@@ -112,7 +115,14 @@ static void send_reg_ack(struct supernode *sn, struct sn_community *c,
 	a->dev_addr = *addr;
 	a->lifetime = SN_REG_LIFETIME;
 	sock_from_sockaddr(&a->sock, from);
-	sn_send(sn, c, from, &m);
+	if (upw) {
+		/* Proves we know the secret and hands over the dynamic key. */
+		a->auth.scheme = N2N_AUTH_USER_PASSWORD;
+		a->auth.token_size = AUTH_TOKEN_SIZE;
+		auth_sn_answer(a->auth.token, r->auth.token, upw,
+			       c->dynamic_key);
+	}
+	sn_send_registration(sn, c, from, &m, upw);
 }
 
 static void send_reg_nak(struct supernode *sn, struct sn_community *c,
@@ -126,7 +136,7 @@ static void send_reg_nak(struct supernode *sn, struct sn_community *c,
 	m.u.reg_super_nak.cookie = r->cookie;
 	memcpy(m.u.reg_super_nak.src_mac, r->edge_mac, 6);
 	sn->stats.reg_super_nak++;
-	sn_send(sn, c, from, &m);
+	sn_send_registration(sn, c, from, &m, NULL);
 }
 
 static bool auth_matches(const struct supernode *sn, const struct sn_edge *e,
@@ -134,6 +144,11 @@ static bool auth_matches(const struct supernode *sn, const struct sn_edge *e,
 {
 	if (sn->conf->spoofing_protection_off)
 		return true;
+	/* u/pw tokens carry a fresh challenge; the public key is the id. */
+	if (a->scheme == N2N_AUTH_USER_PASSWORD)
+		return e->auth.scheme == a->scheme &&
+		       e->auth.token_size == a->token_size &&
+		       !memcmp(e->auth.token, a->token, AUTH_KEY_SIZE);
 	return e->auth.scheme == a->scheme &&
 	       e->auth.token_size == a->token_size &&
 	       !memcmp(e->auth.token, a->token, a->token_size);
@@ -153,38 +168,91 @@ static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
 	return e;
 }
 
+/*
+ * u/pw: the token's public key must be a user of the community (else NAK)
+ * and the trailer must verify with the secret we share with it (else a
+ * silent drop, as n2n). On success s holds that secret.
+ */
+static int check_upw(struct supernode *sn, struct sn_community *c,
+		     const struct n2n_register_super *r,
+		     const struct msg_opened *o, struct auth_secret *s)
+{
+	if (r->auth.scheme != N2N_AUTH_USER_PASSWORD ||
+	    r->auth.token_size != AUTH_TOKEN_SIZE ||
+	    !community_list_find_user(&sn->conf->communities, c->name,
+				      r->auth.token) ||
+	    auth_secret_init(s, sn->fed_prv, r->auth.token))
+		return -EPERM;
+	if (!o->by_static ||
+	    auth_trailer_verify(o->trailer, o->enc, o->enc_len, s))
+		return -EBADMSG;
+	return 0;
+}
+
+/* Scheme and user checks; false when the registration was refused. */
+static bool admit(struct supernode *sn, struct sn_community *c,
+		  const struct n2n_register_super *r,
+		  const struct msg_opened *o,
+		  const struct sockaddr_storage *from, struct auth_secret *s)
+{
+	int err = 0;
+
+	if (c->he.upw)
+		err = check_upw(sn, c, r, o, s);
+	else if (r->auth.scheme == N2N_AUTH_USER_PASSWORD)
+		err = -EPERM; /* n2n: scheme must match the community */
+	if (!err)
+		return true;
+	sn_drop(sn, DROP_AUTH);
+	if (err == -EPERM)
+		send_reg_nak(sn, c, r, from);
+	return false;
+}
+
+static void assign_address(struct supernode *sn, struct sn_community *c,
+			   const struct n2n_register_super *r,
+			   struct n2n_ip_subnet *addr)
+{
+	*addr = r->dev_addr;
+	if (!needs_auto_ip(addr))
+		return;
+	if (!c->auto_prefix)
+		pick_subnet(sn, c);
+	addr->addr = pick_host(sn, c, r->dev_desc);
+	addr->prefix = c->auto_prefix;
+}
+
 static void on_register_super(struct supernode *sn, struct sn_community *c,
 			      const struct n2n_msg *m,
-			      const struct sockaddr_storage *from)
+			      const struct sockaddr_storage *from,
+			      const struct msg_opened *o)
 {
 	const struct n2n_register_super *r = &m->u.reg_super;
-	struct n2n_ip_subnet addr = r->dev_addr;
+	struct auth_secret s = { 0 };
+	struct n2n_ip_subnet addr;
 	struct sn_edge *e;
 
 	if (m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE)
 		return sn_drop(sn, DROP_UNEXPECTED); /* federation: not yet */
 	sn->stats.reg_super++;
-	if (needs_auto_ip(&addr)) {
-		if (!c->auto_prefix)
-			pick_subnet(sn, c);
-		addr.addr = pick_host(sn, c, r->dev_desc);
-		addr.prefix = c->auto_prefix;
-	}
-	/* The bootstrap request (null MAC) only asks for an address. */
-	if (!memcmp(r->edge_mac, null_mac, 6))
-		return send_reg_ack(sn, c, r, &addr, from);
+	if (!admit(sn, c, r, o, from, &s))
+		return;
+	assign_address(sn, c, r, &addr);
 	e = edge_find(c, r->edge_mac);
 	if (e && !auth_matches(sn, e, &r->auth)) {
 		sn_drop(sn, DROP_AUTH);
-		return send_reg_nak(sn, c, r, from);
+		send_reg_nak(sn, c, r, from);
+	} else if (!memcmp(r->edge_mac, null_mac, 6)) {
+		/* The bootstrap request only asks for an address. */
+		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
+	} else if (e || (e = edge_add(c, r->edge_mac, &r->auth))) {
+		e->sa = *from;
+		e->dev_addr = addr;
+		memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
+		e->last_seen_ms = evloop_now_ms();
+		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
 	}
-	if (!e && !(e = edge_add(c, r->edge_mac, &r->auth)))
-		return sn_drop(sn, DROP_SEND_FAILED);
-	e->sa = *from;
-	e->dev_addr = addr;
-	memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
-	e->last_seen_ms = evloop_now_ms();
-	send_reg_ack(sn, c, r, &addr, from);
+	auth_secret_wipe(&s);
 }
 
 static void on_unregister_super(struct supernode *sn, struct sn_community *c,
@@ -313,11 +381,12 @@ static void on_query_peer(struct supernode *sn, struct sn_community *c,
 }
 
 void sn_handle(struct supernode *sn, struct sn_community *c,
-	       const struct n2n_msg *m, const struct sockaddr_storage *from)
+	       const struct n2n_msg *m, const struct sockaddr_storage *from,
+	       const struct msg_opened *o)
 {
 	switch (m->hdr.type) {
 	case N2N_MSG_REGISTER_SUPER:
-		return on_register_super(sn, c, m, from);
+		return on_register_super(sn, c, m, from, o);
 	case N2N_MSG_UNREGISTER_SUPER:
 		return on_unregister_super(sn, c, m);
 	case N2N_MSG_PACKET:

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bytes.h"
+#include "auth.h"
 #include "conf.h"
 #include "log.h"
 #include "sockaddr.h"
@@ -34,17 +35,54 @@ void sn_init_msg(struct n2n_msg *m, const struct sn_community *c,
 	memcpy(m->hdr.community, c->name, N2N_COMMUNITY_SIZE);
 }
 
-int sn_send(struct supernode *sn, struct sn_community *c,
-	    const struct sockaddr_storage *to, const struct n2n_msg *m)
+static int send_sealed(struct supernode *sn, struct sn_community *c,
+		       const struct sockaddr_storage *to,
+		       const struct n2n_msg *m, bool trailer,
+		       const struct auth_secret *s)
 {
 	uint8_t buf[MSG_BUF_SIZE];
 	ssize_t n = msg_seal(buf, sizeof(buf), m, &c->he);
 
+	if (n > 0 && trailer)
+		n = msg_append_trailer(buf, sizeof(buf), (size_t)n, s);
 	if (n < 0 || datapath_send_udp(&sn->dp, to, buf, (size_t)n) < 0) {
 		sn_drop(sn, DROP_SEND_FAILED);
 		return -EIO;
 	}
 	return 0;
+}
+
+int sn_send(struct supernode *sn, struct sn_community *c,
+	    const struct sockaddr_storage *to, const struct n2n_msg *m)
+{
+	return send_sealed(sn, c, to, m, false, NULL);
+}
+
+int sn_send_registration(struct supernode *sn, struct sn_community *c,
+			 const struct sockaddr_storage *to,
+			 const struct n2n_msg *m, const struct auth_secret *s)
+{
+	return send_sealed(sn, c, to, m, c->he.upw, s);
+}
+
+/* A listed community with users: header encryption with a dynamic key
+ * derived from the community, the federation and our key time. */
+static void setup_upw(struct supernode *sn, struct sn_community *c)
+{
+	const struct community_entry *ce =
+		community_list_find(&sn->conf->communities, c->name);
+
+	if (!ce || !ce->n_users)
+		return;
+	if (auth_dynamic_key(c->dynamic_key, c->name, sn->conf->federation,
+			     sn->key_time)) {
+		log_err("community \"%s\": cannot derive its dynamic key",
+			c->name);
+		return;
+	}
+	he_keys_from_dynamic_key(&c->he.keys, c->dynamic_key);
+	c->he.on = c->he.upw = true;
+	c->mode = SN_COMMUNITY_ENCRYPTED;
 }
 
 struct sn_community *sn_community_find(struct supernode *sn, const char *name)
@@ -67,7 +105,9 @@ struct sn_community *sn_community_add(struct supernode *sn, const char *name,
 	strncpy(c->name, name, N2N_COMMUNITY_SIZE - 1);
 	c->listed = listed;
 	c->mode = listed ? SN_COMMUNITY_UNDECIDED : SN_COMMUNITY_PLAIN;
-	he_keys_from_community(&c->he.keys, c->name);
+	msg_he_init(&c->he, false, c->name);
+	if (listed)
+		setup_upw(sn, c);
 	c->next = sn->communities;
 	sn->communities = c;
 	log_info("community \"%s\" created", c->name);
@@ -100,19 +140,36 @@ static struct sn_community *plain_community(struct supernode *sn,
 	return c;
 }
 
+/* The cheap test first: would this community's keys find the magic? */
+static bool may_open(const struct sn_community *c, const uint8_t *buf,
+		     size_t len)
+{
+	if (c->mode == SN_COMMUNITY_PLAIN)
+		return false;
+	return he_magic_matches(buf, len, &c->he.keys) ||
+	       (c->he.upw && len > 16 &&
+		he_magic_matches(buf, len - 16, &c->he.static_keys));
+}
+
 static struct sn_community *open_encrypted(struct supernode *sn, uint8_t *buf,
 					   size_t len, struct n2n_msg *m,
-					   uint64_t *stamp)
+					   struct msg_opened *o)
 {
 	struct sn_community *c;
 	enum drop_reason why;
+	struct msg_he try;
 
 	for (c = sn->communities; c; c = c->next) {
-		if (c->mode == SN_COMMUNITY_PLAIN ||
-		    !he_magic_matches(buf, len, &c->he.keys))
+		if (!may_open(c, buf, len))
 			continue;
-		if (msg_open(m, buf, len, c->name, &c->he.keys, stamp, &why))
+		try = c->he;
+		try.on = true;
+		if (msg_open(m, buf, len, c->name, &try, o, &why)) {
+			/* Opened but not decodable: the buffer is spent. */
+			if (why != DROP_HEADER_KEY)
+				return NULL;
 			continue;
+		}
 		if (c->mode == SN_COMMUNITY_UNDECIDED)
 			log_notice("community \"%s\" uses header encryption",
 				   c->name);
@@ -139,15 +196,16 @@ static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
 		      uint8_t *buf, size_t len)
 {
 	struct supernode *sn = ctx;
+	static struct msg_opened o;
 	struct sn_community *c;
 	enum drop_reason why;
 	struct n2n_msg m;
-	uint64_t stamp;
 
 	if (len > N2N_PKT_BUF_SIZE)
 		return sn_drop(sn, DROP_OVERSIZE);
+	o.by_static = false;
 	if (looks_plaintext(buf, len)) {
-		if (msg_open(&m, buf, len, NULL, NULL, &stamp, &why))
+		if (msg_open(&m, buf, len, NULL, NULL, &o, &why))
 			return sn_drop(sn, why);
 		c = plain_community(sn, &m);
 		if (!c)
@@ -155,13 +213,13 @@ static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
 		if (c->mode == SN_COMMUNITY_ENCRYPTED)
 			return sn_drop(sn, DROP_PLAIN_ON_HE);
 	} else {
-		c = open_encrypted(sn, buf, len, &m, &stamp);
+		c = open_encrypted(sn, buf, len, &m, &o);
 		if (!c)
 			return sn_drop(sn, DROP_HEADER_KEY);
-		if (!stamp_ok(c, &m, stamp))
+		if (!stamp_ok(c, &m, o.stamp))
 			return sn_drop(sn, DROP_STAMP);
 	}
-	sn_handle(sn, c, &m, from);
+	sn_handle(sn, c, &m, from, &o);
 }
 
 static void sn_tick(void *arg, uint64_t now)
@@ -233,7 +291,11 @@ int sn_init(struct supernode *sn, const struct sn_conf *c)
 		sn->mac[0] = (uint8_t)((sn->mac[0] & 0xfe) | 0x02);
 	}
 	sn->start_ms = evloop_now_ms();
-	err = add_listed(sn);
+	sn->key_time = (uint32_t)(evloop_wall_usec() / 1000000);
+	err = auth_federation_keys(sn->fed_prv, sn->fed_pub,
+				   c->federation + 1); /* without the '*' */
+	if (!err)
+		err = add_listed(sn);
 	if (!err)
 		err = evloop_init(&sn->loop, SN_TICK_MS, sn_tick, sn);
 	if (!err)

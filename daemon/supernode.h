@@ -43,7 +43,8 @@ struct sn_community {
 	bool listed;	  /* a fixed name of the -c file */
 	struct msg_he he; /* keys from the name, our stamps */
 	struct mac_table edges;
-	uint32_t auto_net; /* auto-IP subnet, host order */
+	uint8_t dynamic_key[16]; /* u/pw communities (he.upw) */
+	uint32_t auto_net;	 /* auto-IP subnet, host order */
 	uint8_t auto_prefix;
 	uint64_t fwd, bcast;
 };
@@ -58,6 +59,9 @@ struct supernode {
 	struct datapath dp;
 	uint8_t mac[6];
 	uint64_t start_ms;
+	/* The federation's key pair: u/pw edges share a secret with it. */
+	uint8_t fed_prv[32], fed_pub[32];
+	uint32_t key_time; /* dynamic keys of u/pw communities */
 	uint64_t last_purge_ms;
 	struct sn_community *communities;
 	struct sn_stats stats;
@@ -76,13 +80,20 @@ void sn_init_msg(struct n2n_msg *m, const struct sn_community *c,
 		 unsigned int type, uint16_t flags);
 int sn_send(struct supernode *sn, struct sn_community *c,
 	    const struct sockaddr_storage *to, const struct n2n_msg *m);
+/* REGISTER_SUPER_ACK/NAK: with the u/pw trailer in such a community
+ * (keyed by s; random bytes when s is NULL, as n2n's NAK). */
+struct auth_secret;
+int sn_send_registration(struct supernode *sn, struct sn_community *c,
+			 const struct sockaddr_storage *to,
+			 const struct n2n_msg *m, const struct auth_secret *s);
 struct sn_community *sn_community_find(struct supernode *sn, const char *name);
 struct sn_community *sn_community_add(struct supernode *sn, const char *name,
 				      bool listed);
 
 /* sn_handlers.c: one handler per message type. */
 void sn_handle(struct supernode *sn, struct sn_community *c,
-	       const struct n2n_msg *m, const struct sockaddr_storage *from);
+	       const struct n2n_msg *m, const struct sockaddr_storage *from,
+	       const struct msg_opened *o);
 void sn_purge(struct supernode *sn, uint64_t now);
 void sn_free_edges(struct sn_community *c);
 
