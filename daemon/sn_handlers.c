@@ -115,6 +115,8 @@ static void send_reg_ack(struct supernode *sn, struct sn_community *c,
 	a->dev_addr = *addr;
 	a->lifetime = SN_REG_LIFETIME;
 	sock_from_sockaddr(&a->sock, from);
+	/* Other supernodes, so the edge can fail over to them. */
+	a->num_sn = (uint8_t)sn_fed_list(sn, a->sn, N2N_SN_ENTRY_MAX, NULL);
 	if (upw) {
 		/* Proves we know the secret and hands over the dynamic key. */
 		a->auth.scheme = N2N_AUTH_USER_PASSWORD;
@@ -232,8 +234,13 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 	struct n2n_ip_subnet addr;
 	struct sn_edge *e;
 
-	if (m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE)
-		return sn_drop(sn, DROP_UNEXPECTED); /* federation: not yet */
+	if (m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE) {
+		/* Another supernode tells us where one of its edges is. */
+		if ((m->hdr.flags & N2N_FLAGS_SOCKET) &&
+		    sn_fed_is_member(sn, from))
+			return sn_fed_on_remote_registration(sn, c, m, from);
+		return sn_drop(sn, DROP_UNKNOWN_SN);
+	}
 	sn->stats.reg_super++;
 	if (!admit(sn, c, r, o, from, &s))
 		return;
@@ -251,6 +258,7 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 		memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
 		e->last_seen_ms = evloop_now_ms();
 		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
+		sn_fed_propagate(sn, c, m, from, c->he.upw ? &s : NULL);
 	}
 	auth_secret_wipe(&s);
 }
@@ -299,19 +307,61 @@ static void fanout_one(struct mac_entry *me, void *arg)
 		e->tx_pkts++;
 }
 
+static void deliver_local(struct supernode *sn, struct sn_community *c,
+			  const struct n2n_msg *m, const uint8_t *src,
+			  const uint8_t *dst)
+{
+	struct sn_edge *d;
+
+	if (dst[0] & 1) {
+		struct fanout f = { sn, c, m, src };
+
+		mac_table_each(&c->edges, fanout_one, &f);
+		sn->stats.bcast++;
+		c->bcast++;
+		return;
+	}
+	d = edge_find(c, dst);
+	if (!d) {
+		sn_drop(sn, DROP_UNKNOWN_DEST);
+		return;
+	}
+	if (sn_send(sn, c, &d->sa, m) == 0) {
+		d->tx_pkts++;
+		sn->stats.fwd++;
+		c->fwd++;
+	}
+}
+
+/* From another supernode of the federation: for our own edges only. */
+static void relay_from_sn(struct supernode *sn, struct sn_community *c,
+			  const struct n2n_msg *m,
+			  const struct sockaddr_storage *from)
+{
+	const uint8_t *src = msg_src_mac(m), *dst = msg_dst_mac(m);
+
+	if (!sn_fed_is_member(sn, from))
+		return sn_drop(sn, DROP_UNKNOWN_SN);
+	if (m->hdr.type == N2N_MSG_REGISTER && (dst[0] & 1))
+		return sn_drop(sn, DROP_UNEXPECTED);
+	sn_fed_learn(sn, c, src, from);
+	deliver_local(sn, c, m, src, dst);
+}
+
 /*
  * PACKET and REGISTER from an edge: n2n re-encodes them with
- * SOCKET|FROM_SUPERNODE, TTL - 1 and the sender's public socket.
+ * SOCKET|FROM_SUPERNODE, TTL - 1 and the sender's public socket, for a
+ * local edge, another supernode of the federation, or (broadcast) both.
  */
 static void relay(struct supernode *sn, struct sn_community *c,
 		  const struct n2n_msg *in, const struct sockaddr_storage *from)
 {
 	const uint8_t *src = msg_src_mac(in), *dst = msg_dst_mac(in);
 	struct n2n_msg m = *in;
-	struct sn_edge *s, *d;
+	struct sn_edge *s;
 
 	if (in->hdr.flags & N2N_FLAGS_FROM_SUPERNODE)
-		return sn_drop(sn, DROP_UNEXPECTED); /* federation: not yet */
+		return relay_from_sn(sn, c, in, from);
 	if (in->hdr.ttl < 1)
 		return sn_drop(sn, DROP_TTL);
 	s = known_sender(sn, c, src, from);
@@ -324,23 +374,18 @@ static void relay(struct supernode *sn, struct sn_community *c,
 							  : &m.u.reg.sock,
 			   from);
 	if (dst[0] & 1) {
-		struct fanout f = { sn, c, &m, src };
-
 		if (in->hdr.type != N2N_MSG_PACKET)
 			return sn_drop(sn, DROP_UNEXPECTED);
-		mac_table_each(&c->edges, fanout_one, &f);
-		sn->stats.bcast++;
-		c->bcast++;
+		deliver_local(sn, c, &m, src, dst);
+		sn_fed_broadcast(sn, c, &m);
 		return;
 	}
-	d = edge_find(c, dst);
-	if (!d)
-		return sn_drop(sn, DROP_UNKNOWN_DEST);
-	if (sn_send(sn, c, &d->sa, &m) == 0) {
-		d->tx_pkts++;
+	if (edge_find(c, dst))
+		deliver_local(sn, c, &m, src, dst);
+	else if (sn_fed_forward(sn, c, &m, dst))
 		sn->stats.fwd++;
-		c->fwd++;
-	}
+	else
+		sn_drop(sn, DROP_UNKNOWN_DEST);
 }
 
 static void send_pong(struct supernode *sn, struct sn_community *c,
@@ -359,31 +404,66 @@ static void send_pong(struct supernode *sn, struct sn_community *c,
 	sn_send(sn, c, from, &m);
 }
 
+static void answer_query(struct supernode *sn, struct sn_community *c,
+			 const struct n2n_query_peer *q,
+			 const struct sn_edge *t,
+			 const struct sockaddr_storage *to)
+{
+	struct n2n_msg a;
+
+	sn_init_msg(&a, c, N2N_MSG_PEER_INFO, N2N_FLAGS_FROM_SUPERNODE);
+	memcpy(a.u.peer_info.src_mac, q->src_mac, 6);
+	memcpy(a.u.peer_info.mac, q->target_mac, 6);
+	sock_from_sockaddr(&a.u.peer_info.sock, &t->sa);
+	sn_send(sn, c, to, &a);
+}
+
 static void on_query_peer(struct supernode *sn, struct sn_community *c,
 			  const struct n2n_msg *m,
 			  const struct sockaddr_storage *from)
 {
 	const struct n2n_query_peer *q = &m->u.query_peer;
-	struct n2n_msg a;
+	bool from_sn = m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE;
+	struct n2n_msg fwd = *m;
 	struct sn_edge *t;
 
 	sn->stats.queries++;
+	if (from_sn && !sn_fed_is_member(sn, from))
+		return sn_drop(sn, DROP_UNKNOWN_SN);
 	if (!memcmp(q->target_mac, null_mac, 6))
 		return send_pong(sn, c, from);
 	t = edge_find(c, q->target_mac);
-	if (!t)
-		return sn_drop(sn, DROP_UNKNOWN_DEST);
-	sn_init_msg(&a, c, N2N_MSG_PEER_INFO, N2N_FLAGS_FROM_SUPERNODE);
-	memcpy(a.u.peer_info.src_mac, q->src_mac, 6);
-	memcpy(a.u.peer_info.mac, q->target_mac, 6);
-	sock_from_sockaddr(&a.u.peer_info.sock, &t->sa);
-	sn_send(sn, c, from, &a);
+	if (t)
+		return answer_query(sn, c, q, t, from);
+	/* Unknown here: ask the federation (once; never re-forwarded). */
+	fwd.hdr.ttl = (uint8_t)(m->hdr.ttl ? m->hdr.ttl - 1 : 0);
+	fwd.hdr.flags |= N2N_FLAGS_FROM_SUPERNODE;
+	if (from_sn || !m->hdr.ttl ||
+	    !sn_fed_forward(sn, c, &fwd, q->target_mac))
+		sn_drop(sn, DROP_UNKNOWN_DEST);
+}
+
+/* Another supernode answers our forwarded query: pass it to our edge. */
+static void on_peer_info(struct supernode *sn, struct sn_community *c,
+			 const struct n2n_msg *m,
+			 const struct sockaddr_storage *from)
+{
+	const struct n2n_peer_info *pi = &m->u.peer_info;
+	struct sn_edge *asker = edge_find(c, pi->src_mac);
+
+	if (!(m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE) ||
+	    !sn_fed_is_member(sn, from) || !asker)
+		return sn_drop(sn, DROP_UNEXPECTED);
+	sn_fed_learn(sn, c, pi->mac, from);
+	sn_send(sn, c, &asker->sa, m);
 }
 
 void sn_handle(struct supernode *sn, struct sn_community *c,
 	       const struct n2n_msg *m, const struct sockaddr_storage *from,
 	       const struct msg_opened *o)
 {
+	if (c == sn->federation)
+		return sn_fed_handle(sn, m, from);
 	switch (m->hdr.type) {
 	case N2N_MSG_REGISTER_SUPER:
 		return on_register_super(sn, c, m, from, o);
@@ -394,6 +474,8 @@ void sn_handle(struct supernode *sn, struct sn_community *c,
 		return relay(sn, c, m, from);
 	case N2N_MSG_QUERY_PEER:
 		return on_query_peer(sn, c, m, from);
+	case N2N_MSG_PEER_INFO:
+		return on_peer_info(sn, c, m, from);
 	default:
 		return sn_drop(sn, DROP_UNEXPECTED);
 	}
@@ -422,6 +504,10 @@ void sn_purge(struct supernode *sn, uint64_t now)
 	while ((c = *pc)) {
 		struct purge_arg p = { c, now };
 
+		if (c == sn->federation) { /* members age in sn_federation.c */
+			pc = &c->next;
+			continue;
+		}
 		mac_table_each(&c->edges, purge_edge, &p);
 		if (!c->listed && !c->edges.count) {
 			*pc = c->next;
@@ -441,4 +527,9 @@ static void free_edge(struct mac_entry *me, void *arg)
 void sn_free_edges(struct sn_community *c)
 {
 	mac_table_each(&c->edges, free_edge, &c->edges);
+}
+
+void sn_free_remote(struct sn_community *c)
+{
+	mac_table_each(&c->remote, free_edge, &c->remote);
 }

@@ -230,6 +230,7 @@ static void sn_tick(void *arg, uint64_t now)
 		sn->last_purge_ms = now;
 		sn_purge(sn, now);
 	}
+	sn_fed_tick(sn, now);
 }
 
 /* Fixed names of the -c file exist from the start: -H needs them. */
@@ -297,6 +298,8 @@ int sn_init(struct supernode *sn, const struct sn_conf *c)
 	if (!err)
 		err = add_listed(sn);
 	if (!err)
+		err = sn_fed_init(sn);
+	if (!err)
 		err = evloop_init(&sn->loop, SN_TICK_MS, sn_tick, sn);
 	if (!err)
 		err = open_datapath(sn);
@@ -320,6 +323,7 @@ void sn_fini(struct supernode *sn)
 	for (c = sn->communities; c; c = next) {
 		next = c->next;
 		sn_free_edges(c);
+		sn_free_remote(c);
 		free(c);
 	}
 	sn->communities = NULL;

@@ -44,10 +44,28 @@ struct sn_community {
 	struct msg_he he; /* keys from the name, our stamps */
 	struct mac_table edges;
 	uint8_t dynamic_key[16]; /* u/pw communities (he.upw) */
+	struct mac_table remote; /* federation: MAC -> its supernode */
 	uint32_t auto_net;	 /* auto-IP subnet, host order */
 	uint8_t auto_prefix;
 	uint64_t fwd, bcast;
 };
+
+/* Federation: an edge registered at another supernode, and where. */
+struct sn_remote {
+	struct mac_entry key;
+	struct sockaddr_storage sn_sa;
+	uint64_t last_seen_ms;
+};
+
+/* A supernode given with -l: asked to federate until it answers. */
+struct sn_anchor {
+	char host[256];
+	uint16_t port;
+	struct sockaddr_storage sa;
+	bool resolved;
+};
+
+#define SN_MAX_ANCHORS 16
 
 struct sn_stats {
 	uint64_t fwd, bcast, reg_super, reg_super_nak, queries;
@@ -62,6 +80,14 @@ struct supernode {
 	/* The federation's key pair: u/pw edges share a secret with it. */
 	uint8_t fed_prv[32], fed_pub[32];
 	uint32_t key_time; /* dynamic keys of u/pw communities */
+	/* Federation: "*Federation" is a community whose members (edges
+	 * table) are the other supernodes; anchors come from -l. */
+	struct sn_community *federation;
+	struct sn_anchor anchors[SN_MAX_ANCHORS];
+	int n_anchors;
+	uint32_t fed_cookie;
+	uint8_t fed_token[N2N_AUTH_ID_TOKEN_SIZE];
+	uint64_t last_fed_ms;
 	uint64_t last_purge_ms;
 	struct sn_community *communities;
 	struct sn_stats stats;
@@ -96,6 +122,35 @@ void sn_handle(struct supernode *sn, struct sn_community *c,
 	       const struct msg_opened *o);
 void sn_purge(struct supernode *sn, uint64_t now);
 void sn_free_edges(struct sn_community *c);
+void sn_free_remote(struct sn_community *c);
+
+/* sn_federation.c: supernodes relaying for each other's edges. */
+int sn_fed_init(struct supernode *sn) __attribute__((warn_unused_result));
+void sn_fed_tick(struct supernode *sn, uint64_t now);
+void sn_fed_handle(struct supernode *sn, const struct n2n_msg *m,
+		   const struct sockaddr_storage *from);
+bool sn_fed_is_member(struct supernode *sn,
+		      const struct sockaddr_storage *from);
+/* Tells the other supernodes that this edge registered with us. */
+void sn_fed_propagate(struct supernode *sn, struct sn_community *c,
+		      const struct n2n_msg *reg,
+		      const struct sockaddr_storage *edge_sa,
+		      const struct auth_secret *s);
+/* Another supernode's edge registered there: remember where it is. */
+void sn_fed_on_remote_registration(struct supernode *sn, struct sn_community *c,
+				   const struct n2n_msg *m,
+				   const struct sockaddr_storage *from);
+/* A rewritten message for a MAC not registered here: to the supernode
+ * that has it, else to every member. Returns false if there is none. */
+bool sn_fed_forward(struct supernode *sn, struct sn_community *c,
+		    const struct n2n_msg *m, const uint8_t *dst);
+void sn_fed_broadcast(struct supernode *sn, struct sn_community *c,
+		      const struct n2n_msg *m);
+void sn_fed_learn(struct supernode *sn, struct sn_community *c,
+		  const uint8_t *mac, const struct sockaddr_storage *sn_sa);
+/* Our active members as REGISTER_SUPER_ACK entries; returns the count. */
+int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
+		const struct sockaddr_storage *skip);
 
 /* sn_ctl.c */
 int sn_ctl_open(struct supernode *sn, const char *path);
