@@ -6,7 +6,7 @@
  *
  * Every parser returns 0 or -EINVAL and, on error, writes one message that
  * says where and what, e.g. "edge.conf:3: -M=abc: MTU must be a number
- * between 500 and 9000" or "-A7: unknown cipher, use -A1..-A5". Things that
+ * between 500 and 1950" or "-A7: unknown cipher, use -A1..-A5". Things that
  * work but deserve a word (n2n quirks we do not copy silently) are kept in
  * the struct's warnings for the daemon to log.
  */
@@ -39,7 +39,7 @@
 
 #define CONF_EDGE_MTU_DEFAULT	    1290
 #define CONF_EDGE_MTU_MIN	    500
-#define CONF_EDGE_MTU_MAX	    9000
+#define CONF_EDGE_MTU_MAX	    1950 /* 2048-byte packets: headers, IV */
 #define CONF_EDGE_REG_INTERVAL	    20
 #define CONF_EDGE_PREFIX_DEFAULT    24
 #define CONF_EDGE_MGMT_PORT	    5644

@@ -20,6 +20,7 @@ static const char *const names[DROP_COUNT] = {
 	[DROP_AUTH] = "auth",
 	[DROP_UNEXPECTED] = "unexpected",
 	[DROP_SEND_FAILED] = "send_failed",
+	[DROP_TABLE_FULL] = "table_full",
 };
 
 const char *drop_reason_name(enum drop_reason r)

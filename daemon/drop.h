@@ -27,6 +27,7 @@ enum drop_reason {
 	DROP_AUTH,	     /* registration token mismatch (spoofing) */
 	DROP_UNEXPECTED,     /* valid message this role ignores */
 	DROP_SEND_FAILED,    /* the kernel refused to send it */
+	DROP_TABLE_FULL,     /* too many communities, edges or peers */
 	DROP_COUNT
 };
 

@@ -162,8 +162,9 @@ static void edge_on_udp(void *ctx, const struct sockaddr_storage *from,
 	if (msg_open(&m, buf, len, e->community, &e->he, &o, &why))
 		return edge_drop(e, why);
 	/* A u/pw answer proves itself with a trailer keyed by our secret. */
-	if (o.by_static && m.hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
-	    auth_trailer_verify(o.trailer, o.enc, o.enc_len, &e->upw_secret))
+	if (e->he.upw && m.hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
+	    (!o.by_static ||
+	     auth_trailer_verify(o.trailer, o.enc, o.enc_len, &e->upw_secret)))
 		return edge_drop(e, DROP_AUTH);
 	if (memcmp(m.hdr.community, e->community, N2N_COMMUNITY_SIZE))
 		return edge_drop(e, DROP_COMMUNITY);
@@ -186,14 +187,17 @@ static void apply_address(struct edge *e)
 
 	if (e->addr_applied || !e->ip || c->ip_mode == EDGE_IP_DHCP)
 		return;
-	e->addr_applied = true;
 	if (netlink_open(&nl)) {
 		log_err("netlink: cannot open a socket");
 		return;
 	}
-	if (netlink_add_addr4(&nl, e->tap_name, e->ip, e->prefix))
+	if (netlink_add_addr4(&nl, e->tap_name, e->ip, e->prefix)) {
 		log_err("%s: cannot add address: %s", e->tap_name,
 			netlink_last_error(&nl));
+		netlink_close(&nl);
+		return; /* tried again on the next tick */
+	}
+	e->addr_applied = true;
 	for (i = 0; i < c->n_routes; i++)
 		if (netlink_add_route4(&nl, e->tap_name,
 				       ntohl(c->routes[i].net.s_addr),
@@ -265,6 +269,7 @@ static void copy_settings(struct edge *e, const struct edge_conf *c)
 	memset(e, 0, sizeof(*e));
 	e->conf = c;
 	e->tap_fd = -1;
+	evloop_reset(&e->loop);
 	memcpy(e->community, c->community, sizeof(c->community));
 	memcpy(e->desc, c->description, strlen(c->description));
 	e->reg_interval_s = c->register_interval ? c->register_interval : 20;

@@ -37,8 +37,13 @@ static void fill_auth(struct edge *e, struct n2n_auth *a)
 
 static void send_register_super(struct edge *e, uint64_t now)
 {
+	struct edge_sn *sn = &e->sn[e->cur_sn];
 	struct n2n_msg m;
 	struct n2n_register_super *r = &m.u.reg_super;
+
+	/* A name that did not resolve (no DNS yet at boot) is tried again. */
+	if (!sn->resolved)
+		sn->resolved = !sockaddr_resolve(&sn->sa, sn->host, sn->port);
 
 	edge_init_msg(e, &m, N2N_MSG_REGISTER_SUPER, 0);
 	/* A fresh cookie each time: only the answer to the latest counts. */

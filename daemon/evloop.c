@@ -44,6 +44,7 @@ int evloop_init(struct evloop *l, uint64_t tick_ms, evloop_tick_cb tick,
 	int i;
 
 	memset(l, 0, sizeof(*l));
+	l->epfd = l->sigfd = -1;
 	for (i = 0; i < EVLOOP_MAX_FDS; i++)
 		l->fds[i].fd = -1;
 	l->tick_ms = tick_ms;

@@ -38,7 +38,13 @@ void evloop_del(struct evloop *l, int fd);
 /* Runs until a stop signal or evloop_stop(); returns the signal or 0. */
 int evloop_run(struct evloop *l);
 void evloop_stop(struct evloop *l);
+/* Safe on a loop that evloop_init never reached (see evloop_reset). */
 void evloop_fini(struct evloop *l);
+/* Marks a loop as not open, before anything can fail. */
+static inline void evloop_reset(struct evloop *l)
+{
+	l->epfd = l->sigfd = -1;
+}
 
 /* Monotonic milliseconds, for timers. */
 uint64_t evloop_now_ms(void);

@@ -3,12 +3,20 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "log.h"
 
 int log_level = LOG_LEVEL_NOTICE;
+static int use_syslog;
+
+void log_to_syslog(const char *ident)
+{
+	openlog(ident, LOG_PID, LOG_DAEMON);
+	use_syslog = 1;
+}
 
 void log_msg(enum log_level level, const char *file, int line, const char *fmt,
 	     ...)
@@ -26,6 +34,16 @@ void log_msg(enum log_level level, const char *file, int line, const char *fmt,
 	n = (int)strftime(buf, sizeof(buf), "%d/%b/%Y %H:%M:%S", &tm);
 	n += snprintf(buf + n, sizeof(buf) - (size_t)n, " [%s:%d] %s",
 		      base ? base + 1 : file, line, prefix[level]);
+	if (use_syslog) {
+		static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_NOTICE,
+					    LOG_INFO, LOG_DEBUG };
+
+		va_start(ap, fmt);
+		vsnprintf(buf, sizeof(buf), fmt, ap);
+		va_end(ap);
+		syslog(prio[level], "%s", buf);
+		return;
+	}
 	va_start(ap, fmt);
 	if (n < (int)sizeof(buf))
 		n += vsnprintf(buf + n, sizeof(buf) - (size_t)n, fmt, ap);

@@ -17,6 +17,9 @@ enum log_level {
 
 extern int log_level;
 
+/* From now on log to syslog as ident (a daemon has no stderr). */
+void log_to_syslog(const char *ident);
+
 void log_msg(enum log_level level, const char *file, int line, const char *fmt,
 	     ...) __attribute__((format(printf, 4, 5)));
 

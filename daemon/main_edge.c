@@ -55,14 +55,18 @@ int main(int argc, char **argv)
 	log_level = conf.verbosity;
 	for (i = 0; i < conf.warnings.count; i++)
 		log_warn("%s", conf.warnings.text[i]);
-	if (!conf.foreground && daemon(0, 0) < 0) {
-		perror("edge: daemon");
-		return 1;
-	}
 	if (edge_init(&e, &conf)) {
 		edge_fini(&e);
 		edge_conf_free(&conf);
 		return 1;
+	}
+	/* Detach only once set up, so start-up errors reach the terminal. */
+	if (!conf.foreground) {
+		log_to_syslog("edge");
+		if (daemon(0, 0) < 0) {
+			log_err("cannot detach: %m");
+			return 1;
+		}
 	}
 	sig = edge_run(&e);
 	log_notice("stopping (signal %d)", sig);

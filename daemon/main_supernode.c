@@ -44,14 +44,18 @@ int main(int argc, char **argv)
 	log_level = conf.verbosity;
 	for (i = 0; i < conf.warnings.count; i++)
 		log_warn("%s", conf.warnings.text[i]);
-	if (!conf.foreground && daemon(0, 0) < 0) {
-		perror("supernode: daemon");
-		return 1;
-	}
 	if (sn_init(&sn, &conf)) {
 		sn_fini(&sn);
 		sn_conf_free(&conf);
 		return 1;
+	}
+	/* Detach only once set up, so start-up errors reach the terminal. */
+	if (!conf.foreground) {
+		log_to_syslog("supernode");
+		if (daemon(0, 0) < 0) {
+			log_err("cannot detach: %m");
+			return 1;
+		}
 	}
 	sig = sn_run(&sn);
 	log_notice("stopping (signal %d)", sig);

@@ -159,8 +159,11 @@ static bool auth_matches(const struct supernode *sn, const struct sn_edge *e,
 static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
 				const struct n2n_auth *auth)
 {
-	struct sn_edge *e = calloc(1, sizeof(*e));
+	struct sn_edge *e;
 
+	if (c->edges.count >= SN_MAX_EDGES_PER_COMMUNITY)
+		return NULL;
+	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
 	memcpy(e->key.mac, mac, 6);
@@ -252,7 +255,9 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 	} else if (!memcmp(r->edge_mac, null_mac, 6)) {
 		/* The bootstrap request only asks for an address. */
 		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
-	} else if (e || (e = edge_add(c, r->edge_mac, &r->auth))) {
+	} else if (!e && !(e = edge_add(c, r->edge_mac, &r->auth))) {
+		sn_drop(sn, DROP_TABLE_FULL);
+	} else {
 		e->sa = *from;
 		e->dev_addr = addr;
 		memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
@@ -432,6 +437,9 @@ static void on_query_peer(struct supernode *sn, struct sn_community *c,
 		return sn_drop(sn, DROP_UNKNOWN_SN);
 	if (!memcmp(q->target_mac, null_mac, 6))
 		return send_pong(sn, c, from);
+	/* Only a registered edge may learn where the others are. */
+	if (!from_sn && !known_sender(sn, c, q->src_mac, from))
+		return sn_drop(sn, DROP_UNKNOWN_SENDER);
 	t = edge_find(c, q->target_mac);
 	if (t)
 		return answer_query(sn, c, q, t, from);
@@ -511,7 +519,9 @@ void sn_purge(struct supernode *sn, uint64_t now)
 		mac_table_each(&c->edges, purge_edge, &p);
 		if (!c->listed && !c->edges.count) {
 			*pc = c->next;
+			sn_free_remote(c);
 			free(c);
+			sn->n_communities--;
 			continue;
 		}
 		pc = &c->next;
@@ -532,4 +542,19 @@ void sn_free_edges(struct sn_community *c)
 void sn_free_remote(struct sn_community *c)
 {
 	mac_table_each(&c->remote, free_edge, &c->remote);
+}
+
+/*
+ * A PING (QUERY_PEER with no target) for an allowed community that has no
+ * edge yet: n2n answers in plaintext, and stock edges with several
+ * supernodes wait for that PONG before they register.
+ */
+void sn_answer_ping(struct supernode *sn, const struct n2n_msg *m,
+		    const struct sockaddr_storage *from)
+{
+	struct sn_community tmp;
+
+	memset(&tmp, 0, sizeof(tmp));
+	memcpy(tmp.name, m->hdr.community, N2N_COMMUNITY_SIZE);
+	send_pong(sn, &tmp, from);
 }

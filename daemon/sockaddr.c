@@ -85,7 +85,10 @@ const char *sockaddr_str(const struct sockaddr_storage *sa,
 int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
 		     uint16_t port)
 {
-	struct addrinfo hints = { .ai_socktype = SOCK_DGRAM }, *res;
+	/* Our UDP sockets are IPv4, as n2n's: an AAAA answer is no use. */
+	struct addrinfo hints = { .ai_family = AF_INET,
+				  .ai_socktype = SOCK_DGRAM },
+			*res;
 	char name[256];
 	size_t n = strlen(host);
 	int err;

@@ -23,7 +23,7 @@ bool sockaddr_equal(const struct sockaddr_storage *a,
 const char *sockaddr_str(const struct sockaddr_storage *sa,
 			 char buf[SOCKADDR_STR_MAX]);
 const char *sock_str(const struct n2n_sock *s, char buf[SOCKADDR_STR_MAX]);
-/* Resolves host (name, IPv4, IPv6 literal) and port; 0 or -errno. */
+/* Resolves host (a name or an IPv4 address) and port; 0 or -errno. */
 int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
 		     uint16_t port) __attribute__((warn_unused_result));
 /* True for 127/8 and ::1: never a peer's address (n2n's rule). */

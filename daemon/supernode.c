@@ -98,10 +98,16 @@ struct sn_community *sn_community_find(struct supernode *sn, const char *name)
 struct sn_community *sn_community_add(struct supernode *sn, const char *name,
 				      bool listed)
 {
-	struct sn_community *c = calloc(1, sizeof(*c));
+	struct sn_community *c;
 
+	if (sn->n_communities >= SN_MAX_COMMUNITIES) {
+		sn_drop(sn, DROP_TABLE_FULL);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
 	if (!c)
 		return NULL;
+	sn->n_communities++;
 	strncpy(c->name, name, N2N_COMMUNITY_SIZE - 1);
 	c->listed = listed;
 	c->mode = listed ? SN_COMMUNITY_UNDECIDED : SN_COMMUNITY_PLAIN;
@@ -124,6 +130,14 @@ static bool looks_plaintext(const uint8_t *buf, size_t len)
 	word = get_be16(buf + 2);
 	return (word & N2N_FLAGS_TYPE_MASK) <= N2N_MSG_MAX_PLAIN_TYPE &&
 	       word < N2N_FLAGS_OPTIONS;
+}
+
+static bool is_ping(const struct n2n_msg *m)
+{
+	static const uint8_t null_mac[6];
+
+	return m->hdr.type == N2N_MSG_QUERY_PEER &&
+	       !memcmp(m->u.query_peer.target_mac, null_mac, 6);
 }
 
 /* Only a REGISTER_SUPER may bring a new (plaintext) community to life. */
@@ -208,6 +222,10 @@ static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
 		if (msg_open(&m, buf, len, NULL, NULL, &o, &why))
 			return sn_drop(sn, why);
 		c = plain_community(sn, &m);
+		if (!c && is_ping(&m) &&
+		    community_list_allows(&sn->conf->communities,
+					  m.hdr.community))
+			return sn_answer_ping(sn, &m, from);
 		if (!c)
 			return sn_drop(sn, DROP_COMMUNITY);
 		if (c->mode == SN_COMMUNITY_ENCRYPTED)
@@ -283,6 +301,7 @@ int sn_init(struct supernode *sn, const struct sn_conf *c)
 
 	memset(sn, 0, sizeof(*sn));
 	sn->conf = c;
+	evloop_reset(&sn->loop);
 	if (sodium_init() < 0)
 		return -ENOSYS;
 	if (c->mac_set) {

@@ -67,6 +67,10 @@ struct sn_anchor {
 
 #define SN_MAX_ANCHORS 16
 
+/* Bounds on what the network can make us allocate. */
+#define SN_MAX_COMMUNITIES	   4096
+#define SN_MAX_EDGES_PER_COMMUNITY 16384
+
 struct sn_stats {
 	uint64_t fwd, bcast, reg_super, reg_super_nak, queries;
 };
@@ -90,6 +94,7 @@ struct supernode {
 	uint64_t last_fed_ms;
 	uint64_t last_purge_ms;
 	struct sn_community *communities;
+	unsigned int n_communities;
 	struct sn_stats stats;
 	struct drop_counters drops;
 	void *ctl;
@@ -121,6 +126,8 @@ void sn_handle(struct supernode *sn, struct sn_community *c,
 	       const struct n2n_msg *m, const struct sockaddr_storage *from,
 	       const struct msg_opened *o);
 void sn_purge(struct supernode *sn, uint64_t now);
+void sn_answer_ping(struct supernode *sn, const struct n2n_msg *m,
+		    const struct sockaddr_storage *from);
 void sn_free_edges(struct sn_community *c);
 void sn_free_remote(struct sn_community *c);
 

@@ -15,7 +15,9 @@ uint64_t ts_next(struct ts_source *src, uint64_t unix_usec)
 {
 	uint64_t stamp = ts_from_usec(unix_usec);
 
-	if (stamp <= src->last)
+	/* Same microsecond (or a small step back): count on. A big step
+	 * back (NTP) is followed, or our stamps would stay in the future. */
+	if (stamp <= src->last && src->last - stamp < (1ull << 32))
 		stamp = src->last + 0x10;
 	src->last = stamp;
 	return stamp;

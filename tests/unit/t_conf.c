@@ -331,7 +331,7 @@ struct bad_case {
 };
 
 static const struct bad_case edge_bad[] = {
-	{ "-M", "abc", "-M abc: MTU must be a number between 500 and 9000" },
+	{ "-M", "abc", "-M abc: MTU must be a number between 500 and 1950" },
 	{ "-M", "499", "-M 499: MTU" },
 	{ "-M", "1400x", "-M 1400x: MTU" },
 	{ "-A7", NULL, "-A7: unknown cipher, use -A1..-A5" },
@@ -420,7 +420,7 @@ TEST(conf_edge_bad_value_in_file_names_line)
 	temp_file(path, "# comment\n-c=n\n\n-M=abc\n-l=s:1\n");
 	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
 	snprintf(want, sizeof(want),
-		 "%s:4: -M=abc: MTU must be a number between 500 and 9000",
+		 "%s:4: -M=abc: MTU must be a number between 500 and 1950",
 		 path);
 	CHECK_MSG(!strcmp(err, want), "%s", err);
 	edge_conf_free(&c);
