@@ -34,6 +34,8 @@ struct edge_peer {
 	uint64_t last_p2p_ms;	/* last direct receipt */
 	uint64_t last_query_ms; /* last QUERY_PEER for it */
 	uint64_t last_punch_ms; /* last direct REGISTER to it */
+	uint64_t burst_ms;	/* start of the current punch burst */
+	uint64_t quiet_ms;	/* no new burst before (stale NAT state) */
 	struct ts_replay replay;
 	uint64_t tx_p2p, rx_p2p, tx_relay, rx_relay;
 };

@@ -4,6 +4,16 @@
  * them. A frame for a peer with a working direct path goes P2P; anything
  * else goes to the supernode, which relays it, while REGISTER/QUERY_PEER
  * through the supernode and direct REGISTERs punch a direct path.
+ *
+ * Punching between two port-restricted cone NATs (Linux masquerade) works
+ * only when the first punches of both sides cross. A punch that reaches the
+ * far NAT before that NAT's own host has sent to us leaves an unreplied
+ * conntrack entry there, and masquerade moves the host's later mapping to
+ * another port because of it; every further punch keeps that entry alive.
+ * So a burst of punches starts only on the supernode's two coordinated
+ * triggers (PEER_INFO answering our QUERY_PEER, the peer's REGISTER relayed
+ * to us), which it sends to both sides together, and after an unanswered
+ * burst both sides stay silent until such entries have expired.
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -16,7 +26,13 @@
 
 #define PEER_PURGE_MS	60000 /* n2n's REGISTRATION_TIMEOUT */
 #define PUNCH_RETRY_MS	1000
-#define PUNCH_ACTIVE_MS 30000 /* keep punching while traffic flows */
+#define ACK_WINDOW_MS	10000 /* a REGISTER_ACK answers a punch this recent */
+#define PUNCH_BURST_MS	2000  /* punches at 0, 1 and 2 s */
+/* Silence after a burst: conntrack's UDP timeout (30 s) plus a margin. */
+#define PUNCH_QUIET_MS	34000
+#define PUNCH_JITTER_MS 2000 /* random part, so attempts do not lock-step */
+/* How early we join a burst the peer started: covers its jitter. */
+#define PUNCH_SLACK_MS	3000
 
 static const uint8_t null_mac[6];
 
@@ -75,7 +91,8 @@ struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t mac[6],
 }
 
 /* A direct REGISTER: opens our NAT towards the peer and asks for an ACK. */
-static void punch(struct edge *e, struct edge_peer *p, uint64_t now)
+static void punch_to(struct edge *e, struct edge_peer *p,
+		     const struct sockaddr_storage *to, uint64_t now)
 {
 	struct n2n_msg m;
 	struct n2n_register *r = &m.u.reg;
@@ -93,16 +110,67 @@ static void punch(struct edge *e, struct edge_peer *p, uint64_t now)
 	if (log_level >= LOG_LEVEL_DEBUG) {
 		char buf[SOCKADDR_STR_MAX];
 
-		log_debug("REGISTER to %s", sockaddr_str(&p->sa, buf));
+		log_debug("REGISTER to %s", sockaddr_str(to, buf));
 	}
-	edge_send(e, &p->sa, &m);
+	edge_send(e, to, &m);
 }
 
-/* Asks the supernode where the peer is, and announces us to it. */
+static void punch(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	punch_to(e, p, &p->sa, now);
+}
+
+static bool in_burst(const struct edge_peer *p, uint64_t now)
+{
+	return p->burst_ms && now - p->burst_ms <= PUNCH_BURST_MS;
+}
+
+static bool in_quiet(const struct edge_peer *p, uint64_t now)
+{
+	return !in_burst(p, now) && now < p->quiet_ms;
+}
+
+/*
+ * Starts a burst of punches unless stale NAT state from our last burst may
+ * still be around. slack lets us join a burst the peer started a little
+ * before our own silence ended.
+ */
+static bool burst_start(struct edge_peer *p, uint64_t now, uint64_t slack)
+{
+	if (in_burst(p, now))
+		return true;
+	if (now + slack < p->quiet_ms)
+		return false;
+	p->burst_ms = now;
+	p->quiet_ms = now + PUNCH_BURST_MS + PUNCH_QUIET_MS +
+		      randombytes_uniform(PUNCH_JITTER_MS);
+	return true;
+}
+
+/*
+ * The peer's REGISTER via the supernode: it punches us now. Join in; if it
+ * is too early for us, its punches leave stale state in our NAT, so start
+ * our silence afresh.
+ */
+static void answer_burst(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	uint64_t until = now + PUNCH_BURST_MS + PUNCH_QUIET_MS;
+	if (burst_start(p, now, PUNCH_SLACK_MS))
+		punch_to(e, p, &p->sa, now);
+	else if (p->quiet_ms < until)
+		p->quiet_ms = until;
+}
+
+/*
+ * Asks the supernode where the peer is, and announces us to it: both
+ * answers make the two sides punch together. Not while we are silent.
+ */
 static void query_peer(struct edge *e, struct edge_peer *p, uint64_t now)
 {
 	struct n2n_msg m;
 
+	if (in_quiet(p, now))
+		return;
 	if (p->last_query_ms &&
 	    now - p->last_query_ms < (uint64_t)e->reg_interval_s * 1000)
 		return;
@@ -200,14 +268,18 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 		}
 		return;
 	}
+	/*
+	 * As n2n: the query first, so that the peer gets its trigger to punch
+	 * before this packet, which would otherwise delay its punch.
+	 */
+	if (p)
+		query_peer(e, p, now);
 	if (edge_send_sn(e, &m) == 0) {
 		e->stats.tx_sn++;
 		e->stats.tx_sn_bcast += !p;
 		if (p)
 			p->tx_relay++;
 	}
-	if (p)
-		query_peer(e, p, now);
 }
 
 static bool rx_filtered(const struct edge *e, const uint8_t *f, size_t len)
@@ -238,7 +310,10 @@ static ssize_t open_payload(struct edge *e, const struct n2n_packet *p,
 			       (size_t)n);
 }
 
-/* A relayed packet names its sender's public socket: a place to punch. */
+/*
+ * A relayed packet names its sender's public socket. Only learnt: punching
+ * on it would put us clearly ahead of the peer (see the top of the file).
+ */
 static void learn_from_relay(struct edge *e, const struct n2n_msg *m,
 			     const struct n2n_sock *sock, uint64_t now)
 {
@@ -254,8 +329,6 @@ static void learn_from_relay(struct edge *e, const struct n2n_msg *m,
 	if (!p->p2p) {
 		sockaddr_from_sock(&p->sa, sock);
 		p->have_sa = true;
-		if (now - p->last_punch_ms >= PUNCH_RETRY_MS)
-			punch(e, p, now);
 	}
 }
 
@@ -280,13 +353,16 @@ static void count_rx(struct edge *e, const struct n2n_msg *m,
 		return;
 	p->rx_p2p++;
 	p->last_seen_ms = now;
-	if (p->p2p && sockaddr_equal(&p->sa, from))
+	if (p->p2p && sockaddr_equal(&p->sa, from)) {
 		p->last_p2p_ms = now;
-	else if (!p->p2p) {
-		p->sa = *from;
-		p->have_sa = true;
-		punch(e, p, now);
+		return;
 	}
+	/* New, or a confirmed peer at a new address (its NAT rebound): prove
+	 * the path again rather than keep sending to the old one (as n2n). */
+	p->p2p = false;
+	p->sa = *from;
+	p->have_sa = true;
+	punch(e, p, now);
 }
 
 void edge_on_packet(struct edge *e, const struct n2n_msg *m,
@@ -357,7 +433,7 @@ void edge_on_register(struct edge *e, const struct n2n_msg *m,
 		    !sock_is_loopback(&r->sock)) {
 			sockaddr_from_sock(&p->sa, &r->sock);
 			p->have_sa = true;
-			punch(e, p, now);
+			answer_burst(e, p, now);
 		}
 		return;
 	}
@@ -389,9 +465,15 @@ void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
 		edge_drop(e, DROP_UNEXPECTED);
 		return;
 	}
-	p = peer_get(e, a->src_mac, now);
-	if (!p)
+	/* Only an answer to our own recent punch counts, and it never moves a
+	 * path that is working elsewhere: a forged ACK cannot hijack it. */
+	p = peer_find(e, a->src_mac);
+	if (!p || !p->last_punch_ms || now - p->last_punch_ms > ACK_WINDOW_MS ||
+	    (p->p2p && !sockaddr_equal(&p->sa, from) &&
+	     now - p->last_p2p_ms < p2p_timeout_ms(e))) {
+		edge_drop(e, DROP_UNEXPECTED);
 		return;
+	}
 	if (!p->p2p)
 		log_notice("P2P with %02x:%02x:%02x:%02x:%02x:%02x at %s",
 			   a->src_mac[0], a->src_mac[1], a->src_mac[2],
@@ -409,19 +491,22 @@ void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
 	const struct n2n_peer_info *pi = &m->u.peer_info;
 	uint64_t now = evloop_now_ms();
 	struct edge_peer *p = peer_get(e, pi->mac, now);
+	struct sockaddr_storage pref;
 
 	if (!p || p->p2p || sock_is_loopback(&pi->sock))
 		return;
 	p->last_seen_ms = now;
-	if (m->hdr.flags & N2N_FLAGS_SOCKET) {
-		sockaddr_from_sock(&p->sa, &pi->preferred_sock);
-		p->have_sa = true;
-		punch(e, p, now);
-		p->last_punch_ms = 0;
-	}
 	sockaddr_from_sock(&p->sa, &pi->sock);
 	p->have_sa = true;
-	punch(e, p, now);
+	if (!burst_start(p, now, 0))
+		return;
+	punch_to(e, p, &p->sa, now);
+	if (m->hdr.flags & N2N_FLAGS_SOCKET) {
+		/* n2n's LAN path (-e); the public one went first, on time. */
+		sockaddr_from_sock(&pref, &pi->preferred_sock);
+		p->last_punch_ms = 0;
+		punch_to(e, p, &pref, now);
+	}
 }
 
 struct tick_arg {
@@ -443,12 +528,13 @@ static void peer_tick(struct mac_entry *me, void *arg)
 	if (p->p2p && t->now - p->last_p2p_ms > p2p_timeout_ms(e)) {
 		log_info("P2P path to a peer went quiet, relaying again");
 		p->p2p = false;
+		/* Our punches were answered: no stale state to wait for. */
+		p->burst_ms = p->quiet_ms = 0;
 	}
 	/* Keep NAT mappings open and prove the path: REGISTER, expect ACK. */
 	if (p->p2p && t->now - p->last_punch_ms >= p2p_timeout_ms(e) / 2)
 		punch(e, p, t->now);
-	else if (!p->p2p && p->have_sa &&
-		 t->now - p->last_seen_ms < PUNCH_ACTIVE_MS &&
+	else if (!p->p2p && in_burst(p, t->now) &&
 		 t->now - p->last_punch_ms >= PUNCH_RETRY_MS)
 		punch(e, p, t->now);
 }
