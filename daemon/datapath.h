@@ -76,4 +76,7 @@ static inline int datapath_send_tap(struct datapath *dp, const uint8_t *frame,
 
 const char *datapath_kind_name(enum datapath_kind kind);
 
+/* What to tell the user when datapath_open() failed with err. */
+const char *datapath_open_error(enum datapath_kind want, int err);
+
 #endif /* N2NK_DATAPATH_H */

@@ -153,6 +153,14 @@ void datapath_close(struct datapath *dp, struct evloop *loop)
 		dp->ops->close(dp, loop);
 }
 
+const char *datapath_open_error(enum datapath_kind want, int err)
+{
+	if (want == DATAPATH_KERNEL && err == -EOPNOTSUPP)
+		return "the kernel datapath is not in this build yet; use "
+		       "--datapath=auto or --datapath=socket";
+	return strerror(-err);
+}
+
 const char *datapath_kind_name(enum datapath_kind kind)
 {
 	static const char *const names[] = { "auto", "kernel", "socket" };

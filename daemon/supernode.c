@@ -286,8 +286,9 @@ static int open_datapath(struct supernode *sn)
 		in->sin_addr = c->bind_addr.v4;
 	err = datapath_open(&sn->dp, c->datapath, &dc, &sn->loop);
 	if (err) {
-		log_err("cannot listen on UDP port %u: %s", c->port,
-			strerror(-err));
+		log_err("datapath %s on UDP port %u: %s",
+			datapath_kind_name(c->datapath), c->port,
+			datapath_open_error(c->datapath, err));
 		return err;
 	}
 	log_notice("supernode listening on UDP port %u, datapath %s (%s)",
