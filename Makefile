@@ -134,7 +134,7 @@ unit-run: $(UNIT)
 	$(Q)N2N_VECTORS=$(SHARED)/vectors/n2n-3.1.1 $(UNIT)
 
 bpf-run: $(BPFTEST)
-	$(Q)$(BPFTEST)
+	$(Q)N2N_VECTORS=$(SHARED)/vectors/n2n-3.1.1 $(BPFTEST)
 
 check-unit: all
 	$(Q)tests/run-checks.sh unit "$(MAKE) --no-print-directory unit-run" \

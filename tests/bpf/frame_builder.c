@@ -82,6 +82,14 @@ void frame_eth(struct frame *f, uint16_t ethertype)
 	frame_put_be16(f, ethertype);
 }
 
+void frame_eth_macs(struct frame *f, const uint8_t dst[6], const uint8_t src[6],
+		    uint16_t ethertype)
+{
+	frame_put(f, dst, 6);
+	frame_put(f, src, 6);
+	frame_put_be16(f, ethertype);
+}
+
 void frame_ipv4_options(struct frame *f, uint8_t protocol,
 			unsigned int option_words)
 {
@@ -104,6 +112,13 @@ void frame_ipv4_options(struct frame *f, uint8_t protocol,
 void frame_ipv4(struct frame *f, uint8_t protocol)
 {
 	frame_ipv4_options(f, protocol, 0);
+}
+
+void frame_ipv4_addrs(struct frame *f, const uint8_t src[4],
+		      const uint8_t dst[4])
+{
+	memcpy(f->data + f->l3_off + 12, src, 4);
+	memcpy(f->data + f->l3_off + 16, dst, 4);
 }
 
 void frame_ipv6(struct frame *f, uint8_t next_header)
@@ -194,6 +209,8 @@ static void finish_udp(struct frame *f)
 
 	store_be16(udp + 4, udp_len);
 	store_be16(udp + 6, 0);
+	if (f->udp_no_checksum)
+		return;
 	if (f->ip_version == 4)
 		sum = csum_add(sum, ip + 12, 8);
 	else if (f->ip_version == 6)

@@ -19,6 +19,7 @@ struct frame {
 	size_t l4_off;	/* UDP header offset, valid if has_udp */
 	int ip_version; /* 0, 4 or 6 */
 	int has_udp;
+	int udp_no_checksum; /* frame_finish() leaves the checksum 0 */
 };
 
 void frame_init(struct frame *f);
@@ -33,10 +34,15 @@ void frame_put_zeros(struct frame *f, size_t n);
 void frame_put_random(struct frame *f, size_t n, uint32_t seed);
 
 void frame_eth(struct frame *f, uint16_t ethertype);
+void frame_eth_macs(struct frame *f, const uint8_t dst[6], const uint8_t src[6],
+		    uint16_t ethertype);
 /* IPv4 198.18.0.1 -> 198.18.0.2; option_words 32-bit NOP words after it. */
 void frame_ipv4_options(struct frame *f, uint8_t protocol,
 			unsigned int option_words);
 void frame_ipv4(struct frame *f, uint8_t protocol);
+/* Replaces the addresses of the IPv4 header just built. */
+void frame_ipv4_addrs(struct frame *f, const uint8_t src[4],
+		      const uint8_t dst[4]);
 /* IPv6 2001:db8::1 -> 2001:db8::2. */
 void frame_ipv6(struct frame *f, uint8_t next_header);
 void frame_udp(struct frame *f, uint16_t src_port, uint16_t dst_port);

@@ -20,6 +20,7 @@
 #include "n2n_wire_defs.h"
 #include "n2nk_xdp_stats.h"
 #include "skel/xdp_n2n_count.skel.h"
+#include "suites.h"
 
 #define SN_PORT		 N2N_SN_PORT_DEFAULT
 #define EDGE_PORT	 50000
@@ -27,7 +28,6 @@
 #define KNOB_PORT	 1234
 #define NO_MSG_TYPE	 -1
 #define MAX_LOADED_PORTS 4
-#define CASE_SKIPPED	 1
 
 static const uint8_t edge_a_mac[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0a };
 static const uint8_t edge_b_mac[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0b };
@@ -327,14 +327,6 @@ static void case_fail(const struct xdp_case *tc, const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-static int libbpf_print_warnings(enum libbpf_print_level level, const char *fmt,
-				 va_list ap)
-{
-	if (level > LIBBPF_WARN)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
-}
-
 static int load_program(uint16_t port, struct xdp_n2n_count **out)
 {
 	struct xdp_n2n_count *skel;
@@ -568,30 +560,11 @@ static int run_case(const struct xdp_case *tc)
 	return check_counters(tc, &before, &after, f.len);
 }
 
-int main(void)
+void suite_xdp_n2n_count(struct suite_tally *t)
 {
-	int passed = 0, failed = 0, skipped = 0;
 	size_t i;
-	int ret;
 
-	libbpf_set_print(libbpf_print_warnings);
-	for (i = 0; i < N_CASES; i++) {
-		ret = run_case(&cases[i]);
-		if (ret == 0) {
-			printf("ok   %s\n", cases[i].name);
-			passed++;
-		} else if (ret == CASE_SKIPPED) {
-			printf("skip %s\n", cases[i].name);
-			skipped++;
-		} else {
-			printf("FAIL %s\n", cases[i].name);
-			failed++;
-		}
-		fflush(stdout);
-	}
+	for (i = 0; i < N_CASES; i++)
+		suite_record(t, cases[i].name, run_case(&cases[i]));
 	unload_programs();
-	if (skipped)
-		printf("%d skipped: not supported by this kernel\n", skipped);
-	printf("%d passed, %d failed\n", passed, failed);
-	return failed ? 1 : 0;
 }

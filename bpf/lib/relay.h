@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The relay decision: is this frame a plaintext n2n PACKET over IPv4 from a
+ * registered edge to another one? Each step returns 0 or a negative enum
+ * n2nk_relay_reason; relay_frame() ends with the rewrite.
+ */
+#ifndef N2NK_BPF_RELAY_H
+#define N2NK_BPF_RELAY_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "lib/n2n_hdr.h"
+#include "lib/parse.h"
+#include "lib/relay_maps.h"
+#include "lib/relay_rewrite.h"
+#include "n2nk_relay.h"
+
+#define IPV4_MORE_FRAGMENTS 0x2000
+
+/* What the decision learns and the rewrite needs. */
+struct relay_pkt {
+	struct n2nk_relay_sock4 from; /* the sender's socket */
+	struct n2nk_relay_sock4 to;   /* the destination edge's socket */
+	__be32 sn_addr;		      /* the address it was sent to: ours */
+	__u16 udp_len;		      /* host order */
+};
+
+/* Ethernet, IPv4 without options or fragments, UDP to port. */
+static __always_inline int relay_parse_udp4(struct cursor *c,
+					    struct relay_pkt *p, __u16 port)
+{
+	struct ethhdr *eth = cursor_pull(c, sizeof(*eth));
+	struct udphdr *udph;
+	struct iphdr *iph;
+
+	if (!eth || eth->h_proto != bpf_htons(ETH_P_IP))
+		return N2NK_RELAY_NOT_CANDIDATE;
+	iph = cursor_pull(c, sizeof(*iph));
+	if (!iph || iph->version != 4 || iph->ihl < 5 ||
+	    iph->protocol != IPPROTO_UDP)
+		return N2NK_RELAY_NOT_CANDIDATE;
+	/* Options would move everything the rewrite touches: userspace. */
+	if (iph->ihl > 5)
+		return N2NK_RELAY_IP_OPTIONS;
+	/* A first fragment too: rewriting half a datagram would break it. */
+	if (iph->frag_off &
+	    bpf_htons(IPV4_MORE_FRAGMENTS | IPV4_FRAG_OFFSET_MASK))
+		return N2NK_RELAY_IP_FRAGMENT;
+	udph = cursor_pull(c, sizeof(*udph));
+	if (!udph || udph->dest != bpf_htons(port))
+		return N2NK_RELAY_NOT_CANDIDATE;
+	p->udp_len = bpf_ntohs(udph->len);
+	/* The rewrite grows both lengths, so they must agree and fit. */
+	if (bpf_ntohs(iph->tot_len) != sizeof(*iph) + p->udp_len ||
+	    (void *)iph + sizeof(*iph) + p->udp_len > c->end)
+		return N2NK_RELAY_BAD_LENGTH;
+	p->from.addr = iph->saddr;
+	p->from.port = udph->source;
+	p->sn_addr = iph->daddr;
+	return 0;
+}
+
+/* Byte compare; the verifier has no memcmp. */
+static __always_inline int bytes_equal(const __u8 *a, const __u8 *b, int n)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < n; i++)
+		if (a[i] != b[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Sender check, then destination lookup. A socket registered in another
+ * community is "unknown" (userspace decides); a socket registered as
+ * another MAC in this community is a spoofing edge.
+ */
+static __always_inline int relay_lookup(struct relay_pkt *p,
+					const __u8 *community,
+					const __u8 *src_mac,
+					const __u8 *dst_mac)
+{
+	struct n2nk_relay_edge key = {};
+	struct n2nk_relay_sock4 *to;
+	struct n2nk_relay_edge *s;
+
+	s = bpf_map_lookup_elem(&senders, &p->from);
+	if (!s || !bytes_equal(s->community, community, N2N_COMMUNITY_SIZE))
+		return N2NK_RELAY_UNKNOWN_SENDER;
+	if (!bytes_equal(s->mac, src_mac, N2N_MAC_SIZE))
+		return N2NK_RELAY_SPOOFED_SOURCE;
+	__builtin_memcpy(key.community, community, N2N_COMMUNITY_SIZE);
+	__builtin_memcpy(key.mac, dst_mac, N2N_MAC_SIZE);
+	to = bpf_map_lookup_elem(&edges, &key);
+	if (!to)
+		return N2NK_RELAY_UNKNOWN_DEST;
+	p->to = *to;
+	return 0;
+}
+
+/* The n2n PACKET header from an edge, in the order userspace checks it. */
+static __always_inline int relay_parse_packet(struct cursor *c,
+					      struct relay_pkt *p)
+{
+	const __u8 *hdr = cursor_pull(c, N2N_COMMON_SIZE);
+	const __u8 *macs;
+	__u16 flags;
+
+	if (!hdr || !n2n_common_is_plaintext(hdr))
+		return N2NK_RELAY_NOT_CANDIDATE;
+	flags = n2n_common_flags(hdr);
+	if ((flags & N2N_FLAGS_TYPE_MASK) != N2N_MSG_PACKET)
+		return N2NK_RELAY_NOT_PACKET;
+	if (flags & N2N_FLAGS_FROM_SUPERNODE)
+		return N2NK_RELAY_FROM_SUPERNODE;
+	if (flags & N2N_FLAGS_SOCKET)
+		return N2NK_RELAY_HAS_SOCKET;
+	/* srcMac, dstMac, compression, transform: within the datagram. */
+	macs = cursor_pull(c, N2N_PACKET_HDR_SIZE - N2N_COMMON_SIZE);
+	if (!macs || p->udp_len < sizeof(struct udphdr) + N2N_PACKET_HDR_SIZE)
+		return N2NK_RELAY_BAD_LENGTH;
+	if (hdr[N2N_COMMON_OFF_TTL] < 1)
+		return N2NK_RELAY_TTL_EXPIRED;
+	if (macs[N2N_MAC_SIZE] & 1)
+		return N2NK_RELAY_MULTICAST_DEST;
+	return relay_lookup(p, hdr + N2N_COMMON_OFF_COMMUNITY, macs,
+			    macs + N2N_MAC_SIZE);
+}
+
+/* Returns N2NK_RELAY_RELAYED with the frame rewritten, or why not. */
+static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port)
+{
+	struct relay_pkt p = {};
+	struct cursor c;
+	int ret;
+
+	cursor_init_xdp(&c, ctx);
+	ret = relay_parse_udp4(&c, &p, port);
+	if (ret < 0)
+		return ret;
+	ret = relay_parse_packet(&c, &p);
+	if (ret < 0)
+		return ret;
+	return relay_rewrite(ctx, p.from, p.to, p.sn_addr, port);
+}
+
+#endif /* N2NK_BPF_RELAY_H */

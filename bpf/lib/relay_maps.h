@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Maps of the XDP supernode relay: where the registered edges are, who is
+ * registered at each source socket, and the per-reason counters. Their
+ * layout is the contract in include/n2nk_relay.h.
+ */
+#ifndef N2NK_BPF_RELAY_MAPS_H
+#define N2NK_BPF_RELAY_MAPS_H
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "n2nk_relay.h"
+
+/* (community, MAC) -> the edge's socket: where a PACKET goes. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
+	__type(key, struct n2nk_relay_edge);
+	__type(value, struct n2nk_relay_sock4);
+} edges SEC(".maps");
+
+/* Source socket -> the edge registered there: who may send from it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
+	__type(key, struct n2nk_relay_sock4);
+	__type(value, struct n2nk_relay_edge);
+} senders SEC(".maps");
+
+/* Every frame, by what the relay made of it (slot = -reason). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, N2NK_RELAY_REASON_SLOTS);
+	__type(key, __u32);
+	__type(value, struct n2nk_xdp_counter);
+} relay_stats SEC(".maps");
+
+/* Per-CPU slots have one writer at a time, so no atomics are needed. */
+static __always_inline void relay_count(int reason, __u64 bytes)
+{
+	__u32 slot = n2nk_relay_reason_slot(reason);
+	struct n2nk_xdp_counter *cnt;
+
+	cnt = bpf_map_lookup_elem(&relay_stats, &slot);
+	if (!cnt)
+		return;
+	cnt->packets++;
+	cnt->bytes += bytes;
+}
+
+#endif /* N2NK_BPF_RELAY_MAPS_H */

@@ -1,0 +1,139 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Turns a PACKET an edge sent to us into the one n2n 3.1.1 sends on to the
+ * destination edge: 8 more bytes (the sender's n2n socket after dstMac),
+ * TTL - 1, SOCKET|FROM_SUPERNODE, and new Ethernet, IPv4 and UDP headers.
+ */
+#ifndef N2NK_BPF_RELAY_REWRITE_H
+#define N2NK_BPF_RELAY_REWRITE_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "n2n_wire_defs.h"
+#include "n2nk_relay.h"
+
+/* Offsets in the rewritten frame; the socket goes at RELAY_HEAD_LEN. */
+#define RELAY_L4_OFF	  (ETH_HLEN + sizeof(struct iphdr))
+#define RELAY_N2N_OFF	  (RELAY_L4_OFF + sizeof(struct udphdr))
+#define RELAY_HEAD_LEN	  (RELAY_N2N_OFF + N2N_PACKET_OFF_SOCK)
+/* The rewritten frame is at least this long: the parsers checked. */
+#define RELAY_NEW_MIN_LEN (RELAY_N2N_OFF + N2N_PACKET_HDR_SIZE_SOCK)
+/*
+ * Moved in 8-byte words, rounded up: the last word also carries the
+ * first 2 bytes of where the socket goes, which are written next.
+ */
+#define RELAY_MOVE_WORDS  ((RELAY_HEAD_LEN + 7) / 8)
+#define RELAY_NEW_IP_TTL  64
+
+_Static_assert(RELAY_MOVE_WORDS * 8 <= RELAY_HEAD_LEN + N2N_SOCK_SIZE_V4,
+	       "the move must not reach past the inserted socket");
+_Static_assert((RELAY_MOVE_WORDS + 1) * 8 <= RELAY_NEW_MIN_LEN,
+	       "the move must not read past the PACKET header");
+
+/*
+ * Moves the headers 8 bytes towards the new start. Ascending word order
+ * is safe because each word is read before anything overwrites it.
+ * The words are unaligned: the verifier allows that on architectures with
+ * efficient unaligned access (x86, arm64) and refuses to load elsewhere.
+ */
+static __always_inline void relay_move_head(__u64 *w)
+{
+	int i;
+
+#pragma unroll
+	for (i = 0; i < RELAY_MOVE_WORDS; i++)
+		w[i] = w[i + 1];
+}
+
+static __always_inline void relay_swap_macs(struct ethhdr *eth)
+{
+	__u8 tmp[ETH_ALEN];
+
+	__builtin_memcpy(tmp, eth->h_source, ETH_ALEN);
+	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
+	__builtin_memcpy(eth->h_dest, tmp, ETH_ALEN);
+}
+
+/* The IPv4 header checksum, computed afresh over 20 bytes. */
+static __always_inline __u16 ipv4_csum(struct iphdr *iph)
+{
+	__u16 *w = (__u16 *)iph;
+	__u32 sum = 0;
+	int i;
+
+	iph->check = 0;
+#pragma unroll
+	for (i = 0; i < (int)sizeof(*iph) / 2; i++)
+		sum += w[i];
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum += sum >> 16;
+	return ~sum & 0xffff;
+}
+
+/* A new datagram from our address to the destination edge. */
+static __always_inline void relay_write_ipv4(struct iphdr *iph, __be32 sn_addr,
+					     __be32 to)
+{
+	iph->tot_len = bpf_htons(bpf_ntohs(iph->tot_len) + N2N_SOCK_SIZE_V4);
+	iph->ttl = RELAY_NEW_IP_TTL;
+	iph->saddr = sn_addr;
+	iph->daddr = to;
+	iph->check = ipv4_csum(iph);
+}
+
+/* 0 means "no checksum", which IPv4 allows (RFC 768): none to update. */
+static __always_inline void relay_write_udp(struct udphdr *udph, __u16 port,
+					    __be16 to)
+{
+	udph->source = bpf_htons(port);
+	udph->dest = to;
+	udph->len = bpf_htons(bpf_ntohs(udph->len) + N2N_SOCK_SIZE_V4);
+	udph->check = 0;
+}
+
+/* TTL, flags and the sender's IPv4 n2n socket (family word 0). */
+static __always_inline void relay_write_n2n(__u8 *n2n,
+					    struct n2nk_relay_sock4 from)
+{
+	__u8 *sock = n2n + N2N_PACKET_OFF_SOCK;
+
+	n2n[N2N_COMMON_OFF_TTL]--;
+	/* Both flags live in the low byte of the big-endian flags word. */
+	n2n[N2N_COMMON_OFF_FLAGS + 1] |= N2N_FLAGS_SOCKET |
+					 N2N_FLAGS_FROM_SUPERNODE;
+	sock[0] = 0;
+	sock[1] = 0;
+	__builtin_memcpy(sock + 2, &from.port, sizeof(from.port));
+	__builtin_memcpy(sock + 4, &from.addr, sizeof(from.addr));
+}
+
+static __always_inline int relay_rewrite(struct xdp_md *ctx,
+					 struct n2nk_relay_sock4 from,
+					 struct n2nk_relay_sock4 to,
+					 __be32 sn_addr, __u16 port)
+{
+	void *data, *end;
+
+	if (bpf_xdp_adjust_head(ctx, -N2N_SOCK_SIZE_V4))
+		return N2NK_RELAY_NO_HEADROOM;
+	data = (void *)(long)ctx->data;
+	end = (void *)(long)ctx->data_end;
+	/* Checked by the parsers already; the verifier needs it again. */
+	if (data + RELAY_NEW_MIN_LEN > end) {
+		bpf_xdp_adjust_head(ctx, N2N_SOCK_SIZE_V4);
+		return N2NK_RELAY_NO_HEADROOM;
+	}
+	relay_move_head(data);
+	relay_swap_macs(data);
+	relay_write_ipv4(data + ETH_HLEN, sn_addr, to.addr);
+	relay_write_udp(data + RELAY_L4_OFF, port, to.port);
+	relay_write_n2n(data + RELAY_N2N_OFF, from);
+	return N2NK_RELAY_RELAYED;
+}
+
+#endif /* N2NK_BPF_RELAY_REWRITE_H */

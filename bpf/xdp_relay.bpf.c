@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * XDP supernode relay: forwards plaintext n2n PACKETs between registered
+ * edges without waking the userspace supernode, and passes everything else
+ * to it. The maps and counters are the contract in include/n2nk_relay.h.
+ */
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "lib/relay.h"
+
+/* UDP port the supernode listens on (host order); set before load. */
+const volatile __u16 sn_port = N2N_SN_PORT_DEFAULT;
+
+SEC("xdp")
+int xdp_relay(struct xdp_md *ctx)
+{
+	__u64 bytes = ctx->data_end - ctx->data;
+	int ret;
+
+	ret = relay_frame(ctx, sn_port);
+	relay_count(ret, bytes);
+	if (ret == N2NK_RELAY_RELAYED)
+		return XDP_TX;
+	return n2nk_relay_reason_drops(ret) ? XDP_DROP : XDP_PASS;
+}
+
+char LICENSE[] SEC("license") = "GPL";

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Runs every BPF_PROG_TEST_RUN suite and prints one "N passed, N failed"
+ * line for tests/run-checks.sh.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include <bpf/libbpf.h>
+
+#include "suites.h"
+
+void suite_record(struct suite_tally *t, const char *name, int ret)
+{
+	if (ret == 0) {
+		printf("ok   %s\n", name);
+		t->passed++;
+	} else if (ret == CASE_SKIPPED) {
+		printf("skip %s\n", name);
+		t->skipped++;
+	} else {
+		printf("FAIL %s\n", name);
+		t->failed++;
+	}
+	fflush(stdout);
+}
+
+static int libbpf_print_warnings(enum libbpf_print_level level, const char *fmt,
+				 va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static int libbpf_print_warnings(enum libbpf_print_level level, const char *fmt,
+				 va_list ap)
+{
+	if (level > LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int main(void)
+{
+	struct suite_tally t = { 0 };
+
+	libbpf_set_print(libbpf_print_warnings);
+	suite_xdp_n2n_count(&t);
+	suite_xdp_relay(&t);
+	if (t.skipped)
+		printf("%d skipped: not supported by this kernel\n", t.skipped);
+	printf("%d passed, %d failed\n", t.passed, t.failed);
+	return t.failed ? 1 : 0;
+}

@@ -1,0 +1,1030 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * BPF_PROG_TEST_RUN tests of bpf/xdp_relay.bpf.c: built frames with their
+ * expected verdict, reason counter and output frame; then the golden relay
+ * captures of stock n2n 3.1.1, where the program must turn each captured
+ * edge->supernode PACKET into the supernode->edge copy captured after it.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "frame_builder.h"
+#include "n2n_wire_defs.h"
+#include "n2nk_relay.h"
+#include "pcap_read.h"
+#include "skel/xdp_relay.skel.h"
+#include "suites.h"
+
+#define SN_PORT		 N2N_SN_PORT_DEFAULT
+#define KNOB_PORT	 1234
+#define A_PORT		 40001
+#define B_PORT		 40002
+#define COMMUNITY	 "community"
+#define VECTORS_DIR	 "../shared/vectors/n2n-3.1.1"
+#define VECTORS_NAME	 "vectors"
+#define BUF_MAX		 2048
+#define MAX_DATAGRAMS	 512
+#define BENCH_RUNS	 100000
+#define UDP_HLEN	 8
+#define IPV4_HLEN	 20
+#define GOLDEN_MIN	 20
+#define GOLDEN_BROADCAST 1
+#define MUTANTS		 5000
+/* Ethernet, IPv4, UDP and the PACKET header: where mutants differ. */
+#define RELAY_MUTATED_LEN \
+	(ETH_HLEN + IPV4_HLEN + UDP_HLEN + N2N_PACKET_HDR_SIZE)
+
+static const uint8_t sn_ip[4] = { 192, 0, 2, 1 };
+static const uint8_t a_ip[4] = { 192, 0, 2, 10 };
+static const uint8_t b_ip[4] = { 192, 0, 2, 20 };
+static const uint8_t stranger_ip[4] = { 192, 0, 2, 99 };
+static const uint8_t sn_eth[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t router_eth[6] = { 0x02, 0x52, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t mac_a[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0a };
+static const uint8_t mac_b[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0b };
+static const uint8_t mac_c[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0c };
+static const uint8_t mac_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+
+/* The fields of an edge's PACKET that the cases vary. */
+struct pkt_spec {
+	const uint8_t *ip_src;
+	uint16_t src_port;
+	uint8_t version;
+	uint16_t flags_type;
+	uint8_t ttl;
+	const char *community;
+	const uint8_t *src_mac;
+	const uint8_t *dst_mac;
+	uint16_t sn_port;
+};
+
+/* Edge A to edge B, both registered in COMMUNITY: relayed. */
+static struct pkt_spec good_spec(void)
+{
+	return (struct pkt_spec){
+		.ip_src = a_ip,
+		.src_port = A_PORT,
+		.version = N2N_PKT_VERSION,
+		.flags_type = N2N_MSG_PACKET,
+		.ttl = 2,
+		.community = COMMUNITY,
+		.src_mac = mac_a,
+		.dst_mac = mac_b,
+		.sn_port = SN_PORT,
+	};
+}
+
+/* Compression, transform and an opaque ciphertext. */
+static void put_payload(struct frame *f)
+{
+	frame_put_u8(f, N2N_COMPRESSION_NONE);
+	frame_put_u8(f, N2N_TRANSFORM_CHACHA20);
+	frame_put_random(f, 60, 0x7e1a7);
+}
+
+static void put_n2n_packet(struct frame *f, const struct pkt_spec *s)
+{
+	frame_n2n_common(f, s->version, s->flags_type, s->community);
+	f->data[f->len - N2N_COMMON_SIZE + N2N_COMMON_OFF_TTL] = s->ttl;
+	frame_put(f, s->src_mac, N2N_MAC_SIZE);
+	frame_put(f, s->dst_mac, N2N_MAC_SIZE);
+	if (s->flags_type & N2N_FLAGS_SOCKET) {
+		frame_put_be16(f, 0);
+		frame_put_be16(f, A_PORT);
+		frame_put(f, a_ip, sizeof(a_ip));
+	}
+	put_payload(f);
+}
+
+static void build_spec(struct frame *f, const struct pkt_spec *s)
+{
+	frame_eth_macs(f, sn_eth, router_eth, ETH_P_IP);
+	frame_ipv4(f, IPPROTO_UDP);
+	frame_ipv4_addrs(f, s->ip_src, sn_ip);
+	frame_udp(f, s->src_port, s->sn_port);
+	put_n2n_packet(f, s);
+	frame_finish(f);
+}
+
+static void build_good(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	build_spec(f, &s);
+}
+
+/* What n2n 3.1.1 sends on for s, sent back where it came from. */
+static void expect_relayed_spec(struct frame *f, struct pkt_spec s)
+{
+	s.ttl--;
+	s.flags_type |= N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE;
+	frame_eth_macs(f, router_eth, sn_eth, ETH_P_IP);
+	frame_ipv4(f, IPPROTO_UDP);
+	frame_ipv4_addrs(f, sn_ip, b_ip);
+	frame_udp(f, s.sn_port, B_PORT);
+	f->udp_no_checksum = 1;
+	put_n2n_packet(f, &s);
+	frame_finish(f);
+}
+
+static void expect_relayed(struct frame *f)
+{
+	expect_relayed_spec(f, good_spec());
+}
+
+/* The same PACKET to a supernode loaded with sn_port = KNOB_PORT. */
+static struct pkt_spec knob_spec(void)
+{
+	struct pkt_spec s = good_spec();
+
+	s.sn_port = KNOB_PORT;
+	return s;
+}
+
+static void build_knob(struct frame *f)
+{
+	struct pkt_spec s = knob_spec();
+
+	build_spec(f, &s);
+}
+
+static void expect_knob_relayed(struct frame *f)
+{
+	expect_relayed_spec(f, knob_spec());
+}
+
+static void build_ttl_1(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.ttl = 1;
+	build_spec(f, &s);
+}
+
+static void expect_relayed_ttl_0(struct frame *f)
+{
+	expect_relayed(f);
+	f->data[ETH_HLEN + IPV4_HLEN + UDP_HLEN + N2N_COMMON_OFF_TTL] = 0;
+}
+
+static void build_truncated_eth(struct frame *f)
+{
+	build_good(f);
+	frame_cut(f, 10);
+}
+
+static void build_truncated_ipv4(struct frame *f)
+{
+	build_good(f);
+	frame_cut(f, f->l3_off + 12);
+}
+
+static void build_truncated_udp(struct frame *f)
+{
+	build_good(f);
+	frame_cut(f, f->l4_off + 4);
+}
+
+/* Lengths consistent, but the datagram ends inside the common header. */
+static void build_short_common(struct frame *f)
+{
+	build_good(f);
+	frame_cut(f, f->l4_off + UDP_HLEN + N2N_COMMON_SIZE - 4);
+	frame_finish(f);
+}
+
+/* Lengths consistent, the datagram ends inside the MACs. */
+static void build_short_packet(struct frame *f)
+{
+	build_good(f);
+	frame_cut(f, f->l4_off + UDP_HLEN + N2N_PACKET_OFF_DST_MAC + 2);
+	frame_finish(f);
+}
+
+/* Cut after the lengths were written: IP says more than the frame has. */
+static void build_cut_payload(struct frame *f)
+{
+	build_good(f);
+	frame_cut(f, f->len - 10);
+}
+
+static void build_udp_len_mismatch(struct frame *f)
+{
+	build_good(f);
+	f->data[f->l4_off + 5]--;
+}
+
+static void build_version_2(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.version = 2;
+	build_spec(f, &s);
+}
+
+/* -H: a random IV where the common header was. */
+static void build_header_encrypted(struct frame *f)
+{
+	frame_eth_macs(f, sn_eth, router_eth, ETH_P_IP);
+	frame_ipv4(f, IPPROTO_UDP);
+	frame_ipv4_addrs(f, a_ip, sn_ip);
+	frame_udp(f, A_PORT, SN_PORT);
+	frame_put_random(f, N2N_PACKET_HDR_SIZE + 60, 0xc0ffee);
+	f->data[f->l4_off + UDP_HLEN] = N2N_PKT_VERSION; /* by chance */
+	frame_finish(f);
+}
+
+static void build_from_supernode(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.flags_type |= N2N_FLAGS_FROM_SUPERNODE | N2N_FLAGS_SOCKET;
+	build_spec(f, &s);
+}
+
+static void build_socket_flag(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.flags_type |= N2N_FLAGS_SOCKET;
+	build_spec(f, &s);
+}
+
+static void build_ttl_0(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.ttl = 0;
+	build_spec(f, &s);
+}
+
+static void build_broadcast(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.dst_mac = mac_bcast;
+	build_spec(f, &s);
+}
+
+static void build_unknown_sender(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.ip_src = stranger_ip;
+	build_spec(f, &s);
+}
+
+/* A's socket is registered in COMMUNITY, not in this one. */
+static void build_other_community(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.community = "other";
+	build_spec(f, &s);
+}
+
+/* From A's registered socket, claiming to be another edge. */
+static void build_spoofed_mac(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.src_mac = mac_c;
+	build_spec(f, &s);
+}
+
+/* From A's socket with B's MAC: B is registered, but not there. */
+static void build_spoofed_registered_mac(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.src_mac = mac_b;
+	s.dst_mac = mac_a;
+	build_spec(f, &s);
+}
+
+static void build_unknown_dest(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.dst_mac = mac_c;
+	build_spec(f, &s);
+}
+
+static void build_register(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.flags_type = N2N_MSG_REGISTER;
+	build_spec(f, &s);
+}
+
+static void build_register_super(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.flags_type = N2N_MSG_REGISTER_SUPER;
+	build_spec(f, &s);
+}
+
+static void build_ip_options(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	frame_eth_macs(f, sn_eth, router_eth, ETH_P_IP);
+	frame_ipv4_options(f, IPPROTO_UDP, 1);
+	frame_ipv4_addrs(f, a_ip, sn_ip);
+	frame_udp(f, A_PORT, SN_PORT);
+	put_n2n_packet(f, &s);
+	frame_finish(f);
+}
+
+/* A first fragment: MF set, offset 0. */
+static void build_first_fragment(struct frame *f)
+{
+	build_good(f);
+	f->data[f->l3_off + 6] |= 0x20;
+	frame_finish(f);
+}
+
+static void build_later_fragment(struct frame *f)
+{
+	build_good(f);
+	f->data[f->l3_off + 6] = 0x00;
+	f->data[f->l3_off + 7] = 0xb9;
+	frame_finish(f);
+}
+
+static void build_ipv6(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	frame_eth_macs(f, sn_eth, router_eth, ETH_P_IPV6);
+	frame_ipv6(f, IPPROTO_UDP);
+	frame_udp(f, A_PORT, SN_PORT);
+	put_n2n_packet(f, &s);
+	frame_finish(f);
+}
+
+static void build_other_port(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	frame_eth_macs(f, sn_eth, router_eth, ETH_P_IP);
+	frame_ipv4(f, IPPROTO_UDP);
+	frame_ipv4_addrs(f, a_ip, sn_ip);
+	frame_udp(f, A_PORT, SN_PORT + 1);
+	put_n2n_packet(f, &s);
+	frame_finish(f);
+}
+
+struct relay_case {
+	const char *name;
+	void (*build)(struct frame *f);
+	uint32_t verdict;
+	int reason;
+	void (*expect)(struct frame *f); /* XDP_TX output; NULL: unchanged */
+	uint16_t sn_port; /* loaded into rodata; 0: the default */
+};
+
+#define PASSED(why)	XDP_PASS, (why), NULL, 0
+#define DROPPED(why)	XDP_DROP, (why), NULL, 0
+#define RELAYED(expect) XDP_TX, N2NK_RELAY_RELAYED, (expect), 0
+
+static const struct relay_case cases[] = {
+	{ "relay: A to B", build_good, RELAYED(expect_relayed) },
+	{ "relay: TTL 1 leaves with TTL 0", build_ttl_1,
+	  RELAYED(expect_relayed_ttl_0) },
+	{ "relay: truncated Ethernet", build_truncated_eth,
+	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	{ "relay: truncated IPv4", build_truncated_ipv4,
+	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	{ "relay: truncated UDP", build_truncated_udp,
+	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	{ "relay: datagram ends in common header", build_short_common,
+	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	{ "relay: datagram ends in PACKET header", build_short_packet,
+	  PASSED(N2NK_RELAY_BAD_LENGTH) },
+	{ "relay: frame shorter than IP length", build_cut_payload,
+	  PASSED(N2NK_RELAY_BAD_LENGTH) },
+	{ "relay: UDP length != IP length", build_udp_len_mismatch,
+	  PASSED(N2NK_RELAY_BAD_LENGTH) },
+	{ "relay: version 2", build_version_2,
+	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	{ "relay: header-encrypted", build_header_encrypted,
+	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	{ "relay: FROM_SUPERNODE set", build_from_supernode,
+	  PASSED(N2NK_RELAY_FROM_SUPERNODE) },
+	{ "relay: SOCKET set by an edge", build_socket_flag,
+	  PASSED(N2NK_RELAY_HAS_SOCKET) },
+	{ "relay: TTL 0", build_ttl_0, DROPPED(N2NK_RELAY_TTL_EXPIRED) },
+	{ "relay: broadcast destination", build_broadcast,
+	  PASSED(N2NK_RELAY_MULTICAST_DEST) },
+	{ "relay: unknown sender socket", build_unknown_sender,
+	  PASSED(N2NK_RELAY_UNKNOWN_SENDER) },
+	{ "relay: sender socket of another community", build_other_community,
+	  PASSED(N2NK_RELAY_UNKNOWN_SENDER) },
+	{ "relay: spoofed srcMac", build_spoofed_mac,
+	  DROPPED(N2NK_RELAY_SPOOFED_SOURCE) },
+	{ "relay: registered srcMac, wrong socket",
+	  build_spoofed_registered_mac, DROPPED(N2NK_RELAY_SPOOFED_SOURCE) },
+	{ "relay: unknown destination", build_unknown_dest,
+	  PASSED(N2NK_RELAY_UNKNOWN_DEST) },
+	{ "relay: REGISTER", build_register, PASSED(N2NK_RELAY_NOT_PACKET) },
+	{ "relay: REGISTER_SUPER", build_register_super,
+	  PASSED(N2NK_RELAY_NOT_PACKET) },
+	{ "relay: IPv4 options", build_ip_options,
+	  PASSED(N2NK_RELAY_IP_OPTIONS) },
+	{ "relay: IPv4 first fragment", build_first_fragment,
+	  PASSED(N2NK_RELAY_IP_FRAGMENT) },
+	{ "relay: IPv4 later fragment", build_later_fragment,
+	  PASSED(N2NK_RELAY_IP_FRAGMENT) },
+	{ "relay: IPv6", build_ipv6, PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	{ "relay: UDP to another port", build_other_port,
+	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	{ "relay: sn_port knob, PACKET to it", build_knob, XDP_TX,
+	  N2NK_RELAY_RELAYED, expect_knob_relayed, KNOB_PORT },
+	{ "relay: sn_port knob, 7654 is then other", build_good, XDP_PASS,
+	  N2NK_RELAY_NOT_CANDIDATE, NULL, KNOB_PORT },
+};
+
+#define N_CASES (sizeof(cases) / sizeof(cases[0]))
+
+static void fail(const char *name, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void fail(const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "  %s: ", name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+/* One test run: the verdict and the frame as the program left it. */
+struct run_out {
+	uint32_t verdict;
+	uint8_t data[BUF_MAX];
+	uint32_t len;
+	uint32_t duration; /* ns per run, as the kernel measured it */
+};
+
+/*
+ * Runs the program once. Frames shorter than an Ethernet header are sent
+ * padded, with ctx.data_end at their real end (see test_xdp_n2n_count.c);
+ * -EOPNOTSUPP where the kernel cannot do that.
+ */
+static int run_prog(const struct xdp_relay *skel, const uint8_t *frame,
+		    size_t len, uint32_t repeat, struct run_out *out)
+{
+	static uint8_t in[BUF_MAX];
+	struct xdp_md ctx = { .data_end = len };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len,
+		    .data_out = out->data, .data_size_out = sizeof(out->data),
+		    .repeat = repeat);
+	int err;
+
+	memset(in, 0, sizeof(in));
+	memcpy(in, frame, len);
+	if (len < ETH_HLEN) {
+		opts.data_size_in = ETH_HLEN;
+		opts.ctx_in = &ctx;
+		opts.ctx_size_in = sizeof(ctx);
+	}
+	err = bpf_prog_test_run_opts(bpf_program__fd(skel->progs.xdp_relay),
+				     &opts);
+	if (err)
+		return len < ETH_HLEN && err == -EINVAL ? -EOPNOTSUPP : err;
+	out->verdict = opts.retval;
+	out->len = opts.data_size_out;
+	out->duration = opts.duration;
+	return 0;
+}
+
+/* relay_stats, every slot summed over the possible CPUs. */
+static int read_stats(const struct xdp_relay *skel,
+		      struct n2nk_xdp_counter sum[N2NK_RELAY_REASON_SLOTS])
+{
+	struct n2nk_xdp_counter per_cpu[512];
+	int ncpus = libbpf_num_possible_cpus();
+	uint32_t slot;
+	int cpu, err;
+
+	if (ncpus < 0 || ncpus > 512)
+		return -ERANGE;
+	memset(sum, 0, N2NK_RELAY_REASON_SLOTS * sizeof(*sum));
+	for (slot = 0; slot < N2NK_RELAY_REASON_SLOTS; slot++) {
+		err = bpf_map__lookup_elem(skel->maps.relay_stats, &slot,
+					   sizeof(slot), per_cpu,
+					   ncpus * sizeof(per_cpu[0]), 0);
+		if (err)
+			return err;
+		for (cpu = 0; cpu < ncpus; cpu++) {
+			sum[slot].packets += per_cpu[cpu].packets;
+			sum[slot].bytes += per_cpu[cpu].bytes;
+		}
+	}
+	return 0;
+}
+
+/* Only the case's slot grew, by one frame. */
+static int check_stats(const char *name, int reason, size_t len,
+		       const struct n2nk_xdp_counter *before,
+		       const struct n2nk_xdp_counter *after)
+{
+	uint32_t want_slot = n2nk_relay_reason_slot(reason);
+	uint64_t packets, bytes, want_packets, want_bytes;
+	uint32_t slot;
+	int bad = 0;
+
+	for (slot = 0; slot < N2NK_RELAY_REASON_SLOTS; slot++) {
+		packets = after[slot].packets - before[slot].packets;
+		bytes = after[slot].bytes - before[slot].bytes;
+		want_packets = slot == want_slot;
+		want_bytes = slot == want_slot ? len : 0;
+		if (packets == want_packets && bytes == want_bytes)
+			continue;
+		fail(name, "relay_stats[%s]: +%llu packets, +%llu bytes",
+		     n2nk_relay_reason_name(-(int)slot),
+		     (unsigned long long)packets, (unsigned long long)bytes);
+		bad = -1;
+	}
+	return bad;
+}
+
+static int check_output(const struct relay_case *tc, const struct frame *in,
+			const struct run_out *out)
+{
+	struct frame want;
+
+	if (tc->expect) {
+		frame_init(&want);
+		tc->expect(&want);
+	} else {
+		want = *in;
+	}
+	/* A short frame went in zero-padded to an Ethernet header. */
+	if (want.len < ETH_HLEN) {
+		memset(want.data + want.len, 0, ETH_HLEN - want.len);
+		want.len = ETH_HLEN;
+	}
+	if (out->len == want.len && !memcmp(out->data, want.data, want.len))
+		return 0;
+	fail(tc->name, "output frame differs (%u bytes, want %zu)", out->len,
+	     want.len);
+	return -1;
+}
+
+static int run_case(const struct xdp_relay *skel, const struct relay_case *tc)
+{
+	struct n2nk_xdp_counter before[N2NK_RELAY_REASON_SLOTS];
+	struct n2nk_xdp_counter after[N2NK_RELAY_REASON_SLOTS];
+	static struct run_out out;
+	struct frame f;
+	int err;
+
+	frame_init(&f);
+	tc->build(&f);
+	err = read_stats(skel, before);
+	if (!err)
+		err = run_prog(skel, f.data, f.len, 1, &out);
+	if (err == -EOPNOTSUPP)
+		return CASE_SKIPPED;
+	if (!err)
+		err = read_stats(skel, after);
+	if (err) {
+		fail(tc->name, "%s", strerror(-err));
+		return -1;
+	}
+	if (out.verdict != tc->verdict) {
+		fail(tc->name, "verdict %u, want %u", out.verdict, tc->verdict);
+		return -1;
+	}
+	if (check_stats(tc->name, tc->reason, f.len, before, after))
+		return -1;
+	return check_output(tc, &f, &out);
+}
+
+/* Fills the community field of a map entry: NUL-padded, as on the wire. */
+static void put_community(struct n2nk_relay_edge *e, const char *community,
+			  const uint8_t mac[6])
+{
+	memset(e, 0, sizeof(*e));
+	strncpy((char *)e->community, community, N2N_COMMUNITY_SIZE - 1);
+	memcpy(e->mac, mac, N2N_MAC_SIZE);
+}
+
+static void put_sock(struct n2nk_relay_sock4 *s, const uint8_t ip[4],
+		     uint16_t port)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(&s->addr, ip, sizeof(s->addr));
+	s->port = htons(port);
+}
+
+static int set_sender(const struct xdp_relay *skel, const uint8_t ip[4],
+		      uint16_t port, const char *community,
+		      const uint8_t mac[6])
+{
+	struct n2nk_relay_sock4 s;
+	struct n2nk_relay_edge e;
+
+	put_sock(&s, ip, port);
+	put_community(&e, community, mac);
+	return bpf_map__update_elem(skel->maps.senders, &s, sizeof(s), &e,
+				    sizeof(e), BPF_ANY);
+}
+
+static int set_edge(const struct xdp_relay *skel, const char *community,
+		    const uint8_t mac[6], const uint8_t ip[4], uint16_t port)
+{
+	struct n2nk_relay_sock4 s;
+	struct n2nk_relay_edge e;
+
+	put_sock(&s, ip, port);
+	put_community(&e, community, mac);
+	return bpf_map__update_elem(skel->maps.edges, &e, sizeof(e), &s,
+				    sizeof(s), BPF_ANY);
+}
+
+/* Edges A and B, registered in COMMUNITY, as the cases expect. */
+static int register_edges(const struct xdp_relay *skel)
+{
+	int err;
+
+	err = set_sender(skel, a_ip, A_PORT, COMMUNITY, mac_a);
+	if (!err)
+		err = set_sender(skel, b_ip, B_PORT, COMMUNITY, mac_b);
+	if (!err)
+		err = set_edge(skel, COMMUNITY, mac_a, a_ip, A_PORT);
+	if (!err)
+		err = set_edge(skel, COMMUNITY, mac_b, b_ip, B_PORT);
+	return err;
+}
+
+/* One captured UDP datagram with the Ethernet frame it came in. */
+struct captured {
+	struct udp_datagram d;
+	const uint8_t *frame;
+	size_t frame_len;
+};
+
+static uint32_t rec_u32(const struct pcap_file *pf, const uint8_t *p)
+{
+	if (pf->swapped)
+		return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
+	return (uint32_t)p[3] << 24 | p[2] << 16 | p[1] << 8 | p[0];
+}
+
+/*
+ * pcap_next_udp() consumed the records from "from" to pf->off, the last
+ * of them the datagram's: finds that record's frame.
+ */
+static int last_frame(const struct pcap_file *pf, size_t from,
+		      struct captured *c)
+{
+	uint32_t caplen;
+
+	while (from + 16 <= pf->off) {
+		caplen = rec_u32(pf, pf->data + from + 8);
+		if (from + 16 + caplen == pf->off) {
+			c->frame = pf->data + from + 16;
+			c->frame_len = caplen;
+			return 0;
+		}
+		from += 16 + caplen;
+	}
+	return -1;
+}
+
+/* Reads every UDP datagram; returns how many, or -1. */
+static int read_capture(struct pcap_file *pf, struct captured *c, int max)
+{
+	size_t from = pf->off;
+	int n = 0, ret;
+
+	while (n < max && (ret = pcap_next_udp(pf, &c[n].d)) == 1) {
+		if (last_frame(pf, from, &c[n]))
+			return -1;
+		from = pf->off;
+		n++;
+	}
+	return ret < 0 ? -1 : n;
+}
+
+/* A plaintext PACKET an edge sent to the supernode. */
+static int is_edge_packet(const struct udp_datagram *d)
+{
+	const uint8_t *p = d->payload;
+
+	return !d->ipv6 && d->dst_port == SN_PORT &&
+	       d->len >= N2N_PACKET_HDR_SIZE && p[0] == N2N_PKT_VERSION &&
+	       p[N2N_COMMON_SIZE - 1] == 0 &&
+	       (p[N2N_COMMON_OFF_FLAGS + 1] & N2N_FLAGS_TYPE_MASK) ==
+		       N2N_MSG_PACKET &&
+	       !(p[N2N_COMMON_OFF_FLAGS + 1] & N2N_FLAGS_FROM_SUPERNODE);
+}
+
+/* The supernode's copy of in: 8 bytes longer, the same payload. */
+static int is_relayed_copy(const struct udp_datagram *in,
+			   const struct udp_datagram *d)
+{
+	return !d->ipv6 && d->src_port == SN_PORT &&
+	       d->len == in->len + N2N_SOCK_SIZE_V4 &&
+	       !memcmp(d->payload + N2N_PACKET_HDR_SIZE_SOCK - 2,
+		       in->payload + N2N_PACKET_HDR_SIZE - 2,
+		       in->len - N2N_PACKET_HDR_SIZE + 2);
+}
+
+static uint16_t get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static int ipv4_header_ok(const uint8_t *ip)
+{
+	uint32_t sum = 0;
+	int i;
+
+	for (i = 0; i < IPV4_HLEN; i += 2)
+		sum += get16(ip + i);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/* The output's IP/UDP fields and UDP payload are the relayed copy's. */
+static int check_golden_output(const char *name, const struct captured *in,
+			       const struct captured *relayed,
+			       const struct run_out *out)
+{
+	const struct udp_datagram *want = &relayed->d;
+	const uint8_t *eth = out->data, *ip = eth + ETH_HLEN;
+	const uint8_t *udp = ip + IPV4_HLEN;
+
+	if (out->len != in->frame_len + N2N_SOCK_SIZE_V4 ||
+	    out->len < ETH_HLEN + IPV4_HLEN + UDP_HLEN + want->len) {
+		fail(name, "output %u bytes from %zu", out->len, in->frame_len);
+		return -1;
+	}
+	if (memcmp(eth, in->frame + 6, 6) || memcmp(eth + 6, in->frame, 6) ||
+	    get16(ip + 2) != IPV4_HLEN + UDP_HLEN + want->len ||
+	    ip[8] != relayed->frame[ETH_HLEN + 8] || ip[9] != IPPROTO_UDP ||
+	    !ipv4_header_ok(ip) || memcmp(ip + 12, want->src_ip, 4) ||
+	    memcmp(ip + 16, want->dst_ip, 4) || get16(udp) != want->src_port ||
+	    get16(udp + 2) != want->dst_port ||
+	    get16(udp + 4) != UDP_HLEN + want->len || get16(udp + 6) != 0) {
+		fail(name, "Ethernet/IP/UDP header not as relayed");
+		return -1;
+	}
+	if (memcmp(udp + UDP_HLEN, want->payload, want->len)) {
+		fail(name, "UDP payload differs from the captured relay");
+		return -1;
+	}
+	return 0;
+}
+
+/* One captured pair: the maps as the supernode had them, then the run. */
+static int run_golden_pair(const struct xdp_relay *skel, const char *name,
+			   const struct captured *in,
+			   const struct captured *relayed)
+{
+	const uint8_t *p = in->d.payload;
+	static struct run_out out;
+	int err;
+
+	err = set_sender(skel, in->d.src_ip, in->d.src_port, VECTORS_NAME,
+			 p + N2N_PACKET_OFF_SRC_MAC);
+	if (!err)
+		err = set_edge(skel, VECTORS_NAME, p + N2N_PACKET_OFF_DST_MAC,
+			       relayed->d.dst_ip, relayed->d.dst_port);
+	if (!err)
+		err = run_prog(skel, in->frame, in->frame_len, 1, &out);
+	if (err) {
+		fail(name, "%s", strerror(-err));
+		return -1;
+	}
+	/* Broadcasts (ARP) fan out in userspace: the program passes them. */
+	if (p[N2N_PACKET_OFF_DST_MAC] & 1) {
+		if (out.verdict == XDP_PASS)
+			return GOLDEN_BROADCAST;
+		fail(name, "broadcast: verdict %u, want XDP_PASS", out.verdict);
+		return -1;
+	}
+	if (out.verdict != XDP_TX) {
+		fail(name, "verdict %u, want XDP_TX", out.verdict);
+		return -1;
+	}
+	return check_golden_output(name, in, relayed, &out);
+}
+
+/* Runs every pair of one capture; returns unicast pairs matched, or -1. */
+static int run_golden_file(const struct xdp_relay *skel, const char *file)
+{
+	static struct captured c[MAX_DATAGRAMS];
+	const char *dir = getenv("N2N_VECTORS");
+	int n, i, j, ret, pairs = 0, bcast = 0, bad = 0;
+	struct pcap_file pf;
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/%s", dir ? dir : VECTORS_DIR, file);
+	if (pcap_open(&pf, path)) {
+		fail(file, "cannot read %s", path);
+		return -1;
+	}
+	n = read_capture(&pf, c, MAX_DATAGRAMS);
+	for (i = 0; i < n; i++) {
+		if (!is_edge_packet(&c[i].d))
+			continue;
+		for (j = i + 1; j < n; j++)
+			if (is_relayed_copy(&c[i].d, &c[j].d))
+				break;
+		if (j == n)
+			continue;
+		ret = run_golden_pair(skel, file, &c[i], &c[j]);
+		if (ret < 0)
+			bad = 1;
+		else if (ret == GOLDEN_BROADCAST)
+			bcast++;
+		else
+			pairs++;
+	}
+	pcap_close(&pf);
+	if (n < 0)
+		fail(file, "malformed capture %s", path);
+	printf("     %s: %d unicast pairs relayed byte for byte, "
+	       "%d broadcasts passed\n",
+	       file, pairs, bcast);
+	return n < 0 || bad ? -1 : pairs;
+}
+
+static int run_golden(const struct xdp_relay *skel)
+{
+	int a4 = run_golden_file(skel, "A4-relay.pcap");
+	int a3 = run_golden_file(skel, "A3-relay.pcap");
+
+	if (a4 < 0 || a3 < 0)
+		return -1;
+	if (a4 + a3 < GOLDEN_MIN) {
+		fail("golden", "only %d pairs, want >= %d", a4 + a3,
+		     GOLDEN_MIN);
+		return -1;
+	}
+	return 0;
+}
+
+/* Total packets over all relay_stats slots. */
+static int count_all(const struct xdp_relay *skel, uint64_t *packets)
+{
+	struct n2nk_xdp_counter sum[N2NK_RELAY_REASON_SLOTS];
+	int slot, err = read_stats(skel, sum);
+
+	*packets = 0;
+	for (slot = 0; !err && slot < N2NK_RELAY_REASON_SLOTS; slot++)
+		*packets += sum[slot].packets;
+	return err;
+}
+
+/* A relay is 8 bytes longer; a pass or drop leaves the frame alone. */
+static int mutant_output_ok(const struct run_out *out, const struct frame *f)
+{
+	if (out->verdict == XDP_TX)
+		return out->len == f->len + N2N_SOCK_SIZE_V4;
+	if (out->verdict != XDP_PASS && out->verdict != XDP_DROP)
+		return 0;
+	return out->len == f->len && !memcmp(out->data, f->data, f->len);
+}
+
+static int run_mutant(const struct xdp_relay *skel, const struct frame *f)
+{
+	static struct run_out out;
+	int err = run_prog(skel, f->data, f->len, 1, &out);
+
+	if (err) {
+		fail("mutants", "test run: %s", strerror(-err));
+		return -1;
+	}
+	if (!mutant_output_ok(&out, f)) {
+		fail("mutants", "verdict %u, %u bytes from %zu", out.verdict,
+		     out.len, f->len);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The relayed frame with one header byte (or a cut) changed at random:
+ * no run may fail, and each is counted exactly once.
+ */
+static int run_mutants(const struct xdp_relay *skel)
+{
+	uint64_t before, after;
+	uint32_t x = 0x6e326b;
+	struct frame f;
+	int i, bad = 0;
+
+	if (count_all(skel, &before))
+		return -1;
+	for (i = 0; i < MUTANTS && !bad; i++) {
+		x ^= x << 13;
+		x ^= x >> 17;
+		x ^= x << 5;
+		frame_init(&f);
+		build_good(&f);
+		if (x & 1)
+			frame_cut(&f, ETH_HLEN + (x >> 8) % (f.len - ETH_HLEN));
+		else
+			f.data[(x >> 8) % RELAY_MUTATED_LEN] ^= 1
+								<< (x >> 4) % 8;
+		bad = run_mutant(skel, &f);
+	}
+	if (bad || count_all(skel, &after))
+		return -1;
+	if (after - before != MUTANTS) {
+		fail("mutants", "counted %llu of %d frames",
+		     (unsigned long long)(after - before), MUTANTS);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Informational cost. .repeat reruns the program on the buffer the
+ * previous run left, so it is only meaningful for a verdict that leaves
+ * the frame alone (unknown destination: the full parse and both lookups);
+ * the rewrite is timed as BENCH_RUNS single runs instead.
+ */
+static void print_cost(const struct xdp_relay *skel)
+{
+	static struct run_out out;
+	uint64_t total = 0;
+	struct frame f;
+	int i;
+
+	frame_init(&f);
+	build_unknown_dest(&f);
+	if (!run_prog(skel, f.data, f.len, BENCH_RUNS, &out))
+		printf("     cost: %u ns/packet up to the lookups (repeat "
+		       "%d)\n",
+		       out.duration, BENCH_RUNS);
+	frame_init(&f);
+	build_good(&f);
+	for (i = 0; i < BENCH_RUNS; i++) {
+		if (run_prog(skel, f.data, f.len, 1, &out))
+			return;
+		total += out.duration;
+	}
+	printf("     cost: %.1f ns/packet relayed (%d single runs)\n",
+	       (double)total / BENCH_RUNS, BENCH_RUNS);
+}
+
+static struct xdp_relay *load_relay(uint16_t port)
+{
+	struct xdp_relay *skel = xdp_relay__open();
+
+	if (!skel)
+		return NULL;
+	skel->rodata->sn_port = port;
+	if (xdp_relay__load(skel) || register_edges(skel)) {
+		xdp_relay__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+void suite_xdp_relay(struct suite_tally *t)
+{
+	struct xdp_relay *skel = load_relay(SN_PORT);
+	struct xdp_relay *knob = load_relay(KNOB_PORT);
+	size_t i;
+
+	if (!skel || !knob) {
+		suite_record(t, "relay: load and fill maps", -1);
+		xdp_relay__destroy(skel);
+		xdp_relay__destroy(knob);
+		return;
+	}
+	for (i = 0; i < N_CASES; i++)
+		suite_record(
+			t, cases[i].name,
+			run_case(cases[i].sn_port ? knob : skel, &cases[i]));
+	suite_record(t, "relay: mutated frames, every one counted",
+		     run_mutants(skel));
+	suite_record(t, "relay: golden n2n 3.1.1 relay captures",
+		     run_golden(skel));
+	print_cost(skel);
+	xdp_relay__destroy(skel);
+	xdp_relay__destroy(knob);
+}
