@@ -36,8 +36,10 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
 	      -Iinclude -Idaemon -I$(O) -I/usr/include/libnl3 $(SAN_CFLAGS)
-LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3
 BPF_LDLIBS := -lbpf -lelf -lz
+# The library loads the XDP relay (daemon/xdp_relay_loader.c): libbpf too.
+LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3 \
+	  $(BPF_LDLIBS)
 
 ifneq ($(SANITIZE),)
 SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
@@ -125,9 +127,11 @@ $(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
 $(BPFTEST_OBJS): $(BPF_SKELS)
+# The library includes a skeleton (xdp_relay_loader.c): build those first.
+$(LIB_OBJS): | $(BPF_SKELS)
 $(BPFTEST): $(BPFTEST_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS) $(BPF_LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # Tests. Each runner prints "N passed, N failed"; tests/run-checks.sh sums.
 unit-run: $(UNIT)
@@ -157,7 +161,8 @@ format-check:
 
 # Integration suites in network namespaces (root): lab self-test, TAP and
 # netlink, then a whole n2n network.
-NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth
+NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
+	test_xdp_relay
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)")

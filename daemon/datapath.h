@@ -8,6 +8,7 @@
 #ifndef N2NK_DATAPATH_H
 #define N2NK_DATAPATH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -21,11 +22,13 @@ enum datapath_kind {
 };
 
 struct datapath;
+struct xdp_relay_loader;
 
 /* What a role gives its backend: where to listen and whom to call back. */
 struct datapath_cfg {
 	struct sockaddr_storage bind; /* UDP address and port */
 	int tap_fd;		      /* edge: the TAP device, else -1 */
+	bool xdp_relay;		      /* supernode: kernel = sockets + relay */
 	void (*on_udp)(void *ctx, const struct sockaddr_storage *from,
 		       uint8_t *buf, size_t len);
 	void (*on_tap)(void *ctx, uint8_t *frame, size_t len);
@@ -46,15 +49,21 @@ struct datapath {
 	const struct datapath_ops *ops;
 	struct datapath_cfg cfg;
 	int udp_fd;
-	uint16_t bound_port; /* the port actually bound */
-	const char *why;     /* why this backend was chosen */
+	uint16_t bound_port;		/* the port actually bound */
+	const char *why;		/* why this backend was chosen */
+	struct xdp_relay_loader *relay; /* kernel backend: the XDP relay */
+	char why_buf[256];		/* room for why */
+	char err_buf[256];		/* the last failure's reason, or "" */
 };
 
 extern const struct datapath_ops datapath_socket_ops;
+/* dp_kernel.c: the socket backend plus the XDP relay (supernode only). */
+extern const struct datapath_ops datapath_kernel_ops;
 
 /*
- * Picks and opens a backend for `want`: only the socket backend exists so
- * far, so kernel fails with -EOPNOTSUPP and auto falls back, saying why.
+ * Picks and opens a backend for `want`: auto means sockets for now; kernel
+ * is the XDP relay over sockets for a role that asks for it
+ * (cfg->xdp_relay), else -EOPNOTSUPP.
  */
 int datapath_open(struct datapath *dp, enum datapath_kind want,
 		  const struct datapath_cfg *cfg, struct evloop *loop)
@@ -76,7 +85,21 @@ static inline int datapath_send_tap(struct datapath *dp, const uint8_t *frame,
 
 const char *datapath_kind_name(enum datapath_kind kind);
 
-/* What to tell the user when datapath_open() failed with err. */
-const char *datapath_open_error(enum datapath_kind want, int err);
+/* What to tell the user when datapath_open(dp, ...) failed with err. */
+const char *datapath_open_error(const struct datapath *dp,
+				enum datapath_kind want, int err);
+
+/*
+ * The kernel backend's mirror of the registry (no-ops without it): an edge
+ * of `community` at IPv4 socket sa, or gone. On failure, a reason for the
+ * log in dp->err_buf.
+ */
+int datapath_relay_edge_set(struct datapath *dp, const char *community,
+			    const uint8_t *mac,
+			    const struct sockaddr_storage *sa);
+int datapath_relay_edge_del(struct datapath *dp, const char *community,
+			    const uint8_t *mac);
+/* PACKETs the kernel relayed; false without the kernel backend. */
+bool datapath_relay_count(struct datapath *dp, uint64_t *relayed);
 
 #endif /* N2NK_DATAPATH_H */

@@ -138,8 +138,13 @@ int datapath_open(struct datapath *dp, enum datapath_kind want,
 	memset(dp, 0, sizeof(*dp));
 	dp->cfg = *cfg;
 	dp->udp_fd = -1;
-	if (want == DATAPATH_KERNEL)
-		return -EOPNOTSUPP;
+	if (want == DATAPATH_KERNEL) {
+		if (!cfg->xdp_relay)
+			return -EOPNOTSUPP;
+		dp->ops = &datapath_kernel_ops;
+		dp->why = "requested with --datapath=kernel";
+		return dp->ops->open(dp, loop);
+	}
 	dp->ops = &datapath_socket_ops;
 	dp->why = want == DATAPATH_SOCKET
 			  ? "requested with --datapath=socket"
@@ -153,8 +158,11 @@ void datapath_close(struct datapath *dp, struct evloop *loop)
 		dp->ops->close(dp, loop);
 }
 
-const char *datapath_open_error(enum datapath_kind want, int err)
+const char *datapath_open_error(const struct datapath *dp,
+				enum datapath_kind want, int err)
 {
+	if (dp->err_buf[0])
+		return dp->err_buf;
 	if (want == DATAPATH_KERNEL && err == -EOPNOTSUPP)
 		return "the kernel datapath is not in this build yet; use "
 		       "--datapath=auto or --datapath=socket";

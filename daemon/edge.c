@@ -382,7 +382,7 @@ static int open_datapath(struct edge *e)
 	err = datapath_open(&e->dp, c->datapath, &dc, &e->loop);
 	if (err) {
 		log_err("datapath %s: %s", datapath_kind_name(c->datapath),
-			datapath_open_error(c->datapath, err));
+			datapath_open_error(&e->dp, c->datapath, err));
 		return err;
 	}
 	log_notice("datapath %s (%s), UDP port %u", e->dp.ops->name, e->dp.why,

@@ -92,10 +92,13 @@ static int cmd_edges(struct ctl_table *t, int argc, char **argv, void *ctx)
 static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 {
 	struct supernode *sn = ctx;
+	uint64_t relayed;
 
 	ctl_table_column(t, "counter");
 	ctl_table_column(t, "value");
 	ctl_counter_row(t, "forwarded", sn->stats.fwd);
+	if (datapath_relay_count(&sn->dp, &relayed))
+		ctl_counter_row(t, "xdp_relayed", relayed);
 	ctl_counter_row(t, "broadcast", sn->stats.bcast);
 	ctl_counter_row(t, "register_super", sn->stats.reg_super);
 	ctl_counter_row(t, "register_super_nak", sn->stats.reg_super_nak);

@@ -328,6 +328,7 @@ void sn_fed_on_remote_registration(struct supernode *sn, struct sn_community *c,
 	sn_fed_learn(sn, c, mac, from);
 	/* The edge moved to that supernode: forget our stale record. */
 	if (local) {
+		sn_mirror_edge(sn, c, (struct sn_edge *)local, false);
 		mac_table_remove(&c->edges, local);
 		free(local);
 	}

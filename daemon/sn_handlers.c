@@ -156,6 +156,28 @@ static bool auth_matches(const struct supernode *sn, const struct sn_edge *e,
 	       !memcmp(e->auth.token, a->token, a->token_size);
 }
 
+/*
+ * Keeps the kernel relay's maps in step with the registry (a no-op on the
+ * socket datapath). IPv4 only, and never a -H community (c->he.on) or the
+ * federation: the XDP program only relays plaintext headers, so encrypted
+ * communities stay entirely in userspace.
+ */
+void sn_mirror_edge(struct supernode *sn, const struct sn_community *c,
+		    const struct sn_edge *e, bool registered)
+{
+	int err;
+
+	if (c->he.on || c == sn->federation)
+		return;
+	if (registered && e->sa.ss_family == AF_INET)
+		err = datapath_relay_edge_set(&sn->dp, c->name, e->key.mac,
+					      &e->sa);
+	else
+		err = datapath_relay_edge_del(&sn->dp, c->name, e->key.mac);
+	if (err)
+		log_warn("community \"%s\": %s", c->name, sn->dp.err_buf);
+}
+
 static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
 				const struct n2n_auth *auth)
 {
@@ -262,6 +284,7 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 		e->dev_addr = addr;
 		memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
 		e->last_seen_ms = evloop_now_ms();
+		sn_mirror_edge(sn, c, e, true);
 		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
 		sn_fed_propagate(sn, c, m, from, c->he.upw ? &s : NULL);
 	}
@@ -276,6 +299,7 @@ static void on_unregister_super(struct supernode *sn, struct sn_community *c,
 
 	if (!e || !auth_matches(sn, e, &u->auth))
 		return sn_drop(sn, DROP_AUTH);
+	sn_mirror_edge(sn, c, e, false);
 	mac_table_remove(&c->edges, &e->key);
 	free(e);
 }
@@ -490,6 +514,7 @@ void sn_handle(struct supernode *sn, struct sn_community *c,
 }
 
 struct purge_arg {
+	struct supernode *sn;
 	struct sn_community *c;
 	uint64_t now;
 };
@@ -501,6 +526,7 @@ static void purge_edge(struct mac_entry *me, void *arg)
 
 	if (p->now - e->last_seen_ms <= SN_EDGE_PURGE_MS)
 		return;
+	sn_mirror_edge(p->sn, p->c, e, false);
 	mac_table_remove(&p->c->edges, me);
 	free(e);
 }
@@ -510,7 +536,7 @@ void sn_purge(struct supernode *sn, uint64_t now)
 	struct sn_community **pc = &sn->communities, *c;
 
 	while ((c = *pc)) {
-		struct purge_arg p = { c, now };
+		struct purge_arg p = { sn, c, now };
 
 		if (c == sn->federation) { /* members age in sn_federation.c */
 			pc = &c->next;

@@ -274,9 +274,9 @@ static int add_listed(struct supernode *sn)
 static int open_datapath(struct supernode *sn)
 {
 	const struct sn_conf *c = sn->conf;
-	struct datapath_cfg dc = { .tap_fd = -1,
-				   .on_udp = sn_on_udp,
-				   .ctx = sn };
+	struct datapath_cfg dc = {
+		.tap_fd = -1, .xdp_relay = true, .on_udp = sn_on_udp, .ctx = sn
+	};
 	struct sockaddr_in *in = (struct sockaddr_in *)&dc.bind;
 	int err;
 
@@ -288,7 +288,7 @@ static int open_datapath(struct supernode *sn)
 	if (err) {
 		log_err("datapath %s on UDP port %u: %s",
 			datapath_kind_name(c->datapath), c->port,
-			datapath_open_error(c->datapath, err));
+			datapath_open_error(&sn->dp, c->datapath, err));
 		return err;
 	}
 	log_notice("supernode listening on UDP port %u, datapath %s (%s)",

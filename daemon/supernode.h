@@ -129,6 +129,9 @@ void sn_purge(struct supernode *sn, uint64_t now);
 void sn_answer_ping(struct supernode *sn, const struct n2n_msg *m,
 		    const struct sockaddr_storage *from);
 void sn_free_edges(struct sn_community *c);
+/* The kernel relay learns (registered) or forgets an edge. */
+void sn_mirror_edge(struct supernode *sn, const struct sn_community *c,
+		    const struct sn_edge *e, bool registered);
 void sn_free_remote(struct sn_community *c);
 
 /* sn_federation.c: supernodes relaying for each other's edges. */

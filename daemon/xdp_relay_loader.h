@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The XDP supernode relay (bpf/xdp_relay.bpf.c) seen from the daemon: load
+ * it, attach it where the supernode's traffic arrives, mirror the edge
+ * registry into its maps and read its counters. The only file that talks to
+ * libbpf for this program; the map contract is include/n2nk_relay.h.
+ */
+#ifndef N2NK_XDP_RELAY_LOADER_H
+#define N2NK_XDP_RELAY_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+struct xdp_relay_loader;
+
+/* A reason for the user when a call failed; empty on success. */
+struct xdp_relay_why {
+	char msg[192];
+};
+
+/*
+ * Loads the program for UDP port `port` and attaches it to the interface
+ * owning `bind`'s IPv4 address, or to every non-loopback interface that is
+ * up when bound to INADDR_ANY. Native mode first, generic (SKB) mode on
+ * veth (see the .c) or when native is refused. Returns 0 or -errno.
+ */
+int xdp_relay_loader_open(struct xdp_relay_loader **out,
+			  const struct sockaddr_storage *bind, uint16_t port,
+			  struct xdp_relay_why *why)
+	__attribute__((warn_unused_result));
+/* Detaches from every interface and frees the maps. NULL is fine. */
+void xdp_relay_loader_close(struct xdp_relay_loader *r);
+
+/* Where the program runs, e.g. "eth0 (generic)", for the log. */
+const char *xdp_relay_loader_where(const struct xdp_relay_loader *r);
+
+/* An edge (community name, MAC) registered at IPv4 socket sa; an edge
+ * that moved loses its old socket's `senders` entry. */
+int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
+			      const uint8_t *mac,
+			      const struct sockaddr_storage *sa,
+			      struct xdp_relay_why *why);
+/* The edge is gone: both its `edges` and its `senders` entries. */
+int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
+			      const uint8_t *mac, struct xdp_relay_why *why);
+
+/* PACKETs relayed in the kernel (XDP_TX), summed over CPUs. */
+int xdp_relay_loader_relayed(struct xdp_relay_loader *r, uint64_t *packets,
+			     struct xdp_relay_why *why);
+
+#endif /* N2NK_XDP_RELAY_LOADER_H */

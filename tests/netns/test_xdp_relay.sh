@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The supernode with --datapath=kernel: the XDP relay on sn1's eth0 relays
+# the PACKETs of two -S1 edges behind full-cone NATs without waking the
+# daemon (xdp_relayed grows, the userspace "forwarded" counter does not),
+# and stopping the supernode detaches the program.
+#
+# The relay sends each frame back to the Ethernet address it came from
+# (include/n2nk_relay.h: the sender's next hop is the way to every edge), so
+# the supernode sits behind one router here, nat3, which DNATs its port as a
+# home router would. On a flat segment where the edges' NAT routers are its
+# direct neighbours, relayed frames would go back to the sender's router.
+#
+#                  wan: br0 (198.18.0.0/24)
+#       +-----------------+-----------------+
+#   +---+---+         +---+---+         +---+---+
+#   | nat3  | .0.103  | nat1  | .0.101  | nat2  | .0.102   all full cone
+#   +---+---+         +---+---+         +---+---+
+#   +---+---+         +---+---+         +---+---+
+#   |  sn1  | .3.2    |   a   | .1.2    |   b   | .2.2
+#   |  XDP  |         | -S1   |         | -S1   |   overlay 198.19.7.1/.2
+#   +-------+         +-------+         +-------+
+#   test_xdp_relay.sh BUILD_DIR
+set -u
+OUT=$(cd "${1:-.output}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lab.sh
+source "$HERE/lab.sh"
+
+EDGE=$OUT/sbin/edge
+SN=$OUT/sbin/supernode
+CTL=$OUT/tools/n2nctl
+T=$(mktemp -d /tmp/n2nk-xdp.XXXXXX)
+lab_on_cleanup rm -rf "$T"
+
+lab_init "$OUT" || exit 1
+lab_add_nat_host sn1 3 full
+lab_add_nat_host a 1 full
+lab_add_nat_host b 2 full
+
+ctl() { local n=$1; shift; "$CTL" -s "$T/$n.sock" -j "$@"; }
+counter() {	# counter NAME COUNTER
+	ctl "$1" stats 2>/dev/null |
+		jq -r --arg c "$2" '.rows[] | select(.counter == $c) | .value'
+}
+registered() {
+	[ "$(ctl "$1" info 2>/dev/null | jq -r '.rows[0].registered')" = true ]
+}
+has_xdp() {	# has_xdp HOST: an XDP program on its eth0
+	ip -n "$(lab_ns "$1")" link show dev eth0 | grep -q xdp
+}
+no_xdp() { ! has_xdp "$1"; }
+pings() {	# pings HOST DST COUNT: success if any reply
+	lab_exec "$1" ping -q -c "$3" -i 0.2 -W 2 "$2" >/dev/null 2>&1
+}
+
+lab_bg sn1 "$T/sn1.log" "$SN" -p 7654 -f -v --datapath=kernel \
+	--ctl-socket="$T/sn1.sock" >"$T/sn1.pid"
+if ! lab_wait_for "sn1 control socket" 5 test -S "$T/sn1.sock"; then
+	cat "$T/sn1.log"
+	t_fail "the supernode starts with --datapath=kernel" "see the log"
+	t_summary
+	exit 1
+fi
+t_check "the supernode logs the kernel datapath" \
+	grep -q 'datapath kernel.*XDP relay on eth0' "$T/sn1.log"
+t_check "an XDP program is attached to sn1's eth0" has_xdp sn1
+
+for e in a b; do
+	n=$([ $e = a ] && echo 1 || echo 2)
+	lab_bg $e "$T/$e.log" "$EDGE" -f -i 4 --ctl-socket="$T/$e.sock" \
+		-c plain -k s3cret -A3 -S1 -a "198.19.7.$n/24" -d n2x \
+		-m "02:00:00:00:07:0$n" -p "5007$n" -l 198.18.0.103:7654 \
+		>"$T/$e.pid"
+done
+for e in a b; do
+	lab_wait_for "$e registered" 15 registered $e ||
+		{ tail -n 20 "$T/$e.log"; }
+done
+
+t_check "ping through the XDP relay" pings a 198.19.7.2 5
+x0=$(counter sn1 xdp_relayed)
+t_check "xdp_relayed counts relayed packets" test "${x0:-0}" -gt 0
+
+f1=$(counter sn1 forwarded)
+x1=$(counter sn1 xdp_relayed)
+pings a 198.19.7.2 10
+f2=$(counter sn1 forwarded)
+x2=$(counter sn1 xdp_relayed)
+echo "10 pings: xdp_relayed $x1 -> $x2, forwarded $f1 -> $f2"
+t_check "the kernel relayed the second burst (>= 8)" \
+	test $((x2 - x1)) -ge 8
+t_check "the daemon did not forward it (<= 2)" test $((f2 - f1)) -le 2
+
+lab_kill "$(cat "$T/sn1.pid")"
+t_check "stopping the supernode detaches XDP" \
+	lab_wait_for "XDP detached" 5 no_xdp sn1
+t_summary
