@@ -11,6 +11,8 @@ OUT=$(cd "${1:-.output}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lab.sh
 source "$HERE/lab.sh"
+# shellcheck source=n2nk.sh
+source "$HERE/n2nk.sh"
 
 EDGE=$OUT/sbin/edge
 SN=$OUT/sbin/supernode
@@ -33,14 +35,6 @@ lab_add_nat_host b 2 symmetric
 } >"$T/communities"
 FEDKEY=$("$KEYGEN" -F Federation | cut -d' ' -f2)
 
-ctl() { local n=$1; shift; "$CTL" -s "$T/$n.sock" -j "$@"; }
-counter() {	# counter NAME COUNTER
-	ctl "$1" stats 2>/dev/null |
-		jq -r --arg c "$2" '.rows[] | select(.counter == $c) | .value'
-}
-registered() {
-	[ "$(ctl "$1" info 2>/dev/null | jq -r '.rows[0].registered')" = true ]
-}
 members() {	# members NAME: supernodes in its federation community
 	ctl "$1" communities 2>/dev/null |
 		jq -r '.rows[] | select(.community == "*Federation") | .edges'
@@ -49,9 +43,6 @@ at_least() {	# at_least N CMD...: CMD prints a number >= N
 	local n=$1
 	shift
 	[ "$("$@")" -ge "$n" ] 2>/dev/null
-}
-pings() {
-	lab_exec "$1" ping -q -c "${3:-3}" -i 0.2 -W 2 "$2" >/dev/null 2>&1
 }
 start_edge() {	# start_edge NAME HOST ARGS...
 	local name=$1 host=$2

@@ -14,6 +14,8 @@ OUT=$(cd "${1:-.output}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lab.sh
 source "$HERE/lab.sh"
+# shellcheck source=n2nk.sh
+source "$HERE/n2nk.sh"
 
 EDGE=$OUT/sbin/edge
 SN=$OUT/sbin/supernode
@@ -54,31 +56,6 @@ start_edge() {	# start_edge NAME HOST ARGS...: NAME names log and socket
 		--ctl-socket="$T/$name.sock" "$@" >"$T/$name.pid"
 }
 
-ctl() {		# ctl NAME ARGS...: n2nctl --json against NAME's socket
-	local name=$1
-	shift
-	"$CTL" -s "$T/$name.sock" -j "$@"
-}
-
-registered() {	# registered NAME
-	[ "$(ctl "$1" info 2>/dev/null | jq -r '.rows[0].registered')" = true ]
-}
-
-peer_path() {	# peer_path NAME MAC: p2p, relay or empty
-	ctl "$1" peers 2>/dev/null |
-		jq -r --arg m "$2" '.rows[] | select(.mac == $m) | .path'
-}
-
-counter() {	# counter NAME COUNTER
-	ctl "$1" stats 2>/dev/null |
-		jq -r --arg c "$2" '.rows[] | select(.counter == $c) | .value'
-}
-
-drops() {	# drops NAME: sum of every drop_* counter
-	ctl "$1" stats 2>/dev/null |
-		jq '[.rows[] | select(.counter | startswith("drop_")) | .value] | add'
-}
-
 # Predicates for lab_wait_for: evaluated afresh on every poll.
 path_is() {	# path_is NAME MAC PATH
 	[ "$(peer_path "$1" "$2")" = "$3" ]
@@ -96,10 +73,6 @@ drops_at_least() {	# drops_at_least NAME N
 sn_edges_at_least() {	# sn_edges_at_least NAME COMMUNITY N
 	[ "$(ctl "$1" edges 2>/dev/null | jq --arg c "$2" \
 		'[.rows[] | select(.community == $c)] | length')" -ge "$3" ]
-}
-
-pings() {	# pings HOST DST [COUNT]: quiet ping, success if any reply
-	lab_exec "$1" ping -q -c "${3:-3}" -i 0.2 -W 2 "$2" >/dev/null 2>&1
 }
 
 wait_registered() {	# wait_registered NAME...

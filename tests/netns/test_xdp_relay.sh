@@ -26,6 +26,8 @@ OUT=$(cd "${1:-.output}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lab.sh
 source "$HERE/lab.sh"
+# shellcheck source=n2nk.sh
+source "$HERE/n2nk.sh"
 
 EDGE=$OUT/sbin/edge
 SN=$OUT/sbin/supernode
@@ -38,21 +40,10 @@ lab_add_nat_host sn1 3 full
 lab_add_nat_host a 1 full
 lab_add_nat_host b 2 full
 
-ctl() { local n=$1; shift; "$CTL" -s "$T/$n.sock" -j "$@"; }
-counter() {	# counter NAME COUNTER
-	ctl "$1" stats 2>/dev/null |
-		jq -r --arg c "$2" '.rows[] | select(.counter == $c) | .value'
-}
-registered() {
-	[ "$(ctl "$1" info 2>/dev/null | jq -r '.rows[0].registered')" = true ]
-}
 has_xdp() {	# has_xdp HOST: an XDP program on its eth0
 	ip -n "$(lab_ns "$1")" link show dev eth0 | grep -q xdp
 }
 no_xdp() { ! has_xdp "$1"; }
-pings() {	# pings HOST DST COUNT: success if any reply
-	lab_exec "$1" ping -q -c "$3" -i 0.2 -W 2 "$2" >/dev/null 2>&1
-}
 
 lab_bg sn1 "$T/sn1.log" "$SN" -p 7654 -f -v --datapath=kernel \
 	--ctl-socket="$T/sn1.sock" >"$T/sn1.pid"
