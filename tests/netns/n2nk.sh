@@ -2,7 +2,12 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # What the namespace suites ask our daemons, sourced after lab.sh: n2nctl
 # as JSON against a daemon's control socket in $T, and overlay pings.
-# The caller sets CTL (the n2nctl binary) and T (where the sockets are).
+# The caller sets OUT (the build directory) and T (where the sockets are).
+
+EDGE=$OUT/sbin/edge
+SN=$OUT/sbin/supernode
+CTL=$OUT/tools/n2nctl
+KEYGEN=$OUT/tools/n2n-keygen
 
 ctl() {		# ctl NAME ARGS...: n2nctl --json against NAME's socket
 	local name=$1

@@ -17,9 +17,6 @@ source "$HERE/lab.sh"
 # shellcheck source=n2nk.sh
 source "$HERE/n2nk.sh"
 
-EDGE=$OUT/sbin/edge
-SN=$OUT/sbin/supernode
-CTL=$OUT/tools/n2nctl
 JUNK=$OUT/tests/netns/udp_junk
 T=$(mktemp -d /tmp/n2nk-net.XXXXXX)
 lab_on_cleanup rm -rf "$T"

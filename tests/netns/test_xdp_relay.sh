@@ -29,9 +29,6 @@ source "$HERE/lab.sh"
 # shellcheck source=n2nk.sh
 source "$HERE/n2nk.sh"
 
-EDGE=$OUT/sbin/edge
-SN=$OUT/sbin/supernode
-CTL=$OUT/tools/n2nctl
 T=$(mktemp -d /tmp/n2nk-xdp.XXXXXX)
 lab_on_cleanup rm -rf "$T"
 
