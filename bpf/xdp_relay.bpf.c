@@ -22,7 +22,11 @@ int xdp_relay(struct xdp_md *ctx)
 	relay_count(ret, bytes);
 	if (ret == N2NK_RELAY_RELAYED)
 		return XDP_TX;
-	return n2nk_relay_reason_drops(ret) ? XDP_DROP : XDP_PASS;
+	if (n2nk_relay_reason_drops(ret))
+		return XDP_DROP;
+	if (n2nk_relay_reason_to_daemon(ret))
+		return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
+	return XDP_PASS;
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -188,6 +188,7 @@ struct sn_conf {
 	gid_t gid;
 
 	enum datapath_kind datapath;
+	enum datapath_xdp_mode xdp_mode;    /* --xdp-mode; AUTO */
 	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/supernode-<port>.sock */
 	enum conf_help help;
 	struct conf_warnings warnings;
@@ -312,6 +313,9 @@ int conf_parse_id(const char *s, const char *what, uint32_t *out, char *msg,
 int conf_copy(char *dst, size_t size, const char *s, const char *what,
 	      char *msg, size_t msglen);
 int conf_parse_datapath(const char *s, enum datapath_kind *out, char *msg,
+			size_t msglen);
+/* --xdp-mode: "auto", "native" or "generic". */
+int conf_parse_xdp_mode(const char *s, enum datapath_xdp_mode *out, char *msg,
 			size_t msglen);
 int conf_replace_str(char **dst, const char *s, const char *what, char *msg,
 		     size_t msglen);

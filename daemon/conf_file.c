@@ -639,6 +639,21 @@ int conf_parse_datapath(const char *s, enum datapath_kind *out, char *msg,
 	return 0;
 }
 
+int conf_parse_xdp_mode(const char *s, enum datapath_xdp_mode *out, char *msg,
+			size_t msglen)
+{
+	if (!strcmp(s, "auto"))
+		*out = XDP_MODE_AUTO;
+	else if (!strcmp(s, "native"))
+		*out = XDP_MODE_NATIVE;
+	else if (!strcmp(s, "generic"))
+		*out = XDP_MODE_GENERIC;
+	else
+		return conf_fail(msg, msglen,
+				 "xdp-mode must be auto, native or generic");
+	return 0;
+}
+
 int conf_replace_str(char **dst, const char *s, const char *what, char *msg,
 		     size_t msglen)
 {

@@ -17,6 +17,7 @@ enum sn_long_only {
 	OPT_MGMT_PASSWORD,
 	OPT_DATAPATH,
 	OPT_CTL_SOCKET,
+	OPT_XDP_MODE,
 };
 
 /* n2n's getopt string "p:l:t:a:c:F:vhMV:m:fu:g:". */
@@ -39,6 +40,7 @@ static const struct conf_option sn_options[] = {
 	{ OPT_MGMT_PASSWORD, "management-password", CONF_ARG_REQUIRED, NULL },
 	{ OPT_DATAPATH, "datapath", CONF_ARG_REQUIRED, NULL },
 	{ OPT_CTL_SOCKET, "ctl-socket", CONF_ARG_REQUIRED, NULL },
+	{ OPT_XDP_MODE, "xdp-mode", CONF_ARG_REQUIRED, NULL },
 	{ 0, NULL, CONF_ARG_NONE, NULL },
 };
 
@@ -221,6 +223,8 @@ static int sn_option(void *ctx, const struct conf_item *it, char *msg,
 					"management password", msg, len);
 	case OPT_DATAPATH:
 		return conf_parse_datapath(v, &c->datapath, msg, len);
+	case OPT_XDP_MODE:
+		return conf_parse_xdp_mode(v, &c->xdp_mode, msg, len);
 	case OPT_CTL_SOCKET:
 		sp->ctl_socket_set = true;
 		return conf_copy(c->ctl_socket, sizeof(c->ctl_socket), v,

@@ -21,6 +21,13 @@ enum datapath_kind {
 	DATAPATH_SOCKET = 2,
 };
 
+/* Where an XDP program is attached (--xdp-mode). */
+enum datapath_xdp_mode {
+	XDP_MODE_AUTO = 0,    /* native, but generic on veth */
+	XDP_MODE_NATIVE = 1,  /* driver mode or fail */
+	XDP_MODE_GENERIC = 2, /* SKB mode */
+};
+
 struct datapath;
 struct xdp_relay_loader;
 
@@ -29,6 +36,7 @@ struct datapath_cfg {
 	struct sockaddr_storage bind; /* UDP address and port */
 	int tap_fd;		      /* edge: the TAP device, else -1 */
 	bool xdp_relay;		      /* supernode: kernel = sockets + relay */
+	enum datapath_xdp_mode xdp_mode;
 	void (*on_udp)(void *ctx, const struct sockaddr_storage *from,
 		       uint8_t *buf, size_t len);
 	void (*on_tap)(void *ctx, uint8_t *frame, size_t len);

@@ -27,7 +27,7 @@ static int kernel_open(struct datapath *dp, struct evloop *loop)
 	if (err)
 		return err;
 	err = xdp_relay_loader_open(&dp->relay, &dp->cfg.bind, dp->bound_port,
-				    &why);
+				    dp->cfg.xdp_mode, &why);
 	if (err) {
 		datapath_socket_ops.close(dp, loop);
 		return keep_err(dp, err, &why);
@@ -71,41 +71,3 @@ const struct datapath_ops datapath_kernel_ops = {
 	.send_tap = kernel_send_tap,
 	.close = kernel_close,
 };
-
-int datapath_relay_edge_set(struct datapath *dp, const char *community,
-			    const uint8_t *mac,
-			    const struct sockaddr_storage *sa)
-{
-	struct xdp_relay_why why;
-	int err;
-
-	if (!dp->relay)
-		return 0;
-	err = xdp_relay_loader_edge_set(dp->relay, community, mac, sa, &why);
-	return err ? keep_err(dp, err, &why) : 0;
-}
-
-int datapath_relay_edge_del(struct datapath *dp, const char *community,
-			    const uint8_t *mac)
-{
-	struct xdp_relay_why why;
-	int err;
-
-	if (!dp->relay)
-		return 0;
-	err = xdp_relay_loader_edge_del(dp->relay, community, mac, &why);
-	return err ? keep_err(dp, err, &why) : 0;
-}
-
-bool datapath_relay_count(struct datapath *dp, uint64_t *relayed)
-{
-	struct xdp_relay_why why;
-
-	if (!dp->relay)
-		return false;
-	if (xdp_relay_loader_relayed(dp->relay, relayed, &why)) {
-		keep_err(dp, 0, &why);
-		*relayed = 0;
-	}
-	return true;
-}

@@ -19,6 +19,7 @@ static void usage(FILE *f)
 		   "10.128.0.0-10.255.255.0/24)\n"
 		   "  -m <mac> -V <text>   supernode MAC, version string\n"
 		   "  --datapath=auto|kernel|socket  --ctl-socket=<path>\n"
+		   "  --xdp-mode=auto|native|generic\n"
 		   "See supernode(8).\n");
 }
 

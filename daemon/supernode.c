@@ -284,6 +284,7 @@ static int open_datapath(struct supernode *sn)
 	in->sin_port = htons(c->port);
 	if (c->bind_addr.family == AF_INET)
 		in->sin_addr = c->bind_addr.v4;
+	dc.xdp_mode = c->xdp_mode;
 	err = datapath_open(&sn->dp, c->datapath, &dc, &sn->loop);
 	if (err) {
 		log_err("datapath %s on UDP port %u: %s",

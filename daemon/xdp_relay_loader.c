@@ -36,6 +36,7 @@ struct xdp_relay_loader {
 	struct xdp_relay *skel;
 	struct xrl_attach ifs[XRL_MAX_IFS];
 	int n_ifs;
+	enum datapath_xdp_mode mode;
 	char where[256];
 };
 
@@ -82,13 +83,18 @@ static int attach_one(struct xdp_relay_loader *r, const char *ifname,
 {
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
 	int prog = bpf_program__fd(r->skel->progs.xdp_relay);
-	bool veth = is_veth(ifname);
+	bool native = r->mode == XDP_MODE_NATIVE ||
+		      (r->mode == XDP_MODE_AUTO && !is_veth(ifname));
 	size_t n = strlen(r->where);
 	int fd = -1;
 
-	if (!veth) {
+	if (native) {
 		opts.flags = XDP_FLAGS_DRV_MODE;
 		fd = bpf_link_create(prog, ifindex, BPF_XDP, &opts);
+		if (fd < 0 && r->mode == XDP_MODE_NATIVE)
+			return fail(why, -errno,
+				    "attaching XDP to %s in native mode",
+				    ifname);
 	}
 	if (fd < 0) {
 		opts.flags = XDP_FLAGS_SKB_MODE;
@@ -154,6 +160,7 @@ static int attach_all(struct xdp_relay_loader *r, struct in_addr bound,
 
 int xdp_relay_loader_open(struct xdp_relay_loader **out,
 			  const struct sockaddr_storage *bind, uint16_t port,
+			  enum datapath_xdp_mode mode,
 			  struct xdp_relay_why *why)
 {
 	const struct sockaddr_in *in = (const void *)bind;
@@ -166,6 +173,7 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	r = calloc(1, sizeof(*r));
 	if (!r)
 		return fail(why, -ENOMEM, "XDP relay");
+	r->mode = mode;
 	r->skel = xdp_relay__open();
 	if (!r->skel) {
 		err = fail(why, -errno, "opening the XDP relay program");
@@ -207,6 +215,21 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r)
 const char *xdp_relay_loader_where(const struct xdp_relay_loader *r)
 {
 	return r->where;
+}
+
+int xdp_relay_loader_ifindexes(const struct xdp_relay_loader *r, int *out,
+			       int max)
+{
+	int i;
+
+	for (i = 0; i < r->n_ifs && i < max; i++)
+		out[i] = r->ifs[i].ifindex;
+	return r->n_ifs;
+}
+
+int xdp_relay_loader_xsks_fd(const struct xdp_relay_loader *r)
+{
+	return bpf_map__fd(r->skel->maps.xsks);
 }
 
 static int edge_key(struct n2nk_relay_edge *k, const char *community,

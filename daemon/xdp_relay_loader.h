@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "datapath.h"
+
 struct xdp_relay_loader;
 
 /* A reason for the user when a call failed; empty on success. */
@@ -22,11 +24,13 @@ struct xdp_relay_why {
 /*
  * Loads the program for UDP port `port` and attaches it to the interface
  * owning `bind`'s IPv4 address, or to every non-loopback interface that is
- * up when bound to INADDR_ANY. Native mode first, generic (SKB) mode on
- * veth (see the .c) or when native is refused. Returns 0 or -errno.
+ * up when bound to INADDR_ANY. XDP_MODE_AUTO: native mode first, generic
+ * (SKB) mode on veth (see the .c) or when native is refused; NATIVE and
+ * GENERIC force one. Returns 0 or -errno.
  */
 int xdp_relay_loader_open(struct xdp_relay_loader **out,
 			  const struct sockaddr_storage *bind, uint16_t port,
+			  enum datapath_xdp_mode mode,
 			  struct xdp_relay_why *why)
 	__attribute__((warn_unused_result));
 /* Detaches from every interface and frees the maps. NULL is fine. */
@@ -34,6 +38,14 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r);
 
 /* Where the program runs, e.g. "eth0 (generic)", for the log. */
 const char *xdp_relay_loader_where(const struct xdp_relay_loader *r);
+
+/* The interfaces the program runs on: up to max ifindexes into out, and
+ * how many there are. */
+int xdp_relay_loader_ifindexes(const struct xdp_relay_loader *r, int *out,
+			       int max);
+/* The `xsks` XSKMAP (include/n2nk_relay.h): the slow path's AF_XDP
+ * sockets go in there, keyed by receive queue. */
+int xdp_relay_loader_xsks_fd(const struct xdp_relay_loader *r);
 
 /* An edge (community name, MAC) registered at IPv4 socket sa; an edge
  * that moved loses its old socket's `senders` entry. */

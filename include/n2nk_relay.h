@@ -20,6 +20,11 @@
  *                 a PACKET is relayed only if its srcMac is the MAC
  *                 registered for its IP source address and UDP source port,
  *                 in the PACKET's community.
+ *   xsks          BPF_MAP_TYPE_XSKMAP, N2NK_RELAY_MAX_QUEUES entries.
+ *                 key: __u32 receive queue index; value: an AF_XDP socket
+ *                 fd the daemon bound to that queue. Frames for the daemon
+ *                 (n2nk_relay_reason_to_daemon()) are redirected there; a
+ *                 queue without a socket falls back to XDP_PASS.
  *   relay_stats   BPF_MAP_TYPE_PERCPU_ARRAY, N2NK_RELAY_REASON_SLOTS slots.
  *                 key: __u32 slot = -(enum n2nk_relay_reason)
  *                 value: struct n2nk_xdp_counter (n2nk_xdp_stats.h), one
@@ -27,8 +32,8 @@
  *
  * Every frame is counted exactly once in relay_stats. Slot 0 counts the
  * relayed PACKETs (XDP_TX); n2nk_relay_reason_drops() tells which other
- * reasons are XDP_DROP; all the rest are XDP_PASS, so the userspace
- * supernode sees them on its UDP socket as if no program were attached.
+ * reasons are XDP_DROP; all the rest reach the userspace supernode, over
+ * AF_XDP or its UDP socket as if no program were attached (see xsks).
  *
  * A relayed PACKET gets TTL - 1, flags |= SOCKET | FROM_SUPERNODE and the
  * sender's 8-byte IPv4 n2n socket after dstMac (the n2n header grows from 38
@@ -60,7 +65,8 @@
 #include "n2n_wire_defs.h"
 #include "n2nk_xdp_stats.h"
 
-#define N2NK_RELAY_MAX_EDGES 65536
+#define N2NK_RELAY_MAX_EDGES  65536
+#define N2NK_RELAY_MAX_QUEUES 64
 
 /* A registered edge: its community name (NUL-padded) and MAC. */
 struct n2nk_relay_edge {
@@ -95,27 +101,28 @@ _Static_assert(__builtin_offsetof(struct n2nk_relay_sock4, pad) == 6,
 
 /* What the relay made of a frame: 0 relayed, else why not. */
 enum n2nk_relay_reason {
-	N2NK_RELAY_RELAYED = 0,		 /* XDP_TX */
-	N2NK_RELAY_NOT_CANDIDATE = -1,	 /* not plaintext n2n over IPv4 */
-	N2NK_RELAY_IP_OPTIONS = -2,	 /* IPv4 options: not handled */
-	N2NK_RELAY_IP_FRAGMENT = -3,	 /* any fragment, first included */
-	N2NK_RELAY_BAD_LENGTH = -4,	 /* IP/UDP lengths or PACKET cut */
-	N2NK_RELAY_NOT_PACKET = -5,	 /* registration, queries, ... */
-	N2NK_RELAY_FROM_SUPERNODE = -6,	 /* federation: userspace */
-	N2NK_RELAY_HAS_SOCKET = -7,	 /* SOCKET flag from an edge */
-	N2NK_RELAY_MULTICAST_DEST = -8,	 /* fan-out: userspace */
-	N2NK_RELAY_TTL_EXPIRED = -9,	 /* XDP_DROP */
-	N2NK_RELAY_UNKNOWN_SENDER = -10, /* no edge at that socket */
-	N2NK_RELAY_SPOOFED_SOURCE = -11, /* XDP_DROP: srcMac not its own */
-	N2NK_RELAY_UNKNOWN_DEST = -12,	 /* maybe known via federation */
-	N2NK_RELAY_NO_HEADROOM = -13,	 /* bpf_xdp_adjust_head failed */
-	N2NK_RELAY_REASON_LAST = N2NK_RELAY_NO_HEADROOM,
+	N2NK_RELAY_RELAYED = 0,		   /* XDP_TX */
+	N2NK_RELAY_NOT_CANDIDATE = -1,	   /* not plaintext n2n over IPv4 */
+	N2NK_RELAY_IP_OPTIONS = -2,	   /* IPv4 options: not handled */
+	N2NK_RELAY_IP_FRAGMENT = -3,	   /* any fragment, first included */
+	N2NK_RELAY_BAD_LENGTH = -4,	   /* IP/UDP lengths or PACKET cut */
+	N2NK_RELAY_NOT_PACKET = -5,	   /* registration, queries, ... */
+	N2NK_RELAY_FROM_SUPERNODE = -6,	   /* federation: userspace */
+	N2NK_RELAY_HAS_SOCKET = -7,	   /* SOCKET flag from an edge */
+	N2NK_RELAY_MULTICAST_DEST = -8,	   /* fan-out: userspace */
+	N2NK_RELAY_TTL_EXPIRED = -9,	   /* XDP_DROP */
+	N2NK_RELAY_UNKNOWN_SENDER = -10,   /* no edge at that socket */
+	N2NK_RELAY_SPOOFED_SOURCE = -11,   /* XDP_DROP: srcMac not its own */
+	N2NK_RELAY_UNKNOWN_DEST = -12,	   /* maybe known via federation */
+	N2NK_RELAY_NO_HEADROOM = -13,	   /* bpf_xdp_adjust_head failed */
+	N2NK_RELAY_HEADER_ENCRYPTED = -14, /* -H community: userspace */
+	N2NK_RELAY_REASON_LAST = N2NK_RELAY_HEADER_ENCRYPTED,
 };
 
 /* Number of slots in relay_stats: 0 .. -N2NK_RELAY_REASON_LAST. */
 #define N2NK_RELAY_REASON_SLOTS (1 - N2NK_RELAY_REASON_LAST)
 
-_Static_assert(N2NK_RELAY_REASON_SLOTS == 14,
+_Static_assert(N2NK_RELAY_REASON_SLOTS == 15,
 	       "a new reason changes the relay_stats size: update readers");
 
 /* The relay_stats key of a reason (0 or negative). */
@@ -132,6 +139,30 @@ static inline int n2nk_relay_reason_drops(int reason)
 {
 	return reason == N2NK_RELAY_TTL_EXPIRED ||
 	       reason == N2NK_RELAY_SPOOFED_SOURCE;
+}
+
+/*
+ * Whether a frame the program does not relay is an n2n datagram to the
+ * supernode's port, which the daemon reads: through the AF_XDP socket of
+ * the queue it arrived on when one is in `xsks`, else from its UDP socket.
+ * The other passed frames (not for the port, IP options, fragments, bad
+ * lengths) go to the kernel stack, which reassembles or drops them.
+ */
+static inline int n2nk_relay_reason_to_daemon(int reason)
+{
+	switch ((enum n2nk_relay_reason)reason) {
+	case N2NK_RELAY_NOT_PACKET:
+	case N2NK_RELAY_FROM_SUPERNODE:
+	case N2NK_RELAY_HAS_SOCKET:
+	case N2NK_RELAY_MULTICAST_DEST:
+	case N2NK_RELAY_UNKNOWN_SENDER:
+	case N2NK_RELAY_UNKNOWN_DEST:
+	case N2NK_RELAY_NO_HEADROOM:
+	case N2NK_RELAY_HEADER_ENCRYPTED:
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 /* A short, stable name for a reason, for n2nctl and test output. */
@@ -166,6 +197,8 @@ static inline const char *n2nk_relay_reason_name(int reason)
 		return "unknown_dest";
 	case N2NK_RELAY_NO_HEADROOM:
 		return "no_headroom";
+	case N2NK_RELAY_HEADER_ENCRYPTED:
+		return "header_encrypted";
 	}
 	return "unknown";
 }

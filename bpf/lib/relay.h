@@ -114,8 +114,10 @@ static __always_inline int relay_parse_packet(struct cursor *c,
 	const __u8 *macs;
 	__u16 flags;
 
-	if (!hdr || !n2n_common_is_plaintext(hdr))
-		return N2NK_RELAY_NOT_CANDIDATE;
+	if (!hdr)
+		return N2NK_RELAY_BAD_LENGTH;
+	if (!n2n_common_is_plaintext(hdr))
+		return N2NK_RELAY_HEADER_ENCRYPTED;
 	flags = n2n_common_flags(hdr);
 	if ((flags & N2N_FLAGS_TYPE_MASK) != N2N_MSG_PACKET)
 		return N2NK_RELAY_NOT_PACKET;

@@ -28,6 +28,14 @@ struct {
 	__type(value, struct n2nk_relay_edge);
 } senders SEC(".maps");
 
+/* Receive queue -> the daemon's AF_XDP socket for the slow path. */
+struct {
+	__uint(type, BPF_MAP_TYPE_XSKMAP);
+	__uint(max_entries, N2NK_RELAY_MAX_QUEUES);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsks SEC(".maps");
+
 /* Every frame, by what the relay made of it (slot = -reason). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

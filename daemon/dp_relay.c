@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The supernode's registry mirrored into the XDP relay's maps, and its
+ * counters read back: no-ops when the kernel backend is not in use.
+ */
+#include <errno.h>
+#include <stdio.h>
+
+#include "datapath.h"
+#include "xdp_relay_loader.h"
+
+static int relay_err(struct datapath *dp, int err,
+		     const struct xdp_relay_why *why)
+{
+	snprintf(dp->err_buf, sizeof(dp->err_buf), "%s", why->msg);
+	return err;
+}
+
+int datapath_relay_edge_set(struct datapath *dp, const char *community,
+			    const uint8_t *mac,
+			    const struct sockaddr_storage *sa)
+{
+	struct xdp_relay_why why;
+	int err;
+
+	if (!dp->relay)
+		return 0;
+	err = xdp_relay_loader_edge_set(dp->relay, community, mac, sa, &why);
+	return err ? relay_err(dp, err, &why) : 0;
+}
+
+int datapath_relay_edge_del(struct datapath *dp, const char *community,
+			    const uint8_t *mac)
+{
+	struct xdp_relay_why why;
+	int err;
+
+	if (!dp->relay)
+		return 0;
+	err = xdp_relay_loader_edge_del(dp->relay, community, mac, &why);
+	return err ? relay_err(dp, err, &why) : 0;
+}
+
+bool datapath_relay_count(struct datapath *dp, uint64_t *relayed)
+{
+	struct xdp_relay_why why;
+
+	if (!dp->relay)
+		return false;
+	if (xdp_relay_loader_relayed(dp->relay, relayed, &why)) {
+		relay_err(dp, 0, &why);
+		*relayed = 0;
+	}
+	return true;
+}
