@@ -11,17 +11,23 @@
 
 /* UDP port the supernode listens on (host order); set before load. */
 const volatile __u16 sn_port = N2N_SN_PORT_DEFAULT;
+/* 1: next hop from the FIB; 0: back where the frame came from. */
+const volatile __u8 next_hop_by_fib = 1;
 
 SEC("xdp")
 int xdp_relay(struct xdp_md *ctx)
 {
 	__u64 bytes = ctx->data_end - ctx->data;
+	struct relay_hop hop = {};
 	int ret;
 
-	ret = relay_frame(ctx, sn_port);
+	ret = relay_frame(ctx, sn_port, next_hop_by_fib, &hop);
 	relay_count(ret, bytes);
-	if (ret == N2NK_RELAY_RELAYED)
-		return XDP_TX;
+	if (ret == N2NK_RELAY_RELAYED) {
+		if (!next_hop_by_fib || hop.ifindex == ctx->ingress_ifindex)
+			return XDP_TX;
+		return bpf_redirect(hop.ifindex, 0);
+	}
 	if (n2nk_relay_reason_drops(ret))
 		return XDP_DROP;
 	if (n2nk_relay_reason_to_daemon(ret))

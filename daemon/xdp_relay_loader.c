@@ -5,6 +5,7 @@
  * Nothing is pinned: the maps live exactly as long as the daemon.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -28,6 +29,7 @@
 #define XRL_MAX_IFS 16
 
 struct xrl_attach {
+	char name[IF_NAMESIZE];
 	int ifindex;
 	int link_fd;
 };
@@ -37,6 +39,7 @@ struct xdp_relay_loader {
 	struct xrl_attach ifs[XRL_MAX_IFS];
 	int n_ifs;
 	enum datapath_xdp_mode mode;
+	bool by_fib; /* next hop from the FIB, else back the way it came */
 	char where[256];
 };
 
@@ -78,9 +81,11 @@ static bool is_veth(const char *ifname)
 	return veth;
 }
 
-static int attach_one(struct xdp_relay_loader *r, const char *ifname,
-		      int ifindex, struct xdp_relay_why *why)
+static int attach_one(struct xdp_relay_loader *r, struct xrl_attach *a,
+		      struct xdp_relay_why *why)
 {
+	const char *ifname = a->name;
+	int ifindex = a->ifindex;
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
 	int prog = bpf_program__fd(r->skel->progs.xdp_relay);
 	bool native = r->mode == XDP_MODE_NATIVE ||
@@ -102,9 +107,7 @@ static int attach_one(struct xdp_relay_loader *r, const char *ifname,
 	}
 	if (fd < 0)
 		return fail(why, -errno, "attaching XDP to %s", ifname);
-	r->ifs[r->n_ifs].ifindex = ifindex;
-	r->ifs[r->n_ifs].link_fd = fd;
-	r->n_ifs++;
+	a->link_fd = fd;
 	snprintf(r->where + n, sizeof(r->where) - n, "%s%s (%s)", n ? ", " : "",
 		 ifname,
 		 opts.flags == XDP_FLAGS_DRV_MODE ? "native" : "generic");
@@ -123,8 +126,8 @@ static bool attached(const struct xdp_relay_loader *r, int ifindex)
 
 /* The interfaces owning the bound address, or all up non-loopback ones
  * with an IPv4 address when bound to any. */
-static int attach_all(struct xdp_relay_loader *r, struct in_addr bound,
-		      struct xdp_relay_why *why)
+static int find_ifs(struct xdp_relay_loader *r, struct in_addr bound,
+		    struct xdp_relay_why *why)
 {
 	struct ifaddrs *ifa, *i;
 	int err = 0;
@@ -150,11 +153,56 @@ static int attach_all(struct xdp_relay_loader *r, struct in_addr bound,
 				   XRL_MAX_IFS);
 			break;
 		}
-		err = attach_one(r, i->ifa_name, ifindex, why);
+		snprintf(r->ifs[r->n_ifs].name, IF_NAMESIZE, "%s", i->ifa_name);
+		r->ifs[r->n_ifs].ifindex = ifindex;
+		r->ifs[r->n_ifs].link_fd = -1;
+		r->n_ifs++;
 	}
 	freeifaddrs(ifa);
 	if (!err && !r->n_ifs)
 		err = fail(why, -ENODEV, "no interface to attach XDP to");
+	return err;
+}
+
+/* bpf_fib_lookup() answers only for interfaces that forward IPv4. */
+static bool ifs_forward(const struct xdp_relay_loader *r)
+{
+	char path[96], v = '0';
+	int i, fd;
+
+	for (i = 0; i < r->n_ifs; i++) {
+		snprintf(path, sizeof(path),
+			 "/proc/sys/net/ipv4/conf/%s/forwarding",
+			 r->ifs[i].name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return false;
+		if (read(fd, &v, 1) != 1)
+			v = '0';
+		close(fd);
+		if (v != '1')
+			return false;
+	}
+	return true;
+}
+
+static void note_next_hop(struct xdp_relay_loader *r)
+{
+	size_t n = strlen(r->where);
+
+	snprintf(r->where + n, sizeof(r->where) - n, "; next hop %s",
+		 r->by_fib ? "from the FIB"
+			   : "= the sender's (IPv4 forwarding off, so no FIB "
+			     "lookup: the host must reach every edge through "
+			     "one router)");
+}
+
+static int attach_all(struct xdp_relay_loader *r, struct xdp_relay_why *why)
+{
+	int i, err = 0;
+
+	for (i = 0; i < r->n_ifs && !err; i++)
+		err = attach_one(r, &r->ifs[i], why);
 	return err;
 }
 
@@ -174,20 +222,26 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	if (!r)
 		return fail(why, -ENOMEM, "XDP relay");
 	r->mode = mode;
+	err = find_ifs(r, in->sin_addr, why);
+	if (err)
+		goto err_free;
+	r->by_fib = ifs_forward(r);
 	r->skel = xdp_relay__open();
 	if (!r->skel) {
 		err = fail(why, -errno, "opening the XDP relay program");
 		goto err_free;
 	}
 	r->skel->rodata->sn_port = port;
+	r->skel->rodata->next_hop_by_fib = r->by_fib;
 	err = xdp_relay__load(r->skel);
 	if (err) {
 		err = fail(why, err, "loading the XDP relay program");
 		goto err_close;
 	}
-	err = attach_all(r, in->sin_addr, why);
+	err = attach_all(r, why);
 	if (err)
 		goto err_close;
+	note_next_hop(r);
 	*out = r;
 	return 0;
 
@@ -207,7 +261,8 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r)
 		return;
 	/* Closing a link's last fd detaches the program. */
 	for (i = 0; i < r->n_ifs; i++)
-		close(r->ifs[i].link_fd);
+		if (r->ifs[i].link_fd >= 0)
+			close(r->ifs[i].link_fd);
 	xdp_relay__destroy(r->skel);
 	free(r);
 }
@@ -215,6 +270,11 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r)
 const char *xdp_relay_loader_where(const struct xdp_relay_loader *r)
 {
 	return r->where;
+}
+
+bool xdp_relay_loader_by_fib(const struct xdp_relay_loader *r)
+{
+	return r->by_fib;
 }
 
 int xdp_relay_loader_ifindexes(const struct xdp_relay_loader *r, int *out,

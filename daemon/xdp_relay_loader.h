@@ -8,6 +8,7 @@
 #ifndef N2NK_XDP_RELAY_LOADER_H
 #define N2NK_XDP_RELAY_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -38,6 +39,13 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r);
 
 /* Where the program runs, e.g. "eth0 (generic)", for the log. */
 const char *xdp_relay_loader_where(const struct xdp_relay_loader *r);
+
+/*
+ * Whether relayed frames take the next hop the kernel's FIB names
+ * (IPv4 forwarding is on on every interface, which bpf_fib_lookup()
+ * requires) or go back to the Ethernet address they came from.
+ */
+bool xdp_relay_loader_by_fib(const struct xdp_relay_loader *r);
 
 /* The interfaces the program runs on: up to max ifindexes into out, and
  * how many there are. */

@@ -41,10 +41,13 @@
  * supernode's address and port to the destination edge's socket, with the
  * UDP checksum 0 (legal for IPv4), IP TTL 64 as a datagram the supernode
  * sends (the sender's IP ID and DF bit are kept), Ethernet padding after
- * the datagram kept, and the Ethernet addresses swapped: the sender's next
- * hop is assumed to be the way to every edge, true for a supernode behind
- * one router. The next step is to pick the next hop with bpf_fib_lookup()
- * and XDP_REDIRECT to the interface it names.
+ * the datagram kept. Its next hop comes from the kernel's FIB and
+ * neighbour tables (bpf_fib_lookup()): XDP_TX when that is the interface
+ * it arrived on, else XDP_REDIRECT to the one the route names. When the
+ * FIB has no answer yet (no route, no neighbour entry, too big for the
+ * route's MTU, forwarding disabled on the interface) the frame goes to the
+ * daemon unchanged, which relays it through its socket; the kernel then
+ * resolves the neighbour, and the next frames stay in XDP.
  *
  * Userspace keeps the two maps in step with its registrations (an edge
  * that moves to a new socket loses its old senders entry) and learns
@@ -52,8 +55,11 @@
  *
  * Only IPv4 without options or fragmentation is relayed; IPv6 is passed.
  *
- * Load-time knob (skeleton rodata, set before load): sn_port, the UDP port
- * (host order) the supernode listens on, default N2N_SN_PORT_DEFAULT.
+ * Load-time knobs (skeleton rodata, set before load): sn_port, the UDP port
+ * (host order) the supernode listens on, default N2N_SN_PORT_DEFAULT;
+ * next_hop_by_fib, default 1; 0 swaps the Ethernet addresses instead
+ * (the sender's next hop is the way back: BPF_PROG_TEST_RUN tests, whose
+ * frames never leave).
  *
  * New reasons are only ever appended (more negative).
  */
@@ -116,13 +122,17 @@ enum n2nk_relay_reason {
 	N2NK_RELAY_UNKNOWN_DEST = -12,	   /* maybe known via federation */
 	N2NK_RELAY_NO_HEADROOM = -13,	   /* bpf_xdp_adjust_head failed */
 	N2NK_RELAY_HEADER_ENCRYPTED = -14, /* -H community: userspace */
-	N2NK_RELAY_REASON_LAST = N2NK_RELAY_HEADER_ENCRYPTED,
+	N2NK_RELAY_NO_ROUTE = -15,	   /* FIB: no route to the edge */
+	N2NK_RELAY_NO_NEIGHBOUR = -16,	   /* FIB: next hop's MAC unknown */
+	N2NK_RELAY_FRAG_NEEDED = -17,	   /* FIB: beyond the route's MTU */
+	N2NK_RELAY_FORWARDING_OFF = -18,   /* FIB: forwarding disabled */
+	N2NK_RELAY_REASON_LAST = N2NK_RELAY_FORWARDING_OFF,
 };
 
 /* Number of slots in relay_stats: 0 .. -N2NK_RELAY_REASON_LAST. */
 #define N2NK_RELAY_REASON_SLOTS (1 - N2NK_RELAY_REASON_LAST)
 
-_Static_assert(N2NK_RELAY_REASON_SLOTS == 15,
+_Static_assert(N2NK_RELAY_REASON_SLOTS == 19,
 	       "a new reason changes the relay_stats size: update readers");
 
 /* The relay_stats key of a reason (0 or negative). */
@@ -159,6 +169,10 @@ static inline int n2nk_relay_reason_to_daemon(int reason)
 	case N2NK_RELAY_UNKNOWN_DEST:
 	case N2NK_RELAY_NO_HEADROOM:
 	case N2NK_RELAY_HEADER_ENCRYPTED:
+	case N2NK_RELAY_NO_ROUTE:
+	case N2NK_RELAY_NO_NEIGHBOUR:
+	case N2NK_RELAY_FRAG_NEEDED:
+	case N2NK_RELAY_FORWARDING_OFF:
 		return 1;
 	default:
 		return 0;
@@ -199,6 +213,14 @@ static inline const char *n2nk_relay_reason_name(int reason)
 		return "no_headroom";
 	case N2NK_RELAY_HEADER_ENCRYPTED:
 		return "header_encrypted";
+	case N2NK_RELAY_NO_ROUTE:
+		return "no_route";
+	case N2NK_RELAY_NO_NEIGHBOUR:
+		return "no_neighbour";
+	case N2NK_RELAY_FRAG_NEEDED:
+		return "frag_needed";
+	case N2NK_RELAY_FORWARDING_OFF:
+		return "forwarding_off";
 	}
 	return "unknown";
 }

@@ -17,6 +17,7 @@
 
 #include "lib/n2n_hdr.h"
 #include "lib/parse.h"
+#include "lib/relay_fib.h"
 #include "lib/relay_maps.h"
 #include "lib/relay_rewrite.h"
 #include "n2nk_relay.h"
@@ -137,11 +138,16 @@ static __always_inline int relay_parse_packet(struct cursor *c,
 			    macs + N2N_MAC_SIZE);
 }
 
-/* Returns N2NK_RELAY_RELAYED with the frame rewritten, or why not. */
-static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port)
+/*
+ * Returns N2NK_RELAY_RELAYED with the frame rewritten, or why not. With
+ * by_fib, hop says where it goes (else back where it came from).
+ */
+static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
+				       int by_fib, struct relay_hop *hop)
 {
 	struct relay_pkt p = {};
 	struct cursor c;
+	__u16 ip_len;
 	int ret;
 
 	cursor_init_xdp(&c, ctx);
@@ -151,7 +157,13 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port)
 	ret = relay_parse_packet(&c, &p);
 	if (ret < 0)
 		return ret;
-	return relay_rewrite(ctx, p.from, p.to, p.sn_addr, port);
+	if (!by_fib)
+		return relay_rewrite(ctx, p.from, p.to, p.sn_addr, port, NULL);
+	ip_len = sizeof(struct iphdr) + p.udp_len + N2N_SOCK_SIZE_V4;
+	ret = relay_next_hop(ctx, p.sn_addr, port, p.to, ip_len, hop);
+	if (ret < 0)
+		return ret;
+	return relay_rewrite(ctx, p.from, p.to, p.sn_addr, port, hop);
 }
 
 #endif /* N2NK_BPF_RELAY_H */

@@ -14,6 +14,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "lib/relay_fib.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
 
@@ -50,10 +51,17 @@ static __always_inline void relay_move_head(__u64 *w)
 		w[i] = w[i + 1];
 }
 
-static __always_inline void relay_swap_macs(struct ethhdr *eth)
+/* To the next hop the FIB named, or back where it came from. */
+static __always_inline void relay_write_eth(struct ethhdr *eth,
+					    const struct relay_hop *hop)
 {
 	__u8 tmp[ETH_ALEN];
 
+	if (hop) {
+		__builtin_memcpy(eth->h_dest, hop->dmac, ETH_ALEN);
+		__builtin_memcpy(eth->h_source, hop->smac, ETH_ALEN);
+		return;
+	}
 	__builtin_memcpy(tmp, eth->h_source, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
 	__builtin_memcpy(eth->h_dest, tmp, ETH_ALEN);
@@ -115,7 +123,8 @@ static __always_inline void relay_write_n2n(__u8 *n2n,
 static __always_inline int relay_rewrite(struct xdp_md *ctx,
 					 struct n2nk_relay_sock4 from,
 					 struct n2nk_relay_sock4 to,
-					 __be32 sn_addr, __u16 port)
+					 __be32 sn_addr, __u16 port,
+					 const struct relay_hop *hop)
 {
 	void *data, *end;
 
@@ -129,7 +138,7 @@ static __always_inline int relay_rewrite(struct xdp_md *ctx,
 		return N2NK_RELAY_NO_HEADROOM;
 	}
 	relay_move_head(data);
-	relay_swap_macs(data);
+	relay_write_eth(data, hop);
 	relay_write_ipv4(data + ETH_HLEN, sn_addr, to.addr);
 	relay_write_udp(data + RELAY_L4_OFF, port, to.port);
 	relay_write_n2n(data + RELAY_N2N_OFF, from);

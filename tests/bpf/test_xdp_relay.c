@@ -997,6 +997,7 @@ static struct xdp_relay *load_relay(uint16_t port)
 	if (!skel)
 		return NULL;
 	skel->rodata->sn_port = port;
+	skel->rodata->next_hop_by_fib = 0; /* frames never leave */
 	if (xdp_relay__load(skel) || register_edges(skel)) {
 		xdp_relay__destroy(skel);
 		return NULL;

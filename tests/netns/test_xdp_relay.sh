@@ -5,11 +5,14 @@
 # daemon (xdp_relayed grows, the userspace "forwarded" counter does not),
 # and stopping the supernode detaches the program.
 #
-# The relay sends each frame back to the Ethernet address it came from
-# (include/n2nk_relay.h: the sender's next hop is the way to every edge), so
-# the supernode sits behind one router here, nat3, which DNATs its port as a
-# home router would. On a flat segment where the edges' NAT routers are its
-# direct neighbours, relayed frames would go back to the sender's router.
+# Part 1: IPv4 forwarding is off on sn1 (the default), so the kernel's FIB
+# lookup refuses to answer (bpf_fib_lookup() needs forwarding on the
+# ingress interface) and the relay sends each frame back to the Ethernet
+# address it came from: right when the supernode sits behind one router,
+# here nat3, which DNATs its port as a home router would.
+# Part 2: sn2 sits on the flat segment itself, the edges' NAT routers are
+# its direct neighbours, and forwarding is on on its eth0: next hops come
+# from the FIB and the neighbour table.
 #
 #                  wan: br0 (198.18.0.0/24)
 #       +-----------------+-----------------+
@@ -36,6 +39,7 @@ lab_init "$OUT" || exit 1
 lab_add_nat_host sn1 3 full
 lab_add_nat_host a 1 full
 lab_add_nat_host b 2 full
+lab_add_public_host sn2 198.18.0.2
 
 has_xdp() {	# has_xdp HOST: an XDP program on its eth0
 	ip -n "$(lab_ns "$1")" link show dev eth0 | grep -q xdp
@@ -52,6 +56,8 @@ if ! lab_wait_for "sn1 control socket" 5 test -S "$T/sn1.sock"; then
 fi
 t_check "the supernode logs the kernel datapath" \
 	grep -q 'datapath kernel.*XDP relay on eth0' "$T/sn1.log"
+t_check "forwarding off: the log says next hop = the sender's" \
+	grep -q "next hop = the sender's" "$T/sn1.log"
 t_check "an XDP program is attached to sn1's eth0" has_xdp sn1
 
 for e in a b; do
@@ -83,4 +89,35 @@ t_check "the daemon did not forward it (<= 2)" test $((f2 - f1)) -le 2
 lab_kill "$(cat "$T/sn1.pid")"
 t_check "stopping the supernode detaches XDP" \
 	lab_wait_for "XDP detached" 5 no_xdp sn1
+for e in a b; do lab_kill "$(cat "$T/$e.pid")"; done
+
+# Part 2: next hops from the FIB, on the flat segment.
+lab_exec sn2 sysctl -qw net.ipv4.conf.eth0.forwarding=1
+lab_bg sn2 "$T/sn2.log" "$SN" -p 7654 -f -v --datapath=kernel \
+	--ctl-socket="$T/sn2.sock" >"$T/sn2.pid"
+lab_wait_for "sn2 control socket" 5 test -S "$T/sn2.sock"
+t_check "forwarding on: the log says next hop from the FIB" \
+	grep -q 'next hop from the FIB' "$T/sn2.log"
+for e in a b; do
+	n=$([ $e = a ] && echo 1 || echo 2)
+	lab_bg $e "$T/$e-2.log" "$EDGE" -f -i 4 --ctl-socket="$T/$e.sock" \
+		-c plain -k s3cret -A3 -S1 -a "198.19.7.$n/24" -d n2x \
+		-m "02:00:00:00:07:0$n" -p "5007$n" -l 198.18.0.2:7654 \
+		>"$T/$e.pid"
+done
+for e in a b; do
+	lab_wait_for "$e registered with sn2" 15 registered $e ||
+		{ tail -n 20 "$T/$e-2.log"; }
+done
+t_check "ping through sn2's XDP relay" pings a 198.19.7.2 5
+f1=$(counter sn2 forwarded)
+x1=$(counter sn2 xdp_relayed)
+pings a 198.19.7.2 10
+f2=$(counter sn2 forwarded)
+x2=$(counter sn2 xdp_relayed)
+echo "FIB, 10 pings: xdp_relayed $x1 -> $x2, forwarded $f1 -> $f2"
+t_check "FIB next hop: the kernel relayed the burst (>= 8)" \
+	test $((x2 - x1)) -ge 8
+t_check "FIB next hop: the daemon did not forward it (<= 2)" \
+	test $((f2 - f1)) -le 2
 t_summary

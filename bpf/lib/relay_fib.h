@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Where a relayed frame goes next: the kernel's FIB and neighbour tables,
+ * asked before anything is rewritten, so a frame without an answer still
+ * reaches the daemon as it arrived.
+ */
+#ifndef N2NK_BPF_RELAY_FIB_H
+#define N2NK_BPF_RELAY_FIB_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "n2nk_relay.h"
+
+#ifndef AF_INET
+#define AF_INET 2
+#endif
+
+/* The next hop's Ethernet addresses and the interface to leave by. */
+struct relay_hop {
+	__u8 dmac[ETH_ALEN];
+	__u8 smac[ETH_ALEN];
+	__u32 ifindex;
+};
+
+static __always_inline int relay_fib_reason(long rc)
+{
+	switch (rc) {
+	case BPF_FIB_LKUP_RET_NO_NEIGH:
+		return N2NK_RELAY_NO_NEIGHBOUR;
+	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
+		return N2NK_RELAY_FRAG_NEEDED;
+	case BPF_FIB_LKUP_RET_FWD_DISABLED:
+		return N2NK_RELAY_FORWARDING_OFF;
+	default:
+		return N2NK_RELAY_NO_ROUTE;
+	}
+}
+
+/*
+ * The route from our address and port to the edge's socket, for a datagram
+ * of ip_len bytes (the rewritten one), looked up as if it had arrived on
+ * the ingress interface.
+ */
+static __always_inline int relay_next_hop(struct xdp_md *ctx, __be32 sn_addr,
+					  __u16 port,
+					  struct n2nk_relay_sock4 to,
+					  __u16 ip_len, struct relay_hop *hop)
+{
+	struct bpf_fib_lookup fib = {};
+	long rc;
+
+	fib.family = AF_INET;
+	fib.l4_protocol = IPPROTO_UDP;
+	fib.sport = bpf_htons(port);
+	fib.dport = to.port;
+	fib.tot_len = ip_len;
+	fib.ipv4_src = sn_addr;
+	fib.ipv4_dst = to.addr;
+	fib.ifindex = ctx->ingress_ifindex;
+	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return relay_fib_reason(rc);
+	__builtin_memcpy(hop->dmac, fib.dmac, ETH_ALEN);
+	__builtin_memcpy(hop->smac, fib.smac, ETH_ALEN);
+	hop->ifindex = fib.ifindex;
+	return 0;
+}
+
+#endif /* N2NK_BPF_RELAY_FIB_H */
