@@ -38,7 +38,7 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
 	      -Iinclude -Idaemon -I$(O) -I/usr/include/libnl3 $(SAN_CFLAGS)
 BPF_LDLIBS := -lbpf -lelf -lz
 # The library loads the XDP relay (daemon/xdp_relay_loader.c): libbpf too.
-LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3 \
+LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3 -lxdp \
 	  $(BPF_LDLIBS)
 
 ifneq ($(SANITIZE),)
@@ -162,7 +162,7 @@ format-check:
 # Integration suites in network namespaces (root): lab self-test, TAP and
 # netlink, then a whole n2n network.
 NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
-	test_xdp_relay
+	test_xdp_relay test_xdp_restart
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)")

@@ -189,6 +189,8 @@ struct sn_conf {
 
 	enum datapath_kind datapath;
 	enum datapath_xdp_mode xdp_mode;    /* --xdp-mode; AUTO */
+	bool xdp_unload;		    /* --xdp-unload: remove, exit */
+	char pin_root[CONF_CTL_PATH_MAX];   /* --pin-root; "" = default */
 	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/supernode-<port>.sock */
 	enum conf_help help;
 	struct conf_warnings warnings;

@@ -18,6 +18,8 @@ enum sn_long_only {
 	OPT_DATAPATH,
 	OPT_CTL_SOCKET,
 	OPT_XDP_MODE,
+	OPT_XDP_UNLOAD,
+	OPT_PIN_ROOT,
 };
 
 /* n2n's getopt string "p:l:t:a:c:F:vhMV:m:fu:g:". */
@@ -41,6 +43,8 @@ static const struct conf_option sn_options[] = {
 	{ OPT_DATAPATH, "datapath", CONF_ARG_REQUIRED, NULL },
 	{ OPT_CTL_SOCKET, "ctl-socket", CONF_ARG_REQUIRED, NULL },
 	{ OPT_XDP_MODE, "xdp-mode", CONF_ARG_REQUIRED, NULL },
+	{ OPT_XDP_UNLOAD, "xdp-unload", CONF_ARG_NONE, NULL },
+	{ OPT_PIN_ROOT, "pin-root", CONF_ARG_REQUIRED, NULL },
 	{ 0, NULL, CONF_ARG_NONE, NULL },
 };
 
@@ -225,6 +229,12 @@ static int sn_option(void *ctx, const struct conf_item *it, char *msg,
 		return conf_parse_datapath(v, &c->datapath, msg, len);
 	case OPT_XDP_MODE:
 		return conf_parse_xdp_mode(v, &c->xdp_mode, msg, len);
+	case OPT_XDP_UNLOAD:
+		c->xdp_unload = true;
+		return 0;
+	case OPT_PIN_ROOT:
+		return conf_copy(c->pin_root, sizeof(c->pin_root), v,
+				 "pin root", msg, len);
 	case OPT_CTL_SOCKET:
 		sp->ctl_socket_set = true;
 		return conf_copy(c->ctl_socket, sizeof(c->ctl_socket), v,

@@ -60,7 +60,7 @@ struct datapath {
 	uint16_t bound_port;		/* the port actually bound */
 	const char *why;		/* why this backend was chosen */
 	struct xdp_relay_loader *relay; /* kernel backend: the XDP relay */
-	char why_buf[256];		/* room for why */
+	char why_buf[768];		/* room for why */
 	char err_buf[256];		/* the last failure's reason, or "" */
 };
 
@@ -99,14 +99,18 @@ const char *datapath_open_error(const struct datapath *dp,
 
 /*
  * The kernel backend's mirror of the registry (no-ops without it): an edge
- * of `community` at IPv4 socket sa, or gone. On failure, a reason for the
- * log in dp->err_buf.
+ * of `community` at IPv4 socket sa, relayed in the kernel for the next
+ * valid_ms unless renewed, or gone. On failure, a reason for the log in
+ * dp->err_buf.
  */
 int datapath_relay_edge_set(struct datapath *dp, const char *community,
 			    const uint8_t *mac,
-			    const struct sockaddr_storage *sa);
+			    const struct sockaddr_storage *sa,
+			    uint32_t valid_ms);
 int datapath_relay_edge_del(struct datapath *dp, const char *community,
 			    const uint8_t *mac);
+/* Drops the kernel relay's entries whose registration ran out. */
+void datapath_relay_sweep(struct datapath *dp);
 /* PACKETs the kernel relayed; false without the kernel backend. */
 bool datapath_relay_count(struct datapath *dp, uint64_t *relayed);
 

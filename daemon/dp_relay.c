@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "datapath.h"
+#include "log.h"
 #include "xdp_relay_loader.h"
 
 static int relay_err(struct datapath *dp, int err,
@@ -18,14 +19,16 @@ static int relay_err(struct datapath *dp, int err,
 
 int datapath_relay_edge_set(struct datapath *dp, const char *community,
 			    const uint8_t *mac,
-			    const struct sockaddr_storage *sa)
+			    const struct sockaddr_storage *sa,
+			    uint32_t valid_ms)
 {
 	struct xdp_relay_why why;
 	int err;
 
 	if (!dp->relay)
 		return 0;
-	err = xdp_relay_loader_edge_set(dp->relay, community, mac, sa, &why);
+	err = xdp_relay_loader_edge_set(dp->relay, community, mac, sa, valid_ms,
+					&why);
 	return err ? relay_err(dp, err, &why) : 0;
 }
 
@@ -39,6 +42,19 @@ int datapath_relay_edge_del(struct datapath *dp, const char *community,
 		return 0;
 	err = xdp_relay_loader_edge_del(dp->relay, community, mac, &why);
 	return err ? relay_err(dp, err, &why) : 0;
+}
+
+void datapath_relay_sweep(struct datapath *dp)
+{
+	struct xdp_relay_why why;
+	unsigned int swept;
+
+	if (!dp->relay)
+		return;
+	if (xdp_relay_loader_sweep(dp->relay, &swept, &why))
+		log_warn("%s", why.msg);
+	else if (swept)
+		log_info("XDP relay: %u registration(s) ran out", swept);
 }
 
 bool datapath_relay_count(struct datapath *dp, uint64_t *relayed)

@@ -5,11 +5,33 @@
  * for edges that cannot reach each other directly.
  */
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "conf.h"
 #include "log.h"
 #include "supernode.h"
+#include "xdp_relay_loader.h"
+
+/*
+ * The kernel datapath stays pinned when the daemon stops, so a restart
+ * loses nothing; --xdp-unload is how it goes for good.
+ */
+static int xdp_unload(const struct sn_conf *c)
+{
+	char dir[256];
+	int err = xdp_relay_loader_unload(c->port, dir, sizeof(dir));
+
+	if (err) {
+		fprintf(stderr,
+			"supernode: removing the XDP relay of port %u "
+			"(%s): %s\n",
+			c->port, dir, strerror(-err));
+		return 1;
+	}
+	printf("XDP relay of port %u removed (%s)\n", c->port, dir);
+	return 0;
+}
 
 static void usage(FILE *f)
 {
@@ -19,7 +41,8 @@ static void usage(FILE *f)
 		   "10.128.0.0-10.255.255.0/24)\n"
 		   "  -m <mac> -V <text>   supernode MAC, version string\n"
 		   "  --datapath=auto|kernel|socket  --ctl-socket=<path>\n"
-		   "  --xdp-mode=auto|native|generic\n"
+		   "  --xdp-mode=auto|native|generic  --xdp-unload  "
+		   "--pin-root=<bpffs dir>\n"
 		   "See supernode(8).\n");
 }
 
@@ -41,6 +64,12 @@ int main(int argc, char **argv)
 		usage(stdout);
 		sn_conf_free(&conf);
 		return 0;
+	}
+	xdp_relay_loader_pin_root(conf.pin_root);
+	if (conf.xdp_unload) {
+		i = (unsigned int)xdp_unload(&conf);
+		sn_conf_free(&conf);
+		return (int)i;
 	}
 	log_level = conf.verbosity;
 	for (i = 0; i < conf.warnings.count; i++)

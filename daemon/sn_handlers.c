@@ -17,8 +17,13 @@
 #include "sockaddr.h"
 #include "supernode.h"
 
-#define SN_EDGE_PURGE_MS 60000
-#define SN_REG_LIFETIME	 15 /* n2n's reg_lifetime, ignored by edges */
+#define SN_EDGE_PURGE_MS  60000
+/* The kernel relays to an edge this long after its last registration:
+ * past the purge (which runs every 5 s) so the daemon deletes it first;
+ * the kernel's own deadline only matters when no daemon is left. */
+#define SN_EDGE_RELAY_MS  (SN_EDGE_PURGE_MS + 10000)
+#define SN_RELAY_SWEEP_MS 30000
+#define SN_REG_LIFETIME	  15 /* n2n's reg_lifetime, ignored by edges */
 
 static const uint8_t null_mac[6];
 
@@ -171,7 +176,7 @@ void sn_mirror_edge(struct supernode *sn, const struct sn_community *c,
 		return;
 	if (registered && e->sa.ss_family == AF_INET)
 		err = datapath_relay_edge_set(&sn->dp, c->name, e->key.mac,
-					      &e->sa);
+					      &e->sa, SN_EDGE_RELAY_MS);
 	else
 		err = datapath_relay_edge_del(&sn->dp, c->name, e->key.mac);
 	if (err)
@@ -535,6 +540,11 @@ void sn_purge(struct supernode *sn, uint64_t now)
 {
 	struct sn_community **pc = &sn->communities, *c;
 
+	/* A walk of the whole map: not at every purge. */
+	if (now - sn->last_sweep_ms >= SN_RELAY_SWEEP_MS) {
+		sn->last_sweep_ms = now;
+		datapath_relay_sweep(&sn->dp);
+	}
 	while ((c = *pc)) {
 		struct purge_arg p = { sn, c, now };
 

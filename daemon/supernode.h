@@ -93,6 +93,7 @@ struct supernode {
 	uint8_t fed_token[N2N_AUTH_ID_TOKEN_SIZE];
 	uint64_t last_fed_ms;
 	uint64_t last_purge_ms;
+	uint64_t last_sweep_ms; /* kernel relay entries left by others */
 	struct sn_community *communities;
 	unsigned int n_communities;
 	struct sn_stats stats;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Loads the XDP supernode relay, attaches it with BPF links (so a daemon
- * that dies detaches it too) and keeps its maps in step with the registry.
- * Nothing is pinned: the maps live exactly as long as the daemon.
+ * Loads the XDP supernode relay, attaches it with BPF links and keeps its
+ * maps in step with the registry. Links and maps are pinned (bpf_pin.h):
+ * they outlive the daemon, so relayed traffic keeps flowing while it
+ * restarts, and the next daemon takes them over. Entries nobody renews
+ * expire in the kernel (n2nk_relay_dest.expires_ns) and are swept here.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/ethtool.h>
@@ -22,6 +25,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bpf_pin.h"
 #include "n2nk_relay.h"
 #include "skel/xdp_relay.skel.h"
 #include "xdp_relay_loader.h"
@@ -40,8 +44,19 @@ struct xdp_relay_loader {
 	int n_ifs;
 	enum datapath_xdp_mode mode;
 	bool by_fib; /* next hop from the FIB, else back the way it came */
-	char where[256];
+	bool pinned; /* pin_dir holds our maps and links */
+	int adopted_links;
+	char pin_dir[192];
+	char where[512];
 };
+
+/* Where pins go (--pin-root); NULL: BPF_PIN_ROOT. One per process. */
+static const char *pin_root;
+
+void xdp_relay_loader_pin_root(const char *root)
+{
+	pin_root = root && *root ? root : NULL;
+}
 
 static int fail(struct xdp_relay_why *why, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
@@ -81,36 +96,56 @@ static bool is_veth(const char *ifname)
 	return veth;
 }
 
+/* A link on a's interface: pinned (maybe the last daemon's) or not. */
+static int link_one(struct xdp_relay_loader *r, const struct xrl_attach *a,
+		    __u32 flags, bool *adopted)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
+	int prog = bpf_program__fd(r->skel->progs.xdp_relay);
+	char path[256];
+	int fd;
+
+	*adopted = false;
+	if (r->pinned) {
+		snprintf(path, sizeof(path), "%s/link-%s", r->pin_dir, a->name);
+		return bpf_pin_xdp_link(prog, a->ifindex, flags, path, adopted);
+	}
+	fd = bpf_link_create(prog, a->ifindex, BPF_XDP, &opts);
+	return fd < 0 ? -errno : fd;
+}
+
 static int attach_one(struct xdp_relay_loader *r, struct xrl_attach *a,
 		      struct xdp_relay_why *why)
 {
 	const char *ifname = a->name;
-	int ifindex = a->ifindex;
 	LIBBPF_OPTS(bpf_link_create_opts, opts);
-	int prog = bpf_program__fd(r->skel->progs.xdp_relay);
 	bool native = r->mode == XDP_MODE_NATIVE ||
 		      (r->mode == XDP_MODE_AUTO && !is_veth(ifname));
 	size_t n = strlen(r->where);
+	bool adopted = false;
 	int fd = -1;
 
 	if (native) {
 		opts.flags = XDP_FLAGS_DRV_MODE;
-		fd = bpf_link_create(prog, ifindex, BPF_XDP, &opts);
+		fd = link_one(r, a, opts.flags, &adopted);
 		if (fd < 0 && r->mode == XDP_MODE_NATIVE)
-			return fail(why, -errno,
+			return fail(why, fd,
 				    "attaching XDP to %s in native mode",
 				    ifname);
 	}
 	if (fd < 0) {
 		opts.flags = XDP_FLAGS_SKB_MODE;
-		fd = bpf_link_create(prog, ifindex, BPF_XDP, &opts);
+		fd = link_one(r, a, opts.flags, &adopted);
 	}
 	if (fd < 0)
-		return fail(why, -errno, "attaching XDP to %s", ifname);
+		return fail(why, fd, "attaching XDP to %s", ifname);
 	a->link_fd = fd;
+	r->adopted_links += adopted;
 	snprintf(r->where + n, sizeof(r->where) - n, "%s%s (%s)", n ? ", " : "",
 		 ifname,
-		 opts.flags == XDP_FLAGS_DRV_MODE ? "native" : "generic");
+		 adopted ? "taken over from the previous daemon"
+		 : opts.flags == XDP_FLAGS_DRV_MODE ? "native"
+						    : "generic");
 	return 0;
 }
 
@@ -186,6 +221,62 @@ static bool ifs_forward(const struct xdp_relay_loader *r)
 	return true;
 }
 
+/* Maps that hold relay state outlive the daemon, in its pin directory. */
+static int pin_maps(struct xdp_relay_loader *r, uint16_t port,
+		    struct xdp_relay_why *why)
+{
+	struct bpf_map *maps[] = { r->skel->maps.edges, r->skel->maps.senders,
+				   r->skel->maps.relay_stats,
+				   r->skel->maps.xsks };
+	size_t i;
+	int err;
+
+	err = bpf_pin_dir(r->pin_dir, sizeof(r->pin_dir), pin_root, "supernode",
+			  port);
+	if (err == -ENOTSUP)
+		return 0; /* no bpffs: works, but a restart starts afresh */
+	if (err)
+		return fail(why, err, "creating the pin directory under %s",
+			    pin_root ? pin_root : BPF_PIN_ROOT);
+	r->pinned = true;
+	for (i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
+		err = bpf_pin_map(maps[i], r->pin_dir);
+	return err ? fail(why, err, "pinning maps in %s", r->pin_dir) : 0;
+}
+
+/* Registrations a previous daemon left in `edges`. */
+static unsigned int count_edges(const struct xdp_relay_loader *r)
+{
+	struct n2nk_relay_edge k, next;
+	int fd = bpf_map__fd(r->skel->maps.edges);
+	unsigned int n = 0;
+	void *prev = NULL;
+
+	while (n < N2NK_RELAY_MAX_EDGES &&
+	       !bpf_map_get_next_key(fd, prev, &next)) {
+		k = next;
+		prev = &k;
+		n++;
+	}
+	return n;
+}
+
+static void note_pins(struct xdp_relay_loader *r)
+{
+	size_t n = strlen(r->where);
+
+	if (!r->pinned) {
+		snprintf(r->where + n, sizeof(r->where) - n,
+			 "; not pinned (%s is not in a bpffs): a restart "
+			 "detaches it",
+			 pin_root ? pin_root : BPF_PIN_ROOT);
+		return;
+	}
+	snprintf(r->where + n, sizeof(r->where) - n,
+		 "; pinned in %s, %u edge(s) kept from before", r->pin_dir,
+		 count_edges(r));
+}
+
 static void note_next_hop(struct xdp_relay_loader *r)
 {
 	size_t n = strlen(r->where);
@@ -233,6 +324,9 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	}
 	r->skel->rodata->sn_port = port;
 	r->skel->rodata->next_hop_by_fib = r->by_fib;
+	err = pin_maps(r, port, why);
+	if (err)
+		goto err_close;
 	err = xdp_relay__load(r->skel);
 	if (err) {
 		err = fail(why, err, "loading the XDP relay program");
@@ -242,10 +336,14 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	if (err)
 		goto err_close;
 	note_next_hop(r);
+	note_pins(r);
 	*out = r;
 	return 0;
 
 err_close:
+	/* Nothing of ours relays yet: leave no pins behind either. */
+	if (r->pinned && !r->adopted_links)
+		bpf_pin_remove(r->pin_dir);
 	xdp_relay_loader_close(r);
 	return err;
 err_free:
@@ -259,7 +357,7 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r)
 
 	if (!r)
 		return;
-	/* Closing a link's last fd detaches the program. */
+	/* Closing a link's last fd detaches the program, unless pinned. */
 	for (i = 0; i < r->n_ifs; i++)
 		if (r->ifs[i].link_fd >= 0)
 			close(r->ifs[i].link_fd);
@@ -322,13 +420,22 @@ static int drop_sender(struct xdp_relay_loader *r,
 	return 0;
 }
 
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
 int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 			      const uint8_t *mac,
 			      const struct sockaddr_storage *sa,
-			      struct xdp_relay_why *why)
+			      uint32_t valid_ms, struct xdp_relay_why *why)
 {
 	const struct sockaddr_in *in = (const void *)sa;
-	struct n2nk_relay_sock4 s = { 0 }, old;
+	struct n2nk_relay_sock4 s = { 0 };
+	struct n2nk_relay_dest d, old;
 	struct bpf_map *edges = r->skel->maps.edges;
 	struct n2nk_relay_edge k;
 	int err;
@@ -341,13 +448,15 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 		return fail(why, err, "XDP relay edge");
 	s.addr = in->sin_addr.s_addr;
 	s.port = in->sin_port;
+	d.sock = s;
+	d.expires_ns = monotonic_ns() + (uint64_t)valid_ms * 1000000ull;
 	if (!bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0) &&
-	    memcmp(&old, &s, sizeof(s))) {
-		err = drop_sender(r, &old, &k);
+	    memcmp(&old.sock, &s, sizeof(s))) {
+		err = drop_sender(r, &old.sock, &k);
 		if (err)
 			return fail(why, err, "XDP relay: old senders entry");
 	}
-	if (bpf_map__update_elem(edges, &k, sizeof(k), &s, sizeof(s), BPF_ANY))
+	if (bpf_map__update_elem(edges, &k, sizeof(k), &d, sizeof(d), BPF_ANY))
 		return fail(why, -errno, "XDP relay: updating edges");
 	if (bpf_map__update_elem(r->skel->maps.senders, &s, sizeof(s), &k,
 				 sizeof(k), BPF_ANY)) {
@@ -362,7 +471,7 @@ int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 			      const uint8_t *mac, struct xdp_relay_why *why)
 {
 	struct bpf_map *edges = r->skel->maps.edges;
-	struct n2nk_relay_sock4 old;
+	struct n2nk_relay_dest old;
 	struct n2nk_relay_edge k;
 	int err;
 
@@ -372,7 +481,7 @@ int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 		return fail(why, err, "XDP relay edge");
 	if (bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0))
 		return 0; /* never mirrored (IPv6, -H) or already gone */
-	err = drop_sender(r, &old, &k);
+	err = drop_sender(r, &old.sock, &k);
 	if (!err && bpf_map__delete_elem(edges, &k, sizeof(k), 0) &&
 	    errno != ENOENT)
 		err = -errno;
@@ -403,4 +512,51 @@ int xdp_relay_loader_relayed(struct xdp_relay_loader *r, uint64_t *packets,
 	}
 	free(cnt);
 	return err;
+}
+
+int xdp_relay_loader_unload(uint16_t port, char *dir, size_t len)
+{
+	int err = bpf_pin_dir(dir, len, pin_root, "supernode", port);
+
+	return err ? err : bpf_pin_remove(dir);
+}
+
+/* Deletes edges[k] (and its senders entry) if it expired before `now`. */
+static int sweep_one(struct xdp_relay_loader *r,
+		     const struct n2nk_relay_edge *k, uint64_t now)
+{
+	struct bpf_map *edges = r->skel->maps.edges;
+	struct n2nk_relay_dest d;
+
+	if (bpf_map__lookup_elem(edges, k, sizeof(*k), &d, sizeof(d), 0) ||
+	    d.expires_ns >= now)
+		return 0;
+	drop_sender(r, &d.sock, k);
+	if (bpf_map__delete_elem(edges, k, sizeof(*k), 0) && errno != ENOENT)
+		return -errno;
+	return 1;
+}
+
+int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
+			   struct xdp_relay_why *why)
+{
+	static struct n2nk_relay_edge keys[N2NK_RELAY_MAX_EDGES];
+	int fd = bpf_map__fd(r->skel->maps.edges);
+	uint64_t now = monotonic_ns();
+	unsigned int n = 0, i;
+	int ret, err = 0;
+
+	why->msg[0] = 0;
+	*swept = 0;
+	/* Keys first: deleting while walking a hash map restarts the walk. */
+	while (n < N2NK_RELAY_MAX_EDGES &&
+	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
+		n++;
+	for (i = 0; i < n; i++) {
+		ret = sweep_one(r, &keys[i], now);
+		if (ret < 0 && !err)
+			err = ret;
+		*swept += ret > 0;
+	}
+	return err ? fail(why, err, "XDP relay: sweeping expired edges") : 0;
 }

@@ -17,6 +17,10 @@
 
 struct xdp_relay_loader;
 
+/* The bpffs directory pins go under (--pin-root), before any open or
+ * unload; NULL or "" for the default, /sys/fs/bpf/n2nk. */
+void xdp_relay_loader_pin_root(const char *root);
+
 /* A reason for the user when a call failed; empty on success. */
 struct xdp_relay_why {
 	char msg[192];
@@ -55,15 +59,28 @@ int xdp_relay_loader_ifindexes(const struct xdp_relay_loader *r, int *out,
  * sockets go in there, keyed by receive queue. */
 int xdp_relay_loader_xsks_fd(const struct xdp_relay_loader *r);
 
-/* An edge (community name, MAC) registered at IPv4 socket sa; an edge
- * that moved loses its old socket's `senders` entry. */
+/* An edge (community name, MAC) registered at IPv4 socket sa for the
+ * next valid_ms; an edge that moved loses its old socket's `senders`
+ * entry. */
 int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 			      const uint8_t *mac,
 			      const struct sockaddr_storage *sa,
-			      struct xdp_relay_why *why);
+			      uint32_t valid_ms, struct xdp_relay_why *why);
 /* The edge is gone: both its `edges` and its `senders` entries. */
 int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 			      const uint8_t *mac, struct xdp_relay_why *why);
+
+/* Deletes the entries whose registration ran out (those a previous
+ * daemon left and nobody renewed); *swept says how many. */
+int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
+			   struct xdp_relay_why *why);
+
+/*
+ * supernode --xdp-unload: removes the relay a daemon on `port` in this
+ * network namespace left pinned (it detaches); dir gets the directory.
+ * 0 also when there was none.
+ */
+int xdp_relay_loader_unload(uint16_t port, char *dir, size_t len);
 
 /* PACKETs relayed in the kernel (XDP_TX), summed over CPUs. */
 int xdp_relay_loader_relayed(struct xdp_relay_loader *r, uint64_t *packets,

@@ -12,7 +12,10 @@
  *
  *   edges         BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_EDGES entries.
  *                 key: struct n2nk_relay_edge (community, MAC)
- *                 value: struct n2nk_relay_sock4, where that edge is.
+ *                 value: struct n2nk_relay_dest, where that edge is and
+ *                 until when its registration holds: past expires_ns the
+ *                 program hands PACKETs to it to the daemon, so entries a
+ *                 stopped daemon left behind stop relaying by themselves.
  *   senders       BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_EDGES entries.
  *                 key: struct n2nk_relay_sock4, a registered source socket
  *                 value: struct n2nk_relay_edge registered at that socket.
@@ -88,6 +91,17 @@ struct n2nk_relay_sock4 {
 	__u8 pad[2]; /* zero */
 };
 
+/* Where a registered edge is, and until when (CLOCK_MONOTONIC ns, as
+ * bpf_ktime_get_coarse_ns() reads it) the daemon vouches for it. */
+struct n2nk_relay_dest {
+	struct n2nk_relay_sock4 sock;
+	__u64 expires_ns;
+};
+
+_Static_assert(sizeof(struct n2nk_relay_dest) == 16,
+	       "n2nk_relay_dest is part of the BPF map ABI");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_dest, expires_ns) == 8,
+	       "n2nk_relay_dest.expires_ns moved");
 _Static_assert(sizeof(struct n2nk_relay_edge) == 28,
 	       "n2nk_relay_edge is part of the BPF map ABI");
 _Static_assert(__builtin_offsetof(struct n2nk_relay_edge, community) == 0,
@@ -126,13 +140,14 @@ enum n2nk_relay_reason {
 	N2NK_RELAY_NO_NEIGHBOUR = -16,	   /* FIB: next hop's MAC unknown */
 	N2NK_RELAY_FRAG_NEEDED = -17,	   /* FIB: beyond the route's MTU */
 	N2NK_RELAY_FORWARDING_OFF = -18,   /* FIB: forwarding disabled */
-	N2NK_RELAY_REASON_LAST = N2NK_RELAY_FORWARDING_OFF,
+	N2NK_RELAY_EXPIRED_DEST = -19,	   /* registration not renewed */
+	N2NK_RELAY_REASON_LAST = N2NK_RELAY_EXPIRED_DEST,
 };
 
 /* Number of slots in relay_stats: 0 .. -N2NK_RELAY_REASON_LAST. */
 #define N2NK_RELAY_REASON_SLOTS (1 - N2NK_RELAY_REASON_LAST)
 
-_Static_assert(N2NK_RELAY_REASON_SLOTS == 19,
+_Static_assert(N2NK_RELAY_REASON_SLOTS == 20,
 	       "a new reason changes the relay_stats size: update readers");
 
 /* The relay_stats key of a reason (0 or negative). */
@@ -173,6 +188,7 @@ static inline int n2nk_relay_reason_to_daemon(int reason)
 	case N2NK_RELAY_NO_NEIGHBOUR:
 	case N2NK_RELAY_FRAG_NEEDED:
 	case N2NK_RELAY_FORWARDING_OFF:
+	case N2NK_RELAY_EXPIRED_DEST:
 		return 1;
 	default:
 		return 0;
@@ -221,6 +237,8 @@ static inline const char *n2nk_relay_reason_name(int reason)
 		return "frag_needed";
 	case N2NK_RELAY_FORWARDING_OFF:
 		return "forwarding_off";
+	case N2NK_RELAY_EXPIRED_DEST:
+		return "expired_dest";
 	}
 	return "unknown";
 }

@@ -90,7 +90,7 @@ static __always_inline int relay_lookup(struct relay_pkt *p,
 					const __u8 *dst_mac)
 {
 	struct n2nk_relay_edge key = {};
-	struct n2nk_relay_sock4 *to;
+	struct n2nk_relay_dest *to;
 	struct n2nk_relay_edge *s;
 
 	s = bpf_map_lookup_elem(&senders, &p->from);
@@ -103,7 +103,9 @@ static __always_inline int relay_lookup(struct relay_pkt *p,
 	to = bpf_map_lookup_elem(&edges, &key);
 	if (!to)
 		return N2NK_RELAY_UNKNOWN_DEST;
-	p->to = *to;
+	if (bpf_ktime_get_coarse_ns() > to->expires_ns)
+		return N2NK_RELAY_EXPIRED_DEST;
+	p->to = to->sock;
 	return 0;
 }
 

@@ -17,7 +17,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
 	__type(key, struct n2nk_relay_edge);
-	__type(value, struct n2nk_relay_sock4);
+	__type(value, struct n2nk_relay_dest);
 } edges SEC(".maps");
 
 /* Source socket -> the edge registered there: who may send from it. */

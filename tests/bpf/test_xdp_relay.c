@@ -53,6 +53,7 @@ static const uint8_t router_eth[6] = { 0x02, 0x52, 0x00, 0x00, 0x00, 0x01 };
 static const uint8_t mac_a[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0a };
 static const uint8_t mac_b[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0b };
 static const uint8_t mac_c[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0c };
+static const uint8_t mac_d[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0d };
 static const uint8_t mac_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 /* The fields of an edge's PACKET that the cases vary. */
@@ -320,6 +321,14 @@ static void build_unknown_dest(struct frame *f)
 	build_spec(f, &s);
 }
 
+static void build_expired_dest(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.dst_mac = mac_d;
+	build_spec(f, &s);
+}
+
 static void build_register(struct frame *f)
 {
 	struct pkt_spec s = good_spec();
@@ -439,6 +448,8 @@ static const struct relay_case cases[] = {
 	  build_spoofed_registered_mac, DROPPED(N2NK_RELAY_SPOOFED_SOURCE) },
 	{ "relay: unknown destination", build_unknown_dest,
 	  PASSED(N2NK_RELAY_UNKNOWN_DEST) },
+	{ "relay: destination's registration expired", build_expired_dest,
+	  PASSED(N2NK_RELAY_EXPIRED_DEST) },
 	{ "relay: REGISTER", build_register, PASSED(N2NK_RELAY_NOT_PACKET) },
 	{ "relay: REGISTER_SUPER", build_register_super,
 	  PASSED(N2NK_RELAY_NOT_PACKET) },
@@ -647,16 +658,23 @@ static int set_sender(const struct xdp_relay *skel, const uint8_t ip[4],
 				    sizeof(e), BPF_ANY);
 }
 
+static int set_edge_until(const struct xdp_relay *skel, const char *community,
+			  const uint8_t mac[6], const uint8_t ip[4],
+			  uint16_t port, uint64_t expires)
+{
+	struct n2nk_relay_dest d = { .expires_ns = expires };
+	struct n2nk_relay_edge e;
+
+	put_sock(&d.sock, ip, port);
+	put_community(&e, community, mac);
+	return bpf_map__update_elem(skel->maps.edges, &e, sizeof(e), &d,
+				    sizeof(d), BPF_ANY);
+}
+
 static int set_edge(const struct xdp_relay *skel, const char *community,
 		    const uint8_t mac[6], const uint8_t ip[4], uint16_t port)
 {
-	struct n2nk_relay_sock4 s;
-	struct n2nk_relay_edge e;
-
-	put_sock(&s, ip, port);
-	put_community(&e, community, mac);
-	return bpf_map__update_elem(skel->maps.edges, &e, sizeof(e), &s,
-				    sizeof(s), BPF_ANY);
+	return set_edge_until(skel, community, mac, ip, port, UINT64_MAX);
 }
 
 /* Edges A and B, registered in COMMUNITY, as the cases expect. */
@@ -671,6 +689,9 @@ static int register_edges(const struct xdp_relay *skel)
 		err = set_edge(skel, COMMUNITY, mac_a, a_ip, A_PORT);
 	if (!err)
 		err = set_edge(skel, COMMUNITY, mac_b, b_ip, B_PORT);
+	/* D's registration ran out long ago (1 ns after boot). */
+	if (!err)
+		err = set_edge_until(skel, COMMUNITY, mac_d, b_ip, B_PORT, 1);
 	return err;
 }
 

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * bpffs pins for programs and maps that outlive the daemon (bpf_pin.h).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#include <linux/bpf.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "bpf_pin.h"
+
+int bpf_pin_dir(char *out, size_t len, const char *root, const char *role,
+		uint16_t port)
+{
+	struct statfs fs;
+	struct stat ns;
+	int n;
+
+	if (!root)
+		root = BPF_PIN_ROOT;
+	if (mkdir(root, 0700) && errno != EEXIST)
+		return -ENOTSUP; /* e.g. /sys/fs/bpf is no bpffs here */
+	if (statfs(root, &fs) || fs.f_type != BPF_FS_MAGIC)
+		return -ENOTSUP;
+	if (stat("/proc/self/ns/net", &ns))
+		return -errno;
+	n = snprintf(out, len, "%s/%lu-%s-%u", root, (unsigned long)ns.st_ino,
+		     role, port);
+	if (n < 0 || (size_t)n >= len)
+		return -ENAMETOOLONG;
+	if (mkdir(out, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Whether the map pinned at fd has m's type, key, value and size. */
+static bool same_layout(int fd, const struct bpf_map *m)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return false;
+	return info.type == bpf_map__type(m) &&
+	       info.key_size == bpf_map__key_size(m) &&
+	       info.value_size == bpf_map__value_size(m) &&
+	       info.max_entries == bpf_map__max_entries(m);
+}
+
+int bpf_pin_map(struct bpf_map *m, const char *dir)
+{
+	char path[256];
+	int n, fd;
+
+	n = snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(m));
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		bool keep = same_layout(fd, m);
+
+		close(fd);
+		if (!keep && unlink(path))
+			return -errno;
+	}
+	return bpf_map__set_pin_path(m, path);
+}
+
+/* The pinned link at path, if it is an XDP link on ifindex. */
+static int take_link(int prog_fd, int ifindex, const char *path)
+{
+	struct bpf_link_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.type != BPF_LINK_TYPE_XDP ||
+	    info.xdp.ifindex != (__u32)ifindex ||
+	    bpf_link_update(fd, prog_fd, NULL)) {
+		close(fd);
+		return -ESTALE;
+	}
+	return fd;
+}
+
+int bpf_pin_xdp_link(int prog_fd, int ifindex, __u32 flags, const char *path,
+		     bool *adopted)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
+	int fd = take_link(prog_fd, ifindex, path);
+
+	*adopted = fd >= 0;
+	if (*adopted)
+		return fd;
+	if (fd == -ESTALE && unlink(path) && errno != ENOENT)
+		return -errno;
+	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_pin(fd, path)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+int bpf_pin_remove(const char *dir)
+{
+	char path[512];
+	struct dirent *d;
+	DIR *dh = opendir(dir);
+	int err = 0;
+
+	if (!dh)
+		return errno == ENOENT ? 0 : -errno;
+	while ((d = readdir(dh))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
+		if (unlink(path) && !err)
+			err = -errno;
+	}
+	closedir(dh);
+	if (rmdir(dir) && !err)
+		err = -errno;
+	return err;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What a daemon leaves in bpffs so its programs and maps outlive it: one
+ * directory per daemon instance, maps reused by the next daemon when their
+ * layout still matches, XDP links taken over with their program replaced
+ * in one step, so a restart never detaches anything.
+ */
+#ifndef N2NK_BPF_PIN_H
+#define N2NK_BPF_PIN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/types.h>
+
+struct bpf_map;
+
+#define BPF_PIN_ROOT "/sys/fs/bpf/n2nk"
+
+/*
+ * The instance's directory, created if needed:
+ * root/<network namespace inode>-<role>-<port>, so daemons in different
+ * namespaces never share state. root (BPF_PIN_ROOT when NULL) must be in
+ * a bpffs mount, else -ENOTSUP: under `ip netns exec`, /sys is a fresh
+ * sysfs without one.
+ */
+int bpf_pin_dir(char *out, size_t len, const char *root, const char *role,
+		uint16_t port);
+
+/*
+ * Pins map m at dir/<its name> when loaded: libbpf reuses a pinned map of
+ * the same type, key, value and size; one with another layout (an older
+ * build) is unpinned first, losing its contents rather than failing.
+ * Call between open and load.
+ */
+int bpf_pin_map(struct bpf_map *m, const char *dir);
+
+/*
+ * An XDP link of prog_fd on ifindex, pinned at path: the pinned one taken
+ * over (its program replaced atomically; *adopted true) when it still
+ * sits on ifindex, else a new one with the given XDP_FLAGS_* mode.
+ * Returns the link fd or -errno.
+ */
+int bpf_pin_xdp_link(int prog_fd, int ifindex, __u32 flags, const char *path,
+		     bool *adopted);
+
+/* Unpins everything in dir and removes it: the links detach, the maps
+ * go once no program holds them. 0 when there was nothing. */
+int bpf_pin_remove(const char *dir);
+
+#endif /* N2NK_BPF_PIN_H */
