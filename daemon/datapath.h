@@ -111,7 +111,5 @@ int datapath_relay_edge_del(struct datapath *dp, const char *community,
 			    const uint8_t *mac);
 /* Drops the kernel relay's entries whose registration ran out. */
 void datapath_relay_sweep(struct datapath *dp);
-/* PACKETs the kernel relayed; false without the kernel backend. */
-bool datapath_relay_count(struct datapath *dp, uint64_t *relayed);
 
 #endif /* N2NK_DATAPATH_H */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "datapath.h"
+#include "dp_relay.h"
 #include "log.h"
 #include "xdp_relay_loader.h"
 
@@ -57,15 +58,24 @@ void datapath_relay_sweep(struct datapath *dp)
 		log_info("XDP relay: %u registration(s) ran out", swept);
 }
 
-bool datapath_relay_count(struct datapath *dp, uint64_t *relayed)
+bool datapath_relay_reasons(struct datapath *dp,
+			    uint64_t packets[N2NK_RELAY_REASON_SLOTS])
 {
 	struct xdp_relay_why why;
 
 	if (!dp->relay)
 		return false;
-	if (xdp_relay_loader_relayed(dp->relay, relayed, &why)) {
+	if (xdp_relay_loader_reasons(dp->relay, packets, &why)) {
 		relay_err(dp, 0, &why);
-		*relayed = 0;
+		return false;
 	}
 	return true;
+}
+
+int datapath_relay_map_info(struct datapath *dp, unsigned int i,
+			    struct xdp_relay_map_info *out)
+{
+	if (!dp->relay)
+		return -ENODEV;
+	return xdp_relay_loader_map_info(dp->relay, i, out);
 }

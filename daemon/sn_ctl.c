@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "ctl_loop.h"
+#include "dp_relay.h"
 #include "sockaddr.h"
 #include "supernode.h"
 
@@ -89,16 +90,38 @@ static int cmd_edges(struct ctl_table *t, int argc, char **argv, void *ctx)
 	return 0;
 }
 
+/*
+ * The kernel relay's verdicts, one row per reason: xdp_relayed is the
+ * fast path; the xdp_drop_* rows were dropped there; the other xdp_*
+ * rows went on to the daemon (its slow path, counted in "received").
+ */
+static void xdp_rows(struct ctl_table *t, struct supernode *sn)
+{
+	uint64_t pkts[N2NK_RELAY_REASON_SLOTS];
+	char name[64];
+	int slot;
+
+	if (!datapath_relay_reasons(&sn->dp, pkts))
+		return;
+	for (slot = 0; slot < N2NK_RELAY_REASON_SLOTS; slot++) {
+		int reason = -slot;
+
+		snprintf(name, sizeof(name), "xdp_%s%s",
+			 n2nk_relay_reason_drops(reason) ? "drop_" : "",
+			 n2nk_relay_reason_name(reason));
+		ctl_counter_row(t, name, pkts[slot]);
+	}
+}
+
 static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 {
 	struct supernode *sn = ctx;
-	uint64_t relayed;
 
 	ctl_table_column(t, "counter");
 	ctl_table_column(t, "value");
+	ctl_counter_row(t, "received", sn->stats.rx);
 	ctl_counter_row(t, "forwarded", sn->stats.fwd);
-	if (datapath_relay_count(&sn->dp, &relayed))
-		ctl_counter_row(t, "xdp_relayed", relayed);
+	xdp_rows(t, sn);
 	ctl_counter_row(t, "broadcast", sn->stats.bcast);
 	ctl_counter_row(t, "register_super", sn->stats.reg_super);
 	ctl_counter_row(t, "register_super_nak", sn->stats.reg_super_nak);
@@ -107,11 +130,37 @@ static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 	return 0;
 }
 
+static int cmd_maps(struct ctl_table *t, int argc, char **argv, void *ctx)
+{
+	static const char *const cols[] = { "map",	   "type", "entries",
+					    "max_entries", "key",  "value",
+					    "pinned",	   NULL };
+	struct supernode *sn = ctx;
+	struct xdp_relay_map_info mi;
+	const char *const *col;
+	unsigned int i;
+
+	for (col = cols; *col; col++)
+		ctl_table_column(t, *col);
+	for (i = 0; !datapath_relay_map_info(&sn->dp, i, &mi); i++) {
+		ctl_table_row(t);
+		ctl_table_str(t, mi.name);
+		ctl_table_str(t, mi.type ? mi.type : "?");
+		ctl_table_u64(t, mi.entries);
+		ctl_table_u64(t, mi.max_entries);
+		ctl_table_u64(t, mi.key_size);
+		ctl_table_u64(t, mi.value_size);
+		ctl_table_str(t, mi.pin_path ? mi.pin_path : "-");
+	}
+	return 0;
+}
+
 static const struct ctl_command sn_commands[] = {
 	{ "communities", "communities, header mode, edge counts",
 	  cmd_communities },
 	{ "edges", "registered edges per community", cmd_edges },
 	{ "stats", "forwarding counters and drops by reason", cmd_stats },
+	{ "maps", "the kernel relay's BPF maps (kernel datapath)", cmd_maps },
 };
 
 int sn_ctl_open(struct supernode *x, const char *path)

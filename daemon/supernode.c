@@ -215,6 +215,7 @@ static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
 	enum drop_reason why;
 	struct n2n_msg m;
 
+	sn->stats.rx++;
 	if (len > N2N_PKT_BUF_SIZE)
 		return sn_drop(sn, DROP_OVERSIZE);
 	o.by_static = false;

@@ -72,7 +72,7 @@ struct sn_anchor {
 #define SN_MAX_EDGES_PER_COMMUNITY 16384
 
 struct sn_stats {
-	uint64_t fwd, bcast, reg_super, reg_super_nak, queries;
+	uint64_t rx, fwd, bcast, reg_super, reg_super_nak, queries;
 };
 
 struct supernode {

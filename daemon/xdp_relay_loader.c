@@ -244,18 +244,17 @@ static int pin_maps(struct xdp_relay_loader *r, uint16_t port,
 	return err ? fail(why, err, "pinning maps in %s", r->pin_dir) : 0;
 }
 
-/* Registrations a previous daemon left in `edges`. */
-static unsigned int count_edges(const struct xdp_relay_loader *r)
+/* Entries of a hash map, walked by key (bounded by its size). */
+static unsigned int count_keys(const struct bpf_map *m)
 {
-	struct n2nk_relay_edge k, next;
-	int fd = bpf_map__fd(r->skel->maps.edges);
-	unsigned int n = 0;
-	void *prev = NULL;
+	uint8_t k[64], next[64];
+	unsigned int n = 0, max = bpf_map__max_entries(m);
+	int fd = bpf_map__fd(m);
 
-	while (n < N2NK_RELAY_MAX_EDGES &&
-	       !bpf_map_get_next_key(fd, prev, &next)) {
-		k = next;
-		prev = &k;
+	if (bpf_map__key_size(m) > sizeof(k))
+		return 0;
+	while (n < max && !bpf_map_get_next_key(fd, n ? k : NULL, next)) {
+		memcpy(k, next, bpf_map__key_size(m));
 		n++;
 	}
 	return n;
@@ -274,7 +273,7 @@ static void note_pins(struct xdp_relay_loader *r)
 	}
 	snprintf(r->where + n, sizeof(r->where) - n,
 		 "; pinned in %s, %u edge(s) kept from before", r->pin_dir,
-		 count_edges(r));
+		 count_keys(r->skel->maps.edges));
 }
 
 static void note_next_hop(struct xdp_relay_loader *r)
@@ -488,12 +487,13 @@ int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 	return err ? fail(why, err, "XDP relay: deleting an edge") : 0;
 }
 
-int xdp_relay_loader_relayed(struct xdp_relay_loader *r, uint64_t *packets,
+int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
+			     uint64_t packets[N2NK_RELAY_REASON_SLOTS],
 			     struct xdp_relay_why *why)
 {
-	__u32 slot = n2nk_relay_reason_slot(N2NK_RELAY_RELAYED);
-	struct n2nk_xdp_counter *cnt;
 	int ncpu = libbpf_num_possible_cpus();
+	struct n2nk_xdp_counter *cnt;
+	__u32 slot;
 	int i, err = 0;
 
 	why->msg[0] = 0;
@@ -502,16 +502,45 @@ int xdp_relay_loader_relayed(struct xdp_relay_loader *r, uint64_t *packets,
 	cnt = calloc((size_t)ncpu, sizeof(*cnt));
 	if (!cnt)
 		return fail(why, -ENOMEM, "XDP relay counters");
-	if (bpf_map__lookup_elem(r->skel->maps.relay_stats, &slot, sizeof(slot),
-				 cnt, (size_t)ncpu * sizeof(*cnt), 0)) {
-		err = fail(why, -errno, "reading relay_stats");
-	} else {
-		*packets = 0;
+	for (slot = 0; slot < N2NK_RELAY_REASON_SLOTS && !err; slot++) {
+		packets[slot] = 0;
+		if (bpf_map__lookup_elem(r->skel->maps.relay_stats, &slot,
+					 sizeof(slot), cnt,
+					 (size_t)ncpu * sizeof(*cnt), 0)) {
+			err = fail(why, -errno, "reading relay_stats");
+			break;
+		}
 		for (i = 0; i < ncpu; i++)
-			*packets += cnt[i].packets;
+			packets[slot] += cnt[i].packets;
 	}
 	free(cnt);
 	return err;
+}
+
+int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
+			      struct xdp_relay_map_info *out)
+{
+	const struct bpf_map *maps[] = { r->skel->maps.edges,
+					 r->skel->maps.senders,
+					 r->skel->maps.relay_stats,
+					 r->skel->maps.xsks };
+	const struct bpf_map *m;
+	enum bpf_map_type type;
+
+	if (i >= sizeof(maps) / sizeof(maps[0]))
+		return -ENOENT;
+	m = maps[i];
+	type = bpf_map__type(m);
+	memset(out, 0, sizeof(*out));
+	out->name = bpf_map__name(m);
+	out->type = libbpf_bpf_map_type_str(type);
+	out->max_entries = bpf_map__max_entries(m);
+	out->entries = type == BPF_MAP_TYPE_HASH ? count_keys(m)
+						 : out->max_entries;
+	out->key_size = bpf_map__key_size(m);
+	out->value_size = bpf_map__value_size(m);
+	out->pin_path = r->pinned ? bpf_map__pin_path(m) : NULL;
+	return 0;
 }
 
 int xdp_relay_loader_unload(uint16_t port, char *dir, size_t len)

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "datapath.h"
+#include "n2nk_relay.h"
 
 struct xdp_relay_loader;
 
@@ -82,8 +83,21 @@ int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
  */
 int xdp_relay_loader_unload(uint16_t port, char *dir, size_t len);
 
-/* PACKETs relayed in the kernel (XDP_TX), summed over CPUs. */
-int xdp_relay_loader_relayed(struct xdp_relay_loader *r, uint64_t *packets,
+/* Frames per n2nk_relay_reason slot (include/n2nk_relay.h), summed
+ * over CPUs. */
+int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
+			     uint64_t packets[N2NK_RELAY_REASON_SLOTS],
 			     struct xdp_relay_why *why);
+
+/* One of the program's maps, for n2nctl maps. */
+struct xdp_relay_map_info {
+	const char *name, *type;
+	const char *pin_path; /* NULL: not pinned */
+	unsigned int entries, max_entries, key_size, value_size;
+};
+
+/* The i-th map (0, 1, ...), or -ENOENT past the last. */
+int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
+			      struct xdp_relay_map_info *out);
 
 #endif /* N2NK_XDP_RELAY_LOADER_H */

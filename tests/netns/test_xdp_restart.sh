@@ -57,6 +57,19 @@ for e in a b; do
 	lab_wait_for "$e registered" 15 registered $e || tail -n 20 "$T/$e.log"
 done
 t_check "ping through the XDP relay" pings a 198.19.8.2 5
+map_field() {	# map_field MAP FIELD: from n2nctl maps
+	ctl sn1 maps | jq -r --arg m "$1" --arg f "$2" \
+		'.rows[] | select(.map == $m) | .[$f]'
+}
+t_check_eq "n2nctl maps: 2 edges in the kernel's registry" 2 \
+	"$(map_field edges entries)"
+t_check_eq "n2nctl maps: 2 senders" 2 "$(map_field senders entries)"
+t_check "n2nctl maps: edges pinned under --pin-root" \
+	grep -q "^$T/bpf/" <<<"$(map_field edges pinned)"
+t_check "n2nctl stats: relay verdicts by name" \
+	test -n "$(counter sn1 xdp_not_packet)"
+t_check "n2nctl stats: kernel drops by name" \
+	test -n "$(counter sn1 xdp_drop_spoofed_source)"
 
 # 10 pings a second for 6 s; the daemon restarts after 2 s and is gone
 # for about a second.

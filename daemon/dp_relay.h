@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the control socket reads of the kernel relay: counters by reason
+ * and the maps. False or -ENODEV without the kernel backend.
+ */
+#ifndef N2NK_DP_RELAY_H
+#define N2NK_DP_RELAY_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "datapath.h"
+#include "n2nk_relay.h"
+#include "xdp_relay_loader.h"
+
+/* Frames per reason slot (slot = -reason), summed over CPUs. */
+bool datapath_relay_reasons(struct datapath *dp,
+			    uint64_t packets[N2NK_RELAY_REASON_SLOTS]);
+
+/* The i-th map of the relay, or -ENOENT past the last. */
+int datapath_relay_map_info(struct datapath *dp, unsigned int i,
+			    struct xdp_relay_map_info *out);
+
+#endif /* N2NK_DP_RELAY_H */
