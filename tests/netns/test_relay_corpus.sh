@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The XDP relay writes what the socket backend writes, byte for byte: the
+# same seeded corpus of PACKETs (every TTL, compression and transform byte,
+# payloads of 0..1400 bytes, one broadcast in 25) goes through our
+# supernode with --datapath=socket and then --datapath=kernel, and what
+# edge B receives must be identical, with the unicasts relayed in XDP.
+#
+#   wan br0: sn1 198.18.0.1 (forwarding on: FIB next hops), c 198.18.0.50
+#   test_relay_corpus.sh BUILD_DIR
+set -u
+OUT=$(cd "${1:-.output}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lab.sh
+source "$HERE/lab.sh"
+# shellcheck source=n2nk.sh
+source "$HERE/n2nk.sh"
+
+T=$(mktemp -d /tmp/n2nk-corpus.XXXXXX)
+lab_on_cleanup rm -rf "$T"
+COUNT=300
+BCASTS=$((COUNT / 25))
+
+lab_init "$OUT" || exit 1
+lab_add_public_host sn1 198.18.0.1
+lab_add_public_host c 198.18.0.50
+lab_exec sn1 sysctl -qw net.ipv4.conf.eth0.forwarding=1
+
+run_corpus() {	# run_corpus DATAPATH: the corpus through sn1 into $T/DATAPATH
+	local pid
+	rm -f "$T/sn1.sock"
+	pid=$(lab_bg sn1 "$T/sn1-$1.log" "$SN" -p 7654 -f \
+		--datapath="$1" --ctl-socket="$T/sn1.sock")
+	lab_wait_for "sn1 control socket" 5 test -S "$T/sn1.sock"
+	t_check "$1: corpus sent and received" lab_exec c \
+		"$OUT/tests/netns/relay_corpus" 198.18.0.1 7654 198.18.0.50 \
+		41001 41002 "$COUNT" "$T/$1.txt"
+	FWD=$(counter sn1 forwarded)
+	BC=$(counter sn1 broadcast)
+	XDP=$(counter sn1 xdp_relayed)
+	lab_kill "$pid"
+}
+
+run_corpus socket
+run_corpus kernel
+echo "kernel: xdp_relayed $XDP; daemon forwarded $FWD, broadcast $BC of $COUNT"
+t_check_eq "socket backend: nothing lost" 0 "$(grep -c lost "$T/socket.txt")"
+t_check "XDP relay output = socket backend output, byte for byte" \
+	cmp "$T/socket.txt" "$T/kernel.txt"
+t_check_eq "every unicast relayed in XDP" $((COUNT - BCASTS)) "${XDP:-0}"
+t_check_eq "the daemon forwarded no unicast" 0 "${FWD:-0}"
+t_check_eq "the daemon fanned the broadcasts out" "$BCASTS" "${BC:-0}"
+t_summary
