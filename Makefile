@@ -34,17 +34,18 @@ WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	    -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2 \
 	    -Wno-unused-parameter
 CFLAGS ?= -O2 -g
+# Before ALL_CFLAGS, which := expands at once: the sanitizers (and the
+# fuzzers' coverage) must reach every object, not only the link.
+ifneq ($(SANITIZE),)
+SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
+	      -fno-sanitize-recover=all
+endif
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
 	      -Iinclude -Idaemon -I$(O) -I/usr/include/libnl3 $(SAN_CFLAGS)
 BPF_LDLIBS := -lbpf -lelf -lz
 # The library loads the XDP relay (daemon/xdp_relay_loader.c): libbpf too.
 LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3 -lxdp \
 	  $(BPF_LDLIBS)
-
-ifneq ($(SANITIZE),)
-SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
-	      -fno-sanitize-recover=all
-endif
 
 # Library: everything in daemon/ except program entry points (main_*.c).
 LIB_SRCS := $(filter-out daemon/main_%.c,$(wildcard daemon/*.c))
