@@ -163,7 +163,7 @@ format-check:
 # Integration suites in network namespaces (root): lab self-test, TAP and
 # netlink, then a whole n2n network.
 NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
-	test_xdp_relay test_xdp_restart test_relay_corpus
+	test_xdp_relay test_xdp_restart test_relay_corpus test_xsk
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)")

@@ -5,16 +5,85 @@
  * n2nctl.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "datapath.h"
 
-int datapath_open(struct datapath *dp, enum datapath_kind want,
-		  const struct datapath_cfg *cfg, struct evloop *loop)
+static void datapath_reset(struct datapath *dp, const struct datapath_cfg *cfg)
 {
 	memset(dp, 0, sizeof(*dp));
 	dp->cfg = *cfg;
 	dp->udp_fd = -1;
+}
+
+/*
+ * Without IPv4 forwarding the relay cannot ask the FIB for a next hop
+ * (bpf_fib_lookup() needs it) and sends relayed frames back to the
+ * Ethernet address they came from: right only when every edge is behind
+ * the one router in front of this host. auto does not bet on that.
+ */
+static bool ipv4_forwarding(void)
+{
+	int fd = open("/proc/sys/net/ipv4/ip_forward", O_RDONLY | O_CLOEXEC);
+	char v = '0';
+
+	if (fd < 0)
+		return false;
+	if (read(fd, &v, 1) != 1)
+		v = '0';
+	close(fd);
+	return v == '1';
+}
+
+static int open_sockets_because(struct datapath *dp,
+				const struct datapath_cfg *cfg,
+				struct evloop *loop, const char *reason)
+{
+	datapath_reset(dp, cfg);
+	snprintf(dp->why_buf, sizeof(dp->why_buf),
+		 "auto: %.220s; using sockets", reason);
+	dp->why = dp->why_buf;
+	dp->ops = &datapath_socket_ops;
+	return dp->ops->open(dp, loop);
+}
+
+/*
+ * auto for a role that can use the XDP relay: the kernel backend if the
+ * relay can route (IPv4 forwarding) and this host lets us load and attach
+ * it (BPF, root, XDP), else sockets. A failed kernel open has closed its
+ * socket and detached the program, so the socket backend starts from a
+ * clean slate (and the configured bind).
+ */
+static int open_auto_relay(struct datapath *dp, const struct datapath_cfg *cfg,
+			   struct evloop *loop)
+{
+	char reason[sizeof(dp->err_buf) + 32];
+	int err;
+
+	if (!ipv4_forwarding())
+		return open_sockets_because(
+			dp, cfg, loop,
+			"IPv4 forwarding is off, so the XDP relay could only "
+			"send relayed frames back the way they came "
+			"(--datapath=kernel does that)");
+	dp->ops = &datapath_kernel_ops;
+	dp->why = "auto: the XDP relay loaded";
+	err = dp->ops->open(dp, loop);
+	if (!err)
+		return 0;
+	snprintf(reason, sizeof(reason), "XDP relay unavailable (%s)",
+		 dp->err_buf[0] ? dp->err_buf : strerror(-err));
+	return open_sockets_because(dp, cfg, loop, reason);
+}
+
+int datapath_open(struct datapath *dp, enum datapath_kind want,
+		  const struct datapath_cfg *cfg, struct evloop *loop)
+{
+	datapath_reset(dp, cfg);
 	if (want == DATAPATH_KERNEL) {
 		if (!cfg->xdp_relay)
 			return -EOPNOTSUPP;
@@ -22,6 +91,8 @@ int datapath_open(struct datapath *dp, enum datapath_kind want,
 		dp->why = "requested with --datapath=kernel";
 		return dp->ops->open(dp, loop);
 	}
+	if (want == DATAPATH_AUTO && cfg->xdp_relay)
+		return open_auto_relay(dp, cfg, loop);
 	dp->ops = &datapath_socket_ops;
 	dp->why = want == DATAPATH_SOCKET
 			  ? "requested with --datapath=socket"

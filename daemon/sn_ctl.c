@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "ctl_loop.h"
+#include "dp_kernel.h"
 #include "dp_relay.h"
 #include "sockaddr.h"
 #include "supernode.h"
@@ -113,6 +114,28 @@ static void xdp_rows(struct ctl_table *t, struct supernode *sn)
 	}
 }
 
+/* The AF_XDP slow path: frames that came that way, those the daemon got,
+ * the rest by reason, and the kernel's own losses. */
+static void xsk_rows(struct ctl_table *t, struct supernode *sn)
+{
+	struct xsk_rx_stats st;
+	char name[64];
+	int r;
+
+	if (!dp_kernel_xsk_stats(&sn->dp, &st))
+		return;
+	ctl_counter_row(t, "xsk_received", st.received);
+	ctl_counter_row(t, "xsk_delivered", st.delivered);
+	for (r = XSK_RX_OK + 1; r < XSK_RX_DROP_COUNT; r++) {
+		snprintf(name, sizeof(name), "xsk_drop_%s",
+			 xsk_rx_drop_name((enum xsk_rx_drop)r));
+		ctl_counter_row(t, name, st.drops[r]);
+	}
+	ctl_counter_row(t, "xsk_kernel_dropped", st.kernel_dropped);
+	ctl_counter_row(t, "xsk_rx_ring_full", st.rx_ring_full);
+	ctl_counter_row(t, "xsk_fill_ring_empty", st.fill_ring_empty);
+}
+
 static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 {
 	struct supernode *sn = ctx;
@@ -122,6 +145,7 @@ static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 	ctl_counter_row(t, "received", sn->stats.rx);
 	ctl_counter_row(t, "forwarded", sn->stats.fwd);
 	xdp_rows(t, sn);
+	xsk_rows(t, sn);
 	ctl_counter_row(t, "broadcast", sn->stats.bcast);
 	ctl_counter_row(t, "register_super", sn->stats.reg_super);
 	ctl_counter_row(t, "register_super_nak", sn->stats.reg_super_nak);

@@ -10,7 +10,7 @@ packages=(
 	libbpf-dev bpftool libxdp-dev libelf-dev zlib1g-dev
 	libsodium-dev libssl-dev libgcrypt20-dev liblzo2-dev libzstd-dev
 	libnl-3-dev libnl-route-3-dev
-	iproute2 nftables iperf3 tcpdump iputils-ping jq
+	iproute2 nftables iperf3 tcpdump iputils-ping jq ethtool python3 util-linux
 )
 
 missing=()

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The supernode's slow path over AF_XDP: the n2n datagrams the XDP relay
+ * does not forward itself (n2nk_relay_reason_to_daemon() in
+ * include/n2nk_relay.h) arrive here through the relay's `xsks` map instead
+ * of climbing the network stack to the UDP socket. Each frame is checked as
+ * the kernel's IPv4/UDP input would check it, then its UDP payload and
+ * source go to the daemon's on_udp, exactly as a recvfrom() would give them.
+ *
+ * Receive only: replies keep leaving through the datapath's UDP socket
+ * (sendto), which is simplest and needs no TX ring, no ARP and no route
+ * lookup here. A queue without a socket, or a daemon that closed them (the
+ * kernel removes a closed socket from the map), falls back to XDP_PASS, so
+ * nothing is lost: the UDP socket still reads whatever comes that way.
+ *
+ * The only file using libxdp's xsk API (<xdp/xsk.h>); nothing of it leaks
+ * into this header.
+ */
+#ifndef N2NK_XSK_H
+#define N2NK_XSK_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+/* Why a frame read from an AF_XDP socket never reached the daemon. */
+enum xsk_rx_drop {
+	XSK_RX_OK = 0,		   /* delivered: not a drop */
+	XSK_RX_DROP_SHORT,	   /* shorter than Ethernet + IPv4 + UDP */
+	XSK_RX_DROP_NOT_IPV4,	   /* EtherType or IP version not IPv4 */
+	XSK_RX_DROP_IP_OPTIONS,	   /* IHL != 5; the relay passes those up */
+	XSK_RX_DROP_IP_FRAGMENT,   /* MF or an offset; the same */
+	XSK_RX_DROP_IP_CHECKSUM,   /* IPv4 header checksum wrong */
+	XSK_RX_DROP_IP_LENGTH,	   /* total length < headers or > frame */
+	XSK_RX_DROP_NOT_UDP,	   /* IP protocol is not UDP */
+	XSK_RX_DROP_UDP_LENGTH,	   /* UDP length != IP payload length */
+	XSK_RX_DROP_UDP_CHECKSUM,  /* non-zero UDP checksum wrong */
+	XSK_RX_DROP_WRONG_PORT,	   /* UDP destination port is not ours */
+	XSK_RX_DROP_WRONG_ADDRESS, /* not the address the daemon bound */
+	XSK_RX_DROP_COUNT
+};
+
+/* The slow path's counters, summed over its sockets; they only grow. */
+struct xsk_rx_stats {
+	uint64_t received;		   /* frames read from the RX rings */
+	uint64_t delivered;		   /* UDP payloads given to on_udp */
+	uint64_t drops[XSK_RX_DROP_COUNT]; /* [XSK_RX_OK] stays 0 */
+	/* From the kernel (getsockopt XDP_STATISTICS), frames it redirected
+	 * to us but could not queue: */
+	uint64_t kernel_dropped;  /* rx_dropped: e.g. larger than a frame */
+	uint64_t rx_ring_full;	  /* rx_ring_full: we read too slowly */
+	uint64_t fill_ring_empty; /* rx_fill_ring_empty_descs: starvation */
+	uint32_t sockets;	  /* AF_XDP sockets bound */
+};
+
+/* What a frame must be addressed to (network byte order). */
+struct xsk_rx_match {
+	struct in_addr addr; /* INADDR_ANY: any destination address */
+	uint16_t port;	     /* UDP destination port, network order */
+};
+
+struct xsk_rx_cfg {
+	struct xsk_rx_match match;
+	const int *ifindexes; /* where the relay program is attached */
+	int n_ifs;
+	int xsks_map_fd; /* the relay's `xsks` XSKMAP */
+	void (*on_udp)(void *ctx, const struct sockaddr_storage *from,
+		       uint8_t *buf, size_t len);
+	void *ctx;
+};
+
+struct xsk_rx;
+
+/*
+ * Binds one receive-only AF_XDP socket per RX queue of the interface the
+ * relay runs on and puts each into cfg->xsks_map_fd at its queue index.
+ * Returns 0 or -errno with a reason for the user in why (the interface,
+ * the step that failed and the errno text). Nothing is left behind on
+ * failure.
+ */
+int xsk_rx_open(struct xsk_rx **out, const struct xsk_rx_cfg *cfg, char *why,
+		size_t whylen) __attribute__((warn_unused_result));
+/* Closes the sockets (the kernel drops them from the map) and frees all.
+ * NULL is fine. */
+void xsk_rx_close(struct xsk_rx *x);
+
+/* One fd that is readable when any socket has frames, for the evloop,
+ * and its callback (arg = the struct xsk_rx): a bounded batch each call. */
+int xsk_rx_fd(const struct xsk_rx *x);
+void xsk_rx_readable(void *arg);
+
+/* Where it runs, e.g. "eth0 (2 rx queues, copy mode)", for the log. */
+const char *xsk_rx_where(const struct xsk_rx *x);
+void xsk_rx_stats(const struct xsk_rx *x, struct xsk_rx_stats *out);
+/* A short, stable name for a reason, e.g. "udp_checksum". */
+const char *xsk_rx_drop_name(enum xsk_rx_drop r);
+
+/*
+ * The frame check on its own (exported for the unit tests): an Ethernet
+ * frame of len bytes, for m. On XSK_RX_OK, *from is the sender and
+ * *payload, *plen the UDP payload inside frame.
+ */
+enum xsk_rx_drop xsk_rx_parse(const uint8_t *frame, size_t len,
+			      const struct xsk_rx_match *m,
+			      struct sockaddr_in *from, const uint8_t **payload,
+			      size_t *plen) __attribute__((warn_unused_result));
+
+#endif /* N2NK_XSK_H */

@@ -1,0 +1,257 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# The supernode's slow path over AF_XDP: with --datapath=kernel, what the
+# XDP relay does not forward itself (registrations, broadcasts, junk) comes
+# to the daemon through AF_XDP sockets, never through the UDP stack, while
+# relayed PACKETs stay in the kernel; malformed frames are dropped and
+# counted; --datapath=auto picks the kernel backend on a supernode, falls
+# back to sockets when the program cannot attach, and a supernode that may
+# not open AF_XDP sockets keeps its slow path on the UDP socket.
+#
+# Same topology as test_xdp_relay.sh (the relay's XDP_TX needs one router
+# in front of the supernode); nat3 also throws hand-made frames at sn1.
+#
+#                  wan: br0 (198.18.0.0/24)
+#       +-----------------+-----------------+
+#   +---+---+         +---+---+         +---+---+
+#   | nat3  | .0.103  | nat1  | .0.101  | nat2  | .0.102   all full cone
+#   +---+---+         +---+---+         +---+---+
+#       | lan0 .3.1 (raw frames from here)
+#   +---+---+         +---+---+         +---+---+
+#   |  sn1  | .3.2    |   a   | .1.2    |   b   | .2.2
+#   | XDP + |         | -S1   |         | -S1   |   overlay 198.19.7.1/.2
+#   | AF_XDP|         +-------+         +-------+
+#   +-------+
+#   test_xsk.sh BUILD_DIR
+set -u
+OUT=$(cd "${1:-.output}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lab.sh
+source "$HERE/lab.sh"
+# shellcheck source=n2nk.sh
+source "$HERE/n2nk.sh"
+JUNK=$OUT/tests/netns/udp_junk
+
+T=$(mktemp -d /tmp/n2nk-xsk.XXXXXX)
+lab_on_cleanup rm -rf "$T"
+
+lab_init "$OUT" || exit 1
+lab_add_nat_host sn1 3 full
+lab_add_nat_host a 1 full
+lab_add_nat_host b 2 full
+
+udp_in() {	# udp_in: datagrams sn1's UDP stack took in (/proc/net/snmp)
+	lab_exec sn1 awk '/^Udp:/ { if (seen) { print $2; exit } seen = 1 }' \
+		/proc/net/snmp
+}
+
+drops_at_least() {	# drops_at_least NAME N
+	[ "$(drops "$1")" -ge "$2" ]
+}
+
+counter_above() {	# counter_above NAME COUNTER N
+	[ "$(counter "$1" "$2")" -gt "$3" ]
+}
+
+# AF_XDP rows of n2nctl stats may be missing (an n2nctl without them):
+# then only the log lines the slow path writes at -v are checked.
+has_xsk_rows() {	# has_xsk_rows NAME
+	[ -n "$(counter "$1" xsk_received)" ]
+}
+
+# start_sn NAME ARGS...: a supernode in sn1, up once its control socket is;
+# WRAP (an array) goes before it, e.g. setpriv.
+WRAP=()
+start_sn() {
+	local name=$1
+	shift
+	lab_bg sn1 "$T/$name.log" "${WRAP[@]}" "$SN" -f -v \
+		--ctl-socket="$T/$name.sock" "$@" >"$T/$name.pid"
+	lab_wait_for "$name control socket" 5 test -S "$T/$name.sock" ||
+		{ cat "$T/$name.log"; return 1; }
+}
+
+stop_sn() {	# stop_sn NAME
+	lab_kill "$(cat "$T/$1.pid")"
+	rm -f "$T/$1.sock"
+}
+
+start_edges() {
+	local e n
+	for e in a b; do
+		n=$([ $e = a ] && echo 1 || echo 2)
+		lab_bg $e "$T/$e.log" "$EDGE" -f -i 4 --ctl-socket="$T/$e.sock" \
+			-c plain -k s3cret -A3 -S1 -a "198.19.7.$n/24" -d n2x \
+			-m "02:00:00:00:07:0$n" -p "5007$n" -l 198.18.0.103:7654 \
+			>"$T/$e.pid"
+	done
+	for e in a b; do
+		lab_wait_for "$e registered" 10 registered $e ||
+			tail -n 20 "$T/$e.log"
+	done
+}
+
+# raw_frames KIND COUNT: hand-made n2n QUERY_PEERs from nat3's lan0 to
+# sn1's eth0, broken as KIND says (ip_csum, udp_csum, wrong_addr); the
+# relay hands them to the daemon's AF_XDP socket, which must drop them.
+raw_frames() {
+	local dmac smac
+	dmac=$(lab_exec sn1 cat /sys/class/net/eth0/address)
+	smac=$(lab_exec nat3 cat /sys/class/net/lan0/address)
+	lab_exec nat3 python3 - "$1" "$2" "$dmac" "$smac" <<'EOF'
+import socket, struct, sys
+kind, count, dmac, smac = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+def csum(b):
+    if len(b) % 2:
+        b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s & 0xffff) + (s >> 16)
+    s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+src = socket.inet_aton("198.18.0.99")
+dst = socket.inet_aton("198.18.3.77" if kind == "wrong_addr" else "198.18.3.2")
+# n2n common header: version 3, TTL 2, flags = QUERY_PEER, community "junk"
+n2n = struct.pack("!BBH20s", 3, 2, 11, b"junk") + bytes(20)
+udp_len = 8 + len(n2n)
+pseudo = src + dst + struct.pack("!BBH", 0, 17, udp_len)
+udp = struct.pack("!HHHH", 40000, 7654, udp_len, 0) + n2n
+ucs = csum(pseudo + udp) or 0xffff
+if kind == "udp_csum":
+    ucs ^= 0x5555
+udp = udp[:6] + struct.pack("!H", ucs) + udp[8:]
+ip = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + udp_len, 1, 0, 64, 17, 0,
+                 src, dst)
+ics = csum(ip)
+if kind == "ip_csum":
+    ics ^= 0x5555
+ip = ip[:10] + struct.pack("!H", ics) + ip[12:]
+eth = bytes.fromhex(dmac.replace(":", "")) + \
+      bytes.fromhex(smac.replace(":", "")) + b"\x08\x00"
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind(("lan0", 0))
+for _ in range(count):
+    s.send(eth + ip + udp)
+EOF
+}
+
+# --- --datapath=kernel: the slow path is AF_XDP --------------------------
+u0=$(udp_in)
+if ! start_sn sn -p 7654 --datapath=kernel; then
+	t_fail "the supernode starts with --datapath=kernel" "see the log"
+	t_summary
+	exit 1
+fi
+t_check "the supernode logs AF_XDP as its slow path" grep -q \
+	'datapath kernel.*XDP relay on eth0.*slow path over AF_XDP on eth0' \
+	"$T/sn.log"
+grep -o 'slow path over AF_XDP on [^)]*)' "$T/sn.log" | head -n 1
+
+start_edges
+t_check "edges registered through AF_XDP (first datagram logged)" \
+	grep -q 'AF_XDP on eth0: first datagram for the daemon' "$T/sn.log"
+if has_xsk_rows sn; then
+	t_check "n2nctl counts AF_XDP frames" counter_above sn xsk_received 0
+fi
+t_check "ping through the XDP relay" pings a 198.19.7.2 5
+
+f1=$(counter sn forwarded)
+x1=$(counter sn xdp_relayed)
+b1=$(counter sn broadcast)
+# An empty neighbour cache: the next ping starts with an ARP request, a
+# broadcast PACKET, which the relay hands to the daemon to fan out.
+lab_exec a ip neigh flush dev n2x
+t_check "ping after an ARP broadcast (slow-path fan-out)" \
+	pings a 198.19.7.2 10
+f2=$(counter sn forwarded)
+x2=$(counter sn xdp_relayed)
+b2=$(counter sn broadcast)
+echo "10 pings: xdp_relayed $x1 -> $x2, forwarded $f1 -> $f2," \
+	"broadcast $b1 -> $b2"
+t_check "the daemon fanned out the ARP broadcast" test $((b2 - b1)) -ge 1
+t_check "the kernel relayed the pings (>= 8)" test $((x2 - x1)) -ge 8
+t_check "the daemon did not forward them (<= 2)" test $((f2 - f1)) -le 2
+u1=$(udp_in)
+echo "sn1 UDP InDatagrams: $u0 -> $u1"
+t_check "no datagram for the daemon climbed sn1's UDP stack" \
+	test $((u1 - u0)) -eq 0
+
+# --- junk: n2n-looking junk reaches the daemon, broken frames do not ------
+d1=$(drops sn)
+lab_exec a "$JUNK" 198.18.0.103 7654 200 >/dev/null
+t_check "the daemon counts the junk it got (200)" \
+	lab_wait_for "junk counted" 5 drops_at_least sn $((d1 + 200))
+if command -v python3 >/dev/null; then
+	raw_frames ip_csum 20 && raw_frames udp_csum 20
+	t_check "a bad IP checksum is dropped and logged" \
+		lab_wait_for "ip_checksum logged" 3 grep -q \
+		'AF_XDP on eth0: dropped a frame (ip_checksum)' "$T/sn.log"
+	t_check "a bad UDP checksum is dropped and logged" \
+		lab_wait_for "udp_checksum logged" 3 grep -q \
+		'AF_XDP on eth0: dropped a frame (udp_checksum)' "$T/sn.log"
+	if has_xsk_rows sn; then
+		t_check_eq "n2nctl counts bad IP checksums" 20 \
+			"$(counter sn xsk_drop_ip_checksum)"
+		t_check_eq "n2nctl counts bad UDP checksums" 20 \
+			"$(counter sn xsk_drop_udp_checksum)"
+	fi
+else
+	echo "skipped: hand-made frames need python3"
+fi
+t_check "the network still works after junk" pings a 198.19.7.2 3
+t_check "the supernode still runs after junk" \
+	lab_exec sn1 kill -0 "$(cat "$T/sn.pid")"
+
+# --- auto without IPv4 forwarding: sockets, and why ----------------------
+start_sn nofwd -p 7655 || t_fail "a supernode on port 7655 starts" "see its log"
+t_check "auto without forwarding keeps sockets and says why" grep -q \
+	'datapath socket (auto: IPv4 forwarding is off, .*; using sockets)' \
+	"$T/nofwd.log"
+stop_sn nofwd
+
+# --- auto while eth0 already runs the relay: sockets, and why -------------
+# Forwarding on: the relay may route by the FIB, so auto tries it.
+lab_exec sn1 sysctl -qw net.ipv4.ip_forward=1
+start_sn busy -p 7655 || t_fail "a second supernode starts" "see its log"
+t_check "auto falls back to sockets when XDP is taken, and says why" grep -q \
+	'datapath socket (auto: XDP relay unavailable (attaching XDP to eth0.*); using sockets)' \
+	"$T/busy.log"
+t_check "the failed attempt left the first relay working" \
+	pings a 198.19.7.2 3
+stop_sn busy
+stop_sn sn
+
+# --- auto on a supernode: the kernel backend, bound to one address --------
+start_sn auto -p 198.18.3.2:7654 || t_fail "the auto supernode starts" ""
+t_check "auto picks the kernel backend with AF_XDP and says why" grep -q \
+	'datapath kernel (auto: the XDP relay loaded; XDP relay on eth0.*slow path over AF_XDP' \
+	"$T/auto.log"
+t_check "edges register with the auto supernode" \
+	lab_wait_for "register_super counted" 6 \
+	counter_above auto register_super 0
+t_check "ping through the auto supernode's relay" pings a 198.19.7.2 3
+if command -v python3 >/dev/null; then
+	raw_frames wrong_addr 5
+	t_check "a frame for another address is dropped and logged" \
+		lab_wait_for "wrong_address logged" 3 grep -q \
+		'dropped a frame (wrong_address)' "$T/auto.log"
+fi
+stop_sn auto
+lab_exec sn1 sysctl -qw net.ipv4.ip_forward=0
+
+# --- no CAP_NET_RAW: the relay loads, AF_XDP does not: the UDP socket -----
+u2=$(udp_in)
+WRAP=(setpriv --bounding-set=-net_raw)
+start_sn noraw -p 7654 --datapath=kernel ||
+	t_fail "a supernode without CAP_NET_RAW starts" "see its log"
+WRAP=()
+t_check "without CAP_NET_RAW the slow path is the UDP socket, and why" \
+	grep -q 'AF_XDP unavailable on eth0.*Operation not permitted; slow path over the UDP socket' \
+	"$T/noraw.log"
+t_check "edges register over the UDP socket" \
+	lab_wait_for "register_super counted" 6 \
+	counter_above noraw register_super 0
+t_check "relayed ping works with that fallback" pings a 198.19.7.2 3
+u3=$(udp_in)
+t_check "the daemon read them from sn1's UDP stack" test $((u3 - u2)) -gt 0
+stop_sn noraw
+t_summary

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The AF_XDP slow path's frame check (xsk_rx_parse), case by case. */
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "bytes.h"
+#include "test.h"
+#include "xsk.h"
+
+#define PAYLOAD_LEN 30
+
+/* A frame the check must accept, before each case breaks one thing. */
+struct frame {
+	uint8_t b[128];
+	size_t len;
+};
+
+static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += get_be16(p + i);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+static uint32_t pseudo_sum(const struct frame *f)
+{
+	const uint8_t *ip = f->b + 14;
+
+	return csum(ip + 12, 8, 0) + 17 + get_be16(ip + 24);
+}
+
+static void fix_ip_csum(struct frame *f)
+{
+	put_be16(f->b + 14 + 10, 0);
+	put_be16(f->b + 14 + 10, (uint16_t)~csum(f->b + 14, 20, 0));
+}
+
+static void fix_udp_csum(struct frame *f)
+{
+	uint8_t *udp = f->b + 34;
+	uint16_t c;
+
+	put_be16(udp + 6, 0);
+	c = (uint16_t)~csum(udp, get_be16(udp + 4), pseudo_sum(f));
+	put_be16(udp + 6, c ? c : 0xffff);
+}
+
+static void build(struct frame *f)
+{
+	uint8_t *ip = f->b + 14, *udp = ip + 20;
+
+	memset(f, 0, sizeof(*f));
+	put_be16(f->b + 12, 0x0800);
+	ip[0] = 0x45;
+	put_be16(ip + 2, 20 + 8 + PAYLOAD_LEN);
+	ip[8] = 64;
+	ip[9] = 17;
+	put_be32(ip + 12, 0xc6120163); /* 198.18.1.99 */
+	put_be32(ip + 16, 0xc6120302); /* 198.18.3.2 */
+	put_be16(udp, 50001);
+	put_be16(udp + 2, 7654);
+	put_be16(udp + 4, 8 + PAYLOAD_LEN);
+	memset(udp + 8, 0x5a, PAYLOAD_LEN);
+	f->len = 14 + 20 + 8 + PAYLOAD_LEN;
+	fix_ip_csum(f);
+	fix_udp_csum(f);
+}
+
+static enum xsk_rx_drop check(const struct frame *f, const char *bound)
+{
+	struct xsk_rx_match m = { .port = htons(7654) };
+	struct sockaddr_in from;
+	const uint8_t *payload;
+	size_t plen;
+
+	inet_pton(AF_INET, bound, &m.addr);
+	return xsk_rx_parse(f->b, f->len, &m, &from, &payload, &plen);
+}
+
+TEST(xsk_parse_accepts_a_good_frame)
+{
+	struct xsk_rx_match m = { .port = htons(7654) };
+	struct sockaddr_in from;
+	const uint8_t *payload = NULL;
+	struct frame f;
+	size_t plen = 0;
+
+	build(&f);
+	f.len += 6; /* Ethernet padding after the datagram */
+	CHECK_EQ(xsk_rx_parse(f.b, f.len, &m, &from, &payload, &plen),
+		 XSK_RX_OK);
+	CHECK_EQ(plen, PAYLOAD_LEN);
+	CHECK(payload == f.b + 42);
+	CHECK_EQ(from.sin_family, AF_INET);
+	CHECK_EQ(ntohl(from.sin_addr.s_addr), 0xc6120163);
+	CHECK_EQ(ntohs(from.sin_port), 50001);
+	CHECK_EQ(check(&f, "198.18.3.2"), XSK_RX_OK);
+}
+
+TEST(xsk_parse_udp_checksums)
+{
+	struct frame f;
+
+	build(&f);
+	put_be16(f.b + 40, 0); /* none */
+	CHECK_EQ(check(&f, "0.0.0.0"), XSK_RX_OK);
+	/* Left for offload by a sender on a virtual device: pseudo-header. */
+	put_be16(f.b + 40, csum(NULL, 0, pseudo_sum(&f)));
+	CHECK_EQ(check(&f, "0.0.0.0"), XSK_RX_OK);
+	build(&f);
+	f.b[50] ^= 0x01; /* a payload bit flipped on the way */
+	CHECK_EQ(check(&f, "0.0.0.0"), XSK_RX_DROP_UDP_CHECKSUM);
+}
+
+/* One broken field per case, checksums made right again after it. */
+static void version6(struct frame *f)
+{
+	f->b[14] = 0x65;
+	fix_ip_csum(f);
+}
+
+static void options(struct frame *f)
+{
+	f->b[14] = 0x46;
+	fix_ip_csum(f);
+}
+
+static void more_fragments(struct frame *f)
+{
+	put_be16(f->b + 20, 0x2000);
+	fix_ip_csum(f);
+}
+
+static void fragment_offset(struct frame *f)
+{
+	put_be16(f->b + 20, 0x0001);
+	fix_ip_csum(f);
+}
+
+static void bad_ip_csum(struct frame *f)
+{
+	f->b[24] ^= 0x10;
+}
+
+static void tot_len_beyond(struct frame *f)
+{
+	put_be16(f->b + 16, 20 + 8 + PAYLOAD_LEN + 1);
+	fix_ip_csum(f);
+}
+
+static void tot_len_short(struct frame *f)
+{
+	put_be16(f->b + 16, 27);
+	fix_ip_csum(f);
+}
+
+static void tcp(struct frame *f)
+{
+	f->b[23] = 6;
+	fix_ip_csum(f);
+}
+
+static void udp_len(struct frame *f)
+{
+	put_be16(f->b + 38, 8 + PAYLOAD_LEN - 1);
+}
+
+static void port(struct frame *f)
+{
+	put_be16(f->b + 36, 7655);
+	fix_udp_csum(f);
+}
+
+static void arp(struct frame *f)
+{
+	put_be16(f->b + 12, 0x0806);
+}
+
+static void cut(struct frame *f)
+{
+	f->len = 14 + 20 + 7;
+}
+
+TEST(xsk_parse_drops_by_reason)
+{
+	static const struct {
+		const char *name;
+		void (*breaks)(struct frame *f);
+		enum xsk_rx_drop want;
+	} cases[] = {
+		{ "cut", cut, XSK_RX_DROP_SHORT },
+		{ "arp", arp, XSK_RX_DROP_NOT_IPV4 },
+		{ "version6", version6, XSK_RX_DROP_NOT_IPV4 },
+		{ "options", options, XSK_RX_DROP_IP_OPTIONS },
+		{ "more_fragments", more_fragments, XSK_RX_DROP_IP_FRAGMENT },
+		{ "fragment_offset", fragment_offset, XSK_RX_DROP_IP_FRAGMENT },
+		{ "bad_ip_csum", bad_ip_csum, XSK_RX_DROP_IP_CHECKSUM },
+		{ "tot_len_beyond", tot_len_beyond, XSK_RX_DROP_IP_LENGTH },
+		{ "tot_len_short", tot_len_short, XSK_RX_DROP_IP_LENGTH },
+		{ "tcp", tcp, XSK_RX_DROP_NOT_UDP },
+		{ "udp_len", udp_len, XSK_RX_DROP_UDP_LENGTH },
+		{ "port", port, XSK_RX_DROP_WRONG_PORT },
+	};
+	struct frame f;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		build(&f);
+		cases[i].breaks(&f);
+		CHECK_MSG(check(&f, "0.0.0.0") == cases[i].want, "%s: %s",
+			  cases[i].name,
+			  xsk_rx_drop_name(check(&f, "0.0.0.0")));
+	}
+	build(&f);
+	CHECK_EQ(check(&f, "198.18.3.9"), XSK_RX_DROP_WRONG_ADDRESS);
+}
+
+TEST(xsk_drop_names)
+{
+	int r;
+
+	for (r = 0; r < XSK_RX_DROP_COUNT; r++)
+		CHECK(strcmp(xsk_rx_drop_name((enum xsk_rx_drop)r),
+			     "unknown") != 0);
+	CHECK(!strcmp(xsk_rx_drop_name(XSK_RX_DROP_COUNT), "unknown"));
+	CHECK(!strcmp(xsk_rx_drop_name(XSK_RX_DROP_UDP_CHECKSUM),
+		      "udp_checksum"));
+}
