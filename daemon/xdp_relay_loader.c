@@ -42,6 +42,8 @@ struct xdp_relay_loader {
 	struct xdp_relay *skel;
 	struct xrl_attach ifs[XRL_MAX_IFS];
 	int n_ifs;
+	__be32 addrs[N2NK_RELAY_MAX_LOCAL_ADDRS]; /* for local_addrs */
+	int n_addrs;
 	enum datapath_xdp_mode mode;
 	bool by_fib; /* next hop from the FIB, else back the way it came */
 	bool pinned; /* pin_dir holds our maps and links */
@@ -180,6 +182,8 @@ static int find_ifs(struct xdp_relay_loader *r, struct in_addr bound,
 			    : !(i->ifa_flags & IFF_UP) ||
 				      (i->ifa_flags & IFF_LOOPBACK))
 			continue;
+		if (r->n_addrs < N2NK_RELAY_MAX_LOCAL_ADDRS)
+			r->addrs[r->n_addrs++] = a->sin_addr.s_addr;
 		ifindex = (int)if_nametoindex(i->ifa_name);
 		if (!ifindex || attached(r, ifindex))
 			continue;
@@ -287,6 +291,21 @@ static void note_next_hop(struct xdp_relay_loader *r)
 			     "one router)");
 }
 
+/* The addresses the program treats as ours (the rest is transit). */
+static int fill_local_addrs(struct xdp_relay_loader *r,
+			    struct xdp_relay_why *why)
+{
+	__u8 one = 1;
+	int i;
+
+	for (i = 0; i < r->n_addrs; i++)
+		if (bpf_map__update_elem(r->skel->maps.local_addrs,
+					 &r->addrs[i], sizeof(r->addrs[i]),
+					 &one, sizeof(one), BPF_ANY))
+			return fail(why, -errno, "XDP relay: local_addrs");
+	return 0;
+}
+
 static int attach_all(struct xdp_relay_loader *r, struct xdp_relay_why *why)
 {
 	int i, err = 0;
@@ -331,7 +350,9 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 		err = fail(why, err, "loading the XDP relay program");
 		goto err_close;
 	}
-	err = attach_all(r, why);
+	err = fill_local_addrs(r, why);
+	if (!err)
+		err = attach_all(r, why);
 	if (err)
 		goto err_close;
 	note_next_hop(r);

@@ -28,6 +28,11 @@
  *                 fd the daemon bound to that queue. Frames for the daemon
  *                 (n2nk_relay_reason_to_daemon()) are redirected there; a
  *                 queue without a socket falls back to XDP_PASS.
+ *   local_addrs   BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_LOCAL_ADDRS entries.
+ *                 key: __be32 an IPv4 address the supernode listens on;
+ *                 value: __u8, 1. Datagrams to the port but another
+ *                 address (a forwarding host's transit traffic) are not
+ *                 ours: passed to the stack to be routed (not_local).
  *   relay_stats   BPF_MAP_TYPE_PERCPU_ARRAY, N2NK_RELAY_REASON_SLOTS slots.
  *                 key: __u32 slot = -(enum n2nk_relay_reason)
  *                 value: struct n2nk_xdp_counter (n2nk_xdp_stats.h), one
@@ -74,8 +79,9 @@
 #include "n2n_wire_defs.h"
 #include "n2nk_xdp_stats.h"
 
-#define N2NK_RELAY_MAX_EDGES  65536
-#define N2NK_RELAY_MAX_QUEUES 64
+#define N2NK_RELAY_MAX_EDGES	   65536
+#define N2NK_RELAY_MAX_QUEUES	   64
+#define N2NK_RELAY_MAX_LOCAL_ADDRS 64
 
 /* A registered edge: its community name (NUL-padded) and MAC. */
 struct n2nk_relay_edge {
@@ -141,13 +147,14 @@ enum n2nk_relay_reason {
 	N2NK_RELAY_FRAG_NEEDED = -17,	   /* FIB: beyond the route's MTU */
 	N2NK_RELAY_FORWARDING_OFF = -18,   /* FIB: forwarding disabled */
 	N2NK_RELAY_EXPIRED_DEST = -19,	   /* registration not renewed */
-	N2NK_RELAY_REASON_LAST = N2NK_RELAY_EXPIRED_DEST,
+	N2NK_RELAY_NOT_LOCAL = -20,	   /* our port, not our address */
+	N2NK_RELAY_REASON_LAST = N2NK_RELAY_NOT_LOCAL,
 };
 
 /* Number of slots in relay_stats: 0 .. -N2NK_RELAY_REASON_LAST. */
 #define N2NK_RELAY_REASON_SLOTS (1 - N2NK_RELAY_REASON_LAST)
 
-_Static_assert(N2NK_RELAY_REASON_SLOTS == 20,
+_Static_assert(N2NK_RELAY_REASON_SLOTS == 21,
 	       "a new reason changes the relay_stats size: update readers");
 
 /* The relay_stats key of a reason (0 or negative). */
@@ -239,6 +246,8 @@ static inline const char *n2nk_relay_reason_name(int reason)
 		return "forwarding_off";
 	case N2NK_RELAY_EXPIRED_DEST:
 		return "expired_dest";
+	case N2NK_RELAY_NOT_LOCAL:
+		return "not_local";
 	}
 	return "unknown";
 }

@@ -56,6 +56,8 @@ static __always_inline int relay_parse_udp4(struct cursor *c,
 	udph = cursor_pull(c, sizeof(*udph));
 	if (!udph || udph->dest != bpf_htons(port))
 		return N2NK_RELAY_NOT_CANDIDATE;
+	if (!bpf_map_lookup_elem(&local_addrs, &iph->daddr))
+		return N2NK_RELAY_NOT_LOCAL;
 	p->udp_len = bpf_ntohs(udph->len);
 	/* The rewrite grows both lengths, so they must agree and fit. */
 	if (bpf_ntohs(iph->tot_len) != sizeof(*iph) + p->udp_len ||

@@ -28,6 +28,14 @@ struct {
 	__type(value, struct n2nk_relay_edge);
 } senders SEC(".maps");
 
+/* The addresses the supernode listens on (value unused). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_LOCAL_ADDRS);
+	__type(key, __be32);
+	__type(value, __u8);
+} local_addrs SEC(".maps");
+
 /* Receive queue -> the daemon's AF_XDP socket for the slow path. */
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);

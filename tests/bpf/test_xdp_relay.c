@@ -384,6 +384,19 @@ static void build_ipv6(struct frame *f)
 	frame_finish(f);
 }
 
+/* A forwarding host's transit traffic: our port, someone else's address. */
+static void build_transit(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	frame_eth_macs(f, sn_eth, router_eth, ETH_P_IP);
+	frame_ipv4(f, IPPROTO_UDP);
+	frame_ipv4_addrs(f, a_ip, stranger_ip);
+	frame_udp(f, A_PORT, SN_PORT);
+	put_n2n_packet(f, &s);
+	frame_finish(f);
+}
+
 static void build_other_port(struct frame *f)
 {
 	struct pkt_spec s = good_spec();
@@ -460,6 +473,8 @@ static const struct relay_case cases[] = {
 	{ "relay: IPv4 later fragment", build_later_fragment,
 	  PASSED(N2NK_RELAY_IP_FRAGMENT) },
 	{ "relay: IPv6", build_ipv6, PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	{ "relay: our port, another host's address (transit)", build_transit,
+	  PASSED(N2NK_RELAY_NOT_LOCAL) },
 	{ "relay: UDP to another port", build_other_port,
 	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
 	{ "relay: sn_port knob, PACKET to it", build_knob, XDP_TX,
@@ -677,12 +692,22 @@ static int set_edge(const struct xdp_relay *skel, const char *community,
 	return set_edge_until(skel, community, mac, ip, port, UINT64_MAX);
 }
 
+static int set_local(const struct xdp_relay *skel, const uint8_t ip[4])
+{
+	uint8_t one = 1;
+
+	return bpf_map__update_elem(skel->maps.local_addrs, ip, 4, &one,
+				    sizeof(one), BPF_ANY);
+}
+
 /* Edges A and B, registered in COMMUNITY, as the cases expect. */
 static int register_edges(const struct xdp_relay *skel)
 {
 	int err;
 
-	err = set_sender(skel, a_ip, A_PORT, COMMUNITY, mac_a);
+	err = set_local(skel, sn_ip);
+	if (!err)
+		err = set_sender(skel, a_ip, A_PORT, COMMUNITY, mac_a);
 	if (!err)
 		err = set_sender(skel, b_ip, B_PORT, COMMUNITY, mac_b);
 	if (!err)
@@ -826,8 +851,10 @@ static int run_golden_pair(const struct xdp_relay *skel, const char *name,
 	static struct run_out out;
 	int err;
 
-	err = set_sender(skel, in->d.src_ip, in->d.src_port, VECTORS_NAME,
-			 p + N2N_PACKET_OFF_SRC_MAC);
+	err = set_local(skel, in->d.dst_ip);
+	if (!err)
+		err = set_sender(skel, in->d.src_ip, in->d.src_port,
+				 VECTORS_NAME, p + N2N_PACKET_OFF_SRC_MAC);
 	if (!err)
 		err = set_edge(skel, VECTORS_NAME, p + N2N_PACKET_OFF_DST_MAC,
 			       relayed->d.dst_ip, relayed->d.dst_port);
