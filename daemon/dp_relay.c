@@ -79,3 +79,11 @@ int datapath_relay_map_info(struct datapath *dp, unsigned int i,
 		return -ENODEV;
 	return xdp_relay_loader_map_info(dp->relay, i, out);
 }
+
+bool datapath_relay_edge_stats(struct datapath *dp, const char *community,
+			       const uint8_t *mac,
+			       struct n2nk_relay_edge_stats *out)
+{
+	return dp->relay &&
+	       !xdp_relay_loader_edge_stats(dp->relay, community, mac, out);
+}

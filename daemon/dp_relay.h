@@ -17,6 +17,11 @@
 bool datapath_relay_reasons(struct datapath *dp,
 			    uint64_t packets[N2NK_RELAY_REASON_SLOTS]);
 
+/* Kernel-relayed counts of one edge; false when there are none. */
+bool datapath_relay_edge_stats(struct datapath *dp, const char *community,
+			       const uint8_t *mac,
+			       struct n2nk_relay_edge_stats *out);
+
 /* The i-th map of the relay, or -ENOENT past the last. */
 int datapath_relay_map_info(struct datapath *dp, unsigned int i,
 			    struct xdp_relay_map_info *out);

@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "ctl_loop.h"
 #include "dp_kernel.h"
@@ -47,6 +48,8 @@ static int cmd_communities(struct ctl_table *t, int argc, char **argv,
 struct edge_rows {
 	struct ctl_table *t;
 	const struct sn_community *c;
+	struct datapath *dp;
+	bool kernel; /* xdp_* columns */
 };
 
 static void edge_row(struct mac_entry *me, void *arg)
@@ -55,6 +58,7 @@ static void edge_row(struct mac_entry *me, void *arg)
 	struct edge_rows *r = arg;
 	const uint8_t *m = e->key.mac;
 	uint32_t ip = e->dev_addr.addr;
+	struct n2nk_relay_edge_stats st;
 	char buf[SOCKADDR_STR_MAX];
 
 	ctl_table_row(r->t);
@@ -69,6 +73,12 @@ static void edge_row(struct mac_entry *me, void *arg)
 	ctl_table_u64(r->t, (evloop_now_ms() - e->last_seen_ms) / 1000);
 	ctl_table_u64(r->t, e->rx_pkts);
 	ctl_table_u64(r->t, e->tx_pkts);
+	if (!r->kernel)
+		return;
+	if (!datapath_relay_edge_stats(r->dp, r->c->name, m, &st))
+		memset(&st, 0, sizeof(st));
+	ctl_table_u64(r->t, st.from_packets);
+	ctl_table_u64(r->t, st.to_packets);
 }
 
 static int cmd_edges(struct ctl_table *t, int argc, char **argv, void *ctx)
@@ -78,13 +88,18 @@ static int cmd_edges(struct ctl_table *t, int argc, char **argv, void *ctx)
 		"last_seen_s", "rx_relayed", "tx_relayed", NULL
 	};
 	struct supernode *sn = ctx;
+	bool kernel = sn->dp.relay != NULL; /* the XDP relay is loaded */
 	struct sn_community *c;
 	const char *const *col;
 
 	for (col = cols; *col; col++)
 		ctl_table_column(t, *col);
+	if (kernel) {
+		ctl_table_column(t, "xdp_rx_relayed");
+		ctl_table_column(t, "xdp_tx_relayed");
+	}
 	for (c = sn->communities; c; c = c->next) {
-		struct edge_rows r = { t, c };
+		struct edge_rows r = { t, c, &sn->dp, kernel };
 
 		mac_table_each(&c->edges, edge_row, &r);
 	}

@@ -230,6 +230,7 @@ static int pin_maps(struct xdp_relay_loader *r, uint16_t port,
 		    struct xdp_relay_why *why)
 {
 	struct bpf_map *maps[] = { r->skel->maps.edges, r->skel->maps.senders,
+				   r->skel->maps.edge_stats,
 				   r->skel->maps.relay_stats,
 				   r->skel->maps.xsks };
 	size_t i;
@@ -440,6 +441,61 @@ static int drop_sender(struct xdp_relay_loader *r,
 	return 0;
 }
 
+/* A zeroed edge_stats entry for k, unless it has one (kept counts). */
+static int stats_create(struct xdp_relay_loader *r,
+			const struct n2nk_relay_edge *k)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct n2nk_relay_edge_stats *zero;
+	int err = 0;
+
+	if (ncpu < 1)
+		return ncpu ? ncpu : -EINVAL;
+	zero = calloc((size_t)ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map__update_elem(r->skel->maps.edge_stats, k, sizeof(*k), zero,
+				 (size_t)ncpu * sizeof(*zero), BPF_NOEXIST) &&
+	    errno != EEXIST)
+		err = -errno;
+	free(zero);
+	return err;
+}
+
+static void stats_delete(struct xdp_relay_loader *r,
+			 const struct n2nk_relay_edge *k)
+{
+	bpf_map__delete_elem(r->skel->maps.edge_stats, k, sizeof(*k), 0);
+}
+
+int xdp_relay_loader_edge_stats(struct xdp_relay_loader *r,
+				const char *community, const uint8_t *mac,
+				struct n2nk_relay_edge_stats *sum)
+{
+	int i, ncpu = libbpf_num_possible_cpus();
+	struct n2nk_relay_edge_stats *per;
+	struct n2nk_relay_edge k;
+	int err = edge_key(&k, community, mac);
+
+	memset(sum, 0, sizeof(*sum));
+	if (err || ncpu < 1)
+		return err ? err : -EINVAL;
+	per = calloc((size_t)ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	if (bpf_map__lookup_elem(r->skel->maps.edge_stats, &k, sizeof(k), per,
+				 (size_t)ncpu * sizeof(*per), 0))
+		err = -errno;
+	for (i = 0; !err && i < ncpu; i++) {
+		sum->from_packets += per[i].from_packets;
+		sum->from_bytes += per[i].from_bytes;
+		sum->to_packets += per[i].to_packets;
+		sum->to_bytes += per[i].to_bytes;
+	}
+	free(per);
+	return err;
+}
+
 static uint64_t monotonic_ns(void)
 {
 	struct timespec ts;
@@ -476,6 +532,9 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 		if (err)
 			return fail(why, err, "XDP relay: old senders entry");
 	}
+	err = stats_create(r, &k);
+	if (err)
+		return fail(why, err, "XDP relay: edge_stats");
 	if (bpf_map__update_elem(edges, &k, sizeof(k), &d, sizeof(d), BPF_ANY))
 		return fail(why, -errno, "XDP relay: updating edges");
 	if (bpf_map__update_elem(r->skel->maps.senders, &s, sizeof(s), &k,
@@ -502,6 +561,7 @@ int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 	if (bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0))
 		return 0; /* never mirrored (IPv6, -H) or already gone */
 	err = drop_sender(r, &old.sock, &k);
+	stats_delete(r, &k);
 	if (!err && bpf_map__delete_elem(edges, &k, sizeof(k), 0) &&
 	    errno != ENOENT)
 		err = -errno;
@@ -541,10 +601,11 @@ int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
 int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 			      struct xdp_relay_map_info *out)
 {
-	const struct bpf_map *maps[] = { r->skel->maps.edges,
-					 r->skel->maps.senders,
-					 r->skel->maps.relay_stats,
-					 r->skel->maps.xsks };
+	const struct bpf_map *maps[] = {
+		r->skel->maps.edges,	  r->skel->maps.senders,
+		r->skel->maps.edge_stats, r->skel->maps.relay_stats,
+		r->skel->maps.xsks,	  r->skel->maps.local_addrs
+	};
 	const struct bpf_map *m;
 	enum bpf_map_type type;
 
@@ -556,8 +617,10 @@ int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 	out->name = bpf_map__name(m);
 	out->type = libbpf_bpf_map_type_str(type);
 	out->max_entries = bpf_map__max_entries(m);
-	out->entries = type == BPF_MAP_TYPE_HASH ? count_keys(m)
-						 : out->max_entries;
+	out->entries = type == BPF_MAP_TYPE_HASH ||
+				       type == BPF_MAP_TYPE_PERCPU_HASH
+			       ? count_keys(m)
+			       : out->max_entries;
 	out->key_size = bpf_map__key_size(m);
 	out->value_size = bpf_map__value_size(m);
 	out->pin_path = r->pinned ? bpf_map__pin_path(m) : NULL;
@@ -582,6 +645,7 @@ static int sweep_one(struct xdp_relay_loader *r,
 	    d.expires_ns >= now)
 		return 0;
 	drop_sender(r, &d.sock, k);
+	stats_delete(r, k);
 	if (bpf_map__delete_elem(edges, k, sizeof(*k), 0) && errno != ENOENT)
 		return -errno;
 	return 1;

@@ -89,6 +89,12 @@ int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
 			     uint64_t packets[N2NK_RELAY_REASON_SLOTS],
 			     struct xdp_relay_why *why);
 
+/* What the kernel relayed from and to one edge, summed over CPUs;
+ * -ENOENT when it is not in the kernel's registry. */
+int xdp_relay_loader_edge_stats(struct xdp_relay_loader *r,
+				const char *community, const uint8_t *mac,
+				struct n2nk_relay_edge_stats *sum);
+
 /* One of the program's maps, for n2nctl maps. */
 struct xdp_relay_map_info {
 	const char *name, *type;

@@ -28,6 +28,12 @@
  *                 fd the daemon bound to that queue. Frames for the daemon
  *                 (n2nk_relay_reason_to_daemon()) are redirected there; a
  *                 queue without a socket falls back to XDP_PASS.
+ *   edge_stats    BPF_MAP_TYPE_PERCPU_HASH, N2NK_RELAY_MAX_EDGES entries.
+ *                 key: struct n2nk_relay_edge; value: struct
+ *                 n2nk_relay_edge_stats, one per possible CPU: PACKETs
+ *                 relayed in the kernel from and to that edge. Userspace
+ *                 creates (zeroed) and deletes entries with `edges`; the
+ *                 program only counts into existing ones.
  *   local_addrs   BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_LOCAL_ADDRS entries.
  *                 key: __be32 an IPv4 address the supernode listens on;
  *                 value: __u8, 1. Datagrams to the port but another
@@ -104,6 +110,15 @@ struct n2nk_relay_dest {
 	__u64 expires_ns;
 };
 
+/* Kernel-relayed traffic of one edge (bytes: the datagram's frame
+ * without Ethernet padding, as received). */
+struct n2nk_relay_edge_stats {
+	__u64 from_packets, from_bytes; /* it sent, we relayed */
+	__u64 to_packets, to_bytes;	/* we relayed to it */
+};
+
+_Static_assert(sizeof(struct n2nk_relay_edge_stats) == 32,
+	       "n2nk_relay_edge_stats is part of the BPF map ABI");
 _Static_assert(sizeof(struct n2nk_relay_dest) == 16,
 	       "n2nk_relay_dest is part of the BPF map ABI");
 _Static_assert(__builtin_offsetof(struct n2nk_relay_dest, expires_ns) == 8,

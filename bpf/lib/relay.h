@@ -29,7 +29,8 @@ struct relay_pkt {
 	struct n2nk_relay_sock4 from; /* the sender's socket */
 	struct n2nk_relay_sock4 to;   /* the destination edge's socket */
 	__be32 sn_addr;		      /* the address it was sent to: ours */
-	__u16 udp_len;		      /* host order */
+	struct n2nk_relay_edge from_edge, to_edge; /* for edge_stats */
+	__u16 udp_len;				   /* host order */
 };
 
 /* Ethernet, IPv4 without options or fragments, UDP to port. */
@@ -100,8 +101,10 @@ static __always_inline int relay_lookup(struct relay_pkt *p,
 		return N2NK_RELAY_UNKNOWN_SENDER;
 	if (!bytes_equal(s->mac, src_mac, N2N_MAC_SIZE))
 		return N2NK_RELAY_SPOOFED_SOURCE;
+	p->from_edge = *s;
 	__builtin_memcpy(key.community, community, N2N_COMMUNITY_SIZE);
 	__builtin_memcpy(key.mac, dst_mac, N2N_MAC_SIZE);
+	p->to_edge = key;
 	to = bpf_map_lookup_elem(&edges, &key);
 	if (!to)
 		return N2NK_RELAY_UNKNOWN_DEST;
@@ -161,13 +164,18 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	ret = relay_parse_packet(&c, &p);
 	if (ret < 0)
 		return ret;
-	if (!by_fib)
-		return relay_rewrite(ctx, p.from, p.to, p.sn_addr, port, NULL);
 	ip_len = sizeof(struct iphdr) + p.udp_len + N2N_SOCK_SIZE_V4;
-	ret = relay_next_hop(ctx, p.sn_addr, port, p.to, ip_len, hop);
-	if (ret < 0)
-		return ret;
-	return relay_rewrite(ctx, p.from, p.to, p.sn_addr, port, hop);
+	if (by_fib) {
+		ret = relay_next_hop(ctx, p.sn_addr, port, p.to, ip_len, hop);
+		if (ret < 0)
+			return ret;
+	}
+	ret = relay_rewrite(ctx, p.from, p.to, p.sn_addr, port,
+			    by_fib ? hop : NULL);
+	if (ret == N2NK_RELAY_RELAYED)
+		relay_count_edges(&p.from_edge, &p.to_edge,
+				  ETH_HLEN + ip_len - N2N_SOCK_SIZE_V4);
+	return ret;
 }
 
 #endif /* N2NK_BPF_RELAY_H */

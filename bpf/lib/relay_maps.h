@@ -28,6 +28,14 @@ struct {
 	__type(value, struct n2nk_relay_edge);
 } senders SEC(".maps");
 
+/* Per edge, per CPU: what the kernel relayed from and to it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
+	__type(key, struct n2nk_relay_edge);
+	__type(value, struct n2nk_relay_edge_stats);
+} edge_stats SEC(".maps");
+
 /* The addresses the supernode listens on (value unused). */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -63,6 +71,25 @@ static __always_inline void relay_count(int reason, __u64 bytes)
 		return;
 	cnt->packets++;
 	cnt->bytes += bytes;
+}
+
+/* Into entries userspace created: a missing one is not counted. */
+static __always_inline void
+relay_count_edges(const struct n2nk_relay_edge *from,
+		  const struct n2nk_relay_edge *to, __u64 bytes)
+{
+	struct n2nk_relay_edge_stats *st;
+
+	st = bpf_map_lookup_elem(&edge_stats, from);
+	if (st) {
+		st->from_packets++;
+		st->from_bytes += bytes;
+	}
+	st = bpf_map_lookup_elem(&edge_stats, to);
+	if (st) {
+		st->to_packets++;
+		st->to_bytes += bytes;
+	}
 }
 
 #endif /* N2NK_BPF_RELAY_MAPS_H */

@@ -66,6 +66,17 @@ t_check_eq "n2nctl maps: 2 edges in the kernel's registry" 2 \
 t_check_eq "n2nctl maps: 2 senders" 2 "$(map_field senders entries)"
 t_check "n2nctl maps: edges pinned under --pin-root" \
 	grep -q "^$T/bpf/" <<<"$(map_field edges pinned)"
+edge_field() {	# edge_field MAC FIELD: from n2nctl edges
+	ctl sn1 edges | jq -r --arg m "$1" --arg f "$2" \
+		'.rows[] | select(.mac == $m) | .[$f]'
+}
+xr=$(edge_field 02:00:00:00:08:01 xdp_rx_relayed)
+xt=$(edge_field 02:00:00:00:08:02 xdp_tx_relayed)
+echo "edge a: $xr relayed from it in XDP; edge b: $xt relayed to it"
+t_check "n2nctl edges: per-edge kernel counts (from a >= 5)" \
+	test "${xr:-0}" -ge 5
+t_check "n2nctl edges: per-edge kernel counts (to b >= 5)" \
+	test "${xt:-0}" -ge 5
 t_check "n2nctl stats: relay verdicts by name" \
 	test -n "$(counter sn1 xdp_not_packet)"
 t_check "n2nctl stats: kernel drops by name" \
