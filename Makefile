@@ -130,6 +130,8 @@ $(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
 $(BPFTEST_OBJS): $(BPF_SKELS)
 # The library includes a skeleton (xdp_relay_loader.c): build those first.
 $(LIB_OBJS): | $(BPF_SKELS)
+# n2n-loadgen includes its skeleton too.
+$(TOOL_SRCS:tools/%.c=$(O)/tools/%.o): | $(BPF_SKELS)
 $(BPFTEST): $(BPFTEST_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
@@ -163,7 +165,8 @@ format-check:
 # Integration suites in network namespaces (root): lab self-test, TAP and
 # netlink, then a whole n2n network.
 NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
-	test_xdp_relay test_xdp_restart test_relay_corpus test_xsk
+	test_xdp_relay test_xdp_restart test_relay_corpus test_xsk \
+	test_loadgen
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)")
