@@ -32,6 +32,10 @@ LG=$OUT/tools/n2n-loadgen
 SN=$OUT/sbin/supernode
 SN_ADDR=198.18.40.1
 HZ=$(getconf CLK_TCK)
+# One kernel-mode sender per CPU, each with its own veth queue, so the
+# relay and the sink run on every CPU (a queue's NAPI runs where it was
+# scheduled).
+NCPU=$(nproc)
 
 [[ $SECS =~ ^[1-9][0-9]*$ ]] ||
 	{ echo "bench-relay: bad SECONDS '$SECS'" >&2; exit 2; }
@@ -69,7 +73,9 @@ topo_up() {
 	lab_on_cleanup topo_down
 	ip netns add "$GEN_NS" && ip netns add "$SN_NS" &&
 		ip -n "$GEN_NS" link set lo up && ip -n "$SN_NS" link set lo up &&
-		ip -n "$GEN_NS" link add lg0 type veth peer name sn0 \
+		ip -n "$GEN_NS" link add lg0 numtxqueues "$NCPU" \
+			numrxqueues "$NCPU" type veth peer name sn0 \
+			numtxqueues "$NCPU" numrxqueues "$NCPU" \
 			netns "$SN_NS" &&
 		ip -n "$GEN_NS" addr add 198.18.40.2/24 dev lg0 &&
 		ip -n "$SN_NS" addr add "$SN_ADDR/24" dev sn0 &&
@@ -221,9 +227,14 @@ run_backend() {
 		tail -n 5 "$T/sn-$1.log" >&2
 		return
 	fi
+	# The daemons relay on one thread: a second sender would only take
+	# its CPU away, so they get one; the XDP relay gets one per CPU.
+	local senders=1
+	[ "$1" != xdp ] || senders=$NCPU
 	if [ -n "$KERNEL_OK" ]; then
-		run_both k64 "$1" "$pid" -m kernel -n 2 -s 64
-		run_both k1400 "$1" "$pid" -m kernel -n 2 -s 1400
+		run_both k64 "$1" "$pid" -m kernel -n 2 -s 64 -T "$senders"
+		run_both k1400 "$1" "$pid" -m kernel -n 2 -s 1400 \
+			-T "$senders"
 	fi
 	run_both fixed "$1" "$pid" -m socket -n 8 -s 64 -r "$FIXED_PPS"
 	run_both s64 "$1" "$pid" -m socket -n 8 -s 64
@@ -277,9 +288,9 @@ echo "         in a second run: the stats slow every BPF program down);"
 echo "         socket, stock: the daemon's CPU time per forwarded packet"
 echo "pps x = forwarded pps / socket's; CPU x = socket's sys ns / this one's"
 if [ -n "$KERNEL_OK" ]; then
-	section k64 "kernel generator flat out, 64-byte payload (144 B frames)"
+	section k64 "kernel generator flat out (senders: XDP one per CPU, daemons one), 64-byte payload (144 B frames)"
 	section k1400 \
-		"kernel generator flat out, 1400-byte payload (1480 B frames)"
+		"kernel generator flat out (as above), 1400-byte payload (1480 B frames)"
 fi
 section fixed "socket generator at $FIXED_PPS pps, 64-byte payload, 8 edges"
 section s64 "socket generator (sendmmsg) flat out, 64-byte payload, 8 edges"

@@ -9,6 +9,8 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -43,6 +45,7 @@
 #define LG_MAX_EDGES	  1024
 #define LG_MAX_SECONDS	  3600
 #define LG_MAX_RATE	  100000000ull
+#define LG_MAX_THREADS	  64
 /* The relayed datagram (8 bytes longer) still fits a 1500-byte MTU. */
 #define LG_MAX_PAYLOAD	  (1500 - 20 - 8 - N2N_PACKET_HDR_SIZE_SOCK)
 #define LG_SOCK_BATCH	  64 /* sendmmsg / recvmmsg */
@@ -78,6 +81,7 @@ struct lg_opts {
 	enum lg_mode mode;
 	const char *ifname;
 	struct in_addr bind;
+	unsigned int threads; /* kernel mode, flat out: senders, one per CPU */
 	bool json;
 };
 
@@ -170,7 +174,10 @@ static int usage(void)
 		"              counted by an XDP sink on -i\n"
 		"  -i IFNAME   in socket mode: an XDP_PASS program on IFNAME, "
 		"so a veth\n"
-		"              peer's XDP_TX frames are accepted\n");
+		"              peer's XDP_TX frames are accepted\n"
+		"  -T THREADS  kernel mode flat out: that many senders, pinned "
+		"to CPUs\n"
+		"              0..THREADS-1 (give the veth as many queues)\n");
 	return 2;
 }
 
@@ -260,6 +267,11 @@ static int parse_one(struct lg_opts *o, int opt, const char *v)
 		if (inet_pton(AF_INET, v, &o->bind) != 1)
 			return bad_value("-b", v, "an IPv4 address");
 		return 0;
+	case 'T':
+		if (!parse_ull(v, 1, LG_MAX_THREADS, &n))
+			return bad_value("-T", v, "1 to 64 threads");
+		o->threads = (unsigned int)n;
+		return 0;
 	case 'j':
 		o->json = true;
 		return 0;
@@ -279,6 +291,7 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 		{ "mode", required_argument, NULL, 'm' },
 		{ "interface", required_argument, NULL, 'i' },
 		{ "bind", required_argument, NULL, 'b' },
+		{ "threads", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -289,9 +302,10 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 	o->n_edges = 2;
 	o->payload = 64;
 	o->seconds = 5;
+	o->threads = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":l:c:n:s:r:t:m:i:b:jh", longopts,
-				  NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":l:c:n:s:r:t:m:i:b:T:jh",
+				  longopts, NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			fprintf(stderr, "n2n-loadgen: %s '%s'\n",
 				opt == '?' ? "unknown option"
@@ -314,6 +328,11 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 	}
 	if (o->mode == LG_KERNEL && !o->ifname) {
 		fprintf(stderr, "n2n-loadgen: -m kernel needs -i IFNAME\n");
+		return 2;
+	}
+	if (o->threads > 1 && (o->mode != LG_KERNEL || o->rate)) {
+		fprintf(stderr, "n2n-loadgen: -T needs -m kernel and -r 0 "
+				"(flat out)\n");
 		return 2;
 	}
 	return 0;
@@ -976,8 +995,12 @@ static void xdp_close(struct lg *lg)
 	loadgen__destroy(lg->skel);
 }
 
-/* Transmits `batch` copies of the frame out of -i (XDP_TX, live frames). */
-static void kernel_send(struct lg *lg, void *arg, unsigned int batch)
+/*
+ * Transmits `batch` copies of the frame out of -i (XDP_TX, live frames):
+ * true when sent; *err keeps the first failure. Thread-safe (lg is only
+ * read), so -T senders share it.
+ */
+static bool kernel_send_one(struct lg *lg, unsigned int batch, int *err)
 {
 	struct xdp_md ctx = { .data_end = lg->frame_len,
 			      .ingress_ifindex = (__u32)lg->ifindex };
@@ -986,16 +1009,21 @@ static void kernel_send(struct lg *lg, void *arg, unsigned int batch)
 		    .ctx_size_in = sizeof(ctx), .repeat = (int)batch,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
 		    .batch_size = LG_KERN_NAPI);
-	int *err = arg;
 
-	if (bpf_prog_test_run_opts(bpf_program__fd(lg->skel->progs.lg_tx),
-				   &opts)) {
-		if (errno != EINTR && !*err)
-			*err = errno;
+	if (!bpf_prog_test_run_opts(bpf_program__fd(lg->skel->progs.lg_tx),
+				    &opts))
+		return true;
+	if (errno != EINTR && !*err)
+		*err = errno;
+	return false;
+}
+
+static void kernel_send(struct lg *lg, void *arg, unsigned int batch)
+{
+	if (kernel_send_one(lg, batch, arg))
+		lg->c.sent += batch;
+	else
 		lg->c.send_errors++;
-		return;
-	}
-	lg->c.sent += batch;
 }
 
 static int sink_read(struct lg *lg)
@@ -1022,13 +1050,73 @@ static int sink_read(struct lg *lg)
 	return 0;
 }
 
+/* One more flat-out sender on its own CPU (kernel mode, -T). */
+struct lg_sender {
+	pthread_t tid;
+	struct lg *lg;
+	unsigned int cpu;
+	uint64_t sent;
+	int err;
+};
+
+static void *sender_main(void *arg)
+{
+	struct lg_sender *s = arg;
+	struct lg *lg = s->lg;
+	uint64_t end = now_ns() + lg->o.seconds * NS_PER_S;
+	unsigned int batch = max_batch(lg);
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(s->cpu, &set);
+	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	while (now_ns() < end && !stop && !s->err) {
+		if (kernel_send_one(lg, batch, &s->err))
+			s->sent += batch;
+	}
+	return NULL;
+}
+
+/* Starts senders 1..threads-1 (the main thread is sender 0, on CPU 0). */
+static unsigned int senders_start(struct lg *lg, struct lg_sender *s)
+{
+	unsigned int i, n = 0;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (lg->o.threads > 1)
+		sched_setaffinity(0, sizeof(set), &set);
+	for (i = 1; i < lg->o.threads; i++) {
+		s[n] = (struct lg_sender){ .lg = lg, .cpu = i };
+		if (pthread_create(&s[n].tid, NULL, sender_main, &s[n]))
+			break;
+		n++;
+	}
+	return n;
+}
+
+static void senders_join(struct lg *lg, struct lg_sender *s, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		pthread_join(s[i].tid, NULL);
+		lg->c.sent += s[i].sent;
+	}
+}
+
 static int run_kernel(struct lg *lg)
 {
+	static struct lg_sender senders[LG_MAX_THREADS];
+	unsigned int n;
 	int err = 0;
 
 	if (kernel_frame(lg))
 		return -1;
+	n = senders_start(lg, senders);
 	run_loop(lg, kernel_send, &err);
+	senders_join(lg, senders, n);
 	if (err && !lg->c.sent)
 		return fail(err, "BPF_PROG_TEST_RUN with live frames on %s",
 			    lg->o.ifname);

@@ -46,6 +46,10 @@ refuses "a -l without a port is refused" "-l" -l 198.18.40.1
 refuses "a missing -l is refused" "-l" -n 2
 refuses "-m kernel without -i is refused" "-i" -l "$SN_AT" -m kernel
 refuses "an unknown option is named" "--bogus" -l "$SN_AT" --bogus
+refuses "-T 0 is refused" "-T" -l "$SN_AT" -m kernel -i lg0 -T 0
+refuses "-T with socket mode is refused" "-T" -l "$SN_AT" -T 2
+refuses "-T with a set rate is refused" "-T" -l "$SN_AT" -m kernel -i lg0 \
+	-r 1000 -T 2
 
 lab_init "$OUT" || exit 1
 GEN_NS=$(lab_ns gen)
