@@ -23,11 +23,8 @@ int xdp_relay(struct xdp_md *ctx)
 
 	ret = relay_frame(ctx, sn_port, next_hop_by_fib, &hop);
 	relay_count(ret, bytes);
-	if (ret == N2NK_RELAY_RELAYED) {
-		if (!next_hop_by_fib || hop.ifindex == ctx->ingress_ifindex)
-			return XDP_TX;
-		return bpf_redirect(hop.ifindex, 0);
-	}
+	if (ret == N2NK_RELAY_RELAYED)
+		return XDP_TX; /* the FIB named the interface it came in on */
 	if (n2nk_relay_reason_drops(ret))
 		return XDP_DROP;
 	if (n2nk_relay_reason_to_daemon(ret))

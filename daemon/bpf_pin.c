@@ -6,6 +6,8 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -17,8 +19,7 @@
 
 #include "bpf_pin.h"
 
-int bpf_pin_dir(char *out, size_t len, const char *root, const char *role,
-		uint16_t port)
+int bpf_pin_dir(char *out, size_t len, const char *root, const char *name)
 {
 	struct statfs fs;
 	struct stat ns;
@@ -32,13 +33,28 @@ int bpf_pin_dir(char *out, size_t len, const char *root, const char *role,
 		return -ENOTSUP;
 	if (stat("/proc/self/ns/net", &ns))
 		return -errno;
-	n = snprintf(out, len, "%s/%lu-%s-%u", root, (unsigned long)ns.st_ino,
-		     role, port);
+	n = snprintf(out, len, "%s/%lu-%s", root, (unsigned long)ns.st_ino,
+		     name);
 	if (n < 0 || (size_t)n >= len)
 		return -ENAMETOOLONG;
 	if (mkdir(out, 0700) && errno != EEXIST)
 		return -errno;
 	return 0;
+}
+
+int bpf_pin_lock(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int err = errno == EWOULDBLOCK ? -EBUSY : -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
 }
 
 /* Whether the map pinned at fd has m's type, key, value and size. */
@@ -121,7 +137,7 @@ int bpf_pin_remove(const char *dir)
 	char path[512];
 	struct dirent *d;
 	DIR *dh = opendir(dir);
-	int err = 0;
+	int err = 0, n = 0;
 
 	if (!dh)
 		return errno == ENOENT ? 0 : -errno;
@@ -131,9 +147,10 @@ int bpf_pin_remove(const char *dir)
 		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
 		if (unlink(path) && !err)
 			err = -errno;
+		n++;
 	}
 	closedir(dh);
 	if (rmdir(dir) && !err)
 		err = -errno;
-	return err;
+	return err ? err : n;
 }

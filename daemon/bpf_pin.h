@@ -20,13 +20,18 @@ struct bpf_map;
 
 /*
  * The instance's directory, created if needed:
- * root/<network namespace inode>-<role>-<port>, so daemons in different
- * namespaces never share state. root (BPF_PIN_ROOT when NULL) must be in
- * a bpffs mount, else -ENOTSUP: under `ip netns exec`, /sys is a fresh
- * sysfs without one.
+ * root/<network namespace inode>-<name>, so daemons in different
+ * namespaces never share state (name says which daemon: role, address,
+ * port). root (BPF_PIN_ROOT when NULL) must be in a bpffs mount, else
+ * -ENOTSUP: under `ip netns exec`, /sys is a fresh sysfs without one.
  */
-int bpf_pin_dir(char *out, size_t len, const char *root, const char *role,
-		uint16_t port);
+int bpf_pin_dir(char *out, size_t len, const char *root, const char *name);
+
+/*
+ * Holds dir for this process (flock, released at exit, crash included):
+ * the fd to keep open, or -EBUSY while another daemon holds it.
+ */
+int bpf_pin_lock(const char *dir);
 
 /*
  * Pins map m at dir/<its name> when loaded: libbpf reuses a pinned map of
@@ -46,7 +51,8 @@ int bpf_pin_xdp_link(int prog_fd, int ifindex, __u32 flags, const char *path,
 		     bool *adopted);
 
 /* Unpins everything in dir and removes it: the links detach, the maps
- * go once no program holds them. 0 when there was nothing. */
+ * go once no program holds them. How many pins went (0: none), or
+ * -errno. */
 int bpf_pin_remove(const char *dir);
 
 #endif /* N2NK_BPF_PIN_H */

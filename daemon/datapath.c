@@ -6,12 +6,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "datapath.h"
+#include "log.h"
+#include "xdp_relay_loader.h"
 
 static void datapath_reset(struct datapath *dp, const struct datapath_cfg *cfg)
 {
@@ -39,11 +42,33 @@ static bool ipv4_forwarding(void)
 	return v == '1';
 }
 
+/*
+ * A supernode on sockets must not leave a relay pinned by an earlier
+ * kernel-datapath run of the same listener forwarding with a registry
+ * nobody keeps up to date any more: remove it (unless its daemon runs).
+ */
+static void drop_stale_relay(const struct datapath_cfg *cfg)
+{
+	const struct sockaddr_in *in = (const void *)&cfg->bind;
+	char dir[256];
+	int n;
+
+	if (!cfg->xdp_relay || cfg->bind.ss_family != AF_INET)
+		return;
+	n = xdp_relay_loader_unload(&cfg->bind, ntohs(in->sin_port), dir,
+				    sizeof(dir));
+	if (n > 0)
+		log_notice("removed the XDP relay an earlier kernel-datapath "
+			   "run left pinned in %s",
+			   dir);
+}
+
 static int open_sockets_because(struct datapath *dp,
 				const struct datapath_cfg *cfg,
 				struct evloop *loop, const char *reason)
 {
 	datapath_reset(dp, cfg);
+	drop_stale_relay(cfg);
 	snprintf(dp->why_buf, sizeof(dp->why_buf),
 		 "auto: %.220s; using sockets", reason);
 	dp->why = dp->why_buf;
@@ -72,6 +97,7 @@ static int open_auto_relay(struct datapath *dp, const struct datapath_cfg *cfg,
 			"(--datapath=kernel does that)");
 	dp->ops = &datapath_kernel_ops;
 	dp->why = "auto: the XDP relay loaded";
+	dp->cfg.xdp_need_fib = true;
 	err = dp->ops->open(dp, loop);
 	if (!err)
 		return 0;
@@ -93,6 +119,7 @@ int datapath_open(struct datapath *dp, enum datapath_kind want,
 	}
 	if (want == DATAPATH_AUTO && cfg->xdp_relay)
 		return open_auto_relay(dp, cfg, loop);
+	drop_stale_relay(cfg);
 	dp->ops = &datapath_socket_ops;
 	dp->why = want == DATAPATH_SOCKET
 			  ? "requested with --datapath=socket"

@@ -37,6 +37,7 @@ struct datapath_cfg {
 	int tap_fd;		      /* edge: the TAP device, else -1 */
 	bool xdp_relay;		      /* supernode: kernel = sockets + relay */
 	enum datapath_xdp_mode xdp_mode;
+	bool xdp_need_fib; /* the relay only with FIB next hops (auto) */
 	void (*on_udp)(void *ctx, const struct sockaddr_storage *from,
 		       uint8_t *buf, size_t len);
 	void (*on_tap)(void *ctx, uint8_t *frame, size_t len);

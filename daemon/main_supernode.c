@@ -4,6 +4,8 @@
  * (`supernode /etc/n2n/supernode.conf`), answers registrations and relays
  * for edges that cannot reach each other directly.
  */
+#include <errno.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,17 +21,27 @@
  */
 static int xdp_unload(const struct sn_conf *c)
 {
-	char dir[256];
-	int err = xdp_relay_loader_unload(c->port, dir, sizeof(dir));
+	struct sockaddr_storage bind = { 0 };
+	struct sockaddr_in *in = (struct sockaddr_in *)&bind;
+	char dir[256] = "";
+	int n;
 
-	if (err) {
+	in->sin_family = AF_INET;
+	if (c->bind_addr.family == AF_INET)
+		in->sin_addr = c->bind_addr.v4;
+	n = xdp_relay_loader_unload(&bind, c->port, dir, sizeof(dir));
+	if (n < 0) {
 		fprintf(stderr,
 			"supernode: removing the XDP relay of port %u "
 			"(%s): %s\n",
-			c->port, dir, strerror(-err));
+			c->port, dir,
+			n == -EBUSY ? "a supernode using it is running; stop "
+				      "it first"
+				    : strerror(-n));
 		return 1;
 	}
-	printf("XDP relay of port %u removed (%s)\n", c->port, dir);
+	printf("XDP relay of port %u: %s (%s)\n", c->port,
+	       n ? "removed" : "nothing pinned", dir);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
  * restarts, and the next daemon takes them over. Entries nobody renews
  * expire in the kernel (n2nk_relay_dest.expires_ns) and are swept here.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ifaddrs.h>
@@ -45,8 +46,10 @@ struct xdp_relay_loader {
 	__be32 addrs[N2NK_RELAY_MAX_LOCAL_ADDRS]; /* for local_addrs */
 	int n_addrs;
 	enum datapath_xdp_mode mode;
-	bool by_fib; /* next hop from the FIB, else back the way it came */
-	bool pinned; /* pin_dir holds our maps and links */
+	bool by_fib;   /* next hop from the FIB, else back the way it came */
+	bool pinned;   /* pin_dir holds our maps and links */
+	bool pin_busy; /* another daemon holds pin_dir: not pinned */
+	int lock_fd;   /* flock on pin_dir while we run, or -1 */
 	int adopted_links;
 	char pin_dir[192];
 	char where[512];
@@ -225,24 +228,48 @@ static bool ifs_forward(const struct xdp_relay_loader *r)
 	return true;
 }
 
-/* Maps that hold relay state outlive the daemon, in its pin directory. */
-static int pin_maps(struct xdp_relay_loader *r, uint16_t port,
+/* "supernode-<address or any>-<port>": one directory per listener. */
+static int pin_dir_of(char *dir, size_t len,
+		      const struct sockaddr_storage *bind, uint16_t port)
+{
+	const struct sockaddr_in *in = (const void *)bind;
+	char addr[INET_ADDRSTRLEN] = "any", name[64];
+
+	if (in->sin_addr.s_addr != htonl(INADDR_ANY))
+		inet_ntop(AF_INET, &in->sin_addr, addr, sizeof(addr));
+	snprintf(name, sizeof(name), "supernode-%s-%u", addr, port);
+	return bpf_pin_dir(dir, len, pin_root, name);
+}
+
+/*
+ * Maps that hold relay state outlive the daemon, in its pin directory,
+ * which it holds locked while it runs (a second daemon for the same
+ * listener runs unpinned rather than take over a live relay). xsks is
+ * not pinned: its sockets die with the daemon anyway.
+ */
+static int pin_maps(struct xdp_relay_loader *r,
+		    const struct sockaddr_storage *bind, uint16_t port,
 		    struct xdp_relay_why *why)
 {
 	struct bpf_map *maps[] = { r->skel->maps.edges, r->skel->maps.senders,
 				   r->skel->maps.edge_stats,
-				   r->skel->maps.relay_stats,
-				   r->skel->maps.xsks };
+				   r->skel->maps.relay_stats };
 	size_t i;
 	int err;
 
-	err = bpf_pin_dir(r->pin_dir, sizeof(r->pin_dir), pin_root, "supernode",
-			  port);
+	err = pin_dir_of(r->pin_dir, sizeof(r->pin_dir), bind, port);
 	if (err == -ENOTSUP)
 		return 0; /* no bpffs: works, but a restart starts afresh */
 	if (err)
 		return fail(why, err, "creating the pin directory under %s",
 			    pin_root ? pin_root : BPF_PIN_ROOT);
+	r->lock_fd = bpf_pin_lock(r->pin_dir);
+	if (r->lock_fd == -EBUSY) {
+		r->pin_busy = true;
+		return 0;
+	}
+	if (r->lock_fd < 0)
+		return fail(why, r->lock_fd, "locking %s", r->pin_dir);
 	r->pinned = true;
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
 		err = bpf_pin_map(maps[i], r->pin_dir);
@@ -269,6 +296,13 @@ static void note_pins(struct xdp_relay_loader *r)
 {
 	size_t n = strlen(r->where);
 
+	if (r->pin_busy) {
+		snprintf(r->where + n, sizeof(r->where) - n,
+			 "; not pinned (another supernode holds %s): a "
+			 "restart detaches it",
+			 r->pin_dir);
+		return;
+	}
 	if (!r->pinned) {
 		snprintf(r->where + n, sizeof(r->where) - n,
 			 "; not pinned (%s is not in a bpffs): a restart "
@@ -318,7 +352,7 @@ static int attach_all(struct xdp_relay_loader *r, struct xdp_relay_why *why)
 
 int xdp_relay_loader_open(struct xdp_relay_loader **out,
 			  const struct sockaddr_storage *bind, uint16_t port,
-			  enum datapath_xdp_mode mode,
+			  enum datapath_xdp_mode mode, bool need_fib,
 			  struct xdp_relay_why *why)
 {
 	const struct sockaddr_in *in = (const void *)bind;
@@ -332,10 +366,19 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	if (!r)
 		return fail(why, -ENOMEM, "XDP relay");
 	r->mode = mode;
+	r->lock_fd = -1;
 	err = find_ifs(r, in->sin_addr, why);
 	if (err)
 		goto err_free;
 	r->by_fib = ifs_forward(r);
+	if (need_fib && !r->by_fib) {
+		err = fail(why, -ENETUNREACH,
+			   "IPv4 forwarding is off on %s, so relayed frames "
+			   "could only go back the way they came "
+			   "(--datapath=kernel does that)",
+			   r->ifs[0].name);
+		goto err_free;
+	}
 	r->skel = xdp_relay__open();
 	if (!r->skel) {
 		err = fail(why, -errno, "opening the XDP relay program");
@@ -343,7 +386,7 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	}
 	r->skel->rodata->sn_port = port;
 	r->skel->rodata->next_hop_by_fib = r->by_fib;
-	err = pin_maps(r, port, why);
+	err = pin_maps(r, bind, port, why);
 	if (err)
 		goto err_close;
 	err = xdp_relay__load(r->skel);
@@ -383,6 +426,8 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r)
 		if (r->ifs[i].link_fd >= 0)
 			close(r->ifs[i].link_fd);
 	xdp_relay__destroy(r->skel);
+	if (r->lock_fd >= 0)
+		close(r->lock_fd);
 	free(r);
 }
 
@@ -627,11 +672,19 @@ int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 	return 0;
 }
 
-int xdp_relay_loader_unload(uint16_t port, char *dir, size_t len)
+int xdp_relay_loader_unload(const struct sockaddr_storage *bind, uint16_t port,
+			    char *dir, size_t len)
 {
-	int err = bpf_pin_dir(dir, len, pin_root, "supernode", port);
+	int lock, ret, err = pin_dir_of(dir, len, bind, port);
 
-	return err ? err : bpf_pin_remove(dir);
+	if (err)
+		return err == -ENOTSUP ? 0 : err;
+	lock = bpf_pin_lock(dir);
+	if (lock < 0)
+		return lock; /* -EBUSY: that supernode is running */
+	ret = bpf_pin_remove(dir);
+	close(lock);
+	return ret;
 }
 
 /* Deletes edges[k] (and its senders entry) if it expired before `now`. */

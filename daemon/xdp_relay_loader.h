@@ -32,11 +32,13 @@ struct xdp_relay_why {
  * owning `bind`'s IPv4 address, or to every non-loopback interface that is
  * up when bound to INADDR_ANY. XDP_MODE_AUTO: native mode first, generic
  * (SKB) mode on veth (see the .c) or when native is refused; NATIVE and
- * GENERIC force one. Returns 0 or -errno.
+ * GENERIC force one. need_fib: refuse (-ENETUNREACH) unless IPv4
+ * forwarding is on on every such interface, so next hops come from the
+ * FIB. Returns 0 or -errno.
  */
 int xdp_relay_loader_open(struct xdp_relay_loader **out,
 			  const struct sockaddr_storage *bind, uint16_t port,
-			  enum datapath_xdp_mode mode,
+			  enum datapath_xdp_mode mode, bool need_fib,
 			  struct xdp_relay_why *why)
 	__attribute__((warn_unused_result));
 /* Detaches from every interface and frees the maps. NULL is fine. */
@@ -77,11 +79,13 @@ int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
 			   struct xdp_relay_why *why);
 
 /*
- * supernode --xdp-unload: removes the relay a daemon on `port` in this
- * network namespace left pinned (it detaches); dir gets the directory.
- * 0 also when there was none.
+ * supernode --xdp-unload: removes the relay a daemon listening on bind
+ * and port in this network namespace left pinned (it detaches); dir gets
+ * the directory. How many pins went (0: none), -EBUSY while that daemon
+ * runs, or -errno.
  */
-int xdp_relay_loader_unload(uint16_t port, char *dir, size_t len);
+int xdp_relay_loader_unload(const struct sockaddr_storage *bind, uint16_t port,
+			    char *dir, size_t len);
 
 /* Frames per n2nk_relay_reason slot (include/n2nk_relay.h), summed
  * over CPUs. */

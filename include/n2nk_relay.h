@@ -56,12 +56,14 @@
  * UDP checksum 0 (legal for IPv4), IP TTL 64 as a datagram the supernode
  * sends (the sender's IP ID and DF bit are kept), Ethernet padding after
  * the datagram kept. Its next hop comes from the kernel's FIB and
- * neighbour tables (bpf_fib_lookup()): XDP_TX when that is the interface
- * it arrived on, else XDP_REDIRECT to the one the route names. When the
+ * neighbour tables (bpf_fib_lookup()) and it leaves with XDP_TX. When the
  * FIB has no answer yet (no route, no neighbour entry, too big for the
- * route's MTU, forwarding disabled on the interface) the frame goes to the
- * daemon unchanged, which relays it through its socket; the kernel then
- * resolves the neighbour, and the next frames stay in XDP.
+ * route's MTU, forwarding disabled on the interface) or the route leaves
+ * by another interface (which may be a bridge, a tunnel or a device whose
+ * XDP transmit is not set up: a redirect there would lose the rewritten
+ * frame), the frame goes to the daemon unchanged, which relays it through
+ * its socket; the kernel then resolves the neighbour, and the next frames
+ * stay in XDP. Without the FIB, bpf_check_mtu() guards the 8 bytes added.
  *
  * Userspace keeps the two maps in step with its registrations (an edge
  * that moves to a new socket loses its old senders entry) and learns
@@ -153,7 +155,7 @@ enum n2nk_relay_reason {
 	N2NK_RELAY_MULTICAST_DEST = -8,	   /* fan-out: userspace */
 	N2NK_RELAY_TTL_EXPIRED = -9,	   /* XDP_DROP */
 	N2NK_RELAY_UNKNOWN_SENDER = -10,   /* no edge at that socket */
-	N2NK_RELAY_SPOOFED_SOURCE = -11,   /* XDP_DROP: srcMac not its own */
+	N2NK_RELAY_SPOOFED_SOURCE = -11,   /* srcMac not its own: userspace */
 	N2NK_RELAY_UNKNOWN_DEST = -12,	   /* maybe known via federation */
 	N2NK_RELAY_NO_HEADROOM = -13,	   /* bpf_xdp_adjust_head failed */
 	N2NK_RELAY_HEADER_ENCRYPTED = -14, /* -H community: userspace */
@@ -163,13 +165,14 @@ enum n2nk_relay_reason {
 	N2NK_RELAY_FORWARDING_OFF = -18,   /* FIB: forwarding disabled */
 	N2NK_RELAY_EXPIRED_DEST = -19,	   /* registration not renewed */
 	N2NK_RELAY_NOT_LOCAL = -20,	   /* our port, not our address */
-	N2NK_RELAY_REASON_LAST = N2NK_RELAY_NOT_LOCAL,
+	N2NK_RELAY_OTHER_INTERFACE = -21,  /* FIB: leaves by another one */
+	N2NK_RELAY_REASON_LAST = N2NK_RELAY_OTHER_INTERFACE,
 };
 
 /* Number of slots in relay_stats: 0 .. -N2NK_RELAY_REASON_LAST. */
 #define N2NK_RELAY_REASON_SLOTS (1 - N2NK_RELAY_REASON_LAST)
 
-_Static_assert(N2NK_RELAY_REASON_SLOTS == 21,
+_Static_assert(N2NK_RELAY_REASON_SLOTS == 22,
 	       "a new reason changes the relay_stats size: update readers");
 
 /* The relay_stats key of a reason (0 or negative). */
@@ -179,13 +182,14 @@ static inline __u32 n2nk_relay_reason_slot(int reason)
 }
 
 /*
- * Whether the program drops frames for this reason: an expired TTL, and a
- * registered socket sending as another MAC, which userspace drops too.
+ * Whether the program drops frames for this reason: an expired TTL only.
+ * A registered socket sending as another MAC goes to the daemon, which
+ * knows what the program cannot (-M turns the check off; two MACs may be
+ * registered at one socket, `senders` holds the last) and drops it there.
  */
 static inline int n2nk_relay_reason_drops(int reason)
 {
-	return reason == N2NK_RELAY_TTL_EXPIRED ||
-	       reason == N2NK_RELAY_SPOOFED_SOURCE;
+	return reason == N2NK_RELAY_TTL_EXPIRED;
 }
 
 /*
@@ -211,6 +215,8 @@ static inline int n2nk_relay_reason_to_daemon(int reason)
 	case N2NK_RELAY_FRAG_NEEDED:
 	case N2NK_RELAY_FORWARDING_OFF:
 	case N2NK_RELAY_EXPIRED_DEST:
+	case N2NK_RELAY_SPOOFED_SOURCE:
+	case N2NK_RELAY_OTHER_INTERFACE:
 		return 1;
 	default:
 		return 0;
@@ -263,6 +269,8 @@ static inline const char *n2nk_relay_reason_name(int reason)
 		return "expired_dest";
 	case N2NK_RELAY_NOT_LOCAL:
 		return "not_local";
+	case N2NK_RELAY_OTHER_INTERFACE:
+		return "other_interface";
 	}
 	return "unknown";
 }

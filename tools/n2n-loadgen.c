@@ -1069,7 +1069,11 @@ static void *sender_main(void *arg)
 
 	CPU_ZERO(&set);
 	CPU_SET(s->cpu, &set);
-	pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+		fprintf(stderr,
+			"n2n-loadgen: sender %u cannot run on CPU %u: "
+			"it shares a CPU\n",
+			s->cpu, s->cpu);
 	while (now_ns() < end && !stop && !s->err) {
 		if (kernel_send_one(lg, batch, &s->err))
 			s->sent += batch;
@@ -1103,6 +1107,9 @@ static void senders_join(struct lg *lg, struct lg_sender *s, unsigned int n)
 	for (i = 0; i < n; i++) {
 		pthread_join(s[i].tid, NULL);
 		lg->c.sent += s[i].sent;
+		if (s[i].err)
+			fprintf(stderr, "n2n-loadgen: sender %u: %s\n",
+				s[i].cpu, strerror(s[i].err));
 	}
 }
 

@@ -165,11 +165,10 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	if (ret < 0)
 		return ret;
 	ip_len = sizeof(struct iphdr) + p.udp_len + N2N_SOCK_SIZE_V4;
-	if (by_fib) {
-		ret = relay_next_hop(ctx, p.sn_addr, port, p.to, ip_len, hop);
-		if (ret < 0)
-			return ret;
-	}
+	ret = by_fib ? relay_next_hop(ctx, p.sn_addr, port, p.to, ip_len, hop)
+		     : relay_check_mtu(ctx);
+	if (ret < 0)
+		return ret;
 	ret = relay_rewrite(ctx, p.from, p.to, p.sn_addr, port,
 			    by_fib ? hop : NULL);
 	if (ret == N2NK_RELAY_RELAYED)

@@ -14,6 +14,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
 
 #ifndef AF_INET
@@ -65,9 +66,21 @@ static __always_inline int relay_next_hop(struct xdp_md *ctx, __be32 sn_addr,
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return relay_fib_reason(rc);
+	if (fib.ifindex != ctx->ingress_ifindex)
+		return N2NK_RELAY_OTHER_INTERFACE;
 	__builtin_memcpy(hop->dmac, fib.dmac, ETH_ALEN);
 	__builtin_memcpy(hop->smac, fib.smac, ETH_ALEN);
 	hop->ifindex = fib.ifindex;
+	return 0;
+}
+
+/* Without the FIB: will the frame, 8 bytes longer, fit the interface? */
+static __always_inline int relay_check_mtu(struct xdp_md *ctx)
+{
+	__u32 mtu_len = 0;
+
+	if (bpf_check_mtu(ctx, 0, &mtu_len, N2N_SOCK_SIZE_V4, 0))
+		return N2NK_RELAY_FRAG_NEEDED;
 	return 0;
 }
 

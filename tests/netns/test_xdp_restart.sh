@@ -80,7 +80,7 @@ t_check "n2nctl edges: per-edge kernel counts (to b >= 5)" \
 t_check "n2nctl stats: relay verdicts by name" \
 	test -n "$(counter sn1 xdp_not_packet)"
 t_check "n2nctl stats: kernel drops by name" \
-	test -n "$(counter sn1 xdp_drop_spoofed_source)"
+	test -n "$(counter sn1 xdp_drop_ttl_expired)"
 
 # 10 pings a second for 6 s; the daemon restarts after 2 s and is gone
 # for about a second.
@@ -105,10 +105,20 @@ x2=$(counter sn1 xdp_relayed)
 echo "xdp_relayed before the restart $x1, after $x2 (the count is pinned too)"
 t_check "the relayed count carried over and grew" test "${x2:-0}" -gt "${x1:-0}"
 
+unload() { lab_exec sn1 "$SN" -p 7654 --pin-root="$T/bpf" --xdp-unload; }
+t_check_fails "--xdp-unload refuses while the supernode runs" unload
+t_check "and it still relays" pings a 198.19.8.2 3
 lab_kill "$sn_pid"
-t_check "--xdp-unload removes the pinned relay" \
-	lab_exec sn1 "$SN" -p 7654 --pin-root="$T/bpf" --xdp-unload
+t_check "with the daemon stopped, XDP stays attached" has_xdp
+sn_pid=$(lab_bg sn1 "$T/sn1-sock.log" "$SN" -p 7654 -f --datapath=socket \
+	--pin-root="$T/bpf" --ctl-socket="$T/sn1.sock")
+t_check "a socket-datapath supernode removes the relay left pinned" \
+	lab_wait_for "removal logged" 5 grep -q 'removed the XDP relay' \
+	"$T/sn1-sock.log"
 t_check "and XDP is detached" lab_wait_for "XDP detached" 5 no_xdp
+lab_kill "$sn_pid"
 pins_left() { ls -d "$T"/bpf/*-supernode-* 2>/dev/null; }
 t_check "nothing left under the pin root" test -z "$(pins_left)"
+t_check "--xdp-unload with nothing pinned says so" \
+	grep -q 'nothing pinned' <<<"$(unload)"
 t_summary
