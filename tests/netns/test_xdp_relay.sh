@@ -46,6 +46,17 @@ has_xdp() {	# has_xdp HOST: an XDP program on its eth0
 }
 no_xdp() { ! has_xdp "$1"; }
 
+# burst SN LABEL: 10 relayed pings from a to b; sets x1/x2 (xdp_relayed)
+# and f1/f2 (the daemon's forwarded) before and after.
+burst() {
+	f1=$(counter "$1" forwarded)
+	x1=$(counter "$1" xdp_relayed)
+	pings a 198.19.7.2 10
+	f2=$(counter "$1" forwarded)
+	x2=$(counter "$1" xdp_relayed)
+	echo "${2}10 pings: xdp_relayed $x1 -> $x2, forwarded $f1 -> $f2"
+}
+
 lab_bg sn1 "$T/sn1.log" "$SN" -p 7654 -f -v --datapath=kernel \
 	--ctl-socket="$T/sn1.sock" >"$T/sn1.pid"
 if ! lab_wait_for "sn1 control socket" 5 test -S "$T/sn1.sock"; then
@@ -60,28 +71,13 @@ t_check "forwarding off: the log says next hop = the sender's" \
 	grep -q "next hop = the sender's" "$T/sn1.log"
 t_check "an XDP program is attached to sn1's eth0" has_xdp sn1
 
-for e in a b; do
-	n=$([ $e = a ] && echo 1 || echo 2)
-	lab_bg $e "$T/$e.log" "$EDGE" -f -i 4 --ctl-socket="$T/$e.sock" \
-		-c plain -k s3cret -A3 -S1 -a "198.19.7.$n/24" -d n2x \
-		-m "02:00:00:00:07:0$n" -p "5007$n" -l 198.18.0.103:7654 \
-		>"$T/$e.pid"
-done
-for e in a b; do
-	lab_wait_for "$e registered" 15 registered $e ||
-		{ tail -n 20 "$T/$e.log"; }
-done
+relayed_edges 7 198.18.0.103:7654
 
 t_check "ping through the XDP relay" pings a 198.19.7.2 5
 x0=$(counter sn1 xdp_relayed)
 t_check "xdp_relayed counts relayed packets" test "${x0:-0}" -gt 0
 
-f1=$(counter sn1 forwarded)
-x1=$(counter sn1 xdp_relayed)
-pings a 198.19.7.2 10
-f2=$(counter sn1 forwarded)
-x2=$(counter sn1 xdp_relayed)
-echo "10 pings: xdp_relayed $x1 -> $x2, forwarded $f1 -> $f2"
+burst sn1 ""
 t_check "the kernel relayed the second burst (>= 8)" \
 	test $((x2 - x1)) -ge 8
 t_check "the daemon did not forward it (<= 2)" test $((f2 - f1)) -le 2
@@ -98,24 +94,9 @@ lab_bg sn2 "$T/sn2.log" "$SN" -p 7654 -f -v --datapath=kernel \
 lab_wait_for "sn2 control socket" 5 test -S "$T/sn2.sock"
 t_check "forwarding on: the log says next hop from the FIB" \
 	grep -q 'next hop from the FIB' "$T/sn2.log"
-for e in a b; do
-	n=$([ $e = a ] && echo 1 || echo 2)
-	lab_bg $e "$T/$e-2.log" "$EDGE" -f -i 4 --ctl-socket="$T/$e.sock" \
-		-c plain -k s3cret -A3 -S1 -a "198.19.7.$n/24" -d n2x \
-		-m "02:00:00:00:07:0$n" -p "5007$n" -l 198.18.0.2:7654 \
-		>"$T/$e.pid"
-done
-for e in a b; do
-	lab_wait_for "$e registered with sn2" 15 registered $e ||
-		{ tail -n 20 "$T/$e-2.log"; }
-done
+relayed_edges 7 198.18.0.2:7654 -2
 t_check "ping through sn2's XDP relay" pings a 198.19.7.2 5
-f1=$(counter sn2 forwarded)
-x1=$(counter sn2 xdp_relayed)
-pings a 198.19.7.2 10
-f2=$(counter sn2 forwarded)
-x2=$(counter sn2 xdp_relayed)
-echo "FIB, 10 pings: xdp_relayed $x1 -> $x2, forwarded $f1 -> $f2"
+burst sn2 "FIB, "
 t_check "FIB next hop: the kernel relayed the burst (>= 8)" \
 	test $((x2 - x1)) -ge 8
 t_check "FIB next hop: the daemon did not forward it (<= 2)" \

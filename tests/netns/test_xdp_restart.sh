@@ -47,15 +47,7 @@ sn_pid=$(start_sn "$T/sn1.log")
 lab_wait_for "sn1 control socket" 5 test -S "$T/sn1.sock"
 t_check "the relay is pinned under --pin-root" \
 	grep -q "pinned in $T/bpf/" "$T/sn1.log"
-for e in a b; do
-	n=$([ $e = a ] && echo 1 || echo 2)
-	lab_bg $e "$T/$e.log" "$EDGE" -f -i 4 --ctl-socket="$T/$e.sock" \
-		-c plain -k s3cret -A3 -S1 -a "198.19.8.$n/24" -d n2r \
-		-m "02:00:00:00:08:0$n" -p "5008$n" -l 198.18.0.1:7654 >/dev/null
-done
-for e in a b; do
-	lab_wait_for "$e registered" 15 registered $e || tail -n 20 "$T/$e.log"
-done
+relayed_edges 8 198.18.0.1:7654
 t_check "ping through the XDP relay" pings a 198.19.8.2 5
 map_field() {	# map_field MAP FIELD: from n2nctl maps
 	ctl sn1 maps | jq -r --arg m "$1" --arg f "$2" \

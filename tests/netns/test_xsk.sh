@@ -76,20 +76,6 @@ stop_sn() {	# stop_sn NAME
 	rm -f "$T/$1.sock"
 }
 
-start_edges() {
-	local e n
-	for e in a b; do
-		n=$([ $e = a ] && echo 1 || echo 2)
-		lab_bg $e "$T/$e.log" "$EDGE" -f -i 4 --ctl-socket="$T/$e.sock" \
-			-c plain -k s3cret -A3 -S1 -a "198.19.7.$n/24" -d n2x \
-			-m "02:00:00:00:07:0$n" -p "5007$n" -l 198.18.0.103:7654 \
-			>"$T/$e.pid"
-	done
-	for e in a b; do
-		lab_wait_for "$e registered" 10 registered $e ||
-			tail -n 20 "$T/$e.log"
-	done
-}
 
 # raw_frames KIND COUNT: hand-made n2n QUERY_PEERs from nat3's lan0 to
 # sn1's eth0, broken as KIND says (ip_csum, udp_csum, wrong_addr); the
@@ -146,7 +132,7 @@ t_check "the supernode logs AF_XDP as its slow path" grep -q \
 	"$T/sn.log"
 grep -o 'slow path over AF_XDP on [^)]*)' "$T/sn.log" | head -n 1
 
-start_edges
+relayed_edges 7 198.18.0.103:7654
 t_check "edges registered through AF_XDP (first datagram logged)" \
 	grep -q 'AF_XDP on eth0: first datagram for the daemon' "$T/sn.log"
 if has_xsk_rows sn; then
