@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "dp_kernel.h"
+#include "dp_relay.h"
 #include "log.h"
 #include "xdp_relay_loader.h"
 #include "xsk.h"
@@ -31,13 +32,6 @@ static struct {
 	struct xsk_rx *xsk;
 	char why[1024];
 } slow;
-
-static int keep_err(struct datapath *dp, int err,
-		    const struct xdp_relay_why *why)
-{
-	snprintf(dp->err_buf, sizeof(dp->err_buf), "%s", why->msg);
-	return err;
-}
 
 /* "eth0" or "eth0, eth1": where the relay runs, for the messages. */
 static void if_names(const int *ifs, int n, char *out, size_t len)
@@ -131,7 +125,7 @@ static int kernel_open(struct datapath *dp, struct evloop *loop)
 	if (err) {
 		dp->relay = NULL;
 		datapath_socket_ops.close(dp, loop);
-		return keep_err(dp, err, &why);
+		return datapath_relay_err(dp, err, &why);
 	}
 	slow_path_open(dp, loop, msg, sizeof(msg));
 	snprintf(slow.why, sizeof(slow.why), "%s; XDP relay on %s; %s", dp->why,

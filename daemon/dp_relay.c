@@ -11,8 +11,8 @@
 #include "log.h"
 #include "xdp_relay_loader.h"
 
-static int relay_err(struct datapath *dp, int err,
-		     const struct xdp_relay_why *why)
+int datapath_relay_err(struct datapath *dp, int err,
+		       const struct xdp_relay_why *why)
 {
 	snprintf(dp->err_buf, sizeof(dp->err_buf), "%s", why->msg);
 	return err;
@@ -30,7 +30,7 @@ int datapath_relay_edge_set(struct datapath *dp, const char *community,
 		return 0;
 	err = xdp_relay_loader_edge_set(dp->relay, community, mac, sa, valid_ms,
 					&why);
-	return err ? relay_err(dp, err, &why) : 0;
+	return err ? datapath_relay_err(dp, err, &why) : 0;
 }
 
 int datapath_relay_edge_del(struct datapath *dp, const char *community,
@@ -42,7 +42,7 @@ int datapath_relay_edge_del(struct datapath *dp, const char *community,
 	if (!dp->relay)
 		return 0;
 	err = xdp_relay_loader_edge_del(dp->relay, community, mac, &why);
-	return err ? relay_err(dp, err, &why) : 0;
+	return err ? datapath_relay_err(dp, err, &why) : 0;
 }
 
 void datapath_relay_sweep(struct datapath *dp)
@@ -66,7 +66,7 @@ bool datapath_relay_reasons(struct datapath *dp,
 	if (!dp->relay)
 		return false;
 	if (xdp_relay_loader_reasons(dp->relay, packets, &why)) {
-		relay_err(dp, 0, &why);
+		datapath_relay_err(dp, 0, &why);
 		return false;
 	}
 	return true;

@@ -13,6 +13,10 @@
 #include "n2nk_relay.h"
 #include "xdp_relay_loader.h"
 
+/* Keeps the loader's reason in dp->err_buf for the log; returns err. */
+int datapath_relay_err(struct datapath *dp, int err,
+		       const struct xdp_relay_why *why);
+
 /* Frames per reason slot (slot = -reason), summed over CPUs. */
 bool datapath_relay_reasons(struct datapath *dp,
 			    uint64_t packets[N2NK_RELAY_REASON_SLOTS]);
