@@ -43,17 +43,25 @@ endif
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
 	      -Iinclude -Idaemon -I$(O) -I/usr/include/libnl3 $(SAN_CFLAGS)
 BPF_LDLIBS := -lbpf -lelf -lz
-# The library loads the XDP relay (daemon/xdp_relay_loader.c): libbpf too.
+# The library loads the XDP relay (daemon/kernel/xdp_relay_loader.c): libbpf
+# too.
 LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3 -lxdp \
 	  $(BPF_LDLIBS)
 
-# Library: everything in daemon/ except program entry points (main_*.c).
-LIB_SRCS := $(filter-out daemon/main_%.c,$(wildcard daemon/*.c))
+# Library: every concern's folder under daemon/ (proto, edge, supernode,
+# kernel, ctl, conf, common); the program entry points daemon/main_*.c sit
+# beside them.
+LIB_SRCS := $(wildcard daemon/*/*.c)
 LIB_OBJS := $(LIB_SRCS:%.c=$(O)/%.o)
 LIB := $(O)/libn2nk.a
 
+# Tools: tools/NAME.c, or a folder tools/NAME/ (its C files and its BPF
+# programs) for a tool bigger than one file; each is $(O)/tools/NAME.
 TOOL_SRCS := $(wildcard tools/*.c)
-TOOLS := $(TOOL_SRCS:tools/%.c=$(O)/tools/%)
+TOOL_DIRS := $(patsubst %/,%,$(dir $(wildcard tools/*/*.c)))
+TOOL_DIR_SRCS := $(filter-out %.bpf.c,$(wildcard tools/*/*.c))
+TOOLS := $(TOOL_SRCS:tools/%.c=$(O)/tools/%) \
+	 $(sort $(TOOL_DIRS:tools/%=$(O)/tools/%))
 
 # The daemons: daemon/main_<name>.c -> $(O)/sbin/<name> (edge, supernode).
 SBIN_SRCS := $(wildcard daemon/main_*.c)
@@ -67,9 +75,11 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 UNIT := $(O)/tests/unit-tests
 
-BPF_SRCS := $(wildcard bpf/*.bpf.c)
-BPF_OBJS := $(BPF_SRCS:bpf/%.bpf.c=$(O)/bpf/%.bpf.o)
-BPF_SKELS := $(BPF_SRCS:bpf/%.bpf.c=$(O)/skel/%.skel.h)
+# BPF programs: the daemons' in bpf/, a tool's in its folder.
+BPF_SRCS := $(wildcard bpf/*.bpf.c tools/*/*.bpf.c)
+BPF_NAMES := $(notdir $(BPF_SRCS:%.bpf.c=%))
+BPF_OBJS := $(BPF_NAMES:%=$(O)/bpf/%.bpf.o)
+BPF_SKELS := $(BPF_NAMES:%=$(O)/skel/%.skel.h)
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -Iinclude -Ibpf \
 	      -I/usr/include/$(shell gcc -print-multiarch)
 
@@ -103,6 +113,21 @@ $(O)/tools/%: $(O)/tools/%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# A folder tool links its folder's objects, built under $(O)/objs/ since
+# $(O)/tools/NAME is the program itself.
+TOOL_DIR_OBJS := $(TOOL_DIR_SRCS:%.c=$(O)/objs/%.o)
+$(O)/objs/%.o: %.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+define tool_dir_rule
+$(O)/tools/$(1): $(filter $(O)/objs/tools/$(1)/%,$(TOOL_DIR_OBJS)) $(LIB)
+	$$(call msg,LD,$$@)
+	$$(Q)$$(CC) $$(SAN_CFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(sort $(TOOL_DIRS:tools/%=%)),$(eval $(call tool_dir_rule,$(t))))
+
 $(O)/sbin/%: $(O)/daemon/main_%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
@@ -117,7 +142,13 @@ $(UNIT): $(UNIT_OBJS) $(LIB)
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
 
 # BPF: clang -target bpf, then a skeleton the userspace side includes.
-$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/lib/*.h include/*.h)
+BPF_HDRS := $(wildcard bpf/lib/*.h include/*.h)
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(O)/bpf/%.bpf.o: tools/*/%.bpf.c $(BPF_HDRS)
 	$(call msg,BPF,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -128,10 +159,12 @@ $(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
 $(BPFTEST_OBJS): $(BPF_SKELS)
-# The library includes a skeleton (xdp_relay_loader.c): build those first.
+# The library includes a skeleton (kernel/xdp_relay_loader.c): build those
+# first.
 $(LIB_OBJS): | $(BPF_SKELS)
-# n2n-loadgen includes its skeleton too.
-$(TOOL_SRCS:tools/%.c=$(O)/tools/%.o): | $(BPF_SKELS)
+# Tools may include a skeleton too (n2n-loadgen does).
+$(TOOL_SRCS:tools/%.c=$(O)/tools/%.o) $(TOOL_DIR_OBJS): \
+	| $(BPF_SKELS)
 $(BPFTEST): $(BPFTEST_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)

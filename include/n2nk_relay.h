@@ -7,7 +7,7 @@
  * hash maps compare keys byte for byte.
  *
  * The program relays plaintext n2n PACKETs between edges registered with
- * this supernode, byte for byte as n2n 3.1.1 (and daemon/sn_handlers.c
+ * this supernode, byte for byte as n2n 3.1.1 (and daemon/supernode/sn_handlers.c
  * relay()) does, and hands everything else to the userspace supernode:
  *
  *   edges         BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_EDGES entries.

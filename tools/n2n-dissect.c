@@ -13,11 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "header_crypt.h"
-#include "pcap_read.h"
-#include "timestamp.h"
-#include "transform.h"
-#include "wire.h"
+#include "proto/header_crypt.h"
+#include "common/pcap_read.h"
+#include "proto/timestamp.h"
+#include "proto/transform.h"
+#include "proto/wire.h"
 
 struct dissect_opts {
 	char community[N2N_COMMUNITY_SIZE];

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "auth.h"
+#include "proto/auth.h"
 
 /* The supernode keeps '*' + 17 chars of the federation name (quirk 23). */
 #define SN_FEDERATION_NAME_MAX 17

@@ -21,7 +21,7 @@
 #include "frame_builder.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
-#include "pcap_read.h"
+#include "common/pcap_read.h"
 #include "skel/xdp_relay.skel.h"
 #include "suites.h"
 

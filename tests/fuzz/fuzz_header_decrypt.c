@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "header_crypt.h"
+#include "proto/header_crypt.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Fuzz target: the AF_XDP slow path's frame check (daemon/xsk.c), which
+ * Fuzz target: the AF_XDP slow path's frame check (daemon/kernel/xsk.c), which
  * sees raw Ethernet frames the XDP relay redirected. The first byte picks
  * the match (any address or a fixed one); an accepted frame's payload must
  * lie inside the frame.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "xsk.h"
+#include "kernel/xsk.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "pcap_read.h"
-#include "wire.h"
+#include "common/pcap_read.h"
+#include "proto/wire.h"
 
 static int write_seed(const char *corpus, const char *target, const char *name,
 		      int i, const uint8_t *buf, size_t len)

@@ -22,7 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "wire.h"
+#include "proto/wire.h"
 
 #define COMMUNITY   "corpus"
 #define BUF_MAX	    2048

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Drives daemon/tap.c and daemon/netlink.c the way the edge will, inside a
+ * Drives daemon/kernel/tap.c and daemon/kernel/netlink.c the way the edge will, inside a
  * throwaway namespace, printing one "step: result" line per call for
  * tests/netns/test_tap_netlink.sh to check.
  *   tap_netlink_probe             configure n2nktest0, trade an ARP over the
@@ -18,9 +18,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "bytes.h"
-#include "netlink.h"
-#include "tap.h"
+#include "common/bytes.h"
+#include "kernel/netlink.h"
+#include "kernel/tap.h"
 
 #define TAP_NAME   "n2nktest0"
 #define MTU	   1390

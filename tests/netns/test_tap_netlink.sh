@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
-# daemon/tap.c and daemon/netlink.c against the real kernel: the probe opens
+# daemon/kernel/tap.c and daemon/kernel/netlink.c against the real kernel: the probe opens
 # and configures a TAP inside a fresh namespace, then `ip -n` checks from
 # outside what it did. Nothing outside the namespace is touched.
 #

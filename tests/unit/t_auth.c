@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "auth.h"
+#include "proto/auth.h"
 #include "test.h"
 
 #define AUTH_EXPECTED "tests-auth.expected"

@@ -9,7 +9,7 @@
 
 #include <zstd.h>
 
-#include "compress.h"
+#include "proto/compress.h"
 #include "test.h"
 
 static void pattern_512(uint8_t in[512])

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "community_list.h"
-#include "conf.h"
+#include "conf/community_list.h"
+#include "conf/conf.h"
 #include "test.h"
 
 #define LOGAN_KEY "nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgpG"

@@ -18,9 +18,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctl.h"
-#include "ctl_table.h"
-#include "log.h"
+#include "ctl/ctl.h"
+#include "ctl/ctl_table.h"
+#include "common/log.h"
 #include "test.h"
 
 /* Renders t both ways and compares with the expected replies. */

@@ -3,9 +3,9 @@
  * Header encryption against n2n's he_plain/he_enc vector, tamper and
  * wrong-key detection, and the time-stamp rules (frame, replay, jitter).
  */
-#include "header_crypt.h"
+#include "proto/header_crypt.h"
 #include "test.h"
-#include "timestamp.h"
+#include "proto/timestamp.h"
 
 static void community(char out[N2N_COMMUNITY_SIZE], const char *name)
 {

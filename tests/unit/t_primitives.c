@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Pearson hashes against n2n's tests-hashing.expected; Speck against the
  * published Speck128/128 and Speck128/256 vectors and n2n's CTR layout. */
-#include "bytes.h"
-#include "pearson.h"
-#include "speck.h"
+#include "common/bytes.h"
+#include "proto/pearson.h"
+#include "proto/speck.h"
 #include "test.h"
 
 static void hashing_input(uint8_t in[512])

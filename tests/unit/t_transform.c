@@ -6,9 +6,9 @@
  */
 #include <stdio.h>
 
-#include "bytes.h"
+#include "common/bytes.h"
 #include "test.h"
-#include "transform.h"
+#include "proto/transform.h"
 
 #define VEC_KEY "SoMEVer!S$cUREPassWORD" /* 22 chars: AES-128 */
 

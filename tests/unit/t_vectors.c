@@ -10,12 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "header_crypt.h"
-#include "pcap_read.h"
+#include "proto/header_crypt.h"
+#include "common/pcap_read.h"
 #include "test.h"
-#include "timestamp.h"
-#include "transform.h"
-#include "wire.h"
+#include "proto/timestamp.h"
+#include "proto/transform.h"
+#include "proto/wire.h"
 
 #define VEC_KEY	      "n2n-test-key"
 #define VEC_COMMUNITY "vectors"

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 
 #include "test.h"
-#include "wire.h"
+#include "proto/wire.h"
 
 static const uint8_t mac_a[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01 };
 static const uint8_t mac_b[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x02 };

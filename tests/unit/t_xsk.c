@@ -3,9 +3,9 @@
 #include <arpa/inet.h>
 #include <string.h>
 
-#include "bytes.h"
+#include "common/bytes.h"
 #include "test.h"
-#include "xsk.h"
+#include "kernel/xsk.h"
 
 #define PAYLOAD_LEN 30
 

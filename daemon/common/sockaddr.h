@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Conversions between the wire's n2n_sock, the kernel's sockaddr and text,
+ * and name resolution for -l host:port. IPv4 and IPv6 alike.
+ */
+#ifndef N2NK_SOCKADDR_H
+#define N2NK_SOCKADDR_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "proto/wire.h"
+
+#define SOCKADDR_STR_MAX 64
+
+void sock_from_sockaddr(struct n2n_sock *s, const struct sockaddr_storage *sa);
+socklen_t sockaddr_from_sock(struct sockaddr_storage *sa,
+			     const struct n2n_sock *s);
+socklen_t sockaddr_len(const struct sockaddr_storage *sa);
+bool sockaddr_equal(const struct sockaddr_storage *a,
+		    const struct sockaddr_storage *b);
+/* "198.18.0.1:7654" or "[2001:db8::1]:7654"; returns buf. */
+const char *sockaddr_str(const struct sockaddr_storage *sa,
+			 char buf[SOCKADDR_STR_MAX]);
+const char *sock_str(const struct n2n_sock *s, char buf[SOCKADDR_STR_MAX]);
+/* Resolves host (a name or an IPv4 address) and port; 0 or -errno. */
+int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
+		     uint16_t port) __attribute__((warn_unused_result));
+/* True for 127/8 and ::1: never a peer's address (n2n's rule). */
+bool sock_is_loopback(const struct n2n_sock *s);
+
+#endif /* N2NK_SOCKADDR_H */

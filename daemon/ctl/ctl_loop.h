@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What both daemons do with their control socket: attach it to the event
+ * loop, detach it, and list counters (drop reasons included) as rows.
+ */
+#ifndef N2NK_CTL_LOOP_H
+#define N2NK_CTL_LOOP_H
+
+#include "ctl.h"
+#include "common/drop.h"
+#include "common/evloop.h"
+
+/* Opens path and serves cmds from loop; NULL (and -errno in *err) if not. */
+struct ctl_server *ctl_attach(struct evloop *loop, const char *path,
+			      const struct ctl_command *cmds, size_t n_cmds,
+			      void *ctx, int *err);
+void ctl_detach(struct evloop *loop, struct ctl_server *s);
+
+/* A "counter, value" row; the table's columns are counter and value. */
+void ctl_counter_row(struct ctl_table *t, const char *name, uint64_t value);
+/* One "drop_<reason>" row per drop reason. */
+void ctl_drop_rows(struct ctl_table *t, const struct drop_counters *d);
+
+#endif /* N2NK_CTL_LOOP_H */

@@ -1,0 +1,455 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The edge's life cycle and its receive path: set up crypto, the TAP device
+ * (through netlink) and the datapath from the parsed config, then dispatch
+ * every datagram by message type and drive the timers.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf/conf.h"
+#include "edge.h"
+#include "common/log.h"
+#include "kernel/netlink.h"
+#include "common/sockaddr.h"
+#include "kernel/tap.h"
+
+#define EDGE_TICK_MS 250
+
+void edge_init_msg(const struct edge *e, struct n2n_msg *m, unsigned int type,
+		   uint16_t flags)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr.type = (uint8_t)type;
+	m->hdr.ttl = N2N_DEFAULT_TTL;
+	m->hdr.flags = flags;
+	memcpy(m->hdr.community, e->community, N2N_COMMUNITY_SIZE);
+}
+
+void edge_drop(struct edge *e, enum drop_reason why)
+{
+	e->drops.n[why]++;
+}
+
+static int send_sealed(struct edge *e, const struct sockaddr_storage *to,
+		       const struct n2n_msg *m, bool trailer)
+{
+	uint8_t buf[MSG_BUF_SIZE];
+	ssize_t n = msg_seal(buf, sizeof(buf), m, &e->he);
+
+	if (n > 0 && trailer)
+		n = msg_append_trailer(buf, sizeof(buf), (size_t)n,
+				       &e->upw_secret);
+	if (n < 0 || datapath_send_udp(&e->dp, to, buf, (size_t)n) < 0) {
+		edge_drop(e, DROP_SEND_FAILED);
+		return -EIO;
+	}
+	return 0;
+}
+
+int edge_send(struct edge *e, const struct sockaddr_storage *to,
+	      const struct n2n_msg *m)
+{
+	return send_sealed(e, to, m, false);
+}
+
+int edge_send_sn(struct edge *e, const struct n2n_msg *m)
+{
+	if (!e->sn[e->cur_sn].resolved) {
+		edge_drop(e, DROP_SEND_FAILED);
+		return -EHOSTUNREACH;
+	}
+	return send_sealed(e, &e->sn[e->cur_sn].sa, m, false);
+}
+
+int edge_send_sn_registration(struct edge *e, const struct n2n_msg *m)
+{
+	if (!e->sn[e->cur_sn].resolved) {
+		edge_drop(e, DROP_SEND_FAILED);
+		return -EHOSTUNREACH;
+	}
+	return send_sealed(e, &e->sn[e->cur_sn].sa, m, e->he.upw);
+}
+
+int edge_sn_index(const struct edge *e, const struct sockaddr_storage *sa)
+{
+	int i;
+
+	for (i = 0; i < e->n_sn; i++)
+		if (e->sn[i].resolved && sockaddr_equal(&e->sn[i].sa, sa))
+			return i;
+	return -1;
+}
+
+bool edge_registered(const struct edge *e)
+{
+	return e->registered_ms != 0;
+}
+
+const struct edge_sn *edge_current_sn(const struct edge *e)
+{
+	return &e->sn[e->cur_sn];
+}
+
+/* Header time stamps: one replay record per supernode and per peer. */
+static bool stamp_ok(struct edge *e, const struct n2n_msg *m, uint64_t stamp,
+		     int sn)
+{
+	uint64_t now = ts_from_usec(evloop_wall_usec());
+	const uint8_t *mac = msg_src_mac(m);
+	struct ts_replay *rp = NULL;
+
+	if (sn >= 0 && (m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE))
+		rp = &e->sn[sn].replay;
+	else if (mac)
+		rp = edge_peer_replay(e, mac, now);
+	return ts_verify(rp, stamp, now,
+			 ts_type_allows_jitter(m->hdr.type, false, false)) == 0;
+}
+
+static void dispatch(struct edge *e, const struct n2n_msg *m,
+		     const struct sockaddr_storage *from, int sn)
+{
+	bool from_sn = m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE;
+
+	switch (m->hdr.type) {
+	case N2N_MSG_PACKET:
+		return edge_on_packet(e, m, from, from_sn);
+	case N2N_MSG_REGISTER:
+		return edge_on_register(e, m, from, from_sn);
+	case N2N_MSG_REGISTER_ACK:
+		return edge_on_register_ack(e, m, from);
+	case N2N_MSG_REGISTER_SUPER_ACK:
+		return edge_on_register_super_ack(e, m, sn);
+	case N2N_MSG_REGISTER_SUPER_NAK:
+		return edge_on_register_super_nak(e, m, sn);
+	case N2N_MSG_PEER_INFO:
+		if (!memcmp(m->u.peer_info.mac, "\0\0\0\0\0\0", 6))
+			return edge_on_peer_info_pong(e, m, sn);
+		return edge_on_peer_info(e, m);
+	case N2N_MSG_RE_REGISTER_SUPER:
+		return edge_on_re_register_super(e);
+	default:
+		return edge_drop(e, DROP_UNEXPECTED);
+	}
+}
+
+/* Supernode-only messages must come from a supernode we know. */
+static bool needs_supernode(const struct n2n_msg *m)
+{
+	return (m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE) ||
+	       m->hdr.type == N2N_MSG_RE_REGISTER_SUPER ||
+	       m->hdr.type == N2N_MSG_REGISTER_SUPER_ACK ||
+	       m->hdr.type == N2N_MSG_REGISTER_SUPER_NAK ||
+	       m->hdr.type == N2N_MSG_PEER_INFO;
+}
+
+static void edge_on_udp(void *ctx, const struct sockaddr_storage *from,
+			uint8_t *buf, size_t len)
+{
+	struct edge *e = ctx;
+	static struct msg_opened o;
+	enum drop_reason why;
+	struct n2n_msg m;
+	int sn;
+
+	if (len > N2N_PKT_BUF_SIZE)
+		return edge_drop(e, DROP_OVERSIZE);
+	if (msg_open(&m, buf, len, e->community, &e->he, &o, &why))
+		return edge_drop(e, why);
+	/* A u/pw answer proves itself with a trailer keyed by our secret. */
+	if (e->he.upw && m.hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
+	    (!o.by_static ||
+	     auth_trailer_verify(o.trailer, o.enc, o.enc_len, &e->upw_secret)))
+		return edge_drop(e, DROP_AUTH);
+	if (memcmp(m.hdr.community, e->community, N2N_COMMUNITY_SIZE))
+		return edge_drop(e, DROP_COMMUNITY);
+	sn = edge_sn_index(e, from);
+	if (needs_supernode(&m) && sn < 0)
+		return edge_drop(e, DROP_UNKNOWN_SN);
+	if (e->he.on && !stamp_ok(e, &m, o.stamp, sn))
+		return edge_drop(e, DROP_STAMP);
+	if (sn >= 0)
+		e->sn[sn].last_seen_ms = evloop_now_ms();
+	dispatch(e, &m, from, sn);
+}
+
+/* The supernode may hand us our address late; apply it once known. */
+static void apply_address(struct edge *e)
+{
+	const struct edge_conf *c = e->conf;
+	struct netlink_ctx nl;
+	unsigned int i;
+
+	if (e->addr_applied || !e->ip || c->ip_mode == EDGE_IP_DHCP)
+		return;
+	if (netlink_open(&nl)) {
+		log_err("netlink: cannot open a socket");
+		return;
+	}
+	if (netlink_add_addr4(&nl, e->tap_name, e->ip, e->prefix)) {
+		log_err("%s: cannot add address: %s", e->tap_name,
+			netlink_last_error(&nl));
+		netlink_close(&nl);
+		return; /* tried again on the next tick */
+	}
+	e->addr_applied = true;
+	for (i = 0; i < c->n_routes; i++)
+		if (netlink_add_route4(&nl, e->tap_name,
+				       ntohl(c->routes[i].net.s_addr),
+				       c->routes[i].prefix,
+				       ntohl(c->routes[i].gateway.s_addr)))
+			log_err("%s: cannot add route -n: %s", e->tap_name,
+				netlink_last_error(&nl));
+	netlink_close(&nl);
+	log_notice("%s: %u.%u.%u.%u/%u", e->tap_name, e->ip >> 24,
+		   (e->ip >> 16) & 255, (e->ip >> 8) & 255, e->ip & 255,
+		   e->prefix);
+}
+
+static void edge_tick(void *arg, uint64_t now)
+{
+	struct edge *e = arg;
+
+	edge_sn_tick(e, now);
+	edge_peers_tick(e, now);
+	if (edge_registered(e))
+		apply_address(e);
+}
+
+static int setup_link(struct edge *e, struct netlink_ctx *nl)
+{
+	const struct edge_conf *c = e->conf;
+
+	if (c->mac_set) {
+		memcpy(e->mac, c->mac, 6);
+	} else {
+		/* n2n: random, locally administered, unicast. */
+		randombytes_buf(e->mac, 6);
+		e->mac[0] = (uint8_t)((e->mac[0] & 0xfe) | 0x02);
+	}
+	if (netlink_set_mac(nl, e->tap_name, e->mac) ||
+	    netlink_set_mtu(nl, e->tap_name, c->mtu) ||
+	    netlink_set_up(nl, e->tap_name, true)) {
+		log_err("%s: %s", e->tap_name, netlink_last_error(nl));
+		return -EIO;
+	}
+	return 0;
+}
+
+static int open_tap(struct edge *e)
+{
+	struct netlink_ctx nl;
+	int err;
+
+	e->tap_fd = tap_open(e->conf->tap_name, e->tap_name);
+	if (e->tap_fd < 0) {
+		log_err("cannot open TAP device %s: %s", e->conf->tap_name,
+			strerror(-e->tap_fd));
+		return e->tap_fd;
+	}
+	err = netlink_open(&nl);
+	if (err) {
+		log_err("netlink: %s", strerror(-err));
+		return err;
+	}
+	err = setup_link(e, &nl);
+	netlink_close(&nl);
+	return err;
+}
+
+static void copy_settings(struct edge *e, const struct edge_conf *c)
+{
+	unsigned int i;
+
+	memset(e, 0, sizeof(*e));
+	e->conf = c;
+	e->tap_fd = -1;
+	evloop_reset(&e->loop);
+	memcpy(e->community, c->community, sizeof(c->community));
+	memcpy(e->desc, c->description, strlen(c->description));
+	e->reg_interval_s = c->register_interval ? c->register_interval : 20;
+	e->relay_only = c->relay_only;
+	e->allow_routing = c->allow_routing;
+	e->accept_multicast = c->accept_multicast;
+	e->compression = c->compression;
+	e->ip = c->ip_mode == EDGE_IP_SN_ASSIGNED ? 0 : ntohl(c->ip.s_addr);
+	e->prefix = c->prefix;
+	e->reg_attempts = 3;
+	for (i = 0; i < c->n_supernodes && i < EDGE_MAX_SN; i++) {
+		snprintf(e->sn[i].host, sizeof(e->sn[i].host), "%s",
+			 c->supernodes[i].host);
+		e->sn[i].port = c->supernodes[i].port;
+	}
+	e->n_sn = (int)i;
+	randombytes_buf(e->auth_token, sizeof(e->auth_token));
+}
+
+/*
+ * -J: our key pair from -I (user name) and the password, the secret shared
+ * with the supernodes from the federation's public key (-P), and a random
+ * dynamic key until the first REGISTER_SUPER_ACK brings the real one.
+ */
+static int setup_upw(struct edge *e)
+{
+	const struct edge_conf *c = e->conf;
+	uint8_t prv[AUTH_KEY_SIZE], fed_pub[AUTH_KEY_SIZE], dyn[16];
+	int err;
+
+	auth_user_private_key(prv, c->description, c->password);
+	err = auth_public_key(e->upw_pub, prv);
+	if (c->federation_pubkey_set) {
+		memcpy(fed_pub, c->federation_pubkey, AUTH_KEY_SIZE);
+	} else {
+		uint8_t fed_prv[AUTH_KEY_SIZE];
+
+		log_warn("-J without -P: using the default federation key");
+		err = err ? err
+			  : auth_federation_keys(fed_prv, fed_pub,
+						 "Federation");
+		sodium_memzero(fed_prv, sizeof(fed_prv));
+	}
+	err = err ? err : auth_secret_init(&e->upw_secret, prv, fed_pub);
+	sodium_memzero(prv, sizeof(prv));
+	if (err) {
+		log_err("user/password keys: %s", auth_strerror(err));
+		return -EINVAL;
+	}
+	randombytes_buf(dyn, sizeof(dyn));
+	he_keys_from_dynamic_key(&e->he.keys, dyn);
+	e->he.on = e->he.upw = true;
+	return 0;
+}
+
+static int setup_crypto(struct edge *e)
+{
+	const struct edge_conf *c = e->conf;
+	int err = transform_init(&e->tf, c->transform, c->key);
+
+	if (err) {
+		log_err("cipher %s: %s", transform_name(c->transform),
+			transform_strerror(err));
+		return -EINVAL;
+	}
+	if (compress_init(&e->comp))
+		return -ENOMEM;
+	msg_he_init(&e->he, c->header_encryption, e->community);
+	return c->password ? setup_upw(e) : 0;
+}
+
+static int resolve_supernodes(struct edge *e)
+{
+	int i, ok = 0;
+
+	for (i = 0; i < e->n_sn; i++) {
+		struct edge_sn *sn = &e->sn[i];
+
+		if (sockaddr_resolve(&sn->sa, sn->host, sn->port)) {
+			log_warn("supernode %s:%u does not resolve (yet)",
+				 sn->host, sn->port);
+			continue;
+		}
+		sn->resolved = true;
+		ts_replay_init(&sn->replay, ts_from_usec(evloop_wall_usec()));
+		ok++;
+	}
+	for (i = 0; i < e->n_sn && !e->sn[i].resolved; i++)
+		;
+	e->cur_sn = i < e->n_sn ? i : 0;
+	return ok ? 0 : -EHOSTUNREACH;
+}
+
+static int open_datapath(struct edge *e)
+{
+	const struct edge_conf *c = e->conf;
+	struct datapath_cfg dc = {
+		.tap_fd = e->tap_fd,
+		.on_udp = edge_on_udp,
+		.on_tap = edge_on_tap,
+		.ctx = e,
+	};
+	struct sockaddr_in *in = (struct sockaddr_in *)&dc.bind;
+	int err;
+
+	in->sin_family = AF_INET;
+	in->sin_port = htons(c->local_port);
+	if (c->bind_addr.family == AF_INET)
+		in->sin_addr = c->bind_addr.v4;
+	err = datapath_open(&e->dp, c->datapath, &dc, &e->loop);
+	if (err) {
+		log_err("datapath %s: %s", datapath_kind_name(c->datapath),
+			datapath_open_error(&e->dp, c->datapath, err));
+		return err;
+	}
+	log_notice("datapath %s (%s), UDP port %u", e->dp.ops->name, e->dp.why,
+		   e->dp.bound_port);
+	return 0;
+}
+
+int edge_init(struct edge *e, const struct edge_conf *c)
+{
+	int err;
+
+	copy_settings(e, c);
+	if (sodium_init() < 0)
+		return -ENOSYS;
+	err = setup_crypto(e);
+	if (!err)
+		err = evloop_init(&e->loop, EDGE_TICK_MS, edge_tick, e);
+	if (!err && resolve_supernodes(e))
+		log_warn("no supernode resolves yet; retrying");
+	if (!err)
+		err = open_tap(e);
+	if (!err && e->ip)
+		apply_address(e); /* -a static: configured before any traffic */
+	if (!err)
+		err = open_datapath(e);
+	if (!err && edge_ctl_open(e, c->ctl_socket))
+		log_warn("no control socket at %s; n2nctl will not reach us",
+			 c->ctl_socket);
+	return err;
+}
+
+int edge_run(struct edge *e)
+{
+	int sig = evloop_run(&e->loop);
+
+	edge_unregister(e);
+	return sig;
+}
+
+void edge_fini(struct edge *e)
+{
+	edge_ctl_close(e);
+	datapath_close(&e->dp, &e->loop);
+	if (e->tap_fd >= 0)
+		close(e->tap_fd);
+	edge_peers_free(e);
+	auth_secret_wipe(&e->upw_secret);
+	transform_fini(&e->tf);
+	compress_fini(&e->comp);
+	evloop_fini(&e->loop);
+}
+
+void edge_print_stats(const struct edge *e)
+{
+	const struct edge_stats *s = &e->stats;
+
+	fprintf(stderr,
+		"**********************************\n"
+		"Packet stats:\n"
+		"    TX P2P: %llu pkts\n"
+		"    RX P2P: %llu pkts\n"
+		"    TX Supernode: %llu pkts (%llu broadcast)\n"
+		"    RX Supernode: %llu pkts (%llu broadcast)\n"
+		"**********************************\n",
+		(unsigned long long)s->tx_p2p, (unsigned long long)s->rx_p2p,
+		(unsigned long long)s->tx_sn,
+		(unsigned long long)s->tx_sn_bcast,
+		(unsigned long long)s->rx_sn,
+		(unsigned long long)s->rx_sn_bcast);
+}

@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The edge role: registers with supernodes (with failover), finds peers
+ * through them, punches P2P paths and moves frames between the TAP device
+ * and the network, relaying through the supernode when P2P fails.
+ */
+#ifndef N2NK_EDGE_H
+#define N2NK_EDGE_H
+
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "proto/auth.h"
+#include "proto/compress.h"
+#include "kernel/datapath.h"
+#include "common/drop.h"
+#include "common/evloop.h"
+#include "common/mac_table.h"
+#include "proto/msg_io.h"
+#include "proto/transform.h"
+
+#define EDGE_MAX_SN 16
+
+struct edge_conf;
+
+/* A peer edge, by MAC. "p2p" once it answered our REGISTER directly. */
+struct edge_peer {
+	struct mac_entry key;
+	struct sockaddr_storage sa; /* direct address (or candidate) */
+	bool have_sa;
+	bool p2p;
+	uint64_t last_seen_ms;	/* anything from or about it */
+	uint64_t last_p2p_ms;	/* last direct receipt */
+	uint64_t last_query_ms; /* last QUERY_PEER for it */
+	uint64_t last_punch_ms; /* last direct REGISTER to it */
+	uint64_t burst_ms;	/* start of the current punch burst */
+	uint64_t quiet_ms;	/* no new burst before (stale NAT state) */
+	struct ts_replay replay;
+	uint64_t tx_p2p, rx_p2p, tx_relay, rx_relay;
+};
+
+struct edge_sn {
+	char host[256];
+	uint16_t port;
+	struct sockaddr_storage sa;
+	bool resolved;
+	uint8_t mac[6];
+	uint64_t last_seen_ms;
+	struct ts_replay replay;
+};
+
+struct edge_stats {
+	uint64_t tx_p2p, rx_p2p;
+	uint64_t tx_sn, rx_sn, tx_sn_bcast, rx_sn_bcast;
+};
+
+struct edge {
+	const struct edge_conf *conf;
+	struct evloop loop;
+	struct datapath dp;
+	int tap_fd;
+	char tap_name[IF_NAMESIZE];
+	uint8_t mac[6];
+	uint32_t ip; /* host order, 0 until known */
+	uint8_t prefix;
+	bool addr_applied;
+	char community[N2N_COMMUNITY_SIZE];
+	uint8_t desc[N2N_DESC_SIZE];
+	/* Settings the hot paths read, copied from the config at start-up. */
+	unsigned int reg_interval_s;	     /* -i */
+	bool relay_only;		     /* -S1 */
+	bool allow_routing;		     /* -r */
+	bool accept_multicast;		     /* -E */
+	enum n2n_compression_id compression; /* -z */
+	struct transform tf;
+	struct compressor comp;
+	struct msg_he he;
+	uint8_t auth_token[N2N_AUTH_ID_TOKEN_SIZE]; /* simple id */
+	/* User/password (-J): our public key, the secret shared with the
+	 * supernodes (X25519 with the federation key), the last challenge. */
+	uint8_t upw_pub[AUTH_KEY_SIZE];
+	struct auth_secret upw_secret;
+	uint8_t upw_challenge[AUTH_CHALLENGE_SIZE];
+	struct edge_sn sn[EDGE_MAX_SN];
+	int n_sn, cur_sn;
+	uint32_t reg_cookie;
+	int reg_attempts;
+	bool sn_wait; /* a REGISTER_SUPER is unanswered */
+	uint64_t last_reg_ms;
+	uint64_t registered_ms; /* first ACK; 0 = never */
+	struct mac_table peers;
+	struct edge_stats stats;
+	struct drop_counters drops;
+	void *ctl; /* control socket, edge_ctl.c */
+};
+
+int edge_init(struct edge *e, const struct edge_conf *conf)
+	__attribute__((warn_unused_result));
+int edge_run(struct edge *e);
+void edge_fini(struct edge *e);
+/* n2n's "Packet stats" block, printed on exit. */
+void edge_print_stats(const struct edge *e);
+
+/* Shared by edge.c, edge_sn.c, edge_data.c and edge_ctl.c. */
+void edge_init_msg(const struct edge *e, struct n2n_msg *m, unsigned int type,
+		   uint16_t flags);
+int edge_send(struct edge *e, const struct sockaddr_storage *to,
+	      const struct n2n_msg *m);
+int edge_send_sn(struct edge *e, const struct n2n_msg *m);
+/* REGISTER_SUPER: with the u/pw trailer when the community has one. */
+int edge_send_sn_registration(struct edge *e, const struct n2n_msg *m);
+void edge_drop(struct edge *e, enum drop_reason why);
+int edge_sn_index(const struct edge *e, const struct sockaddr_storage *sa);
+bool edge_registered(const struct edge *e);
+const struct edge_sn *edge_current_sn(const struct edge *e);
+
+/* edge_sn.c: registration with supernodes, failover. */
+void edge_sn_tick(struct edge *e, uint64_t now);
+void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m,
+				int sn);
+void edge_on_register_super_nak(struct edge *e, const struct n2n_msg *m,
+				int sn);
+void edge_on_peer_info_pong(struct edge *e, const struct n2n_msg *m, int sn);
+void edge_unregister(struct edge *e);
+void edge_on_re_register_super(struct edge *e);
+
+/* edge_data.c: frames, peers, hole punching. */
+void edge_on_tap(void *ctx, uint8_t *frame, size_t len);
+void edge_on_packet(struct edge *e, const struct n2n_msg *m,
+		    const struct sockaddr_storage *from, bool via_sn);
+void edge_on_register(struct edge *e, const struct n2n_msg *m,
+		      const struct sockaddr_storage *from, bool via_sn);
+void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
+			  const struct sockaddr_storage *from);
+void edge_on_peer_info(struct edge *e, const struct n2n_msg *m);
+struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t mac[6],
+				   uint64_t now_stamp);
+void edge_peers_tick(struct edge *e, uint64_t now);
+void edge_peers_free(struct edge *e);
+
+/* edge_ctl.c: n2nctl commands. */
+int edge_ctl_open(struct edge *e, const char *path);
+void edge_ctl_close(struct edge *e);
+
+#endif /* N2NK_EDGE_H */

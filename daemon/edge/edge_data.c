@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Frames between the TAP device and the network, and the peer table behind
+ * them. A frame for a peer with a working direct path goes P2P; anything
+ * else goes to the supernode, which relays it, while REGISTER/QUERY_PEER
+ * through the supernode and direct REGISTERs punch a direct path.
+ *
+ * Punching between two port-restricted cone NATs (Linux masquerade) works
+ * only when the first punches of both sides cross. A punch that reaches the
+ * far NAT before that NAT's own host has sent to us leaves an unreplied
+ * conntrack entry there, and masquerade moves the host's later mapping to
+ * another port because of it; every further punch keeps that entry alive.
+ * So a burst of punches starts only on the supernode's two coordinated
+ * triggers (PEER_INFO answering our QUERY_PEER, the peer's REGISTER relayed
+ * to us), which it sends to both sides together, and after an unanswered
+ * burst both sides stay silent until such entries have expired.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/bytes.h"
+#include "edge.h"
+#include "common/log.h"
+#include "common/sockaddr.h"
+
+#define PEER_PURGE_MS	60000 /* n2n's REGISTRATION_TIMEOUT */
+#define PUNCH_RETRY_MS	1000
+#define ACK_WINDOW_MS	10000 /* a REGISTER_ACK answers a punch this recent */
+#define PUNCH_BURST_MS	2000  /* punches at 0, 1 and 2 s */
+/* Silence after a burst: conntrack's UDP timeout (30 s) plus a margin. */
+#define PUNCH_QUIET_MS	34000
+#define PUNCH_JITTER_MS 2000 /* random part, so attempts do not lock-step */
+/* How early we join a burst the peer started: covers its jitter. */
+#define PUNCH_SLACK_MS	3000
+
+static const uint8_t null_mac[6];
+
+static bool mac_is_group(const uint8_t *mac)
+{
+	return mac[0] & 1;
+}
+
+/* n2n drops IPv4 (01:00:5e) and IPv6 (33:33) multicast unless -E. */
+static bool mac_is_ip_multicast(const uint8_t *mac)
+{
+	return (mac[0] == 0x01 && mac[1] == 0x00 && mac[2] == 0x5e) ||
+	       (mac[0] == 0x33 && mac[1] == 0x33);
+}
+
+static uint32_t frame_ipv4(const uint8_t *f, size_t len, size_t off)
+{
+	if (len < 34 || get_be16(f + 12) != 0x0800)
+		return 0;
+	return get_be32(f + off);
+}
+
+static uint64_t p2p_timeout_ms(const struct edge *e)
+{
+	return (uint64_t)e->reg_interval_s * 1000 / 2;
+}
+
+static struct edge_peer *peer_find(struct edge *e, const uint8_t mac[6])
+{
+	return (struct edge_peer *)mac_table_find(&e->peers, mac);
+}
+
+static struct edge_peer *peer_get(struct edge *e, const uint8_t mac[6],
+				  uint64_t now)
+{
+	struct edge_peer *p = peer_find(e, mac);
+
+	if (p)
+		return p;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return NULL;
+	memcpy(p->key.mac, mac, 6);
+	p->last_seen_ms = now;
+	ts_replay_init(&p->replay, ts_from_usec(evloop_wall_usec()));
+	mac_table_insert(&e->peers, &p->key);
+	return p;
+}
+
+struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t mac[6],
+				   uint64_t now_stamp)
+{
+	struct edge_peer *p = peer_find(e, mac);
+
+	return p ? &p->replay : NULL;
+}
+
+/* A direct REGISTER: opens our NAT towards the peer and asks for an ACK. */
+static void punch_to(struct edge *e, struct edge_peer *p,
+		     const struct sockaddr_storage *to, uint64_t now)
+{
+	struct n2n_msg m;
+	struct n2n_register *r = &m.u.reg;
+
+	if (e->relay_only || !p->have_sa || now - p->last_punch_ms < 100)
+		return;
+	edge_init_msg(e, &m, N2N_MSG_REGISTER, 0);
+	r->cookie = N2N_REGULAR_REG_COOKIE;
+	memcpy(r->src_mac, e->mac, 6);
+	memcpy(r->dst_mac, p->key.mac, 6);
+	r->dev_addr.addr = e->ip;
+	r->dev_addr.prefix = e->prefix;
+	memcpy(r->dev_desc, e->desc, N2N_DESC_SIZE);
+	p->last_punch_ms = now;
+	if (log_level >= LOG_LEVEL_DEBUG) {
+		char buf[SOCKADDR_STR_MAX];
+
+		log_debug("REGISTER to %s", sockaddr_str(to, buf));
+	}
+	edge_send(e, to, &m);
+}
+
+static void punch(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	punch_to(e, p, &p->sa, now);
+}
+
+static bool in_burst(const struct edge_peer *p, uint64_t now)
+{
+	return p->burst_ms && now - p->burst_ms <= PUNCH_BURST_MS;
+}
+
+static bool in_quiet(const struct edge_peer *p, uint64_t now)
+{
+	return !in_burst(p, now) && now < p->quiet_ms;
+}
+
+/*
+ * Starts a burst of punches unless stale NAT state from our last burst may
+ * still be around. slack lets us join a burst the peer started a little
+ * before our own silence ended.
+ */
+static bool burst_start(struct edge_peer *p, uint64_t now, uint64_t slack)
+{
+	if (in_burst(p, now))
+		return true;
+	if (now + slack < p->quiet_ms)
+		return false;
+	p->burst_ms = now;
+	p->quiet_ms = now + PUNCH_BURST_MS + PUNCH_QUIET_MS +
+		      randombytes_uniform(PUNCH_JITTER_MS);
+	return true;
+}
+
+/*
+ * The peer's REGISTER via the supernode: it punches us now. Join in; if it
+ * is too early for us, its punches leave stale state in our NAT, so start
+ * our silence afresh.
+ */
+static void answer_burst(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	uint64_t until = now + PUNCH_BURST_MS + PUNCH_QUIET_MS;
+	if (burst_start(p, now, PUNCH_SLACK_MS))
+		punch_to(e, p, &p->sa, now);
+	else if (p->quiet_ms < until)
+		p->quiet_ms = until;
+}
+
+/*
+ * Asks the supernode where the peer is, and announces us to it: both
+ * answers make the two sides punch together. Not while we are silent.
+ */
+static void query_peer(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	struct n2n_msg m;
+
+	if (in_quiet(p, now))
+		return;
+	if (p->last_query_ms &&
+	    now - p->last_query_ms < (uint64_t)e->reg_interval_s * 1000)
+		return;
+	p->last_query_ms = now;
+	if (!e->relay_only) {
+		edge_init_msg(e, &m, N2N_MSG_REGISTER, 0);
+		m.u.reg.cookie = N2N_FORWARDED_REG_COOKIE;
+		memcpy(m.u.reg.src_mac, e->mac, 6);
+		memcpy(m.u.reg.dst_mac, p->key.mac, 6);
+		m.u.reg.dev_addr.addr = e->ip;
+		m.u.reg.dev_addr.prefix = e->prefix;
+		memcpy(m.u.reg.dev_desc, e->desc, N2N_DESC_SIZE);
+		edge_send_sn(e, &m);
+	}
+	edge_init_msg(e, &m, N2N_MSG_QUERY_PEER, 0);
+	memcpy(m.u.query_peer.src_mac, e->mac, 6);
+	memcpy(m.u.query_peer.target_mac, p->key.mac, 6);
+	edge_send_sn(e, &m);
+}
+
+/* Compresses (when it helps) and encrypts a frame into a PACKET. */
+static int seal_frame(struct edge *e, struct n2n_msg *m, uint8_t *enc,
+		      size_t cap, const uint8_t *frame, size_t len)
+{
+	uint8_t zbuf[N2N_PKT_BUF_SIZE], iv[TRANSFORM_IV_SIZE];
+	uint8_t comp = N2N_COMPRESSION_NONE;
+	const uint8_t *dst = frame;
+	ssize_t n;
+
+	if (e->compression != N2N_COMPRESSION_NONE) {
+		n = compress_encode(&e->comp, e->compression, zbuf,
+				    sizeof(zbuf), frame, len);
+		if (n > 0) {
+			frame = zbuf;
+			len = (size_t)n;
+			comp = (uint8_t)e->compression;
+		}
+	}
+	transform_random_iv(iv);
+	n = transform_encode(&e->tf, enc, cap, frame, len, iv);
+	if (n < 0)
+		return (int)n;
+	edge_init_msg(e, m, N2N_MSG_PACKET, 0);
+	memcpy(m->u.packet.src_mac, e->mac, 6);
+	memcpy(m->u.packet.dst_mac, dst, 6);
+	m->u.packet.compression = comp;
+	m->u.packet.transform = (uint8_t)e->tf.ops->id;
+	m->u.packet.payload = enc;
+	m->u.packet.payload_len = (size_t)n;
+	return 0;
+}
+
+static bool tx_filtered(const struct edge *e, const uint8_t *f, size_t len)
+{
+	uint32_t src = frame_ipv4(f, len, 26);
+
+	if (mac_is_ip_multicast(f) && !e->accept_multicast)
+		return true;
+	/* Without -r only our own IPv4 source address leaves. */
+	return !e->allow_routing && e->ip && src && src != e->ip;
+}
+
+void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
+{
+	struct edge *e = ctx;
+	uint8_t enc[N2N_PKT_BUF_SIZE + TRANSFORM_MAX_OVERHEAD];
+	uint64_t now = evloop_now_ms();
+	struct edge_peer *p = NULL;
+	struct n2n_msg m;
+
+	if (len < 14) {
+		edge_drop(e, DROP_MALFORMED);
+		return;
+	}
+	if (!edge_registered(e)) {
+		edge_drop(e, DROP_NOT_REGISTERED);
+		return;
+	}
+	if (tx_filtered(e, frame, len)) {
+		edge_drop(e, DROP_FILTERED);
+		return;
+	}
+	if (seal_frame(e, &m, enc, sizeof(enc), frame, len) < 0) {
+		edge_drop(e, DROP_DECRYPT);
+		return;
+	}
+	if (!mac_is_group(frame) && !(p = peer_get(e, frame, now))) {
+		edge_drop(e, DROP_SEND_FAILED);
+		return;
+	}
+	if (p && p->p2p && now - p->last_p2p_ms < p2p_timeout_ms(e)) {
+		if (edge_send(e, &p->sa, &m) == 0) {
+			e->stats.tx_p2p++;
+			p->tx_p2p++;
+		}
+		return;
+	}
+	/*
+	 * As n2n: the query first, so that the peer gets its trigger to punch
+	 * before this packet, which would otherwise delay its punch.
+	 */
+	if (p)
+		query_peer(e, p, now);
+	if (edge_send_sn(e, &m) == 0) {
+		e->stats.tx_sn++;
+		e->stats.tx_sn_bcast += !p;
+		if (p)
+			p->tx_relay++;
+	}
+}
+
+static bool rx_filtered(const struct edge *e, const uint8_t *f, size_t len)
+{
+	uint32_t dst = frame_ipv4(f, len, 30);
+
+	if (mac_is_ip_multicast(f) && !e->accept_multicast)
+		return true;
+	return !e->allow_routing && !mac_is_group(f) && e->ip && dst &&
+	       dst != e->ip;
+}
+
+/* Decrypts and decompresses a PACKET's payload into frame; length or <0. */
+static ssize_t open_payload(struct edge *e, const struct n2n_packet *p,
+			    uint8_t *frame, size_t cap)
+{
+	uint8_t plain[N2N_PKT_BUF_SIZE];
+	ssize_t n;
+
+	if (p->compression == N2N_COMPRESSION_NONE)
+		return transform_decode(&e->tf, frame, cap, p->payload,
+					p->payload_len);
+	n = transform_decode(&e->tf, plain, sizeof(plain), p->payload,
+			     p->payload_len);
+	if (n < 0)
+		return n;
+	return compress_decode(&e->comp, p->compression, frame, cap, plain,
+			       (size_t)n);
+}
+
+/*
+ * A relayed packet names its sender's public socket. Only learnt: punching
+ * on it would put us clearly ahead of the peer (see the top of the file).
+ */
+static void learn_from_relay(struct edge *e, const struct n2n_msg *m,
+			     const struct n2n_sock *sock, uint64_t now)
+{
+	struct edge_peer *p;
+
+	if (!(m->hdr.flags & N2N_FLAGS_SOCKET) || sock_is_loopback(sock) ||
+	    e->relay_only)
+		return;
+	p = peer_get(e, m->u.packet.src_mac, now);
+	if (!p)
+		return;
+	p->last_seen_ms = now;
+	if (!p->p2p) {
+		sockaddr_from_sock(&p->sa, sock);
+		p->have_sa = true;
+	}
+}
+
+static void count_rx(struct edge *e, const struct n2n_msg *m,
+		     const struct sockaddr_storage *from, bool via_sn,
+		     uint64_t now)
+{
+	struct edge_peer *p = peer_find(e, m->u.packet.src_mac);
+
+	if (via_sn) {
+		e->stats.rx_sn++;
+		e->stats.rx_sn_bcast += mac_is_group(m->u.packet.dst_mac);
+		if (p)
+			p->rx_relay++;
+		learn_from_relay(e, m, &m->u.packet.sock, now);
+		return;
+	}
+	e->stats.rx_p2p++;
+	if (!p)
+		p = peer_get(e, m->u.packet.src_mac, now);
+	if (!p)
+		return;
+	p->rx_p2p++;
+	p->last_seen_ms = now;
+	if (p->p2p && sockaddr_equal(&p->sa, from)) {
+		p->last_p2p_ms = now;
+		return;
+	}
+	/* New, or a confirmed peer at a new address (its NAT rebound): prove
+	 * the path again rather than keep sending to the old one (as n2n). */
+	p->p2p = false;
+	p->sa = *from;
+	p->have_sa = true;
+	punch(e, p, now);
+}
+
+void edge_on_packet(struct edge *e, const struct n2n_msg *m,
+		    const struct sockaddr_storage *from, bool via_sn)
+{
+	const struct n2n_packet *pk = &m->u.packet;
+	uint8_t frame[N2N_PKT_BUF_SIZE];
+	ssize_t n;
+
+	if (!edge_registered(e)) {
+		edge_drop(e, DROP_NOT_REGISTERED);
+		return;
+	}
+	if (pk->transform != e->tf.ops->id) {
+		edge_drop(e, DROP_TRANSFORM);
+		return;
+	}
+	if (!memcmp(pk->src_mac, e->mac, 6)) {
+		edge_drop(e, DROP_UNEXPECTED);
+		return;
+	}
+	n = open_payload(e, pk, frame, sizeof(frame));
+	if (n < 14) {
+		edge_drop(e, DROP_DECRYPT);
+		return;
+	}
+	if (rx_filtered(e, frame, (size_t)n)) {
+		edge_drop(e, DROP_FILTERED);
+		return;
+	}
+	count_rx(e, m, from, via_sn, evloop_now_ms());
+	if (datapath_send_tap(&e->dp, frame, (size_t)n) < 0)
+		edge_drop(e, DROP_SEND_FAILED);
+}
+
+static void send_register_ack(struct edge *e, const struct n2n_register *r,
+			      const struct sockaddr_storage *to)
+{
+	struct n2n_msg m;
+
+	edge_init_msg(e, &m, N2N_MSG_REGISTER_ACK, 0);
+	m.u.reg_ack.cookie = r->cookie;
+	memcpy(m.u.reg_ack.dst_mac, r->src_mac, 6);
+	memcpy(m.u.reg_ack.src_mac, e->mac, 6);
+	edge_send(e, to, &m);
+}
+
+void edge_on_register(struct edge *e, const struct n2n_msg *m,
+		      const struct sockaddr_storage *from, bool via_sn)
+{
+	const struct n2n_register *r = &m->u.reg;
+	uint64_t now = evloop_now_ms();
+	struct edge_peer *p;
+
+	if (!memcmp(r->src_mac, e->mac, 6) ||
+	    (memcmp(r->dst_mac, e->mac, 6) &&
+	     memcmp(r->dst_mac, null_mac, 6))) {
+		edge_drop(e, DROP_UNEXPECTED);
+		return;
+	}
+	p = peer_get(e, r->src_mac, now);
+	if (!p)
+		return;
+	p->last_seen_ms = now;
+	if (via_sn) {
+		/* n2n never acks a relayed REGISTER; it punches instead. */
+		if ((m->hdr.flags & N2N_FLAGS_SOCKET) && !p->p2p &&
+		    !sock_is_loopback(&r->sock)) {
+			sockaddr_from_sock(&p->sa, &r->sock);
+			p->have_sa = true;
+			answer_burst(e, p, now);
+		}
+		return;
+	}
+	if (e->relay_only)
+		return;
+	if (log_level >= LOG_LEVEL_DEBUG) {
+		char buf[SOCKADDR_STR_MAX];
+
+		log_debug("direct REGISTER from %s, acking",
+			  sockaddr_str(from, buf));
+	}
+	send_register_ack(e, r, from);
+	if (!p->p2p) {
+		p->sa = *from;
+		p->have_sa = true;
+		punch(e, p, now);
+	}
+}
+
+void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
+			  const struct sockaddr_storage *from)
+{
+	const struct n2n_register_ack *a = &m->u.reg_ack;
+	uint64_t now = evloop_now_ms();
+	char buf[SOCKADDR_STR_MAX];
+	struct edge_peer *p;
+
+	if (memcmp(a->dst_mac, e->mac, 6) || e->relay_only) {
+		edge_drop(e, DROP_UNEXPECTED);
+		return;
+	}
+	/* Only an answer to our own recent punch counts, and it never moves a
+	 * path that is working elsewhere: a forged ACK cannot hijack it. */
+	p = peer_find(e, a->src_mac);
+	if (!p || !p->last_punch_ms || now - p->last_punch_ms > ACK_WINDOW_MS ||
+	    (p->p2p && !sockaddr_equal(&p->sa, from) &&
+	     now - p->last_p2p_ms < p2p_timeout_ms(e))) {
+		edge_drop(e, DROP_UNEXPECTED);
+		return;
+	}
+	if (!p->p2p)
+		log_notice("P2P with %02x:%02x:%02x:%02x:%02x:%02x at %s",
+			   a->src_mac[0], a->src_mac[1], a->src_mac[2],
+			   a->src_mac[3], a->src_mac[4], a->src_mac[5],
+			   sockaddr_str(from, buf));
+	p->sa = *from;
+	p->have_sa = true;
+	p->p2p = true;
+	p->last_p2p_ms = p->last_seen_ms = now;
+}
+
+/* The supernode's answer to QUERY_PEER: where the peer was seen. */
+void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
+{
+	const struct n2n_peer_info *pi = &m->u.peer_info;
+	uint64_t now = evloop_now_ms();
+	struct edge_peer *p = peer_get(e, pi->mac, now);
+	struct sockaddr_storage pref;
+
+	if (!p || p->p2p || sock_is_loopback(&pi->sock))
+		return;
+	p->last_seen_ms = now;
+	sockaddr_from_sock(&p->sa, &pi->sock);
+	p->have_sa = true;
+	if (!burst_start(p, now, 0))
+		return;
+	punch_to(e, p, &p->sa, now);
+	if (m->hdr.flags & N2N_FLAGS_SOCKET) {
+		/* n2n's LAN path (-e); the public one went first, on time. */
+		sockaddr_from_sock(&pref, &pi->preferred_sock);
+		p->last_punch_ms = 0;
+		punch_to(e, p, &pref, now);
+	}
+}
+
+struct tick_arg {
+	struct edge *e;
+	uint64_t now;
+};
+
+static void peer_tick(struct mac_entry *me, void *arg)
+{
+	struct tick_arg *t = arg;
+	struct edge_peer *p = (struct edge_peer *)me;
+	struct edge *e = t->e;
+
+	if (t->now - p->last_seen_ms > PEER_PURGE_MS) {
+		mac_table_remove(&e->peers, me);
+		free(p);
+		return;
+	}
+	if (p->p2p && t->now - p->last_p2p_ms > p2p_timeout_ms(e)) {
+		log_info("P2P path to a peer went quiet, relaying again");
+		p->p2p = false;
+		/* Our punches were answered: no stale state to wait for. */
+		p->burst_ms = p->quiet_ms = 0;
+	}
+	/* Keep NAT mappings open and prove the path: REGISTER, expect ACK. */
+	if (p->p2p && t->now - p->last_punch_ms >= p2p_timeout_ms(e) / 2)
+		punch(e, p, t->now);
+	else if (!p->p2p && in_burst(p, t->now) &&
+		 t->now - p->last_punch_ms >= PUNCH_RETRY_MS)
+		punch(e, p, t->now);
+}
+
+void edge_peers_tick(struct edge *e, uint64_t now)
+{
+	struct tick_arg t = { e, now };
+
+	mac_table_each(&e->peers, peer_tick, &t);
+}
+
+static void peer_free(struct mac_entry *me, void *arg)
+{
+	struct edge *e = arg;
+
+	mac_table_remove(&e->peers, me);
+	free(me);
+}
+
+void edge_peers_free(struct edge *e)
+{
+	mac_table_each(&e->peers, peer_free, e);
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * An edge's side of supernode registration, as n2n 3.x does it:
+ * REGISTER_SUPER every -i seconds, a fast retry every -i/10 seconds while
+ * unanswered, and after three unanswered tries the next supernode.
+ */
+#include <sodium.h>
+#include <string.h>
+
+#include "edge.h"
+#include "common/log.h"
+#include "common/sockaddr.h"
+
+#define EDGE_REG_ATTEMPTS 3
+
+static unsigned int reg_interval_ms(const struct edge *e)
+{
+	return e->reg_interval_s * 1000;
+}
+
+/* Simple id: a constant token. u/pw: our public key and a fresh challenge
+ * encrypted with the shared secret (only the latest is answered). */
+static void fill_auth(struct edge *e, struct n2n_auth *a)
+{
+	if (!e->he.upw) {
+		a->scheme = N2N_AUTH_SIMPLE_ID;
+		a->token_size = N2N_AUTH_ID_TOKEN_SIZE;
+		memcpy(a->token, e->auth_token, N2N_AUTH_ID_TOKEN_SIZE);
+		return;
+	}
+	a->scheme = N2N_AUTH_USER_PASSWORD;
+	a->token_size = AUTH_TOKEN_SIZE;
+	if (auth_new_challenge(e->upw_challenge))
+		randombytes_buf(e->upw_challenge, sizeof(e->upw_challenge));
+	auth_edge_token(a->token, e->upw_pub, &e->upw_secret, e->upw_challenge);
+}
+
+static void send_register_super(struct edge *e, uint64_t now)
+{
+	struct edge_sn *sn = &e->sn[e->cur_sn];
+	struct n2n_msg m;
+	struct n2n_register_super *r = &m.u.reg_super;
+
+	/* A name that did not resolve (no DNS yet at boot) is tried again. */
+	if (!sn->resolved)
+		sn->resolved = !sockaddr_resolve(&sn->sa, sn->host, sn->port);
+
+	edge_init_msg(e, &m, N2N_MSG_REGISTER_SUPER, 0);
+	/* A fresh cookie each time: only the answer to the latest counts. */
+	e->reg_cookie = randombytes_random();
+	r->cookie = e->reg_cookie;
+	memcpy(r->edge_mac, e->mac, 6);
+	r->dev_addr.addr = e->ip;
+	r->dev_addr.prefix = e->ip ? e->prefix : 0;
+	memcpy(r->dev_desc, e->desc, N2N_DESC_SIZE);
+	fill_auth(e, &r->auth);
+	e->last_reg_ms = now;
+	e->sn_wait = true;
+	edge_send_sn_registration(e, &m);
+}
+
+/* Moves to the next supernode that resolves; tells the old one we left. */
+static void switch_supernode(struct edge *e)
+{
+	int i;
+
+	if (e->n_sn < 2)
+		return;
+	edge_unregister(e);
+	for (i = 1; i <= e->n_sn; i++) {
+		int next = (e->cur_sn + i) % e->n_sn;
+		struct edge_sn *sn = &e->sn[next];
+
+		if (!sn->resolved &&
+		    sockaddr_resolve(&sn->sa, sn->host, sn->port) == 0)
+			sn->resolved = true;
+		if (sn->resolved) {
+			log_warn("supernode %s:%u not answering, switching to "
+				 "%s:%u",
+				 e->sn[e->cur_sn].host, e->sn[e->cur_sn].port,
+				 sn->host, sn->port);
+			e->cur_sn = next;
+			return;
+		}
+	}
+}
+
+void edge_sn_tick(struct edge *e, uint64_t now)
+{
+	unsigned int interval = reg_interval_ms(e);
+
+	if (e->sn_wait) {
+		if (now - e->last_reg_ms < interval / 10)
+			return;
+		if (--e->reg_attempts <= 0) {
+			switch_supernode(e);
+			e->reg_attempts = EDGE_REG_ATTEMPTS;
+		}
+		send_register_super(e, now);
+		return;
+	}
+	if (!e->last_reg_ms || now - e->last_reg_ms >= interval)
+		send_register_super(e, now);
+}
+
+/* Supernodes listed in an ACK join our list, for failover. */
+static void learn_supernodes(struct edge *e,
+			     const struct n2n_register_super_ack *a)
+{
+	int i, j;
+
+	for (i = 0; i < a->num_sn && e->n_sn < EDGE_MAX_SN; i++) {
+		struct edge_sn *sn = &e->sn[e->n_sn];
+		struct n2n_sock s = { .port = a->sn[i].port };
+
+		if (a->sn[i].family != 2) /* AF_INET on every n2n host */
+			continue;
+		memcpy(s.addr, a->sn[i].addr, 4);
+		sockaddr_from_sock(&sn->sa, &s);
+		for (j = 0; j < e->n_sn; j++)
+			if (sockaddr_equal(&e->sn[j].sa, &sn->sa))
+				break;
+		if (j < e->n_sn)
+			continue;
+		sock_str(&s, sn->host);
+		*strrchr(sn->host, ':') = 0;
+		sn->port = s.port;
+		sn->resolved = true;
+		memcpy(sn->mac, a->sn[i].mac, 6);
+		e->n_sn++;
+		log_info("learned supernode %s:%u", sn->host, sn->port);
+	}
+}
+
+/* u/pw: the answer must match our latest challenge; it carries the
+ * community's dynamic key, which keys every other message from now on. */
+static bool accept_dynamic_key(struct edge *e,
+			       const struct n2n_register_super_ack *a)
+{
+	uint8_t dyn[AUTH_DYNAMIC_KEY_SIZE];
+
+	if (a->auth.scheme != N2N_AUTH_USER_PASSWORD ||
+	    a->auth.token_size != AUTH_TOKEN_SIZE ||
+	    auth_edge_check_answer(dyn, a->auth.token, &e->upw_secret,
+				   e->upw_challenge)) {
+		edge_drop(e, DROP_AUTH);
+		return false;
+	}
+	he_keys_from_dynamic_key(&e->he.keys, dyn);
+	sodium_memzero(dyn, sizeof(dyn));
+	return true;
+}
+
+void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m, int sn)
+{
+	const struct n2n_register_super_ack *a = &m->u.reg_super_ack;
+	bool first = !e->registered_ms;
+
+	if (sn != e->cur_sn || !e->sn_wait || a->cookie != e->reg_cookie) {
+		edge_drop(e, DROP_UNEXPECTED);
+		return;
+	}
+	if (e->he.upw && !accept_dynamic_key(e, a))
+		return;
+	memcpy(e->sn[sn].mac, a->src_mac, 6);
+	e->sn_wait = false;
+	e->reg_attempts = EDGE_REG_ATTEMPTS;
+	e->registered_ms = e->last_reg_ms;
+	if (!e->ip && a->dev_addr.addr) {
+		e->ip = a->dev_addr.addr;
+		e->prefix = a->dev_addr.prefix;
+	}
+	learn_supernodes(e, a);
+	if (first)
+		log_notice("[OK] edge <<< ================ >>> supernode");
+}
+
+void edge_on_register_super_nak(struct edge *e, const struct n2n_msg *m, int sn)
+{
+	const struct n2n_register_super_nak *n = &m->u.reg_super_nak;
+
+	if (sn != e->cur_sn || n->cookie != e->reg_cookie ||
+	    memcmp(n->src_mac, e->mac, 6)) {
+		edge_drop(e, DROP_UNEXPECTED);
+		return;
+	}
+	log_err("supernode %s:%u refused our registration (MAC or IP already "
+		"registered by another edge, or bad credentials)",
+		e->sn[sn].host, e->sn[sn].port);
+}
+
+/* A PONG: the supernode answers a PING; we only note it is alive. */
+void edge_on_peer_info_pong(struct edge *e, const struct n2n_msg *m, int sn)
+{
+	memcpy(e->sn[sn].mac, m->u.peer_info.src_mac, 6);
+}
+
+void edge_unregister(struct edge *e)
+{
+	struct n2n_msg m;
+
+	if (!edge_registered(e))
+		return;
+	edge_init_msg(e, &m, N2N_MSG_UNREGISTER_SUPER, 0);
+	fill_auth(e, &m.u.unreg_super.auth);
+	memcpy(m.u.unreg_super.src_mac, e->mac, 6);
+	edge_send_sn(e, &m);
+}
+
+/* The supernode changed the dynamic key (u/pw only): register again now. */
+void edge_on_re_register_super(struct edge *e)
+{
+	if (!e->he.upw) {
+		edge_drop(e, DROP_UNEXPECTED);
+		return;
+	}
+	e->sn_wait = false;
+	e->last_reg_ms = 0;
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Which backend a daemon gets: what the user asked for (--datapath), what
+ * its role can use and what this host allows, and why, for the log and
+ * n2nctl.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "datapath.h"
+#include "common/log.h"
+#include "xdp_relay_loader.h"
+
+static void datapath_reset(struct datapath *dp, const struct datapath_cfg *cfg)
+{
+	memset(dp, 0, sizeof(*dp));
+	dp->cfg = *cfg;
+	dp->udp_fd = -1;
+}
+
+/*
+ * Without IPv4 forwarding the relay cannot ask the FIB for a next hop
+ * (bpf_fib_lookup() needs it) and sends relayed frames back to the
+ * Ethernet address they came from: right only when every edge is behind
+ * the one router in front of this host. auto does not bet on that.
+ */
+static bool ipv4_forwarding(void)
+{
+	int fd = open("/proc/sys/net/ipv4/ip_forward", O_RDONLY | O_CLOEXEC);
+	char v = '0';
+
+	if (fd < 0)
+		return false;
+	if (read(fd, &v, 1) != 1)
+		v = '0';
+	close(fd);
+	return v == '1';
+}
+
+/*
+ * A supernode on sockets must not leave a relay pinned by an earlier
+ * kernel-datapath run of the same listener forwarding with a registry
+ * nobody keeps up to date any more: remove it (unless its daemon runs).
+ */
+static void drop_stale_relay(const struct datapath_cfg *cfg)
+{
+	const struct sockaddr_in *in = (const void *)&cfg->bind;
+	char dir[256];
+	int n;
+
+	if (!cfg->xdp_relay || cfg->bind.ss_family != AF_INET)
+		return;
+	n = xdp_relay_loader_unload(&cfg->bind, ntohs(in->sin_port), dir,
+				    sizeof(dir));
+	if (n > 0)
+		log_notice("removed the XDP relay an earlier kernel-datapath "
+			   "run left pinned in %s",
+			   dir);
+}
+
+static int open_sockets_because(struct datapath *dp,
+				const struct datapath_cfg *cfg,
+				struct evloop *loop, const char *reason)
+{
+	datapath_reset(dp, cfg);
+	drop_stale_relay(cfg);
+	snprintf(dp->why_buf, sizeof(dp->why_buf),
+		 "auto: %.220s; using sockets", reason);
+	dp->why = dp->why_buf;
+	dp->ops = &datapath_socket_ops;
+	return dp->ops->open(dp, loop);
+}
+
+/*
+ * auto for a role that can use the XDP relay: the kernel backend if the
+ * relay can route (IPv4 forwarding) and this host lets us load and attach
+ * it (BPF, root, XDP), else sockets. A failed kernel open has closed its
+ * socket and detached the program, so the socket backend starts from a
+ * clean slate (and the configured bind).
+ */
+static int open_auto_relay(struct datapath *dp, const struct datapath_cfg *cfg,
+			   struct evloop *loop)
+{
+	char reason[sizeof(dp->err_buf) + 32];
+	int err;
+
+	if (!ipv4_forwarding())
+		return open_sockets_because(
+			dp, cfg, loop,
+			"IPv4 forwarding is off, so the XDP relay could only "
+			"send relayed frames back the way they came "
+			"(--datapath=kernel does that)");
+	dp->ops = &datapath_kernel_ops;
+	dp->why = "auto: the XDP relay loaded";
+	dp->cfg.xdp_need_fib = true;
+	err = dp->ops->open(dp, loop);
+	if (!err)
+		return 0;
+	snprintf(reason, sizeof(reason), "XDP relay unavailable (%s)",
+		 dp->err_buf[0] ? dp->err_buf : strerror(-err));
+	return open_sockets_because(dp, cfg, loop, reason);
+}
+
+int datapath_open(struct datapath *dp, enum datapath_kind want,
+		  const struct datapath_cfg *cfg, struct evloop *loop)
+{
+	datapath_reset(dp, cfg);
+	if (want == DATAPATH_KERNEL) {
+		if (!cfg->xdp_relay)
+			return -EOPNOTSUPP;
+		dp->ops = &datapath_kernel_ops;
+		dp->why = "requested with --datapath=kernel";
+		return dp->ops->open(dp, loop);
+	}
+	if (want == DATAPATH_AUTO && cfg->xdp_relay)
+		return open_auto_relay(dp, cfg, loop);
+	drop_stale_relay(cfg);
+	dp->ops = &datapath_socket_ops;
+	dp->why = want == DATAPATH_SOCKET
+			  ? "requested with --datapath=socket"
+			  : "kernel datapath not built yet, using sockets";
+	return dp->ops->open(dp, loop);
+}
+
+void datapath_close(struct datapath *dp, struct evloop *loop)
+{
+	if (dp->ops)
+		dp->ops->close(dp, loop);
+}
+
+const char *datapath_open_error(const struct datapath *dp,
+				enum datapath_kind want, int err)
+{
+	if (dp->err_buf[0])
+		return dp->err_buf;
+	if (want == DATAPATH_KERNEL && err == -EOPNOTSUPP)
+		return "the kernel datapath is not in this build yet; use "
+		       "--datapath=auto or --datapath=socket";
+	return strerror(-err);
+}
+
+const char *datapath_kind_name(enum datapath_kind kind)
+{
+	static const char *const names[] = { "auto", "kernel", "socket" };
+
+	return (unsigned int)kind < 3 ? names[kind] : "unknown";
+}

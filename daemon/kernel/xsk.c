@@ -1,0 +1,563 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The supernode's slow path over AF_XDP (see xsk.h): receive-only sockets,
+ * one per RX queue of the interface the XDP relay runs on, each with its
+ * own small UMEM, and the frame check that stands in for the kernel's
+ * IPv4/UDP input. The only user of libxdp's xsk API.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <linux/ethtool.h>
+#include <linux/if_ether.h>
+#include <linux/if_xdp.h>
+#include <linux/sockios.h>
+#include <xdp/xsk.h>
+
+#include "common/bytes.h"
+#include "common/log.h"
+#include "n2n_wire_defs.h"
+#include "n2nk_relay.h"
+#include "xsk.h"
+
+/*
+ * Per socket: 512 frames of 4096 bytes, 2 MiB of locked memory. A frame
+ * must hold what the kernel copies in after its 256 bytes of headroom
+ * (XDP_PACKET_HEADROOM): 3840 bytes, so any n2n datagram (at most 2048
+ * bytes of UDP payload) fits even on a jumbo-frame link; bigger frames are
+ * dropped by the kernel and counted in kernel_dropped. The fill and RX
+ * rings hold every frame, so the kernel can queue 512 datagrams per queue
+ * before rx_ring_full / fill_ring_empty count losses.
+ */
+#define XSK_RX_FRAME_SIZE 4096u
+#define XSK_RX_FRAMES	  512u
+#define XSK_RX_UMEM_SIZE  ((size_t)XSK_RX_FRAMES * XSK_RX_FRAME_SIZE)
+#define XSK_RX_COMP_SIZE  64u /* the kernel wants one; we never send */
+#define XSK_RX_BATCH	  64u /* frames per socket per wake-up */
+/* The xsks map has this many keys; frames from higher queues find no
+ * socket and take XDP_PASS to the UDP socket. */
+#define XSK_RX_MAX_SOCKS  N2NK_RELAY_MAX_QUEUES
+
+#define ETH_HDR_LEN  14u
+#define IPV4_HDR_LEN 20u
+#define UDP_HDR_LEN  8u
+
+struct xsk_rx_sock {
+	struct xsk_socket *xsk;
+	struct xsk_umem *umem;
+	struct xsk_ring_prod fill;
+	struct xsk_ring_cons comp;
+	struct xsk_ring_cons rx;
+	void *area; /* the UMEM, XSK_RX_UMEM_SIZE bytes, or NULL */
+	uint32_t queue;
+};
+
+struct xsk_rx {
+	struct xsk_rx_cfg cfg;
+	int epfd;
+	int n_socks;
+	struct xsk_rx_sock socks[XSK_RX_MAX_SOCKS];
+	struct xsk_rx_stats stats;
+	char ifname[IF_NAMESIZE];
+	char where[IF_NAMESIZE + 48];
+};
+
+static const char *const drop_names[XSK_RX_DROP_COUNT] = {
+	[XSK_RX_OK] = "none",
+	[XSK_RX_DROP_SHORT] = "short",
+	[XSK_RX_DROP_NOT_IPV4] = "not_ipv4",
+	[XSK_RX_DROP_IP_OPTIONS] = "ip_options",
+	[XSK_RX_DROP_IP_FRAGMENT] = "ip_fragment",
+	[XSK_RX_DROP_IP_CHECKSUM] = "ip_checksum",
+	[XSK_RX_DROP_IP_LENGTH] = "ip_length",
+	[XSK_RX_DROP_NOT_UDP] = "not_udp",
+	[XSK_RX_DROP_UDP_LENGTH] = "udp_length",
+	[XSK_RX_DROP_UDP_CHECKSUM] = "udp_checksum",
+	[XSK_RX_DROP_WRONG_PORT] = "wrong_port",
+	[XSK_RX_DROP_WRONG_ADDRESS] = "wrong_address",
+};
+
+const char *xsk_rx_drop_name(enum xsk_rx_drop r)
+{
+	return (unsigned int)r < XSK_RX_DROP_COUNT ? drop_names[r] : "unknown";
+}
+
+static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, whylen, fmt, ap);
+	va_end(ap);
+	n = strlen(why);
+	snprintf(why + n, whylen - n, ": %s", strerror(-err));
+	return err;
+}
+
+/* The Internet checksum (RFC 1071) over big-endian 16-bit words. Callers
+ * pass at most a frame (4 KiB), far from overflowing the 32-bit sum. */
+static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < n; i += 2)
+		sum += get_be16(p + i);
+	if (n & 1)
+		sum += (uint32_t)p[n - 1] << 8;
+	return sum;
+}
+
+static uint16_t csum_fold(uint32_t sum)
+{
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+/*
+ * A UDP checksum is right when the sum over the pseudo-header and the
+ * datagram folds to 0xffff. Between two virtual devices of one host (veth,
+ * containers) the sender may have left the checksum to a NIC that does not
+ * exist (CHECKSUM_PARTIAL): the field then holds just the folded
+ * pseudo-header sum, which the stack accepts as verified, so we do too.
+ */
+static bool udp_csum_ok(const uint8_t *ip, const uint8_t *udp, size_t ulen)
+{
+	uint32_t pseudo = csum_add(0, ip + 12, 8) + IPPROTO_UDP + ulen;
+	uint16_t field = get_be16(udp + 6);
+
+	if (!field)
+		return true; /* the sender did not compute one */
+	if (csum_fold(csum_add(pseudo, udp, ulen)) == 0xffff)
+		return true;
+	return field == csum_fold(pseudo);
+}
+
+/* ip points at room bytes; on OK, *tot is the checked total length. */
+static enum xsk_rx_drop check_ipv4(const uint8_t *ip, size_t room, size_t *tot)
+{
+	if (ip[0] >> 4 != 4)
+		return XSK_RX_DROP_NOT_IPV4;
+	if ((ip[0] & 0x0f) != IPV4_HDR_LEN / 4)
+		return XSK_RX_DROP_IP_OPTIONS;
+	if (get_be16(ip + 6) & 0x3fff) /* MF or a fragment offset */
+		return XSK_RX_DROP_IP_FRAGMENT;
+	if (csum_fold(csum_add(0, ip, IPV4_HDR_LEN)) != 0xffff)
+		return XSK_RX_DROP_IP_CHECKSUM;
+	*tot = get_be16(ip + 2);
+	/* A shorter frame is cut; a longer one may carry Ethernet padding. */
+	if (*tot < IPV4_HDR_LEN + UDP_HDR_LEN || *tot > room)
+		return XSK_RX_DROP_IP_LENGTH;
+	if (ip[9] != IPPROTO_UDP)
+		return XSK_RX_DROP_NOT_UDP;
+	return XSK_RX_OK;
+}
+
+static enum xsk_rx_drop check_udp(const uint8_t *ip, size_t tot,
+				  const struct xsk_rx_match *m)
+{
+	const uint8_t *udp = ip + IPV4_HDR_LEN;
+	size_t ulen = get_be16(udp + 4);
+
+	/* The relay passes up only datagrams whose lengths agree exactly. */
+	if (ulen != tot - IPV4_HDR_LEN)
+		return XSK_RX_DROP_UDP_LENGTH;
+	if (memcmp(udp + 2, &m->port, 2))
+		return XSK_RX_DROP_WRONG_PORT;
+	if (m->addr.s_addr != htonl(INADDR_ANY) && memcmp(ip + 16, &m->addr, 4))
+		return XSK_RX_DROP_WRONG_ADDRESS;
+	if (!udp_csum_ok(ip, udp, ulen))
+		return XSK_RX_DROP_UDP_CHECKSUM;
+	return XSK_RX_OK;
+}
+
+enum xsk_rx_drop xsk_rx_parse(const uint8_t *frame, size_t len,
+			      const struct xsk_rx_match *m,
+			      struct sockaddr_in *from, const uint8_t **payload,
+			      size_t *plen)
+{
+	const uint8_t *ip = frame + ETH_HDR_LEN;
+	enum xsk_rx_drop r;
+	size_t tot;
+
+	if (len < ETH_HDR_LEN + IPV4_HDR_LEN + UDP_HDR_LEN)
+		return XSK_RX_DROP_SHORT;
+	if (get_be16(frame + 12) != ETH_P_IP)
+		return XSK_RX_DROP_NOT_IPV4;
+	r = check_ipv4(ip, len - ETH_HDR_LEN, &tot);
+	if (r == XSK_RX_OK)
+		r = check_udp(ip, tot, m);
+	if (r != XSK_RX_OK)
+		return r;
+	memset(from, 0, sizeof(*from));
+	from->sin_family = AF_INET;
+	memcpy(&from->sin_addr, ip + 12, 4);
+	memcpy(&from->sin_port, ip + IPV4_HDR_LEN, 2);
+	*payload = ip + IPV4_HDR_LEN + UDP_HDR_LEN;
+	*plen = tot - IPV4_HDR_LEN - UDP_HDR_LEN;
+	return XSK_RX_OK;
+}
+
+/* The first frame of each kind is logged (at most XSK_RX_DROP_COUNT
+ * lines in a daemon's life); the rest are only counted. */
+static void log_first(const struct xsk_rx *x, enum xsk_rx_drop r,
+		      const struct sockaddr_in *from)
+{
+	char addr[INET_ADDRSTRLEN] = "?";
+
+	inet_ntop(AF_INET, &from->sin_addr, addr, sizeof(addr));
+	if (r == XSK_RX_OK)
+		log_info("AF_XDP on %s: first datagram for the daemon, from "
+			 "%s:%u",
+			 x->ifname, addr, ntohs(from->sin_port));
+	else
+		log_info("AF_XDP on %s: dropped a frame (%s); counted from now "
+			 "on",
+			 x->ifname, xsk_rx_drop_name(r));
+}
+
+/* One frame to the daemon, through a buffer like the UDP socket's: the
+ * daemon decrypts and rewrites in place, and may keep pointers into it. */
+static void deliver(struct xsk_rx *x, const uint8_t *frame, size_t len)
+{
+	uint8_t buf[N2N_PKT_BUF_SIZE + 1];
+	struct sockaddr_storage from;
+	struct sockaddr_in *in = (struct sockaddr_in *)&from;
+	const uint8_t *payload;
+	enum xsk_rx_drop r;
+	size_t plen;
+
+	x->stats.received++;
+	memset(&from, 0, sizeof(from));
+	r = xsk_rx_parse(frame, len, &x->cfg.match, in, &payload, &plen);
+	if (r != XSK_RX_OK) {
+		if (!x->stats.drops[r]++)
+			log_first(x, r, in);
+		return;
+	}
+	if (!x->stats.delivered++)
+		log_first(x, r, in);
+	/* Oversized payloads keep their true length so the daemon counts and
+	 * drops them, as after recvfrom(MSG_TRUNC). */
+	memcpy(buf, payload, plen < sizeof(buf) ? plen : sizeof(buf));
+	x->cfg.on_udp(x->cfg.ctx, &from, buf, plen);
+}
+
+/*
+ * Up to XSK_RX_BATCH frames, each handed back to the fill ring once read.
+ * Every frame is always in exactly one place: the fill ring, the RX ring or
+ * our hands, and both rings hold all of them, so reserving as many fill
+ * slots as frames just read cannot come up short.
+ */
+static void sock_drain(struct xsk_rx *x, struct xsk_rx_sock *s)
+{
+	uint32_t i, n, rx_idx = 0, fill_idx = 0;
+
+	n = xsk_ring_cons__peek(&s->rx, XSK_RX_BATCH, &rx_idx);
+	if (!n)
+		return;
+	if (xsk_ring_prod__reserve(&s->fill, n, &fill_idx) != n) {
+		log_err("AF_XDP %s queue %u: no room to refill %u frames, "
+			"a broken invariant",
+			x->ifname, s->queue, n);
+		abort();
+	}
+	for (i = 0; i < n; i++) {
+		const struct xdp_desc *d =
+			xsk_ring_cons__rx_desc(&s->rx, rx_idx + i);
+		uint64_t chunk = d->addr & ~(uint64_t)(XSK_RX_FRAME_SIZE - 1);
+
+		/* The kernel's descriptors are checked, not trusted. */
+		if (d->addr + d->len <= XSK_RX_UMEM_SIZE)
+			deliver(x, xsk_umem__get_data(s->area, d->addr),
+				d->len);
+		*xsk_ring_prod__fill_addr(&s->fill, fill_idx + i) = chunk;
+	}
+	xsk_ring_prod__submit(&s->fill, n);
+	xsk_ring_cons__release(&s->rx, n);
+}
+
+void xsk_rx_readable(void *arg)
+{
+	struct epoll_event ev[XSK_RX_MAX_SOCKS];
+	struct xsk_rx *x = arg;
+	int i, n;
+
+	n = epoll_wait(x->epfd, ev, XSK_RX_MAX_SOCKS, 0);
+	for (i = 0; i < n; i++)
+		if (ev[i].data.u32 < (uint32_t)x->n_socks)
+			sock_drain(x, &x->socks[ev[i].data.u32]);
+}
+
+static int queues_by_ethtool(const char *ifname)
+{
+	struct ethtool_channels ch = { .cmd = ETHTOOL_GCHANNELS };
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int n = 0;
+
+	if (fd < 0)
+		return 0;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ifr.ifr_data = (void *)&ch;
+	if (!ioctl(fd, SIOCETHTOOL, &ifr))
+		n = (int)(ch.rx_count + ch.combined_count);
+	close(fd);
+	return n;
+}
+
+/* /sys/class/net/IF/queues/rx-N; right only when sysfs was mounted in our
+ * network namespace, hence second choice. */
+static int queues_by_sysfs(const char *ifname)
+{
+	char path[64 + IF_NAMESIZE];
+	struct dirent *e;
+	int i, n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/queues", ifname);
+	d = opendir(path);
+	if (!d)
+		return 0;
+	for (i = 0; i < 4 * XSK_RX_MAX_SOCKS && (e = readdir(d)); i++)
+		n += !strncmp(e->d_name, "rx-", 3);
+	closedir(d);
+	return n;
+}
+
+/* RX queues to bind: ethtool's channel count, else sysfs, else one;
+ * at most the xsks map's size. */
+static int rx_queue_count(const char *ifname)
+{
+	int n = queues_by_ethtool(ifname);
+
+	if (n <= 0)
+		n = queues_by_sysfs(ifname);
+	if (n <= 0)
+		n = 1;
+	return n < XSK_RX_MAX_SOCKS ? n : XSK_RX_MAX_SOCKS;
+}
+
+static void fill_all(struct xsk_rx_sock *s)
+{
+	uint32_t i, idx = 0;
+
+	/* A fresh fill ring has room for every frame. */
+	if (xsk_ring_prod__reserve(&s->fill, XSK_RX_FRAMES, &idx) !=
+	    XSK_RX_FRAMES)
+		return;
+	for (i = 0; i < XSK_RX_FRAMES; i++)
+		*xsk_ring_prod__fill_addr(&s->fill, idx + i) =
+			(uint64_t)i * XSK_RX_FRAME_SIZE;
+	xsk_ring_prod__submit(&s->fill, XSK_RX_FRAMES);
+}
+
+static int umem_open(struct xsk_rx *x, struct xsk_rx_sock *s, char *why,
+		     size_t whylen)
+{
+	const struct xsk_umem_config ucfg = {
+		.fill_size = XSK_RX_FRAMES,
+		.comp_size = XSK_RX_COMP_SIZE,
+		.frame_size = XSK_RX_FRAME_SIZE,
+		.frame_headroom = 0,
+	};
+	void *area = mmap(NULL, XSK_RX_UMEM_SIZE, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	int err;
+
+	if (area == MAP_FAILED)
+		return fail(why, whylen, -errno, "allocating %zu bytes of UMEM",
+			    XSK_RX_UMEM_SIZE);
+	err = xsk_umem__create(&s->umem, area, XSK_RX_UMEM_SIZE, &s->fill,
+			       &s->comp, &ucfg);
+	if (err) {
+		munmap(area, XSK_RX_UMEM_SIZE);
+		return fail(why, whylen, err,
+			    "registering the UMEM for %s queue %u", x->ifname,
+			    s->queue);
+	}
+	s->area = area;
+	return 0;
+}
+
+/*
+ * XDP_COPY, always: zero-copy would move the whole queue onto our UMEM, so
+ * the relay's own XDP_TX and XDP_PASS traffic would depend on this slow
+ * path keeping its fill ring full; in copy mode the driver keeps its
+ * buffers and only the frames redirected to us are copied. Generic (SKB)
+ * mode and veth offer nothing else anyway.
+ */
+static int sock_bind(struct xsk_rx *x, struct xsk_rx_sock *s, char *why,
+		     size_t whylen)
+{
+	const struct xsk_socket_config scfg = {
+		.rx_size = XSK_RX_FRAMES,
+		.libxdp_flags = XSK_LIBXDP_FLAGS__INHIBIT_PROG_LOAD,
+		.bind_flags = XDP_COPY,
+	};
+	int err;
+
+	err = xsk_socket__create(&s->xsk, x->ifname, s->queue, s->umem, &s->rx,
+				 NULL, &scfg);
+	if (err) {
+		s->xsk = NULL;
+		return fail(why, whylen, err,
+			    "binding an AF_XDP socket to %s queue %u",
+			    x->ifname, s->queue);
+	}
+	fill_all(s);
+	return 0;
+}
+
+static void sock_close(struct xsk_rx *x, struct xsk_rx_sock *s)
+{
+	if (s->xsk) {
+		epoll_ctl(x->epfd, EPOLL_CTL_DEL, xsk_socket__fd(s->xsk), NULL);
+		xsk_socket__delete(s->xsk);
+	}
+	if (s->umem)
+		xsk_umem__delete(s->umem);
+	if (s->area)
+		munmap(s->area, XSK_RX_UMEM_SIZE);
+	memset(s, 0, sizeof(*s));
+}
+
+/* A bound socket for queue, in the map and in our epoll set. */
+static int sock_open(struct xsk_rx *x, uint32_t queue, char *why, size_t whylen)
+{
+	struct xsk_rx_sock *s = &x->socks[x->n_socks];
+	struct epoll_event ev = { .events = EPOLLIN };
+	int err;
+
+	s->queue = queue;
+	err = umem_open(x, s, why, whylen);
+	if (!err)
+		err = sock_bind(x, s, why, whylen);
+	if (!err) {
+		ev.data.u32 = (uint32_t)x->n_socks;
+		if (epoll_ctl(x->epfd, EPOLL_CTL_ADD, xsk_socket__fd(s->xsk),
+			      &ev) < 0)
+			err = fail(why, whylen, -errno, "epoll for %s queue %u",
+				   x->ifname, queue);
+	}
+	if (!err) {
+		err = xsk_socket__update_xskmap(s->xsk, x->cfg.xsks_map_fd);
+		if (err)
+			fail(why, whylen, err,
+			     "putting the socket of %s queue %u in the xsks "
+			     "map",
+			     x->ifname, queue);
+	}
+	if (err) {
+		sock_close(x, s);
+		return err;
+	}
+	x->n_socks++;
+	return 0;
+}
+
+/*
+ * The xsks map is keyed by queue index alone, and a socket only takes
+ * frames from the (interface, queue) it is bound to: a frame from another
+ * interface's queue 0 redirected to ours would be dropped by the kernel,
+ * not passed up. So AF_XDP on one interface, or on none.
+ */
+static int pick_interface(struct xsk_rx *x, char *why, size_t whylen)
+{
+	if (x->cfg.n_ifs != 1)
+		return fail(why, whylen, -EOPNOTSUPP,
+			    "the relay runs on %d interfaces and its xsks map "
+			    "is keyed by RX queue only",
+			    x->cfg.n_ifs);
+	if (!if_indextoname((unsigned int)x->cfg.ifindexes[0], x->ifname))
+		return fail(why, whylen, -errno, "naming interface %d",
+			    x->cfg.ifindexes[0]);
+	return 0;
+}
+
+int xsk_rx_open(struct xsk_rx **out, const struct xsk_rx_cfg *cfg, char *why,
+		size_t whylen)
+{
+	struct xsk_rx *x;
+	int err = 0, i, n;
+
+	why[0] = 0;
+	x = calloc(1, sizeof(*x));
+	if (!x)
+		return fail(why, whylen, -ENOMEM, "AF_XDP slow path");
+	x->cfg = *cfg;
+	x->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (x->epfd < 0) {
+		err = fail(why, whylen, -errno, "epoll for AF_XDP");
+		free(x);
+		return err;
+	}
+	err = pick_interface(x, why, whylen);
+	n = err ? 0 : rx_queue_count(x->ifname);
+	for (i = 0; i < n && !err; i++)
+		err = sock_open(x, (uint32_t)i, why, whylen);
+	if (err) {
+		xsk_rx_close(x);
+		return err;
+	}
+	snprintf(x->where, sizeof(x->where), "%s (%d rx queue%s, copy mode)",
+		 x->ifname, n, n == 1 ? "" : "s");
+	*out = x;
+	return 0;
+}
+
+void xsk_rx_close(struct xsk_rx *x)
+{
+	int i;
+
+	if (!x)
+		return;
+	for (i = 0; i < x->n_socks; i++)
+		sock_close(x, &x->socks[i]);
+	close(x->epfd);
+	free(x);
+}
+
+int xsk_rx_fd(const struct xsk_rx *x)
+{
+	return x->epfd;
+}
+
+const char *xsk_rx_where(const struct xsk_rx *x)
+{
+	return x->where;
+}
+
+void xsk_rx_stats(const struct xsk_rx *x, struct xsk_rx_stats *out)
+{
+	int i;
+
+	*out = x->stats;
+	out->sockets = (uint32_t)x->n_socks;
+	for (i = 0; i < x->n_socks; i++) {
+		struct xdp_statistics st = { 0 };
+		socklen_t len = sizeof(st);
+
+		if (getsockopt(xsk_socket__fd(x->socks[i].xsk), SOL_XDP,
+			       XDP_STATISTICS, &st, &len) < 0)
+			continue;
+		out->kernel_dropped += st.rx_dropped;
+		out->rx_ring_full += st.rx_ring_full;
+		out->fill_ring_empty += st.rx_fill_ring_empty_descs;
+	}
+}

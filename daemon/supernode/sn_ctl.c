@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The supernode's n2nctl commands: communities, edges (who is registered
+ * where) and stats (forwarding counters and every drop reason).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ctl/ctl_loop.h"
+#include "kernel/dp_kernel.h"
+#include "kernel/dp_relay.h"
+#include "common/sockaddr.h"
+#include "supernode.h"
+
+static const char *mode_name(enum sn_community_mode m)
+{
+	static const char *const names[] = { "undecided", "plain",
+					     "encrypted" };
+
+	return names[m];
+}
+
+static int cmd_communities(struct ctl_table *t, int argc, char **argv,
+			   void *ctx)
+{
+	struct supernode *sn = ctx;
+	struct sn_community *c;
+
+	ctl_table_column(t, "community");
+	ctl_table_column(t, "header");
+	ctl_table_column(t, "listed");
+	ctl_table_column(t, "edges");
+	ctl_table_column(t, "forwarded");
+	ctl_table_column(t, "broadcast");
+	for (c = sn->communities; c; c = c->next) {
+		ctl_table_row(t);
+		ctl_table_str(t, c->name);
+		ctl_table_str(t, mode_name(c->mode));
+		ctl_table_bool(t, c->listed);
+		ctl_table_u64(t, c->edges.count);
+		ctl_table_u64(t, c->fwd);
+		ctl_table_u64(t, c->bcast);
+	}
+	return 0;
+}
+
+struct edge_rows {
+	struct ctl_table *t;
+	const struct sn_community *c;
+	struct datapath *dp;
+	bool kernel; /* xdp_* columns */
+};
+
+static void edge_row(struct mac_entry *me, void *arg)
+{
+	const struct sn_edge *e = (const struct sn_edge *)me;
+	struct edge_rows *r = arg;
+	const uint8_t *m = e->key.mac;
+	uint32_t ip = e->dev_addr.addr;
+	struct n2nk_relay_edge_stats st;
+	char buf[SOCKADDR_STR_MAX];
+
+	ctl_table_row(r->t);
+	ctl_table_str(r->t, r->c->name);
+	ctl_table_strf(r->t, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
+		       m[3], m[4], m[5]);
+	ctl_table_str(r->t, sockaddr_str(&e->sa, buf));
+	ctl_table_strf(r->t, "%u.%u.%u.%u/%u", ip >> 24, (ip >> 16) & 255,
+		       (ip >> 8) & 255, ip & 255, e->dev_addr.prefix);
+	ctl_table_strn(r->t, (const char *)e->desc,
+		       strnlen((const char *)e->desc, N2N_DESC_SIZE));
+	ctl_table_u64(r->t, (evloop_now_ms() - e->last_seen_ms) / 1000);
+	ctl_table_u64(r->t, e->rx_pkts);
+	ctl_table_u64(r->t, e->tx_pkts);
+	if (!r->kernel)
+		return;
+	if (!datapath_relay_edge_stats(r->dp, r->c->name, m, &st))
+		memset(&st, 0, sizeof(st));
+	ctl_table_u64(r->t, st.from_packets);
+	ctl_table_u64(r->t, st.to_packets);
+}
+
+static int cmd_edges(struct ctl_table *t, int argc, char **argv, void *ctx)
+{
+	static const char *const cols[] = {
+		"community",   "mac",	     "sockaddr",   "ip4addr", "desc",
+		"last_seen_s", "rx_relayed", "tx_relayed", NULL
+	};
+	struct supernode *sn = ctx;
+	bool kernel = sn->dp.relay != NULL; /* the XDP relay is loaded */
+	struct sn_community *c;
+	const char *const *col;
+
+	for (col = cols; *col; col++)
+		ctl_table_column(t, *col);
+	if (kernel) {
+		ctl_table_column(t, "xdp_rx_relayed");
+		ctl_table_column(t, "xdp_tx_relayed");
+	}
+	for (c = sn->communities; c; c = c->next) {
+		struct edge_rows r = { t, c, &sn->dp, kernel };
+
+		mac_table_each(&c->edges, edge_row, &r);
+	}
+	return 0;
+}
+
+/*
+ * The kernel relay's verdicts, one row per reason: xdp_relayed is the
+ * fast path; the xdp_drop_* rows were dropped there; the other xdp_*
+ * rows went on to the daemon (its slow path, counted in "received").
+ */
+static void xdp_rows(struct ctl_table *t, struct supernode *sn)
+{
+	uint64_t pkts[N2NK_RELAY_REASON_SLOTS];
+	char name[64];
+	int slot;
+
+	if (!datapath_relay_reasons(&sn->dp, pkts))
+		return;
+	for (slot = 0; slot < N2NK_RELAY_REASON_SLOTS; slot++) {
+		int reason = -slot;
+
+		snprintf(name, sizeof(name), "xdp_%s%s",
+			 n2nk_relay_reason_drops(reason) ? "drop_" : "",
+			 n2nk_relay_reason_name(reason));
+		ctl_counter_row(t, name, pkts[slot]);
+	}
+}
+
+/* The AF_XDP slow path: frames that came that way, those the daemon got,
+ * the rest by reason, and the kernel's own losses. */
+static void xsk_rows(struct ctl_table *t, struct supernode *sn)
+{
+	struct xsk_rx_stats st;
+	char name[64];
+	int r;
+
+	if (!dp_kernel_xsk_stats(&sn->dp, &st))
+		return;
+	ctl_counter_row(t, "xsk_received", st.received);
+	ctl_counter_row(t, "xsk_delivered", st.delivered);
+	for (r = XSK_RX_OK + 1; r < XSK_RX_DROP_COUNT; r++) {
+		snprintf(name, sizeof(name), "xsk_drop_%s",
+			 xsk_rx_drop_name((enum xsk_rx_drop)r));
+		ctl_counter_row(t, name, st.drops[r]);
+	}
+	ctl_counter_row(t, "xsk_kernel_dropped", st.kernel_dropped);
+	ctl_counter_row(t, "xsk_rx_ring_full", st.rx_ring_full);
+	ctl_counter_row(t, "xsk_fill_ring_empty", st.fill_ring_empty);
+}
+
+static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
+{
+	struct supernode *sn = ctx;
+
+	ctl_table_column(t, "counter");
+	ctl_table_column(t, "value");
+	ctl_counter_row(t, "received", sn->stats.rx);
+	ctl_counter_row(t, "forwarded", sn->stats.fwd);
+	xdp_rows(t, sn);
+	xsk_rows(t, sn);
+	ctl_counter_row(t, "broadcast", sn->stats.bcast);
+	ctl_counter_row(t, "register_super", sn->stats.reg_super);
+	ctl_counter_row(t, "register_super_nak", sn->stats.reg_super_nak);
+	ctl_counter_row(t, "query_peer", sn->stats.queries);
+	ctl_drop_rows(t, &sn->drops);
+	return 0;
+}
+
+static int cmd_maps(struct ctl_table *t, int argc, char **argv, void *ctx)
+{
+	static const char *const cols[] = { "map",	   "type", "entries",
+					    "max_entries", "key",  "value",
+					    "pinned",	   NULL };
+	struct supernode *sn = ctx;
+	struct xdp_relay_map_info mi;
+	const char *const *col;
+	unsigned int i;
+
+	for (col = cols; *col; col++)
+		ctl_table_column(t, *col);
+	for (i = 0; !datapath_relay_map_info(&sn->dp, i, &mi); i++) {
+		ctl_table_row(t);
+		ctl_table_str(t, mi.name);
+		ctl_table_str(t, mi.type ? mi.type : "?");
+		ctl_table_u64(t, mi.entries);
+		ctl_table_u64(t, mi.max_entries);
+		ctl_table_u64(t, mi.key_size);
+		ctl_table_u64(t, mi.value_size);
+		ctl_table_str(t, mi.pin_path ? mi.pin_path : "-");
+	}
+	return 0;
+}
+
+static const struct ctl_command sn_commands[] = {
+	{ "communities", "communities, header mode, edge counts",
+	  cmd_communities },
+	{ "edges", "registered edges per community", cmd_edges },
+	{ "stats", "forwarding counters and drops by reason", cmd_stats },
+	{ "maps", "the kernel relay's BPF maps (kernel datapath)", cmd_maps },
+};
+
+int sn_ctl_open(struct supernode *x, const char *path)
+{
+	int err;
+
+	x->ctl = ctl_attach(&x->loop, path, sn_commands,
+			    sizeof(sn_commands) / sizeof(sn_commands[0]), x,
+			    &err);
+	return err;
+}
+
+void sn_ctl_close(struct supernode *x)
+{
+	ctl_detach(&x->loop, x->ctl);
+	x->ctl = NULL;
+}

@@ -1,0 +1,355 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Federation, n2n 3.x's way: supernodes register with each other in the
+ * header-encrypted community "*Federation" (every 10 s to members not heard
+ * from for 20 s, purged after 90 s), pass their edges' registrations on, and
+ * relay for each other's edges: a message for a MAC registered elsewhere
+ * goes to the supernode that has it, or to every member when unknown.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "common/log.h"
+#include "common/sockaddr.h"
+#include "supernode.h"
+
+#define FED_INTERVAL_MS	    10000
+#define FED_ACTIVE_MS	    20000 /* n2n's LAST_SEEN_SN_ACTIVE */
+#define FED_NEW_MS	    60000 /* n2n's LAST_SEEN_SN_NEW */
+#define FED_PURGE_MS	    90000 /* n2n's LAST_SEEN_SN_INACTIVE */
+#define FED_REMOTE_PURGE_MS 180000
+
+int sn_fed_init(struct supernode *sn)
+{
+	const struct sn_conf *c = sn->conf;
+	unsigned int i;
+
+	sn->federation = sn_community_add(sn, c->federation, true);
+	if (!sn->federation)
+		return -1;
+	/* Always header-encrypted, keyed by the full name with its '*'. */
+	sn->federation->mode = SN_COMMUNITY_ENCRYPTED;
+	sn->federation->he.on = true;
+	randombytes_buf(sn->fed_token, sizeof(sn->fed_token));
+	for (i = 0; i < c->n_federation_peers && i < SN_MAX_ANCHORS; i++) {
+		struct sn_anchor *a = &sn->anchors[sn->n_anchors++];
+
+		snprintf(a->host, sizeof(a->host), "%s",
+			 c->federation_peers[i].host);
+		a->port = c->federation_peers[i].port;
+		a->resolved = !sockaddr_resolve(&a->sa, a->host, a->port);
+		if (!a->resolved)
+			log_warn("federation: %s:%u does not resolve (yet)",
+				 a->host, a->port);
+	}
+	return 0;
+}
+
+static struct sn_edge *member_by_sa(struct supernode *sn,
+				    const struct sockaddr_storage *sa);
+
+bool sn_fed_is_member(struct supernode *sn, const struct sockaddr_storage *from)
+{
+	return member_by_sa(sn, from) != NULL;
+}
+
+struct sa_find {
+	const struct sockaddr_storage *sa;
+	struct sn_edge *found;
+};
+
+static void find_sa(struct mac_entry *me, void *arg)
+{
+	struct sa_find *f = arg;
+	struct sn_edge *e = (struct sn_edge *)me;
+
+	if (sockaddr_equal(&e->sa, f->sa))
+		f->found = e;
+}
+
+static struct sn_edge *member_by_sa(struct supernode *sn,
+				    const struct sockaddr_storage *sa)
+{
+	struct sa_find f = { sa, NULL };
+
+	if (sn->federation)
+		mac_table_each(&sn->federation->edges, find_sa, &f);
+	return f.found;
+}
+
+static void send_fed_register(struct supernode *sn,
+			      const struct sockaddr_storage *to)
+{
+	struct n2n_msg m;
+	struct n2n_register_super *r = &m.u.reg_super;
+
+	sn_init_msg(&m, sn->federation, N2N_MSG_REGISTER_SUPER,
+		    N2N_FLAGS_FROM_SUPERNODE);
+	r->cookie = sn->fed_cookie;
+	memcpy(r->edge_mac, sn->mac, 6);
+	r->auth.scheme = N2N_AUTH_SIMPLE_ID;
+	r->auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
+	memcpy(r->auth.token, sn->fed_token, N2N_AUTH_ID_TOKEN_SIZE);
+	r->key_time = sn->key_time;
+	sn_send(sn, sn->federation, to, &m);
+}
+
+struct fed_tick {
+	struct supernode *sn;
+	uint64_t now;
+};
+
+static void member_tick(struct mac_entry *me, void *arg)
+{
+	struct fed_tick *t = arg;
+	struct sn_edge *e = (struct sn_edge *)me;
+
+	if (t->now - e->last_seen_ms > FED_PURGE_MS) {
+		mac_table_remove(&t->sn->federation->edges, me);
+		free(e);
+		return;
+	}
+	if (t->now - e->last_seen_ms > FED_ACTIVE_MS)
+		send_fed_register(t->sn, &e->sa);
+}
+
+void sn_fed_tick(struct supernode *sn, uint64_t now)
+{
+	struct fed_tick t = { sn, now };
+	int i;
+
+	if (!sn->federation || now - sn->last_fed_ms < FED_INTERVAL_MS)
+		return;
+	sn->last_fed_ms = now;
+	sn->fed_cookie = randombytes_random();
+	mac_table_each(&sn->federation->edges, member_tick, &t);
+	for (i = 0; i < sn->n_anchors; i++) {
+		struct sn_anchor *a = &sn->anchors[i];
+		struct sn_edge *m;
+
+		if (!a->resolved)
+			a->resolved =
+				!sockaddr_resolve(&a->sa, a->host, a->port);
+		m = a->resolved ? member_by_sa(sn, &a->sa) : NULL;
+		if (a->resolved &&
+		    (!m || now - m->last_seen_ms > FED_ACTIVE_MS))
+			send_fed_register(sn, &a->sa);
+	}
+}
+
+static struct sn_edge *member_upsert(struct supernode *sn, const uint8_t *mac,
+				     const struct sockaddr_storage *sa,
+				     uint64_t seen)
+{
+	struct sn_community *f = sn->federation;
+	struct sn_edge *e = (struct sn_edge *)mac_table_find(&f->edges, mac);
+
+	if (!memcmp(mac, sn->mac, 6))
+		return NULL;
+	if (!e) {
+		e = calloc(1, sizeof(*e));
+		if (!e)
+			return NULL;
+		memcpy(e->key.mac, mac, 6);
+		mac_table_insert(&f->edges, &e->key);
+		log_notice("federation: supernode at %s",
+			   sockaddr_str(sa, (char[SOCKADDR_STR_MAX]){ 0 }));
+	}
+	e->sa = *sa;
+	if (seen > e->last_seen_ms)
+		e->last_seen_ms = seen;
+	return e;
+}
+
+struct fed_list {
+	struct n2n_sn_entry *out;
+	int n, max;
+	const struct sockaddr_storage *skip;
+	uint64_t now;
+};
+
+static void list_one(struct mac_entry *me, void *arg)
+{
+	struct fed_list *l = arg;
+	struct sn_edge *e = (struct sn_edge *)me;
+	struct n2n_sn_entry *x;
+	struct n2n_sock s;
+
+	if (l->n == l->max || e->sa.ss_family != AF_INET ||
+	    (l->skip && sockaddr_equal(&e->sa, l->skip)) ||
+	    l->now - e->last_seen_ms >= FED_NEW_MS)
+		return;
+	sock_from_sockaddr(&s, &e->sa);
+	x = &l->out[l->n++];
+	memset(x, 0, sizeof(*x));
+	x->family = 2; /* AF_INET as every n2n host numbers it */
+	x->port = s.port;
+	memcpy(x->addr, s.addr, 4);
+	memcpy(x->mac, e->key.mac, 6);
+}
+
+int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
+		const struct sockaddr_storage *skip)
+{
+	struct fed_list l = { out, 0, max, skip, evloop_now_ms() };
+
+	if (sn->federation)
+		mac_table_each(&sn->federation->edges, list_one, &l);
+	return l.n;
+}
+
+static void answer_fed_register(struct supernode *sn, const struct n2n_msg *m,
+				const struct sockaddr_storage *from)
+{
+	struct n2n_msg a;
+	struct n2n_register_super_ack *k = &a.u.reg_super_ack;
+
+	sn_init_msg(&a, sn->federation, N2N_MSG_REGISTER_SUPER_ACK,
+		    N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE);
+	k->cookie = m->u.reg_super.cookie;
+	memcpy(k->src_mac, sn->mac, 6);
+	k->lifetime = 15;
+	sock_from_sockaddr(&k->sock, from);
+	k->num_sn = (uint8_t)sn_fed_list(sn, k->sn, N2N_SN_ENTRY_MAX, from);
+	k->key_time = sn->key_time;
+	sn_send(sn, sn->federation, from, &a);
+}
+
+/* Supernodes named in an ACK join, due for registration at once. */
+static void learn_listed(struct supernode *sn,
+			 const struct n2n_register_super_ack *k, uint64_t now)
+{
+	int i;
+
+	for (i = 0; i < k->num_sn; i++) {
+		struct sockaddr_storage sa;
+		struct n2n_sock s = { .port = k->sn[i].port };
+
+		if (k->sn[i].family != 2)
+			continue;
+		memcpy(s.addr, k->sn[i].addr, 4);
+		sockaddr_from_sock(&sa, &s);
+		if (!member_by_sa(sn, &sa))
+			member_upsert(sn, k->sn[i].mac, &sa, now - FED_NEW_MS);
+	}
+}
+
+/* REGISTER_SUPER and its ACK within "*Federation". */
+void sn_fed_handle(struct supernode *sn, const struct n2n_msg *m,
+		   const struct sockaddr_storage *from)
+{
+	uint64_t now = evloop_now_ms();
+
+	if (m->hdr.type == N2N_MSG_REGISTER_SUPER) {
+		if (member_upsert(sn, m->u.reg_super.edge_mac, from, now))
+			answer_fed_register(sn, m, from);
+		return;
+	}
+	if (m->hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
+	    m->u.reg_super_ack.cookie == sn->fed_cookie &&
+	    member_upsert(sn, m->u.reg_super_ack.src_mac, from, now)) {
+		learn_listed(sn, &m->u.reg_super_ack, now);
+		return;
+	}
+	sn_drop(sn, DROP_UNEXPECTED);
+}
+
+struct fed_send {
+	struct supernode *sn;
+	struct sn_community *c;
+	const struct n2n_msg *m;
+	const struct auth_secret *s;
+	bool registration;
+	uint64_t now;
+};
+
+static void send_member(struct mac_entry *me, void *arg)
+{
+	struct fed_send *f = arg;
+	struct sn_edge *e = (struct sn_edge *)me;
+
+	if (f->now - e->last_seen_ms > FED_PURGE_MS)
+		return;
+	if (f->registration)
+		sn_send_registration(f->sn, f->c, &e->sa, f->m, f->s);
+	else
+		sn_send(f->sn, f->c, &e->sa, f->m);
+}
+
+static void send_members(struct supernode *sn, struct sn_community *c,
+			 const struct n2n_msg *m, bool registration,
+			 const struct auth_secret *s)
+{
+	struct fed_send f = { sn, c, m, s, registration, evloop_now_ms() };
+
+	if (sn->federation)
+		mac_table_each(&sn->federation->edges, send_member, &f);
+}
+
+void sn_fed_propagate(struct supernode *sn, struct sn_community *c,
+		      const struct n2n_msg *reg,
+		      const struct sockaddr_storage *edge_sa,
+		      const struct auth_secret *s)
+{
+	struct n2n_msg m = *reg;
+
+	m.hdr.ttl = N2N_DEFAULT_TTL;
+	m.hdr.flags = N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE;
+	sock_from_sockaddr(&m.u.reg_super.sock, edge_sa);
+	send_members(sn, c, &m, true, s);
+}
+
+void sn_fed_learn(struct supernode *sn, struct sn_community *c,
+		  const uint8_t *mac, const struct sockaddr_storage *sn_sa)
+{
+	struct sn_remote *r =
+		(struct sn_remote *)mac_table_find(&c->remote, mac);
+
+	if (!r) {
+		r = calloc(1, sizeof(*r));
+		if (!r)
+			return;
+		memcpy(r->key.mac, mac, 6);
+		mac_table_insert(&c->remote, &r->key);
+	}
+	r->sn_sa = *sn_sa;
+	r->last_seen_ms = evloop_now_ms();
+}
+
+void sn_fed_on_remote_registration(struct supernode *sn, struct sn_community *c,
+				   const struct n2n_msg *m,
+				   const struct sockaddr_storage *from)
+{
+	const uint8_t *mac = m->u.reg_super.edge_mac;
+	struct mac_entry *local = mac_table_find(&c->edges, mac);
+
+	sn_fed_learn(sn, c, mac, from);
+	/* The edge moved to that supernode: forget our stale record. */
+	if (local) {
+		sn_mirror_edge(sn, c, (struct sn_edge *)local, false);
+		mac_table_remove(&c->edges, local);
+		free(local);
+	}
+}
+
+bool sn_fed_forward(struct supernode *sn, struct sn_community *c,
+		    const struct n2n_msg *m, const uint8_t *dst)
+{
+	struct sn_remote *r =
+		(struct sn_remote *)mac_table_find(&c->remote, dst);
+
+	if (!sn->federation || !sn->federation->edges.count)
+		return false;
+	if (r && evloop_now_ms() - r->last_seen_ms < FED_REMOTE_PURGE_MS)
+		return sn_send(sn, c, &r->sn_sa, m) == 0;
+	send_members(sn, c, m, false, NULL);
+	return true;
+}
+
+void sn_fed_broadcast(struct supernode *sn, struct sn_community *c,
+		      const struct n2n_msg *m)
+{
+	send_members(sn, c, m, false, NULL);
+}

@@ -1,0 +1,596 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What a supernode does with each message, n2n 3.x's way: register edges
+ * (with anti-spoofing and auto-IP), relay PACKET and REGISTER with the
+ * sender's socket added, fan broadcasts out, answer QUERY_PEER and PING.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "proto/auth.h"
+#include "conf/conf.h"
+#include "common/log.h"
+#include "proto/pearson.h"
+#include "common/sockaddr.h"
+#include "supernode.h"
+
+#define SN_EDGE_PURGE_MS  60000
+/* The kernel relays to an edge this long after its last registration:
+ * past the purge (which runs every 5 s) so the daemon deletes it first;
+ * the kernel's own deadline only matters when no daemon is left. */
+#define SN_EDGE_RELAY_MS  (SN_EDGE_PURGE_MS + 10000)
+#define SN_RELAY_SWEEP_MS 30000
+#define SN_REG_LIFETIME	  15 /* n2n's reg_lifetime, ignored by edges */
+
+static const uint8_t null_mac[6];
+
+static struct sn_edge *edge_find(struct sn_community *c, const uint8_t *mac)
+{
+	return (struct sn_edge *)mac_table_find(&c->edges, mac);
+}
+
+static bool subnet_taken(struct supernode *sn, uint32_t net)
+{
+	struct sn_community *c;
+
+	for (c = sn->communities; c; c = c->next)
+		if (c->auto_prefix && c->auto_net == net)
+			return true;
+	return false;
+}
+
+/* n2n: a /24 (or -a prefix) per community, picked by the name's hash. */
+static void pick_subnet(struct supernode *sn, struct sn_community *c)
+{
+	const struct sn_conf *cf = sn->conf;
+	uint8_t prefix = cf->auto_ip_prefix ? cf->auto_ip_prefix : 24;
+	uint32_t lo = ntohl(cf->auto_ip_min.s_addr) >> (32 - prefix);
+	uint32_t hi = ntohl(cf->auto_ip_max.s_addr) >> (32 - prefix);
+	uint32_t n = hi >= lo ? hi - lo + 1 : 1, start, i;
+
+	start = pearson_hash_32((const uint8_t *)c->name, N2N_COMMUNITY_SIZE) %
+		n;
+	for (i = 0; i < n; i++) {
+		uint32_t idx = (start + n - i) % n; /* down first, then wrap */
+		uint32_t net = (lo + idx) << (32 - prefix);
+
+		if (!subnet_taken(sn, net)) {
+			c->auto_net = net;
+			c->auto_prefix = prefix;
+			return;
+		}
+	}
+}
+
+struct ip_probe {
+	uint32_t ip;
+	bool taken;
+};
+
+static void ip_in_use(struct mac_entry *me, void *arg)
+{
+	struct ip_probe *p = arg;
+
+	p->taken |= ((struct sn_edge *)me)->dev_addr.addr == p->ip;
+}
+
+/* The host part from the description's hash, avoiding used addresses. */
+static uint32_t pick_host(struct supernode *sn, struct sn_community *c,
+			  const uint8_t *desc)
+{
+	uint32_t mask = (1u << (32 - c->auto_prefix)) - 1, i;
+	uint32_t h = pearson_hash_32(desc, N2N_DESC_SIZE) & mask;
+
+	for (i = 0; i <= mask; i++) {
+		struct ip_probe p = { c->auto_net | ((h + mask + 1 - i) & mask),
+				      false };
+		uint32_t host = p.ip & mask;
+
+		if (host == 0 || host == mask)
+			continue;
+		mac_table_each(&c->edges, ip_in_use, &p);
+		if (!p.taken)
+			return p.ip;
+	}
+	return 0;
+}
+
+static bool needs_auto_ip(const struct n2n_ip_subnet *a)
+{
+	return a->addr == 0 || a->addr == 0xffffffff || a->prefix == 0 ||
+	       (a->addr >> 16) == 0xa9fe; /* 169.254/16 */
+}
+
+static void send_reg_ack(struct supernode *sn, struct sn_community *c,
+			 const struct n2n_register_super *r,
+			 const struct n2n_ip_subnet *addr,
+			 const struct sockaddr_storage *from,
+			 const struct auth_secret *upw)
+{
+	struct n2n_msg m;
+	struct n2n_register_super_ack *a = &m.u.reg_super_ack;
+
+	sn_init_msg(&m, c, N2N_MSG_REGISTER_SUPER_ACK,
+		    N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE);
+	a->cookie = r->cookie;
+	memcpy(a->src_mac, sn->mac, 6);
+	a->dev_addr = *addr;
+	a->lifetime = SN_REG_LIFETIME;
+	sock_from_sockaddr(&a->sock, from);
+	/* Other supernodes, so the edge can fail over to them. */
+	a->num_sn = (uint8_t)sn_fed_list(sn, a->sn, N2N_SN_ENTRY_MAX, NULL);
+	if (upw) {
+		/* Proves we know the secret and hands over the dynamic key. */
+		a->auth.scheme = N2N_AUTH_USER_PASSWORD;
+		a->auth.token_size = AUTH_TOKEN_SIZE;
+		auth_sn_answer(a->auth.token, r->auth.token, upw,
+			       c->dynamic_key);
+	}
+	sn_send_registration(sn, c, from, &m, upw);
+}
+
+static void send_reg_nak(struct supernode *sn, struct sn_community *c,
+			 const struct n2n_register_super *r,
+			 const struct sockaddr_storage *from)
+{
+	struct n2n_msg m;
+
+	sn_init_msg(&m, c, N2N_MSG_REGISTER_SUPER_NAK,
+		    N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE);
+	m.u.reg_super_nak.cookie = r->cookie;
+	memcpy(m.u.reg_super_nak.src_mac, r->edge_mac, 6);
+	sn->stats.reg_super_nak++;
+	sn_send_registration(sn, c, from, &m, NULL);
+}
+
+static bool auth_matches(const struct supernode *sn, const struct sn_edge *e,
+			 const struct n2n_auth *a)
+{
+	if (sn->conf->spoofing_protection_off)
+		return true;
+	/* u/pw tokens carry a fresh challenge; the public key is the id. */
+	if (a->scheme == N2N_AUTH_USER_PASSWORD)
+		return e->auth.scheme == a->scheme &&
+		       e->auth.token_size == a->token_size &&
+		       !memcmp(e->auth.token, a->token, AUTH_KEY_SIZE);
+	return e->auth.scheme == a->scheme &&
+	       e->auth.token_size == a->token_size &&
+	       !memcmp(e->auth.token, a->token, a->token_size);
+}
+
+/*
+ * Keeps the kernel relay's maps in step with the registry (a no-op on the
+ * socket datapath). IPv4 only, and never a -H community (c->he.on) or the
+ * federation: the XDP program only relays plaintext headers, so encrypted
+ * communities stay entirely in userspace.
+ */
+void sn_mirror_edge(struct supernode *sn, const struct sn_community *c,
+		    const struct sn_edge *e, bool registered)
+{
+	int err;
+
+	if (c->he.on || c == sn->federation)
+		return;
+	if (registered && e->sa.ss_family == AF_INET)
+		err = datapath_relay_edge_set(&sn->dp, c->name, e->key.mac,
+					      &e->sa, SN_EDGE_RELAY_MS);
+	else
+		err = datapath_relay_edge_del(&sn->dp, c->name, e->key.mac);
+	if (err)
+		log_warn("community \"%s\": %s", c->name, sn->dp.err_buf);
+}
+
+static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
+				const struct n2n_auth *auth)
+{
+	struct sn_edge *e;
+
+	if (c->edges.count >= SN_MAX_EDGES_PER_COMMUNITY)
+		return NULL;
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	memcpy(e->key.mac, mac, 6);
+	e->auth = *auth;
+	ts_replay_init(&e->replay, ts_from_usec(evloop_wall_usec()));
+	mac_table_insert(&c->edges, &e->key);
+	return e;
+}
+
+/*
+ * u/pw: the token's public key must be a user of the community (else NAK)
+ * and the trailer must verify with the secret we share with it (else a
+ * silent drop, as n2n). On success s holds that secret.
+ */
+static int check_upw(struct supernode *sn, struct sn_community *c,
+		     const struct n2n_register_super *r,
+		     const struct msg_opened *o, struct auth_secret *s)
+{
+	if (r->auth.scheme != N2N_AUTH_USER_PASSWORD ||
+	    r->auth.token_size != AUTH_TOKEN_SIZE ||
+	    !community_list_find_user(&sn->conf->communities, c->name,
+				      r->auth.token) ||
+	    auth_secret_init(s, sn->fed_prv, r->auth.token))
+		return -EPERM;
+	if (!o->by_static ||
+	    auth_trailer_verify(o->trailer, o->enc, o->enc_len, s))
+		return -EBADMSG;
+	return 0;
+}
+
+/* Scheme and user checks; false when the registration was refused. */
+static bool admit(struct supernode *sn, struct sn_community *c,
+		  const struct n2n_register_super *r,
+		  const struct msg_opened *o,
+		  const struct sockaddr_storage *from, struct auth_secret *s)
+{
+	int err = 0;
+
+	if (c->he.upw)
+		err = check_upw(sn, c, r, o, s);
+	else if (r->auth.scheme == N2N_AUTH_USER_PASSWORD)
+		err = -EPERM; /* n2n: scheme must match the community */
+	if (!err)
+		return true;
+	sn_drop(sn, DROP_AUTH);
+	if (err == -EPERM)
+		send_reg_nak(sn, c, r, from);
+	return false;
+}
+
+static void assign_address(struct supernode *sn, struct sn_community *c,
+			   const struct n2n_register_super *r,
+			   struct n2n_ip_subnet *addr)
+{
+	*addr = r->dev_addr;
+	if (!needs_auto_ip(addr))
+		return;
+	if (!c->auto_prefix)
+		pick_subnet(sn, c);
+	addr->addr = pick_host(sn, c, r->dev_desc);
+	addr->prefix = c->auto_prefix;
+}
+
+static void on_register_super(struct supernode *sn, struct sn_community *c,
+			      const struct n2n_msg *m,
+			      const struct sockaddr_storage *from,
+			      const struct msg_opened *o)
+{
+	const struct n2n_register_super *r = &m->u.reg_super;
+	struct auth_secret s = { 0 };
+	struct n2n_ip_subnet addr;
+	struct sn_edge *e;
+
+	if (m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE) {
+		/* Another supernode tells us where one of its edges is. */
+		if ((m->hdr.flags & N2N_FLAGS_SOCKET) &&
+		    sn_fed_is_member(sn, from))
+			return sn_fed_on_remote_registration(sn, c, m, from);
+		return sn_drop(sn, DROP_UNKNOWN_SN);
+	}
+	sn->stats.reg_super++;
+	if (!admit(sn, c, r, o, from, &s))
+		return;
+	assign_address(sn, c, r, &addr);
+	e = edge_find(c, r->edge_mac);
+	if (e && !auth_matches(sn, e, &r->auth)) {
+		sn_drop(sn, DROP_AUTH);
+		send_reg_nak(sn, c, r, from);
+	} else if (!memcmp(r->edge_mac, null_mac, 6)) {
+		/* The bootstrap request only asks for an address. */
+		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
+	} else if (!e && !(e = edge_add(c, r->edge_mac, &r->auth))) {
+		sn_drop(sn, DROP_TABLE_FULL);
+	} else {
+		e->sa = *from;
+		e->dev_addr = addr;
+		memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
+		e->last_seen_ms = evloop_now_ms();
+		sn_mirror_edge(sn, c, e, true);
+		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
+		sn_fed_propagate(sn, c, m, from, c->he.upw ? &s : NULL);
+	}
+	auth_secret_wipe(&s);
+}
+
+static void on_unregister_super(struct supernode *sn, struct sn_community *c,
+				const struct n2n_msg *m)
+{
+	const struct n2n_unregister_super *u = &m->u.unreg_super;
+	struct sn_edge *e = edge_find(c, u->src_mac);
+
+	if (!e || !auth_matches(sn, e, &u->auth))
+		return sn_drop(sn, DROP_AUTH);
+	sn_mirror_edge(sn, c, e, false);
+	mac_table_remove(&c->edges, &e->key);
+	free(e);
+}
+
+/* Only the edge registered with that MAC, from its socket, may send as it. */
+static struct sn_edge *known_sender(struct supernode *sn,
+				    struct sn_community *c, const uint8_t *mac,
+				    const struct sockaddr_storage *from)
+{
+	struct sn_edge *e = edge_find(c, mac);
+
+	if (!e)
+		return NULL;
+	if (!sn->conf->spoofing_protection_off && !sockaddr_equal(&e->sa, from))
+		return NULL;
+	return e;
+}
+
+struct fanout {
+	struct supernode *sn;
+	struct sn_community *c;
+	const struct n2n_msg *m;
+	const uint8_t *except;
+};
+
+static void fanout_one(struct mac_entry *me, void *arg)
+{
+	struct fanout *f = arg;
+	struct sn_edge *e = (struct sn_edge *)me;
+
+	if (!memcmp(e->key.mac, f->except, 6))
+		return;
+	if (sn_send(f->sn, f->c, &e->sa, f->m) == 0)
+		e->tx_pkts++;
+}
+
+static void deliver_local(struct supernode *sn, struct sn_community *c,
+			  const struct n2n_msg *m, const uint8_t *src,
+			  const uint8_t *dst)
+{
+	struct sn_edge *d;
+
+	if (dst[0] & 1) {
+		struct fanout f = { sn, c, m, src };
+
+		mac_table_each(&c->edges, fanout_one, &f);
+		sn->stats.bcast++;
+		c->bcast++;
+		return;
+	}
+	d = edge_find(c, dst);
+	if (!d) {
+		sn_drop(sn, DROP_UNKNOWN_DEST);
+		return;
+	}
+	if (sn_send(sn, c, &d->sa, m) == 0) {
+		d->tx_pkts++;
+		sn->stats.fwd++;
+		c->fwd++;
+	}
+}
+
+/* From another supernode of the federation: for our own edges only. */
+static void relay_from_sn(struct supernode *sn, struct sn_community *c,
+			  const struct n2n_msg *m,
+			  const struct sockaddr_storage *from)
+{
+	const uint8_t *src = msg_src_mac(m), *dst = msg_dst_mac(m);
+
+	if (!sn_fed_is_member(sn, from))
+		return sn_drop(sn, DROP_UNKNOWN_SN);
+	if (m->hdr.type == N2N_MSG_REGISTER && (dst[0] & 1))
+		return sn_drop(sn, DROP_UNEXPECTED);
+	sn_fed_learn(sn, c, src, from);
+	deliver_local(sn, c, m, src, dst);
+}
+
+/*
+ * PACKET and REGISTER from an edge: n2n re-encodes them with
+ * SOCKET|FROM_SUPERNODE, TTL - 1 and the sender's public socket, for a
+ * local edge, another supernode of the federation, or (broadcast) both.
+ */
+static void relay(struct supernode *sn, struct sn_community *c,
+		  const struct n2n_msg *in, const struct sockaddr_storage *from)
+{
+	const uint8_t *src = msg_src_mac(in), *dst = msg_dst_mac(in);
+	struct n2n_msg m = *in;
+	struct sn_edge *s;
+
+	if (in->hdr.flags & N2N_FLAGS_FROM_SUPERNODE)
+		return relay_from_sn(sn, c, in, from);
+	if (in->hdr.ttl < 1)
+		return sn_drop(sn, DROP_TTL);
+	s = known_sender(sn, c, src, from);
+	if (!s)
+		return sn_drop(sn, DROP_UNKNOWN_SENDER);
+	s->rx_pkts++;
+	m.hdr.ttl = (uint8_t)(in->hdr.ttl - 1);
+	m.hdr.flags |= N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE;
+	sock_from_sockaddr(in->hdr.type == N2N_MSG_PACKET ? &m.u.packet.sock
+							  : &m.u.reg.sock,
+			   from);
+	if (dst[0] & 1) {
+		if (in->hdr.type != N2N_MSG_PACKET)
+			return sn_drop(sn, DROP_UNEXPECTED);
+		deliver_local(sn, c, &m, src, dst);
+		sn_fed_broadcast(sn, c, &m);
+		return;
+	}
+	if (edge_find(c, dst))
+		deliver_local(sn, c, &m, src, dst);
+	else if (sn_fed_forward(sn, c, &m, dst))
+		sn->stats.fwd++;
+	else
+		sn_drop(sn, DROP_UNKNOWN_DEST);
+}
+
+static void send_pong(struct supernode *sn, struct sn_community *c,
+		      const struct sockaddr_storage *from)
+{
+	struct n2n_msg m;
+	struct n2n_peer_info *pi = &m.u.peer_info;
+
+	sn_init_msg(&m, c, N2N_MSG_PEER_INFO, N2N_FLAGS_FROM_SUPERNODE);
+	memcpy(pi->src_mac, sn->mac, 6);
+	sock_from_sockaddr(&pi->sock, from);
+	pi->load = 0; /* n2n's edges read a byte-swapped 0 as 0 */
+	pi->uptime = (uint32_t)((evloop_now_ms() - sn->start_ms) / 1000);
+	snprintf((char *)pi->version, N2N_VERSION_STRING_SIZE, "%s",
+		 sn->conf->version[0] ? sn->conf->version : "n2nk");
+	sn_send(sn, c, from, &m);
+}
+
+static void answer_query(struct supernode *sn, struct sn_community *c,
+			 const struct n2n_query_peer *q,
+			 const struct sn_edge *t,
+			 const struct sockaddr_storage *to)
+{
+	struct n2n_msg a;
+
+	sn_init_msg(&a, c, N2N_MSG_PEER_INFO, N2N_FLAGS_FROM_SUPERNODE);
+	memcpy(a.u.peer_info.src_mac, q->src_mac, 6);
+	memcpy(a.u.peer_info.mac, q->target_mac, 6);
+	sock_from_sockaddr(&a.u.peer_info.sock, &t->sa);
+	sn_send(sn, c, to, &a);
+}
+
+static void on_query_peer(struct supernode *sn, struct sn_community *c,
+			  const struct n2n_msg *m,
+			  const struct sockaddr_storage *from)
+{
+	const struct n2n_query_peer *q = &m->u.query_peer;
+	bool from_sn = m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE;
+	struct n2n_msg fwd = *m;
+	struct sn_edge *t;
+
+	sn->stats.queries++;
+	if (from_sn && !sn_fed_is_member(sn, from))
+		return sn_drop(sn, DROP_UNKNOWN_SN);
+	if (!memcmp(q->target_mac, null_mac, 6))
+		return send_pong(sn, c, from);
+	/* Only a registered edge may learn where the others are. */
+	if (!from_sn && !known_sender(sn, c, q->src_mac, from))
+		return sn_drop(sn, DROP_UNKNOWN_SENDER);
+	t = edge_find(c, q->target_mac);
+	if (t)
+		return answer_query(sn, c, q, t, from);
+	/* Unknown here: ask the federation (once; never re-forwarded). */
+	fwd.hdr.ttl = (uint8_t)(m->hdr.ttl ? m->hdr.ttl - 1 : 0);
+	fwd.hdr.flags |= N2N_FLAGS_FROM_SUPERNODE;
+	if (from_sn || !m->hdr.ttl ||
+	    !sn_fed_forward(sn, c, &fwd, q->target_mac))
+		sn_drop(sn, DROP_UNKNOWN_DEST);
+}
+
+/* Another supernode answers our forwarded query: pass it to our edge. */
+static void on_peer_info(struct supernode *sn, struct sn_community *c,
+			 const struct n2n_msg *m,
+			 const struct sockaddr_storage *from)
+{
+	const struct n2n_peer_info *pi = &m->u.peer_info;
+	struct sn_edge *asker = edge_find(c, pi->src_mac);
+
+	if (!(m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE) ||
+	    !sn_fed_is_member(sn, from) || !asker)
+		return sn_drop(sn, DROP_UNEXPECTED);
+	sn_fed_learn(sn, c, pi->mac, from);
+	sn_send(sn, c, &asker->sa, m);
+}
+
+void sn_handle(struct supernode *sn, struct sn_community *c,
+	       const struct n2n_msg *m, const struct sockaddr_storage *from,
+	       const struct msg_opened *o)
+{
+	if (c == sn->federation)
+		return sn_fed_handle(sn, m, from);
+	switch (m->hdr.type) {
+	case N2N_MSG_REGISTER_SUPER:
+		return on_register_super(sn, c, m, from, o);
+	case N2N_MSG_UNREGISTER_SUPER:
+		return on_unregister_super(sn, c, m);
+	case N2N_MSG_PACKET:
+	case N2N_MSG_REGISTER:
+		return relay(sn, c, m, from);
+	case N2N_MSG_QUERY_PEER:
+		return on_query_peer(sn, c, m, from);
+	case N2N_MSG_PEER_INFO:
+		return on_peer_info(sn, c, m, from);
+	default:
+		return sn_drop(sn, DROP_UNEXPECTED);
+	}
+}
+
+struct purge_arg {
+	struct supernode *sn;
+	struct sn_community *c;
+	uint64_t now;
+};
+
+static void purge_edge(struct mac_entry *me, void *arg)
+{
+	struct purge_arg *p = arg;
+	struct sn_edge *e = (struct sn_edge *)me;
+
+	if (p->now - e->last_seen_ms <= SN_EDGE_PURGE_MS)
+		return;
+	sn_mirror_edge(p->sn, p->c, e, false);
+	mac_table_remove(&p->c->edges, me);
+	free(e);
+}
+
+void sn_purge(struct supernode *sn, uint64_t now)
+{
+	struct sn_community **pc = &sn->communities, *c;
+
+	/* A walk of the whole map: not at every purge. */
+	if (now - sn->last_sweep_ms >= SN_RELAY_SWEEP_MS) {
+		sn->last_sweep_ms = now;
+		datapath_relay_sweep(&sn->dp);
+	}
+	while ((c = *pc)) {
+		struct purge_arg p = { sn, c, now };
+
+		if (c == sn->federation) { /* members age in sn_federation.c */
+			pc = &c->next;
+			continue;
+		}
+		mac_table_each(&c->edges, purge_edge, &p);
+		if (!c->listed && !c->edges.count) {
+			*pc = c->next;
+			sn_free_remote(c);
+			free(c);
+			sn->n_communities--;
+			continue;
+		}
+		pc = &c->next;
+	}
+}
+
+static void free_edge(struct mac_entry *me, void *arg)
+{
+	mac_table_remove(arg, me);
+	free(me);
+}
+
+void sn_free_edges(struct sn_community *c)
+{
+	mac_table_each(&c->edges, free_edge, &c->edges);
+}
+
+void sn_free_remote(struct sn_community *c)
+{
+	mac_table_each(&c->remote, free_edge, &c->remote);
+}
+
+/*
+ * A PING (QUERY_PEER with no target) for an allowed community that has no
+ * edge yet: n2n answers in plaintext, and stock edges with several
+ * supernodes wait for that PONG before they register.
+ */
+void sn_answer_ping(struct supernode *sn, const struct n2n_msg *m,
+		    const struct sockaddr_storage *from)
+{
+	struct sn_community tmp;
+
+	memset(&tmp, 0, sizeof(tmp));
+	memcpy(tmp.name, m->hdr.community, N2N_COMMUNITY_SIZE);
+	send_pong(sn, &tmp, from);
+}

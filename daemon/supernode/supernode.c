@@ -1,0 +1,353 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The supernode's life cycle and receive path. A datagram is plaintext when
+ * it passes n2n's test (version 3, type <= 11, flags word < 0x80, community
+ * byte 19 zero); otherwise each listed community's key is tried, and the
+ * first that opens the header locks that community to header encryption.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/bytes.h"
+#include "proto/auth.h"
+#include "conf/conf.h"
+#include "common/log.h"
+#include "common/sockaddr.h"
+#include "supernode.h"
+
+#define SN_TICK_MS 1000
+
+void sn_drop(struct supernode *sn, enum drop_reason why)
+{
+	sn->drops.n[why]++;
+}
+
+void sn_init_msg(struct n2n_msg *m, const struct sn_community *c,
+		 unsigned int type, uint16_t flags)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr.type = (uint8_t)type;
+	m->hdr.ttl = N2N_DEFAULT_TTL;
+	m->hdr.flags = flags;
+	memcpy(m->hdr.community, c->name, N2N_COMMUNITY_SIZE);
+}
+
+static int send_sealed(struct supernode *sn, struct sn_community *c,
+		       const struct sockaddr_storage *to,
+		       const struct n2n_msg *m, bool trailer,
+		       const struct auth_secret *s)
+{
+	uint8_t buf[MSG_BUF_SIZE];
+	ssize_t n = msg_seal(buf, sizeof(buf), m, &c->he);
+
+	if (n > 0 && trailer)
+		n = msg_append_trailer(buf, sizeof(buf), (size_t)n, s);
+	if (n < 0 || datapath_send_udp(&sn->dp, to, buf, (size_t)n) < 0) {
+		sn_drop(sn, DROP_SEND_FAILED);
+		return -EIO;
+	}
+	return 0;
+}
+
+int sn_send(struct supernode *sn, struct sn_community *c,
+	    const struct sockaddr_storage *to, const struct n2n_msg *m)
+{
+	return send_sealed(sn, c, to, m, false, NULL);
+}
+
+int sn_send_registration(struct supernode *sn, struct sn_community *c,
+			 const struct sockaddr_storage *to,
+			 const struct n2n_msg *m, const struct auth_secret *s)
+{
+	return send_sealed(sn, c, to, m, c->he.upw, s);
+}
+
+/* A listed community with users: header encryption with a dynamic key
+ * derived from the community, the federation and our key time. */
+static void setup_upw(struct supernode *sn, struct sn_community *c)
+{
+	const struct community_entry *ce =
+		community_list_find(&sn->conf->communities, c->name);
+
+	if (!ce || !ce->n_users)
+		return;
+	if (auth_dynamic_key(c->dynamic_key, c->name, sn->conf->federation,
+			     sn->key_time)) {
+		log_err("community \"%s\": cannot derive its dynamic key",
+			c->name);
+		return;
+	}
+	he_keys_from_dynamic_key(&c->he.keys, c->dynamic_key);
+	c->he.on = c->he.upw = true;
+	c->mode = SN_COMMUNITY_ENCRYPTED;
+}
+
+struct sn_community *sn_community_find(struct supernode *sn, const char *name)
+{
+	struct sn_community *c;
+
+	for (c = sn->communities; c; c = c->next)
+		if (!strncmp(c->name, name, N2N_COMMUNITY_SIZE))
+			return c;
+	return NULL;
+}
+
+struct sn_community *sn_community_add(struct supernode *sn, const char *name,
+				      bool listed)
+{
+	struct sn_community *c;
+
+	if (sn->n_communities >= SN_MAX_COMMUNITIES) {
+		sn_drop(sn, DROP_TABLE_FULL);
+		return NULL;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return NULL;
+	sn->n_communities++;
+	strncpy(c->name, name, N2N_COMMUNITY_SIZE - 1);
+	c->listed = listed;
+	c->mode = listed ? SN_COMMUNITY_UNDECIDED : SN_COMMUNITY_PLAIN;
+	msg_he_init(&c->he, false, c->name);
+	if (listed)
+		setup_upw(sn, c);
+	c->next = sn->communities;
+	sn->communities = c;
+	log_info("community \"%s\" created", c->name);
+	return c;
+}
+
+/* n2n's supernode test for "this is not header-encrypted". */
+static bool looks_plaintext(const uint8_t *buf, size_t len)
+{
+	uint16_t word;
+
+	if (len < N2N_COMMON_SIZE || buf[0] != N2N_PKT_VERSION || buf[23])
+		return false;
+	word = get_be16(buf + 2);
+	return (word & N2N_FLAGS_TYPE_MASK) <= N2N_MSG_MAX_PLAIN_TYPE &&
+	       word < N2N_FLAGS_OPTIONS;
+}
+
+static bool is_ping(const struct n2n_msg *m)
+{
+	static const uint8_t null_mac[6];
+
+	return m->hdr.type == N2N_MSG_QUERY_PEER &&
+	       !memcmp(m->u.query_peer.target_mac, null_mac, 6);
+}
+
+/* Only a REGISTER_SUPER may bring a new (plaintext) community to life. */
+static struct sn_community *plain_community(struct supernode *sn,
+					    const struct n2n_msg *m)
+{
+	struct sn_community *c = sn_community_find(sn, m->hdr.community);
+
+	if (!c && m->hdr.type == N2N_MSG_REGISTER_SUPER &&
+	    community_list_allows(&sn->conf->communities, m->hdr.community))
+		c = sn_community_add(sn, m->hdr.community, false);
+	if (c && c->mode == SN_COMMUNITY_UNDECIDED)
+		c->mode = SN_COMMUNITY_PLAIN;
+	return c;
+}
+
+/* The cheap test first: would this community's keys find the magic? */
+static bool may_open(const struct sn_community *c, const uint8_t *buf,
+		     size_t len)
+{
+	if (c->mode == SN_COMMUNITY_PLAIN)
+		return false;
+	return he_magic_matches(buf, len, &c->he.keys) ||
+	       (c->he.upw && len > 16 &&
+		he_magic_matches(buf, len - 16, &c->he.static_keys));
+}
+
+static struct sn_community *open_encrypted(struct supernode *sn, uint8_t *buf,
+					   size_t len, struct n2n_msg *m,
+					   struct msg_opened *o)
+{
+	struct sn_community *c;
+	enum drop_reason why;
+	struct msg_he try;
+
+	for (c = sn->communities; c; c = c->next) {
+		if (!may_open(c, buf, len))
+			continue;
+		try = c->he;
+		try.on = true;
+		if (msg_open(m, buf, len, c->name, &try, o, &why)) {
+			/* Opened but not decodable: the buffer is spent. */
+			if (why != DROP_HEADER_KEY)
+				return NULL;
+			continue;
+		}
+		if (c->mode == SN_COMMUNITY_UNDECIDED)
+			log_notice("community \"%s\" uses header encryption",
+				   c->name);
+		c->mode = SN_COMMUNITY_ENCRYPTED;
+		c->he.on = true;
+		return c;
+	}
+	return NULL;
+}
+
+static bool stamp_ok(struct sn_community *c, const struct n2n_msg *m,
+		     uint64_t stamp)
+{
+	uint64_t now = ts_from_usec(evloop_wall_usec());
+	const uint8_t *mac = msg_src_mac(m);
+	struct sn_edge *e =
+		mac ? (struct sn_edge *)mac_table_find(&c->edges, mac) : NULL;
+
+	return ts_verify(e ? &e->replay : NULL, stamp, now,
+			 ts_type_allows_jitter(m->hdr.type, true, false)) == 0;
+}
+
+static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
+		      uint8_t *buf, size_t len)
+{
+	struct supernode *sn = ctx;
+	static struct msg_opened o;
+	struct sn_community *c;
+	enum drop_reason why;
+	struct n2n_msg m;
+
+	sn->stats.rx++;
+	if (len > N2N_PKT_BUF_SIZE)
+		return sn_drop(sn, DROP_OVERSIZE);
+	o.by_static = false;
+	if (looks_plaintext(buf, len)) {
+		if (msg_open(&m, buf, len, NULL, NULL, &o, &why))
+			return sn_drop(sn, why);
+		c = plain_community(sn, &m);
+		if (!c && is_ping(&m) &&
+		    community_list_allows(&sn->conf->communities,
+					  m.hdr.community))
+			return sn_answer_ping(sn, &m, from);
+		if (!c)
+			return sn_drop(sn, DROP_COMMUNITY);
+		if (c->mode == SN_COMMUNITY_ENCRYPTED)
+			return sn_drop(sn, DROP_PLAIN_ON_HE);
+	} else {
+		c = open_encrypted(sn, buf, len, &m, &o);
+		if (!c)
+			return sn_drop(sn, DROP_HEADER_KEY);
+		if (!stamp_ok(c, &m, o.stamp))
+			return sn_drop(sn, DROP_STAMP);
+	}
+	sn_handle(sn, c, &m, from, &o);
+}
+
+static void sn_tick(void *arg, uint64_t now)
+{
+	struct supernode *sn = arg;
+
+	if (now - sn->last_purge_ms >= 5000) {
+		sn->last_purge_ms = now;
+		sn_purge(sn, now);
+	}
+	sn_fed_tick(sn, now);
+}
+
+/* Fixed names of the -c file exist from the start: -H needs them. */
+static int add_listed(struct supernode *sn)
+{
+	const struct community_list *l = &sn->conf->communities;
+	size_t i;
+
+	for (i = 0; i < l->n_fixed; i++) {
+		struct sn_community *c =
+			sn_community_add(sn, l->fixed[i].name, true);
+
+		if (!c)
+			return -ENOMEM;
+		if (l->fixed[i].has_subnet) {
+			c->auto_net = ntohl(l->fixed[i].subnet.s_addr);
+			c->auto_prefix = l->fixed[i].prefix;
+		}
+	}
+	return 0;
+}
+
+static int open_datapath(struct supernode *sn)
+{
+	const struct sn_conf *c = sn->conf;
+	struct datapath_cfg dc = {
+		.tap_fd = -1, .xdp_relay = true, .on_udp = sn_on_udp, .ctx = sn
+	};
+	struct sockaddr_in *in = (struct sockaddr_in *)&dc.bind;
+	int err;
+
+	in->sin_family = AF_INET;
+	in->sin_port = htons(c->port);
+	if (c->bind_addr.family == AF_INET)
+		in->sin_addr = c->bind_addr.v4;
+	dc.xdp_mode = c->xdp_mode;
+	err = datapath_open(&sn->dp, c->datapath, &dc, &sn->loop);
+	if (err) {
+		log_err("datapath %s on UDP port %u: %s",
+			datapath_kind_name(c->datapath), c->port,
+			datapath_open_error(&sn->dp, c->datapath, err));
+		return err;
+	}
+	log_notice("supernode listening on UDP port %u, datapath %s (%s)",
+		   sn->dp.bound_port, sn->dp.ops->name, sn->dp.why);
+	return 0;
+}
+
+int sn_init(struct supernode *sn, const struct sn_conf *c)
+{
+	int err;
+
+	memset(sn, 0, sizeof(*sn));
+	sn->conf = c;
+	evloop_reset(&sn->loop);
+	if (sodium_init() < 0)
+		return -ENOSYS;
+	if (c->mac_set) {
+		memcpy(sn->mac, c->mac, 6);
+	} else {
+		randombytes_buf(sn->mac, 6);
+		sn->mac[0] = (uint8_t)((sn->mac[0] & 0xfe) | 0x02);
+	}
+	sn->start_ms = evloop_now_ms();
+	sn->key_time = (uint32_t)(evloop_wall_usec() / 1000000);
+	err = auth_federation_keys(sn->fed_prv, sn->fed_pub,
+				   c->federation + 1); /* without the '*' */
+	if (!err)
+		err = add_listed(sn);
+	if (!err)
+		err = sn_fed_init(sn);
+	if (!err)
+		err = evloop_init(&sn->loop, SN_TICK_MS, sn_tick, sn);
+	if (!err)
+		err = open_datapath(sn);
+	if (!err && sn_ctl_open(sn, c->ctl_socket))
+		log_warn("no control socket at %s; n2nctl will not reach us",
+			 c->ctl_socket);
+	return err;
+}
+
+int sn_run(struct supernode *sn)
+{
+	return evloop_run(&sn->loop);
+}
+
+void sn_fini(struct supernode *sn)
+{
+	struct sn_community *c, *next;
+
+	sn_ctl_close(sn);
+	datapath_close(&sn->dp, &sn->loop);
+	for (c = sn->communities; c; c = next) {
+		next = c->next;
+		sn_free_edges(c);
+		sn_free_remote(c);
+		free(c);
+	}
+	sn->communities = NULL;
+	evloop_fini(&sn->loop);
+}

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The supernode role: a directory of edges per community, answering
+ * registrations and queries, and relaying PACKETs and REGISTERs between
+ * edges that cannot reach each other directly, with n2n 3.x's rewrite.
+ */
+#ifndef N2NK_SUPERNODE_H
+#define N2NK_SUPERNODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kernel/datapath.h"
+#include "common/drop.h"
+#include "common/evloop.h"
+#include "common/mac_table.h"
+#include "proto/msg_io.h"
+
+struct sn_conf;
+
+/* A registered edge, by MAC, within its community. */
+struct sn_edge {
+	struct mac_entry key;
+	struct sockaddr_storage sa; /* its public socket as we see it */
+	struct n2n_ip_subnet dev_addr;
+	uint8_t desc[N2N_DESC_SIZE];
+	struct n2n_auth auth;  /* first token seen: anti-spoofing */
+	uint64_t last_seen_ms; /* last REGISTER_SUPER */
+	struct ts_replay replay;
+	uint64_t rx_pkts, tx_pkts;
+};
+
+enum sn_community_mode {
+	SN_COMMUNITY_UNDECIDED, /* listed, nothing seen yet */
+	SN_COMMUNITY_PLAIN,
+	SN_COMMUNITY_ENCRYPTED, /* header encryption (-H) */
+};
+
+struct sn_community {
+	struct sn_community *next;
+	char name[N2N_COMMUNITY_SIZE];
+	enum sn_community_mode mode;
+	bool listed;	  /* a fixed name of the -c file */
+	struct msg_he he; /* keys from the name, our stamps */
+	struct mac_table edges;
+	uint8_t dynamic_key[16]; /* u/pw communities (he.upw) */
+	struct mac_table remote; /* federation: MAC -> its supernode */
+	uint32_t auto_net;	 /* auto-IP subnet, host order */
+	uint8_t auto_prefix;
+	uint64_t fwd, bcast;
+};
+
+/* Federation: an edge registered at another supernode, and where. */
+struct sn_remote {
+	struct mac_entry key;
+	struct sockaddr_storage sn_sa;
+	uint64_t last_seen_ms;
+};
+
+/* A supernode given with -l: asked to federate until it answers. */
+struct sn_anchor {
+	char host[256];
+	uint16_t port;
+	struct sockaddr_storage sa;
+	bool resolved;
+};
+
+#define SN_MAX_ANCHORS 16
+
+/* Bounds on what the network can make us allocate. */
+#define SN_MAX_COMMUNITIES	   4096
+#define SN_MAX_EDGES_PER_COMMUNITY 16384
+
+struct sn_stats {
+	uint64_t rx, fwd, bcast, reg_super, reg_super_nak, queries;
+};
+
+struct supernode {
+	const struct sn_conf *conf;
+	struct evloop loop;
+	struct datapath dp;
+	uint8_t mac[6];
+	uint64_t start_ms;
+	/* The federation's key pair: u/pw edges share a secret with it. */
+	uint8_t fed_prv[32], fed_pub[32];
+	uint32_t key_time; /* dynamic keys of u/pw communities */
+	/* Federation: "*Federation" is a community whose members (edges
+	 * table) are the other supernodes; anchors come from -l. */
+	struct sn_community *federation;
+	struct sn_anchor anchors[SN_MAX_ANCHORS];
+	int n_anchors;
+	uint32_t fed_cookie;
+	uint8_t fed_token[N2N_AUTH_ID_TOKEN_SIZE];
+	uint64_t last_fed_ms;
+	uint64_t last_purge_ms;
+	uint64_t last_sweep_ms; /* kernel relay entries left by others */
+	struct sn_community *communities;
+	unsigned int n_communities;
+	struct sn_stats stats;
+	struct drop_counters drops;
+	void *ctl;
+};
+
+int sn_init(struct supernode *sn, const struct sn_conf *conf)
+	__attribute__((warn_unused_result));
+int sn_run(struct supernode *sn);
+void sn_fini(struct supernode *sn);
+
+/* Shared by supernode.c, sn_handlers.c and sn_ctl.c. */
+void sn_drop(struct supernode *sn, enum drop_reason why);
+void sn_init_msg(struct n2n_msg *m, const struct sn_community *c,
+		 unsigned int type, uint16_t flags);
+int sn_send(struct supernode *sn, struct sn_community *c,
+	    const struct sockaddr_storage *to, const struct n2n_msg *m);
+/* REGISTER_SUPER_ACK/NAK: with the u/pw trailer in such a community
+ * (keyed by s; random bytes when s is NULL, as n2n's NAK). */
+struct auth_secret;
+int sn_send_registration(struct supernode *sn, struct sn_community *c,
+			 const struct sockaddr_storage *to,
+			 const struct n2n_msg *m, const struct auth_secret *s);
+struct sn_community *sn_community_find(struct supernode *sn, const char *name);
+struct sn_community *sn_community_add(struct supernode *sn, const char *name,
+				      bool listed);
+
+/* sn_handlers.c: one handler per message type. */
+void sn_handle(struct supernode *sn, struct sn_community *c,
+	       const struct n2n_msg *m, const struct sockaddr_storage *from,
+	       const struct msg_opened *o);
+void sn_purge(struct supernode *sn, uint64_t now);
+void sn_answer_ping(struct supernode *sn, const struct n2n_msg *m,
+		    const struct sockaddr_storage *from);
+void sn_free_edges(struct sn_community *c);
+/* The kernel relay learns (registered) or forgets an edge. */
+void sn_mirror_edge(struct supernode *sn, const struct sn_community *c,
+		    const struct sn_edge *e, bool registered);
+void sn_free_remote(struct sn_community *c);
+
+/* sn_federation.c: supernodes relaying for each other's edges. */
+int sn_fed_init(struct supernode *sn) __attribute__((warn_unused_result));
+void sn_fed_tick(struct supernode *sn, uint64_t now);
+void sn_fed_handle(struct supernode *sn, const struct n2n_msg *m,
+		   const struct sockaddr_storage *from);
+bool sn_fed_is_member(struct supernode *sn,
+		      const struct sockaddr_storage *from);
+/* Tells the other supernodes that this edge registered with us. */
+void sn_fed_propagate(struct supernode *sn, struct sn_community *c,
+		      const struct n2n_msg *reg,
+		      const struct sockaddr_storage *edge_sa,
+		      const struct auth_secret *s);
+/* Another supernode's edge registered there: remember where it is. */
+void sn_fed_on_remote_registration(struct supernode *sn, struct sn_community *c,
+				   const struct n2n_msg *m,
+				   const struct sockaddr_storage *from);
+/* A rewritten message for a MAC not registered here: to the supernode
+ * that has it, else to every member. Returns false if there is none. */
+bool sn_fed_forward(struct supernode *sn, struct sn_community *c,
+		    const struct n2n_msg *m, const uint8_t *dst);
+void sn_fed_broadcast(struct supernode *sn, struct sn_community *c,
+		      const struct n2n_msg *m);
+void sn_fed_learn(struct supernode *sn, struct sn_community *c,
+		  const uint8_t *mac, const struct sockaddr_storage *sn_sa);
+/* Our active members as REGISTER_SUPER_ACK entries; returns the count. */
+int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
+		const struct sockaddr_storage *skip);
+
+/* sn_ctl.c */
+int sn_ctl_open(struct supernode *sn, const char *path);
+void sn_ctl_close(struct supernode *sn);
+
+#endif /* N2NK_SUPERNODE_H */

@@ -1,0 +1,1221 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * n2n-loadgen: synthetic n2n edges that register with a supernode (ours or
+ * stock n2n 3.x, plain community) and send each other PACKETs through it, to
+ * measure how fast the supernode relays. Socket mode sends with sendmmsg
+ * and counts arrivals on the edges' sockets; kernel mode transmits one
+ * prebuilt frame with BPF_PROG_TEST_RUN live frames (tools/n2n-loadgen/loadgen.bpf.c) and
+ * counts the relayed PACKETs in an XDP sink on the same interface.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <sched.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/ioctl.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <linux/if_ether.h>
+#include <linux/if_link.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "n2nk_xdp_stats.h"
+#include "common/sockaddr.h"
+#include "proto/wire.h"
+#include "skel/loadgen.skel.h"
+
+#define LG_MAX_EDGES	  1024
+#define LG_MAX_SECONDS	  3600
+#define LG_MAX_RATE	  100000000ull
+#define LG_MAX_THREADS	  64
+/* The relayed datagram (8 bytes longer) still fits a 1500-byte MTU. */
+#define LG_MAX_PAYLOAD	  (1500 - 20 - 8 - N2N_PACKET_HDR_SIZE_SOCK)
+#define LG_SOCK_BATCH	  64 /* sendmmsg / recvmmsg */
+/* Frames per BPF_PROG_TEST_RUN at most: each call sets up and tears down a
+ * page pool, ~20 ms on kernel 6.18, so calls must be big to go flat out. */
+#define LG_KERN_BATCH	  262144
+#define LG_KERN_NAPI	  64 /* frames between flushes (<= veth ring) */
+#define LG_REG_TIMEOUT_MS 5000
+#define LG_REG_RETRY_MS	  500
+#define LG_REREG_MS	  10000
+#define LG_DRAIN_MS	  500
+#define LG_RX_ROUNDS	  16 /* recvmmsg calls per ready socket per wakeup */
+#define LG_L2L3_SIZE	  (ETH_HLEN + 20 + 8) /* Ethernet, IPv4, UDP */
+#define LG_FRAME_MAX	  (LG_L2L3_SIZE + N2N_PKT_BUF_SIZE)
+#define LG_MAX_IFADDRS	  4096
+#define LG_MAX_ROUTES	  65536
+#define NS_PER_MS	  1000000ull
+#define NS_PER_S	  1000000000ull
+
+enum lg_mode {
+	LG_SOCKET,
+	LG_KERNEL,
+};
+
+struct lg_opts {
+	const char *sn_arg;
+	struct sockaddr_in sn;
+	char community[N2N_COMMUNITY_SIZE];
+	unsigned int n_edges;
+	unsigned int payload;
+	unsigned int seconds;
+	unsigned long long rate; /* packets per second, 0 = flat out */
+	enum lg_mode mode;
+	const char *ifname;
+	struct in_addr bind;
+	unsigned int threads; /* kernel mode, flat out: senders, one per CPU */
+	bool json;
+};
+
+struct lg_edge {
+	int fd;
+	struct sockaddr_in local;
+	uint8_t mac[N2N_MAC_SIZE];
+	uint32_t cookie;
+	uint8_t token[N2N_AUTH_ID_TOKEN_SIZE];
+	bool acked;
+	bool refused;
+};
+
+struct lg_counts {
+	uint64_t sent;
+	uint64_t send_errors;
+	uint64_t received;
+	uint64_t rx_bytes; /* Ethernet frames, headers included, no FCS */
+};
+
+struct lg {
+	struct lg_opts o;
+	struct lg_edge *edges;
+	int epfd;
+	uint64_t start_ns;
+	uint64_t last_reg_ns;
+	uint64_t elapsed_ns;
+	struct lg_counts c;
+	uint8_t payload[N2N_PKT_BUF_SIZE];
+	unsigned int frame_len; /* a sent PACKET as an Ethernet frame */
+	/* Kernel mode. */
+	struct loadgen *skel;
+	int ifindex;
+	int link_fd;
+	const char *xdp_mode;
+	uint8_t frame[LG_FRAME_MAX];
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+static int fail(int err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Prints "n2n-loadgen: <message>[: <strerror(err)>]"; returns -1. */
+static int fail(int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("n2n-loadgen: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (err)
+		fprintf(stderr, ": %s", strerror(err));
+	fputc('\n', stderr);
+	return -1;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * NS_PER_S + (uint64_t)ts.tv_nsec;
+}
+
+/* Options. */
+
+static int usage(void)
+{
+	fprintf(stderr,
+		"usage: n2n-loadgen -l HOST:PORT [-c COMMUNITY] [-n EDGES] "
+		"[-s BYTES] [-r PPS]\n"
+		"                   [-t SECONDS] [-m socket|kernel] "
+		"[-i IFNAME] [-b ADDR] [--json]\n"
+		"\n"
+		"Registers EDGES synthetic edges with the supernode and has "
+		"edge 2k send\n"
+		"PACKETs of BYTES payload to edge 2k+1 through it at PPS (0 = "
+		"as fast as\n"
+		"possible) for SECONDS, then prints what was relayed back.\n"
+		"  -m socket   sendmmsg from the edges' sockets (default)\n"
+		"  -m kernel   BPF_PROG_TEST_RUN live frames out of -i (kernel "
+		">= 5.18),\n"
+		"              counted by an XDP sink on -i\n"
+		"  -i IFNAME   in socket mode: an XDP_PASS program on IFNAME, "
+		"so a veth\n"
+		"              peer's XDP_TX frames are accepted\n"
+		"  -T THREADS  kernel mode flat out: that many senders, pinned "
+		"to CPUs\n"
+		"              0..THREADS-1 (give the veth as many queues)\n");
+	return 2;
+}
+
+static int bad_value(const char *opt, const char *v, const char *want)
+{
+	fprintf(stderr, "n2n-loadgen: %s: bad value '%s' (want %s)\n", opt, v,
+		want);
+	return 2;
+}
+
+/* Strict unsigned parse within [min, max]. */
+static bool parse_ull(const char *v, unsigned long long min,
+		      unsigned long long max, unsigned long long *out)
+{
+	char *end;
+
+	if (!*v || *v == '-' || *v == '+' || *v == ' ')
+		return false;
+	errno = 0;
+	*out = strtoull(v, &end, 10);
+	return !errno && !*end && *out >= min && *out <= max;
+}
+
+static int parse_supernode(struct lg_opts *o, const char *v)
+{
+	struct sockaddr_storage ss;
+	unsigned long long port;
+	char host[256];
+	const char *colon = strrchr(v, ':');
+
+	if (!colon || colon == v || (size_t)(colon - v) >= sizeof(host) ||
+	    !parse_ull(colon + 1, 1, 65535, &port))
+		return bad_value("-l", v, "HOST:PORT");
+	memcpy(host, v, colon - v);
+	host[colon - v] = 0;
+	if (sockaddr_resolve(&ss, host, (uint16_t)port) ||
+	    ss.ss_family != AF_INET)
+		return bad_value("-l", v, "an IPv4 HOST:PORT that resolves");
+	memcpy(&o->sn, &ss, sizeof(o->sn));
+	o->sn_arg = v;
+	return 0;
+}
+
+static int parse_one(struct lg_opts *o, int opt, const char *v)
+{
+	unsigned long long n;
+
+	switch (opt) {
+	case 'l':
+		return parse_supernode(o, v);
+	case 'c':
+		if (!*v || strlen(v) >= N2N_COMMUNITY_SIZE)
+			return bad_value("-c", v, "1 to 19 characters");
+		memset(o->community, 0, sizeof(o->community));
+		memcpy(o->community, v, strlen(v));
+		return 0;
+	case 'n':
+		if (!parse_ull(v, 2, LG_MAX_EDGES, &n) || n % 2)
+			return bad_value("-n", v, "an even number, 2 to 1024");
+		o->n_edges = (unsigned int)n;
+		return 0;
+	case 's':
+		if (!parse_ull(v, 0, LG_MAX_PAYLOAD, &n))
+			return bad_value("-s", v, "0 to 1426 bytes");
+		o->payload = (unsigned int)n;
+		return 0;
+	case 'r':
+		if (!parse_ull(v, 0, LG_MAX_RATE, &o->rate))
+			return bad_value("-r", v, "0 to 100000000 pps");
+		return 0;
+	case 't':
+		if (!parse_ull(v, 1, LG_MAX_SECONDS, &n))
+			return bad_value("-t", v, "1 to 3600 seconds");
+		o->seconds = (unsigned int)n;
+		return 0;
+	case 'm':
+		if (strcmp(v, "socket") && strcmp(v, "kernel"))
+			return bad_value("-m", v, "socket or kernel");
+		o->mode = strcmp(v, "kernel") ? LG_SOCKET : LG_KERNEL;
+		return 0;
+	case 'i':
+		if (!*v || strlen(v) >= IFNAMSIZ)
+			return bad_value("-i", v, "an interface name");
+		o->ifname = v;
+		return 0;
+	case 'b':
+		if (inet_pton(AF_INET, v, &o->bind) != 1)
+			return bad_value("-b", v, "an IPv4 address");
+		return 0;
+	case 'T':
+		if (!parse_ull(v, 1, LG_MAX_THREADS, &n))
+			return bad_value("-T", v, "1 to 64 threads");
+		o->threads = (unsigned int)n;
+		return 0;
+	case 'j':
+		o->json = true;
+		return 0;
+	}
+	return usage();
+}
+
+static int parse_args(struct lg_opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "supernode", required_argument, NULL, 'l' },
+		{ "community", required_argument, NULL, 'c' },
+		{ "edges", required_argument, NULL, 'n' },
+		{ "size", required_argument, NULL, 's' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "time", required_argument, NULL, 't' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "interface", required_argument, NULL, 'i' },
+		{ "bind", required_argument, NULL, 'b' },
+		{ "threads", required_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, ret;
+
+	snprintf(o->community, sizeof(o->community), "loadgen");
+	o->n_edges = 2;
+	o->payload = 64;
+	o->seconds = 5;
+	o->threads = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":l:c:n:s:r:t:m:i:b:T:jh",
+				  longopts, NULL)) != -1) {
+		if (opt == '?' || opt == ':') {
+			fprintf(stderr, "n2n-loadgen: %s '%s'\n",
+				opt == '?' ? "unknown option"
+					   : "missing value for",
+				argv[optind - 1]);
+			return 2;
+		}
+		ret = opt == 'h' ? usage() : parse_one(o, opt, optarg);
+		if (ret)
+			return ret;
+	}
+	if (optind < argc) {
+		fprintf(stderr, "n2n-loadgen: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	if (!o->sn_arg) {
+		fprintf(stderr, "n2n-loadgen: -l HOST:PORT is required\n");
+		return 2;
+	}
+	if (o->mode == LG_KERNEL && !o->ifname) {
+		fprintf(stderr, "n2n-loadgen: -m kernel needs -i IFNAME\n");
+		return 2;
+	}
+	if (o->threads > 1 && (o->mode != LG_KERNEL || o->rate)) {
+		fprintf(stderr, "n2n-loadgen: -T needs -m kernel and -r 0 "
+				"(flat out)\n");
+		return 2;
+	}
+	return 0;
+}
+
+/* Messages, all through the project's codec. */
+
+static void init_msg(const struct lg *lg, struct n2n_msg *m, unsigned int type)
+{
+	memset(m, 0, sizeof(*m));
+	m->hdr.type = (uint8_t)type;
+	m->hdr.ttl = N2N_DEFAULT_TTL;
+	memcpy(m->hdr.community, lg->o.community, N2N_COMMUNITY_SIZE);
+}
+
+/* Overlay addresses 198.19.100.1 upwards: distinct, so no supernode NAKs
+ * an address clash or runs out of auto-IP addresses. */
+static void fill_register_super(const struct lg *lg, unsigned int i,
+				struct n2n_register_super *r)
+{
+	const struct lg_edge *e = &lg->edges[i];
+
+	r->cookie = e->cookie;
+	memcpy(r->edge_mac, e->mac, N2N_MAC_SIZE);
+	r->dev_addr.addr = 0xc6136400u + i + 1;
+	r->dev_addr.prefix = 16;
+	snprintf((char *)r->dev_desc, sizeof(r->dev_desc), "loadgen-%u", i);
+	r->auth.scheme = N2N_AUTH_SIMPLE_ID;
+	r->auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
+	memcpy(r->auth.token, e->token, N2N_AUTH_ID_TOKEN_SIZE);
+}
+
+static int send_register(struct lg *lg, unsigned int i)
+{
+	uint8_t buf[N2N_PKT_BUF_SIZE];
+	struct n2n_msg m;
+	ssize_t n;
+
+	init_msg(lg, &m, N2N_MSG_REGISTER_SUPER);
+	fill_register_super(lg, i, &m.u.reg_super);
+	n = wire_encode(buf, sizeof(buf), &m);
+	if (n < 0)
+		return fail(0, "encoding REGISTER_SUPER: %s",
+			    wire_strerror((int)n));
+	if (send(lg->edges[i].fd, buf, (size_t)n, 0) < 0 && errno != EINTR)
+		return fail(errno, "sending REGISTER_SUPER to %s",
+			    lg->o.sn_arg);
+	return 0;
+}
+
+/* A PACKET from edge 2*pair to edge 2*pair+1; returns its length. */
+static ssize_t encode_packet(const struct lg *lg, unsigned int pair,
+			     uint8_t *buf, size_t cap)
+{
+	struct n2n_packet *p;
+	struct n2n_msg m;
+	ssize_t n;
+
+	init_msg(lg, &m, N2N_MSG_PACKET);
+	p = &m.u.packet;
+	memcpy(p->src_mac, lg->edges[2 * pair].mac, N2N_MAC_SIZE);
+	memcpy(p->dst_mac, lg->edges[2 * pair + 1].mac, N2N_MAC_SIZE);
+	p->compression = N2N_COMPRESSION_NONE;
+	p->transform = N2N_TRANSFORM_NULL;
+	p->payload = lg->payload;
+	p->payload_len = lg->o.payload;
+	n = wire_encode(buf, cap, &m);
+	if (n < 0)
+		return fail(0, "encoding PACKET: %s", wire_strerror((int)n));
+	return n;
+}
+
+/* Edges: one connected UDP socket each. */
+
+static int raise_fd_limit(unsigned int need)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return fail(errno, "getrlimit");
+	if (rl.rlim_cur >= need)
+		return 0;
+	if (rl.rlim_max < need)
+		return fail(0, "%u edges need %u open files, the limit is %llu",
+			    need - 64, need, (unsigned long long)rl.rlim_max);
+	rl.rlim_cur = need;
+	if (setrlimit(RLIMIT_NOFILE, &rl))
+		return fail(errno, "raising the open file limit to %u", need);
+	return 0;
+}
+
+/* Big buffers absorb bursts; FORCE works as root, else the sysctl caps. */
+static void grow_buffers(int fd)
+{
+	int size = 4 << 20;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
+static int open_edge(struct lg *lg, unsigned int i, uint32_t cookie_base)
+{
+	struct lg_edge *e = &lg->edges[i];
+	struct sockaddr_in a = { .sin_family = AF_INET,
+				 .sin_addr = lg->o.bind };
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
+	socklen_t len = sizeof(e->local);
+
+	e->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (e->fd < 0)
+		return fail(errno, "socket for edge %u", i);
+	grow_buffers(e->fd);
+	if (bind(e->fd, (struct sockaddr *)&a, sizeof(a)))
+		return fail(errno, "binding edge %u to %s", i,
+			    inet_ntoa(lg->o.bind));
+	if (connect(e->fd, (struct sockaddr *)&lg->o.sn, sizeof(lg->o.sn)))
+		return fail(errno, "connecting edge %u to %s", i, lg->o.sn_arg);
+	if (getsockname(e->fd, (struct sockaddr *)&e->local, &len))
+		return fail(errno, "getsockname of edge %u", i);
+	if (epoll_ctl(lg->epfd, EPOLL_CTL_ADD, e->fd, &ev))
+		return fail(errno, "epoll_ctl for edge %u", i);
+	e->mac[0] = 0x02;
+	e->mac[1] = 0x4c;
+	e->mac[2] = 0x47;
+	e->mac[3] = (uint8_t)(i >> 16);
+	e->mac[4] = (uint8_t)(i >> 8);
+	e->mac[5] = (uint8_t)i;
+	e->cookie = cookie_base + i;
+	/* A fixed token per MAC, so a rerun may take over the registration
+	 * its predecessor left behind (a supernode NAKs a changed token). */
+	memcpy(e->token, "n2n-loadgen:", 12);
+	memcpy(e->token + 12, e->mac + 2, 4);
+	return 0;
+}
+
+static int open_edges(struct lg *lg)
+{
+	uint32_t cookie_base;
+	unsigned int i;
+
+	if (raise_fd_limit(lg->o.n_edges + 64))
+		return -1;
+	lg->edges = calloc(lg->o.n_edges, sizeof(*lg->edges));
+	if (!lg->edges)
+		return fail(ENOMEM, "edges");
+	for (i = 0; i < lg->o.n_edges; i++)
+		lg->edges[i].fd = -1;
+	lg->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (lg->epfd < 0)
+		return fail(errno, "epoll_create1");
+	if (getrandom(&cookie_base, sizeof(cookie_base), 0) !=
+	    sizeof(cookie_base))
+		return fail(errno, "getrandom");
+	for (i = 0; i < lg->o.n_edges; i++)
+		if (open_edge(lg, i, cookie_base))
+			return -1;
+	return 0;
+}
+
+/* Receiving: registration answers and, in socket mode, relayed PACKETs. */
+
+static void on_answer(struct lg *lg, unsigned int i, const uint8_t *buf,
+		      size_t len)
+{
+	struct lg_edge *e = &lg->edges[i];
+	struct n2n_msg m;
+
+	if (wire_decode(&m, buf, len) < 0)
+		return;
+	if (m.hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
+	    m.u.reg_super_ack.cookie == e->cookie)
+		e->acked = true;
+	else if (m.hdr.type == N2N_MSG_REGISTER_SUPER_NAK &&
+		 m.u.reg_super_nak.cookie == e->cookie)
+		e->refused = true;
+}
+
+static void on_datagram(struct lg *lg, unsigned int i, const uint8_t *buf,
+			size_t len)
+{
+	struct n2n_common h;
+
+	if (wire_decode_common(&h, buf, len) < 0)
+		return;
+	if (h.type == N2N_MSG_PACKET && (h.flags & N2N_FLAGS_FROM_SUPERNODE)) {
+		if (i % 2) {
+			lg->c.received++;
+			lg->c.rx_bytes += len + LG_L2L3_SIZE;
+		}
+		return;
+	}
+	if (h.type == N2N_MSG_REGISTER_SUPER_ACK ||
+	    h.type == N2N_MSG_REGISTER_SUPER_NAK)
+		on_answer(lg, i, buf, len);
+}
+
+static void drain_fd(struct lg *lg, unsigned int i)
+{
+	static uint8_t bufs[LG_SOCK_BATCH][N2N_PKT_BUF_SIZE];
+	struct mmsghdr msgs[LG_SOCK_BATCH];
+	struct iovec iov[LG_SOCK_BATCH];
+	int round, n, k;
+
+	for (k = 0; k < LG_SOCK_BATCH; k++) {
+		iov[k].iov_base = bufs[k];
+		iov[k].iov_len = sizeof(bufs[k]);
+		memset(&msgs[k], 0, sizeof(msgs[k]));
+		msgs[k].msg_hdr.msg_iov = &iov[k];
+		msgs[k].msg_hdr.msg_iovlen = 1;
+	}
+	for (round = 0; round < LG_RX_ROUNDS; round++) {
+		n = recvmmsg(lg->edges[i].fd, msgs, LG_SOCK_BATCH, MSG_DONTWAIT,
+			     NULL);
+		for (k = 0; k < n; k++)
+			on_datagram(lg, i, bufs[k], msgs[k].msg_len);
+		if (n < LG_SOCK_BATCH)
+			return;
+	}
+}
+
+/* Waits up to timeout_ms for datagrams and reads what arrived. */
+static void drain(struct lg *lg, int timeout_ms)
+{
+	struct epoll_event ev[LG_SOCK_BATCH];
+	int n, k;
+
+	n = epoll_wait(lg->epfd, ev, LG_SOCK_BATCH, timeout_ms);
+	for (k = 0; k < n; k++)
+		drain_fd(lg, ev[k].data.u32);
+}
+
+/* Drains for ms milliseconds (bounded by the clock and a call count). */
+static void drain_for(struct lg *lg, unsigned int ms)
+{
+	uint64_t end = now_ns() + ms * NS_PER_MS;
+	unsigned int calls;
+
+	for (calls = 0; calls < ms * 2 + 2 && !stop; calls++) {
+		uint64_t now = now_ns();
+
+		if (now >= end)
+			return;
+		drain(lg, (int)((end - now + NS_PER_MS - 1) / NS_PER_MS));
+	}
+}
+
+/* Registration. */
+
+static unsigned int count_unacked(const struct lg *lg, unsigned int *refused)
+{
+	unsigned int i, missing = 0;
+
+	*refused = 0;
+	for (i = 0; i < lg->o.n_edges; i++) {
+		missing += !lg->edges[i].acked;
+		*refused += lg->edges[i].refused;
+	}
+	return missing;
+}
+
+static int register_all(struct lg *lg)
+{
+	unsigned int tries, i, missing, refused;
+
+	for (tries = 0; tries < LG_REG_TIMEOUT_MS / LG_REG_RETRY_MS; tries++) {
+		for (i = 0; i < lg->o.n_edges; i++)
+			if (!lg->edges[i].acked && send_register(lg, i))
+				return -1;
+		drain_for(lg, LG_REG_RETRY_MS);
+		if (!count_unacked(lg, &refused) || stop)
+			break;
+	}
+	lg->last_reg_ns = now_ns();
+	missing = count_unacked(lg, &refused);
+	if (!missing)
+		return 0;
+	return fail(0,
+		    "supernode %s did not acknowledge %u of %u registrations "
+		    "(%u refused with REGISTER_SUPER_NAK)",
+		    lg->o.sn_arg, missing, lg->o.n_edges, refused);
+}
+
+/* Every ~10 s during a run, so the supernode does not purge the edges. */
+static void maybe_reregister(struct lg *lg, uint64_t now)
+{
+	unsigned int i;
+
+	if (now - lg->last_reg_ns < LG_REREG_MS * NS_PER_MS)
+		return;
+	lg->last_reg_ns = now;
+	for (i = 0; i < lg->o.n_edges; i++)
+		send_register(lg, i);
+}
+
+/* Pacing, for either mode: what to send now, or how long to wait. */
+
+static unsigned int max_batch(const struct lg *lg)
+{
+	return lg->o.mode == LG_KERNEL ? LG_KERN_BATCH : LG_SOCK_BATCH;
+}
+
+/* The smallest batch worth a wakeup: a millisecond's worth of packets. */
+static unsigned int min_batch(const struct lg *lg)
+{
+	unsigned long long b = lg->o.rate / 1000, max = max_batch(lg);
+
+	return (unsigned int)(b < 1 ? 1 : b > max ? max : b);
+}
+
+/* The packets due by now at the offered rate, beyond those sent. */
+static uint64_t due(const struct lg *lg, uint64_t now)
+{
+	double want = (double)lg->o.rate * (double)(now - lg->start_ns) / 1e9;
+
+	return want > (double)lg->c.sent ? (uint64_t)want - lg->c.sent : 0;
+}
+
+/* Sleeps (draining the sockets) until `batch` more packets are due. */
+static void pace_wait(struct lg *lg, unsigned int batch, uint64_t now)
+{
+	double at = (double)(lg->c.sent + batch) * 1e9 / (double)lg->o.rate;
+	uint64_t when = lg->start_ns + (uint64_t)at;
+	uint64_t wait = when > now ? when - now : 0;
+	struct timespec ts = { 0, 0 };
+
+	if (wait >= NS_PER_MS) {
+		drain(lg, (int)(wait / NS_PER_MS));
+		return;
+	}
+	drain(lg, 0);
+	ts.tv_nsec = (long)wait;
+	nanosleep(&ts, NULL);
+}
+
+/* Socket mode: sendmmsg batches, round-robin over the pairs. */
+
+struct lg_tx {
+	uint8_t (*pkts)[N2N_PKT_BUF_SIZE];
+	size_t *lens;
+	unsigned int pairs;
+	unsigned int next;
+};
+
+static int socket_prepare(struct lg *lg, struct lg_tx *tx)
+{
+	unsigned int p;
+	ssize_t n;
+
+	tx->pairs = lg->o.n_edges / 2;
+	tx->pkts = calloc(tx->pairs, sizeof(*tx->pkts));
+	tx->lens = calloc(tx->pairs, sizeof(*tx->lens));
+	if (!tx->pkts || !tx->lens)
+		return fail(ENOMEM, "packets");
+	for (p = 0; p < tx->pairs; p++) {
+		n = encode_packet(lg, p, tx->pkts[p], sizeof(tx->pkts[p]));
+		if (n < 0)
+			return -1;
+		tx->lens[p] = (size_t)n;
+	}
+	lg->frame_len = (unsigned int)tx->lens[0] + LG_L2L3_SIZE;
+	return 0;
+}
+
+static void socket_send(struct lg *lg, void *arg, unsigned int batch)
+{
+	struct lg_tx *tx = arg;
+	struct mmsghdr msgs[LG_SOCK_BATCH];
+	unsigned int p = tx->next++ % tx->pairs, k;
+	struct iovec iov = { tx->pkts[p], tx->lens[p] };
+	int n;
+
+	memset(msgs, 0, sizeof(msgs));
+	for (k = 0; k < batch; k++) {
+		msgs[k].msg_hdr.msg_iov = &iov;
+		msgs[k].msg_hdr.msg_iovlen = 1;
+	}
+	n = sendmmsg(lg->edges[2 * p].fd, msgs, batch, 0);
+	if (n > 0)
+		lg->c.sent += (unsigned int)n;
+	else if (errno != EINTR)
+		lg->c.send_errors++;
+}
+
+/*
+ * Sends (via send_fn) until the time is up; common to both modes. Behind
+ * schedule it catches up with bigger batches (up to max_batch), so the
+ * average rate holds even when one send takes long.
+ */
+static void run_loop(struct lg *lg,
+		     void (*send_fn)(struct lg *, void *, unsigned int),
+		     void *arg)
+{
+	unsigned int min = min_batch(lg), max = max_batch(lg), n = max;
+	uint64_t end, now, d;
+
+	lg->start_ns = now_ns();
+	end = lg->start_ns + lg->o.seconds * NS_PER_S;
+	/* Bounded by the clock: each turn sends or sleeps a little. */
+	for (now = lg->start_ns; now < end && !stop; now = now_ns()) {
+		maybe_reregister(lg, now);
+		if (lg->o.rate) {
+			d = due(lg, now);
+			if (d < min) {
+				pace_wait(lg, min, now);
+				continue;
+			}
+			n = d < max ? (unsigned int)d : max;
+		}
+		send_fn(lg, arg, n);
+		drain(lg, 0);
+	}
+	lg->elapsed_ns = now_ns() - lg->start_ns;
+}
+
+static int run_socket(struct lg *lg)
+{
+	struct lg_tx tx = { 0 };
+	int ret = socket_prepare(lg, &tx);
+
+	if (!ret) {
+		run_loop(lg, socket_send, &tx);
+		drain_for(lg, LG_DRAIN_MS);
+	}
+	free(tx.pkts);
+	free(tx.lens);
+	return ret;
+}
+
+/* Kernel mode: where the frame goes. */
+
+static int check_kernel(void)
+{
+	struct utsname u;
+	unsigned int major = 0, minor = 0;
+
+	if (uname(&u) || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+		return fail(errno, "cannot read the kernel version");
+	if (major < 5 || (major == 5 && minor < 18))
+		return fail(0,
+			    "-m kernel needs kernel >= 5.18 (live frames in "
+			    "BPF_PROG_TEST_RUN); this is %s",
+			    u.release);
+	return 0;
+}
+
+static int iface_mac(const char *ifname, uint8_t mac[ETH_ALEN])
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret;
+
+	if (fd < 0)
+		return fail(errno, "socket");
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	ret = ioctl(fd, SIOCGIFHWADDR, &ifr) ? errno : 0;
+	close(fd);
+	if (ret)
+		return fail(ret, "reading the MAC address of %s", ifname);
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		return fail(0, "%s is not an Ethernet interface", ifname);
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, ETH_ALEN);
+	return 0;
+}
+
+/* The frame's source address must be one of -i's, or replies go astray. */
+static int check_source(const char *ifname, struct in_addr src)
+{
+	struct ifaddrs *ifa, *i;
+	unsigned int n = 0;
+	bool found = false;
+
+	if (getifaddrs(&ifa))
+		return fail(errno, "listing interface addresses");
+	for (i = ifa; i && !found && n < LG_MAX_IFADDRS; i = i->ifa_next, n++) {
+		const struct sockaddr_in *a = (const void *)i->ifa_addr;
+
+		found = a && a->sin_family == AF_INET &&
+			!strcmp(i->ifa_name, ifname) &&
+			a->sin_addr.s_addr == src.s_addr;
+	}
+	freeifaddrs(ifa);
+	if (!found)
+		return fail(0,
+			    "the edges' source address %s is not an address "
+			    "of %s (use -b with an address of -i)",
+			    inet_ntoa(src), ifname);
+	return 0;
+}
+
+/* The gateway towards dst through ifname (main table, longest prefix),
+ * or dst itself when it is on-link. */
+static int next_hop(const char *ifname, struct in_addr dst, struct in_addr *hop)
+{
+	char line[256], name[IFNAMSIZ + 1];
+	unsigned int dest, gw, flags, mask, n;
+	int best = -1;
+	FILE *f = fopen("/proc/net/route", "re");
+
+	if (!f)
+		return fail(errno, "opening /proc/net/route");
+	for (n = 0; n < LG_MAX_ROUTES && fgets(line, sizeof(line), f); n++) {
+		if (sscanf(line, "%16s %x %x %x %*s %*s %*s %x", name, &dest,
+			   &gw, &flags, &mask) != 5 ||
+		    strcmp(name, ifname) || !(flags & 1) /* RTF_UP */ ||
+		    (dst.s_addr & mask) != dest ||
+		    __builtin_popcount(mask) <= best)
+			continue;
+		best = __builtin_popcount(mask);
+		hop->s_addr = gw ? gw : dst.s_addr;
+	}
+	fclose(f);
+	if (best < 0)
+		return fail(0, "no route to %s through %s", inet_ntoa(dst),
+			    ifname);
+	return 0;
+}
+
+/* The next hop's MAC from the neighbour table (registration filled it). */
+static int neighbour_mac(const char *ifname, struct in_addr hop,
+			 uint8_t mac[ETH_ALEN])
+{
+	struct arpreq req = { 0 };
+	struct sockaddr_in *pa = (struct sockaddr_in *)&req.arp_pa;
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), ret;
+
+	if (fd < 0)
+		return fail(errno, "socket");
+	pa->sin_family = AF_INET;
+	pa->sin_addr = hop;
+	snprintf(req.arp_dev, sizeof(req.arp_dev), "%s", ifname);
+	ret = ioctl(fd, SIOCGARP, &req) ? errno : 0;
+	close(fd);
+	if (ret || !(req.arp_flags & ATF_COM))
+		return fail(ret,
+			    "no neighbour entry for next hop %s on %s "
+			    "(see `ip neigh show dev %s`)",
+			    inet_ntoa(hop), ifname, ifname);
+	memcpy(mac, req.arp_ha.sa_data, ETH_ALEN);
+	return 0;
+}
+
+static uint16_t ip_checksum(const void *hdr, size_t len)
+{
+	const uint8_t *p = hdr;
+	uint32_t sum = 0;
+	size_t i;
+
+	for (i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)p[i] << 8 | p[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+/* Edge 0's PACKET to edge 1 as an Ethernet + IPv4 + UDP frame. */
+static int build_frame(struct lg *lg, const uint8_t src[ETH_ALEN],
+		       const uint8_t dst[ETH_ALEN])
+{
+	struct ethhdr eth = { .h_proto = htons(ETH_P_IP) };
+	struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64 };
+	struct udphdr udp = { 0 };
+	uint8_t *n2n = lg->frame + LG_L2L3_SIZE;
+	ssize_t n = encode_packet(lg, 0, n2n, N2N_PKT_BUF_SIZE);
+
+	if (n < 0)
+		return -1;
+	memcpy(eth.h_dest, dst, ETH_ALEN);
+	memcpy(eth.h_source, src, ETH_ALEN);
+	ip.tot_len = htons((uint16_t)(sizeof(ip) + sizeof(udp) + n));
+	ip.frag_off = htons(0x4000); /* DF */
+	ip.protocol = IPPROTO_UDP;
+	ip.saddr = lg->edges[0].local.sin_addr.s_addr;
+	ip.daddr = lg->o.sn.sin_addr.s_addr;
+	ip.check = ip_checksum(&ip, sizeof(ip));
+	udp.source = lg->edges[0].local.sin_port;
+	udp.dest = lg->o.sn.sin_port;
+	udp.len = htons((uint16_t)(sizeof(udp) + n)); /* checksum 0: none */
+	memcpy(lg->frame, &eth, sizeof(eth));
+	memcpy(lg->frame + ETH_HLEN, &ip, sizeof(ip));
+	memcpy(lg->frame + ETH_HLEN + sizeof(ip), &udp, sizeof(udp));
+	lg->frame_len = LG_L2L3_SIZE + (unsigned int)n;
+	_Static_assert(sizeof(lg->skel->bss->tx_hdr) ==
+			       LG_L2L3_SIZE + N2N_PACKET_HDR_SIZE,
+		       "lg_tx restores the headers up to the payload");
+	memcpy(lg->skel->bss->tx_hdr, lg->frame, sizeof(lg->skel->bss->tx_hdr));
+	return 0;
+}
+
+static int kernel_frame(struct lg *lg)
+{
+	uint8_t src[ETH_ALEN], dst[ETH_ALEN];
+	struct in_addr hop = { 0 };
+
+	if (iface_mac(lg->o.ifname, src) ||
+	    check_source(lg->o.ifname, lg->edges[0].local.sin_addr) ||
+	    next_hop(lg->o.ifname, lg->o.sn.sin_addr, &hop) ||
+	    neighbour_mac(lg->o.ifname, hop, dst))
+		return -1;
+	return build_frame(lg, src, dst);
+}
+
+/* Kernel mode: the XDP programs. */
+
+/*
+ * Native mode first: a veth only takes the frames its peer sends with
+ * XDP_TX while it runs an XDP program natively (GRO is not enough for
+ * XDP_TX on 6.x: nothing schedules the receive NAPI).
+ */
+static int attach_xdp(struct lg *lg, struct bpf_program *prog)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = XDP_FLAGS_DRV_MODE);
+	int fd = bpf_program__fd(prog);
+
+	lg->xdp_mode = "native";
+	lg->link_fd = bpf_link_create(fd, lg->ifindex, BPF_XDP, &opts);
+	if (lg->link_fd >= 0)
+		return 0;
+	fprintf(stderr,
+		"n2n-loadgen: native XDP on %s refused (%s); generic mode, "
+		"where frames a veth peer sends with XDP_TX do not arrive\n",
+		lg->o.ifname, strerror(errno));
+	opts.flags = XDP_FLAGS_SKB_MODE;
+	lg->xdp_mode = "generic";
+	lg->link_fd = bpf_link_create(fd, lg->ifindex, BPF_XDP, &opts);
+	if (lg->link_fd < 0)
+		return fail(errno,
+			    "attaching XDP to %s (another XDP program there?)",
+			    lg->o.ifname);
+	return 0;
+}
+
+/* Kernel mode: the sender and the sink. Socket mode with -i: lg_pass. */
+static int xdp_open(struct lg *lg)
+{
+	int err;
+
+	if (lg->o.mode == LG_KERNEL && check_kernel())
+		return -1;
+	lg->ifindex = (int)if_nametoindex(lg->o.ifname);
+	if (!lg->ifindex)
+		return fail(errno, "-i %s", lg->o.ifname);
+	lg->skel = loadgen__open();
+	if (!lg->skel)
+		return fail(errno, "opening the loadgen BPF programs");
+	lg->skel->rodata->sn_port = ntohs(lg->o.sn.sin_port);
+	lg->skel->rodata->sn_addr = lg->o.sn.sin_addr.s_addr;
+	err = loadgen__load(lg->skel);
+	if (err)
+		return fail(-err, "loading the loadgen BPF programs");
+	return attach_xdp(lg, lg->o.mode == LG_KERNEL
+				      ? lg->skel->progs.lg_sink
+				      : lg->skel->progs.lg_pass);
+}
+
+static void xdp_close(struct lg *lg)
+{
+	if (lg->link_fd >= 0)
+		close(lg->link_fd);
+	loadgen__destroy(lg->skel);
+}
+
+/*
+ * Transmits `batch` copies of the frame out of -i (XDP_TX, live frames):
+ * true when sent; *err keeps the first failure. Thread-safe (lg is only
+ * read), so -T senders share it.
+ */
+static bool kernel_send_one(struct lg *lg, unsigned int batch, int *err)
+{
+	struct xdp_md ctx = { .data_end = lg->frame_len,
+			      .ingress_ifindex = (__u32)lg->ifindex };
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = lg->frame,
+		    .data_size_in = lg->frame_len, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = (int)batch,
+		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
+		    .batch_size = LG_KERN_NAPI);
+
+	if (!bpf_prog_test_run_opts(bpf_program__fd(lg->skel->progs.lg_tx),
+				    &opts))
+		return true;
+	if (errno != EINTR && !*err)
+		*err = errno;
+	return false;
+}
+
+static void kernel_send(struct lg *lg, void *arg, unsigned int batch)
+{
+	if (kernel_send_one(lg, batch, arg))
+		lg->c.sent += batch;
+	else
+		lg->c.send_errors++;
+}
+
+static int sink_read(struct lg *lg)
+{
+	int ncpu = libbpf_num_possible_cpus(), i;
+	struct n2nk_xdp_counter *v;
+	__u32 slot = 0;
+
+	if (ncpu <= 0)
+		return fail(-ncpu, "counting CPUs");
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return fail(ENOMEM, "counters");
+	if (bpf_map_lookup_elem(bpf_map__fd(lg->skel->maps.sink_stats), &slot,
+				v)) {
+		free(v);
+		return fail(errno, "reading the XDP sink counters");
+	}
+	for (i = 0; i < ncpu; i++) {
+		lg->c.received += v[i].packets;
+		lg->c.rx_bytes += v[i].bytes;
+	}
+	free(v);
+	return 0;
+}
+
+/* One more flat-out sender on its own CPU (kernel mode, -T). */
+struct lg_sender {
+	pthread_t tid;
+	struct lg *lg;
+	unsigned int cpu;
+	uint64_t sent;
+	int err;
+};
+
+static void *sender_main(void *arg)
+{
+	struct lg_sender *s = arg;
+	struct lg *lg = s->lg;
+	uint64_t end = now_ns() + lg->o.seconds * NS_PER_S;
+	unsigned int batch = max_batch(lg);
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(s->cpu, &set);
+	if (pthread_setaffinity_np(pthread_self(), sizeof(set), &set))
+		fprintf(stderr,
+			"n2n-loadgen: sender %u cannot run on CPU %u: "
+			"it shares a CPU\n",
+			s->cpu, s->cpu);
+	while (now_ns() < end && !stop && !s->err) {
+		if (kernel_send_one(lg, batch, &s->err))
+			s->sent += batch;
+	}
+	return NULL;
+}
+
+/* Starts senders 1..threads-1 (the main thread is sender 0, on CPU 0). */
+static unsigned int senders_start(struct lg *lg, struct lg_sender *s)
+{
+	unsigned int i, n = 0;
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(0, &set);
+	if (lg->o.threads > 1)
+		sched_setaffinity(0, sizeof(set), &set);
+	for (i = 1; i < lg->o.threads; i++) {
+		s[n] = (struct lg_sender){ .lg = lg, .cpu = i };
+		if (pthread_create(&s[n].tid, NULL, sender_main, &s[n]))
+			break;
+		n++;
+	}
+	return n;
+}
+
+static void senders_join(struct lg *lg, struct lg_sender *s, unsigned int n)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		pthread_join(s[i].tid, NULL);
+		lg->c.sent += s[i].sent;
+		if (s[i].err)
+			fprintf(stderr, "n2n-loadgen: sender %u: %s\n",
+				s[i].cpu, strerror(s[i].err));
+	}
+}
+
+static int run_kernel(struct lg *lg)
+{
+	static struct lg_sender senders[LG_MAX_THREADS];
+	unsigned int n;
+	int err = 0;
+
+	if (kernel_frame(lg))
+		return -1;
+	n = senders_start(lg, senders);
+	run_loop(lg, kernel_send, &err);
+	senders_join(lg, senders, n);
+	if (err && !lg->c.sent)
+		return fail(err, "BPF_PROG_TEST_RUN with live frames on %s",
+			    lg->o.ifname);
+	drain_for(lg, LG_DRAIN_MS);
+	return sink_read(lg);
+}
+
+/* Report. */
+
+static void report(const struct lg *lg)
+{
+	const struct lg_counts *c = &lg->c;
+	double s = lg->elapsed_ns ? (double)lg->elapsed_ns / 1e9 : 1e-9;
+	uint64_t lost = c->sent > c->received ? c->sent - c->received : 0;
+	double loss = c->sent ? 100.0 * (double)lost / (double)c->sent : 0;
+	double gbps = (double)c->rx_bytes * 8 / s / 1e9;
+	const char *mode = lg->o.mode == LG_KERNEL ? "kernel" : "socket";
+
+	if (lg->o.json) {
+		printf("{\"mode\":\"%s\",\"edges\":%u,\"payload_bytes\":%u,"
+		       "\"frame_bytes\":%u,\"relayed_frame_bytes\":%u,"
+		       "\"seconds\":%.3f,\"sent\":%llu,\"sent_pps\":%.0f,"
+		       "\"received\":%llu,\"received_pps\":%.0f,"
+		       "\"lost\":%llu,\"loss_pct\":%.3f,\"rx_gbps\":%.3f,"
+		       "\"send_errors\":%llu}\n",
+		       mode, lg->o.n_edges, lg->o.payload, lg->frame_len,
+		       lg->frame_len + N2N_SOCK_SIZE_V4, s,
+		       (unsigned long long)c->sent, (double)c->sent / s,
+		       (unsigned long long)c->received, (double)c->received / s,
+		       (unsigned long long)lost, loss, gbps,
+		       (unsigned long long)c->send_errors);
+		return;
+	}
+	printf("mode %s, %u edges, payload %u B, frame %u B (relayed %u B), "
+	       "%.2f s\n",
+	       mode, lg->o.n_edges, lg->o.payload, lg->frame_len,
+	       lg->frame_len + N2N_SOCK_SIZE_V4, s);
+	printf("sent      %12llu packets %12.0f pps\n",
+	       (unsigned long long)c->sent, (double)c->sent / s);
+	printf("received  %12llu packets %12.0f pps\n",
+	       (unsigned long long)c->received, (double)c->received / s);
+	printf("lost      %12llu packets %11.3f %%\n", (unsigned long long)lost,
+	       loss);
+	printf("received  %12.3f Gbit/s (Ethernet frames with headers)\n",
+	       gbps);
+	if (c->send_errors)
+		printf("send errors %llu\n",
+		       (unsigned long long)c->send_errors);
+}
+
+static void close_edges(struct lg *lg)
+{
+	unsigned int i;
+
+	for (i = 0; lg->edges && i < lg->o.n_edges; i++)
+		if (lg->edges[i].fd >= 0)
+			close(lg->edges[i].fd);
+	free(lg->edges);
+	if (lg->epfd >= 0)
+		close(lg->epfd);
+}
+
+static int run(struct lg *lg)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(lg->payload); i++)
+		lg->payload[i] = (uint8_t)(i * 7 + 1);
+	if (lg->o.ifname && xdp_open(lg))
+		return -1;
+	if (open_edges(lg) || register_all(lg))
+		return -1;
+	if (lg->o.mode == LG_KERNEL)
+		return run_kernel(lg);
+	return run_socket(lg);
+}
+
+int main(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	static struct lg lg = { .epfd = -1, .link_fd = -1 };
+	int ret;
+
+	ret = parse_args(&lg.o, argc, argv);
+	if (ret)
+		return ret;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = run(&lg);
+	if (!ret)
+		report(&lg);
+	xdp_close(&lg);
+	close_edges(&lg);
+	return ret ? 1 : 0;
+}
