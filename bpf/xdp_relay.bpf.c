@@ -2,7 +2,8 @@
 /*
  * XDP supernode relay: forwards plaintext n2n PACKETs between registered
  * edges without waking the userspace supernode, and passes everything else
- * to it. The maps and counters are the contract in include/n2nk_relay.h.
+ * to it. The maps and counters are the contract in include/n2nk_relay.h;
+ * what happens to each frame is the relay column of include/n2nk_reasons.h.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
@@ -23,13 +24,18 @@ int xdp_relay(struct xdp_md *ctx)
 
 	ret = relay_frame(ctx, sn_port, next_hop_by_fib, &hop);
 	relay_count(ret, bytes);
-	if (ret == N2NK_RELAY_RELAYED)
+	switch (n2nk_verdict(N2NK_LAYER_RELAY, ret)) {
+	case N2NK_VERDICT_OK:
 		return XDP_TX; /* the FIB named the interface it came in on */
-	if (n2nk_relay_reason_drops(ret))
-		return XDP_DROP;
-	if (n2nk_relay_reason_to_daemon(ret))
+	case N2NK_VERDICT_DAEMON:
 		return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
-	return XDP_PASS;
+	case N2NK_VERDICT_STACK:
+		return XDP_PASS;
+	case N2NK_VERDICT_DROP:
+	case N2NK_VERDICT_NONE:
+		break;
+	}
+	return XDP_DROP; /* a reason the relay should never give */
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -18,7 +18,7 @@ static __always_inline __u16 n2n_common_flags(const __u8 *hdr)
 
 /*
  * The supernode's plaintext test without its type bound (see
- * n2nk_xdp_stats.h). Under header encryption these bytes are IV and
+ * include/n2nk_xdp_stats.h). Under header encryption these bytes are IV and
  * ciphertext, so a wrong guess costs about 1 in 2^25 datagrams.
  */
 static __always_inline int n2n_common_is_plaintext(const __u8 *hdr)
@@ -34,9 +34,9 @@ static __always_inline int parse_n2n_common(struct cursor *c)
 	const __u8 *hdr = cursor_pull(c, N2N_COMMON_SIZE);
 
 	if (!hdr)
-		return N2NK_XDP_TRUNCATED_N2N;
+		return N2NK_TRUNCATED_N2N;
 	if (!n2n_common_is_plaintext(hdr))
-		return N2NK_XDP_NOT_PLAINTEXT;
+		return N2NK_HEADER_ENCRYPTED;
 	return n2n_common_flags(hdr) & N2N_FLAGS_TYPE_MASK;
 }
 

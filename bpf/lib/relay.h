@@ -2,7 +2,8 @@
 /*
  * The relay decision: is this frame a plaintext n2n PACKET over IPv4 from a
  * registered edge to another one? Each step returns 0 or a negative enum
- * n2nk_relay_reason; relay_frame() ends with the rewrite.
+ * n2nk_reason (include/n2nk_reasons.h); relay_frame() ends with the
+ * rewrite.
  */
 #ifndef N2NK_BPF_RELAY_H
 #define N2NK_BPF_RELAY_H
@@ -37,33 +38,40 @@ struct relay_pkt {
 static __always_inline int relay_parse_udp4(struct cursor *c,
 					    struct relay_pkt *p, __u16 port)
 {
-	struct ethhdr *eth = cursor_pull(c, sizeof(*eth));
 	struct udphdr *udph;
+	struct ethhdr *eth;
 	struct iphdr *iph;
+	int ret;
 
-	if (!eth || eth->h_proto != bpf_htons(ETH_P_IP))
-		return N2NK_RELAY_NOT_CANDIDATE;
-	iph = cursor_pull(c, sizeof(*iph));
-	if (!iph || iph->version != 4 || iph->ihl < 5 ||
-	    iph->protocol != IPPROTO_UDP)
-		return N2NK_RELAY_NOT_CANDIDATE;
+	ret = parse_eth(c, &eth);
+	if (ret < 0)
+		return ret;
+	if (ret != ETH_P_IP)
+		return ret == ETH_P_IPV6 ? N2NK_IPV6 : N2NK_NOT_IP;
+	ret = parse_ipv4(c, &iph);
+	if (ret < 0)
+		return ret;
 	/* Options would move everything the rewrite touches: userspace. */
 	if (iph->ihl > 5)
-		return N2NK_RELAY_IP_OPTIONS;
+		return N2NK_IP_OPTIONS;
 	/* A first fragment too: rewriting half a datagram would break it. */
-	if (iph->frag_off &
-	    bpf_htons(IPV4_MORE_FRAGMENTS | IPV4_FRAG_OFFSET_MASK))
-		return N2NK_RELAY_IP_FRAGMENT;
-	udph = cursor_pull(c, sizeof(*udph));
-	if (!udph || udph->dest != bpf_htons(port))
-		return N2NK_RELAY_NOT_CANDIDATE;
+	if (iph->frag_off & bpf_htons(IPV4_MORE_FRAGMENTS))
+		return N2NK_IP_FRAGMENT;
+	if (ret != IPPROTO_UDP)
+		return N2NK_NOT_UDP;
+	ret = parse_udp(c, &udph);
+	if (ret < 0)
+		return ret;
+	if (ret != port)
+		return N2NK_WRONG_PORT;
 	if (!bpf_map_lookup_elem(&local_addrs, &iph->daddr))
-		return N2NK_RELAY_NOT_LOCAL;
+		return N2NK_NOT_LOCAL;
 	p->udp_len = bpf_ntohs(udph->len);
 	/* The rewrite grows both lengths, so they must agree and fit. */
-	if (bpf_ntohs(iph->tot_len) != sizeof(*iph) + p->udp_len ||
-	    (void *)iph + sizeof(*iph) + p->udp_len > c->end)
-		return N2NK_RELAY_BAD_LENGTH;
+	if ((void *)iph + bpf_ntohs(iph->tot_len) > c->end)
+		return N2NK_IP_LENGTH;
+	if (bpf_ntohs(iph->tot_len) != sizeof(*iph) + p->udp_len)
+		return N2NK_UDP_LENGTH;
 	p->from.addr = iph->saddr;
 	p->from.port = udph->source;
 	p->sn_addr = iph->daddr;
@@ -98,18 +106,18 @@ static __always_inline int relay_lookup(struct relay_pkt *p,
 
 	s = bpf_map_lookup_elem(&senders, &p->from);
 	if (!s || !bytes_equal(s->community, community, N2N_COMMUNITY_SIZE))
-		return N2NK_RELAY_UNKNOWN_SENDER;
+		return N2NK_UNKNOWN_SENDER;
 	if (!bytes_equal(s->mac, src_mac, N2N_MAC_SIZE))
-		return N2NK_RELAY_SPOOFED_SOURCE;
+		return N2NK_SPOOFED_SOURCE;
 	p->from_edge = *s;
 	__builtin_memcpy(key.community, community, N2N_COMMUNITY_SIZE);
 	__builtin_memcpy(key.mac, dst_mac, N2N_MAC_SIZE);
 	p->to_edge = key;
 	to = bpf_map_lookup_elem(&edges, &key);
 	if (!to)
-		return N2NK_RELAY_UNKNOWN_DEST;
+		return N2NK_UNKNOWN_DEST;
 	if (bpf_ktime_get_coarse_ns() > to->expires_ns)
-		return N2NK_RELAY_EXPIRED_DEST;
+		return N2NK_EXPIRED_DEST;
 	p->to = to->sock;
 	return 0;
 }
@@ -123,30 +131,30 @@ static __always_inline int relay_parse_packet(struct cursor *c,
 	__u16 flags;
 
 	if (!hdr)
-		return N2NK_RELAY_BAD_LENGTH;
+		return N2NK_TRUNCATED_N2N;
 	if (!n2n_common_is_plaintext(hdr))
-		return N2NK_RELAY_HEADER_ENCRYPTED;
+		return N2NK_HEADER_ENCRYPTED;
 	flags = n2n_common_flags(hdr);
 	if ((flags & N2N_FLAGS_TYPE_MASK) != N2N_MSG_PACKET)
-		return N2NK_RELAY_NOT_PACKET;
+		return N2NK_NOT_PACKET;
 	if (flags & N2N_FLAGS_FROM_SUPERNODE)
-		return N2NK_RELAY_FROM_SUPERNODE;
+		return N2NK_FROM_SUPERNODE;
 	if (flags & N2N_FLAGS_SOCKET)
-		return N2NK_RELAY_HAS_SOCKET;
+		return N2NK_HAS_SOCKET;
 	/* srcMac, dstMac, compression, transform: within the datagram. */
 	macs = cursor_pull(c, N2N_PACKET_HDR_SIZE - N2N_COMMON_SIZE);
 	if (!macs || p->udp_len < sizeof(struct udphdr) + N2N_PACKET_HDR_SIZE)
-		return N2NK_RELAY_BAD_LENGTH;
+		return N2NK_TRUNCATED_N2N;
 	if (hdr[N2N_COMMON_OFF_TTL] < 1)
-		return N2NK_RELAY_TTL_EXPIRED;
+		return N2NK_TTL_EXPIRED;
 	if (macs[N2N_MAC_SIZE] & 1)
-		return N2NK_RELAY_MULTICAST_DEST;
+		return N2NK_MULTICAST_DEST;
 	return relay_lookup(p, hdr + N2N_COMMON_OFF_COMMUNITY, macs,
 			    macs + N2N_MAC_SIZE);
 }
 
 /*
- * Returns N2NK_RELAY_RELAYED with the frame rewritten, or why not. With
+ * Returns N2NK_OK with the frame rewritten, or why not. With
  * by_fib, hop says where it goes (else back where it came from).
  */
 static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
@@ -171,7 +179,7 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 		return ret;
 	ret = relay_rewrite(ctx, p.from, p.to, p.sn_addr, port,
 			    by_fib ? hop : NULL);
-	if (ret == N2NK_RELAY_RELAYED)
+	if (ret == N2NK_OK)
 		relay_count_edges(&p.from_edge, &p.to_edge,
 				  ETH_HLEN + ip_len - N2N_SOCK_SIZE_V4);
 	return ret;

@@ -32,13 +32,13 @@ static __always_inline int relay_fib_reason(long rc)
 {
 	switch (rc) {
 	case BPF_FIB_LKUP_RET_NO_NEIGH:
-		return N2NK_RELAY_NO_NEIGHBOUR;
+		return N2NK_NO_NEIGHBOUR;
 	case BPF_FIB_LKUP_RET_FRAG_NEEDED:
-		return N2NK_RELAY_FRAG_NEEDED;
+		return N2NK_FRAG_NEEDED;
 	case BPF_FIB_LKUP_RET_FWD_DISABLED:
-		return N2NK_RELAY_FORWARDING_OFF;
+		return N2NK_FORWARDING_OFF;
 	default:
-		return N2NK_RELAY_NO_ROUTE;
+		return N2NK_NO_ROUTE;
 	}
 }
 
@@ -67,7 +67,7 @@ static __always_inline int relay_next_hop(struct xdp_md *ctx, __be32 sn_addr,
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return relay_fib_reason(rc);
 	if (fib.ifindex != ctx->ingress_ifindex)
-		return N2NK_RELAY_OTHER_INTERFACE;
+		return N2NK_OTHER_INTERFACE;
 	__builtin_memcpy(hop->dmac, fib.dmac, ETH_ALEN);
 	__builtin_memcpy(hop->smac, fib.smac, ETH_ALEN);
 	hop->ifindex = fib.ifindex;
@@ -80,7 +80,7 @@ static __always_inline int relay_check_mtu(struct xdp_md *ctx)
 	__u32 mtu_len = 0;
 
 	if (bpf_check_mtu(ctx, 0, &mtu_len, N2N_SOCK_SIZE_V4, 0))
-		return N2NK_RELAY_FRAG_NEEDED;
+		return N2NK_FRAG_NEEDED;
 	return 0;
 }
 

@@ -55,7 +55,7 @@ struct {
 /* Every frame, by what the relay made of it (slot = -reason). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, N2NK_RELAY_REASON_SLOTS);
+	__uint(max_entries, N2NK_REASON_SLOTS);
 	__type(key, __u32);
 	__type(value, struct n2nk_xdp_counter);
 } relay_stats SEC(".maps");
@@ -63,7 +63,7 @@ struct {
 /* Per-CPU slots have one writer at a time, so no atomics are needed. */
 static __always_inline void relay_count(int reason, __u64 bytes)
 {
-	__u32 slot = n2nk_relay_reason_slot(reason);
+	__u32 slot = n2nk_reason_slot(reason);
 	struct n2nk_xdp_counter *cnt;
 
 	cnt = bpf_map_lookup_elem(&relay_stats, &slot);

@@ -129,20 +129,20 @@ static __always_inline int relay_rewrite(struct xdp_md *ctx,
 	void *data, *end;
 
 	if (bpf_xdp_adjust_head(ctx, -N2N_SOCK_SIZE_V4))
-		return N2NK_RELAY_NO_HEADROOM;
+		return N2NK_NO_HEADROOM;
 	data = (void *)(long)ctx->data;
 	end = (void *)(long)ctx->data_end;
 	/* Checked by the parsers already; the verifier needs it again. */
 	if (data + RELAY_NEW_MIN_LEN > end) {
 		bpf_xdp_adjust_head(ctx, N2N_SOCK_SIZE_V4);
-		return N2NK_RELAY_NO_HEADROOM;
+		return N2NK_NO_HEADROOM;
 	}
 	relay_move_head(data);
 	relay_write_eth(data, hop);
 	relay_write_ipv4(data + ETH_HLEN, sn_addr, to.addr);
 	relay_write_udp(data + RELAY_L4_OFF, port, to.port);
 	relay_write_n2n(data + RELAY_N2N_OFF, from);
-	return N2NK_RELAY_RELAYED;
+	return N2NK_OK;
 }
 
 #endif /* N2NK_BPF_RELAY_REWRITE_H */

@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#include "n2nk_reasons.h"
 #include "n2nk_xdp_stats.h"
 
 /* Plaintext n2n datagrams by message type. */
@@ -22,7 +23,7 @@ struct {
 /* Every frame, by what the parsers made of it (slot = -reason). */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, N2NK_XDP_REASON_SLOTS);
+	__uint(max_entries, N2NK_REASON_SLOTS);
 	__type(key, __u32);
 	__type(value, struct n2nk_xdp_counter);
 } reason_stats SEC(".maps");
@@ -45,7 +46,7 @@ static __always_inline void stats_count_type(int msg_type, __u64 bytes)
 
 static __always_inline void stats_count_reason(int reason, __u64 bytes)
 {
-	stats_add(&reason_stats, n2nk_xdp_reason_slot(reason), bytes);
+	stats_add(&reason_stats, n2nk_reason_slot(reason), bytes);
 }
 
 #endif /* N2NK_BPF_STATS_H */

@@ -1,40 +1,26 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Why the daemon dropped a datagram or frame: one enum for both roles,
- * counted per reason and shown by name in `n2nctl stats`. The BPF data path
- * keeps its own reasons in include/; these are the userspace slow path's.
+ * What a daemon dropped, by reason: the reasons of include/n2nk_reasons.h
+ * whose daemon verdict is DROP, one counter per slot, shown by name in
+ * `n2nctl stats` (ctl_reason_rows()).
  */
 #ifndef N2NK_DROP_H
 #define N2NK_DROP_H
 
 #include <stdint.h>
 
-enum drop_reason {
-	DROP_MALFORMED,	     /* wire decoder refused it */
-	DROP_OVERSIZE,	     /* datagram above 2048 bytes */
-	DROP_HEADER_KEY,     /* no community key decrypts the header */
-	DROP_STAMP,	     /* header time stamp out of frame or replayed */
-	DROP_PLAIN_ON_HE,    /* plaintext for a header-encrypted community */
-	DROP_COMMUNITY,	     /* other or not allowed community */
-	DROP_NOT_REGISTERED, /* edge: before the first REGISTER_SUPER_ACK */
-	DROP_UNKNOWN_SN,     /* "from supernode" but not from one we know */
-	DROP_UNKNOWN_SENDER, /* supernode: sender MAC not registered there */
-	DROP_UNKNOWN_DEST,   /* supernode: no such MAC in the community */
-	DROP_TTL,	     /* TTL exhausted */
-	DROP_TRANSFORM,	     /* transform id is not ours */
-	DROP_DECRYPT,	     /* payload does not decrypt / decompress */
-	DROP_FILTERED,	     /* multicast without -E, foreign IP without -r */
-	DROP_AUTH,	     /* registration token mismatch (spoofing) */
-	DROP_UNEXPECTED,     /* valid message this role ignores */
-	DROP_SEND_FAILED,    /* the kernel refused to send it */
-	DROP_TABLE_FULL,     /* too many communities, edges or peers */
-	DROP_COUNT
-};
+#include "n2nk_reasons.h"
 
 struct drop_counters {
-	uint64_t n[DROP_COUNT];
+	uint64_t n[N2NK_REASON_SLOTS]; /* by n2nk_reason_slot() */
 };
 
-const char *drop_reason_name(enum drop_reason r);
+static inline void drop_count(struct drop_counters *d, enum n2nk_reason why)
+{
+	uint32_t slot = n2nk_reason_slot(why);
+
+	if (slot < N2NK_REASON_SLOTS)
+		d->n[slot]++;
+}
 
 #endif /* N2NK_DROP_H */

@@ -47,13 +47,25 @@ void ctl_counter_row(struct ctl_table *t, const char *name, uint64_t value)
 	ctl_table_u64(t, value);
 }
 
-void ctl_drop_rows(struct ctl_table *t, const struct drop_counters *d)
+/*
+ * Every reason the layer can give (include/n2nk_reasons.h), and any other
+ * that was counted anyway, so that nothing counted is hidden.
+ */
+void ctl_reason_rows(struct ctl_table *t, enum n2nk_layer layer,
+		     const uint64_t count[N2NK_REASON_SLOTS])
 {
+	enum n2nk_verdict v;
 	char name[64];
-	int i;
+	int slot;
 
-	for (i = 0; i < DROP_COUNT; i++) {
-		snprintf(name, sizeof(name), "drop_%s", drop_reason_name(i));
-		ctl_counter_row(t, name, d->n[i]);
+	for (slot = 0; slot < N2NK_REASON_SLOTS; slot++) {
+		v = n2nk_verdict(layer, -slot);
+		if (v == N2NK_VERDICT_NONE && !count[slot])
+			continue;
+		snprintf(name, sizeof(name), "%s%s%s", n2nk_layer_prefix(layer),
+			 v == N2NK_VERDICT_DROP ? "drop_" : "",
+			 slot ? n2nk_reason_name(-slot)
+			      : n2nk_layer_ok_name(layer));
+		ctl_counter_row(t, name, count[slot]);
 	}
 }

@@ -7,7 +7,7 @@
 #define N2NK_CTL_LOOP_H
 
 #include "ctl.h"
-#include "common/drop.h"
+#include "n2nk_reasons.h"
 #include "common/evloop.h"
 
 /* Opens path and serves cmds from loop; NULL (and -errno in *err) if not. */
@@ -18,7 +18,12 @@ void ctl_detach(struct evloop *loop, struct ctl_server *s);
 
 /* A "counter, value" row; the table's columns are counter and value. */
 void ctl_counter_row(struct ctl_table *t, const char *name, uint64_t value);
-/* One "drop_<reason>" row per drop reason. */
-void ctl_drop_rows(struct ctl_table *t, const struct drop_counters *d);
+/*
+ * One row per reason of the layer, by slot (n2nk_reason_slot()), named
+ * [layer_][drop_]reason as docs/n2nctl.md says, e.g. "drop_ttl_expired"
+ * (the daemon's), "xdp_relayed", "xsk_drop_ip_checksum".
+ */
+void ctl_reason_rows(struct ctl_table *t, enum n2nk_layer layer,
+		     const uint64_t count[N2NK_REASON_SLOTS]);
 
 #endif /* N2NK_CTL_LOOP_H */

@@ -30,9 +30,9 @@ void edge_init_msg(const struct edge *e, struct n2n_msg *m, unsigned int type,
 	memcpy(m->hdr.community, e->community, N2N_COMMUNITY_SIZE);
 }
 
-void edge_drop(struct edge *e, enum drop_reason why)
+void edge_drop(struct edge *e, enum n2nk_reason why)
 {
-	e->drops.n[why]++;
+	drop_count(&e->drops, why);
 }
 
 static int send_sealed(struct edge *e, const struct sockaddr_storage *to,
@@ -45,7 +45,7 @@ static int send_sealed(struct edge *e, const struct sockaddr_storage *to,
 		n = msg_append_trailer(buf, sizeof(buf), (size_t)n,
 				       &e->upw_secret);
 	if (n < 0 || datapath_send_udp(&e->dp, to, buf, (size_t)n) < 0) {
-		edge_drop(e, DROP_SEND_FAILED);
+		edge_drop(e, N2NK_SEND_FAILED);
 		return -EIO;
 	}
 	return 0;
@@ -60,7 +60,7 @@ int edge_send(struct edge *e, const struct sockaddr_storage *to,
 int edge_send_sn(struct edge *e, const struct n2n_msg *m)
 {
 	if (!e->sn[e->cur_sn].resolved) {
-		edge_drop(e, DROP_SEND_FAILED);
+		edge_drop(e, N2NK_SEND_FAILED);
 		return -EHOSTUNREACH;
 	}
 	return send_sealed(e, &e->sn[e->cur_sn].sa, m, false);
@@ -69,7 +69,7 @@ int edge_send_sn(struct edge *e, const struct n2n_msg *m)
 int edge_send_sn_registration(struct edge *e, const struct n2n_msg *m)
 {
 	if (!e->sn[e->cur_sn].resolved) {
-		edge_drop(e, DROP_SEND_FAILED);
+		edge_drop(e, N2NK_SEND_FAILED);
 		return -EHOSTUNREACH;
 	}
 	return send_sealed(e, &e->sn[e->cur_sn].sa, m, e->he.upw);
@@ -134,7 +134,7 @@ static void dispatch(struct edge *e, const struct n2n_msg *m,
 	case N2N_MSG_RE_REGISTER_SUPER:
 		return edge_on_re_register_super(e);
 	default:
-		return edge_drop(e, DROP_UNEXPECTED);
+		return edge_drop(e, N2NK_UNEXPECTED);
 	}
 }
 
@@ -153,26 +153,26 @@ static void edge_on_udp(void *ctx, const struct sockaddr_storage *from,
 {
 	struct edge *e = ctx;
 	static struct msg_opened o;
-	enum drop_reason why;
+	enum n2nk_reason why;
 	struct n2n_msg m;
 	int sn;
 
 	if (len > N2N_PKT_BUF_SIZE)
-		return edge_drop(e, DROP_OVERSIZE);
+		return edge_drop(e, N2NK_OVERSIZE);
 	if (msg_open(&m, buf, len, e->community, &e->he, &o, &why))
 		return edge_drop(e, why);
 	/* A u/pw answer proves itself with a trailer keyed by our secret. */
 	if (e->he.upw && m.hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
 	    (!o.by_static ||
 	     auth_trailer_verify(o.trailer, o.enc, o.enc_len, &e->upw_secret)))
-		return edge_drop(e, DROP_AUTH);
+		return edge_drop(e, N2NK_AUTH);
 	if (memcmp(m.hdr.community, e->community, N2N_COMMUNITY_SIZE))
-		return edge_drop(e, DROP_COMMUNITY);
+		return edge_drop(e, N2NK_COMMUNITY);
 	sn = edge_sn_index(e, from);
 	if (needs_supernode(&m) && sn < 0)
-		return edge_drop(e, DROP_UNKNOWN_SN);
+		return edge_drop(e, N2NK_UNKNOWN_SUPERNODE);
 	if (e->he.on && !stamp_ok(e, &m, o.stamp, sn))
-		return edge_drop(e, DROP_STAMP);
+		return edge_drop(e, N2NK_STAMP);
 	if (sn >= 0)
 		e->sn[sn].last_seen_ms = evloop_now_ms();
 	dispatch(e, &m, from, sn);

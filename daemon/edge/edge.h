@@ -110,7 +110,7 @@ int edge_send(struct edge *e, const struct sockaddr_storage *to,
 int edge_send_sn(struct edge *e, const struct n2n_msg *m);
 /* REGISTER_SUPER: with the u/pw trailer when the community has one. */
 int edge_send_sn_registration(struct edge *e, const struct n2n_msg *m);
-void edge_drop(struct edge *e, enum drop_reason why);
+void edge_drop(struct edge *e, enum n2nk_reason why);
 int edge_sn_index(const struct edge *e, const struct sockaddr_storage *sa);
 bool edge_registered(const struct edge *e);
 const struct edge_sn *edge_current_sn(const struct edge *e);

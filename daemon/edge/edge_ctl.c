@@ -100,7 +100,7 @@ static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 	ctl_counter_row(t, "rx_supernode", s->rx_sn);
 	ctl_counter_row(t, "tx_supernode_broadcast", s->tx_sn_bcast);
 	ctl_counter_row(t, "rx_supernode_broadcast", s->rx_sn_bcast);
-	ctl_drop_rows(t, &e->drops);
+	ctl_reason_rows(t, N2NK_LAYER_DAEMON, e->drops.n);
 	return 0;
 }
 

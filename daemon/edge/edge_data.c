@@ -242,23 +242,23 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 	struct n2n_msg m;
 
 	if (len < 14) {
-		edge_drop(e, DROP_MALFORMED);
+		edge_drop(e, N2NK_MALFORMED);
 		return;
 	}
 	if (!edge_registered(e)) {
-		edge_drop(e, DROP_NOT_REGISTERED);
+		edge_drop(e, N2NK_NOT_REGISTERED);
 		return;
 	}
 	if (tx_filtered(e, frame, len)) {
-		edge_drop(e, DROP_FILTERED);
+		edge_drop(e, N2NK_FILTERED);
 		return;
 	}
 	if (seal_frame(e, &m, enc, sizeof(enc), frame, len) < 0) {
-		edge_drop(e, DROP_DECRYPT);
+		edge_drop(e, N2NK_DECRYPT);
 		return;
 	}
 	if (!mac_is_group(frame) && !(p = peer_get(e, frame, now))) {
-		edge_drop(e, DROP_SEND_FAILED);
+		edge_drop(e, N2NK_SEND_FAILED);
 		return;
 	}
 	if (p && p->p2p && now - p->last_p2p_ms < p2p_timeout_ms(e)) {
@@ -373,29 +373,29 @@ void edge_on_packet(struct edge *e, const struct n2n_msg *m,
 	ssize_t n;
 
 	if (!edge_registered(e)) {
-		edge_drop(e, DROP_NOT_REGISTERED);
+		edge_drop(e, N2NK_NOT_REGISTERED);
 		return;
 	}
 	if (pk->transform != e->tf.ops->id) {
-		edge_drop(e, DROP_TRANSFORM);
+		edge_drop(e, N2NK_TRANSFORM);
 		return;
 	}
 	if (!memcmp(pk->src_mac, e->mac, 6)) {
-		edge_drop(e, DROP_UNEXPECTED);
+		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
 	n = open_payload(e, pk, frame, sizeof(frame));
 	if (n < 14) {
-		edge_drop(e, DROP_DECRYPT);
+		edge_drop(e, N2NK_DECRYPT);
 		return;
 	}
 	if (rx_filtered(e, frame, (size_t)n)) {
-		edge_drop(e, DROP_FILTERED);
+		edge_drop(e, N2NK_FILTERED);
 		return;
 	}
 	count_rx(e, m, from, via_sn, evloop_now_ms());
 	if (datapath_send_tap(&e->dp, frame, (size_t)n) < 0)
-		edge_drop(e, DROP_SEND_FAILED);
+		edge_drop(e, N2NK_SEND_FAILED);
 }
 
 static void send_register_ack(struct edge *e, const struct n2n_register *r,
@@ -420,7 +420,7 @@ void edge_on_register(struct edge *e, const struct n2n_msg *m,
 	if (!memcmp(r->src_mac, e->mac, 6) ||
 	    (memcmp(r->dst_mac, e->mac, 6) &&
 	     memcmp(r->dst_mac, null_mac, 6))) {
-		edge_drop(e, DROP_UNEXPECTED);
+		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
 	p = peer_get(e, r->src_mac, now);
@@ -462,7 +462,7 @@ void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
 	struct edge_peer *p;
 
 	if (memcmp(a->dst_mac, e->mac, 6) || e->relay_only) {
-		edge_drop(e, DROP_UNEXPECTED);
+		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
 	/* Only an answer to our own recent punch counts, and it never moves a
@@ -471,7 +471,7 @@ void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
 	if (!p || !p->last_punch_ms || now - p->last_punch_ms > ACK_WINDOW_MS ||
 	    (p->p2p && !sockaddr_equal(&p->sa, from) &&
 	     now - p->last_p2p_ms < p2p_timeout_ms(e))) {
-		edge_drop(e, DROP_UNEXPECTED);
+		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
 	if (!p->p2p)

@@ -143,7 +143,7 @@ static bool accept_dynamic_key(struct edge *e,
 	    a->auth.token_size != AUTH_TOKEN_SIZE ||
 	    auth_edge_check_answer(dyn, a->auth.token, &e->upw_secret,
 				   e->upw_challenge)) {
-		edge_drop(e, DROP_AUTH);
+		edge_drop(e, N2NK_AUTH);
 		return false;
 	}
 	he_keys_from_dynamic_key(&e->he.keys, dyn);
@@ -157,7 +157,7 @@ void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m, int sn)
 	bool first = !e->registered_ms;
 
 	if (sn != e->cur_sn || !e->sn_wait || a->cookie != e->reg_cookie) {
-		edge_drop(e, DROP_UNEXPECTED);
+		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
 	if (e->he.upw && !accept_dynamic_key(e, a))
@@ -181,7 +181,7 @@ void edge_on_register_super_nak(struct edge *e, const struct n2n_msg *m, int sn)
 
 	if (sn != e->cur_sn || n->cookie != e->reg_cookie ||
 	    memcmp(n->src_mac, e->mac, 6)) {
-		edge_drop(e, DROP_UNEXPECTED);
+		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
 	log_err("supernode %s:%u refused our registration (MAC or IP already "
@@ -211,7 +211,7 @@ void edge_unregister(struct edge *e)
 void edge_on_re_register_super(struct edge *e)
 {
 	if (!e->he.upw) {
-		edge_drop(e, DROP_UNEXPECTED);
+		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
 	e->sn_wait = false;

@@ -12,10 +12,11 @@
 #include "xsk.h"
 
 /*
- * The AF_XDP slow path's counters into out (names of the drop reasons:
- * xsk_rx_drop_name()). False, and out untouched, when dp reads its slow
- * path from the UDP socket: the socket backend, or the kernel backend
- * whose AF_XDP sockets could not be bound (dp->why says why).
+ * The AF_XDP slow path's counters into out (its drop reasons are the
+ * xsk column of include/n2nk_reasons.h). False, and out untouched, when
+ * dp reads its slow path from the UDP socket: the socket backend, or the
+ * kernel backend whose AF_XDP sockets could not be bound (dp->why says
+ * why).
  */
 bool dp_kernel_xsk_stats(const struct datapath *dp, struct xsk_rx_stats *out);
 

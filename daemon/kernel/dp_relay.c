@@ -59,7 +59,7 @@ void datapath_relay_sweep(struct datapath *dp)
 }
 
 bool datapath_relay_reasons(struct datapath *dp,
-			    uint64_t packets[N2NK_RELAY_REASON_SLOTS])
+			    uint64_t packets[N2NK_REASON_SLOTS])
 {
 	struct xdp_relay_why why;
 

@@ -19,7 +19,7 @@ int datapath_relay_err(struct datapath *dp, int err,
 
 /* Frames per reason slot (slot = -reason), summed over CPUs. */
 bool datapath_relay_reasons(struct datapath *dp,
-			    uint64_t packets[N2NK_RELAY_REASON_SLOTS]);
+			    uint64_t packets[N2NK_REASON_SLOTS]);
 
 /* Kernel-relayed counts of one edge; false when there are none. */
 bool datapath_relay_edge_stats(struct datapath *dp, const char *community,

@@ -614,7 +614,7 @@ int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 }
 
 int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
-			     uint64_t packets[N2NK_RELAY_REASON_SLOTS],
+			     uint64_t packets[N2NK_REASON_SLOTS],
 			     struct xdp_relay_why *why)
 {
 	int ncpu = libbpf_num_possible_cpus();
@@ -628,7 +628,7 @@ int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
 	cnt = calloc((size_t)ncpu, sizeof(*cnt));
 	if (!cnt)
 		return fail(why, -ENOMEM, "XDP relay counters");
-	for (slot = 0; slot < N2NK_RELAY_REASON_SLOTS && !err; slot++) {
+	for (slot = 0; slot < N2NK_REASON_SLOTS && !err; slot++) {
 		packets[slot] = 0;
 		if (bpf_map__lookup_elem(r->skel->maps.relay_stats, &slot,
 					 sizeof(slot), cnt,

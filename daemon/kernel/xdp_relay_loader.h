@@ -87,10 +87,10 @@ int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
 int xdp_relay_loader_unload(const struct sockaddr_storage *bind, uint16_t port,
 			    char *dir, size_t len);
 
-/* Frames per n2nk_relay_reason slot (include/n2nk_relay.h), summed
+/* Frames per reason slot (include/n2nk_reasons.h), summed
  * over CPUs. */
 int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
-			     uint64_t packets[N2NK_RELAY_REASON_SLOTS],
+			     uint64_t packets[N2NK_REASON_SLOTS],
 			     struct xdp_relay_why *why);
 
 /* What the kernel relayed from and to one edge, summed over CPUs;

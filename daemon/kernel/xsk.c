@@ -73,26 +73,6 @@ struct xsk_rx {
 	char where[IF_NAMESIZE + 48];
 };
 
-static const char *const drop_names[XSK_RX_DROP_COUNT] = {
-	[XSK_RX_OK] = "none",
-	[XSK_RX_DROP_SHORT] = "short",
-	[XSK_RX_DROP_NOT_IPV4] = "not_ipv4",
-	[XSK_RX_DROP_IP_OPTIONS] = "ip_options",
-	[XSK_RX_DROP_IP_FRAGMENT] = "ip_fragment",
-	[XSK_RX_DROP_IP_CHECKSUM] = "ip_checksum",
-	[XSK_RX_DROP_IP_LENGTH] = "ip_length",
-	[XSK_RX_DROP_NOT_UDP] = "not_udp",
-	[XSK_RX_DROP_UDP_LENGTH] = "udp_length",
-	[XSK_RX_DROP_UDP_CHECKSUM] = "udp_checksum",
-	[XSK_RX_DROP_WRONG_PORT] = "wrong_port",
-	[XSK_RX_DROP_WRONG_ADDRESS] = "wrong_address",
-};
-
-const char *xsk_rx_drop_name(enum xsk_rx_drop r)
-{
-	return (unsigned int)r < XSK_RX_DROP_COUNT ? drop_names[r] : "unknown";
-}
-
 static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
@@ -149,26 +129,26 @@ static bool udp_csum_ok(const uint8_t *ip, const uint8_t *udp, size_t ulen)
 }
 
 /* ip points at room bytes; on OK, *tot is the checked total length. */
-static enum xsk_rx_drop check_ipv4(const uint8_t *ip, size_t room, size_t *tot)
+static enum n2nk_reason check_ipv4(const uint8_t *ip, size_t room, size_t *tot)
 {
-	if (ip[0] >> 4 != 4)
-		return XSK_RX_DROP_NOT_IPV4;
+	if (ip[0] >> 4 != 4 || (ip[0] & 0x0f) < IPV4_HDR_LEN / 4)
+		return N2NK_BAD_IP_HEADER;
 	if ((ip[0] & 0x0f) != IPV4_HDR_LEN / 4)
-		return XSK_RX_DROP_IP_OPTIONS;
+		return N2NK_IP_OPTIONS;
 	if (get_be16(ip + 6) & 0x3fff) /* MF or a fragment offset */
-		return XSK_RX_DROP_IP_FRAGMENT;
+		return N2NK_IP_FRAGMENT;
 	if (csum_fold(csum_add(0, ip, IPV4_HDR_LEN)) != 0xffff)
-		return XSK_RX_DROP_IP_CHECKSUM;
+		return N2NK_IP_CHECKSUM;
 	*tot = get_be16(ip + 2);
 	/* A shorter frame is cut; a longer one may carry Ethernet padding. */
 	if (*tot < IPV4_HDR_LEN + UDP_HDR_LEN || *tot > room)
-		return XSK_RX_DROP_IP_LENGTH;
+		return N2NK_IP_LENGTH;
 	if (ip[9] != IPPROTO_UDP)
-		return XSK_RX_DROP_NOT_UDP;
-	return XSK_RX_OK;
+		return N2NK_NOT_UDP;
+	return N2NK_OK;
 }
 
-static enum xsk_rx_drop check_udp(const uint8_t *ip, size_t tot,
+static enum n2nk_reason check_udp(const uint8_t *ip, size_t tot,
 				  const struct xsk_rx_match *m)
 {
 	const uint8_t *udp = ip + IPV4_HDR_LEN;
@@ -176,33 +156,38 @@ static enum xsk_rx_drop check_udp(const uint8_t *ip, size_t tot,
 
 	/* The relay passes up only datagrams whose lengths agree exactly. */
 	if (ulen != tot - IPV4_HDR_LEN)
-		return XSK_RX_DROP_UDP_LENGTH;
+		return N2NK_UDP_LENGTH;
 	if (memcmp(udp + 2, &m->port, 2))
-		return XSK_RX_DROP_WRONG_PORT;
+		return N2NK_WRONG_PORT;
 	if (m->addr.s_addr != htonl(INADDR_ANY) && memcmp(ip + 16, &m->addr, 4))
-		return XSK_RX_DROP_WRONG_ADDRESS;
+		return N2NK_NOT_LOCAL;
 	if (!udp_csum_ok(ip, udp, ulen))
-		return XSK_RX_DROP_UDP_CHECKSUM;
-	return XSK_RX_OK;
+		return N2NK_UDP_CHECKSUM;
+	return N2NK_OK;
 }
 
-enum xsk_rx_drop xsk_rx_parse(const uint8_t *frame, size_t len,
+enum n2nk_reason xsk_rx_parse(const uint8_t *frame, size_t len,
 			      const struct xsk_rx_match *m,
 			      struct sockaddr_in *from, const uint8_t **payload,
 			      size_t *plen)
 {
 	const uint8_t *ip = frame + ETH_HDR_LEN;
-	enum xsk_rx_drop r;
+	enum n2nk_reason r;
 	size_t tot;
 
-	if (len < ETH_HDR_LEN + IPV4_HDR_LEN + UDP_HDR_LEN)
-		return XSK_RX_DROP_SHORT;
+	if (len < ETH_HDR_LEN)
+		return N2NK_TRUNCATED_ETH;
 	if (get_be16(frame + 12) != ETH_P_IP)
-		return XSK_RX_DROP_NOT_IPV4;
+		return get_be16(frame + 12) == ETH_P_IPV6 ? N2NK_IPV6
+							  : N2NK_NOT_IP;
+	if (len < ETH_HDR_LEN + IPV4_HDR_LEN)
+		return N2NK_TRUNCATED_IP;
+	if (len < ETH_HDR_LEN + IPV4_HDR_LEN + UDP_HDR_LEN)
+		return N2NK_TRUNCATED_UDP;
 	r = check_ipv4(ip, len - ETH_HDR_LEN, &tot);
-	if (r == XSK_RX_OK)
+	if (r == N2NK_OK)
 		r = check_udp(ip, tot, m);
-	if (r != XSK_RX_OK)
+	if (r != N2NK_OK)
 		return r;
 	memset(from, 0, sizeof(*from));
 	from->sin_family = AF_INET;
@@ -210,25 +195,25 @@ enum xsk_rx_drop xsk_rx_parse(const uint8_t *frame, size_t len,
 	memcpy(&from->sin_port, ip + IPV4_HDR_LEN, 2);
 	*payload = ip + IPV4_HDR_LEN + UDP_HDR_LEN;
 	*plen = tot - IPV4_HDR_LEN - UDP_HDR_LEN;
-	return XSK_RX_OK;
+	return N2NK_OK;
 }
 
-/* The first frame of each kind is logged (at most XSK_RX_DROP_COUNT
- * lines in a daemon's life); the rest are only counted. */
-static void log_first(const struct xsk_rx *x, enum xsk_rx_drop r,
+/* The first frame of each kind is logged (at most one line per reason
+ * in a daemon's life); the rest are only counted. */
+static void log_first(const struct xsk_rx *x, enum n2nk_reason r,
 		      const struct sockaddr_in *from)
 {
 	char addr[INET_ADDRSTRLEN] = "?";
 
 	inet_ntop(AF_INET, &from->sin_addr, addr, sizeof(addr));
-	if (r == XSK_RX_OK)
+	if (r == N2NK_OK)
 		log_info("AF_XDP on %s: first datagram for the daemon, from "
 			 "%s:%u",
 			 x->ifname, addr, ntohs(from->sin_port));
 	else
 		log_info("AF_XDP on %s: dropped a frame (%s); counted from now "
 			 "on",
-			 x->ifname, xsk_rx_drop_name(r));
+			 x->ifname, n2nk_reason_name(r));
 }
 
 /* One frame to the daemon, through a buffer like the UDP socket's: the
@@ -239,15 +224,16 @@ static void deliver(struct xsk_rx *x, const uint8_t *frame, size_t len)
 	struct sockaddr_storage from;
 	struct sockaddr_in *in = (struct sockaddr_in *)&from;
 	const uint8_t *payload;
-	enum xsk_rx_drop r;
+	enum n2nk_reason r;
 	size_t plen;
 
 	x->stats.received++;
 	memset(&from, 0, sizeof(from));
 	r = xsk_rx_parse(frame, len, &x->cfg.match, in, &payload, &plen);
-	if (r != XSK_RX_OK) {
-		if (!x->stats.drops[r]++)
+	if (r != N2NK_OK) {
+		if (!x->stats.drops.n[n2nk_reason_slot(r)])
 			log_first(x, r, in);
+		drop_count(&x->stats.drops, r);
 		return;
 	}
 	if (!x->stats.delivered++)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The supernode's slow path over AF_XDP: the n2n datagrams the XDP relay
- * does not forward itself (n2nk_relay_reason_to_daemon() in
- * include/n2nk_relay.h) arrive here through the relay's `xsks` map instead
+ * does not forward itself (the DAEMON verdicts of include/n2nk_reasons.h,
+ * relay column) arrive here through the relay's `xsks` map instead
  * of climbing the network stack to the UDP socket. Each frame is checked as
  * the kernel's IPv4/UDP input would check it, then its UDP payload and
  * source go to the daemon's on_udp, exactly as a recvfrom() would give them.
@@ -24,28 +24,15 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-/* Why a frame read from an AF_XDP socket never reached the daemon. */
-enum xsk_rx_drop {
-	XSK_RX_OK = 0,		   /* delivered: not a drop */
-	XSK_RX_DROP_SHORT,	   /* shorter than Ethernet + IPv4 + UDP */
-	XSK_RX_DROP_NOT_IPV4,	   /* EtherType or IP version not IPv4 */
-	XSK_RX_DROP_IP_OPTIONS,	   /* IHL != 5; the relay passes those up */
-	XSK_RX_DROP_IP_FRAGMENT,   /* MF or an offset; the same */
-	XSK_RX_DROP_IP_CHECKSUM,   /* IPv4 header checksum wrong */
-	XSK_RX_DROP_IP_LENGTH,	   /* total length < headers or > frame */
-	XSK_RX_DROP_NOT_UDP,	   /* IP protocol is not UDP */
-	XSK_RX_DROP_UDP_LENGTH,	   /* UDP length != IP payload length */
-	XSK_RX_DROP_UDP_CHECKSUM,  /* non-zero UDP checksum wrong */
-	XSK_RX_DROP_WRONG_PORT,	   /* UDP destination port is not ours */
-	XSK_RX_DROP_WRONG_ADDRESS, /* not the address the daemon bound */
-	XSK_RX_DROP_COUNT
-};
+#include "common/drop.h"
 
 /* The slow path's counters, summed over its sockets; they only grow. */
 struct xsk_rx_stats {
-	uint64_t received;		   /* frames read from the RX rings */
-	uint64_t delivered;		   /* UDP payloads given to on_udp */
-	uint64_t drops[XSK_RX_DROP_COUNT]; /* [XSK_RX_OK] stays 0 */
+	uint64_t received;  /* frames read from the RX rings */
+	uint64_t delivered; /* UDP payloads given to on_udp */
+	/* Frames dropped, by n2nk_reason_slot() of the reasons whose xsk
+	 * verdict is DROP (include/n2nk_reasons.h); slot 0 stays 0. */
+	struct drop_counters drops;
 	/* From the kernel (getsockopt XDP_STATISTICS), frames it redirected
 	 * to us but could not queue: */
 	uint64_t kernel_dropped;  /* rx_dropped: e.g. larger than a frame */
@@ -93,15 +80,12 @@ void xsk_rx_readable(void *arg);
 /* Where it runs, e.g. "eth0 (2 rx queues, copy mode)", for the log. */
 const char *xsk_rx_where(const struct xsk_rx *x);
 void xsk_rx_stats(const struct xsk_rx *x, struct xsk_rx_stats *out);
-/* A short, stable name for a reason, e.g. "udp_checksum". */
-const char *xsk_rx_drop_name(enum xsk_rx_drop r);
-
 /*
  * The frame check on its own (exported for the unit tests): an Ethernet
- * frame of len bytes, for m. On XSK_RX_OK, *from is the sender and
- * *payload, *plen the UDP payload inside frame.
+ * frame of len bytes, for m. On N2NK_OK, *from is the sender and
+ * *payload, *plen the UDP payload inside frame; else why it is dropped.
  */
-enum xsk_rx_drop xsk_rx_parse(const uint8_t *frame, size_t len,
+enum n2nk_reason xsk_rx_parse(const uint8_t *frame, size_t len,
 			      const struct xsk_rx_match *m,
 			      struct sockaddr_in *from, const uint8_t **payload,
 			      size_t *plen) __attribute__((warn_unused_result));

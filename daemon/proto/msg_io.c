@@ -87,7 +87,7 @@ static int open_static(uint8_t *buf, size_t len,
 
 int msg_open(struct n2n_msg *m, uint8_t *buf, size_t len,
 	     const char community[N2N_COMMUNITY_SIZE], const struct msg_he *he,
-	     struct msg_opened *o, enum drop_reason *why)
+	     struct msg_opened *o, enum n2nk_reason *why)
 {
 	size_t dec_len = len;
 	struct he_result r;
@@ -101,17 +101,17 @@ int msg_open(struct n2n_msg *m, uint8_t *buf, size_t len,
 			   !open_static(buf, len, community, he, o)) {
 			dec_len = o->enc_len;
 		} else {
-			*why = DROP_HEADER_KEY;
+			*why = N2NK_HEADER_KEY;
 			return -EBADMSG;
 		}
 	}
 	if (wire_decode(m, buf, dec_len) < 0) {
-		*why = DROP_MALFORMED;
+		*why = N2NK_MALFORMED;
 		return -EBADMSG;
 	}
 	/* In a upw community only registration may use the static keys. */
 	if (o->by_static && !msg_uses_static_keys(m->hdr.type)) {
-		*why = DROP_UNEXPECTED;
+		*why = N2NK_UNEXPECTED;
 		return -EBADMSG;
 	}
 	return 0;

@@ -64,7 +64,7 @@ ssize_t msg_append_trailer(uint8_t *buf, size_t cap, size_t len,
  */
 int msg_open(struct n2n_msg *m, uint8_t *buf, size_t len,
 	     const char community[N2N_COMMUNITY_SIZE], const struct msg_he *he,
-	     struct msg_opened *o, enum drop_reason *why)
+	     struct msg_opened *o, enum n2nk_reason *why)
 	__attribute__((warn_unused_result));
 
 /* REGISTER_SUPER, its ACK and NAK: the messages of the static keys. */

@@ -113,20 +113,10 @@ static int cmd_edges(struct ctl_table *t, int argc, char **argv, void *ctx)
  */
 static void xdp_rows(struct ctl_table *t, struct supernode *sn)
 {
-	uint64_t pkts[N2NK_RELAY_REASON_SLOTS];
-	char name[64];
-	int slot;
+	uint64_t pkts[N2NK_REASON_SLOTS];
 
-	if (!datapath_relay_reasons(&sn->dp, pkts))
-		return;
-	for (slot = 0; slot < N2NK_RELAY_REASON_SLOTS; slot++) {
-		int reason = -slot;
-
-		snprintf(name, sizeof(name), "xdp_%s%s",
-			 n2nk_relay_reason_drops(reason) ? "drop_" : "",
-			 n2nk_relay_reason_name(reason));
-		ctl_counter_row(t, name, pkts[slot]);
-	}
+	if (datapath_relay_reasons(&sn->dp, pkts))
+		ctl_reason_rows(t, N2NK_LAYER_RELAY, pkts);
 }
 
 /* The AF_XDP slow path: frames that came that way, those the daemon got,
@@ -134,18 +124,12 @@ static void xdp_rows(struct ctl_table *t, struct supernode *sn)
 static void xsk_rows(struct ctl_table *t, struct supernode *sn)
 {
 	struct xsk_rx_stats st;
-	char name[64];
-	int r;
 
 	if (!dp_kernel_xsk_stats(&sn->dp, &st))
 		return;
 	ctl_counter_row(t, "xsk_received", st.received);
-	ctl_counter_row(t, "xsk_delivered", st.delivered);
-	for (r = XSK_RX_OK + 1; r < XSK_RX_DROP_COUNT; r++) {
-		snprintf(name, sizeof(name), "xsk_drop_%s",
-			 xsk_rx_drop_name((enum xsk_rx_drop)r));
-		ctl_counter_row(t, name, st.drops[r]);
-	}
+	st.drops.n[0] = st.delivered; /* slot 0: the normal way */
+	ctl_reason_rows(t, N2NK_LAYER_XSK, st.drops.n);
 	ctl_counter_row(t, "xsk_kernel_dropped", st.kernel_dropped);
 	ctl_counter_row(t, "xsk_rx_ring_full", st.rx_ring_full);
 	ctl_counter_row(t, "xsk_fill_ring_empty", st.fill_ring_empty);
@@ -165,7 +149,7 @@ static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 	ctl_counter_row(t, "register_super", sn->stats.reg_super);
 	ctl_counter_row(t, "register_super_nak", sn->stats.reg_super_nak);
 	ctl_counter_row(t, "query_peer", sn->stats.queries);
-	ctl_drop_rows(t, &sn->drops);
+	ctl_reason_rows(t, N2NK_LAYER_DAEMON, sn->drops.n);
 	return 0;
 }
 

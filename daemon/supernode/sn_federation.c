@@ -253,7 +253,7 @@ void sn_fed_handle(struct supernode *sn, const struct n2n_msg *m,
 		learn_listed(sn, &m->u.reg_super_ack, now);
 		return;
 	}
-	sn_drop(sn, DROP_UNEXPECTED);
+	sn_drop(sn, N2NK_UNEXPECTED);
 }
 
 struct fed_send {

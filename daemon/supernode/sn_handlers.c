@@ -235,7 +235,7 @@ static bool admit(struct supernode *sn, struct sn_community *c,
 		err = -EPERM; /* n2n: scheme must match the community */
 	if (!err)
 		return true;
-	sn_drop(sn, DROP_AUTH);
+	sn_drop(sn, N2NK_AUTH);
 	if (err == -EPERM)
 		send_reg_nak(sn, c, r, from);
 	return false;
@@ -269,7 +269,7 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 		if ((m->hdr.flags & N2N_FLAGS_SOCKET) &&
 		    sn_fed_is_member(sn, from))
 			return sn_fed_on_remote_registration(sn, c, m, from);
-		return sn_drop(sn, DROP_UNKNOWN_SN);
+		return sn_drop(sn, N2NK_UNKNOWN_SUPERNODE);
 	}
 	sn->stats.reg_super++;
 	if (!admit(sn, c, r, o, from, &s))
@@ -277,13 +277,13 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 	assign_address(sn, c, r, &addr);
 	e = edge_find(c, r->edge_mac);
 	if (e && !auth_matches(sn, e, &r->auth)) {
-		sn_drop(sn, DROP_AUTH);
+		sn_drop(sn, N2NK_AUTH);
 		send_reg_nak(sn, c, r, from);
 	} else if (!memcmp(r->edge_mac, null_mac, 6)) {
 		/* The bootstrap request only asks for an address. */
 		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
 	} else if (!e && !(e = edge_add(c, r->edge_mac, &r->auth))) {
-		sn_drop(sn, DROP_TABLE_FULL);
+		sn_drop(sn, N2NK_TABLE_FULL);
 	} else {
 		e->sa = *from;
 		e->dev_addr = addr;
@@ -303,7 +303,7 @@ static void on_unregister_super(struct supernode *sn, struct sn_community *c,
 	struct sn_edge *e = edge_find(c, u->src_mac);
 
 	if (!e || !auth_matches(sn, e, &u->auth))
-		return sn_drop(sn, DROP_AUTH);
+		return sn_drop(sn, N2NK_AUTH);
 	sn_mirror_edge(sn, c, e, false);
 	mac_table_remove(&c->edges, &e->key);
 	free(e);
@@ -357,7 +357,7 @@ static void deliver_local(struct supernode *sn, struct sn_community *c,
 	}
 	d = edge_find(c, dst);
 	if (!d) {
-		sn_drop(sn, DROP_UNKNOWN_DEST);
+		sn_drop(sn, N2NK_UNKNOWN_DEST);
 		return;
 	}
 	if (sn_send(sn, c, &d->sa, m) == 0) {
@@ -375,9 +375,9 @@ static void relay_from_sn(struct supernode *sn, struct sn_community *c,
 	const uint8_t *src = msg_src_mac(m), *dst = msg_dst_mac(m);
 
 	if (!sn_fed_is_member(sn, from))
-		return sn_drop(sn, DROP_UNKNOWN_SN);
+		return sn_drop(sn, N2NK_UNKNOWN_SUPERNODE);
 	if (m->hdr.type == N2N_MSG_REGISTER && (dst[0] & 1))
-		return sn_drop(sn, DROP_UNEXPECTED);
+		return sn_drop(sn, N2NK_UNEXPECTED);
 	sn_fed_learn(sn, c, src, from);
 	deliver_local(sn, c, m, src, dst);
 }
@@ -397,10 +397,10 @@ static void relay(struct supernode *sn, struct sn_community *c,
 	if (in->hdr.flags & N2N_FLAGS_FROM_SUPERNODE)
 		return relay_from_sn(sn, c, in, from);
 	if (in->hdr.ttl < 1)
-		return sn_drop(sn, DROP_TTL);
+		return sn_drop(sn, N2NK_TTL_EXPIRED);
 	s = known_sender(sn, c, src, from);
 	if (!s)
-		return sn_drop(sn, DROP_UNKNOWN_SENDER);
+		return sn_drop(sn, N2NK_UNKNOWN_SENDER);
 	s->rx_pkts++;
 	m.hdr.ttl = (uint8_t)(in->hdr.ttl - 1);
 	m.hdr.flags |= N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE;
@@ -409,7 +409,7 @@ static void relay(struct supernode *sn, struct sn_community *c,
 			   from);
 	if (dst[0] & 1) {
 		if (in->hdr.type != N2N_MSG_PACKET)
-			return sn_drop(sn, DROP_UNEXPECTED);
+			return sn_drop(sn, N2NK_UNEXPECTED);
 		deliver_local(sn, c, &m, src, dst);
 		sn_fed_broadcast(sn, c, &m);
 		return;
@@ -419,7 +419,7 @@ static void relay(struct supernode *sn, struct sn_community *c,
 	else if (sn_fed_forward(sn, c, &m, dst))
 		sn->stats.fwd++;
 	else
-		sn_drop(sn, DROP_UNKNOWN_DEST);
+		sn_drop(sn, N2NK_UNKNOWN_DEST);
 }
 
 static void send_pong(struct supernode *sn, struct sn_community *c,
@@ -463,12 +463,12 @@ static void on_query_peer(struct supernode *sn, struct sn_community *c,
 
 	sn->stats.queries++;
 	if (from_sn && !sn_fed_is_member(sn, from))
-		return sn_drop(sn, DROP_UNKNOWN_SN);
+		return sn_drop(sn, N2NK_UNKNOWN_SUPERNODE);
 	if (!memcmp(q->target_mac, null_mac, 6))
 		return send_pong(sn, c, from);
 	/* Only a registered edge may learn where the others are. */
 	if (!from_sn && !known_sender(sn, c, q->src_mac, from))
-		return sn_drop(sn, DROP_UNKNOWN_SENDER);
+		return sn_drop(sn, N2NK_UNKNOWN_SENDER);
 	t = edge_find(c, q->target_mac);
 	if (t)
 		return answer_query(sn, c, q, t, from);
@@ -477,7 +477,7 @@ static void on_query_peer(struct supernode *sn, struct sn_community *c,
 	fwd.hdr.flags |= N2N_FLAGS_FROM_SUPERNODE;
 	if (from_sn || !m->hdr.ttl ||
 	    !sn_fed_forward(sn, c, &fwd, q->target_mac))
-		sn_drop(sn, DROP_UNKNOWN_DEST);
+		sn_drop(sn, N2NK_UNKNOWN_DEST);
 }
 
 /* Another supernode answers our forwarded query: pass it to our edge. */
@@ -490,7 +490,7 @@ static void on_peer_info(struct supernode *sn, struct sn_community *c,
 
 	if (!(m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE) ||
 	    !sn_fed_is_member(sn, from) || !asker)
-		return sn_drop(sn, DROP_UNEXPECTED);
+		return sn_drop(sn, N2NK_UNEXPECTED);
 	sn_fed_learn(sn, c, pi->mac, from);
 	sn_send(sn, c, &asker->sa, m);
 }
@@ -514,7 +514,7 @@ void sn_handle(struct supernode *sn, struct sn_community *c,
 	case N2N_MSG_PEER_INFO:
 		return on_peer_info(sn, c, m, from);
 	default:
-		return sn_drop(sn, DROP_UNEXPECTED);
+		return sn_drop(sn, N2NK_UNEXPECTED);
 	}
 }
 

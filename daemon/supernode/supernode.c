@@ -20,9 +20,9 @@
 
 #define SN_TICK_MS 1000
 
-void sn_drop(struct supernode *sn, enum drop_reason why)
+void sn_drop(struct supernode *sn, enum n2nk_reason why)
 {
-	sn->drops.n[why]++;
+	drop_count(&sn->drops, why);
 }
 
 void sn_init_msg(struct n2n_msg *m, const struct sn_community *c,
@@ -46,7 +46,7 @@ static int send_sealed(struct supernode *sn, struct sn_community *c,
 	if (n > 0 && trailer)
 		n = msg_append_trailer(buf, sizeof(buf), (size_t)n, s);
 	if (n < 0 || datapath_send_udp(&sn->dp, to, buf, (size_t)n) < 0) {
-		sn_drop(sn, DROP_SEND_FAILED);
+		sn_drop(sn, N2NK_SEND_FAILED);
 		return -EIO;
 	}
 	return 0;
@@ -101,7 +101,7 @@ struct sn_community *sn_community_add(struct supernode *sn, const char *name,
 	struct sn_community *c;
 
 	if (sn->n_communities >= SN_MAX_COMMUNITIES) {
-		sn_drop(sn, DROP_TABLE_FULL);
+		sn_drop(sn, N2NK_TABLE_FULL);
 		return NULL;
 	}
 	c = calloc(1, sizeof(*c));
@@ -170,7 +170,7 @@ static struct sn_community *open_encrypted(struct supernode *sn, uint8_t *buf,
 					   struct msg_opened *o)
 {
 	struct sn_community *c;
-	enum drop_reason why;
+	enum n2nk_reason why;
 	struct msg_he try;
 
 	for (c = sn->communities; c; c = c->next) {
@@ -180,7 +180,7 @@ static struct sn_community *open_encrypted(struct supernode *sn, uint8_t *buf,
 		try.on = true;
 		if (msg_open(m, buf, len, c->name, &try, o, &why)) {
 			/* Opened but not decodable: the buffer is spent. */
-			if (why != DROP_HEADER_KEY)
+			if (why != N2NK_HEADER_KEY)
 				return NULL;
 			continue;
 		}
@@ -212,12 +212,12 @@ static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
 	struct supernode *sn = ctx;
 	static struct msg_opened o;
 	struct sn_community *c;
-	enum drop_reason why;
+	enum n2nk_reason why;
 	struct n2n_msg m;
 
 	sn->stats.rx++;
 	if (len > N2N_PKT_BUF_SIZE)
-		return sn_drop(sn, DROP_OVERSIZE);
+		return sn_drop(sn, N2NK_OVERSIZE);
 	o.by_static = false;
 	if (looks_plaintext(buf, len)) {
 		if (msg_open(&m, buf, len, NULL, NULL, &o, &why))
@@ -228,15 +228,15 @@ static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
 					  m.hdr.community))
 			return sn_answer_ping(sn, &m, from);
 		if (!c)
-			return sn_drop(sn, DROP_COMMUNITY);
+			return sn_drop(sn, N2NK_COMMUNITY);
 		if (c->mode == SN_COMMUNITY_ENCRYPTED)
-			return sn_drop(sn, DROP_PLAIN_ON_HE);
+			return sn_drop(sn, N2NK_PLAINTEXT_ON_HE);
 	} else {
 		c = open_encrypted(sn, buf, len, &m, &o);
 		if (!c)
-			return sn_drop(sn, DROP_HEADER_KEY);
+			return sn_drop(sn, N2NK_HEADER_KEY);
 		if (!stamp_ok(c, &m, o.stamp))
-			return sn_drop(sn, DROP_STAMP);
+			return sn_drop(sn, N2NK_STAMP);
 	}
 	sn_handle(sn, c, &m, from, &o);
 }

@@ -107,7 +107,7 @@ int sn_run(struct supernode *sn);
 void sn_fini(struct supernode *sn);
 
 /* Shared by supernode.c, sn_handlers.c and sn_ctl.c. */
-void sn_drop(struct supernode *sn, enum drop_reason why);
+void sn_drop(struct supernode *sn, enum n2nk_reason why);
 void sn_init_msg(struct n2n_msg *m, const struct sn_community *c,
 		 unsigned int type, uint16_t flags);
 int sn_send(struct supernode *sn, struct sn_community *c,

@@ -18,6 +18,7 @@
 
 #include "frame_builder.h"
 #include "n2n_wire_defs.h"
+#include "n2nk_reasons.h"
 #include "n2nk_xdp_stats.h"
 #include "skel/xdp_n2n_count.skel.h"
 #include "suites.h"
@@ -249,7 +250,7 @@ struct xdp_case {
 	int msg_type; /* the type_stats slot too, or NO_MSG_TYPE */
 };
 
-#define COUNTED(type) .reason = N2NK_XDP_N2N_PLAINTEXT, .msg_type = (type)
+#define COUNTED(type) .reason = N2NK_OK, .msg_type = (type)
 #define SKIPPED(why)  .reason = (why), .msg_type = NO_MSG_TYPE
 
 static const struct xdp_case cases[] = {
@@ -266,37 +267,37 @@ static const struct xdp_case cases[] = {
 	{ "RE_REGISTER_SUPER (type 12)", build_re_register_super, 0, XDP_PASS,
 	  COUNTED(N2N_MSG_RE_REGISTER_SUPER) },
 	{ "header-encrypted datagram", build_header_encrypted, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_NOT_PLAINTEXT) },
+	  SKIPPED(N2NK_HEADER_ENCRYPTED) },
 	{ "header-encrypted, first byte 3", build_header_encrypted_version_3, 0,
-	  XDP_PASS, SKIPPED(N2NK_XDP_NOT_PLAINTEXT) },
+	  XDP_PASS, SKIPPED(N2NK_HEADER_ENCRYPTED) },
 	{ "UDP to another port", build_udp_other_port, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_NOT_N2N_PORT) },
+	  SKIPPED(N2NK_WRONG_PORT) },
 	{ "ICMP (not UDP)", build_icmp_echo, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_NOT_UDP) },
+	  SKIPPED(N2NK_NOT_UDP) },
 	{ "ipv6 hop-by-hop header", build_ipv6_hop_by_hop, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_NOT_UDP) },
+	  SKIPPED(N2NK_NOT_UDP) },
 	{ "truncated Ethernet header", build_truncated_eth, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_TRUNCATED_ETH) },
+	  SKIPPED(N2NK_TRUNCATED_ETH) },
 	{ "truncated ipv4 header", build_truncated_ipv4, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_TRUNCATED_IP) },
+	  SKIPPED(N2NK_TRUNCATED_IP) },
 	{ "truncated ipv4 options", build_truncated_ipv4_options, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_TRUNCATED_IP) },
+	  SKIPPED(N2NK_TRUNCATED_IP) },
 	{ "truncated ipv6 header", build_truncated_ipv6, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_TRUNCATED_IP) },
+	  SKIPPED(N2NK_TRUNCATED_IP) },
 	{ "truncated UDP header", build_truncated_udp, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_TRUNCATED_UDP) },
+	  SKIPPED(N2NK_TRUNCATED_UDP) },
 	{ "truncated n2n header", build_truncated_n2n, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_TRUNCATED_N2N) },
+	  SKIPPED(N2NK_TRUNCATED_N2N) },
 	{ "ipv4 ihl 4", build_ipv4_ihl_4, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_BAD_IP_HEADER) },
+	  SKIPPED(N2NK_BAD_IP_HEADER) },
 	{ "ipv4 non-first fragment", build_ipv4_fragment, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_IP_FRAGMENT) },
+	  SKIPPED(N2NK_IP_FRAGMENT) },
 	{ "random bytes", build_random_bytes, 0, XDP_PASS,
-	  SKIPPED(N2NK_XDP_NOT_IP) },
+	  SKIPPED(N2NK_NOT_IP) },
 	{ "n2n_port knob: PACKET to it", build_ipv4_packet_knob_port, KNOB_PORT,
 	  XDP_PASS, COUNTED(N2N_MSG_PACKET) },
 	{ "n2n_port knob: 7654 is then other", build_ipv4_packet, KNOB_PORT,
-	  XDP_PASS, SKIPPED(N2NK_XDP_NOT_N2N_PORT) },
+	  XDP_PASS, SKIPPED(N2NK_WRONG_PORT) },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -310,7 +311,7 @@ static struct loaded_prog {
 
 struct counters {
 	struct n2nk_xdp_counter type[N2N_MSG_TYPE_COUNT];
-	struct n2nk_xdp_counter reason[N2NK_XDP_REASON_SLOTS];
+	struct n2nk_xdp_counter reason[N2NK_REASON_SLOTS];
 };
 
 static void case_fail(const struct xdp_case *tc, const char *fmt, ...)
@@ -410,7 +411,7 @@ static int read_counters(const struct xdp_n2n_count *skel, struct counters *c)
 
 	for (slot = 0; !err && slot < N2N_MSG_TYPE_COUNT; slot++)
 		err = read_slot(skel->maps.type_stats, slot, &c->type[slot]);
-	for (slot = 0; !err && slot < N2NK_XDP_REASON_SLOTS; slot++)
+	for (slot = 0; !err && slot < N2NK_REASON_SLOTS; slot++)
 		err = read_slot(skel->maps.reason_stats, slot,
 				&c->reason[slot]);
 	return err;
@@ -496,7 +497,7 @@ static int check_counters(const struct xdp_case *tc,
 {
 	const struct n2nk_xdp_counter one_frame = { 1, frame_len };
 	const struct n2nk_xdp_counter nothing = { 0, 0 };
-	uint32_t reason_slot = n2nk_xdp_reason_slot(tc->reason);
+	uint32_t reason_slot = n2nk_reason_slot(tc->reason);
 	char name[16];
 	int slot, bad = 0;
 
@@ -506,11 +507,11 @@ static int check_counters(const struct xdp_case *tc,
 				  &after->type[slot],
 				  slot == tc->msg_type ? &one_frame : &nothing);
 	}
-	for (slot = 0; slot < N2NK_XDP_REASON_SLOTS; slot++)
-		bad |= check_slot(
-			tc, "reason_stats", n2nk_xdp_reason_name(-slot),
-			&before->reason[slot], &after->reason[slot],
-			(uint32_t)slot == reason_slot ? &one_frame : &nothing);
+	for (slot = 0; slot < N2NK_REASON_SLOTS; slot++)
+		bad |= check_slot(tc, "reason_stats", n2nk_reason_name(-slot),
+				  &before->reason[slot], &after->reason[slot],
+				  (uint32_t)slot == reason_slot ? &one_frame
+								: &nothing);
 	return bad;
 }
 

@@ -420,67 +420,65 @@ struct relay_case {
 
 #define PASSED(why)	XDP_PASS, (why), NULL, 0
 #define DROPPED(why)	XDP_DROP, (why), NULL, 0
-#define RELAYED(expect) XDP_TX, N2NK_RELAY_RELAYED, (expect), 0
+#define RELAYED(expect) XDP_TX, N2NK_OK, (expect), 0
 
 static const struct relay_case cases[] = {
 	{ "relay: A to B", build_good, RELAYED(expect_relayed) },
 	{ "relay: TTL 1 leaves with TTL 0", build_ttl_1,
 	  RELAYED(expect_relayed_ttl_0) },
 	{ "relay: truncated Ethernet", build_truncated_eth,
-	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	  PASSED(N2NK_TRUNCATED_ETH) },
 	{ "relay: truncated IPv4", build_truncated_ipv4,
-	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	  PASSED(N2NK_TRUNCATED_IP) },
 	{ "relay: truncated UDP", build_truncated_udp,
-	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	  PASSED(N2NK_TRUNCATED_UDP) },
 	{ "relay: datagram ends in common header", build_short_common,
-	  PASSED(N2NK_RELAY_BAD_LENGTH) },
+	  PASSED(N2NK_TRUNCATED_N2N) },
 	{ "relay: datagram ends in PACKET header", build_short_packet,
-	  PASSED(N2NK_RELAY_BAD_LENGTH) },
+	  PASSED(N2NK_TRUNCATED_N2N) },
 	{ "relay: frame shorter than IP length", build_cut_payload,
-	  PASSED(N2NK_RELAY_BAD_LENGTH) },
+	  PASSED(N2NK_IP_LENGTH) },
 	{ "relay: UDP length != IP length", build_udp_len_mismatch,
-	  PASSED(N2NK_RELAY_BAD_LENGTH) },
-	{ "relay: version 2", build_version_2,
-	  PASSED(N2NK_RELAY_HEADER_ENCRYPTED) },
+	  PASSED(N2NK_UDP_LENGTH) },
+	{ "relay: version 2", build_version_2, PASSED(N2NK_HEADER_ENCRYPTED) },
 	{ "relay: header-encrypted", build_header_encrypted,
-	  PASSED(N2NK_RELAY_HEADER_ENCRYPTED) },
+	  PASSED(N2NK_HEADER_ENCRYPTED) },
 	{ "relay: FROM_SUPERNODE set", build_from_supernode,
-	  PASSED(N2NK_RELAY_FROM_SUPERNODE) },
+	  PASSED(N2NK_FROM_SUPERNODE) },
 	{ "relay: SOCKET set by an edge", build_socket_flag,
-	  PASSED(N2NK_RELAY_HAS_SOCKET) },
-	{ "relay: TTL 0", build_ttl_0, DROPPED(N2NK_RELAY_TTL_EXPIRED) },
+	  PASSED(N2NK_HAS_SOCKET) },
+	{ "relay: TTL 0", build_ttl_0, DROPPED(N2NK_TTL_EXPIRED) },
 	{ "relay: broadcast destination", build_broadcast,
-	  PASSED(N2NK_RELAY_MULTICAST_DEST) },
+	  PASSED(N2NK_MULTICAST_DEST) },
 	{ "relay: unknown sender socket", build_unknown_sender,
-	  PASSED(N2NK_RELAY_UNKNOWN_SENDER) },
+	  PASSED(N2NK_UNKNOWN_SENDER) },
 	{ "relay: sender socket of another community", build_other_community,
-	  PASSED(N2NK_RELAY_UNKNOWN_SENDER) },
+	  PASSED(N2NK_UNKNOWN_SENDER) },
 	{ "relay: spoofed srcMac", build_spoofed_mac,
-	  PASSED(N2NK_RELAY_SPOOFED_SOURCE) },
+	  PASSED(N2NK_SPOOFED_SOURCE) },
 	{ "relay: registered srcMac, wrong socket",
-	  build_spoofed_registered_mac, PASSED(N2NK_RELAY_SPOOFED_SOURCE) },
+	  build_spoofed_registered_mac, PASSED(N2NK_SPOOFED_SOURCE) },
 	{ "relay: unknown destination", build_unknown_dest,
-	  PASSED(N2NK_RELAY_UNKNOWN_DEST) },
+	  PASSED(N2NK_UNKNOWN_DEST) },
 	{ "relay: destination's registration expired", build_expired_dest,
-	  PASSED(N2NK_RELAY_EXPIRED_DEST) },
-	{ "relay: REGISTER", build_register, PASSED(N2NK_RELAY_NOT_PACKET) },
+	  PASSED(N2NK_EXPIRED_DEST) },
+	{ "relay: REGISTER", build_register, PASSED(N2NK_NOT_PACKET) },
 	{ "relay: REGISTER_SUPER", build_register_super,
-	  PASSED(N2NK_RELAY_NOT_PACKET) },
-	{ "relay: IPv4 options", build_ip_options,
-	  PASSED(N2NK_RELAY_IP_OPTIONS) },
+	  PASSED(N2NK_NOT_PACKET) },
+	{ "relay: IPv4 options", build_ip_options, PASSED(N2NK_IP_OPTIONS) },
 	{ "relay: IPv4 first fragment", build_first_fragment,
-	  PASSED(N2NK_RELAY_IP_FRAGMENT) },
+	  PASSED(N2NK_IP_FRAGMENT) },
 	{ "relay: IPv4 later fragment", build_later_fragment,
-	  PASSED(N2NK_RELAY_IP_FRAGMENT) },
-	{ "relay: IPv6", build_ipv6, PASSED(N2NK_RELAY_NOT_CANDIDATE) },
+	  PASSED(N2NK_IP_FRAGMENT) },
+	{ "relay: IPv6", build_ipv6, PASSED(N2NK_IPV6) },
 	{ "relay: our port, another host's address (transit)", build_transit,
-	  PASSED(N2NK_RELAY_NOT_LOCAL) },
+	  PASSED(N2NK_NOT_LOCAL) },
 	{ "relay: UDP to another port", build_other_port,
-	  PASSED(N2NK_RELAY_NOT_CANDIDATE) },
-	{ "relay: sn_port knob, PACKET to it", build_knob, XDP_TX,
-	  N2NK_RELAY_RELAYED, expect_knob_relayed, KNOB_PORT },
+	  PASSED(N2NK_WRONG_PORT) },
+	{ "relay: sn_port knob, PACKET to it", build_knob, XDP_TX, N2NK_OK,
+	  expect_knob_relayed, KNOB_PORT },
 	{ "relay: sn_port knob, 7654 is then other", build_good, XDP_PASS,
-	  N2NK_RELAY_NOT_CANDIDATE, NULL, KNOB_PORT },
+	  N2NK_WRONG_PORT, NULL, KNOB_PORT },
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -541,7 +539,7 @@ static int run_prog(const struct xdp_relay *skel, const uint8_t *frame,
 
 /* relay_stats, every slot summed over the possible CPUs. */
 static int read_stats(const struct xdp_relay *skel,
-		      struct n2nk_xdp_counter sum[N2NK_RELAY_REASON_SLOTS])
+		      struct n2nk_xdp_counter sum[N2NK_REASON_SLOTS])
 {
 	struct n2nk_xdp_counter per_cpu[512];
 	int ncpus = libbpf_num_possible_cpus();
@@ -550,8 +548,8 @@ static int read_stats(const struct xdp_relay *skel,
 
 	if (ncpus < 0 || ncpus > 512)
 		return -ERANGE;
-	memset(sum, 0, N2NK_RELAY_REASON_SLOTS * sizeof(*sum));
-	for (slot = 0; slot < N2NK_RELAY_REASON_SLOTS; slot++) {
+	memset(sum, 0, N2NK_REASON_SLOTS * sizeof(*sum));
+	for (slot = 0; slot < N2NK_REASON_SLOTS; slot++) {
 		err = bpf_map__lookup_elem(skel->maps.relay_stats, &slot,
 					   sizeof(slot), per_cpu,
 					   ncpus * sizeof(per_cpu[0]), 0);
@@ -570,12 +568,12 @@ static int check_stats(const char *name, int reason, size_t len,
 		       const struct n2nk_xdp_counter *before,
 		       const struct n2nk_xdp_counter *after)
 {
-	uint32_t want_slot = n2nk_relay_reason_slot(reason);
+	uint32_t want_slot = n2nk_reason_slot(reason);
 	uint64_t packets, bytes, want_packets, want_bytes;
 	uint32_t slot;
 	int bad = 0;
 
-	for (slot = 0; slot < N2NK_RELAY_REASON_SLOTS; slot++) {
+	for (slot = 0; slot < N2NK_REASON_SLOTS; slot++) {
 		packets = after[slot].packets - before[slot].packets;
 		bytes = after[slot].bytes - before[slot].bytes;
 		want_packets = slot == want_slot;
@@ -583,8 +581,8 @@ static int check_stats(const char *name, int reason, size_t len,
 		if (packets == want_packets && bytes == want_bytes)
 			continue;
 		fail(name, "relay_stats[%s]: +%llu packets, +%llu bytes",
-		     n2nk_relay_reason_name(-(int)slot),
-		     (unsigned long long)packets, (unsigned long long)bytes);
+		     n2nk_reason_name(-(int)slot), (unsigned long long)packets,
+		     (unsigned long long)bytes);
 		bad = -1;
 	}
 	return bad;
@@ -613,10 +611,28 @@ static int check_output(const struct relay_case *tc, const struct frame *in,
 	return -1;
 }
 
+/* The relay column's verdict as the XDP action the program returns
+ * when no AF_XDP socket is bound (as here): DAEMON then falls back to
+ * XDP_PASS. */
+static uint32_t xdp_action_of(int reason)
+{
+	switch (n2nk_verdict(N2NK_LAYER_RELAY, reason)) {
+	case N2NK_VERDICT_OK:
+		return XDP_TX;
+	case N2NK_VERDICT_DAEMON:
+	case N2NK_VERDICT_STACK:
+		return XDP_PASS;
+	case N2NK_VERDICT_DROP:
+	case N2NK_VERDICT_NONE:
+		break;
+	}
+	return XDP_DROP;
+}
+
 static int run_case(const struct xdp_relay *skel, const struct relay_case *tc)
 {
-	struct n2nk_xdp_counter before[N2NK_RELAY_REASON_SLOTS];
-	struct n2nk_xdp_counter after[N2NK_RELAY_REASON_SLOTS];
+	struct n2nk_xdp_counter before[N2NK_REASON_SLOTS];
+	struct n2nk_xdp_counter after[N2NK_REASON_SLOTS];
 	static struct run_out out;
 	struct frame f;
 	int err;
@@ -636,6 +652,11 @@ static int run_case(const struct xdp_relay *skel, const struct relay_case *tc)
 	}
 	if (out.verdict != tc->verdict) {
 		fail(tc->name, "verdict %u, want %u", out.verdict, tc->verdict);
+		return -1;
+	}
+	if (xdp_action_of(tc->reason) != tc->verdict) {
+		fail(tc->name, "n2nk_reasons.h says %s is action %u",
+		     n2nk_reason_name(tc->reason), xdp_action_of(tc->reason));
 		return -1;
 	}
 	if (check_stats(tc->name, tc->reason, f.len, before, after))
@@ -936,11 +957,11 @@ static int run_golden(const struct xdp_relay *skel)
 /* Total packets over all relay_stats slots. */
 static int count_all(const struct xdp_relay *skel, uint64_t *packets)
 {
-	struct n2nk_xdp_counter sum[N2NK_RELAY_REASON_SLOTS];
+	struct n2nk_xdp_counter sum[N2NK_REASON_SLOTS];
 	int slot, err = read_stats(skel, sum);
 
 	*packets = 0;
-	for (slot = 0; !err && slot < N2NK_RELAY_REASON_SLOTS; slot++)
+	for (slot = 0; !err && slot < N2NK_REASON_SLOTS; slot++)
 		*packets += sum[slot].packets;
 	return err;
 }

@@ -29,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	frame = malloc(size - 1 ? size - 1 : 1);
 	memcpy(frame, data + 1, size - 1);
 	if (xsk_rx_parse(frame, size - 1, &m, &from, &payload, &plen) ==
-		    XSK_RX_OK &&
+		    N2NK_OK &&
 	    (payload < frame || payload + plen > frame + size - 1))
 		abort();
 	free(frame);

@@ -223,7 +223,7 @@ if command -v python3 >/dev/null; then
 		lab_wait_for "xdp_not_local counted" 3 \
 		counter_above auto xdp_not_local 0
 	t_check_fails "and never reaches the daemon" grep -q \
-		'dropped a frame (wrong_address)' "$T/auto.log"
+		'dropped a frame (not_local)' "$T/auto.log"
 fi
 stop_sn auto
 lab_exec sn1 sysctl -qw net.ipv4.ip_forward=0

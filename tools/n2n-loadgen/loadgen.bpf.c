@@ -54,19 +54,18 @@ int lg_tx(struct xdp_md *ctx)
 static __always_inline int is_relayed_packet(struct cursor *c)
 {
 	struct udphdr *udph;
+	struct ethhdr *eth;
 	struct iphdr *iph;
 	const __u8 *hdr;
 	__u16 flags;
 
-	if (parse_eth(c) != ETH_P_IP)
+	if (parse_eth(c, &eth) != ETH_P_IP)
 		return 0;
-	iph = c->pos;
-	if (parse_ipv4(c) != IPPROTO_UDP)
+	if (parse_ipv4(c, &iph) != IPPROTO_UDP)
 		return 0;
 	if (sn_addr && iph->saddr != sn_addr)
 		return 0;
-	udph = cursor_pull(c, sizeof(*udph));
-	if (!udph || udph->source != bpf_htons(sn_port))
+	if (parse_udp(c, &udph) < 0 || udph->source != bpf_htons(sn_port))
 		return 0;
 	hdr = cursor_pull(c, N2N_COMMON_SIZE);
 	if (!hdr || !n2n_common_is_plaintext(hdr))
