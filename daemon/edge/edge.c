@@ -106,7 +106,7 @@ static bool stamp_ok(struct edge *e, const struct n2n_msg *m, uint64_t stamp,
 	if (sn >= 0 && (m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE))
 		rp = &e->sn[sn].replay;
 	else if (mac)
-		rp = edge_peer_replay(e, mac, now);
+		rp = edge_peer_replay(e, mac);
 	return ts_verify(rp, stamp, now,
 			 ts_type_allows_jitter(m->hdr.type, false, false)) == 0;
 }

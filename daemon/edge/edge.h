@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/bytes.h"
 #include "proto/auth.h"
 #include "proto/compress.h"
 #include "kernel/datapath.h"
@@ -102,7 +103,7 @@ void edge_fini(struct edge *e);
 /* n2n's "Packet stats" block, printed on exit. */
 void edge_print_stats(const struct edge *e);
 
-/* Shared by edge.c, edge_sn.c, edge_data.c and edge_ctl.c. */
+/* Shared by the edge's files. */
 void edge_init_msg(const struct edge *e, struct n2n_msg *m, unsigned int type,
 		   uint16_t flags);
 int edge_send(struct edge *e, const struct sockaddr_storage *to,
@@ -125,19 +126,51 @@ void edge_on_peer_info_pong(struct edge *e, const struct n2n_msg *m, int sn);
 void edge_unregister(struct edge *e);
 void edge_on_re_register_super(struct edge *e);
 
-/* edge_data.c: frames, peers, hole punching. */
+/* edge_tx.c: TAP -> PACKET, the TAP fd's callback. */
 void edge_on_tap(void *ctx, uint8_t *frame, size_t len);
+
+/* edge_rx.c: PACKET -> TAP. */
 void edge_on_packet(struct edge *e, const struct n2n_msg *m,
 		    const struct sockaddr_storage *from, bool via_sn);
+
+/* edge_peer.c: the peer table and the punching state machine. */
 void edge_on_register(struct edge *e, const struct n2n_msg *m,
 		      const struct sockaddr_storage *from, bool via_sn);
 void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
 			  const struct sockaddr_storage *from);
 void edge_on_peer_info(struct edge *e, const struct n2n_msg *m);
-struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t mac[6],
-				   uint64_t now_stamp);
+struct edge_peer *edge_peer_find(struct edge *e, const uint8_t *mac);
+/* Found or created (NULL when out of memory). */
+struct edge_peer *edge_peer_get(struct edge *e, const uint8_t *mac,
+				uint64_t now);
+/* Its time-stamp replay state (-H), NULL for an unknown MAC. */
+struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t *mac);
+/* Whether frames to p go direct: P2P and heard from within -i/2 s. */
+bool edge_peer_direct(const struct edge *e, const struct edge_peer *p,
+		      uint64_t now);
+/* Frames to p went via the supernode: ask where it is (QUERY_PEER) and
+ * announce us to it, which makes both sides punch together. */
+void edge_peer_query(struct edge *e, struct edge_peer *p, uint64_t now);
+/* A relayed PACKET m named its sender's public socket: remember it. */
+void edge_peer_learn_relayed(struct edge *e, const struct n2n_msg *m,
+			     uint64_t now);
+/* A PACKET came straight from p at from: the path works, or is new. */
+void edge_peer_heard_direct(struct edge *e, struct edge_peer *p,
+			    const struct sockaddr_storage *from, uint64_t now);
 void edge_peers_tick(struct edge *e, uint64_t now);
 void edge_peers_free(struct edge *e);
+
+/* The frame's IPv4 source or destination address (host order), 0 when
+ * it is not IPv4 or too short; for n2n's -r filter. */
+#define ETH_FRAME_HDR_LEN   14
+#define EDGE_FRAME_IPV4_SRC 26 /* offsets in the frame */
+#define EDGE_FRAME_IPV4_DST 30
+static inline uint32_t edge_frame_ipv4(const uint8_t *f, size_t len, size_t off)
+{
+	if (len < ETH_FRAME_HDR_LEN + 20 || get_be16(f + 12) != 0x0800)
+		return 0;
+	return get_be32(f + off);
+}
 
 /* edge_ctl.c: n2nctl commands. */
 int edge_ctl_open(struct edge *e, const char *path);

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Frames between the TAP device and the network, and the peer table behind
- * them. A frame for a peer with a working direct path goes P2P; anything
- * else goes to the supernode, which relays it, while REGISTER/QUERY_PEER
- * through the supernode and direct REGISTERs punch a direct path.
+ * The edge's peers and the state machine that punches direct paths to
+ * them. A peer is P2P once it answered our direct REGISTER; until then
+ * (and when the path goes quiet) edge_tx.c sends through the supernode,
+ * while REGISTER/QUERY_PEER through the supernode and direct REGISTERs
+ * punch. The timers (edge_peers_tick) keep a working path proven.
  *
  * Punching between two port-restricted cone NATs (Linux masquerade) works
  * only when the first punches of both sides cross. A punch that reaches the
@@ -19,10 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/bytes.h"
-#include "edge.h"
 #include "common/log.h"
+#include "common/mac.h"
 #include "common/sockaddr.h"
+#include "edge.h"
 
 #define PEER_PURGE_MS	60000 /* n2n's REGISTRATION_TIMEOUT */
 #define PUNCH_RETRY_MS	1000
@@ -34,58 +35,42 @@
 /* How early we join a burst the peer started: covers its jitter. */
 #define PUNCH_SLACK_MS	3000
 
-static const uint8_t null_mac[6];
-
-static bool mac_is_group(const uint8_t *mac)
-{
-	return mac[0] & 1;
-}
-
-/* n2n drops IPv4 (01:00:5e) and IPv6 (33:33) multicast unless -E. */
-static bool mac_is_ip_multicast(const uint8_t *mac)
-{
-	return (mac[0] == 0x01 && mac[1] == 0x00 && mac[2] == 0x5e) ||
-	       (mac[0] == 0x33 && mac[1] == 0x33);
-}
-
-static uint32_t frame_ipv4(const uint8_t *f, size_t len, size_t off)
-{
-	if (len < 34 || get_be16(f + 12) != 0x0800)
-		return 0;
-	return get_be32(f + off);
-}
-
 static uint64_t p2p_timeout_ms(const struct edge *e)
 {
 	return (uint64_t)e->reg_interval_s * 1000 / 2;
 }
 
-static struct edge_peer *peer_find(struct edge *e, const uint8_t mac[6])
+bool edge_peer_direct(const struct edge *e, const struct edge_peer *p,
+		      uint64_t now)
+{
+	return p->p2p && now - p->last_p2p_ms < p2p_timeout_ms(e);
+}
+
+struct edge_peer *edge_peer_find(struct edge *e, const uint8_t *mac)
 {
 	return (struct edge_peer *)mac_table_find(&e->peers, mac);
 }
 
-static struct edge_peer *peer_get(struct edge *e, const uint8_t mac[6],
-				  uint64_t now)
+struct edge_peer *edge_peer_get(struct edge *e, const uint8_t *mac,
+				uint64_t now)
 {
-	struct edge_peer *p = peer_find(e, mac);
+	struct edge_peer *p = edge_peer_find(e, mac);
 
 	if (p)
 		return p;
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
-	memcpy(p->key.mac, mac, 6);
+	mac_copy(p->key.mac, mac);
 	p->last_seen_ms = now;
 	ts_replay_init(&p->replay, ts_from_usec(evloop_wall_usec()));
 	mac_table_insert(&e->peers, &p->key);
 	return p;
 }
 
-struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t mac[6],
-				   uint64_t now_stamp)
+struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t *mac)
 {
-	struct edge_peer *p = peer_find(e, mac);
+	struct edge_peer *p = edge_peer_find(e, mac);
 
 	return p ? &p->replay : NULL;
 }
@@ -101,8 +86,8 @@ static void punch_to(struct edge *e, struct edge_peer *p,
 		return;
 	edge_init_msg(e, &m, N2N_MSG_REGISTER, 0);
 	r->cookie = N2N_REGULAR_REG_COOKIE;
-	memcpy(r->src_mac, e->mac, 6);
-	memcpy(r->dst_mac, p->key.mac, 6);
+	mac_copy(r->src_mac, e->mac);
+	mac_copy(r->dst_mac, p->key.mac);
 	r->dev_addr.addr = e->ip;
 	r->dev_addr.prefix = e->prefix;
 	memcpy(r->dev_desc, e->desc, N2N_DESC_SIZE);
@@ -165,7 +150,7 @@ static void answer_burst(struct edge *e, struct edge_peer *p, uint64_t now)
  * Asks the supernode where the peer is, and announces us to it: both
  * answers make the two sides punch together. Not while we are silent.
  */
-static void query_peer(struct edge *e, struct edge_peer *p, uint64_t now)
+void edge_peer_query(struct edge *e, struct edge_peer *p, uint64_t now)
 {
 	struct n2n_msg m;
 
@@ -178,151 +163,33 @@ static void query_peer(struct edge *e, struct edge_peer *p, uint64_t now)
 	if (!e->relay_only) {
 		edge_init_msg(e, &m, N2N_MSG_REGISTER, 0);
 		m.u.reg.cookie = N2N_FORWARDED_REG_COOKIE;
-		memcpy(m.u.reg.src_mac, e->mac, 6);
-		memcpy(m.u.reg.dst_mac, p->key.mac, 6);
+		mac_copy(m.u.reg.src_mac, e->mac);
+		mac_copy(m.u.reg.dst_mac, p->key.mac);
 		m.u.reg.dev_addr.addr = e->ip;
 		m.u.reg.dev_addr.prefix = e->prefix;
 		memcpy(m.u.reg.dev_desc, e->desc, N2N_DESC_SIZE);
 		edge_send_sn(e, &m);
 	}
 	edge_init_msg(e, &m, N2N_MSG_QUERY_PEER, 0);
-	memcpy(m.u.query_peer.src_mac, e->mac, 6);
-	memcpy(m.u.query_peer.target_mac, p->key.mac, 6);
+	mac_copy(m.u.query_peer.src_mac, e->mac);
+	mac_copy(m.u.query_peer.target_mac, p->key.mac);
 	edge_send_sn(e, &m);
-}
-
-/* Compresses (when it helps) and encrypts a frame into a PACKET. */
-static int seal_frame(struct edge *e, struct n2n_msg *m, uint8_t *enc,
-		      size_t cap, const uint8_t *frame, size_t len)
-{
-	uint8_t zbuf[N2N_PKT_BUF_SIZE], iv[TRANSFORM_IV_SIZE];
-	uint8_t comp = N2N_COMPRESSION_NONE;
-	const uint8_t *dst = frame;
-	ssize_t n;
-
-	if (e->compression != N2N_COMPRESSION_NONE) {
-		n = compress_encode(&e->comp, e->compression, zbuf,
-				    sizeof(zbuf), frame, len);
-		if (n > 0) {
-			frame = zbuf;
-			len = (size_t)n;
-			comp = (uint8_t)e->compression;
-		}
-	}
-	transform_random_iv(iv);
-	n = transform_encode(&e->tf, enc, cap, frame, len, iv);
-	if (n < 0)
-		return (int)n;
-	edge_init_msg(e, m, N2N_MSG_PACKET, 0);
-	memcpy(m->u.packet.src_mac, e->mac, 6);
-	memcpy(m->u.packet.dst_mac, dst, 6);
-	m->u.packet.compression = comp;
-	m->u.packet.transform = (uint8_t)e->tf.ops->id;
-	m->u.packet.payload = enc;
-	m->u.packet.payload_len = (size_t)n;
-	return 0;
-}
-
-static bool tx_filtered(const struct edge *e, const uint8_t *f, size_t len)
-{
-	uint32_t src = frame_ipv4(f, len, 26);
-
-	if (mac_is_ip_multicast(f) && !e->accept_multicast)
-		return true;
-	/* Without -r only our own IPv4 source address leaves. */
-	return !e->allow_routing && e->ip && src && src != e->ip;
-}
-
-void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
-{
-	struct edge *e = ctx;
-	uint8_t enc[N2N_PKT_BUF_SIZE + TRANSFORM_MAX_OVERHEAD];
-	uint64_t now = evloop_now_ms();
-	struct edge_peer *p = NULL;
-	struct n2n_msg m;
-
-	if (len < 14) {
-		edge_drop(e, N2NK_MALFORMED);
-		return;
-	}
-	if (!edge_registered(e)) {
-		edge_drop(e, N2NK_NOT_REGISTERED);
-		return;
-	}
-	if (tx_filtered(e, frame, len)) {
-		edge_drop(e, N2NK_FILTERED);
-		return;
-	}
-	if (seal_frame(e, &m, enc, sizeof(enc), frame, len) < 0) {
-		edge_drop(e, N2NK_DECRYPT);
-		return;
-	}
-	if (!mac_is_group(frame) && !(p = peer_get(e, frame, now))) {
-		edge_drop(e, N2NK_SEND_FAILED);
-		return;
-	}
-	if (p && p->p2p && now - p->last_p2p_ms < p2p_timeout_ms(e)) {
-		if (edge_send(e, &p->sa, &m) == 0) {
-			e->stats.tx_p2p++;
-			p->tx_p2p++;
-		}
-		return;
-	}
-	/*
-	 * As n2n: the query first, so that the peer gets its trigger to punch
-	 * before this packet, which would otherwise delay its punch.
-	 */
-	if (p)
-		query_peer(e, p, now);
-	if (edge_send_sn(e, &m) == 0) {
-		e->stats.tx_sn++;
-		e->stats.tx_sn_bcast += !p;
-		if (p)
-			p->tx_relay++;
-	}
-}
-
-static bool rx_filtered(const struct edge *e, const uint8_t *f, size_t len)
-{
-	uint32_t dst = frame_ipv4(f, len, 30);
-
-	if (mac_is_ip_multicast(f) && !e->accept_multicast)
-		return true;
-	return !e->allow_routing && !mac_is_group(f) && e->ip && dst &&
-	       dst != e->ip;
-}
-
-/* Decrypts and decompresses a PACKET's payload into frame; length or <0. */
-static ssize_t open_payload(struct edge *e, const struct n2n_packet *p,
-			    uint8_t *frame, size_t cap)
-{
-	uint8_t plain[N2N_PKT_BUF_SIZE];
-	ssize_t n;
-
-	if (p->compression == N2N_COMPRESSION_NONE)
-		return transform_decode(&e->tf, frame, cap, p->payload,
-					p->payload_len);
-	n = transform_decode(&e->tf, plain, sizeof(plain), p->payload,
-			     p->payload_len);
-	if (n < 0)
-		return n;
-	return compress_decode(&e->comp, p->compression, frame, cap, plain,
-			       (size_t)n);
 }
 
 /*
  * A relayed packet names its sender's public socket. Only learnt: punching
  * on it would put us clearly ahead of the peer (see the top of the file).
  */
-static void learn_from_relay(struct edge *e, const struct n2n_msg *m,
-			     const struct n2n_sock *sock, uint64_t now)
+void edge_peer_learn_relayed(struct edge *e, const struct n2n_msg *m,
+			     uint64_t now)
 {
+	const struct n2n_sock *sock = &m->u.packet.sock;
 	struct edge_peer *p;
 
 	if (!(m->hdr.flags & N2N_FLAGS_SOCKET) || sock_is_loopback(sock) ||
 	    e->relay_only)
 		return;
-	p = peer_get(e, m->u.packet.src_mac, now);
+	p = edge_peer_get(e, m->u.packet.src_mac, now);
 	if (!p)
 		return;
 	p->last_seen_ms = now;
@@ -332,26 +199,9 @@ static void learn_from_relay(struct edge *e, const struct n2n_msg *m,
 	}
 }
 
-static void count_rx(struct edge *e, const struct n2n_msg *m,
-		     const struct sockaddr_storage *from, bool via_sn,
-		     uint64_t now)
+void edge_peer_heard_direct(struct edge *e, struct edge_peer *p,
+			    const struct sockaddr_storage *from, uint64_t now)
 {
-	struct edge_peer *p = peer_find(e, m->u.packet.src_mac);
-
-	if (via_sn) {
-		e->stats.rx_sn++;
-		e->stats.rx_sn_bcast += mac_is_group(m->u.packet.dst_mac);
-		if (p)
-			p->rx_relay++;
-		learn_from_relay(e, m, &m->u.packet.sock, now);
-		return;
-	}
-	e->stats.rx_p2p++;
-	if (!p)
-		p = peer_get(e, m->u.packet.src_mac, now);
-	if (!p)
-		return;
-	p->rx_p2p++;
 	p->last_seen_ms = now;
 	if (p->p2p && sockaddr_equal(&p->sa, from)) {
 		p->last_p2p_ms = now;
@@ -365,39 +215,6 @@ static void count_rx(struct edge *e, const struct n2n_msg *m,
 	punch(e, p, now);
 }
 
-void edge_on_packet(struct edge *e, const struct n2n_msg *m,
-		    const struct sockaddr_storage *from, bool via_sn)
-{
-	const struct n2n_packet *pk = &m->u.packet;
-	uint8_t frame[N2N_PKT_BUF_SIZE];
-	ssize_t n;
-
-	if (!edge_registered(e)) {
-		edge_drop(e, N2NK_NOT_REGISTERED);
-		return;
-	}
-	if (pk->transform != e->tf.ops->id) {
-		edge_drop(e, N2NK_TRANSFORM);
-		return;
-	}
-	if (!memcmp(pk->src_mac, e->mac, 6)) {
-		edge_drop(e, N2NK_UNEXPECTED);
-		return;
-	}
-	n = open_payload(e, pk, frame, sizeof(frame));
-	if (n < 14) {
-		edge_drop(e, N2NK_DECRYPT);
-		return;
-	}
-	if (rx_filtered(e, frame, (size_t)n)) {
-		edge_drop(e, N2NK_FILTERED);
-		return;
-	}
-	count_rx(e, m, from, via_sn, evloop_now_ms());
-	if (datapath_send_tap(&e->dp, frame, (size_t)n) < 0)
-		edge_drop(e, N2NK_SEND_FAILED);
-}
-
 static void send_register_ack(struct edge *e, const struct n2n_register *r,
 			      const struct sockaddr_storage *to)
 {
@@ -405,8 +222,8 @@ static void send_register_ack(struct edge *e, const struct n2n_register *r,
 
 	edge_init_msg(e, &m, N2N_MSG_REGISTER_ACK, 0);
 	m.u.reg_ack.cookie = r->cookie;
-	memcpy(m.u.reg_ack.dst_mac, r->src_mac, 6);
-	memcpy(m.u.reg_ack.src_mac, e->mac, 6);
+	mac_copy(m.u.reg_ack.dst_mac, r->src_mac);
+	mac_copy(m.u.reg_ack.src_mac, e->mac);
 	edge_send(e, to, &m);
 }
 
@@ -417,13 +234,12 @@ void edge_on_register(struct edge *e, const struct n2n_msg *m,
 	uint64_t now = evloop_now_ms();
 	struct edge_peer *p;
 
-	if (!memcmp(r->src_mac, e->mac, 6) ||
-	    (memcmp(r->dst_mac, e->mac, 6) &&
-	     memcmp(r->dst_mac, null_mac, 6))) {
+	if (mac_equal(r->src_mac, e->mac) ||
+	    (!mac_equal(r->dst_mac, e->mac) && !mac_is_zero(r->dst_mac))) {
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
-	p = peer_get(e, r->src_mac, now);
+	p = edge_peer_get(e, r->src_mac, now);
 	if (!p)
 		return;
 	p->last_seen_ms = now;
@@ -458,26 +274,23 @@ void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
 {
 	const struct n2n_register_ack *a = &m->u.reg_ack;
 	uint64_t now = evloop_now_ms();
-	char buf[SOCKADDR_STR_MAX];
+	char buf[SOCKADDR_STR_MAX], mac[MAC_STR_MAX];
 	struct edge_peer *p;
 
-	if (memcmp(a->dst_mac, e->mac, 6) || e->relay_only) {
+	if (!mac_equal(a->dst_mac, e->mac) || e->relay_only) {
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
 	/* Only an answer to our own recent punch counts, and it never moves a
 	 * path that is working elsewhere: a forged ACK cannot hijack it. */
-	p = peer_find(e, a->src_mac);
+	p = edge_peer_find(e, a->src_mac);
 	if (!p || !p->last_punch_ms || now - p->last_punch_ms > ACK_WINDOW_MS ||
-	    (p->p2p && !sockaddr_equal(&p->sa, from) &&
-	     now - p->last_p2p_ms < p2p_timeout_ms(e))) {
+	    (edge_peer_direct(e, p, now) && !sockaddr_equal(&p->sa, from))) {
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
 	if (!p->p2p)
-		log_notice("P2P with %02x:%02x:%02x:%02x:%02x:%02x at %s",
-			   a->src_mac[0], a->src_mac[1], a->src_mac[2],
-			   a->src_mac[3], a->src_mac[4], a->src_mac[5],
+		log_notice("P2P with %s at %s", mac_str(a->src_mac, mac),
 			   sockaddr_str(from, buf));
 	p->sa = *from;
 	p->have_sa = true;
@@ -490,7 +303,7 @@ void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
 {
 	const struct n2n_peer_info *pi = &m->u.peer_info;
 	uint64_t now = evloop_now_ms();
-	struct edge_peer *p = peer_get(e, pi->mac, now);
+	struct edge_peer *p = edge_peer_get(e, pi->mac, now);
 	struct sockaddr_storage pref;
 
 	if (!p || p->p2p || sock_is_loopback(&pi->sock))

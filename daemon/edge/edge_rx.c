@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The edge's receive path, PACKET -> TAP: a PACKET of our community is
+ * checked, decrypted, decompressed and filtered as n2n does, counted as
+ * P2P or relayed, and its frame written to the TAP device. What it tells
+ * about the sender's address goes to the peer table (edge_peer.c).
+ */
+#include <string.h>
+
+#include "common/mac.h"
+#include "edge.h"
+
+static bool rx_filtered(const struct edge *e, const uint8_t *f, size_t len)
+{
+	uint32_t dst = edge_frame_ipv4(f, len, EDGE_FRAME_IPV4_DST);
+
+	if (mac_is_ip_multicast(f) && !e->accept_multicast)
+		return true;
+	return !e->allow_routing && !mac_is_group(f) && e->ip && dst &&
+	       dst != e->ip;
+}
+
+/* Decrypts and decompresses a PACKET's payload into frame; length or <0. */
+static ssize_t open_payload(struct edge *e, const struct n2n_packet *p,
+			    uint8_t *frame, size_t cap)
+{
+	uint8_t plain[N2N_PKT_BUF_SIZE];
+	ssize_t n;
+
+	if (p->compression == N2N_COMPRESSION_NONE)
+		return transform_decode(&e->tf, frame, cap, p->payload,
+					p->payload_len);
+	n = transform_decode(&e->tf, plain, sizeof(plain), p->payload,
+			     p->payload_len);
+	if (n < 0)
+		return n;
+	return compress_decode(&e->comp, p->compression, frame, cap, plain,
+			       (size_t)n);
+}
+
+static void count_rx(struct edge *e, const struct n2n_msg *m,
+		     const struct sockaddr_storage *from, bool via_sn,
+		     uint64_t now)
+{
+	struct edge_peer *p = edge_peer_find(e, m->u.packet.src_mac);
+
+	if (via_sn) {
+		e->stats.rx_sn++;
+		e->stats.rx_sn_bcast += mac_is_group(m->u.packet.dst_mac);
+		if (p)
+			p->rx_relay++;
+		edge_peer_learn_relayed(e, m, now);
+		return;
+	}
+	e->stats.rx_p2p++;
+	if (!p)
+		p = edge_peer_get(e, m->u.packet.src_mac, now);
+	if (!p)
+		return;
+	p->rx_p2p++;
+	edge_peer_heard_direct(e, p, from, now);
+}
+
+void edge_on_packet(struct edge *e, const struct n2n_msg *m,
+		    const struct sockaddr_storage *from, bool via_sn)
+{
+	const struct n2n_packet *pk = &m->u.packet;
+	uint8_t frame[N2N_PKT_BUF_SIZE];
+	ssize_t n;
+
+	if (!edge_registered(e)) {
+		edge_drop(e, N2NK_NOT_REGISTERED);
+		return;
+	}
+	if (pk->transform != e->tf.ops->id) {
+		edge_drop(e, N2NK_TRANSFORM);
+		return;
+	}
+	if (mac_equal(pk->src_mac, e->mac)) {
+		edge_drop(e, N2NK_UNEXPECTED);
+		return;
+	}
+	n = open_payload(e, pk, frame, sizeof(frame));
+	if (n < ETH_FRAME_HDR_LEN) {
+		edge_drop(e, N2NK_DECRYPT);
+		return;
+	}
+	if (rx_filtered(e, frame, (size_t)n)) {
+		edge_drop(e, N2NK_FILTERED);
+		return;
+	}
+	count_rx(e, m, from, via_sn, evloop_now_ms());
+	if (datapath_send_tap(&e->dp, frame, (size_t)n) < 0)
+		edge_drop(e, N2NK_SEND_FAILED);
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The edge's send path, TAP -> PACKET: a frame the TAP device gives us is
+ * filtered as n2n does, compressed when that helps, encrypted and sent
+ * straight to a peer whose direct path works, else to the supernode,
+ * which relays it while edge_peer.c punches a direct path.
+ */
+#include <string.h>
+
+#include "common/mac.h"
+#include "edge.h"
+
+/* Compresses (when it helps) and encrypts a frame into a PACKET. */
+static int seal_frame(struct edge *e, struct n2n_msg *m, uint8_t *enc,
+		      size_t cap, const uint8_t *frame, size_t len)
+{
+	uint8_t zbuf[N2N_PKT_BUF_SIZE], iv[TRANSFORM_IV_SIZE];
+	uint8_t comp = N2N_COMPRESSION_NONE;
+	const uint8_t *dst = frame;
+	ssize_t n;
+
+	if (e->compression != N2N_COMPRESSION_NONE) {
+		n = compress_encode(&e->comp, e->compression, zbuf,
+				    sizeof(zbuf), frame, len);
+		if (n > 0) {
+			frame = zbuf;
+			len = (size_t)n;
+			comp = (uint8_t)e->compression;
+		}
+	}
+	transform_random_iv(iv);
+	n = transform_encode(&e->tf, enc, cap, frame, len, iv);
+	if (n < 0)
+		return (int)n;
+	edge_init_msg(e, m, N2N_MSG_PACKET, 0);
+	mac_copy(m->u.packet.src_mac, e->mac);
+	mac_copy(m->u.packet.dst_mac, dst);
+	m->u.packet.compression = comp;
+	m->u.packet.transform = (uint8_t)e->tf.ops->id;
+	m->u.packet.payload = enc;
+	m->u.packet.payload_len = (size_t)n;
+	return 0;
+}
+
+static bool tx_filtered(const struct edge *e, const uint8_t *f, size_t len)
+{
+	uint32_t src = edge_frame_ipv4(f, len, EDGE_FRAME_IPV4_SRC);
+
+	if (mac_is_ip_multicast(f) && !e->accept_multicast)
+		return true;
+	/* Without -r only our own IPv4 source address leaves. */
+	return !e->allow_routing && e->ip && src && src != e->ip;
+}
+
+/* Direct to the peer while its path works, else through the supernode. */
+static void send_packet(struct edge *e, struct edge_peer *p,
+			const struct n2n_msg *m, uint64_t now)
+{
+	if (p && edge_peer_direct(e, p, now)) {
+		if (edge_send(e, &p->sa, m) == 0) {
+			e->stats.tx_p2p++;
+			p->tx_p2p++;
+		}
+		return;
+	}
+	/*
+	 * As n2n: the query first, so that the peer gets its trigger to punch
+	 * before this packet, which would otherwise delay its punch.
+	 */
+	if (p)
+		edge_peer_query(e, p, now);
+	if (edge_send_sn(e, m) == 0) {
+		e->stats.tx_sn++;
+		e->stats.tx_sn_bcast += !p;
+		if (p)
+			p->tx_relay++;
+	}
+}
+
+void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
+{
+	struct edge *e = ctx;
+	uint8_t enc[N2N_PKT_BUF_SIZE + TRANSFORM_MAX_OVERHEAD];
+	uint64_t now = evloop_now_ms();
+	struct edge_peer *p = NULL;
+	struct n2n_msg m;
+
+	if (len < ETH_FRAME_HDR_LEN) {
+		edge_drop(e, N2NK_MALFORMED);
+		return;
+	}
+	if (!edge_registered(e)) {
+		edge_drop(e, N2NK_NOT_REGISTERED);
+		return;
+	}
+	if (tx_filtered(e, frame, len)) {
+		edge_drop(e, N2NK_FILTERED);
+		return;
+	}
+	if (seal_frame(e, &m, enc, sizeof(enc), frame, len) < 0) {
+		edge_drop(e, N2NK_DECRYPT);
+		return;
+	}
+	if (!mac_is_group(frame) && !(p = edge_peer_get(e, frame, now))) {
+		edge_drop(e, N2NK_SEND_FAILED);
+		return;
+	}
+	send_packet(e, p, &m, now);
+}
