@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Loads the XDP supernode relay, attaches it with BPF links and keeps its
- * maps in step with the registry. Links and maps are pinned (bpf_pin.h):
+ * Loads the XDP supernode relay and attaches it with BPF links; the maps
+ * are filled by xdp_relay_mirror.c. Links and maps are pinned (bpf_pin.h):
  * they outlive the daemon, so relayed traffic keeps flowing while it
- * restarts, and the next daemon takes them over. Entries nobody renews
- * expire in the kernel (n2nk_relay_dest.expires_ns) and are swept here.
+ * restarts, and the next daemon takes them over.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -28,32 +27,8 @@
 
 #include "bpf_pin.h"
 #include "n2nk_relay.h"
-#include "skel/xdp_relay.skel.h"
+#include "xdp_relay_int.h"
 #include "xdp_relay_loader.h"
-
-#define XRL_MAX_IFS 16
-
-struct xrl_attach {
-	char name[IF_NAMESIZE];
-	int ifindex;
-	int link_fd;
-};
-
-struct xdp_relay_loader {
-	struct xdp_relay *skel;
-	struct xrl_attach ifs[XRL_MAX_IFS];
-	int n_ifs;
-	__be32 addrs[N2NK_RELAY_MAX_LOCAL_ADDRS]; /* for local_addrs */
-	int n_addrs;
-	enum datapath_xdp_mode mode;
-	bool by_fib;   /* next hop from the FIB, else back the way it came */
-	bool pinned;   /* pin_dir holds our maps and links */
-	bool pin_busy; /* another daemon holds pin_dir: not pinned */
-	int lock_fd;   /* flock on pin_dir while we run, or -1 */
-	int adopted_links;
-	char pin_dir[192];
-	char where[512];
-};
 
 /* Where pins go (--pin-root); NULL: BPF_PIN_ROOT. One per process. */
 static const char *pin_root;
@@ -63,10 +38,7 @@ void xdp_relay_loader_pin_root(const char *root)
 	pin_root = root && *root ? root : NULL;
 }
 
-static int fail(struct xdp_relay_why *why, int err, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(struct xdp_relay_why *why, int err, const char *fmt, ...)
+int xrl_fail(struct xdp_relay_why *why, int err, const char *fmt, ...)
 {
 	size_t n;
 	va_list ap;
@@ -134,16 +106,16 @@ static int attach_one(struct xdp_relay_loader *r, struct xrl_attach *a,
 		opts.flags = XDP_FLAGS_DRV_MODE;
 		fd = link_one(r, a, opts.flags, &adopted);
 		if (fd < 0 && r->mode == XDP_MODE_NATIVE)
-			return fail(why, fd,
-				    "attaching XDP to %s in native mode",
-				    ifname);
+			return xrl_fail(why, fd,
+					"attaching XDP to %s in native mode",
+					ifname);
 	}
 	if (fd < 0) {
 		opts.flags = XDP_FLAGS_SKB_MODE;
 		fd = link_one(r, a, opts.flags, &adopted);
 	}
 	if (fd < 0)
-		return fail(why, fd, "attaching XDP to %s", ifname);
+		return xrl_fail(why, fd, "attaching XDP to %s", ifname);
 	a->link_fd = fd;
 	r->adopted_links += adopted;
 	snprintf(r->where + n, sizeof(r->where) - n, "%s%s (%s)", n ? ", " : "",
@@ -173,7 +145,7 @@ static int find_ifs(struct xdp_relay_loader *r, struct in_addr bound,
 	int err = 0;
 
 	if (getifaddrs(&ifa) < 0)
-		return fail(why, -errno, "listing interfaces");
+		return xrl_fail(why, -errno, "listing interfaces");
 	for (i = ifa; i && !err; i = i->ifa_next) {
 		const struct sockaddr_in *a = (void *)i->ifa_addr;
 		int ifindex;
@@ -191,8 +163,8 @@ static int find_ifs(struct xdp_relay_loader *r, struct in_addr bound,
 		if (!ifindex || attached(r, ifindex))
 			continue;
 		if (r->n_ifs == XRL_MAX_IFS) {
-			err = fail(why, -E2BIG, "more than %d interfaces",
-				   XRL_MAX_IFS);
+			err = xrl_fail(why, -E2BIG, "more than %d interfaces",
+				       XRL_MAX_IFS);
 			break;
 		}
 		snprintf(r->ifs[r->n_ifs].name, IF_NAMESIZE, "%s", i->ifa_name);
@@ -202,7 +174,7 @@ static int find_ifs(struct xdp_relay_loader *r, struct in_addr bound,
 	}
 	freeifaddrs(ifa);
 	if (!err && !r->n_ifs)
-		err = fail(why, -ENODEV, "no interface to attach XDP to");
+		err = xrl_fail(why, -ENODEV, "no interface to attach XDP to");
 	return err;
 }
 
@@ -261,19 +233,19 @@ static int pin_maps(struct xdp_relay_loader *r,
 	if (err == -ENOTSUP)
 		return 0; /* no bpffs: works, but a restart starts afresh */
 	if (err)
-		return fail(why, err, "creating the pin directory under %s",
-			    pin_root ? pin_root : BPF_PIN_ROOT);
+		return xrl_fail(why, err, "creating the pin directory under %s",
+				pin_root ? pin_root : BPF_PIN_ROOT);
 	r->lock_fd = bpf_pin_lock(r->pin_dir);
 	if (r->lock_fd == -EBUSY) {
 		r->pin_busy = true;
 		return 0;
 	}
 	if (r->lock_fd < 0)
-		return fail(why, r->lock_fd, "locking %s", r->pin_dir);
+		return xrl_fail(why, r->lock_fd, "locking %s", r->pin_dir);
 	r->pinned = true;
 	for (i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
 		err = bpf_pin_map(maps[i], r->pin_dir);
-	return err ? fail(why, err, "pinning maps in %s", r->pin_dir) : 0;
+	return err ? xrl_fail(why, err, "pinning maps in %s", r->pin_dir) : 0;
 }
 
 /* Entries of a hash map, walked by key (bounded by its size). */
@@ -337,7 +309,7 @@ static int fill_local_addrs(struct xdp_relay_loader *r,
 		if (bpf_map__update_elem(r->skel->maps.local_addrs,
 					 &r->addrs[i], sizeof(r->addrs[i]),
 					 &one, sizeof(one), BPF_ANY))
-			return fail(why, -errno, "XDP relay: local_addrs");
+			return xrl_fail(why, -errno, "XDP relay: local_addrs");
 	return 0;
 }
 
@@ -361,10 +333,11 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 
 	why->msg[0] = 0;
 	if (bind->ss_family != AF_INET)
-		return fail(why, -EAFNOSUPPORT, "the XDP relay is IPv4 only");
+		return xrl_fail(why, -EAFNOSUPPORT,
+				"the XDP relay is IPv4 only");
 	r = calloc(1, sizeof(*r));
 	if (!r)
-		return fail(why, -ENOMEM, "XDP relay");
+		return xrl_fail(why, -ENOMEM, "XDP relay");
 	r->mode = mode;
 	r->lock_fd = -1;
 	err = find_ifs(r, in->sin_addr, why);
@@ -372,16 +345,17 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 		goto err_free;
 	r->by_fib = ifs_forward(r);
 	if (need_fib && !r->by_fib) {
-		err = fail(why, -ENETUNREACH,
-			   "IPv4 forwarding is off on %s, so relayed frames "
-			   "could only go back the way they came "
-			   "(--datapath=kernel does that)",
-			   r->ifs[0].name);
+		err = xrl_fail(
+			why, -ENETUNREACH,
+			"IPv4 forwarding is off on %s, so relayed frames "
+			"could only go back the way they came "
+			"(--datapath=kernel does that)",
+			r->ifs[0].name);
 		goto err_free;
 	}
 	r->skel = xdp_relay__open();
 	if (!r->skel) {
-		err = fail(why, -errno, "opening the XDP relay program");
+		err = xrl_fail(why, -errno, "opening the XDP relay program");
 		goto err_free;
 	}
 	r->skel->rodata->sn_port = port;
@@ -391,7 +365,7 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 		goto err_close;
 	err = xdp_relay__load(r->skel);
 	if (err) {
-		err = fail(why, err, "loading the XDP relay program");
+		err = xrl_fail(why, err, "loading the XDP relay program");
 		goto err_close;
 	}
 	err = fill_local_addrs(r, why);
@@ -456,193 +430,6 @@ int xdp_relay_loader_xsks_fd(const struct xdp_relay_loader *r)
 	return bpf_map__fd(r->skel->maps.xsks);
 }
 
-static int edge_key(struct n2nk_relay_edge *k, const char *community,
-		    const uint8_t *mac)
-{
-	size_t n = strnlen(community, N2N_COMMUNITY_SIZE);
-
-	memset(k, 0, sizeof(*k));
-	if (n == N2N_COMMUNITY_SIZE)
-		return -ENAMETOOLONG;
-	memcpy(k->community, community, n);
-	memcpy(k->mac, mac, N2N_MAC_SIZE);
-	return 0;
-}
-
-/* Removes senders[s] only if it still names edge k. */
-static int drop_sender(struct xdp_relay_loader *r,
-		       const struct n2nk_relay_sock4 *s,
-		       const struct n2nk_relay_edge *k)
-{
-	struct bpf_map *senders = r->skel->maps.senders;
-	struct n2nk_relay_edge cur;
-
-	if (bpf_map__lookup_elem(senders, s, sizeof(*s), &cur, sizeof(cur),
-				 0) ||
-	    memcmp(&cur, k, sizeof(cur)))
-		return 0;
-	if (bpf_map__delete_elem(senders, s, sizeof(*s), 0) && errno != ENOENT)
-		return -errno;
-	return 0;
-}
-
-/* A zeroed edge_stats entry for k, unless it has one (kept counts). */
-static int stats_create(struct xdp_relay_loader *r,
-			const struct n2nk_relay_edge *k)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	struct n2nk_relay_edge_stats *zero;
-	int err = 0;
-
-	if (ncpu < 1)
-		return ncpu ? ncpu : -EINVAL;
-	zero = calloc((size_t)ncpu, sizeof(*zero));
-	if (!zero)
-		return -ENOMEM;
-	if (bpf_map__update_elem(r->skel->maps.edge_stats, k, sizeof(*k), zero,
-				 (size_t)ncpu * sizeof(*zero), BPF_NOEXIST) &&
-	    errno != EEXIST)
-		err = -errno;
-	free(zero);
-	return err;
-}
-
-static void stats_delete(struct xdp_relay_loader *r,
-			 const struct n2nk_relay_edge *k)
-{
-	bpf_map__delete_elem(r->skel->maps.edge_stats, k, sizeof(*k), 0);
-}
-
-int xdp_relay_loader_edge_stats(struct xdp_relay_loader *r,
-				const char *community, const uint8_t *mac,
-				struct n2nk_relay_edge_stats *sum)
-{
-	int i, ncpu = libbpf_num_possible_cpus();
-	struct n2nk_relay_edge_stats *per;
-	struct n2nk_relay_edge k;
-	int err = edge_key(&k, community, mac);
-
-	memset(sum, 0, sizeof(*sum));
-	if (err || ncpu < 1)
-		return err ? err : -EINVAL;
-	per = calloc((size_t)ncpu, sizeof(*per));
-	if (!per)
-		return -ENOMEM;
-	if (bpf_map__lookup_elem(r->skel->maps.edge_stats, &k, sizeof(k), per,
-				 (size_t)ncpu * sizeof(*per), 0))
-		err = -errno;
-	for (i = 0; !err && i < ncpu; i++) {
-		sum->from_packets += per[i].from_packets;
-		sum->from_bytes += per[i].from_bytes;
-		sum->to_packets += per[i].to_packets;
-		sum->to_bytes += per[i].to_bytes;
-	}
-	free(per);
-	return err;
-}
-
-static uint64_t monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
-int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
-			      const uint8_t *mac,
-			      const struct sockaddr_storage *sa,
-			      uint32_t valid_ms, struct xdp_relay_why *why)
-{
-	const struct sockaddr_in *in = (const void *)sa;
-	struct n2nk_relay_sock4 s = { 0 };
-	struct n2nk_relay_dest d, old;
-	struct bpf_map *edges = r->skel->maps.edges;
-	struct n2nk_relay_edge k;
-	int err;
-
-	why->msg[0] = 0;
-	if (sa->ss_family != AF_INET)
-		return fail(why, -EAFNOSUPPORT, "XDP relay edge");
-	err = edge_key(&k, community, mac);
-	if (err)
-		return fail(why, err, "XDP relay edge");
-	s.addr = in->sin_addr.s_addr;
-	s.port = in->sin_port;
-	d.sock = s;
-	d.expires_ns = monotonic_ns() + (uint64_t)valid_ms * 1000000ull;
-	if (!bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0) &&
-	    memcmp(&old.sock, &s, sizeof(s))) {
-		err = drop_sender(r, &old.sock, &k);
-		if (err)
-			return fail(why, err, "XDP relay: old senders entry");
-	}
-	err = stats_create(r, &k);
-	if (err)
-		return fail(why, err, "XDP relay: edge_stats");
-	if (bpf_map__update_elem(edges, &k, sizeof(k), &d, sizeof(d), BPF_ANY))
-		return fail(why, -errno, "XDP relay: updating edges");
-	if (bpf_map__update_elem(r->skel->maps.senders, &s, sizeof(s), &k,
-				 sizeof(k), BPF_ANY)) {
-		err = -errno;
-		bpf_map__delete_elem(edges, &k, sizeof(k), 0);
-		return fail(why, err, "XDP relay: updating senders");
-	}
-	return 0;
-}
-
-int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
-			      const uint8_t *mac, struct xdp_relay_why *why)
-{
-	struct bpf_map *edges = r->skel->maps.edges;
-	struct n2nk_relay_dest old;
-	struct n2nk_relay_edge k;
-	int err;
-
-	why->msg[0] = 0;
-	err = edge_key(&k, community, mac);
-	if (err)
-		return fail(why, err, "XDP relay edge");
-	if (bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0))
-		return 0; /* never mirrored (IPv6, -H) or already gone */
-	err = drop_sender(r, &old.sock, &k);
-	stats_delete(r, &k);
-	if (!err && bpf_map__delete_elem(edges, &k, sizeof(k), 0) &&
-	    errno != ENOENT)
-		err = -errno;
-	return err ? fail(why, err, "XDP relay: deleting an edge") : 0;
-}
-
-int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
-			     uint64_t packets[N2NK_REASON_SLOTS],
-			     struct xdp_relay_why *why)
-{
-	int ncpu = libbpf_num_possible_cpus();
-	struct n2nk_xdp_counter *cnt;
-	__u32 slot;
-	int i, err = 0;
-
-	why->msg[0] = 0;
-	if (ncpu < 1)
-		return fail(why, ncpu ? ncpu : -EINVAL, "counting CPUs");
-	cnt = calloc((size_t)ncpu, sizeof(*cnt));
-	if (!cnt)
-		return fail(why, -ENOMEM, "XDP relay counters");
-	for (slot = 0; slot < N2NK_REASON_SLOTS && !err; slot++) {
-		packets[slot] = 0;
-		if (bpf_map__lookup_elem(r->skel->maps.relay_stats, &slot,
-					 sizeof(slot), cnt,
-					 (size_t)ncpu * sizeof(*cnt), 0)) {
-			err = fail(why, -errno, "reading relay_stats");
-			break;
-		}
-		for (i = 0; i < ncpu; i++)
-			packets[slot] += cnt[i].packets;
-	}
-	free(cnt);
-	return err;
-}
-
 int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 			      struct xdp_relay_map_info *out)
 {
@@ -685,45 +472,4 @@ int xdp_relay_loader_unload(const struct sockaddr_storage *bind, uint16_t port,
 	ret = bpf_pin_remove(dir);
 	close(lock);
 	return ret;
-}
-
-/* Deletes edges[k] (and its senders entry) if it expired before `now`. */
-static int sweep_one(struct xdp_relay_loader *r,
-		     const struct n2nk_relay_edge *k, uint64_t now)
-{
-	struct bpf_map *edges = r->skel->maps.edges;
-	struct n2nk_relay_dest d;
-
-	if (bpf_map__lookup_elem(edges, k, sizeof(*k), &d, sizeof(d), 0) ||
-	    d.expires_ns >= now)
-		return 0;
-	drop_sender(r, &d.sock, k);
-	stats_delete(r, k);
-	if (bpf_map__delete_elem(edges, k, sizeof(*k), 0) && errno != ENOENT)
-		return -errno;
-	return 1;
-}
-
-int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
-			   struct xdp_relay_why *why)
-{
-	static struct n2nk_relay_edge keys[N2NK_RELAY_MAX_EDGES];
-	int fd = bpf_map__fd(r->skel->maps.edges);
-	uint64_t now = monotonic_ns();
-	unsigned int n = 0, i;
-	int ret, err = 0;
-
-	why->msg[0] = 0;
-	*swept = 0;
-	/* Keys first: deleting while walking a hash map restarts the walk. */
-	while (n < N2NK_RELAY_MAX_EDGES &&
-	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
-		n++;
-	for (i = 0; i < n; i++) {
-		ret = sweep_one(r, &keys[i], now);
-		if (ret < 0 && !err)
-			err = ret;
-		*swept += ret > 0;
-	}
-	return err ? fail(why, err, "XDP relay: sweeping expired edges") : 0;
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The XDP supernode relay (bpf/xdp_relay.bpf.c) seen from the daemon: load
- * it, attach it where the supernode's traffic arrives, mirror the edge
- * registry into its maps and read its counters. The only file that talks to
+ * it, attach it where the supernode's traffic arrives (xdp_relay_loader.c),
+ * mirror the edge registry into its maps and read its counters
+ * (xdp_relay_mirror.c). Those two files are the only ones that talk to
  * libbpf for this program; the map contract is include/n2nk_relay.h.
  */
 #ifndef N2NK_XDP_RELAY_LOADER_H
@@ -61,6 +62,8 @@ int xdp_relay_loader_ifindexes(const struct xdp_relay_loader *r, int *out,
 /* The `xsks` XSKMAP (include/n2nk_relay.h): the slow path's AF_XDP
  * sockets go in there, keyed by receive queue. */
 int xdp_relay_loader_xsks_fd(const struct xdp_relay_loader *r);
+
+/* The registry mirror (xdp_relay_mirror.c). */
 
 /* An edge (community name, MAC) registered at IPv4 socket sa for the
  * next valid_ms; an edge that moved loses its old socket's `senders`

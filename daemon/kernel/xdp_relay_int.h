@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * What the relay's two userspace halves share: the loader
+ * (xdp_relay_loader.c: load, attach, pin) and the mirror
+ * (xdp_relay_mirror.c: registry into the maps, counters out). Private to
+ * daemon/kernel/; the rest of the daemon uses xdp_relay_loader.h.
+ */
+#ifndef N2NK_XDP_RELAY_INT_H
+#define N2NK_XDP_RELAY_INT_H
+
+#include <net/if.h>
+#include <stdbool.h>
+
+#include "n2nk_relay.h"
+#include "skel/xdp_relay.skel.h"
+#include "xdp_relay_loader.h"
+
+#define XRL_MAX_IFS 16
+
+struct xrl_attach {
+	char name[IF_NAMESIZE];
+	int ifindex;
+	int link_fd;
+};
+
+struct xdp_relay_loader {
+	struct xdp_relay *skel;
+	struct xrl_attach ifs[XRL_MAX_IFS];
+	int n_ifs;
+	__be32 addrs[N2NK_RELAY_MAX_LOCAL_ADDRS]; /* for local_addrs */
+	int n_addrs;
+	enum datapath_xdp_mode mode;
+	bool by_fib;   /* next hop from the FIB, else back the way it came */
+	bool pinned;   /* pin_dir holds our maps and links */
+	bool pin_busy; /* another daemon holds pin_dir: not pinned */
+	int lock_fd;   /* flock on pin_dir while we run, or -1 */
+	int adopted_links;
+	char pin_dir[192];
+	char where[512];
+};
+
+/* Fills why with the formatted step and strerror(-err); returns err. */
+int xrl_fail(struct xdp_relay_why *why, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif /* N2NK_XDP_RELAY_INT_H */

@@ -1,0 +1,249 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The supernode's registry mirrored into the XDP relay's maps (edges,
+ * senders, edge_stats; the contract is include/n2nk_relay.h), and the
+ * relay's counters read back. Entries nobody renews expire in the kernel
+ * (n2nk_relay_dest.expires_ns) and are swept here.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "n2nk_relay.h"
+#include "xdp_relay_int.h"
+#include "xdp_relay_loader.h"
+
+static int edge_key(struct n2nk_relay_edge *k, const char *community,
+		    const uint8_t *mac)
+{
+	size_t n = strnlen(community, N2N_COMMUNITY_SIZE);
+
+	memset(k, 0, sizeof(*k));
+	if (n == N2N_COMMUNITY_SIZE)
+		return -ENAMETOOLONG;
+	memcpy(k->community, community, n);
+	memcpy(k->mac, mac, N2N_MAC_SIZE);
+	return 0;
+}
+
+/* Removes senders[s] only if it still names edge k. */
+static int drop_sender(struct xdp_relay_loader *r,
+		       const struct n2nk_relay_sock4 *s,
+		       const struct n2nk_relay_edge *k)
+{
+	struct bpf_map *senders = r->skel->maps.senders;
+	struct n2nk_relay_edge cur;
+
+	if (bpf_map__lookup_elem(senders, s, sizeof(*s), &cur, sizeof(cur),
+				 0) ||
+	    memcmp(&cur, k, sizeof(cur)))
+		return 0;
+	if (bpf_map__delete_elem(senders, s, sizeof(*s), 0) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* A zeroed edge_stats entry for k, unless it has one (kept counts). */
+static int stats_create(struct xdp_relay_loader *r,
+			const struct n2nk_relay_edge *k)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct n2nk_relay_edge_stats *zero;
+	int err = 0;
+
+	if (ncpu < 1)
+		return ncpu ? ncpu : -EINVAL;
+	zero = calloc((size_t)ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map__update_elem(r->skel->maps.edge_stats, k, sizeof(*k), zero,
+				 (size_t)ncpu * sizeof(*zero), BPF_NOEXIST) &&
+	    errno != EEXIST)
+		err = -errno;
+	free(zero);
+	return err;
+}
+
+static void stats_delete(struct xdp_relay_loader *r,
+			 const struct n2nk_relay_edge *k)
+{
+	bpf_map__delete_elem(r->skel->maps.edge_stats, k, sizeof(*k), 0);
+}
+
+int xdp_relay_loader_edge_stats(struct xdp_relay_loader *r,
+				const char *community, const uint8_t *mac,
+				struct n2nk_relay_edge_stats *sum)
+{
+	int i, ncpu = libbpf_num_possible_cpus();
+	struct n2nk_relay_edge_stats *per;
+	struct n2nk_relay_edge k;
+	int err = edge_key(&k, community, mac);
+
+	memset(sum, 0, sizeof(*sum));
+	if (err || ncpu < 1)
+		return err ? err : -EINVAL;
+	per = calloc((size_t)ncpu, sizeof(*per));
+	if (!per)
+		return -ENOMEM;
+	if (bpf_map__lookup_elem(r->skel->maps.edge_stats, &k, sizeof(k), per,
+				 (size_t)ncpu * sizeof(*per), 0))
+		err = -errno;
+	for (i = 0; !err && i < ncpu; i++) {
+		sum->from_packets += per[i].from_packets;
+		sum->from_bytes += per[i].from_bytes;
+		sum->to_packets += per[i].to_packets;
+		sum->to_bytes += per[i].to_bytes;
+	}
+	free(per);
+	return err;
+}
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
+			      const uint8_t *mac,
+			      const struct sockaddr_storage *sa,
+			      uint32_t valid_ms, struct xdp_relay_why *why)
+{
+	const struct sockaddr_in *in = (const void *)sa;
+	struct n2nk_relay_sock4 s = { 0 };
+	struct n2nk_relay_dest d, old;
+	struct bpf_map *edges = r->skel->maps.edges;
+	struct n2nk_relay_edge k;
+	int err;
+
+	why->msg[0] = 0;
+	if (sa->ss_family != AF_INET)
+		return xrl_fail(why, -EAFNOSUPPORT, "XDP relay edge");
+	err = edge_key(&k, community, mac);
+	if (err)
+		return xrl_fail(why, err, "XDP relay edge");
+	s.addr = in->sin_addr.s_addr;
+	s.port = in->sin_port;
+	d.sock = s;
+	d.expires_ns = monotonic_ns() + (uint64_t)valid_ms * 1000000ull;
+	if (!bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0) &&
+	    memcmp(&old.sock, &s, sizeof(s))) {
+		err = drop_sender(r, &old.sock, &k);
+		if (err)
+			return xrl_fail(why, err,
+					"XDP relay: old senders entry");
+	}
+	err = stats_create(r, &k);
+	if (err)
+		return xrl_fail(why, err, "XDP relay: edge_stats");
+	if (bpf_map__update_elem(edges, &k, sizeof(k), &d, sizeof(d), BPF_ANY))
+		return xrl_fail(why, -errno, "XDP relay: updating edges");
+	if (bpf_map__update_elem(r->skel->maps.senders, &s, sizeof(s), &k,
+				 sizeof(k), BPF_ANY)) {
+		err = -errno;
+		bpf_map__delete_elem(edges, &k, sizeof(k), 0);
+		return xrl_fail(why, err, "XDP relay: updating senders");
+	}
+	return 0;
+}
+
+int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
+			      const uint8_t *mac, struct xdp_relay_why *why)
+{
+	struct bpf_map *edges = r->skel->maps.edges;
+	struct n2nk_relay_dest old;
+	struct n2nk_relay_edge k;
+	int err;
+
+	why->msg[0] = 0;
+	err = edge_key(&k, community, mac);
+	if (err)
+		return xrl_fail(why, err, "XDP relay edge");
+	if (bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0))
+		return 0; /* never mirrored (IPv6, -H) or already gone */
+	err = drop_sender(r, &old.sock, &k);
+	stats_delete(r, &k);
+	if (!err && bpf_map__delete_elem(edges, &k, sizeof(k), 0) &&
+	    errno != ENOENT)
+		err = -errno;
+	return err ? xrl_fail(why, err, "XDP relay: deleting an edge") : 0;
+}
+
+int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
+			     uint64_t packets[N2NK_REASON_SLOTS],
+			     struct xdp_relay_why *why)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct n2nk_xdp_counter *cnt;
+	__u32 slot;
+	int i, err = 0;
+
+	why->msg[0] = 0;
+	if (ncpu < 1)
+		return xrl_fail(why, ncpu ? ncpu : -EINVAL, "counting CPUs");
+	cnt = calloc((size_t)ncpu, sizeof(*cnt));
+	if (!cnt)
+		return xrl_fail(why, -ENOMEM, "XDP relay counters");
+	for (slot = 0; slot < N2NK_REASON_SLOTS && !err; slot++) {
+		packets[slot] = 0;
+		if (bpf_map__lookup_elem(r->skel->maps.relay_stats, &slot,
+					 sizeof(slot), cnt,
+					 (size_t)ncpu * sizeof(*cnt), 0)) {
+			err = xrl_fail(why, -errno, "reading relay_stats");
+			break;
+		}
+		for (i = 0; i < ncpu; i++)
+			packets[slot] += cnt[i].packets;
+	}
+	free(cnt);
+	return err;
+}
+
+/* Deletes edges[k] (and its senders entry) if it expired before `now`. */
+static int sweep_one(struct xdp_relay_loader *r,
+		     const struct n2nk_relay_edge *k, uint64_t now)
+{
+	struct bpf_map *edges = r->skel->maps.edges;
+	struct n2nk_relay_dest d;
+
+	if (bpf_map__lookup_elem(edges, k, sizeof(*k), &d, sizeof(d), 0) ||
+	    d.expires_ns >= now)
+		return 0;
+	drop_sender(r, &d.sock, k);
+	stats_delete(r, k);
+	if (bpf_map__delete_elem(edges, k, sizeof(*k), 0) && errno != ENOENT)
+		return -errno;
+	return 1;
+}
+
+int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
+			   struct xdp_relay_why *why)
+{
+	static struct n2nk_relay_edge keys[N2NK_RELAY_MAX_EDGES];
+	int fd = bpf_map__fd(r->skel->maps.edges);
+	uint64_t now = monotonic_ns();
+	unsigned int n = 0, i;
+	int ret, err = 0;
+
+	why->msg[0] = 0;
+	*swept = 0;
+	/* Keys first: deleting while walking a hash map restarts the walk. */
+	while (n < N2NK_RELAY_MAX_EDGES &&
+	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
+		n++;
+	for (i = 0; i < n; i++) {
+		ret = sweep_one(r, &keys[i], now);
+		if (ret < 0 && !err)
+			err = ret;
+		*swept += ret > 0;
+	}
+	return err ? xrl_fail(why, err, "XDP relay: sweeping expired edges")
+		   : 0;
+}
