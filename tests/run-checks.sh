@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Runs named test steps ("name command" pairs), keeps each step's output,
-# reads its "N passed, N failed" line and prints the sum as the last line.
+# reads its "N passed, N failed, N skipped" line (a runner that prints no
+# skip count skipped nothing) and prints the sums as the last line,
+# "total: N passed, N failed, N skipped". A step without a result line, or
+# one that exits non-zero with no failed test, counts as one failure.
 set -u
 total_pass=0
 total_fail=0
+total_skip=0
 while [ $# -ge 2 ]; do
 	name=$1 cmd=$2
 	shift 2
@@ -12,7 +16,8 @@ while [ $# -ge 2 ]; do
 	out=$(mktemp)
 	bash -c "$cmd" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
-	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed' "$out" | tail -n 1)
+	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' \
+		"$out" | tail -n 1)
 	rm -f "$out"
 	if [ -z "$line" ]; then
 		echo "$name: no result line (exit $rc), counted as 1 failure"
@@ -21,12 +26,15 @@ while [ $# -ge 2 ]; do
 	fi
 	p=$(sed -E 's/^([A-Za-z-]+: )?([0-9]+) passed.*/\2/' <<<"$line")
 	f=$(sed -E 's/.* ([0-9]+) failed.*/\1/' <<<"$line")
+	s=0
+	[[ $line =~ ,\ ([0-9]+)\ skipped$ ]] && s=${BASH_REMATCH[1]}
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "$name: exit $rc with no failed test, counted as 1 failure"
 		f=1
 	fi
 	total_pass=$((total_pass + p))
 	total_fail=$((total_fail + f))
+	total_skip=$((total_skip + s))
 done
-echo "total: $total_pass passed, $total_fail failed"
+echo "total: $total_pass passed, $total_fail failed, $total_skip skipped"
 [ "$total_fail" -eq 0 ]

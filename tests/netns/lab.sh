@@ -60,9 +60,10 @@
 #                                     prints the reply, e.g. "seen IP:PORT"
 #   lab_on_cleanup CMD...             run CMD (LIFO) before the teardown
 #   lab_cleanup                       hooks, kill processes, delete netns
-#   t_pass NAME, t_fail NAME MSG, t_check NAME CMD..., t_check_fails NAME
-#   CMD..., t_check_eq NAME WANT GOT, t_summary (last line "N passed, N
-#   failed", non-zero when anything failed)
+#   t_pass NAME, t_fail NAME MSG, t_skip NAME WHY (a check this host
+#   cannot run, counted as a skip, never as a pass), t_check NAME CMD...,
+#   t_check_fails NAME CMD..., t_check_eq NAME WANT GOT, t_summary (last
+#   line "N passed, N failed, N skipped", non-zero when anything failed)
 #
 # $LAB_DIR (removed at cleanup) is the place for logs; copy what you want to
 # keep from a cleanup hook. Do not `trap ... EXIT` in a test: that replaces lab_cleanup. Use
@@ -74,6 +75,7 @@ LAB_CLEANUP_HOOKS=()		# shell commands, run last-added first
 LAB_PROBE=${LAB_PROBE:-}	# udp_probe binary, set by lab_init BUILD_DIR
 T_PASSED=0
 T_FAILED=0
+T_SKIPPED=0
 
 lab_die() {
 	echo "lab: $*" >&2
@@ -403,7 +405,12 @@ t_check_eq() {		# t_check_eq NAME WANT GOT
 	fi
 }
 
-t_summary() {		# last line: "N passed, N failed"
-	echo "$T_PASSED passed, $T_FAILED failed"
+t_skip() {		# t_skip NAME WHY
+	T_SKIPPED=$((T_SKIPPED + 1))
+	echo "skip $1: $2"
+}
+
+t_summary() {		# last line: "N passed, N failed, N skipped"
+	echo "$T_PASSED passed, $T_FAILED failed, $T_SKIPPED skipped"
 	[ "$T_FAILED" -eq 0 ]
 }

@@ -114,7 +114,8 @@ kernel_ok() {	# live frames in BPF_PROG_TEST_RUN: kernel >= 5.18
 }
 
 if ! kernel_ok; then
-	echo "skipped: kernel mode needs kernel >= 5.18, this is $(uname -r)"
+	t_skip "kernel mode: the XDP relay forwards live frames" \
+		"needs kernel >= 5.18, this is $(uname -r)"
 elif start_sn snx --datapath=kernel --xdp-mode=native; then
 	f1=$(counter snx forwarded)
 	x1=$(counter snx xdp_relayed)

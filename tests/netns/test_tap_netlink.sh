@@ -86,7 +86,7 @@ wait_for_ready() {
 }
 
 finish() {
-	echo "$passed passed, $failed failed"
+	echo "$passed passed, $failed failed, 0 skipped"
 	[ "$failed" -eq 0 ]
 	exit
 }

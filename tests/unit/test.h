@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * A small test harness: TEST(name) registers a case at start-up, CHECK*
- * record failures with file:line and keep going, and the runner ends with
- * "N passed, N failed". Helpers read golden vectors from ../shared.
+ * record failures with file:line and keep going, TEST_SKIP(why) ends a case
+ * this host cannot run (counted as a skip, never as a pass), and the runner
+ * ends with "N passed, N failed, N skipped". Helpers read golden vectors
+ * from ../shared.
  */
 #ifndef N2NK_TEST_H
 #define N2NK_TEST_H
@@ -17,6 +19,7 @@ void test_register(const char *name, const char *file, test_fn fn);
 void test_fail(const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 int test_failures(void);
+void test_skip(const char *file, int line, const char *why);
 
 #define TEST(name)                                                     \
 	static void test_##name(void);                                 \
@@ -25,6 +28,13 @@ int test_failures(void);
 		test_register(#name, __FILE__, test_##name);           \
 	}                                                              \
 	static void test_##name(void)
+
+/* Ends the case as skipped; a failure recorded before it still fails it. */
+#define TEST_SKIP(why)                                \
+	do {                                          \
+		test_skip(__FILE__, __LINE__, (why)); \
+		return;                               \
+	} while (0)
 
 #define CHECK(cond)                                                 \
 	do {                                                        \

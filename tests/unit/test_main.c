@@ -17,6 +17,7 @@ static struct {
 } tests[MAX_TESTS];
 static int n_tests;
 static int cur_failures;
+static const char *cur_skip; /* why the running case was skipped */
 
 void test_register(const char *name, const char *file, test_fn fn)
 {
@@ -42,6 +43,14 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fputc('\n', stderr);
+}
+
+void test_skip(const char *file, int line, const char *why)
+{
+	static char buf[256];
+
+	snprintf(buf, sizeof(buf), "%s:%d: %s", file, line, why);
+	cur_skip = buf;
 }
 
 int test_failures(void)
@@ -193,23 +202,27 @@ long expected_dump(const char *file, const char *heading, uint8_t *out,
 
 int main(int argc, char **argv)
 {
-	int i, passed = 0, failed = 0;
+	int i, passed = 0, failed = 0, skipped = 0;
 	const char *filter = argc > 1 ? argv[1] : NULL;
 
 	for (i = 0; i < n_tests; i++) {
 		if (filter && !strstr(tests[i].name, filter))
 			continue;
 		cur_failures = 0;
+		cur_skip = NULL;
 		tests[i].fn();
 		if (cur_failures) {
 			failed++;
 			printf("FAIL %s (%s)\n", tests[i].name, tests[i].file);
+		} else if (cur_skip) {
+			skipped++;
+			printf("skip %s (%s)\n", tests[i].name, cur_skip);
 		} else {
 			passed++;
 			if (getenv("V"))
 				printf("ok   %s\n", tests[i].name);
 		}
 	}
-	printf("%d passed, %d failed\n", passed, failed);
+	printf("%d passed, %d failed, %d skipped\n", passed, failed, skipped);
 	return failed ? 1 : 0;
 }
