@@ -61,9 +61,25 @@
 #   lab_on_cleanup CMD...             run CMD (LIFO) before the teardown
 #   lab_cleanup                       hooks, kill processes, delete netns
 #   t_pass NAME, t_fail NAME MSG, t_skip NAME WHY (a check this host
-#   cannot run, counted as a skip, never as a pass), t_check NAME CMD...,
-#   t_check_fails NAME CMD..., t_check_eq NAME WANT GOT, t_summary (last
-#   line "N passed, N failed, N skipped", non-zero when anything failed)
+#   cannot run, counted as a skip, never as a pass)
+#   t_check NAME CMD...               pass when CMD succeeds
+#   t_check_fails NAME CMD...         pass only when CMD exits 1, "ran and
+#                                     answered no"; 0 fails, and so does an
+#                                     error (2), a command that could not
+#                                     run (126, 127; 255 from ip netns exec)
+#                                     or a signal. Pair it with a positive
+#                                     control: a check that the same setup
+#                                     does work where it should.
+#   t_check_eq NAME WANT GOT
+#   t_check_num NAME GOT OP WANT      integer test (OP: -eq -ge -le ...);
+#                                     a GOT that is not a number fails
+#   t_check_delta NAME BEFORE AFTER OP N   (AFTER - BEFORE) OP N, both
+#                                     numbers (an unread counter fails)
+#   t_require NAME CMD...             t_check in this shell (CMD may start
+#                                     processes); on failure the suite
+#                                     stops here with its summary
+#   t_summary                         last line "N passed, N failed, N
+#                                     skipped", non-zero when anything failed
 #
 # $LAB_DIR (removed at cleanup) is the place for logs; copy what you want to
 # keep from a cleanup hook. Do not `trap ... EXIT` in a test: that replaces lab_cleanup. Use
@@ -387,14 +403,17 @@ t_check() {		# t_check NAME CMD...: pass when CMD succeeds
 	fi
 }
 
-t_check_fails() {	# t_check_fails NAME CMD...: pass when CMD fails
-	local name=$1
+t_check_fails() {	# t_check_fails NAME CMD...: pass when CMD exits 1
+	local name=$1 out rc=0
 	shift
-	if "$@" >/dev/null 2>&1; then
-		t_fail "$name" "'$*' succeeded"
-	else
-		t_pass "$name"
-	fi
+	out=$("$@" 2>&1) || rc=$?
+	out=$(echo "$out" | tail -n 2 | tr '\n' ' ')
+	case $rc in
+	1) t_pass "$name" ;;
+	0) t_fail "$name" "'$*' succeeded" ;;
+	126 | 127) t_fail "$name" "'$*' could not run (exit $rc): $out" ;;
+	*) t_fail "$name" "'$*' exit $rc, an error rather than a no: $out" ;;
+	esac
 }
 
 t_check_eq() {		# t_check_eq NAME WANT GOT
@@ -405,9 +424,53 @@ t_check_eq() {		# t_check_eq NAME WANT GOT
 	fi
 }
 
+t_is_num() { [[ $1 =~ ^-?[0-9]+$ ]]; }
+
+t_check_num() {		# t_check_num NAME GOT OP WANT
+	local name=$1 got=$2 op=$3 want=$4
+	[[ $op =~ ^-(eq|ne|gt|ge|lt|le)$ ]] ||
+		{ t_fail "$name" "t_check_num: bad operator '$op'"; return; }
+	if ! t_is_num "$got" || ! t_is_num "$want"; then
+		t_fail "$name" "not a number: got '$got', want $op '$want'"
+	elif [ "$got" "$op" "$want" ]; then
+		t_pass "$name"
+	else
+		t_fail "$name" "got $got, want $op $want"
+	fi
+}
+
+t_check_delta() {	# t_check_delta NAME BEFORE AFTER OP N
+	local name=$1 before=$2 after=$3 op=$4 want=$5
+	if ! t_is_num "$before" || ! t_is_num "$after"; then
+		t_fail "$name" "counter not read: before '$before', after '$after'"
+		return
+	fi
+	[[ $op =~ ^-(eq|ne|gt|ge|lt|le)$ ]] && t_is_num "$want" ||
+		{ t_fail "$name" "t_check_delta: bad '$op $want'"; return; }
+	if [ $((after - before)) "$op" "$want" ]; then
+		t_pass "$name"
+	else
+		t_fail "$name" "$before -> $after: grew by $((after - before)), want $op $want"
+	fi
+}
+
 t_skip() {		# t_skip NAME WHY
 	T_SKIPPED=$((T_SKIPPED + 1))
 	echo "skip $1: $2"
+}
+
+# t_require NAME CMD...: CMD runs in this shell, so what it starts stays
+# the lab's; when it fails, nothing after it can mean anything: stop.
+t_require() {
+	local name=$1
+	shift
+	if "$@"; then
+		t_pass "$name"
+		return 0
+	fi
+	t_fail "$name" "'$*' failed; the rest of the suite depends on it"
+	t_summary
+	exit 1
 }
 
 t_summary() {		# last line: "N passed, N failed, N skipped"

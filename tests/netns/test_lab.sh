@@ -111,6 +111,11 @@ test_no_direct_access() {
 	t_check_fails "sn1 has no route to cone1" lab_ping sn1 198.18.1.2
 	lab_exec sn1 ip route add 198.18.1.0/24 via 198.18.0.101
 	lab_exec sn1 ip route add 198.18.2.0/24 via 198.18.0.102
+	# Control: the routes work, up to the routers' own LAN side.
+	t_check "control: routed, sn1 pings nat1's LAN address" \
+		lab_ping sn1 198.18.1.1
+	t_check "control: routed, sn1 pings nat2's LAN address" \
+		lab_ping sn1 198.18.2.1
 	t_check_fails "nat1 drops a routed ping to cone1" lab_ping sn1 198.18.1.2
 	t_check_fails "nat1 drops routed UDP to cone1:40001" \
 		lab_udp sn1 198.18.1.2 40001 7004
