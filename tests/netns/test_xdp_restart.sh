@@ -2,15 +2,20 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Restart without loss: the XDP relay's links and maps are pinned, so a
 # relayed ping at 10 per second keeps every reply while the supernode
-# daemon stops and a new one starts and takes them over; --xdp-unload then
-# removes it all.
+# daemon stops (its pid gone, the relay answering alone) and a new one
+# starts and logs that it took them over, all inside the ping's window;
+# n2nctl maps/edges/stats show the kernel's registry and per-edge counts;
+# --xdp-unload refuses while a daemon runs; a socket-datapath supernode
+# removes a relay left pinned, and nothing stays under the pin root.
 #
 # `ip netns exec` gives each daemon a fresh /sys without bpffs, so the test
 # mounts its own bpffs in a temporary directory and passes it with
 # --pin-root (systemd's /sys/fs/bpf plays that part on a real host).
 #
-# Topology: sn1 on the flat segment with IPv4 forwarding on (next hops from
-# the FIB), edges a and b behind full-cone NATs, both -S1.
+# Topology: sn1 198.18.0.1 on the flat segment (wan br0 198.18.0.0/24)
+# with IPv4 forwarding on (next hops from the FIB); edges a 198.18.1.2
+# behind nat1 (.0.101) and b 198.18.2.2 behind nat2 (.0.102), both full
+# cone, both -S1, overlay 198.19.8.1/.2.
 #   test_xdp_restart.sh BUILD_DIR
 set -u
 OUT=$(cd "${1:-.output}" && pwd)
@@ -44,11 +49,15 @@ has_xdp() { ip -n "$(lab_ns sn1)" link show dev eth0 | grep -q xdp; }
 no_xdp() { ! has_xdp; }
 
 sn_pid=$(start_sn "$T/sn1.log")
-lab_wait_for "sn1 control socket" 5 test -S "$T/sn1.sock"
+t_require "sn1 starts with --datapath=kernel" \
+	lab_wait_for "sn1 control socket" 5 test -S "$T/sn1.sock"
 t_check "the relay is pinned under --pin-root" \
 	grep -q "pinned in $T/bpf/" "$T/sn1.log"
-relayed_edges 8 198.18.0.1:7654
-t_check "ping through the XDP relay" pings a 198.19.8.2 5
+t_require "-S1 edges a and b register" relayed_edges 8 198.18.0.1:7654
+# Pinned neighbours (no ARP): the relay carries exactly the echoes.
+pin_neigh a n2x 198.19.8.2 02:00:00:00:08:02
+pin_neigh b n2x 198.19.8.1 02:00:00:00:08:01
+t_check "ping through the XDP relay (5 of 5)" pings_all a 198.19.8.2 5
 map_field() {	# map_field MAP FIELD: from n2nctl maps
 	ctl sn1 maps | jq -r --arg m "$1" --arg f "$2" \
 		'.rows[] | select(.map == $m) | .[$f]'
@@ -58,47 +67,86 @@ t_check_eq "n2nctl maps: 2 edges in the kernel's registry" 2 \
 t_check_eq "n2nctl maps: 2 senders" 2 "$(map_field senders entries)"
 t_check "n2nctl maps: edges pinned under --pin-root" \
 	grep -q "^$T/bpf/" <<<"$(map_field edges pinned)"
-edge_field() {	# edge_field MAC FIELD: from n2nctl edges
-	ctl sn1 edges | jq -r --arg m "$1" --arg f "$2" \
-		'.rows[] | select(.mac == $m) | .[$f]'
-}
-xr=$(edge_field 02:00:00:00:08:01 xdp_rx_relayed)
-xt=$(edge_field 02:00:00:00:08:02 xdp_tx_relayed)
+xr=$(sn_edge_field sn1 02:00:00:00:08:01 xdp_rx_relayed)
+xt=$(sn_edge_field sn1 02:00:00:00:08:02 xdp_tx_relayed)
 echo "edge a: $xr relayed from it in XDP; edge b: $xt relayed to it"
-t_check "n2nctl edges: per-edge kernel counts (from a >= 5)" \
-	test "${xr:-0}" -ge 5
-t_check "n2nctl edges: per-edge kernel counts (to b >= 5)" \
-	test "${xt:-0}" -ge 5
-t_check "n2nctl stats: relay verdicts by name" \
-	test -n "$(counter sn1 xdp_not_packet)"
-t_check "n2nctl stats: kernel drops by name" \
-	test -n "$(counter sn1 xdp_drop_ttl_expired)"
+t_check_num "n2nctl edges: per-edge kernel counts (from a: the 5 requests)" \
+	"$xr" -eq 5
+t_check_num "n2nctl edges: per-edge kernel counts (to b: the 5 requests)" \
+	"$xt" -eq 5
+t_check "n2nctl stats: relay verdicts by name" counter sn1 xdp_not_packet
+t_check "n2nctl stats: kernel drops by name" counter sn1 "$C_XDP_DROP_TTL"
 
-# 10 pings a second for 6 s; the daemon restarts after 2 s and is gone
-# for about a second.
-lab_exec a ping -q -i 0.1 -c 60 -W 1 198.19.8.2 >"$T/ping.log" 2>&1 &
+# The restart, placed inside a running ping by the events themselves, not
+# by sleeps: 80 echoes at 10 a second, each reply printed with its time
+# (-D) as it comes (stdbuf -oL). The old daemon is stopped once 10 replies
+# came through it; with its pid gone the relay must go on answering alone;
+# then a new daemon starts and must log that it took the pinned links and
+# edges over, while the replies go on; at the end none may be lost, and
+# the replies' own times must enclose the stop and the takeover.
+replies() {	# replies: echo replies printed so far
+	grep -c 'icmp_seq=' "$T/ping.log"
+}
+replies_at_least() { [ "$(replies)" -ge "$1" ]; }
+reply_ms() {	# reply_ms head|tail: first or last reply's time, epoch ms
+	grep -oE '^\[[0-9]+\.[0-9]{3}[0-9]*\] .*icmp_seq=' "$T/ping.log" |
+		"$1" -n 1 | sed -E 's/^\[([0-9]+)\.([0-9]{3}).*/\1\2/'
+}
+x0=$(counter sn1 xdp_relayed)
+lab_exec a stdbuf -oL ping -D -i 0.1 -c 80 -W 1 198.19.8.2 \
+	>"$T/ping.log" 2>&1 &
 ping_pid=$!
-sleep 2
+t_check "the ping runs through the first daemon's relay (10 replies)" \
+	lab_wait_for "10 replies" 5 replies_at_least 10
 x1=$(counter sn1 xdp_relayed)
-lab_kill "$sn_pid"
+stop_ms=$(lab_now_ms)
+t_check "the first daemon exits (its pid is gone)" lab_kill "$sn_pid"
+gone=$(replies)
 t_check "with the daemon gone, XDP stays attached" has_xdp
-sleep 1
+t_check "with no daemon, the relay answers on (5 more replies)" \
+	lab_wait_for "5 replies without a daemon" 3 \
+	replies_at_least $((gone + 5))
 rm -f "$T/sn1.sock"
 sn_pid=$(start_sn "$T/sn1-2.log")
-lab_wait_for "the new daemon's control socket" 5 test -S "$T/sn1.sock"
-wait "$ping_pid"
-cat "$T/ping.log" | tail -n 2
-t_check "no relayed ping lost across the restart (60/60)" \
-	grep -q '60 packets transmitted, 60 received' "$T/ping.log"
+t_check "the new daemon's control socket appears" \
+	lab_wait_for "the new daemon's control socket" 5 test -S "$T/sn1.sock"
 t_check "the new daemon took the links and the edges over" \
-	grep -Eq 'taken over from the previous daemon.*[1-9][0-9]* edge\(s\) kept' \
+	lab_wait_for "takeover logged" 5 grep -Eq \
+	'taken over from the previous daemon.*[1-9][0-9]* edge\(s\) kept' \
 	"$T/sn1-2.log"
+up_ms=$(lab_now_ms)
+up=$(replies)
+t_check "after the takeover the replies go on (5 more)" \
+	lab_wait_for "5 replies after the takeover" 3 \
+	replies_at_least $((up + 5))
+t_check "the ping ends" lab_wait_for "the ping's end" 15 \
+	lab_pid_gone "$ping_pid"
+wait "$ping_pid"
+tail -n 2 "$T/ping.log"
+t_check "no relayed ping lost across the restart (80/80)" \
+	grep -q '80 packets transmitted, 80 received' "$T/ping.log"
+first_ms=$(reply_ms head)
+last_ms=$(reply_ms tail)
+echo "replies $first_ms..$last_ms ms; stop at $stop_ms, takeover by $up_ms"
+t_check_num "the daemon stopped after the first reply" \
+	"$stop_ms" -gt "${first_ms:-x}"
+t_check_num "the new daemon took over before the last reply" \
+	"$up_ms" -lt "${last_ms:-x}"
 x2=$(counter sn1 xdp_relayed)
-echo "xdp_relayed before the restart $x1, after $x2 (the count is pinned too)"
-t_check "the relayed count carried over and grew" test "${x2:-0}" -gt "${x1:-0}"
+echo "xdp_relayed before the ping $x0, at the stop $x1, after $x2"
+# Pinned neighbours: 80 requests and 80 replies, all in XDP. A count lost
+# with the first daemon would come out short.
+t_check_delta "the relayed count carried over: all 160 echo PACKETs" \
+	"$x0" "$x2" -eq 160
 
 unload() { lab_exec sn1 "$SN" -p 7654 --pin-root="$T/bpf" --xdp-unload; }
-t_check_fails "--xdp-unload refuses while the supernode runs" unload
+unload_refused() {	# exit 1, and the reason
+	local out rc=0
+	out=$(unload 2>&1) || rc=$?
+	[ "$rc" -eq 1 ] && grep -q 'a supernode using it is running' <<<"$out"
+}
+t_check "--xdp-unload refuses while the supernode runs, and says why" \
+	unload_refused
 t_check "and it still relays" pings a 198.19.8.2 3
 lab_kill "$sn_pid"
 t_check "with the daemon stopped, XDP stays attached" has_xdp
