@@ -9,6 +9,8 @@
 #   make bench           throughput and RTT, P2P and relayed, in namespaces
 #   make check           all tests (unit, unit under ASan+UBSan, BPF, fuzz smoke)
 #   make check-unit      codec/crypto/vector/BPF unit tests only
+#   make check-interop N2N_STOCK_DIR=<your stock n2n 3.1.1 build>
+#                        every mix of stock n2n and our nodes, in namespaces
 #   make fuzz            every fuzz target for FUZZ_SECONDS (default 60) each
 #   make install DESTDIR=... PREFIX=...
 
@@ -92,7 +94,7 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
 .PHONY: deps all check check-unit unit-run bpf-run tools-run format \
 	format-check check-netns bench check-asan fuzz fuzz-smoke \
-	fuzz-build install clean demo
+	fuzz-build install clean demo check-interop
 .DELETE_ON_ERROR:
 # Keep every build output (BPF objects for bpftool and llvm-objdump too).
 .SECONDARY:
@@ -206,6 +208,21 @@ NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)")
+
+# Interoperability with stock n2n 3.1.1 (tests/netns/test_interop.sh):
+# opt-in, not part of check, since it needs a stock build the user made;
+# the tree holds none of n2n's code and fetches nothing.
+N2N_STOCK_DIR ?=
+check-interop:
+	$(Q)if [ -z "$(N2N_STOCK_DIR)" ]; then \
+		echo "check-interop: set N2N_STOCK_DIR to a stock n2n 3.1.1" \
+			"build you made (a directory with edge, supernode and" \
+			"tools/n2n-keygen), e.g." >&2; \
+		echo "  make check-interop N2N_STOCK_DIR=\$$HOME/n2n-3.1.1" >&2; \
+		exit 2; fi
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/run-checks.sh interop \
+		"tests/netns/test_interop.sh $(O) '$(N2N_STOCK_DIR)'"
 
 tools-run: all
 	$(Q)tests/tools/test_tools.sh $(O) $(SHARED)/vectors/n2n-3.1.1
