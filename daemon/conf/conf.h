@@ -167,6 +167,10 @@ struct sn_conf {
 	struct conf_ip bind_addr;		 /* -p ip part; any */
 	uint16_t port;				 /* -p; 7654 */
 	char federation[CONF_COMMUNITY_MAX + 1]; /* -F with '*'; N2N_FEDERATION */
+	/* The federation's name before -F: N2N_FEDERATION's or the default,
+	 * NUL-padded. Stock n2n 3.1.1 derives the header keys from it and then
+	 * writes -F over it (sn_fed_wire_name() says what that means for us). */
+	char federation_keys[CONF_COMMUNITY_MAX + 1];
 	struct conf_hostport federation_peers[CONF_MAX_SUPERNODES]; /* -l */
 	unsigned int n_federation_peers;
 	uint8_t mac[6]; /* -m, multicast bit cleared, local bit set */

@@ -289,6 +289,7 @@ int sn_conf_parse_env(struct sn_conf *c, int argc, char **argv,
 		return 0;
 	}
 	ret = conf_scan_env(&s, env, "N2N_FEDERATION", 'F', true, err, errlen);
+	strcpy(c->federation_keys, c->federation); /* before any -F */
 	if (!ret)
 		ret = conf_scan_file_and_argv(&s, argc, argv, err, errlen);
 	if (ret < 0)

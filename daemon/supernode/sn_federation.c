@@ -21,6 +21,24 @@
 #define FED_PURGE_MS	    90000 /* n2n's LAST_SEEN_SN_INACTIVE */
 #define FED_REMOTE_PURGE_MS 180000
 
+/*
+ * The federation's community as stock n2n 3.1.1 holds it: its header keys
+ * come from the 20 bytes of the name before -F (N2N_FEDERATION's or the
+ * default, NUL-padded), and -F is then printed over those bytes (at most
+ * 18 characters and a NUL), leaving the rest of the old name behind it.
+ * Header encryption never sends the community but checksums those 20
+ * bytes, so a federation with stock supernodes needs exactly them.
+ */
+void sn_fed_wire_name(const struct sn_conf *c, char name[N2N_COMMUNITY_SIZE])
+{
+	/* '*' and at most CONF_FEDERATION_MAX characters: 18, and the NUL */
+	size_t n = strnlen(c->federation, N2N_COMMUNITY_SIZE - 2);
+
+	memcpy(name, c->federation_keys, N2N_COMMUNITY_SIZE);
+	memcpy(name, c->federation, n);
+	name[n] = 0;
+}
+
 int sn_fed_init(struct supernode *sn)
 {
 	const struct sn_conf *c = sn->conf;
@@ -29,9 +47,10 @@ int sn_fed_init(struct supernode *sn)
 	sn->federation = sn_community_add(sn, c->federation, true);
 	if (!sn->federation)
 		return -1;
-	/* Always header-encrypted, keyed by the full name with its '*'. */
+	/* Always header-encrypted, keyed and named as stock n2n does. */
 	sn->federation->mode = SN_COMMUNITY_ENCRYPTED;
-	sn->federation->he.on = true;
+	msg_he_init(&sn->federation->he, true, c->federation_keys);
+	sn_fed_wire_name(c, sn->federation->name);
 	randombytes_buf(sn->fed_token, sizeof(sn->fed_token));
 	for (i = 0; i < c->n_federation_peers && i < SN_MAX_ANCHORS; i++) {
 		struct sn_anchor *a = &sn->anchors[sn->n_anchors++];

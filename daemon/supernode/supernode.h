@@ -137,6 +137,9 @@ void sn_free_remote(struct sn_community *c);
 
 /* sn_federation.c: supernodes relaying for each other's edges. */
 int sn_fed_init(struct supernode *sn) __attribute__((warn_unused_result));
+/* The federation community's 20 bytes as stock n2n holds them (-F written
+ * over the name the header keys came from): what its checksum covers. */
+void sn_fed_wire_name(const struct sn_conf *c, char name[N2N_COMMUNITY_SIZE]);
 void sn_fed_tick(struct supernode *sn, uint64_t now);
 void sn_fed_handle(struct supernode *sn, const struct n2n_msg *m,
 		   const struct sockaddr_storage *from);

@@ -11,8 +11,7 @@
 # JSON management port (UDP 5644 edge / 5645 supernode, on 127.0.0.1 of its
 # namespace), our supernode's counters, and a capture of br0 decoded by
 # n2n-dissect (transform, compression, header encryption, who sent each
-# PACKET to whom). One check fails on purpose until our supernode follows
-# stock's -F quirk (KNOWN INTEROP BUG, see the federation part below).
+# PACKET to whom).
 # INTEROP_KEEP=DIR keeps the logs and captures.
 #
 #                    wan namespace: br0 198.18.0.0/24 (captured)
@@ -553,15 +552,14 @@ phase kernel 50 "our sn, XDP"
 # supernodes; net 92 goes P2P once the edges learn each other through the
 # federation.
 #
-# KNOWN INTEROP BUG, kept failing on purpose: stock 3.1.1 derives the
-# federation's header-encryption keys in sn_init_defaults(), from
-# "*Federation" (or "*$N2N_FEDERATION"), before it parses -F, which then
-# renames the community only. So a stock supernode started with -F NAME
-# encrypts "*NAME" datagrams with the keys of "*Federation"; ours uses the
-# keys of "*NAME", and the two never understand each other (stock with
-# stock, or ours with ours, federate). With the name given to stock through
-# N2N_FEDERATION instead, names and keys agree, and the traffic checks
-# below run on that federation. ---
+# Stock 3.1.1 derives the federation's header-encryption keys in
+# sn_init_defaults(), from "*Federation" (or "*$N2N_FEDERATION"), before
+# it parses -F, which then renames the community only: a stock supernode
+# started with -F NAME encrypts "*NAME" datagrams with the keys of
+# "*Federation". Ours does the same (conf.h, federation_keys), so both
+# ways of naming the federation must work with stock: -F on both sides
+# (the traffic checks below run on that federation), and N2N_FEDERATION
+# on both sides. ---
 fed_joined() {	# our sn2 heard a supernode of *$FED
 	[ "$(ctl sn2 communities 2>/dev/null | jq --arg c "*$FED" \
 		'[.rows[] | select(.community == $c) | .edges] | add // 0')" -ge 1 ]
@@ -601,19 +599,23 @@ echo "---- federation"
 SNK=federation
 : >"$T/phase.pids"
 start_capture
+sn2_pid=$(lab_bg sn2 "$T/sn2-fed-env.log" env N2N_FEDERATION=$FED "$SN" \
+	-p 7654 -f -v -c "$T/communities" -l $SN1_AT \
+	--ctl-socket="$T/sn2.sock")
+stock_pid=$(lab_bg sn "$T/sn-fed-env.log" env N2N_FEDERATION=$FED "$S_SN" \
+	-p 7654 -f -c "$T/communities" -l $SN2_AT)
+t_check "federation, stock N2N_FEDERATION=$FED - ours N2N_FEDERATION=$FED: they federate" \
+	lab_wait_for "federation" 25 federated
+lab_kill "$stock_pid"
+lab_kill "$sn2_pid"
 lab_bg sn2 "$T/sn2-fed.log" "$SN" -p 7654 -f -v -F $FED \
 	-c "$T/communities" -l $SN1_AT --ctl-socket="$T/sn2.sock" \
 	>>"$T/phase.pids"
-stock_pid=$(lab_bg sn "$T/sn-fed-F.log" "$S_SN" -p 7654 -f -F $FED \
-	-c "$T/communities" -l $SN2_AT)
-t_check "federation, stock -F $FED - ours -F $FED: they federate [KNOWN INTEROP BUG: stock keys the federation before -F]" \
-	lab_wait_for "federation" 25 federated
-lab_kill "$stock_pid"
-lab_bg sn "$T/sn-fed.log" env N2N_FEDERATION=$FED "$S_SN" -p 7654 -f \
+lab_bg sn "$T/sn-fed.log" "$S_SN" -p 7654 -f -F $FED \
 	-c "$T/communities" -l $SN2_AT >>"$T/phase.pids"
-t_check "federation, stock N2N_FEDERATION=$FED - ours -F $FED: ours heard the stock one" \
+t_check "federation, stock -F $FED - ours -F $FED: ours heard the stock one" \
 	lab_wait_for "federation at sn2" 25 fed_joined
-t_check "federation, stock N2N_FEDERATION=$FED - ours -F $FED: the stock one heard ours" \
+t_check "federation, stock -F $FED - ours -F $FED: the stock one heard ours" \
 	lab_wait_for "federation at sn" 25 stock_knows_sn2
 
 edge s e901 a 90 1 i90 $SN1_AT -k s3cret -A4 -S1

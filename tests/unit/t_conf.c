@@ -14,6 +14,7 @@
 
 #include "conf/community_list.h"
 #include "conf/conf.h"
+#include "supernode/supernode.h"
 #include "test.h"
 
 #define LOGAN_KEY "nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgpG"
@@ -685,6 +686,39 @@ TEST(conf_sn_environment_and_long_options)
 	CHECK_EQ(parse_sn(&c, err, (const char *[]){ "supernode", NULL }), 0);
 	CHECK_EQ(c.help, CONF_HELP_SHORT);
 	sn_conf_free(&c);
+}
+
+/*
+ * Stock n2n 3.1.1 keys the federation with the name it had before -F and
+ * prints -F over those 20 bytes; its header checksum covers all of them.
+ */
+TEST(conf_sn_federation_as_stock_holds_it)
+{
+	static const char *const env[] = { "N2N_FEDERATION=envFederation",
+					   NULL };
+	static const char want[N2N_COMMUNITY_SIZE] = "*labfed\0ion";
+	static const char want_env[N2N_COMMUNITY_SIZE] = "*fed\0ederation";
+	char name[N2N_COMMUNITY_SIZE];
+	struct sn_conf c;
+	char err[512];
+
+	CHECK_EQ(SN(&c, err, "-F", "labfed"), 0);
+	CHECK(!strcmp(c.federation_keys, "*Federation"));
+	sn_fed_wire_name(&c, name);
+	CHECK_MEM(name, want, sizeof(name));
+	sn_conf_free(&c);
+	fake_env = env;
+	CHECK_EQ(SN(&c, err, "-F", "fed"), 0);
+	CHECK(!strcmp(c.federation_keys, "*envFederation"));
+	sn_fed_wire_name(&c, name);
+	CHECK_MEM(name, want_env, sizeof(name));
+	sn_conf_free(&c);
+	CHECK_EQ(SN(&c, err, "-v"), 0);
+	CHECK(!strcmp(c.federation, "*envFederation"));
+	sn_fed_wire_name(&c, name);
+	CHECK_MEM(name, c.federation_keys, sizeof(name));
+	sn_conf_free(&c);
+	fake_env = NULL;
 }
 
 static const struct bad_case sn_bad[] = {
