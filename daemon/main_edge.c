@@ -63,7 +63,7 @@ int main(int argc, char **argv)
 	/* Detach only once set up, so start-up errors reach the terminal. */
 	if (!conf.foreground) {
 		log_to_syslog("edge");
-		if (daemon(0, 0) < 0) {
+		if (evloop_daemonize(&e.loop) < 0) {
 			log_err("cannot detach: %m");
 			return 1;
 		}

@@ -37,10 +37,25 @@ static void on_signal(void *arg)
 	}
 }
 
+/* SIGINT, SIGTERM and SIGHUP, blocked and read from a signalfd. */
+static int open_signals(struct evloop *l)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	l->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (l->sigfd < 0)
+		return -errno;
+	return evloop_add(l, l->sigfd, on_signal, l);
+}
+
 int evloop_init(struct evloop *l, uint64_t tick_ms, evloop_tick_cb tick,
 		void *tick_arg)
 {
-	sigset_t set;
 	int i;
 
 	memset(l, 0, sizeof(*l));
@@ -53,16 +68,20 @@ int evloop_init(struct evloop *l, uint64_t tick_ms, evloop_tick_cb tick,
 	l->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (l->epfd < 0)
 		return -errno;
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGHUP);
-	sigprocmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	l->sigfd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (l->sigfd < 0)
+	return open_signals(l);
+}
+
+int evloop_daemonize(struct evloop *l)
+{
+	if (daemon(0, 0) < 0)
 		return -errno;
-	return evloop_add(l, l->sigfd, on_signal, l);
+	/* epoll hears a signalfd through the waitqueue of the process that
+	 * created it, which has just exited: the child needs its own. */
+	evloop_del(l, l->sigfd);
+	close(l->sigfd);
+	l->sigfd = -1;
+	return open_signals(l);
 }
 
 int evloop_add(struct evloop *l, int fd, evloop_fd_cb cb, void *arg)

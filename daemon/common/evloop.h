@@ -38,6 +38,8 @@ void evloop_del(struct evloop *l, int fd);
 /* Runs until a stop signal or evloop_stop(); returns the signal or 0. */
 int evloop_run(struct evloop *l);
 void evloop_stop(struct evloop *l);
+/* daemon(3), keeping the loop's signals: 0 or -errno. */
+int evloop_daemonize(struct evloop *l);
 /* Safe on a loop that evloop_init never reached (see evloop_reset). */
 void evloop_fini(struct evloop *l);
 /* Marks a loop as not open, before anything can fail. */

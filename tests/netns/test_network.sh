@@ -342,4 +342,21 @@ t_check "every lab edge re-registers with the restarted sn1" \
 t_check "relayed ping through the restarted supernode" \
 	lab_wait_for "ping via restarted sn1" 10 pings sa 198.19.1.4 2
 
+# --- detached (no -f): still stops on SIGTERM and removes its socket ---
+# The daemon forks away from lab_bg, so its pid comes from the namespace.
+only_pid() {	# only_pid HOST: the one process running in HOST
+	local p
+	p=$(ip netns pids "$(lab_ns "$1")")
+	[ "$(wc -w <<<"$p")" -eq 1 ] && echo "$p"
+}
+lab_add_public_host det 198.18.0.15
+lab_exec det "$SN" -p 7777 --ctl-socket="$T/detached.sock" >/dev/null 2>&1
+t_check "a detached supernode comes up" \
+	lab_wait_for "detached socket" 5 test -S "$T/detached.sock"
+dpid=$(only_pid det)
+t_check "it runs alone in its host" t_is_num "$dpid"
+kill -TERM "$dpid" 2>/dev/null
+t_check "SIGTERM stops it" lab_wait_for "detached exit" 5 lab_pid_gone "$dpid"
+t_check_fails "and it removed its control socket" test -S "$T/detached.sock"
+
 t_summary
