@@ -485,6 +485,10 @@ static int resolve_transform(struct edge_parse *ep, char *err, size_t errlen)
 		conf_warn(&c->warnings,
 			  "-A1 with a key: using AES (-A3) as stock n2n "
 			  "does; drop the key for no encryption");
+	else if (c->key && !ep->cipher_flag)
+		conf_warn(&c->warnings,
+			  "a key and no -A: using AES (-A3), as "
+			  "stock n2n does; say -A3 to silence this");
 	if (c->key && ep->cipher_flag <= 1)
 		c->transform = N2N_TRANSFORM_AES;
 	if (!c->key && ep->cipher_flag > 1)

@@ -131,7 +131,9 @@ TEST(conf_edge_tutorial_command_line)
 	CHECK(!strcmp(c.ctl_socket, "/run/n2nk/edge-edge0.sock"));
 	CHECK_EQ(c.datapath, DATAPATH_AUTO);
 	CHECK(!c.header_encryption && !c.mac_set && !c.relay_only);
-	CHECK_EQ(c.warnings.count, 0);
+	/* As stock n2n ("switching to AES as key was provided"). */
+	CHECK_EQ(c.warnings.count, 1);
+	CHECK(c.warnings.count && strstr(c.warnings.text[0], "using AES"));
 	edge_conf_free(&c);
 }
 
