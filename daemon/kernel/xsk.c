@@ -26,6 +26,7 @@
 #include <xdp/xsk.h>
 
 #include "common/bytes.h"
+#include "common/inet_csum.h"
 #include "common/log.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
@@ -89,26 +90,6 @@ static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
 	return err;
 }
 
-/* The Internet checksum (RFC 1071) over big-endian 16-bit words. Callers
- * pass at most a frame (4 KiB), far from overflowing the 32-bit sum. */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += get_be16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 /*
  * A UDP checksum is right when the sum over the pseudo-header and the
  * datagram folds to 0xffff. Between two virtual devices of one host (veth,
@@ -118,14 +99,14 @@ static uint16_t csum_fold(uint32_t sum)
  */
 static bool udp_csum_ok(const uint8_t *ip, const uint8_t *udp, size_t ulen)
 {
-	uint32_t pseudo = csum_add(0, ip + 12, 8) + IPPROTO_UDP + ulen;
+	uint32_t pseudo = inet_csum_pseudo(ip + 12, 8, IPPROTO_UDP, ulen);
 	uint16_t field = get_be16(udp + 6);
 
 	if (!field)
 		return true; /* the sender did not compute one */
-	if (csum_fold(csum_add(pseudo, udp, ulen)) == 0xffff)
+	if (inet_csum_fold(inet_csum_add(pseudo, udp, ulen)) == 0xffff)
 		return true;
-	return field == csum_fold(pseudo);
+	return field == inet_csum_fold(pseudo);
 }
 
 /* ip points at room bytes; on OK, *tot is the checked total length. */
@@ -137,7 +118,7 @@ static enum n2nk_reason check_ipv4(const uint8_t *ip, size_t room, size_t *tot)
 		return N2NK_IP_OPTIONS;
 	if (get_be16(ip + 6) & 0x3fff) /* MF or a fragment offset */
 		return N2NK_IP_FRAGMENT;
-	if (csum_fold(csum_add(0, ip, IPV4_HDR_LEN)) != 0xffff)
+	if (inet_csum_fold(inet_csum_add(0, ip, IPV4_HDR_LEN)) != 0xffff)
 		return N2NK_IP_CHECKSUM;
 	*tot = get_be16(ip + 2);
 	/* A shorter frame is cut; a longer one may carry Ethernet padding. */

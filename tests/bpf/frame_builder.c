@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/inet_csum.h"
 #include "frame_builder.h"
 
 #define ETH_HDR_LEN	   14
@@ -162,25 +163,6 @@ static void store_be16(uint8_t *p, uint16_t v)
 	p[1] = v & 0xff;
 }
 
-/* Adds big-endian 16-bit words to a ones' complement sum. */
-static uint32_t csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	return sum;
-}
-
-static uint16_t csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
 static void finish_ipv4(struct frame *f)
 {
 	uint8_t *ip = f->data + f->l3_off;
@@ -190,7 +172,7 @@ static void finish_ipv4(struct frame *f)
 	store_be16(ip + 10, 0);
 	/* A deliberately bad ihl (< 5) gets no meaningful checksum. */
 	if (hdr_len >= IPV4_HDR_LEN && f->l3_off + hdr_len <= f->len)
-		store_be16(ip + 10, csum_fold(csum_add(0, ip, hdr_len)));
+		store_be16(ip + 10, inet_csum(ip, hdr_len));
 }
 
 static void finish_ipv6(struct frame *f)
@@ -204,7 +186,7 @@ static void finish_udp(struct frame *f)
 	uint8_t *ip = f->data + f->l3_off;
 	uint8_t *udp = f->data + f->l4_off;
 	uint16_t udp_len = f->len - f->l4_off;
-	uint32_t sum = IPPROTO_UDP_NUM + udp_len;
+	uint32_t sum;
 	uint16_t csum;
 
 	store_be16(udp + 4, udp_len);
@@ -212,11 +194,12 @@ static void finish_udp(struct frame *f)
 	if (f->udp_no_checksum)
 		return;
 	if (f->ip_version == 4)
-		sum = csum_add(sum, ip + 12, 8);
+		sum = inet_csum_pseudo(ip + 12, 8, IPPROTO_UDP_NUM, udp_len);
 	else if (f->ip_version == 6)
-		sum = csum_add(sum, ip + 8, 32);
-	sum = csum_add(sum, udp, udp_len);
-	csum = csum_fold(sum);
+		sum = inet_csum_pseudo(ip + 8, 32, IPPROTO_UDP_NUM, udp_len);
+	else /* no IP header: no addresses to sum */
+		sum = inet_csum_pseudo(NULL, 0, IPPROTO_UDP_NUM, udp_len);
+	csum = (uint16_t)~inet_csum_fold(inet_csum_add(sum, udp, udp_len));
 	/* 0 means "no checksum" on the wire, so send its other form. */
 	store_be16(udp + 6, csum ? csum : 0xffff);
 }

@@ -24,6 +24,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/inet_csum.h"
+
 enum {
 	PROBE_WAIT_MS = 2000,
 	PROBE_BUF = 256,
@@ -191,21 +193,6 @@ static int do_send(int argc, char **argv)
 	return EXIT_REPLY;
 }
 
-static uint16_t inet_csum(const void *data, size_t len)
-{
-	const uint8_t *p = data;
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
 /* True when buf (an IPv4 packet from a raw socket) is our echo reply. */
 static int is_echo_reply(const uint8_t *buf, ssize_t n, uint16_t id)
 {
@@ -270,7 +257,7 @@ static int do_ping(int argc, char **argv)
 	}
 	req.un.echo.id = htons((uint16_t)getpid());
 	req.un.echo.sequence = htons(1);
-	req.checksum = inet_csum(&req, sizeof(req));
+	req.checksum = htons(inet_csum(&req, sizeof(req)));
 	if (sendto(fd, &req, sizeof(req), 0, (struct sockaddr *)&dst,
 		   sizeof(dst)) < 0) {
 		fprintf(stderr, "udp_probe: ping %s: %s\n", argv[2],

@@ -4,8 +4,9 @@
 #include <string.h>
 
 #include "common/bytes.h"
-#include "test.h"
+#include "common/inet_csum.h"
 #include "kernel/xsk.h"
+#include "test.h"
 
 #define PAYLOAD_LEN 30
 
@@ -15,30 +16,17 @@ struct frame {
 	size_t len;
 };
 
-static uint16_t csum(const uint8_t *p, size_t n, uint32_t sum)
-{
-	size_t i;
-
-	for (i = 0; i + 1 < n; i += 2)
-		sum += get_be16(p + i);
-	if (n & 1)
-		sum += (uint32_t)p[n - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
 static uint32_t pseudo_sum(const struct frame *f)
 {
 	const uint8_t *ip = f->b + 14;
 
-	return csum(ip + 12, 8, 0) + 17 + get_be16(ip + 24);
+	return inet_csum_pseudo(ip + 12, 8, 17, get_be16(ip + 24));
 }
 
 static void fix_ip_csum(struct frame *f)
 {
 	put_be16(f->b + 14 + 10, 0);
-	put_be16(f->b + 14 + 10, (uint16_t)~csum(f->b + 14, 20, 0));
+	put_be16(f->b + 14 + 10, inet_csum(f->b + 14, 20));
 }
 
 static void fix_udp_csum(struct frame *f)
@@ -47,7 +35,8 @@ static void fix_udp_csum(struct frame *f)
 	uint16_t c;
 
 	put_be16(udp + 6, 0);
-	c = (uint16_t)~csum(udp, get_be16(udp + 4), pseudo_sum(f));
+	c = (uint16_t)~inet_csum_fold(
+		inet_csum_add(pseudo_sum(f), udp, get_be16(udp + 4)));
 	put_be16(udp + 6, c ? c : 0xffff);
 }
 
@@ -110,7 +99,7 @@ TEST(xsk_parse_udp_checksums)
 	put_be16(f.b + 40, 0); /* none */
 	CHECK_EQ(check(&f, "0.0.0.0"), N2NK_OK);
 	/* Left for offload by a sender on a virtual device: pseudo-header. */
-	put_be16(f.b + 40, csum(NULL, 0, pseudo_sum(&f)));
+	put_be16(f.b + 40, inet_csum_fold(pseudo_sum(&f)));
 	CHECK_EQ(check(&f, "0.0.0.0"), N2NK_OK);
 	build(&f);
 	f.b[50] ^= 0x01; /* a payload bit flipped on the way */

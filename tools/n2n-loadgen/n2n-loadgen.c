@@ -38,6 +38,7 @@
 #include <bpf/libbpf.h>
 
 #include "n2nk_xdp_stats.h"
+#include "common/inet_csum.h"
 #include "common/sockaddr.h"
 #include "proto/wire.h"
 #include "skel/loadgen.skel.h"
@@ -875,19 +876,6 @@ static int neighbour_mac(const char *ifname, struct in_addr hop,
 	return 0;
 }
 
-static uint16_t ip_checksum(const void *hdr, size_t len)
-{
-	const uint8_t *p = hdr;
-	uint32_t sum = 0;
-	size_t i;
-
-	for (i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)p[i] << 8 | p[i + 1];
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return htons((uint16_t)~sum);
-}
-
 /* Edge 0's PACKET to edge 1 as an Ethernet + IPv4 + UDP frame. */
 static int build_frame(struct lg *lg, const uint8_t src[ETH_ALEN],
 		       const uint8_t dst[ETH_ALEN])
@@ -907,7 +895,7 @@ static int build_frame(struct lg *lg, const uint8_t src[ETH_ALEN],
 	ip.protocol = IPPROTO_UDP;
 	ip.saddr = lg->edges[0].local.sin_addr.s_addr;
 	ip.daddr = lg->o.sn.sin_addr.s_addr;
-	ip.check = ip_checksum(&ip, sizeof(ip));
+	ip.check = htons(inet_csum(&ip, sizeof(ip)));
 	udp.source = lg->edges[0].local.sin_port;
 	udp.dest = lg->o.sn.sin_port;
 	udp.len = htons((uint16_t)(sizeof(udp) + n)); /* checksum 0: none */
