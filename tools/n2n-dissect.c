@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "proto/header_crypt.h"
+#include "common/mac.h"
 #include "common/pcap_read.h"
 #include "proto/timestamp.h"
 #include "proto/transform.h"
@@ -32,13 +33,6 @@ static void usage(FILE *f)
 		   "[-H] capture.pcap...\n");
 }
 
-static const char *fmt_mac(char *buf, const uint8_t *m)
-{
-	sprintf(buf, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3],
-		m[4], m[5]);
-	return buf;
-}
-
 static const char *fmt_endpoint(char *buf, size_t cap, const uint8_t *ip,
 				bool ipv6, uint16_t port)
 {
@@ -52,7 +46,7 @@ static const char *fmt_endpoint(char *buf, size_t cap, const uint8_t *ip,
 /* One phrase on what an Ethernet frame carries. */
 static void print_frame(const uint8_t *f, size_t len)
 {
-	char s[18], d[18];
+	char s[MAC_STR_MAX], d[MAC_STR_MAX];
 	uint16_t type;
 
 	if (len < 14) {
@@ -60,7 +54,7 @@ static void print_frame(const uint8_t *f, size_t len)
 		return;
 	}
 	type = (uint16_t)(f[12] << 8 | f[13]);
-	printf(" frame %s > %s", fmt_mac(s, f + 6), fmt_mac(d, f));
+	printf(" frame %s > %s", mac_str(f + MAC_SIZE, s), mac_str(f, d));
 	if (type == 0x0806 && len >= 42)
 		printf(" ARP %s %u.%u.%u.%u", f[21] == 1 ? "who-has" : "reply",
 		       f[38], f[39], f[40], f[41]);
@@ -76,10 +70,10 @@ static void print_frame(const uint8_t *f, size_t len)
 static int print_packet(const struct n2n_packet *p, const struct transform *tf)
 {
 	uint8_t frame[N2N_PKT_BUF_SIZE];
-	char s[18], d[18];
+	char s[MAC_STR_MAX], d[MAC_STR_MAX];
 	ssize_t n;
 
-	printf(" %s > %s %s", fmt_mac(s, p->src_mac), fmt_mac(d, p->dst_mac),
+	printf(" %s > %s %s", mac_str(p->src_mac, s), mac_str(p->dst_mac, d),
 	       transform_name(p->transform));
 	if (!tf)
 		return 0;
@@ -99,7 +93,7 @@ static int print_packet(const struct n2n_packet *p, const struct transform *tf)
 	}
 	print_frame(frame, (size_t)n);
 	/* No n2n transform authenticates: a wrong key decrypts to garbage. */
-	if (n < 14 || memcmp(frame + 6, p->src_mac, N2N_MAC_SIZE))
+	if (n < 14 || !mac_equal(frame + MAC_SIZE, p->src_mac))
 		printf(" (frame source is not srcMac: wrong key, or bridged)");
 	return 0;
 }

@@ -2,21 +2,22 @@
 /* Chained hash table keyed by MAC; the low bytes of a MAC vary most. */
 #include <string.h>
 
+#include "mac.h"
 #include "mac_table.h"
 
-static unsigned int mac_hash(const uint8_t mac[6])
+static unsigned int mac_hash(const uint8_t mac[MAC_SIZE])
 {
 	return (unsigned int)(mac[5] ^ mac[4] * 31 ^ mac[3] * 7) %
 	       MAC_TABLE_BUCKETS;
 }
 
 struct mac_entry *mac_table_find(const struct mac_table *t,
-				 const uint8_t mac[6])
+				 const uint8_t mac[MAC_SIZE])
 {
 	struct mac_entry *e;
 
 	for (e = t->bucket[mac_hash(mac)]; e; e = e->next)
-		if (!memcmp(e->mac, mac, 6))
+		if (mac_equal(e->mac, mac))
 			return e;
 	return NULL;
 }

@@ -10,11 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mac.h"
+
 #define MAC_TABLE_BUCKETS 256
 
 struct mac_entry {
 	struct mac_entry *next;
-	uint8_t mac[6];
+	uint8_t mac[MAC_SIZE];
 };
 
 struct mac_table {
@@ -23,7 +25,7 @@ struct mac_table {
 };
 
 struct mac_entry *mac_table_find(const struct mac_table *t,
-				 const uint8_t mac[6]);
+				 const uint8_t mac[MAC_SIZE]);
 /* The caller has checked the MAC is not present yet. */
 void mac_table_insert(struct mac_table *t, struct mac_entry *e);
 void mac_table_remove(struct mac_table *t, struct mac_entry *e);

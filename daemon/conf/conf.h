@@ -22,6 +22,7 @@
 
 #include "proto/auth.h"
 #include "community_list.h"
+#include "common/mac.h"
 #include "kernel/datapath.h"
 #include "n2n_wire_defs.h"
 
@@ -122,7 +123,7 @@ struct edge_conf {
 	enum edge_ip_mode ip_mode; /* -a; SN_ASSIGNED */
 	struct in_addr ip;	   /* 0 when SN_ASSIGNED */
 	uint8_t prefix;		   /* 24 */
-	uint8_t mac[6];		   /* -m, valid if mac_set */
+	uint8_t mac[MAC_SIZE];	   /* -m, valid if mac_set */
 	bool mac_set;
 	uint16_t mtu;				   /* -M; 1290 */
 	char tap_name[CONF_IFNAME_MAX + 1];	   /* -d; "edge0" */
@@ -173,7 +174,7 @@ struct sn_conf {
 	char federation_keys[CONF_COMMUNITY_MAX + 1];
 	struct conf_hostport federation_peers[CONF_MAX_SUPERNODES]; /* -l */
 	unsigned int n_federation_peers;
-	uint8_t mac[6]; /* -m, multicast bit cleared, local bit set */
+	uint8_t mac[MAC_SIZE]; /* -m, multicast bit cleared, local bit set */
 	bool mac_set;
 	bool spoofing_protection_off;	    /* -M */
 	char version[CONF_VERSION_MAX + 1]; /* -V; "" = ours */
@@ -305,7 +306,7 @@ int conf_fail(char *msg, size_t msglen, const char *fmt, ...)
 /* Strict parsers: 0 or -EINVAL (the caller words the message). */
 int conf_parse_long(const char *s, int base, long min, long max, long *out);
 int conf_parse_ipv4(const char *s, struct in_addr *out);
-int conf_parse_mac(const char *s, uint8_t mac[6]);
+int conf_parse_mac(const char *s, uint8_t mac[MAC_SIZE]);
 /* These word their own messages. */
 int conf_parse_prefix_net(const char *s, struct in_addr *net, uint8_t *prefix,
 			  unsigned int min, unsigned int max, char *msg,

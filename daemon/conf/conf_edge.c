@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "proto/compress.h"
+#include "common/mac.h"
 #include "conf.h"
 #include "proto/transform.h"
 
@@ -181,14 +182,12 @@ static int set_address(struct edge_conf *c, const char *v, char *msg,
 
 static int set_mac(struct edge_conf *c, const char *v, char *msg, size_t len)
 {
-	static const uint8_t zero[6];
-
 	if (conf_parse_mac(v, c->mac))
 		return conf_fail(msg, len,
 				 "MAC address must be six hex bytes like "
 				 "02:00:00:00:00:0a");
 	/* The kernel refuses these for an Ethernet device. */
-	if ((c->mac[0] & 1) || !memcmp(c->mac, zero, sizeof(zero)))
+	if (mac_is_group(c->mac) || mac_is_zero(c->mac))
 		return conf_fail(msg, len,
 				 "multicast or zero MAC address cannot be a "
 				 "TAP address");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mac.h"
 #include "conf.h"
 
 #define WHERE_LEN 512
@@ -425,18 +426,19 @@ int conf_parse_ipv4(const char *s, struct in_addr *out)
 	return inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
 }
 
-int conf_parse_mac(const char *s, uint8_t mac[6])
+int conf_parse_mac(const char *s, uint8_t mac[MAC_SIZE])
 {
 	int i;
 
-	if (strlen(s) != 17)
+	if (strlen(s) != MAC_STR_MAX - 1)
 		return -EINVAL;
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < MAC_SIZE; i++) {
 		const char *p = s + 3 * i;
 		long v;
 		char hex[3] = { p[0], p[1], 0 };
 
-		if ((i < 5 && p[2] != ':') || !isxdigit((unsigned char)p[1]) ||
+		if ((i < MAC_SIZE - 1 && p[2] != ':') ||
+		    !isxdigit((unsigned char)p[1]) ||
 		    conf_parse_long(hex, 16, 0, 255, &v))
 			return -EINVAL;
 		mac[i] = (uint8_t)v;

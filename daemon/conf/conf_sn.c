@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/mac.h"
 #include "conf.h"
 
 enum sn_long_only {
@@ -83,6 +84,7 @@ static int add_peer(struct sn_conf *c, const char *v, char *msg, size_t len)
 static int set_mac(struct sn_conf *c, const char *v, const char *where,
 		   char *msg, size_t len)
 {
+	char buf[MAC_STR_MAX];
 	uint8_t first;
 
 	if (conf_parse_mac(v, c->mac))
@@ -90,13 +92,13 @@ static int set_mac(struct sn_conf *c, const char *v, const char *where,
 				 "MAC address must be six hex bytes like "
 				 "02:00:00:00:00:01");
 	first = (uint8_t)((c->mac[0] & ~0x01) | 0x02);
-	if (first != c->mac[0])
+	if (first != c->mac[0]) {
+		c->mac[0] = first;
 		conf_warn(&c->warnings,
-			  "%s: using %02x:%02x:%02x:%02x:%02x:%02x (local, "
-			  "not multicast) as stock n2n does",
-			  where, first, c->mac[1], c->mac[2], c->mac[3],
-			  c->mac[4], c->mac[5]);
-	c->mac[0] = first;
+			  "%s: using %s (local, not multicast) as stock n2n "
+			  "does",
+			  where, mac_str(c->mac, buf));
+	}
 	c->mac_set = true;
 	return 0;
 }

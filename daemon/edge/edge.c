@@ -14,6 +14,7 @@
 #include "conf/conf.h"
 #include "edge.h"
 #include "common/log.h"
+#include "common/mac.h"
 #include "kernel/netlink.h"
 #include "common/sockaddr.h"
 #include "kernel/tap.h"
@@ -128,7 +129,7 @@ static void dispatch(struct edge *e, const struct n2n_msg *m,
 	case N2N_MSG_REGISTER_SUPER_NAK:
 		return edge_on_register_super_nak(e, m, sn);
 	case N2N_MSG_PEER_INFO:
-		if (!memcmp(m->u.peer_info.mac, "\0\0\0\0\0\0", 6))
+		if (mac_is_zero(m->u.peer_info.mac))
 			return edge_on_peer_info_pong(e, m, sn);
 		return edge_on_peer_info(e, m);
 	case N2N_MSG_RE_REGISTER_SUPER:
@@ -226,10 +227,10 @@ static int setup_link(struct edge *e, struct netlink_ctx *nl)
 	const struct edge_conf *c = e->conf;
 
 	if (c->mac_set) {
-		memcpy(e->mac, c->mac, 6);
+		mac_copy(e->mac, c->mac);
 	} else {
 		/* n2n: random, locally administered, unicast. */
-		randombytes_buf(e->mac, 6);
+		randombytes_buf(e->mac, MAC_SIZE);
 		e->mac[0] = (uint8_t)((e->mac[0] & 0xfe) | 0x02);
 	}
 	if (netlink_set_mac(nl, e->tap_name, e->mac) ||

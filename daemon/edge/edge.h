@@ -17,6 +17,7 @@
 #include "kernel/datapath.h"
 #include "common/drop.h"
 #include "common/evloop.h"
+#include "common/mac.h"
 #include "common/mac_table.h"
 #include "proto/msg_io.h"
 #include "proto/transform.h"
@@ -46,7 +47,7 @@ struct edge_sn {
 	uint16_t port;
 	struct sockaddr_storage sa;
 	bool resolved;
-	uint8_t mac[6];
+	uint8_t mac[MAC_SIZE];
 	uint64_t last_seen_ms;
 	struct ts_replay replay;
 };
@@ -62,7 +63,7 @@ struct edge {
 	struct datapath dp;
 	int tap_fd;
 	char tap_name[IF_NAMESIZE];
-	uint8_t mac[6];
+	uint8_t mac[MAC_SIZE];
 	uint32_t ip; /* host order, 0 until known */
 	uint8_t prefix;
 	bool addr_applied;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ctl/ctl_loop.h"
+#include "common/mac.h"
 #include "edge.h"
 #include "common/sockaddr.h"
 
@@ -19,8 +20,9 @@ static uint64_t ago_s(uint64_t then_ms)
 
 static void put_mac(struct ctl_table *t, const uint8_t *m)
 {
-	ctl_table_strf(t, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-		       m[3], m[4], m[5]);
+	char buf[MAC_STR_MAX];
+
+	ctl_table_str(t, mac_str(m, buf));
 }
 
 static void columns(struct ctl_table *t, const char *const *names)

@@ -9,6 +9,7 @@
 
 #include "edge.h"
 #include "common/log.h"
+#include "common/mac.h"
 #include "common/sockaddr.h"
 
 #define EDGE_REG_ATTEMPTS 3
@@ -49,7 +50,7 @@ static void send_register_super(struct edge *e, uint64_t now)
 	/* A fresh cookie each time: only the answer to the latest counts. */
 	e->reg_cookie = randombytes_random();
 	r->cookie = e->reg_cookie;
-	memcpy(r->edge_mac, e->mac, 6);
+	mac_copy(r->edge_mac, e->mac);
 	r->dev_addr.addr = e->ip;
 	r->dev_addr.prefix = e->ip ? e->prefix : 0;
 	memcpy(r->dev_desc, e->desc, N2N_DESC_SIZE);
@@ -126,7 +127,7 @@ static void learn_supernodes(struct edge *e,
 		*strrchr(sn->host, ':') = 0;
 		sn->port = s.port;
 		sn->resolved = true;
-		memcpy(sn->mac, a->sn[i].mac, 6);
+		mac_copy(sn->mac, a->sn[i].mac);
 		e->n_sn++;
 		log_info("learned supernode %s:%u", sn->host, sn->port);
 	}
@@ -162,7 +163,7 @@ void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m, int sn)
 	}
 	if (e->he.upw && !accept_dynamic_key(e, a))
 		return;
-	memcpy(e->sn[sn].mac, a->src_mac, 6);
+	mac_copy(e->sn[sn].mac, a->src_mac);
 	e->sn_wait = false;
 	e->reg_attempts = EDGE_REG_ATTEMPTS;
 	e->registered_ms = e->last_reg_ms;
@@ -180,7 +181,7 @@ void edge_on_register_super_nak(struct edge *e, const struct n2n_msg *m, int sn)
 	const struct n2n_register_super_nak *n = &m->u.reg_super_nak;
 
 	if (sn != e->cur_sn || n->cookie != e->reg_cookie ||
-	    memcmp(n->src_mac, e->mac, 6)) {
+	    !mac_equal(n->src_mac, e->mac)) {
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
@@ -192,7 +193,7 @@ void edge_on_register_super_nak(struct edge *e, const struct n2n_msg *m, int sn)
 /* A PONG: the supernode answers a PING; we only note it is alive. */
 void edge_on_peer_info_pong(struct edge *e, const struct n2n_msg *m, int sn)
 {
-	memcpy(e->sn[sn].mac, m->u.peer_info.src_mac, 6);
+	mac_copy(e->sn[sn].mac, m->u.peer_info.src_mac);
 }
 
 void edge_unregister(struct edge *e)
@@ -203,7 +204,7 @@ void edge_unregister(struct edge *e)
 		return;
 	edge_init_msg(e, &m, N2N_MSG_UNREGISTER_SUPER, 0);
 	fill_auth(e, &m.u.unreg_super.auth);
-	memcpy(m.u.unreg_super.src_mac, e->mac, 6);
+	mac_copy(m.u.unreg_super.src_mac, e->mac);
 	edge_send_sn(e, &m);
 }
 

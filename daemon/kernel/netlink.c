@@ -19,6 +19,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
 
+#include "common/mac.h"
 #include "netlink.h"
 
 /* For failures libnl detects itself, without a kernel errno. */
@@ -214,10 +215,10 @@ static int change_link(struct netlink_ctx *ctx, const char *ifname,
 }
 
 int netlink_set_mac(struct netlink_ctx *ctx, const char *ifname,
-		    const uint8_t mac[6])
+		    const uint8_t mac[MAC_SIZE])
 {
 	struct rtnl_link *change = rtnl_link_alloc();
-	struct nl_addr *lladdr = nl_addr_build(AF_LLC, mac, 6);
+	struct nl_addr *lladdr = nl_addr_build(AF_LLC, mac, MAC_SIZE);
 	int err = -ENOMEM;
 
 	begin(ctx);

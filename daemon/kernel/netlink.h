@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "common/mac.h"
+
 struct nl_sock;
 
 struct netlink_ctx {
@@ -25,7 +27,7 @@ struct netlink_link {
 	int ifindex;
 	unsigned int mtu;
 	bool up; /* administratively up (IFF_UP) */
-	uint8_t mac[6];
+	uint8_t mac[MAC_SIZE];
 };
 
 /*
@@ -45,7 +47,7 @@ const char *netlink_last_error(struct netlink_ctx *ctx);
 int netlink_get_link(struct netlink_ctx *ctx, const char *ifname,
 		     struct netlink_link *link);
 int netlink_set_mac(struct netlink_ctx *ctx, const char *ifname,
-		    const uint8_t mac[6]);
+		    const uint8_t mac[MAC_SIZE]);
 int netlink_set_mtu(struct netlink_ctx *ctx, const char *ifname,
 		    unsigned int mtu);
 int netlink_set_up(struct netlink_ctx *ctx, const char *ifname, bool up);

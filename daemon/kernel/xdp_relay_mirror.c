@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "common/mac.h"
 #include "n2nk_relay.h"
 #include "xdp_relay_int.h"
 #include "xdp_relay_loader.h"
@@ -27,7 +28,7 @@ static int edge_key(struct n2nk_relay_edge *k, const char *community,
 	if (n == N2N_COMMUNITY_SIZE)
 		return -ENAMETOOLONG;
 	memcpy(k->community, community, n);
-	memcpy(k->mac, mac, N2N_MAC_SIZE);
+	mac_copy(k->mac, mac);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "ctl/ctl_loop.h"
 #include "kernel/dp_kernel.h"
 #include "kernel/dp_relay.h"
+#include "common/mac.h"
 #include "common/sockaddr.h"
 #include "supernode.h"
 
@@ -56,15 +57,13 @@ static void edge_row(struct mac_entry *me, void *arg)
 {
 	const struct sn_edge *e = (const struct sn_edge *)me;
 	struct edge_rows *r = arg;
-	const uint8_t *m = e->key.mac;
 	uint32_t ip = e->dev_addr.addr;
 	struct n2nk_relay_edge_stats st;
-	char buf[SOCKADDR_STR_MAX];
+	char buf[SOCKADDR_STR_MAX], mac[MAC_STR_MAX];
 
 	ctl_table_row(r->t);
 	ctl_table_str(r->t, r->c->name);
-	ctl_table_strf(r->t, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2],
-		       m[3], m[4], m[5]);
+	ctl_table_str(r->t, mac_str(e->key.mac, mac));
 	ctl_table_str(r->t, sockaddr_str(&e->sa, buf));
 	ctl_table_strf(r->t, "%u.%u.%u.%u/%u", ip >> 24, (ip >> 16) & 255,
 		       (ip >> 8) & 255, ip & 255, e->dev_addr.prefix);
@@ -75,7 +74,7 @@ static void edge_row(struct mac_entry *me, void *arg)
 	ctl_table_u64(r->t, e->tx_pkts);
 	if (!r->kernel)
 		return;
-	if (!datapath_relay_edge_stats(r->dp, r->c->name, m, &st))
+	if (!datapath_relay_edge_stats(r->dp, r->c->name, e->key.mac, &st))
 		memset(&st, 0, sizeof(st));
 	ctl_table_u64(r->t, st.from_packets);
 	ctl_table_u64(r->t, st.to_packets);

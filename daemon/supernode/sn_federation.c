@@ -12,6 +12,7 @@
 
 #include "conf/conf.h"
 #include "common/log.h"
+#include "common/mac.h"
 #include "common/sockaddr.h"
 #include "supernode.h"
 
@@ -107,7 +108,7 @@ static void send_fed_register(struct supernode *sn,
 	sn_init_msg(&m, sn->federation, N2N_MSG_REGISTER_SUPER,
 		    N2N_FLAGS_FROM_SUPERNODE);
 	r->cookie = sn->fed_cookie;
-	memcpy(r->edge_mac, sn->mac, 6);
+	mac_copy(r->edge_mac, sn->mac);
 	r->auth.scheme = N2N_AUTH_SIMPLE_ID;
 	r->auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
 	memcpy(r->auth.token, sn->fed_token, N2N_AUTH_ID_TOKEN_SIZE);
@@ -165,13 +166,13 @@ static struct sn_edge *member_upsert(struct supernode *sn, const uint8_t *mac,
 	struct sn_community *f = sn->federation;
 	struct sn_edge *e = (struct sn_edge *)mac_table_find(&f->edges, mac);
 
-	if (!memcmp(mac, sn->mac, 6))
+	if (mac_equal(mac, sn->mac))
 		return NULL;
 	if (!e) {
 		e = calloc(1, sizeof(*e));
 		if (!e)
 			return NULL;
-		memcpy(e->key.mac, mac, 6);
+		mac_copy(e->key.mac, mac);
 		mac_table_insert(&f->edges, &e->key);
 		log_notice("federation: supernode at %s",
 			   sockaddr_str(sa, (char[SOCKADDR_STR_MAX]){ 0 }));
@@ -206,7 +207,7 @@ static void list_one(struct mac_entry *me, void *arg)
 	x->family = 2; /* AF_INET as every n2n host numbers it */
 	x->port = s.port;
 	memcpy(x->addr, s.addr, 4);
-	memcpy(x->mac, e->key.mac, 6);
+	mac_copy(x->mac, e->key.mac);
 }
 
 int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
@@ -228,7 +229,7 @@ static void answer_fed_register(struct supernode *sn, const struct n2n_msg *m,
 	sn_init_msg(&a, sn->federation, N2N_MSG_REGISTER_SUPER_ACK,
 		    N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE);
 	k->cookie = m->u.reg_super.cookie;
-	memcpy(k->src_mac, sn->mac, 6);
+	mac_copy(k->src_mac, sn->mac);
 	k->lifetime = 15;
 	sock_from_sockaddr(&k->sock, from);
 	k->num_sn = (uint8_t)sn_fed_list(sn, k->sn, N2N_SN_ENTRY_MAX, from);
@@ -330,7 +331,7 @@ void sn_fed_learn(struct supernode *sn, struct sn_community *c,
 		r = calloc(1, sizeof(*r));
 		if (!r)
 			return;
-		memcpy(r->key.mac, mac, 6);
+		mac_copy(r->key.mac, mac);
 		mac_table_insert(&c->remote, &r->key);
 	}
 	r->sn_sa = *sn_sa;

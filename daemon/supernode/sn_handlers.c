@@ -13,6 +13,7 @@
 #include "proto/auth.h"
 #include "conf/conf.h"
 #include "common/log.h"
+#include "common/mac.h"
 #include "proto/pearson.h"
 #include "common/sockaddr.h"
 #include "supernode.h"
@@ -24,8 +25,6 @@
 #define SN_EDGE_RELAY_MS  (SN_EDGE_PURGE_MS + 10000)
 #define SN_RELAY_SWEEP_MS 30000
 #define SN_REG_LIFETIME	  15 /* n2n's reg_lifetime, ignored by edges */
-
-static const uint8_t null_mac[6];
 
 static struct sn_edge *edge_find(struct sn_community *c, const uint8_t *mac)
 {
@@ -116,7 +115,7 @@ static void send_reg_ack(struct supernode *sn, struct sn_community *c,
 	sn_init_msg(&m, c, N2N_MSG_REGISTER_SUPER_ACK,
 		    N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE);
 	a->cookie = r->cookie;
-	memcpy(a->src_mac, sn->mac, 6);
+	mac_copy(a->src_mac, sn->mac);
 	a->dev_addr = *addr;
 	a->lifetime = SN_REG_LIFETIME;
 	sock_from_sockaddr(&a->sock, from);
@@ -141,7 +140,7 @@ static void send_reg_nak(struct supernode *sn, struct sn_community *c,
 	sn_init_msg(&m, c, N2N_MSG_REGISTER_SUPER_NAK,
 		    N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE);
 	m.u.reg_super_nak.cookie = r->cookie;
-	memcpy(m.u.reg_super_nak.src_mac, r->edge_mac, 6);
+	mac_copy(m.u.reg_super_nak.src_mac, r->edge_mac);
 	sn->stats.reg_super_nak++;
 	sn_send_registration(sn, c, from, &m, NULL);
 }
@@ -193,7 +192,7 @@ static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
-	memcpy(e->key.mac, mac, 6);
+	mac_copy(e->key.mac, mac);
 	e->auth = *auth;
 	ts_replay_init(&e->replay, ts_from_usec(evloop_wall_usec()));
 	mac_table_insert(&c->edges, &e->key);
@@ -279,7 +278,7 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 	if (e && !auth_matches(sn, e, &r->auth)) {
 		sn_drop(sn, N2NK_AUTH);
 		send_reg_nak(sn, c, r, from);
-	} else if (!memcmp(r->edge_mac, null_mac, 6)) {
+	} else if (mac_is_zero(r->edge_mac)) {
 		/* The bootstrap request only asks for an address. */
 		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
 	} else if (!e && !(e = edge_add(c, r->edge_mac, &r->auth))) {
@@ -335,7 +334,7 @@ static void fanout_one(struct mac_entry *me, void *arg)
 	struct fanout *f = arg;
 	struct sn_edge *e = (struct sn_edge *)me;
 
-	if (!memcmp(e->key.mac, f->except, 6))
+	if (mac_equal(e->key.mac, f->except))
 		return;
 	if (sn_send(f->sn, f->c, &e->sa, f->m) == 0)
 		e->tx_pkts++;
@@ -347,7 +346,7 @@ static void deliver_local(struct supernode *sn, struct sn_community *c,
 {
 	struct sn_edge *d;
 
-	if (dst[0] & 1) {
+	if (mac_is_group(dst)) {
 		struct fanout f = { sn, c, m, src };
 
 		mac_table_each(&c->edges, fanout_one, &f);
@@ -376,7 +375,7 @@ static void relay_from_sn(struct supernode *sn, struct sn_community *c,
 
 	if (!sn_fed_is_member(sn, from))
 		return sn_drop(sn, N2NK_UNKNOWN_SUPERNODE);
-	if (m->hdr.type == N2N_MSG_REGISTER && (dst[0] & 1))
+	if (m->hdr.type == N2N_MSG_REGISTER && mac_is_group(dst))
 		return sn_drop(sn, N2NK_UNEXPECTED);
 	sn_fed_learn(sn, c, src, from);
 	deliver_local(sn, c, m, src, dst);
@@ -407,7 +406,7 @@ static void relay(struct supernode *sn, struct sn_community *c,
 	sock_from_sockaddr(in->hdr.type == N2N_MSG_PACKET ? &m.u.packet.sock
 							  : &m.u.reg.sock,
 			   from);
-	if (dst[0] & 1) {
+	if (mac_is_group(dst)) {
 		if (in->hdr.type != N2N_MSG_PACKET)
 			return sn_drop(sn, N2NK_UNEXPECTED);
 		deliver_local(sn, c, &m, src, dst);
@@ -429,7 +428,7 @@ static void send_pong(struct supernode *sn, struct sn_community *c,
 	struct n2n_peer_info *pi = &m.u.peer_info;
 
 	sn_init_msg(&m, c, N2N_MSG_PEER_INFO, N2N_FLAGS_FROM_SUPERNODE);
-	memcpy(pi->src_mac, sn->mac, 6);
+	mac_copy(pi->src_mac, sn->mac);
 	sock_from_sockaddr(&pi->sock, from);
 	pi->load = 0; /* n2n's edges read a byte-swapped 0 as 0 */
 	pi->uptime = (uint32_t)((evloop_now_ms() - sn->start_ms) / 1000);
@@ -446,8 +445,8 @@ static void answer_query(struct supernode *sn, struct sn_community *c,
 	struct n2n_msg a;
 
 	sn_init_msg(&a, c, N2N_MSG_PEER_INFO, N2N_FLAGS_FROM_SUPERNODE);
-	memcpy(a.u.peer_info.src_mac, q->src_mac, 6);
-	memcpy(a.u.peer_info.mac, q->target_mac, 6);
+	mac_copy(a.u.peer_info.src_mac, q->src_mac);
+	mac_copy(a.u.peer_info.mac, q->target_mac);
 	sock_from_sockaddr(&a.u.peer_info.sock, &t->sa);
 	sn_send(sn, c, to, &a);
 }
@@ -464,7 +463,7 @@ static void on_query_peer(struct supernode *sn, struct sn_community *c,
 	sn->stats.queries++;
 	if (from_sn && !sn_fed_is_member(sn, from))
 		return sn_drop(sn, N2NK_UNKNOWN_SUPERNODE);
-	if (!memcmp(q->target_mac, null_mac, 6))
+	if (mac_is_zero(q->target_mac))
 		return send_pong(sn, c, from);
 	/* Only a registered edge may learn where the others are. */
 	if (!from_sn && !known_sender(sn, c, q->src_mac, from))

@@ -15,6 +15,7 @@
 #include "proto/auth.h"
 #include "conf/conf.h"
 #include "common/log.h"
+#include "common/mac.h"
 #include "common/sockaddr.h"
 #include "supernode.h"
 
@@ -134,10 +135,8 @@ static bool looks_plaintext(const uint8_t *buf, size_t len)
 
 static bool is_ping(const struct n2n_msg *m)
 {
-	static const uint8_t null_mac[6];
-
 	return m->hdr.type == N2N_MSG_QUERY_PEER &&
-	       !memcmp(m->u.query_peer.target_mac, null_mac, 6);
+	       mac_is_zero(m->u.query_peer.target_mac);
 }
 
 /* Only a REGISTER_SUPER may bring a new (plaintext) community to life. */
@@ -308,9 +307,9 @@ int sn_init(struct supernode *sn, const struct sn_conf *c)
 	if (sodium_init() < 0)
 		return -ENOSYS;
 	if (c->mac_set) {
-		memcpy(sn->mac, c->mac, 6);
+		mac_copy(sn->mac, c->mac);
 	} else {
-		randombytes_buf(sn->mac, 6);
+		randombytes_buf(sn->mac, MAC_SIZE);
 		sn->mac[0] = (uint8_t)((sn->mac[0] & 0xfe) | 0x02);
 	}
 	sn->start_ms = evloop_now_ms();

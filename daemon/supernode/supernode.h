@@ -13,6 +13,7 @@
 #include "kernel/datapath.h"
 #include "common/drop.h"
 #include "common/evloop.h"
+#include "common/mac.h"
 #include "common/mac_table.h"
 #include "proto/msg_io.h"
 
@@ -79,7 +80,7 @@ struct supernode {
 	const struct sn_conf *conf;
 	struct evloop loop;
 	struct datapath dp;
-	uint8_t mac[6];
+	uint8_t mac[MAC_SIZE];
 	uint64_t start_ms;
 	/* The federation's key pair: u/pw edges share a secret with it. */
 	uint8_t fed_prv[32], fed_pub[32];

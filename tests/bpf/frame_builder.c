@@ -17,8 +17,8 @@
 #define IPPROTO_UDP_NUM	   17
 #define IPV4_DONT_FRAGMENT 0x4000
 
-static const uint8_t mac_src[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
-static const uint8_t mac_dst[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+static const uint8_t mac_src[MAC_SIZE] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t mac_dst[MAC_SIZE] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
 static const uint8_t ipv4_src[4] = { 198, 18, 0, 1 };
 static const uint8_t ipv4_dst[4] = { 198, 18, 0, 2 };
 static const uint8_t ipv6_src[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
@@ -83,11 +83,11 @@ void frame_eth(struct frame *f, uint16_t ethertype)
 	frame_put_be16(f, ethertype);
 }
 
-void frame_eth_macs(struct frame *f, const uint8_t dst[6], const uint8_t src[6],
-		    uint16_t ethertype)
+void frame_eth_macs(struct frame *f, const uint8_t dst[MAC_SIZE],
+		    const uint8_t src[MAC_SIZE], uint16_t ethertype)
 {
-	frame_put(f, dst, 6);
-	frame_put(f, src, 6);
+	frame_put(f, dst, MAC_SIZE);
+	frame_put(f, src, MAC_SIZE);
 	frame_put_be16(f, ethertype);
 }
 

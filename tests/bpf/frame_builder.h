@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/mac.h"
+
 #define FRAME_MAX 512
 
 struct frame {
@@ -34,8 +36,8 @@ void frame_put_zeros(struct frame *f, size_t n);
 void frame_put_random(struct frame *f, size_t n, uint32_t seed);
 
 void frame_eth(struct frame *f, uint16_t ethertype);
-void frame_eth_macs(struct frame *f, const uint8_t dst[6], const uint8_t src[6],
-		    uint16_t ethertype);
+void frame_eth_macs(struct frame *f, const uint8_t dst[MAC_SIZE],
+		    const uint8_t src[MAC_SIZE], uint16_t ethertype);
 /* IPv4 198.18.0.1 -> 198.18.0.2; option_words 32-bit NOP words after it. */
 void frame_ipv4_options(struct frame *f, uint8_t protocol,
 			unsigned int option_words);

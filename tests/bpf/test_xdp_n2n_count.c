@@ -16,6 +16,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "common/mac.h"
 #include "frame_builder.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_reasons.h"
@@ -30,8 +31,12 @@
 #define NO_MSG_TYPE	 -1
 #define MAX_LOADED_PORTS 4
 
-static const uint8_t edge_a_mac[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0a };
-static const uint8_t edge_b_mac[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0b };
+static const uint8_t edge_a_mac[MAC_SIZE] = {
+	0x02, 0x6e, 0x32, 0x00, 0x00, 0x0a
+};
+static const uint8_t edge_b_mac[MAC_SIZE] = {
+	0x02, 0x6e, 0x32, 0x00, 0x00, 0x0b
+};
 
 /* PACKET body: MACs, [socket], compression, transform, an opaque frame. */
 static void put_n2n_packet(struct frame *f, uint16_t flags)

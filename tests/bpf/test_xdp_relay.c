@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "common/mac.h"
 #include "frame_builder.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
@@ -48,13 +49,17 @@ static const uint8_t sn_ip[4] = { 192, 0, 2, 1 };
 static const uint8_t a_ip[4] = { 192, 0, 2, 10 };
 static const uint8_t b_ip[4] = { 192, 0, 2, 20 };
 static const uint8_t stranger_ip[4] = { 192, 0, 2, 99 };
-static const uint8_t sn_eth[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x01 };
-static const uint8_t router_eth[6] = { 0x02, 0x52, 0x00, 0x00, 0x00, 0x01 };
-static const uint8_t mac_a[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0a };
-static const uint8_t mac_b[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0b };
-static const uint8_t mac_c[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0c };
-static const uint8_t mac_d[6] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0d };
-static const uint8_t mac_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t sn_eth[MAC_SIZE] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t router_eth[MAC_SIZE] = {
+	0x02, 0x52, 0x00, 0x00, 0x00, 0x01
+};
+static const uint8_t mac_a[MAC_SIZE] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0a };
+static const uint8_t mac_b[MAC_SIZE] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0b };
+static const uint8_t mac_c[MAC_SIZE] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0c };
+static const uint8_t mac_d[MAC_SIZE] = { 0x02, 0x6e, 0x32, 0x00, 0x00, 0x0d };
+static const uint8_t mac_bcast[MAC_SIZE] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
 
 /* The fields of an edge's PACKET that the cases vary. */
 struct pkt_spec {
@@ -666,11 +671,11 @@ static int run_case(const struct xdp_relay *skel, const struct relay_case *tc)
 
 /* Fills the community field of a map entry: NUL-padded, as on the wire. */
 static void put_community(struct n2nk_relay_edge *e, const char *community,
-			  const uint8_t mac[6])
+			  const uint8_t mac[MAC_SIZE])
 {
 	memset(e, 0, sizeof(*e));
 	strncpy((char *)e->community, community, N2N_COMMUNITY_SIZE - 1);
-	memcpy(e->mac, mac, N2N_MAC_SIZE);
+	mac_copy(e->mac, mac);
 }
 
 static void put_sock(struct n2nk_relay_sock4 *s, const uint8_t ip[4],
@@ -683,7 +688,7 @@ static void put_sock(struct n2nk_relay_sock4 *s, const uint8_t ip[4],
 
 static int set_sender(const struct xdp_relay *skel, const uint8_t ip[4],
 		      uint16_t port, const char *community,
-		      const uint8_t mac[6])
+		      const uint8_t mac[MAC_SIZE])
 {
 	struct n2nk_relay_sock4 s;
 	struct n2nk_relay_edge e;
@@ -695,7 +700,7 @@ static int set_sender(const struct xdp_relay *skel, const uint8_t ip[4],
 }
 
 static int set_edge_until(const struct xdp_relay *skel, const char *community,
-			  const uint8_t mac[6], const uint8_t ip[4],
+			  const uint8_t mac[MAC_SIZE], const uint8_t ip[4],
 			  uint16_t port, uint64_t expires)
 {
 	struct n2nk_relay_dest d = { .expires_ns = expires };
@@ -708,7 +713,8 @@ static int set_edge_until(const struct xdp_relay *skel, const char *community,
 }
 
 static int set_edge(const struct xdp_relay *skel, const char *community,
-		    const uint8_t mac[6], const uint8_t ip[4], uint16_t port)
+		    const uint8_t mac[MAC_SIZE], const uint8_t ip[4],
+		    uint16_t port)
 {
 	return set_edge_until(skel, community, mac, ip, port, UINT64_MAX);
 }
@@ -846,7 +852,8 @@ static int check_golden_output(const char *name, const struct captured *in,
 		fail(name, "output %u bytes from %zu", out->len, in->frame_len);
 		return -1;
 	}
-	if (memcmp(eth, in->frame + 6, 6) || memcmp(eth + 6, in->frame, 6) ||
+	if (!mac_equal(eth, in->frame + MAC_SIZE) ||
+	    !mac_equal(eth + MAC_SIZE, in->frame) ||
 	    get16(ip + 2) != IPV4_HLEN + UDP_HLEN + want->len ||
 	    ip[8] != relayed->frame[ETH_HLEN + 8] || ip[9] != IPPROTO_UDP ||
 	    !ipv4_header_ok(ip) || memcmp(ip + 12, want->src_ip, 4) ||

@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "common/mac.h"
 #include "proto/wire.h"
 
 #define COMMUNITY   "corpus"
@@ -30,9 +31,11 @@
 #define WAIT_MS	    1000
 #define REG_TRIES   10
 
-static const uint8_t mac_a[6] = { 0x02, 0x63, 0x6f, 0x72, 0x00, 0x0a };
-static const uint8_t mac_b[6] = { 0x02, 0x63, 0x6f, 0x72, 0x00, 0x0b };
-static const uint8_t mac_bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t mac_a[MAC_SIZE] = { 0x02, 0x63, 0x6f, 0x72, 0x00, 0x0a };
+static const uint8_t mac_b[MAC_SIZE] = { 0x02, 0x63, 0x6f, 0x72, 0x00, 0x0b };
+static const uint8_t mac_bcast[MAC_SIZE] = {
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
 
 static int udp_socket(const char *ip, uint16_t port)
 {
@@ -81,7 +84,7 @@ static ssize_t recv_one(int fd, uint8_t *buf, size_t cap)
 
 /* REGISTER_SUPER until a REGISTER_SUPER_ACK comes back. */
 static int register_edge(int fd, const struct sockaddr_in *sn,
-			 const uint8_t mac[6], uint32_t cookie)
+			 const uint8_t mac[MAC_SIZE], uint32_t cookie)
 {
 	uint8_t buf[BUF_MAX];
 	struct n2n_msg m, ack;
@@ -90,10 +93,10 @@ static int register_edge(int fd, const struct sockaddr_in *sn,
 
 	header(&m, N2N_MSG_REGISTER_SUPER, 2);
 	m.u.reg_super.cookie = cookie;
-	memcpy(m.u.reg_super.edge_mac, mac, 6);
+	mac_copy(m.u.reg_super.edge_mac, mac);
 	m.u.reg_super.auth.scheme = N2N_AUTH_SIMPLE_ID;
 	m.u.reg_super.auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
-	memcpy(m.u.reg_super.auth.token, mac, 6);
+	mac_copy(m.u.reg_super.auth.token, mac);
 	for (i = 0; i < REG_TRIES; i++) {
 		send_msg(fd, sn, &m);
 		n = recv_one(fd, buf, sizeof(buf));
@@ -112,8 +115,8 @@ static void corpus_packet(struct n2n_msg *m, unsigned int i, uint8_t *payload)
 	size_t k;
 
 	header(m, N2N_MSG_PACKET, (uint8_t)(1 + i % 255));
-	memcpy(m->u.packet.src_mac, mac_a, 6);
-	memcpy(m->u.packet.dst_mac, i % 25 == 24 ? mac_bcast : mac_b, 6);
+	mac_copy(m->u.packet.src_mac, mac_a);
+	mac_copy(m->u.packet.dst_mac, i % 25 == 24 ? mac_bcast : mac_b);
 	m->u.packet.compression = (uint8_t)(i % 5);
 	m->u.packet.transform = (uint8_t)(i % 7);
 	m->u.packet.payload_len = (i * 37u) % (PAYLOAD_MAX + 1);

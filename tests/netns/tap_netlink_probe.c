@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "common/bytes.h"
+#include "common/mac.h"
 #include "kernel/netlink.h"
 #include "kernel/tap.h"
 
@@ -32,8 +33,8 @@
 #define ETH_ARP	   0x0806
 #define ETH_IPV4   0x0800
 
-static const uint8_t our_mac[6] = { 0x02, 0, 0, 0, 0, 0xaa };
-static const uint8_t peer_mac[6] = { 0x02, 0, 0, 0, 0, 0xbb };
+static const uint8_t our_mac[MAC_SIZE] = { 0x02, 0, 0, 0, 0, 0xaa };
+static const uint8_t peer_mac[MAC_SIZE] = { 0x02, 0, 0, 0, 0, 0xbb };
 
 static const char *err_name(int ret)
 {
@@ -89,17 +90,17 @@ static ssize_t read_frame(int fd, uint16_t type, uint8_t *buf, size_t cap)
 /* An ARP reply for PEER from peer_mac, as a neighbour on the wire would. */
 static size_t build_arp_reply(uint8_t *f)
 {
-	memcpy(f, our_mac, 6);
-	memcpy(f + 6, peer_mac, 6);
+	mac_copy(f, our_mac);
+	mac_copy(f + MAC_SIZE, peer_mac);
 	put_be16(f + 12, ETH_ARP);
 	put_be16(f + 14, 1);	    /* Ethernet */
 	put_be16(f + 16, ETH_IPV4); /* IPv4 */
-	f[18] = 6;
+	f[18] = MAC_SIZE;
 	f[19] = 4;
 	put_be16(f + 20, 2); /* reply */
-	memcpy(f + 22, peer_mac, 6);
+	mac_copy(f + 22, peer_mac);
 	put_be32(f + 28, PEER);
-	memcpy(f + 32, our_mac, 6);
+	mac_copy(f + 32, our_mac);
 	put_be32(f + 38, ADDR);
 	return 42;
 }
@@ -114,6 +115,7 @@ static void trade_arp(int fd)
 				  .sin_port = htons(9),
 				  .sin_addr.s_addr = htonl(PEER) };
 	uint8_t frame[2048];
+	char mac[MAC_STR_MAX];
 	ssize_t n;
 	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 
@@ -122,11 +124,8 @@ static void trade_arp(int fd)
 	n = read_frame(fd, ETH_ARP, frame, sizeof(frame));
 	if (n >= 42 && get_be16(frame + 20) == 1 &&
 	    get_be32(frame + 38) == PEER)
-		printf("tap read arp request: from "
-		       "%02x:%02x:%02x:%02x:%02x:%02x"
-		       " for 198.19.99.2\n",
-		       frame[6], frame[7], frame[8], frame[9], frame[10],
-		       frame[11]);
+		printf("tap read arp request: from %s for 198.19.99.2\n",
+		       mac_str(frame + MAC_SIZE, mac));
 	else
 		report(NULL, "tap read arp request", n < 0 ? (int)n : -EPROTO);
 	report(NULL, "tap write arp reply",
@@ -134,7 +133,7 @@ static void trade_arp(int fd)
 	n = read_frame(fd, ETH_IPV4, frame, sizeof(frame));
 	if (n >= 14)
 		printf("tap read ipv4 to peer mac: %s\n",
-		       memcmp(frame, peer_mac, 6) ? "no" : "yes");
+		       mac_equal(frame, peer_mac) ? "yes" : "no");
 	else
 		report(NULL, "tap read ipv4 to peer mac", (int)n);
 	if (s >= 0)
@@ -144,12 +143,13 @@ static void trade_arp(int fd)
 static void print_link(struct netlink_ctx *nl)
 {
 	struct netlink_link l;
+	char mac[MAC_STR_MAX];
 
 	if (report(nl, "get link", netlink_get_link(nl, TAP_NAME, &l)))
 		return;
-	printf("link: ifindex %s mac %02x:%02x:%02x:%02x:%02x:%02x mtu %u %s\n",
-	       l.ifindex > 0 ? "ok" : "bad", l.mac[0], l.mac[1], l.mac[2],
-	       l.mac[3], l.mac[4], l.mac[5], l.mtu, l.up ? "up" : "down");
+	printf("link: ifindex %s mac %s mtu %u %s\n",
+	       l.ifindex > 0 ? "ok" : "bad", mac_str(l.mac, mac), l.mtu,
+	       l.up ? "up" : "down");
 }
 
 /* The link, its address and route, and the errors the edge must expect. */

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/mac.h"
 #include "conf/community_list.h"
 #include "conf/conf.h"
 #include "supernode/supernode.h"
@@ -174,7 +175,7 @@ static const char edge_sample[] = "# n2n edge config\n"
 
 static void check_edge_sample(const struct edge_conf *c)
 {
-	static const uint8_t mac[6] = { 2, 0, 0, 0, 0, 0x0a };
+	static const uint8_t mac[MAC_SIZE] = { 2, 0, 0, 0, 0, 0x0a };
 
 	CHECK(!strcmp(c->tap_name, "n2n0"));
 	CHECK(!strcmp(c->community, "mynetwork"));
@@ -184,7 +185,7 @@ static void check_edge_sample(const struct edge_conf *c)
 	CHECK_EQ(c->n_supernodes, 1);
 	CHECK(!strcmp(c->supernodes[0].host, "supernode.example.org"));
 	CHECK_EQ(c->mtu, 1390);
-	CHECK(c->mac_set && !memcmp(c->mac, mac, 6));
+	CHECK(c->mac_set && mac_equal(c->mac, mac));
 	CHECK(c->allow_routing);
 	CHECK_EQ(c->n_routes, 1);
 	CHECK(ip_is(c->routes[0].net, "10.0.0.0"));

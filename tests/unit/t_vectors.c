@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "proto/header_crypt.h"
+#include "common/mac.h"
 #include "common/pcap_read.h"
 #include "test.h"
 #include "proto/timestamp.h"
@@ -22,9 +23,9 @@
 #define VEC_SN_PORT   7654
 #define MAX_SENDERS   8
 
-static const uint8_t mac_edge_a[6] = { 0x02, 0, 0, 0, 0, 0x0a };
-static const uint8_t mac_edge_b[6] = { 0x02, 0, 0, 0, 0, 0x0b };
-static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+static const uint8_t mac_edge_a[MAC_SIZE] = { 0x02, 0, 0, 0, 0, 0x0a };
+static const uint8_t mac_edge_b[MAC_SIZE] = { 0x02, 0, 0, 0, 0, 0x0b };
+static const uint8_t bcast[MAC_SIZE] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 struct capture {
 	const char *file;
@@ -85,7 +86,7 @@ static struct ts_replay *sender_replay(struct replay_state *st,
 
 static bool is_edge_mac(const uint8_t *m)
 {
-	return !memcmp(m, mac_edge_a, 6) || !memcmp(m, mac_edge_b, 6);
+	return mac_equal(m, mac_edge_a) || mac_equal(m, mac_edge_b);
 }
 
 static bool is_overlay_ip(const uint8_t *ip)
@@ -119,8 +120,8 @@ static bool frame_is_expected(const uint8_t *f, size_t len)
 	const uint8_t *ip = f + 14;
 	size_t ip_hlen, icmp_data;
 
-	if (len < 42 || !is_edge_mac(f + 6) ||
-	    !(is_edge_mac(f) || !memcmp(f, bcast, 6)))
+	if (len < 42 || !is_edge_mac(f + MAC_SIZE) ||
+	    !(is_edge_mac(f) || mac_equal(f, bcast)))
 		return false;
 	if (f[12] == 0x08 && f[13] == 0x06)
 		return true;
@@ -153,7 +154,7 @@ static void check_packet_payload(const struct n2n_msg *m,
 	if (n <= 0)
 		return;
 	CHECK_MSG(frame_is_expected(frame, (size_t)n), "%s: frame", where);
-	CHECK_MSG(!memcmp(p->src_mac, frame + 6, 6), "%s: srcMac", where);
+	CHECK_MSG(mac_equal(p->src_mac, frame + MAC_SIZE), "%s: srcMac", where);
 	back = transform_encode(tf, again, sizeof(again), frame, (size_t)n, iv);
 	CHECK_MSG(back == (ssize_t)p->payload_len &&
 			  !memcmp(again, p->payload, p->payload_len),
@@ -221,8 +222,8 @@ static void check_relay(struct relay_memo *memo, const struct n2n_msg *m,
 		CHECK_EQ(m->hdr.ttl, o->hdr.ttl - 1);
 		CHECK(!p->sock.ipv6 && p->sock.port == from->src_port);
 		CHECK_MEM(p->sock.addr, from->src_ip, 4);
-		CHECK_MEM(p->src_mac, o->u.packet.src_mac, 6);
-		CHECK_MEM(p->dst_mac, o->u.packet.dst_mac, 6);
+		CHECK_MEM(p->src_mac, o->u.packet.src_mac, MAC_SIZE);
+		CHECK_MEM(p->dst_mac, o->u.packet.dst_mac, MAC_SIZE);
 		t->relayed_ok++;
 		return;
 	}

@@ -7,13 +7,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "test.h"
+#include "common/mac.h"
 #include "proto/wire.h"
+#include "test.h"
 
-static const uint8_t mac_a[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01 };
-static const uint8_t mac_b[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x02 };
-static const uint8_t mac_sn1[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x01 };
-static const uint8_t mac_sn2[6] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x02 };
+static const uint8_t mac_a[MAC_SIZE] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x01 };
+static const uint8_t mac_b[MAC_SIZE] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0x02 };
+static const uint8_t mac_sn1[MAC_SIZE] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x01 };
+static const uint8_t mac_sn2[MAC_SIZE] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x02 };
 
 /* One example of wire-examples.txt, by the text before its "(N bytes):". */
 static long wire_example(const char *title, uint8_t *out, size_t cap)
@@ -98,16 +99,17 @@ static void upstream_token(struct n2n_auth *a)
 
 TEST(wire_upstream_register)
 {
-	static const uint8_t src[6] = { 0, 1, 2, 3, 4, 5 };
-	static const uint8_t dst[6] = { 0x10, 0x11, 0x12, 0x13, 0x14, 0x15 };
+	static const uint8_t src[MAC_SIZE] = { 0, 1, 2, 3, 4, 5 };
+	static const uint8_t dst[MAC_SIZE] = { 0x10, 0x11, 0x12,
+					       0x13, 0x14, 0x15 };
 	uint8_t want[256];
 	long len = expected_dump("tests-wire.expected", "REGISTER: output idx",
 				 want, sizeof(want));
 	struct n2n_msg m;
 
 	init_common(&m, N2N_MSG_REGISTER, 2, 0, "abc123def456z");
-	memcpy(m.u.reg.src_mac, src, 6);
-	memcpy(m.u.reg.dst_mac, dst, 6);
+	mac_copy(m.u.reg.src_mac, src);
+	mac_copy(m.u.reg.dst_mac, dst);
 	m.u.reg.dev_addr.addr = 0x20212223;
 	m.u.reg.dev_addr.prefix = 25;
 	memcpy(m.u.reg.dev_desc, "Dummy_Dev_Desc", 14);
@@ -118,7 +120,8 @@ TEST(wire_upstream_register)
 
 TEST(wire_upstream_register_super)
 {
-	static const uint8_t mac[6] = { 0x20, 0x21, 0x22, 0x23, 0x24, 0x25 };
+	static const uint8_t mac[MAC_SIZE] = { 0x20, 0x21, 0x22,
+					       0x23, 0x24, 0x25 };
 	uint8_t want[256];
 	long len = expected_dump("tests-wire.expected",
 				 "REGISTER_SUPER: output idx", want,
@@ -126,7 +129,7 @@ TEST(wire_upstream_register_super)
 	struct n2n_msg m;
 
 	init_common(&m, N2N_MSG_REGISTER_SUPER, 2, 0, "abc123def456z");
-	memcpy(m.u.reg_super.edge_mac, mac, 6);
+	mac_copy(m.u.reg_super.edge_mac, mac);
 	m.u.reg_super.dev_addr.addr = 0x20212223;
 	m.u.reg_super.dev_addr.prefix = 25;
 	memcpy(m.u.reg_super.dev_desc, "Dummy_Dev_Desc", 14);
@@ -139,7 +142,8 @@ TEST(wire_upstream_register_super)
 
 TEST(wire_upstream_unregister_super)
 {
-	static const uint8_t mac[6] = { 0x30, 0x31, 0x32, 0x33, 0x34, 0x35 };
+	static const uint8_t mac[MAC_SIZE] = { 0x30, 0x31, 0x32,
+					       0x33, 0x34, 0x35 };
 	uint8_t want[256];
 	long len = expected_dump("tests-wire.expected",
 				 "UNREGISTER_SUPER: output idx", want,
@@ -148,7 +152,7 @@ TEST(wire_upstream_unregister_super)
 
 	init_common(&m, N2N_MSG_UNREGISTER_SUPER, 2, 0, "abc123def456z");
 	upstream_token(&m.u.unreg_super.auth);
-	memcpy(m.u.unreg_super.src_mac, mac, 6);
+	mac_copy(m.u.unreg_super.src_mac, mac);
 	CHECK_EQ(len, 0x32);
 	check_encodes_to(&m, want, len);
 	check_roundtrip(want, (size_t)len);
@@ -162,8 +166,8 @@ TEST(wire_example_relayed_packet_header)
 
 	init_common(&m, N2N_MSG_PACKET, 1,
 		    N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE, "mynet");
-	memcpy(m.u.packet.src_mac, mac_a, 6);
-	memcpy(m.u.packet.dst_mac, mac_b, 6);
+	mac_copy(m.u.packet.src_mac, mac_a);
+	mac_copy(m.u.packet.dst_mac, mac_b);
 	m.u.packet.sock.port = 0x1234;
 	memcpy(m.u.packet.sock.addr, "\xc0\x00\x02\x01", 4);
 	m.u.packet.compression = N2N_COMPRESSION_NONE;
@@ -192,7 +196,7 @@ TEST(wire_example_sockets)
 			   sizeof(want));
 	CHECK_EQ(len, 20);
 	memset(&e, 0, sizeof(e));
-	memcpy(want + len, mac_sn2, 6);
+	mac_copy(want + len, mac_sn2);
 	CHECK_EQ(wire_decode_sn_entry(&e, want, 26), N2N_SN_ENTRY_SIZE);
 	CHECK(e.family == 2 && e.port == 0x1234);
 	CHECK_EQ(wire_encode_sn_entry(out, sizeof(out), &e), 26);
@@ -213,14 +217,14 @@ TEST(wire_example_register_super_ack)
 	CHECK_EQ(m.hdr.type, N2N_MSG_REGISTER_SUPER_ACK);
 	CHECK_EQ(m.hdr.flags, N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE);
 	CHECK_EQ(a->cookie, 0x11223344);
-	CHECK_MEM(a->src_mac, mac_sn1, 6);
+	CHECK_MEM(a->src_mac, mac_sn1, MAC_SIZE);
 	CHECK(a->dev_addr.addr == 0x0a800001 && a->dev_addr.prefix == 24);
 	CHECK_EQ(a->lifetime, 15);
 	CHECK(a->sock.port == 0x1234 && !a->sock.ipv6);
 	CHECK(a->auth.scheme == 0 && a->auth.token_size == 0);
 	CHECK_EQ(a->num_sn, 1);
 	CHECK(a->sn[0].family == 2 && a->sn[0].port == 7654);
-	CHECK_MEM(a->sn[0].mac, mac_sn2, 6);
+	CHECK_MEM(a->sn[0].mac, mac_sn2, MAC_SIZE);
 	check_roundtrip(want, (size_t)len);
 }
 
@@ -245,11 +249,11 @@ TEST(wire_example_peer_info_query_peer_ack_nak)
 			check_roundtrip(want, (size_t)len);
 	}
 	CHECK_EQ(wire_decode(&m, want, 38), 38); /* the NAK */
-	CHECK_MEM(m.u.reg_super_nak.src_mac, mac_a, 6);
+	CHECK_MEM(m.u.reg_super_nak.src_mac, mac_a, MAC_SIZE);
 	CHECK_EQ(wire_example("REGISTER_ACK", want, sizeof(want)), 40);
 	CHECK_EQ(wire_decode(&m, want, 40), 40);
-	CHECK_MEM(m.u.reg_ack.dst_mac, mac_a, 6); /* dst first */
-	CHECK_MEM(m.u.reg_ack.src_mac, mac_b, 6);
+	CHECK_MEM(m.u.reg_ack.dst_mac, mac_a, MAC_SIZE); /* dst first */
+	CHECK_MEM(m.u.reg_ack.src_mac, mac_b, MAC_SIZE);
 	CHECK_EQ(wire_example("PEER_INFO (PONG)", want, sizeof(want)), 74);
 	CHECK_EQ(wire_decode(&m, want, 74), 74);
 	CHECK_EQ(m.u.peer_info.uptime, 3600);

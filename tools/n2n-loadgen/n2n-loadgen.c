@@ -39,6 +39,7 @@
 
 #include "n2nk_xdp_stats.h"
 #include "common/inet_csum.h"
+#include "common/mac.h"
 #include "common/sockaddr.h"
 #include "proto/wire.h"
 #include "skel/loadgen.skel.h"
@@ -89,7 +90,7 @@ struct lg_opts {
 struct lg_edge {
 	int fd;
 	struct sockaddr_in local;
-	uint8_t mac[N2N_MAC_SIZE];
+	uint8_t mac[MAC_SIZE];
 	uint32_t cookie;
 	uint8_t token[N2N_AUTH_ID_TOKEN_SIZE];
 	bool acked;
@@ -357,7 +358,7 @@ static void fill_register_super(const struct lg *lg, unsigned int i,
 	const struct lg_edge *e = &lg->edges[i];
 
 	r->cookie = e->cookie;
-	memcpy(r->edge_mac, e->mac, N2N_MAC_SIZE);
+	mac_copy(r->edge_mac, e->mac);
 	r->dev_addr.addr = 0xc6136400u + i + 1;
 	r->dev_addr.prefix = 16;
 	snprintf((char *)r->dev_desc, sizeof(r->dev_desc), "loadgen-%u", i);
@@ -394,8 +395,8 @@ static ssize_t encode_packet(const struct lg *lg, unsigned int pair,
 
 	init_msg(lg, &m, N2N_MSG_PACKET);
 	p = &m.u.packet;
-	memcpy(p->src_mac, lg->edges[2 * pair].mac, N2N_MAC_SIZE);
-	memcpy(p->dst_mac, lg->edges[2 * pair + 1].mac, N2N_MAC_SIZE);
+	mac_copy(p->src_mac, lg->edges[2 * pair].mac);
+	mac_copy(p->dst_mac, lg->edges[2 * pair + 1].mac);
 	p->compression = N2N_COMPRESSION_NONE;
 	p->transform = N2N_TRANSFORM_NULL;
 	p->payload = lg->payload;
