@@ -33,8 +33,7 @@ msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
 WARNINGS := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
-	    -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2 \
-	    -Wno-unused-parameter
+	    -Wmissing-prototypes -Wpointer-arith -Wvla -Wformat=2
 CFLAGS ?= -O2 -g
 # Before ALL_CFLAGS, which := expands at once: the sanitizers (and the
 # fuzzers' coverage) must reach every object, not only the link.
@@ -142,6 +141,10 @@ $(O)/tests/netns/%: $(O)/tests/netns/%.o $(LIB)
 $(UNIT): $(UNIT_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+# t_ctl.c's toy commands leave parameters of the command signature unused;
+# until they are marked __maybe_unused (common/compiler.h), that one file
+# keeps the warning off.
+$(O)/tests/unit/t_ctl.o: ALL_CFLAGS += -Wno-unused-parameter
 
 # BPF: clang -target bpf, then a skeleton the userspace side includes.
 BPF_HDRS := $(wildcard bpf/lib/*.h include/*.h)

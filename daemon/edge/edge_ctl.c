@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/compiler.h"
 #include "ctl/ctl_loop.h"
 #include "common/mac.h"
 #include "edge.h"
@@ -51,7 +52,8 @@ static void peer_row(struct mac_entry *me, void *arg)
 	ctl_table_u64(t, p->rx_relay);
 }
 
-static int cmd_peers(struct ctl_table *t, int argc, char **argv, void *ctx)
+static int cmd_peers(struct ctl_table *t, int argc __maybe_unused,
+		     char **argv __maybe_unused, void *ctx)
 {
 	static const char *const cols[] = {
 		"mac",	  "path",     "sockaddr", "last_seen_s", "tx_p2p",
@@ -64,7 +66,8 @@ static int cmd_peers(struct ctl_table *t, int argc, char **argv, void *ctx)
 	return 0;
 }
 
-static int cmd_supernodes(struct ctl_table *t, int argc, char **argv, void *ctx)
+static int cmd_supernodes(struct ctl_table *t, int argc __maybe_unused,
+			  char **argv __maybe_unused, void *ctx)
 {
 	static const char *const cols[] = { "host", "sockaddr",	   "current",
 					    "mac",  "last_seen_s", NULL };
@@ -89,7 +92,8 @@ static int cmd_supernodes(struct ctl_table *t, int argc, char **argv, void *ctx)
 	return 0;
 }
 
-static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
+static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
+		     char **argv __maybe_unused, void *ctx)
 {
 	struct edge *e = ctx;
 	const struct edge_stats *s = &e->stats;
@@ -106,7 +110,8 @@ static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 	return 0;
 }
 
-static int cmd_info(struct ctl_table *t, int argc, char **argv, void *ctx)
+static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
+		    char **argv __maybe_unused, void *ctx)
 {
 	static const char *const cols[] = { "community",  "mac",      "ip4addr",
 					    "device",	  "datapath", "why",

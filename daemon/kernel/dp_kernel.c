@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/compiler.h"
 #include "dp_kernel.h"
 #include "dp_relay.h"
 #include "common/log.h"
@@ -141,8 +142,9 @@ static int kernel_send_udp(struct datapath *dp,
 	return datapath_socket_ops.send_udp(dp, to, buf, len);
 }
 
-static int kernel_send_tap(struct datapath *dp, const uint8_t *frame,
-			   size_t len)
+static int kernel_send_tap(struct datapath *dp __maybe_unused,
+			   const uint8_t *frame __maybe_unused,
+			   size_t len __maybe_unused)
 {
 	return -EOPNOTSUPP; /* a supernode has no TAP */
 }

@@ -19,6 +19,7 @@
 #include <netlink/route/link.h>
 #include <netlink/route/route.h>
 
+#include "common/compiler.h"
 #include "common/mac.h"
 #include "netlink.h"
 
@@ -109,8 +110,8 @@ static void save_ext_ack(struct netlink_ctx *ctx, const struct nlmsgerr *e)
 		nla_strlcpy(ctx->kernel_msg, msg, sizeof(ctx->kernel_msg));
 }
 
-static int on_kernel_error(struct sockaddr_nl *who, struct nlmsgerr *e,
-			   void *arg)
+static int on_kernel_error(struct sockaddr_nl *who __maybe_unused,
+			   struct nlmsgerr *e, void *arg)
 {
 	struct netlink_ctx *ctx = arg;
 

@@ -11,6 +11,7 @@
 #include <zstd.h>
 #include <zstd_errors.h>
 
+#include "common/compiler.h"
 #include "compress.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -75,8 +76,8 @@ static int overrun_error(size_t cap)
 				      : COMPRESS_ERR_TOO_LONG;
 }
 
-static ssize_t none_copy(struct compressor *c, uint8_t *out, size_t cap,
-			 const uint8_t *in, size_t len)
+static ssize_t none_copy(struct compressor *c __maybe_unused, uint8_t *out,
+			 size_t cap, const uint8_t *in, size_t len)
 {
 	if (len > cap)
 		return COMPRESS_ERR_NO_SPACE;
@@ -96,8 +97,8 @@ static ssize_t lzo_encode(struct compressor *c, uint8_t *out, size_t cap,
 	return compress_result(out, cap, buf, n, len);
 }
 
-static ssize_t lzo_decode(struct compressor *c, uint8_t *out, size_t cap,
-			  const uint8_t *in, size_t len)
+static ssize_t lzo_decode(struct compressor *c __maybe_unused, uint8_t *out,
+			  size_t cap, const uint8_t *in, size_t len)
 {
 	lzo_uint n = decode_limit(cap);
 	int ret;

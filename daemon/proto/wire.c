@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/bytes.h"
+#include "common/compiler.h"
 #include "wire.h"
 
 struct rd {
@@ -451,11 +452,13 @@ static void enc_query_peer(struct wr *w, const struct n2n_msg *m)
 }
 
 /* RE_REGISTER_SUPER is the common header alone. */
-static void dec_empty(struct rd *r, struct n2n_msg *m)
+static void dec_empty(struct rd *r __maybe_unused,
+		      struct n2n_msg *m __maybe_unused)
 {
 }
 
-static void enc_empty(struct wr *w, const struct n2n_msg *m)
+static void enc_empty(struct wr *w __maybe_unused,
+		      const struct n2n_msg *m __maybe_unused)
 {
 }
 

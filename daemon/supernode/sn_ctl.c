@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/compiler.h"
 #include "ctl/ctl_loop.h"
 #include "kernel/dp_kernel.h"
 #include "kernel/dp_relay.h"
@@ -22,8 +23,8 @@ static const char *mode_name(enum sn_community_mode m)
 	return names[m];
 }
 
-static int cmd_communities(struct ctl_table *t, int argc, char **argv,
-			   void *ctx)
+static int cmd_communities(struct ctl_table *t, int argc __maybe_unused,
+			   char **argv __maybe_unused, void *ctx)
 {
 	struct supernode *sn = ctx;
 	struct sn_community *c;
@@ -80,7 +81,8 @@ static void edge_row(struct mac_entry *me, void *arg)
 	ctl_table_u64(r->t, st.to_packets);
 }
 
-static int cmd_edges(struct ctl_table *t, int argc, char **argv, void *ctx)
+static int cmd_edges(struct ctl_table *t, int argc __maybe_unused,
+		     char **argv __maybe_unused, void *ctx)
 {
 	static const char *const cols[] = {
 		"community",   "mac",	     "sockaddr",   "ip4addr", "desc",
@@ -134,7 +136,8 @@ static void xsk_rows(struct ctl_table *t, struct supernode *sn)
 	ctl_counter_row(t, "xsk_fill_ring_empty", st.fill_ring_empty);
 }
 
-static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
+static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
+		     char **argv __maybe_unused, void *ctx)
 {
 	struct supernode *sn = ctx;
 
@@ -152,7 +155,8 @@ static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
 	return 0;
 }
 
-static int cmd_maps(struct ctl_table *t, int argc, char **argv, void *ctx)
+static int cmd_maps(struct ctl_table *t, int argc __maybe_unused,
+		    char **argv __maybe_unused, void *ctx)
 {
 	static const char *const cols[] = { "map",	   "type", "entries",
 					    "max_entries", "key",  "value",

@@ -321,8 +321,8 @@ void sn_fed_propagate(struct supernode *sn, struct sn_community *c,
 	send_members(sn, c, &m, true, s);
 }
 
-void sn_fed_learn(struct supernode *sn, struct sn_community *c,
-		  const uint8_t *mac, const struct sockaddr_storage *sn_sa)
+void sn_fed_learn(struct sn_community *c, const uint8_t *mac,
+		  const struct sockaddr_storage *sn_sa)
 {
 	struct sn_remote *r =
 		(struct sn_remote *)mac_table_find(&c->remote, mac);
@@ -345,7 +345,7 @@ void sn_fed_on_remote_registration(struct supernode *sn, struct sn_community *c,
 	const uint8_t *mac = m->u.reg_super.edge_mac;
 	struct mac_entry *local = mac_table_find(&c->edges, mac);
 
-	sn_fed_learn(sn, c, mac, from);
+	sn_fed_learn(c, mac, from);
 	/* The edge moved to that supernode: forget our stale record. */
 	if (local) {
 		sn_mirror_edge(sn, c, (struct sn_edge *)local, false);

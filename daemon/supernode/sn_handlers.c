@@ -77,8 +77,7 @@ static void ip_in_use(struct mac_entry *me, void *arg)
 }
 
 /* The host part from the description's hash, avoiding used addresses. */
-static uint32_t pick_host(struct supernode *sn, struct sn_community *c,
-			  const uint8_t *desc)
+static uint32_t pick_host(struct sn_community *c, const uint8_t *desc)
 {
 	uint32_t mask = (1u << (32 - c->auto_prefix)) - 1, i;
 	uint32_t h = pearson_hash_32(desc, N2N_DESC_SIZE) & mask;
@@ -249,7 +248,7 @@ static void assign_address(struct supernode *sn, struct sn_community *c,
 		return;
 	if (!c->auto_prefix)
 		pick_subnet(sn, c);
-	addr->addr = pick_host(sn, c, r->dev_desc);
+	addr->addr = pick_host(c, r->dev_desc);
 	addr->prefix = c->auto_prefix;
 }
 
@@ -377,7 +376,7 @@ static void relay_from_sn(struct supernode *sn, struct sn_community *c,
 		return sn_drop(sn, N2NK_UNKNOWN_SUPERNODE);
 	if (m->hdr.type == N2N_MSG_REGISTER && mac_is_group(dst))
 		return sn_drop(sn, N2NK_UNEXPECTED);
-	sn_fed_learn(sn, c, src, from);
+	sn_fed_learn(c, src, from);
 	deliver_local(sn, c, m, src, dst);
 }
 
@@ -490,7 +489,7 @@ static void on_peer_info(struct supernode *sn, struct sn_community *c,
 	if (!(m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE) ||
 	    !sn_fed_is_member(sn, from) || !asker)
 		return sn_drop(sn, N2NK_UNEXPECTED);
-	sn_fed_learn(sn, c, pi->mac, from);
+	sn_fed_learn(c, pi->mac, from);
 	sn_send(sn, c, &asker->sa, m);
 }
 

@@ -161,8 +161,8 @@ bool sn_fed_forward(struct supernode *sn, struct sn_community *c,
 		    const struct n2n_msg *m, const uint8_t *dst);
 void sn_fed_broadcast(struct supernode *sn, struct sn_community *c,
 		      const struct n2n_msg *m);
-void sn_fed_learn(struct supernode *sn, struct sn_community *c,
-		  const uint8_t *mac, const struct sockaddr_storage *sn_sa);
+void sn_fed_learn(struct sn_community *c, const uint8_t *mac,
+		  const struct sockaddr_storage *sn_sa);
 /* Our active members as REGISTER_SUPER_ACK entries; returns the count. */
 int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
 		const struct sockaddr_storage *skip);

@@ -37,6 +37,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "common/compiler.h"
 #include "n2nk_xdp_stats.h"
 #include "common/inet_csum.h"
 #include "common/mac.h"
@@ -124,7 +125,7 @@ struct lg {
 
 static volatile sig_atomic_t stop;
 
-static void on_signal(int sig)
+static void on_signal(int sig __maybe_unused)
 {
 	stop = 1;
 }
