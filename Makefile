@@ -164,8 +164,8 @@ $(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*) > $@
 
 $(BPFTEST_OBJS): $(BPF_SKELS)
-# The library includes a skeleton (kernel/xdp_relay_loader.c): build those
-# first.
+# The library includes a skeleton (kernel/xdp_relay_int.h, for the relay's
+# loader and mirror): build those first.
 $(LIB_OBJS): | $(BPF_SKELS)
 # Tools may include a skeleton too (n2n-loadgen does).
 $(TOOL_SRCS:tools/%.c=$(O)/tools/%.o) $(TOOL_DIR_OBJS): \

@@ -149,11 +149,6 @@ int evloop_run(struct evloop *l)
 	return l->stop_signal;
 }
 
-void evloop_stop(struct evloop *l)
-{
-	l->stop = true;
-}
-
 void evloop_fini(struct evloop *l)
 {
 	if (l->sigfd >= 0)

@@ -35,9 +35,8 @@ int evloop_init(struct evloop *l, uint64_t tick_ms, evloop_tick_cb tick,
 int evloop_add(struct evloop *l, int fd, evloop_fd_cb cb, void *arg)
 	__attribute__((warn_unused_result));
 void evloop_del(struct evloop *l, int fd);
-/* Runs until a stop signal or evloop_stop(); returns the signal or 0. */
+/* Runs until a stop signal; returns the signal, or -errno if epoll fails. */
 int evloop_run(struct evloop *l);
-void evloop_stop(struct evloop *l);
 /* daemon(3), keeping the loop's signals: 0 or -errno. */
 int evloop_daemonize(struct evloop *l);
 /* Safe on a loop that evloop_init never reached (see evloop_reset). */

@@ -45,12 +45,6 @@ socklen_t sockaddr_from_sock(struct sockaddr_storage *sa,
 	return sizeof(*in);
 }
 
-socklen_t sockaddr_len(const struct sockaddr_storage *sa)
-{
-	return sa->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-					 : sizeof(struct sockaddr_in);
-}
-
 bool sockaddr_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b)
 {

@@ -16,7 +16,6 @@
 void sock_from_sockaddr(struct n2n_sock *s, const struct sockaddr_storage *sa);
 socklen_t sockaddr_from_sock(struct sockaddr_storage *sa,
 			     const struct n2n_sock *s);
-socklen_t sockaddr_len(const struct sockaddr_storage *sa);
 bool sockaddr_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
 /* "198.18.0.1:7654" or "[2001:db8::1]:7654"; returns buf. */

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The edge's life cycle and its receive path: set up crypto, the TAP device
- * (through netlink) and the datapath from the parsed config, then dispatch
- * every datagram by message type and drive the timers.
+ * The edge's life cycle: set up crypto, the TAP device (through netlink)
+ * and the datapath from the parsed config, then dispatch every datagram by
+ * message type (PACKETs to edge_rx.c) and drive the timers.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -89,11 +89,6 @@ int edge_sn_index(const struct edge *e, const struct sockaddr_storage *sa)
 bool edge_registered(const struct edge *e)
 {
 	return e->registered_ms != 0;
-}
-
-const struct edge_sn *edge_current_sn(const struct edge *e)
-{
-	return &e->sn[e->cur_sn];
 }
 
 /* Header time stamps: one replay record per supernode and per peer. */

@@ -115,7 +115,6 @@ int edge_send_sn_registration(struct edge *e, const struct n2n_msg *m);
 void edge_drop(struct edge *e, enum n2nk_reason why);
 int edge_sn_index(const struct edge *e, const struct sockaddr_storage *sa);
 bool edge_registered(const struct edge *e);
-const struct edge_sn *edge_current_sn(const struct edge *e);
 
 /* edge_sn.c: registration with supernodes, failover. */
 void edge_sn_tick(struct edge *e, uint64_t now);

@@ -2,8 +2,9 @@
 /*
  * The datapath seam: every datagram and every TAP frame the daemon sends or
  * receives goes through one backend. The socket backend (UDP socket + TAP
- * fd) is complete on its own; the kernel backend (XDP/TC + AF_XDP) will
- * plug in behind the same operations and hand the daemon only the slow path.
+ * fd) is complete on its own; the kernel backend (dp_kernel.c, supernode
+ * only) is the socket backend plus the XDP relay behind the same
+ * operations, handing the daemon only what the relay passes up (AF_XDP).
  */
 #ifndef N2NK_DATAPATH_H
 #define N2NK_DATAPATH_H
@@ -70,9 +71,10 @@ extern const struct datapath_ops datapath_socket_ops;
 extern const struct datapath_ops datapath_kernel_ops;
 
 /*
- * Picks and opens a backend for `want`: auto means sockets for now; kernel
- * is the XDP relay over sockets for a role that asks for it
- * (cfg->xdp_relay), else -EOPNOTSUPP.
+ * Picks and opens a backend for `want`. kernel is the XDP relay over
+ * sockets for a role that asks for it (cfg->xdp_relay), else -EOPNOTSUPP;
+ * auto is that backend when the relay can route and load, else sockets,
+ * and sockets for a role without the relay (the edge).
  */
 int datapath_open(struct datapath *dp, enum datapath_kind want,
 		  const struct datapath_cfg *cfg, struct evloop *loop)

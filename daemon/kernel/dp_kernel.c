@@ -5,7 +5,7 @@
  * everything else for the daemon to its AF_XDP sockets (xsk.c), or, when
  * those cannot be bound, lets it climb the stack to the UDP socket, which
  * is always open and sends every reply. The registry is mirrored into the
- * relay's maps (dp_relay.c).
+ * relay's maps (dp_relay.c, over xdp_relay_mirror.c).
  */
 #include <errno.h>
 #include <net/if.h>

@@ -410,11 +410,6 @@ const char *xdp_relay_loader_where(const struct xdp_relay_loader *r)
 	return r->where;
 }
 
-bool xdp_relay_loader_by_fib(const struct xdp_relay_loader *r)
-{
-	return r->by_fib;
-}
-
 int xdp_relay_loader_ifindexes(const struct xdp_relay_loader *r, int *out,
 			       int max)
 {

@@ -48,13 +48,6 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r);
 /* Where the program runs, e.g. "eth0 (generic)", for the log. */
 const char *xdp_relay_loader_where(const struct xdp_relay_loader *r);
 
-/*
- * Whether relayed frames take the next hop the kernel's FIB names
- * (IPv4 forwarding is on on every interface, which bpf_fib_lookup()
- * requires) or go back to the Ethernet address they came from.
- */
-bool xdp_relay_loader_by_fib(const struct xdp_relay_loader *r);
-
 /* The interfaces the program runs on: up to max ifindexes into out, and
  * how many there are. */
 int xdp_relay_loader_ifindexes(const struct xdp_relay_loader *r, int *out,
