@@ -35,6 +35,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Static: large, zeroed, and off main's stack. */
 	static struct edge_conf conf;
 	static struct edge e;
 	char err[512];

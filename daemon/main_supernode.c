@@ -60,6 +60,7 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	/* Static: large, zeroed, and off main's stack. */
 	static struct sn_conf conf;
 	static struct supernode sn;
 	char err[512];

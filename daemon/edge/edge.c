@@ -148,6 +148,7 @@ static void edge_on_udp(void *ctx, const struct sockaddr_storage *from,
 			uint8_t *buf, size_t len)
 {
 	struct edge *e = ctx;
+	/* Static: a datagram-sized copy, off the stack; one loop thread. */
 	static struct msg_opened o;
 	enum n2nk_reason why;
 	struct n2n_msg m;

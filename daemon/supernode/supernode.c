@@ -209,6 +209,7 @@ static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
 		      uint8_t *buf, size_t len)
 {
 	struct supernode *sn = ctx;
+	/* Static: a datagram-sized copy, off the stack; one loop thread. */
 	static struct msg_opened o;
 	struct sn_community *c;
 	enum n2nk_reason why;

@@ -452,6 +452,7 @@ static int run_short_frame(const struct xdp_n2n_count *skel,
 static int run_once(const struct xdp_case *tc, const struct xdp_n2n_count *skel,
 		    const struct frame *f)
 {
+	/* Static: two frame buffers off the stack; the tests run serially. */
 	static uint8_t in[FRAME_MAX], out[FRAME_MAX];
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in,
 		    .data_size_in = f->len, .data_out = out,

@@ -518,6 +518,7 @@ struct run_out {
 static int run_prog(const struct xdp_relay *skel, const uint8_t *frame,
 		    size_t len, uint32_t repeat, struct run_out *out)
 {
+	/* Static: a frame buffer off the stack; the tests run serially. */
 	static uint8_t in[BUF_MAX];
 	struct xdp_md ctx = { .data_end = len };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = in, .data_size_in = len,
@@ -638,7 +639,7 @@ static int run_case(const struct xdp_relay *skel, const struct relay_case *tc)
 {
 	struct n2nk_xdp_counter before[N2NK_REASON_SLOTS];
 	struct n2nk_xdp_counter after[N2NK_REASON_SLOTS];
-	static struct run_out out;
+	static struct run_out out; /* 2 KiB frame: off the stack */
 	struct frame f;
 	int err;
 
@@ -876,7 +877,7 @@ static int run_golden_pair(const struct xdp_relay *skel, const char *name,
 			   const struct captured *relayed)
 {
 	const uint8_t *p = in->d.payload;
-	static struct run_out out;
+	static struct run_out out; /* 2 KiB frame: off the stack */
 	int err;
 
 	err = set_local(skel, in->d.dst_ip);
@@ -909,6 +910,7 @@ static int run_golden_pair(const struct xdp_relay *skel, const char *name,
 /* Runs every pair of one capture; returns unicast pairs matched, or -1. */
 static int run_golden_file(const struct xdp_relay *skel, const char *file)
 {
+	/* Static: a whole capture's datagrams, off the stack. */
 	static struct captured c[MAX_DATAGRAMS];
 	const char *dir = getenv("N2N_VECTORS");
 	int n, i, j, ret, pairs = 0, bcast = 0, bad = 0;
@@ -985,7 +987,7 @@ static int mutant_output_ok(const struct run_out *out, const struct frame *f)
 
 static int run_mutant(const struct xdp_relay *skel, const struct frame *f)
 {
-	static struct run_out out;
+	static struct run_out out; /* 2 KiB frame: off the stack */
 	int err = run_prog(skel, f->data, f->len, 1, &out);
 
 	if (err) {
@@ -1044,7 +1046,7 @@ static int run_mutants(const struct xdp_relay *skel)
  */
 static void print_cost(const struct xdp_relay *skel)
 {
-	static struct run_out out;
+	static struct run_out out; /* 2 KiB frame: off the stack */
 	uint64_t total = 0;
 	struct frame f;
 	int i;

@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	/* Static: set up on the first input, kept for the next ones. */
 	static struct compressor c;
 	static int ready;
 	uint8_t *in, out[N2N_PKT_BUF_SIZE];

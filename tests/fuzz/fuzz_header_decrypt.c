@@ -14,6 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char comm[N2N_COMMUNITY_SIZE] = "vectors";
+	/* Static: derived on the first input, kept for the next ones. */
 	static struct he_keys keys;
 	static int ready;
 	uint8_t *in, out[N2N_PKT_BUF_SIZE];

@@ -16,7 +16,7 @@ static struct transform tfs[N2N_TRANSFORM_SPECK + 1];
 
 static void init_once(void)
 {
-	static int ready;
+	static int ready; /* static: once per process */
 	int id;
 
 	if (ready)

@@ -176,6 +176,7 @@ TEST(compress_not_smaller)
 
 TEST(compress_rejects_bad_lengths)
 {
+	/* Static: two packet-sized buffers, off the stack. */
 	static uint8_t in[N2N_PKT_BUF_SIZE + 1], out[N2N_PKT_BUF_SIZE];
 	uint8_t z[64];
 	struct compressor c;
@@ -216,7 +217,7 @@ TEST(compress_rejects_bad_lengths)
 /* A valid zstd frame of 4096 bytes: bigger than any receive buffer. */
 TEST(compress_rejects_frame_above_buffer_size)
 {
-	static uint8_t big[4096], out[8192];
+	static uint8_t big[4096], out[8192]; /* static: 12 KiB off the stack */
 	uint8_t z[128];
 	struct compressor c;
 	size_t n;

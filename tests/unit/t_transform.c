@@ -312,6 +312,7 @@ TEST(transform_rejects_short_ciphertext)
 
 TEST(transform_rejects_small_output_and_long_input)
 {
+	/* Static: two packet-sized buffers, off the stack. */
 	static uint8_t in[N2N_PKT_BUF_SIZE + 32], out[N2N_PKT_BUF_SIZE + 32];
 	uint8_t iv[16] = { 0 };
 	struct transform t;

@@ -235,7 +235,7 @@ static void check_datagram(const struct capture *c,
 			   struct replay_state *rs, struct relay_memo *memo,
 			   const struct transform *tf, struct tally *t)
 {
-	static char comm[N2N_COMMUNITY_SIZE] = VEC_COMMUNITY;
+	const char comm[N2N_COMMUNITY_SIZE] = VEC_COMMUNITY;
 	uint8_t plain[N2N_PKT_BUF_SIZE], again[N2N_PKT_BUF_SIZE];
 	uint64_t now = ts_from_usec(d->ts_usec);
 	struct he_result r = { 0 };
@@ -287,6 +287,7 @@ static void check_datagram(const struct capture *c,
 
 static void check_capture(const struct capture *c, struct tally *t)
 {
+	/* Static: RELAY_HISTORY whole messages, off the stack. */
 	static struct relay_memo memo;
 	struct replay_state rs = { .n = 0 };
 	struct udp_datagram d;

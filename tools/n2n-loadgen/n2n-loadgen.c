@@ -536,6 +536,7 @@ static void on_datagram(struct lg *lg, unsigned int i, const uint8_t *buf,
 
 static void drain_fd(struct lg *lg, unsigned int i)
 {
+	/* Static: 128 KiB of receive buffers, off the stack; one thread. */
 	static uint8_t bufs[LG_SOCK_BATCH][N2N_PKT_BUF_SIZE];
 	struct mmsghdr msgs[LG_SOCK_BATCH];
 	struct iovec iov[LG_SOCK_BATCH];
@@ -1105,7 +1106,7 @@ static void senders_join(struct lg *lg, struct lg_sender *s, unsigned int n)
 
 static int run_kernel(struct lg *lg)
 {
-	static struct lg_sender senders[LG_MAX_THREADS];
+	struct lg_sender senders[LG_MAX_THREADS];
 	unsigned int n;
 	int err = 0;
 
@@ -1194,6 +1195,7 @@ static int run(struct lg *lg)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_signal };
+	/* Static: large, and off main's stack. */
 	static struct lg lg = { .epfd = -1, .link_fd = -1 };
 	int ret;
 
