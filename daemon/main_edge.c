@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/log.h"
 #include "conf/conf.h"
 #include "edge/edge.h"
-#include "common/log.h"
 
 static void usage(FILE *f)
 {

@@ -10,10 +10,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf/conf.h"
 #include "common/log.h"
-#include "supernode/supernode.h"
+#include "conf/conf.h"
 #include "kernel/xdp_relay_loader.h"
+#include "supernode/supernode.h"
 
 /*
  * The kernel datapath stays pinned when the daemon stops, so a restart

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/header_crypt.h"
 #include "common/mac.h"
 #include "common/pcap_read.h"
+#include "proto/header_crypt.h"
 #include "proto/timestamp.h"
 #include "proto/transform.h"
 #include "proto/wire.h"

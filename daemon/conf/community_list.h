@@ -21,8 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "proto/auth.h"
 #include "n2n_wire_defs.h"
+#include "proto/auth.h"
 
 struct community_user {
 	char name[N2N_DESC_SIZE]; /* up to 15 chars, the edge's -I */

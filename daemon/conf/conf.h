@@ -20,11 +20,11 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "proto/auth.h"
-#include "community_list.h"
 #include "common/mac.h"
+#include "community_list.h"
 #include "kernel/datapath.h"
 #include "n2n_wire_defs.h"
+#include "proto/auth.h"
 
 #define CONF_COMMUNITY_MAX  (N2N_COMMUNITY_SIZE - 1) /* 19 */
 #define CONF_DESC_MAX	    (N2N_DESC_SIZE - 1)	     /* 15 */

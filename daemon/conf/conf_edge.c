@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "proto/compress.h"
 #include "common/mac.h"
 #include "conf.h"
+#include "proto/compress.h"
 #include "proto/transform.h"
 
 enum edge_long_only {

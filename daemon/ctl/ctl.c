@@ -15,8 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "ctl.h"
 #include "common/log.h"
+#include "ctl.h"
 
 struct ctl_request {
 	char line[CTL_MAX_REQUEST + 1];

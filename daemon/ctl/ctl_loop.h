@@ -6,9 +6,9 @@
 #ifndef N2NK_CTL_LOOP_H
 #define N2NK_CTL_LOOP_H
 
+#include "common/evloop.h"
 #include "ctl.h"
 #include "n2nk_reasons.h"
-#include "common/evloop.h"
 
 /* Opens path and serves cmds from loop; NULL (and -errno in *err) if not. */
 struct ctl_server *ctl_attach(struct evloop *loop, const char *path,

@@ -11,12 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "conf/conf.h"
-#include "edge.h"
 #include "common/log.h"
 #include "common/mac.h"
-#include "kernel/netlink.h"
 #include "common/sockaddr.h"
+#include "conf/conf.h"
+#include "edge.h"
+#include "kernel/netlink.h"
 #include "kernel/tap.h"
 
 #define EDGE_TICK_MS 250

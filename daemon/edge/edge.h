@@ -12,13 +12,13 @@
 #include <stdint.h>
 
 #include "common/bytes.h"
-#include "proto/auth.h"
-#include "proto/compress.h"
-#include "kernel/datapath.h"
 #include "common/drop.h"
 #include "common/evloop.h"
 #include "common/mac.h"
 #include "common/mac_table.h"
+#include "kernel/datapath.h"
+#include "proto/auth.h"
+#include "proto/compress.h"
 #include "proto/msg_io.h"
 #include "proto/transform.h"
 

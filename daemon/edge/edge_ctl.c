@@ -9,10 +9,10 @@
 #include <string.h>
 
 #include "common/compiler.h"
-#include "ctl/ctl_loop.h"
 #include "common/mac.h"
-#include "edge.h"
 #include "common/sockaddr.h"
+#include "ctl/ctl_loop.h"
+#include "edge.h"
 
 static uint64_t ago_s(uint64_t then_ms)
 {

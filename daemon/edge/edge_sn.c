@@ -7,10 +7,10 @@
 #include <sodium.h>
 #include <string.h>
 
-#include "edge.h"
 #include "common/log.h"
 #include "common/mac.h"
 #include "common/sockaddr.h"
+#include "edge.h"
 
 #define EDGE_REG_ATTEMPTS 3
 

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "datapath.h"
 #include "common/log.h"
+#include "datapath.h"
 #include "xdp_relay_loader.h"
 
 static void datapath_reset(struct datapath *dp, const struct datapath_cfg *cfg)

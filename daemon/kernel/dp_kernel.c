@@ -14,9 +14,9 @@
 #include <string.h>
 
 #include "common/compiler.h"
+#include "common/log.h"
 #include "dp_kernel.h"
 #include "dp_relay.h"
-#include "common/log.h"
 #include "xdp_relay_loader.h"
 #include "xsk.h"
 

@@ -6,9 +6,9 @@
 #include <errno.h>
 #include <stdio.h>
 
+#include "common/log.h"
 #include "datapath.h"
 #include "dp_relay.h"
-#include "common/log.h"
 #include "xdp_relay_loader.h"
 
 int datapath_relay_err(struct datapath *dp, int err,

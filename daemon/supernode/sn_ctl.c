@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "common/compiler.h"
+#include "common/mac.h"
+#include "common/sockaddr.h"
 #include "ctl/ctl_loop.h"
 #include "kernel/dp_kernel.h"
 #include "kernel/dp_relay.h"
-#include "common/mac.h"
-#include "common/sockaddr.h"
 #include "supernode.h"
 
 static const char *mode_name(enum sn_community_mode m)

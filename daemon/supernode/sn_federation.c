@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "conf/conf.h"
 #include "common/log.h"
 #include "common/mac.h"
 #include "common/sockaddr.h"
+#include "conf/conf.h"
 #include "supernode.h"
 
 #define FED_INTERVAL_MS	    10000

@@ -10,12 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "proto/auth.h"
-#include "conf/conf.h"
 #include "common/log.h"
 #include "common/mac.h"
-#include "proto/pearson.h"
 #include "common/sockaddr.h"
+#include "conf/conf.h"
+#include "proto/auth.h"
+#include "proto/pearson.h"
 #include "supernode.h"
 
 #define SN_EDGE_PURGE_MS  60000

@@ -12,11 +12,11 @@
 #include <string.h>
 
 #include "common/bytes.h"
-#include "proto/auth.h"
-#include "conf/conf.h"
 #include "common/log.h"
 #include "common/mac.h"
 #include "common/sockaddr.h"
+#include "conf/conf.h"
+#include "proto/auth.h"
 #include "supernode.h"
 
 #define SN_TICK_MS 1000

@@ -10,11 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "kernel/datapath.h"
 #include "common/drop.h"
 #include "common/evloop.h"
 #include "common/mac.h"
 #include "common/mac_table.h"
+#include "kernel/datapath.h"
 #include "proto/msg_io.h"
 
 struct sn_conf;

@@ -19,10 +19,10 @@
 #include <bpf/libbpf.h>
 
 #include "common/mac.h"
+#include "common/pcap_read.h"
 #include "frame_builder.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
-#include "common/pcap_read.h"
 #include "skel/xdp_relay.skel.h"
 #include "suites.h"
 

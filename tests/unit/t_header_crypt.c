@@ -4,8 +4,8 @@
  * wrong-key detection, and the time-stamp rules (frame, replay, jitter).
  */
 #include "proto/header_crypt.h"
-#include "test.h"
 #include "proto/timestamp.h"
+#include "test.h"
 
 static void community(char out[N2N_COMMUNITY_SIZE], const char *name)
 {

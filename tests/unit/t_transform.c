@@ -7,8 +7,8 @@
 #include <stdio.h>
 
 #include "common/bytes.h"
-#include "test.h"
 #include "proto/transform.h"
+#include "test.h"
 
 #define VEC_KEY "SoMEVer!S$cUREPassWORD" /* 22 chars: AES-128 */
 

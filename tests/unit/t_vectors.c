@@ -10,13 +10,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "proto/header_crypt.h"
 #include "common/mac.h"
 #include "common/pcap_read.h"
-#include "test.h"
+#include "proto/header_crypt.h"
 #include "proto/timestamp.h"
 #include "proto/transform.h"
 #include "proto/wire.h"
+#include "test.h"
 
 #define VEC_KEY	      "n2n-test-key"
 #define VEC_COMMUNITY "vectors"

@@ -38,10 +38,10 @@
 #include <bpf/libbpf.h>
 
 #include "common/compiler.h"
-#include "n2nk_xdp_stats.h"
 #include "common/inet_csum.h"
 #include "common/mac.h"
 #include "common/sockaddr.h"
+#include "n2nk_xdp_stats.h"
 #include "proto/wire.h"
 #include "skel/loadgen.skel.h"
 
