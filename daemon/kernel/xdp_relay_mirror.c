@@ -16,6 +16,7 @@
 
 #include "common/mac.h"
 #include "n2nk_relay.h"
+#include "xdp_counter.h"
 #include "xdp_relay_int.h"
 #include "xdp_relay_loader.h"
 
@@ -181,30 +182,18 @@ int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
 			     uint64_t packets[N2NK_REASON_SLOTS],
 			     struct xdp_relay_why *why)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct n2nk_xdp_counter *cnt;
+	struct n2nk_xdp_counter c;
 	__u32 slot;
-	int i, err = 0;
+	int err;
 
 	why->msg[0] = 0;
-	if (ncpu < 1)
-		return xrl_fail(why, ncpu ? ncpu : -EINVAL, "counting CPUs");
-	cnt = calloc((size_t)ncpu, sizeof(*cnt));
-	if (!cnt)
-		return xrl_fail(why, -ENOMEM, "XDP relay counters");
-	for (slot = 0; slot < N2NK_REASON_SLOTS && !err; slot++) {
-		packets[slot] = 0;
-		if (bpf_map__lookup_elem(r->skel->maps.relay_stats, &slot,
-					 sizeof(slot), cnt,
-					 (size_t)ncpu * sizeof(*cnt), 0)) {
-			err = xrl_fail(why, -errno, "reading relay_stats");
-			break;
-		}
-		for (i = 0; i < ncpu; i++)
-			packets[slot] += cnt[i].packets;
+	for (slot = 0; slot < N2NK_REASON_SLOTS; slot++) {
+		err = xdp_counter_sum(r->skel->maps.relay_stats, slot, &c);
+		if (err)
+			return xrl_fail(why, err, "reading relay_stats");
+		packets[slot] = c.packets;
 	}
-	free(cnt);
-	return err;
+	return 0;
 }
 
 /* Deletes edges[k] (and its senders entry) if it expired before `now`. */

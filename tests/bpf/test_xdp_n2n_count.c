@@ -18,6 +18,7 @@
 
 #include "common/mac.h"
 #include "frame_builder.h"
+#include "kernel/xdp_counter.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_reasons.h"
 #include "n2nk_xdp_stats.h"
@@ -385,40 +386,17 @@ static void unload_programs(void)
 		xdp_n2n_count__destroy(loaded[i].skel);
 }
 
-/* Sums one slot of a per-CPU counter map over all possible CPUs. */
-static int read_slot(const struct bpf_map *map, uint32_t slot,
-		     struct n2nk_xdp_counter *sum)
-{
-	int ncpus = libbpf_num_possible_cpus();
-	struct n2nk_xdp_counter *per_cpu;
-	int err, cpu;
-
-	if (ncpus < 0)
-		return ncpus;
-	per_cpu = calloc(ncpus, sizeof(*per_cpu));
-	if (!per_cpu)
-		return -ENOMEM;
-	err = bpf_map__lookup_elem(map, &slot, sizeof(slot), per_cpu,
-				   ncpus * sizeof(*per_cpu), 0);
-	memset(sum, 0, sizeof(*sum));
-	for (cpu = 0; !err && cpu < ncpus; cpu++) {
-		sum->packets += per_cpu[cpu].packets;
-		sum->bytes += per_cpu[cpu].bytes;
-	}
-	free(per_cpu);
-	return err;
-}
-
 static int read_counters(const struct xdp_n2n_count *skel, struct counters *c)
 {
 	uint32_t slot;
 	int err = 0;
 
 	for (slot = 0; !err && slot < N2N_MSG_TYPE_COUNT; slot++)
-		err = read_slot(skel->maps.type_stats, slot, &c->type[slot]);
+		err = xdp_counter_sum(skel->maps.type_stats, slot,
+				      &c->type[slot]);
 	for (slot = 0; !err && slot < N2NK_REASON_SLOTS; slot++)
-		err = read_slot(skel->maps.reason_stats, slot,
-				&c->reason[slot]);
+		err = xdp_counter_sum(skel->maps.reason_stats, slot,
+				      &c->reason[slot]);
 	return err;
 }
 

@@ -21,6 +21,7 @@
 #include "common/mac.h"
 #include "common/pcap_read.h"
 #include "frame_builder.h"
+#include "kernel/xdp_counter.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
 #include "skel/xdp_relay.skel.h"
@@ -547,24 +548,13 @@ static int run_prog(const struct xdp_relay *skel, const uint8_t *frame,
 static int read_stats(const struct xdp_relay *skel,
 		      struct n2nk_xdp_counter sum[N2NK_REASON_SLOTS])
 {
-	struct n2nk_xdp_counter per_cpu[512];
-	int ncpus = libbpf_num_possible_cpus();
 	uint32_t slot;
-	int cpu, err;
+	int err;
 
-	if (ncpus < 0 || ncpus > 512)
-		return -ERANGE;
-	memset(sum, 0, N2NK_REASON_SLOTS * sizeof(*sum));
 	for (slot = 0; slot < N2NK_REASON_SLOTS; slot++) {
-		err = bpf_map__lookup_elem(skel->maps.relay_stats, &slot,
-					   sizeof(slot), per_cpu,
-					   ncpus * sizeof(per_cpu[0]), 0);
+		err = xdp_counter_sum(skel->maps.relay_stats, slot, &sum[slot]);
 		if (err)
 			return err;
-		for (cpu = 0; cpu < ncpus; cpu++) {
-			sum[slot].packets += per_cpu[cpu].packets;
-			sum[slot].bytes += per_cpu[cpu].bytes;
-		}
 	}
 	return 0;
 }

@@ -41,6 +41,7 @@
 #include "common/inet_csum.h"
 #include "common/mac.h"
 #include "common/sockaddr.h"
+#include "kernel/xdp_counter.h"
 #include "n2nk_xdp_stats.h"
 #include "proto/wire.h"
 #include "skel/loadgen.skel.h"
@@ -1019,25 +1020,13 @@ static void kernel_send(struct lg *lg, void *arg, unsigned int batch)
 
 static int sink_read(struct lg *lg)
 {
-	int ncpu = libbpf_num_possible_cpus(), i;
-	struct n2nk_xdp_counter *v;
-	__u32 slot = 0;
+	struct n2nk_xdp_counter sum;
+	int err = xdp_counter_sum(lg->skel->maps.sink_stats, 0, &sum);
 
-	if (ncpu <= 0)
-		return fail(-ncpu, "counting CPUs");
-	v = calloc((size_t)ncpu, sizeof(*v));
-	if (!v)
-		return fail(ENOMEM, "counters");
-	if (bpf_map_lookup_elem(bpf_map__fd(lg->skel->maps.sink_stats), &slot,
-				v)) {
-		free(v);
-		return fail(errno, "reading the XDP sink counters");
-	}
-	for (i = 0; i < ncpu; i++) {
-		lg->c.received += v[i].packets;
-		lg->c.rx_bytes += v[i].bytes;
-	}
-	free(v);
+	if (err)
+		return fail(-err, "reading the XDP sink counters");
+	lg->c.received += sum.packets;
+	lg->c.rx_bytes += sum.bytes;
 	return 0;
 }
 
