@@ -5,15 +5,14 @@
  * n2nctl.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "common/log.h"
 #include "datapath.h"
+#include "sysctl.h"
 #include "xdp_relay_loader.h"
 
 static void datapath_reset(struct datapath *dp, const struct datapath_cfg *cfg)
@@ -31,15 +30,7 @@ static void datapath_reset(struct datapath *dp, const struct datapath_cfg *cfg)
  */
 static bool ipv4_forwarding(void)
 {
-	int fd = open("/proc/sys/net/ipv4/ip_forward", O_RDONLY | O_CLOEXEC);
-	char v = '0';
-
-	if (fd < 0)
-		return false;
-	if (read(fd, &v, 1) != 1)
-		v = '0';
-	close(fd);
-	return v == '1';
+	return sysctl_is_on("/proc/sys/net/ipv4/ip_forward");
 }
 
 /*

@@ -7,7 +7,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -27,6 +26,7 @@
 
 #include "bpf_pin.h"
 #include "n2nk_relay.h"
+#include "sysctl.h"
 #include "xdp_relay_int.h"
 #include "xdp_relay_loader.h"
 
@@ -181,20 +181,14 @@ static int find_ifs(struct xdp_relay_loader *r, struct in_addr bound,
 /* bpf_fib_lookup() answers only for interfaces that forward IPv4. */
 static bool ifs_forward(const struct xdp_relay_loader *r)
 {
-	char path[96], v = '0';
-	int i, fd;
+	char path[96];
+	int i;
 
 	for (i = 0; i < r->n_ifs; i++) {
 		snprintf(path, sizeof(path),
 			 "/proc/sys/net/ipv4/conf/%s/forwarding",
 			 r->ifs[i].name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return false;
-		if (read(fd, &v, 1) != 1)
-			v = '0';
-		close(fd);
-		if (v != '1')
+		if (!sysctl_is_on(path))
 			return false;
 	}
 	return true;
