@@ -141,10 +141,6 @@ $(O)/tests/netns/%: $(O)/tests/netns/%.o $(LIB)
 $(UNIT): $(UNIT_OBJS) $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
-# t_ctl.c's toy commands leave parameters of the command signature unused;
-# until they are marked __maybe_unused (common/compiler.h), that one file
-# keeps the warning off.
-$(O)/tests/unit/t_ctl.o: ALL_CFLAGS += -Wno-unused-parameter
 
 # BPF: clang -target bpf, then a skeleton the userspace side includes.
 BPF_HDRS := $(wildcard bpf/lib/*.h include/*.h)

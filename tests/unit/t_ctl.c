@@ -18,9 +18,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/compiler.h"
+#include "common/log.h"
 #include "ctl/ctl.h"
 #include "ctl/ctl_table.h"
-#include "common/log.h"
 #include "test.h"
 
 /* Renders t both ways and compares with the expected replies. */
@@ -315,12 +316,15 @@ static int cmd_echo(struct ctl_table *t, int argc, char **argv, void *ctx)
 	return 0;
 }
 
-static int cmd_fail(struct ctl_table *t, int argc, char **argv, void *ctx)
+static int cmd_fail(struct ctl_table *t, int argc, char **argv,
+		    void *ctx __maybe_unused)
 {
 	return ctl_table_errorf(t, "no peer '%s'", argc > 1 ? argv[1] : "");
 }
 
-static int cmd_enoent(struct ctl_table *t, int argc, char **argv, void *ctx)
+static int cmd_enoent(struct ctl_table *t __maybe_unused,
+		      int argc __maybe_unused, char **argv __maybe_unused,
+		      void *ctx __maybe_unused)
 {
 	return -ENOENT;
 }
@@ -383,7 +387,7 @@ static void ask(struct ctl_server *s, const char *req, size_t len,
 
 static char *make_tmpdir(void)
 {
-	static char dir[64];
+	static char dir[64]; /* returned: outlives the call */
 
 	snprintf(dir, sizeof(dir), "/tmp/t_ctl.XXXXXX");
 	return mkdtemp(dir);

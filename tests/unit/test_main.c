@@ -98,7 +98,7 @@ long hex_decode(uint8_t *out, size_t cap, const char *hex)
 
 const char *vector_path(const char *name)
 {
-	static char path[4096];
+	static char path[4096]; /* returned: valid until the next call */
 	const char *dir = getenv("N2N_VECTORS");
 
 	if (!dir)
