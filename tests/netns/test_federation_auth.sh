@@ -118,6 +118,11 @@ t_check_delta "ub got a's frames and dropped them as another transform" \
 lab_kill "$(cat "$T/ub.pid")"
 start_edge ub2 b -c secure -k s3cret -A4 -I bob -J bob-pw -P "$FEDKEY" \
 	-a 198.19.9.2/24 -d n2s2 -l 198.18.0.1:7654
+t_check "the -A4 bob registers" lab_wait_for "ub2 registration" 15 \
+	registered ub2
+# ub2 has a new MAC for 198.19.9.2: forget ub's, rather than wait for the
+# neighbour entry to go stale and be probed again (that can outlast 15 s).
+lab_exec a ip neigh flush dev n2s
 t_check "u/pw edges ping each other" lab_wait_for "u/pw ping" 15 \
 	pings a 198.19.9.2 2
 naks=$(counter sn1 register_super_nak)
