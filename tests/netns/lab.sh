@@ -78,6 +78,8 @@
 #   t_require NAME CMD...             t_check in this shell (CMD may start
 #                                     processes); on failure the suite
 #                                     stops here with its summary
+#   t_check_here NAME CMD...          t_check in this shell, so CMD may
+#                                     start processes; the suite goes on
 #   t_summary                         last line "N passed, N failed, N
 #                                     skipped", non-zero when anything failed
 #
@@ -471,6 +473,18 @@ t_require() {
 	t_fail "$name" "'$*' failed; the rest of the suite depends on it"
 	t_summary
 	exit 1
+}
+
+# t_check_here NAME CMD...: t_check in this shell (CMD may start processes
+# that stay the lab's); CMD's output is not captured.
+t_check_here() {
+	local name=$1
+	shift
+	if "$@"; then
+		t_pass "$name"
+	else
+		t_fail "$name" "'$*' failed"
+	fi
 }
 
 t_summary() {		# last line: "N passed, N failed, N skipped"

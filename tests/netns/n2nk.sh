@@ -11,6 +11,11 @@
 # output fails (compare with t_check_num / t_check_delta, which refuse a
 # non-number).
 # `registered` is a quiet predicate for lab_wait_for.
+#
+# Our supernodes: sn_start HOST NAME ARGS... starts one whose control
+# socket is $T/NAME.sock, log $T/NAME.log, pid in $T/NAME.pid; sn_stop NAME
+# stops it; has_xdp / no_xdp HOST [DEV] tell whether an XDP program is
+# attached to HOST's DEV (eth0).
 
 EDGE=$OUT/sbin/edge
 SN=$OUT/sbin/supernode
@@ -92,6 +97,30 @@ drops_grew() {
 	local now
 	t_is_num "$2" && now=$(drops "$1") && [ "$now" -ge $(($2 + $3)) ]
 }
+
+# sn_start HOST NAME ARGS...: our supernode in HOST (-f -v and ARGS), up
+# once its control socket is (5 s at most); else prints its log's tail and
+# returns 1. SN_WRAP (an array, e.g. setpriv ...) goes before the binary.
+# Start it in this shell (t_require, `||`), not in t_check's subshell.
+SN_WRAP=()
+sn_start() {
+	local host=$1 name=$2
+	shift 2
+	rm -f "$T/$name.sock"
+	lab_bg "$host" "$T/$name.log" "${SN_WRAP[@]}" "$SN" -f -v \
+		--ctl-socket="$T/$name.sock" "$@" >"$T/$name.pid" || return 1
+	lab_wait_for "$name control socket" 5 test -S "$T/$name.sock" ||
+		{ tail -n 20 "$T/$name.log"; return 1; }
+}
+
+sn_stop() {	# sn_stop NAME: TERM, then KILL; its socket removed
+	lab_kill "$(cat "$T/$1.pid")" && rm -f "$T/$1.sock"
+}
+
+has_xdp() {	# has_xdp HOST [DEV]: an XDP program on HOST's DEV (eth0)
+	ip -n "$(lab_ns "$1")" link show dev "${2:-eth0}" | grep -q xdp
+}
+no_xdp() { ! has_xdp "$@"; }
 
 peer_field() {	# peer_field NAME MAC FIELD: an edge's `peers` row
 	ctl_pick "$1" peers mac "$2" "$3"

@@ -42,11 +42,6 @@ lab_add_nat_host a 1 full
 lab_add_nat_host b 2 full
 lab_add_public_host sn2 198.18.0.2
 
-has_xdp() {	# has_xdp HOST: an XDP program on its eth0
-	ip -n "$(lab_ns "$1")" link show dev eth0 | grep -q xdp
-}
-no_xdp() { ! has_xdp "$1"; }
-
 # burst SN LABEL: 10 relayed echoes from a to b, every one answered. The
 # neighbours are pinned (no ARP), so the relay sees exactly 20 PACKETs:
 # 10 requests, 10 replies, and the daemon none.
@@ -65,14 +60,8 @@ burst() {
 	t_check_delta "${2}the daemon forwarded none of them" "$f1" "$f2" -eq 0
 }
 
-lab_bg sn1 "$T/sn1.log" "$SN" -p 7654 -f -v --datapath=kernel \
-	--ctl-socket="$T/sn1.sock" >"$T/sn1.pid"
-if ! lab_wait_for "sn1 control socket" 5 test -S "$T/sn1.sock"; then
-	cat "$T/sn1.log"
-	t_fail "the supernode starts with --datapath=kernel" "see the log"
-	t_summary
-	exit 1
-fi
+t_require "the supernode starts with --datapath=kernel" \
+	sn_start sn1 sn1 -p 7654 --datapath=kernel
 t_check "the supernode logs the kernel datapath" \
 	grep -q 'datapath kernel.*XDP relay on eth0' "$T/sn1.log"
 t_check "forwarding off: the log says next hop = the sender's" \
@@ -88,17 +77,15 @@ t_check_num "xdp_relayed counts relayed packets" \
 
 burst sn1 ""
 
-lab_kill "$(cat "$T/sn1.pid")"
+sn_stop sn1
 t_check "stopping the supernode detaches XDP" \
 	lab_wait_for "XDP detached" 5 no_xdp sn1
 for e in a b; do lab_kill "$(cat "$T/$e.pid")"; done
 
 # Part 2: next hops from the FIB, on the flat segment.
 lab_exec sn2 sysctl -qw net.ipv4.conf.eth0.forwarding=1
-lab_bg sn2 "$T/sn2.log" "$SN" -p 7654 -f -v --datapath=kernel \
-	--ctl-socket="$T/sn2.sock" >"$T/sn2.pid"
 t_require "sn2 starts with --datapath=kernel" \
-	lab_wait_for "sn2 control socket" 5 test -S "$T/sn2.sock"
+	sn_start sn2 sn2 -p 7654 --datapath=kernel
 t_check "forwarding on: the log says next hop from the FIB" \
 	grep -q 'next hop from the FIB' "$T/sn2.log"
 t_require "-S1 edges a and b register with sn2" \

@@ -41,16 +41,12 @@ lab_add_nat_host a 1 full
 lab_add_nat_host b 2 full
 lab_exec sn1 sysctl -qw net.ipv4.conf.eth0.forwarding=1
 
-start_sn() {	# start_sn LOG: a kernel-datapath supernode, pid on stdout
-	lab_bg sn1 "$1" "$SN" -p 7654 -f -v --datapath=kernel \
-		--pin-root="$T/bpf" --ctl-socket="$T/sn1.sock"
+# A kernel-datapath supernode in sn1 named $1 (sn_start), pinning in $T/bpf.
+start_kernel_sn() {
+	sn_start sn1 "$1" -p 7654 --datapath=kernel --pin-root="$T/bpf"
 }
-has_xdp() { ip -n "$(lab_ns sn1)" link show dev eth0 | grep -q xdp; }
-no_xdp() { ! has_xdp; }
 
-sn_pid=$(start_sn "$T/sn1.log")
-t_require "sn1 starts with --datapath=kernel" \
-	lab_wait_for "sn1 control socket" 5 test -S "$T/sn1.sock"
+t_require "sn1 starts with --datapath=kernel" start_kernel_sn sn1
 t_check "the relay is pinned under --pin-root" \
 	grep -q "pinned in $T/bpf/" "$T/sn1.log"
 t_require "-S1 edges a and b register" relayed_edges 8 198.18.0.1:7654
@@ -58,9 +54,8 @@ t_require "-S1 edges a and b register" relayed_edges 8 198.18.0.1:7654
 pin_neigh a n2x 198.19.8.2 02:00:00:00:08:02
 pin_neigh b n2x 198.19.8.1 02:00:00:00:08:01
 t_check "ping through the XDP relay (5 of 5)" pings_all a 198.19.8.2 5
-map_field() {	# map_field MAP FIELD: from n2nctl maps
-	ctl sn1 maps | jq -r --arg m "$1" --arg f "$2" \
-		'.rows[] | select(.map == $m) | .[$f]'
+map_field() {	# map_field MAP FIELD: from n2nctl maps, loudly
+	ctl_pick sn1 maps map "$1" "$2"
 }
 t_check_eq "n2nctl maps: 2 edges in the kernel's registry" 2 \
 	"$(map_field edges entries)"
@@ -100,20 +95,18 @@ t_check "the ping runs through the first daemon's relay (10 replies)" \
 	lab_wait_for "10 replies" 5 replies_at_least 10
 x1=$(counter sn1 xdp_relayed)
 stop_ms=$(lab_now_ms)
-t_check "the first daemon exits (its pid is gone)" lab_kill "$sn_pid"
+t_check "the first daemon exits (its pid is gone)" sn_stop sn1
 gone=$(replies)
-t_check "with the daemon gone, XDP stays attached" has_xdp
+t_check "with the daemon gone, XDP stays attached" has_xdp sn1
 t_check "with no daemon, the relay answers on (5 more replies)" \
 	lab_wait_for "5 replies without a daemon" 3 \
 	replies_at_least $((gone + 5))
-rm -f "$T/sn1.sock"
-sn_pid=$(start_sn "$T/sn1-2.log")
-t_check "the new daemon's control socket appears" \
-	lab_wait_for "the new daemon's control socket" 5 test -S "$T/sn1.sock"
+t_check_here "the new daemon starts (its control socket appears)" \
+	start_kernel_sn sn1b
 t_check "the new daemon took the links and the edges over" \
 	lab_wait_for "takeover logged" 5 grep -Eq \
 	'taken over from the previous daemon.*[1-9][0-9]* edge\(s\) kept' \
-	"$T/sn1-2.log"
+	"$T/sn1b.log"
 up_ms=$(lab_now_ms)
 up=$(replies)
 t_check "after the takeover the replies go on (5 more)" \
@@ -132,7 +125,7 @@ t_check_num "the daemon stopped after the first reply" \
 	"$stop_ms" -gt "${first_ms:-x}"
 t_check_num "the new daemon took over before the last reply" \
 	"$up_ms" -lt "${last_ms:-x}"
-x2=$(counter sn1 xdp_relayed)
+x2=$(counter sn1b xdp_relayed)
 echo "xdp_relayed before the ping $x0, at the stop $x1, after $x2"
 # Pinned neighbours: 80 requests and 80 replies, all in XDP. A count lost
 # with the first daemon would come out short.
@@ -148,15 +141,15 @@ unload_refused() {	# exit 1, and the reason
 t_check "--xdp-unload refuses while the supernode runs, and says why" \
 	unload_refused
 t_check "and it still relays" pings a 198.19.8.2 3
-lab_kill "$sn_pid"
-t_check "with the daemon stopped, XDP stays attached" has_xdp
-sn_pid=$(lab_bg sn1 "$T/sn1-sock.log" "$SN" -p 7654 -f --datapath=socket \
-	--pin-root="$T/bpf" --ctl-socket="$T/sn1.sock")
+sn_stop sn1b
+t_check "with the daemon stopped, XDP stays attached" has_xdp sn1
+t_check_here "a socket-datapath supernode starts" \
+	sn_start sn1 sock -p 7654 --datapath=socket --pin-root="$T/bpf"
 t_check "a socket-datapath supernode removes the relay left pinned" \
 	lab_wait_for "removal logged" 5 grep -q 'removed the XDP relay' \
-	"$T/sn1-sock.log"
-t_check "and XDP is detached" lab_wait_for "XDP detached" 5 no_xdp
-lab_kill "$sn_pid"
+	"$T/sock.log"
+t_check "and XDP is detached" lab_wait_for "XDP detached" 5 no_xdp sn1
+sn_stop sock
 pins_left() { ls -d "$T"/bpf/*-supernode-* 2>/dev/null; }
 t_check "nothing left under the pin root" test -z "$(pins_left)"
 t_check "--xdp-unload with nothing pinned says so" \

@@ -49,23 +49,6 @@ counter_above() {	# counter_above NAME COUNTER N
 	[ "$(counter "$1" "$2")" -gt "$3" ]
 }
 
-# start_sn NAME ARGS...: a supernode in sn1, up once its control socket is;
-# WRAP (an array) goes before it, e.g. setpriv.
-WRAP=()
-start_sn() {
-	local name=$1
-	shift
-	lab_bg sn1 "$T/$name.log" "${WRAP[@]}" "$SN" -f -v \
-		--ctl-socket="$T/$name.sock" "$@" >"$T/$name.pid"
-	lab_wait_for "$name control socket" 5 test -S "$T/$name.sock" ||
-		{ cat "$T/$name.log"; return 1; }
-}
-
-stop_sn() {	# stop_sn NAME
-	lab_kill "$(cat "$T/$1.pid")"
-	rm -f "$T/$1.sock"
-}
-
 
 # raw_frames KIND COUNT: hand-made n2n QUERY_PEERs from nat3's lan0 to
 # sn1's eth0, broken as KIND says (ip_csum, udp_csum, wrong_addr); the
@@ -112,11 +95,8 @@ EOF
 
 # --- --datapath=kernel: the slow path is AF_XDP --------------------------
 u0=$(udp_in)
-if ! start_sn sn -p 7654 --datapath=kernel; then
-	t_fail "the supernode starts with --datapath=kernel" "see the log"
-	t_summary
-	exit 1
-fi
+t_require "the supernode starts with --datapath=kernel" \
+	sn_start sn1 sn -p 7654 --datapath=kernel
 t_check "the supernode logs AF_XDP as its slow path" grep -q \
 	'datapath kernel.*XDP relay on eth0.*slow path over AF_XDP on eth0' \
 	"$T/sn.log"
@@ -180,26 +160,27 @@ t_check "the supernode still runs after junk" \
 	lab_exec sn1 kill -0 "$(cat "$T/sn.pid")"
 
 # --- auto without IPv4 forwarding: sockets, and why ----------------------
-start_sn nofwd -p 7655 || t_fail "a supernode on port 7655 starts" "see its log"
+t_check_here "a supernode on port 7655 starts" sn_start sn1 nofwd -p 7655
 t_check "auto without forwarding keeps sockets and says why" grep -q \
 	'datapath socket (auto: IPv4 forwarding is off, .*; using sockets)' \
 	"$T/nofwd.log"
-stop_sn nofwd
+sn_stop nofwd
 
 # --- auto while eth0 already runs the relay: sockets, and why -------------
 # Forwarding on: the relay may route by the FIB, so auto tries it.
 lab_exec sn1 sysctl -qw net.ipv4.ip_forward=1
-start_sn busy -p 7655 || t_fail "a second supernode starts" "see its log"
+t_check_here "a second supernode starts" sn_start sn1 busy -p 7655
 t_check "auto falls back to sockets when XDP is taken, and says why" grep -q \
 	'datapath socket (auto: XDP relay unavailable (attaching XDP to eth0.*); using sockets)' \
 	"$T/busy.log"
 t_check "the failed attempt left the first relay working" \
 	pings a 198.19.7.2 3
-stop_sn busy
-stop_sn sn
+sn_stop busy
+sn_stop sn
 
 # --- auto on a supernode: the kernel backend, bound to one address --------
-start_sn auto -p 198.18.3.2:7654 || t_fail "the auto supernode starts" ""
+t_check_here "the auto supernode starts" \
+	sn_start sn1 auto -p 198.18.3.2:7654
 t_check "auto picks the kernel backend with AF_XDP and says why" grep -q \
 	'datapath kernel (auto: the XDP relay loaded; XDP relay on eth0.*slow path over AF_XDP' \
 	"$T/auto.log"
@@ -220,15 +201,15 @@ else
 	t_skip "a frame for another address is left to the stack" \
 		"hand-made frames need python3"
 fi
-stop_sn auto
+sn_stop auto
 lab_exec sn1 sysctl -qw net.ipv4.ip_forward=0
 
 # --- no CAP_NET_RAW: the relay loads, AF_XDP does not: the UDP socket -----
 u2=$(udp_in)
-WRAP=(setpriv --bounding-set=-net_raw)
-start_sn noraw -p 7654 --datapath=kernel ||
-	t_fail "a supernode without CAP_NET_RAW starts" "see its log"
-WRAP=()
+SN_WRAP=(setpriv --bounding-set=-net_raw)
+t_check_here "a supernode without CAP_NET_RAW starts" \
+	sn_start sn1 noraw -p 7654 --datapath=kernel
+SN_WRAP=()
 t_check "without CAP_NET_RAW the slow path is the UDP socket, and why" \
 	grep -q 'AF_XDP unavailable on eth0.*Operation not permitted; slow path over the UDP socket' \
 	"$T/noraw.log"
@@ -238,5 +219,5 @@ t_check "edges register over the UDP socket" \
 t_check "relayed ping works with that fallback" pings a 198.19.7.2 3
 u3=$(udp_in)
 t_check_delta "the daemon read them from sn1's UDP stack" "$u2" "$u3" -gt 0
-stop_sn noraw
+sn_stop noraw
 t_summary
