@@ -194,15 +194,20 @@ static bool ifs_forward(const struct xdp_relay_loader *r)
 	return true;
 }
 
-/* "supernode-<address or any>-<port>": one directory per listener. */
+/*
+ * "supernode-<address or any>-<port>": one directory per listener. bpffs
+ * refuses a '.' in a name (EPERM), so the address is written 198_18_0_1.
+ */
 static int pin_dir_of(char *dir, size_t len,
 		      const struct sockaddr_storage *bind, uint16_t port)
 {
 	const struct sockaddr_in *in = (const void *)bind;
-	char addr[INET_ADDRSTRLEN] = "any", name[64];
+	char addr[INET_ADDRSTRLEN] = "any", name[64], *dot;
 
 	if (in->sin_addr.s_addr != htonl(INADDR_ANY))
 		inet_ntop(AF_INET, &in->sin_addr, addr, sizeof(addr));
+	while ((dot = strchr(addr, '.')))
+		*dot = '_';
 	snprintf(name, sizeof(name), "supernode-%s-%u", addr, port);
 	return bpf_pin_dir(dir, len, pin_root, name);
 }

@@ -6,7 +6,8 @@
 # starts and logs that it took them over, all inside the ping's window;
 # n2nctl maps/edges/stats show the kernel's registry and per-edge counts;
 # --xdp-unload refuses while a daemon runs; a socket-datapath supernode
-# removes a relay left pinned, and nothing stays under the pin root.
+# removes a relay left pinned; a supernode bound to one address pins too
+# (bpffs takes no '.' in a name), and nothing stays under the pin root.
 #
 # `ip netns exec` gives each daemon a fresh /sys without bpffs, so the test
 # mounts its own bpffs in a temporary directory and passes it with
@@ -150,8 +151,27 @@ t_check "a socket-datapath supernode removes the relay left pinned" \
 	"$T/sock.log"
 t_check "and XDP is detached" lab_wait_for "XDP detached" 5 no_xdp sn1
 sn_stop sock
-pins_left() { ls -d "$T"/bpf/*-supernode-* 2>/dev/null; }
-t_check "nothing left under the pin root" test -z "$(pins_left)"
 t_check "--xdp-unload with nothing pinned says so" \
 	grep -q 'nothing pinned' <<<"$(unload)"
+
+# Bound to one address: bpffs refuses a '.' in a name, so the directory
+# spells the address with '_'.
+BOUND=198.18.0.1:7654
+t_check_here "a supernode bound to $BOUND starts with --pin-root" \
+	sn_start sn1 bound -p "$BOUND" --datapath=kernel --pin-root="$T/bpf"
+t_check "it pins under supernode-198_18_0_1-7654" grep -Eq \
+	"pinned in $T/bpf/[0-9]+-supernode-198_18_0_1-7654," "$T/bound.log"
+bound_dir=$(echo "$T"/bpf/*-supernode-198_18_0_1-7654)
+t_check "its link is pinned there" test -e "$bound_dir/link-eth0"
+t_check_eq "n2nctl maps: its edges map is pinned there" \
+	"$bound_dir/edges" "$(ctl_pick bound maps map edges pinned)"
+sn_stop bound
+unload_bound() {
+	lab_exec sn1 "$SN" -p "$BOUND" --pin-root="$T/bpf" --xdp-unload
+}
+t_check "--xdp-unload -p $BOUND removes it" \
+	grep -q 'removed' <<<"$(unload_bound)"
+t_check "and XDP is detached" lab_wait_for "XDP detached" 5 no_xdp sn1
+pins_left() { ls -d "$T"/bpf/*-supernode-* 2>/dev/null; }
+t_check "nothing left under the pin root" test -z "$(pins_left)"
 t_summary
