@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 
 #include "bpf_pin.h"
+#include "common/log.h"
 
 int bpf_pin_dir(char *out, size_t len, const char *root, const char *name)
 {
@@ -57,36 +58,53 @@ int bpf_pin_lock(const char *dir)
 	return fd;
 }
 
-/* Whether the map pinned at fd has m's type, key, value and size. */
-static bool same_layout(int fd, const struct bpf_map *m)
+/* Whether the pinned map info describes has m's type, key, value, size. */
+static bool same_layout(const struct bpf_map_info *info,
+			const struct bpf_map *m)
+{
+	return info->type == bpf_map__type(m) &&
+	       info->key_size == bpf_map__key_size(m) &&
+	       info->value_size == bpf_map__value_size(m) &&
+	       info->max_entries == bpf_map__max_entries(m);
+}
+
+/* The map pinned at path: kept (1), replaced (0), or -errno. */
+static int keep_pinned(const char *path, const struct bpf_map *m)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+	bool got;
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &len))
-		return false;
-	return info.type == bpf_map__type(m) &&
-	       info.key_size == bpf_map__key_size(m) &&
-	       info.value_size == bpf_map__value_size(m) &&
-	       info.max_entries == bpf_map__max_entries(m);
+	if (fd < 0)
+		return 0;
+	got = !bpf_obj_get_info_by_fd(fd, &info, &len);
+	close(fd);
+	if (got && same_layout(&info, m))
+		return 1;
+	if (unlink(path))
+		return -errno;
+	/* An older build's map: what it counted and held is gone. */
+	log_warn("%s: the pinned map had another layout (key %u, value %u "
+		 "bytes, %u entries; now %u, %u, %u): replaced, counters reset",
+		 path, info.key_size, info.value_size, info.max_entries,
+		 bpf_map__key_size(m), bpf_map__value_size(m),
+		 bpf_map__max_entries(m));
+	return 0;
 }
 
-int bpf_pin_map(struct bpf_map *m, const char *dir)
+int bpf_pin_map(struct bpf_map *m, const char *dir, bool *fresh)
 {
 	char path[256];
-	int n, fd;
+	int n, kept;
 
 	n = snprintf(path, sizeof(path), "%s/%s", dir, bpf_map__name(m));
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return -ENAMETOOLONG;
-	fd = bpf_obj_get(path);
-	if (fd >= 0) {
-		bool keep = same_layout(fd, m);
-
-		close(fd);
-		if (!keep && unlink(path))
-			return -errno;
-	}
+	kept = keep_pinned(path, m);
+	if (kept < 0)
+		return kept;
+	*fresh = !kept;
 	return bpf_map__set_pin_path(m, path);
 }
 

@@ -36,10 +36,11 @@ int bpf_pin_lock(const char *dir);
 /*
  * Pins map m at dir/<its name> when loaded: libbpf reuses a pinned map of
  * the same type, key, value and size; one with another layout (an older
- * build) is unpinned first, losing its contents rather than failing.
- * Call between open and load.
+ * build) is unpinned first, losing its contents rather than failing, and
+ * a warning says so. *fresh tells whether the load pins a new map (false:
+ * it reuses the one pinned there). Call between open and load.
  */
-int bpf_pin_map(struct bpf_map *m, const char *dir);
+int bpf_pin_map(struct bpf_map *m, const char *dir, bool *fresh);
 
 /*
  * An XDP link of prog_fd on ifindex, pinned at path: the pinned one taken

@@ -15,12 +15,15 @@
 #include "skel/xdp_relay.skel.h"
 #include "xdp_relay_loader.h"
 
-#define XRL_MAX_IFS 16
+#define XRL_MAX_IFS	16
+/* edges, senders, edge_stats, relay_stats: what outlives the daemon. */
+#define XRL_PINNED_MAPS 4
 
 struct xrl_attach {
 	char name[IF_NAMESIZE];
 	int ifindex;
 	int link_fd;
+	bool pinned_new; /* we pinned this link (not taken over) */
 };
 
 struct xdp_relay_loader {
@@ -35,6 +38,7 @@ struct xdp_relay_loader {
 	bool pin_busy; /* another daemon holds pin_dir: not pinned */
 	int lock_fd;   /* flock on pin_dir while we run, or -1 */
 	int adopted_links;
+	bool map_fresh[XRL_PINNED_MAPS]; /* pinned by our load, not reused */
 	char pin_dir[192];
 	char where[512];
 };

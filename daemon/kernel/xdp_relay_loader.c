@@ -73,6 +73,13 @@ static bool is_veth(const char *ifname)
 	return veth;
 }
 
+/* Where a's link is pinned: pin_dir/link-<interface>. */
+static void link_path(const struct xdp_relay_loader *r,
+		      const struct xrl_attach *a, char path[256])
+{
+	snprintf(path, 256, "%s/link-%s", r->pin_dir, a->name);
+}
+
 /* A link on a's interface: pinned (maybe the last daemon's) or not. */
 static int link_one(struct xdp_relay_loader *r, const struct xrl_attach *a,
 		    __u32 flags, bool *adopted)
@@ -84,7 +91,7 @@ static int link_one(struct xdp_relay_loader *r, const struct xrl_attach *a,
 
 	*adopted = false;
 	if (r->pinned) {
-		snprintf(path, sizeof(path), "%s/link-%s", r->pin_dir, a->name);
+		link_path(r, a, path);
 		return bpf_pin_xdp_link(prog, a->ifindex, flags, path, adopted);
 	}
 	fd = bpf_link_create(prog, a->ifindex, BPF_XDP, &opts);
@@ -117,6 +124,7 @@ static int attach_one(struct xdp_relay_loader *r, struct xrl_attach *a,
 	if (fd < 0)
 		return xrl_fail(why, fd, "attaching XDP to %s", ifname);
 	a->link_fd = fd;
+	a->pinned_new = r->pinned && !adopted;
 	r->adopted_links += adopted;
 	snprintf(r->where + n, sizeof(r->where) - n, "%s%s (%s)", n ? ", " : "",
 		 ifname,
@@ -212,6 +220,16 @@ static int pin_dir_of(char *dir, size_t len,
 	return bpf_pin_dir(dir, len, pin_root, name);
 }
 
+/* The maps pin_maps() pins, in the order of map_fresh. */
+static void pinned_maps(const struct xdp_relay_loader *r,
+			struct bpf_map *maps[XRL_PINNED_MAPS])
+{
+	maps[0] = r->skel->maps.edges;
+	maps[1] = r->skel->maps.senders;
+	maps[2] = r->skel->maps.edge_stats;
+	maps[3] = r->skel->maps.relay_stats;
+}
+
 /*
  * Maps that hold relay state outlive the daemon, in its pin directory,
  * which it holds locked while it runs (a second daemon for the same
@@ -222,9 +240,7 @@ static int pin_maps(struct xdp_relay_loader *r,
 		    const struct sockaddr_storage *bind, uint16_t port,
 		    struct xdp_relay_why *why)
 {
-	struct bpf_map *maps[] = { r->skel->maps.edges, r->skel->maps.senders,
-				   r->skel->maps.edge_stats,
-				   r->skel->maps.relay_stats };
+	struct bpf_map *maps[XRL_PINNED_MAPS];
 	size_t i;
 	int err;
 
@@ -242,9 +258,35 @@ static int pin_maps(struct xdp_relay_loader *r,
 	if (r->lock_fd < 0)
 		return xrl_fail(why, r->lock_fd, "locking %s", r->pin_dir);
 	r->pinned = true;
-	for (i = 0; i < sizeof(maps) / sizeof(maps[0]) && !err; i++)
-		err = bpf_pin_map(maps[i], r->pin_dir);
+	pinned_maps(r, maps);
+	for (i = 0; i < XRL_PINNED_MAPS && !err; i++)
+		err = bpf_pin_map(maps[i], r->pin_dir, &r->map_fresh[i]);
 	return err ? xrl_fail(why, err, "pinning maps in %s", r->pin_dir) : 0;
+}
+
+/*
+ * A start that failed before any pinned link was taken over removes the
+ * pins it made, and only those: what an earlier daemon pinned may be
+ * relaying right now (its links stay attached while pinned), and the next
+ * daemon can still take it over.
+ */
+static void unpin_ours(struct xdp_relay_loader *r)
+{
+	struct bpf_map *maps[XRL_PINNED_MAPS];
+	char path[256];
+	int i;
+
+	pinned_maps(r, maps);
+	for (i = 0; i < XRL_PINNED_MAPS; i++)
+		if (r->map_fresh[i] && bpf_map__is_pinned(maps[i]))
+			bpf_map__unpin(maps[i], NULL);
+	for (i = 0; i < r->n_ifs; i++) {
+		if (!r->ifs[i].pinned_new)
+			continue;
+		link_path(r, &r->ifs[i], path);
+		unlink(path);
+	}
+	rmdir(r->pin_dir); /* only if that left it empty */
 }
 
 /* Entries of a hash map, walked by key (bounded by its size). */
@@ -378,9 +420,9 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	return 0;
 
 err_close:
-	/* Nothing of ours relays yet: leave no pins behind either. */
+	/* Nothing of ours relays yet: leave none of our pins behind. */
 	if (r->pinned && !r->adopted_links)
-		bpf_pin_remove(r->pin_dir);
+		unpin_ours(r);
 	xdp_relay_loader_close(r);
 	return err;
 err_free:

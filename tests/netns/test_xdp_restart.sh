@@ -5,7 +5,9 @@
 # daemon stops (its pid gone, the relay answering alone) and a new one
 # starts and logs that it took them over, all inside the ping's window;
 # n2nctl maps/edges/stats show the kernel's registry and per-edge counts;
-# --xdp-unload refuses while a daemon runs; a socket-datapath supernode
+# --xdp-unload refuses while a daemon runs; a new daemon that cannot load
+# the relay leaves the old one pinned and working; a pinned map of another
+# layout is replaced, with a warning; a socket-datapath supernode
 # removes a relay left pinned; a supernode bound to one address pins too
 # (bpffs takes no '.' in a name), and nothing stays under the pin root.
 #
@@ -144,6 +146,43 @@ t_check "--xdp-unload refuses while the supernode runs, and says why" \
 t_check "and it still relays" pings a 198.19.8.2 3
 sn_stop sn1b
 t_check "with the daemon stopped, XDP stays attached" has_xdp sn1
+
+# A new daemon that cannot load the relay (no CAP_BPF or CAP_SYS_ADMIN, as
+# a unit file that forgot them) fails, and leaves alone what the previous
+# daemon pinned: that relay is working right now.
+pin_dir=$(echo "$T"/bpf/*-supernode-any-7654)
+no_bpf() {	# no_bpf: a kernel supernode without CAP_BPF, CAP_SYS_ADMIN
+	lab_exec sn1 timeout 10 setpriv --bounding-set=-bpf,-sys_admin \
+		"$SN" -f -v -p 7654 --datapath=kernel --pin-root="$T/bpf" \
+		--ctl-socket="$T/nobpf.sock" >"$T/nobpf.log" 2>&1
+}
+t_check_fails "a supernode that cannot load the relay exits (1)" no_bpf
+t_check "and says why" grep -q 'loading the XDP relay program' \
+	"$T/nobpf.log"
+t_check "the failed start left XDP attached" has_xdp sn1
+t_check "and the previous daemon's pinned link and maps" \
+	test -e "$pin_dir/link-eth0" -a -e "$pin_dir/edges" \
+	-a -e "$pin_dir/relay_stats"
+t_check "and the pinned relay still carries pings" pings a 198.19.8.2 3
+
+# A pinned map of another layout (an older build's) is replaced, and the
+# log says so: its counters start again from 0.
+if command -v bpftool >/dev/null; then
+	rm "$pin_dir/relay_stats" &&
+		bpftool map create "$pin_dir/relay_stats" type percpu_array \
+			key 4 value 16 entries 1 name relay_stats
+	t_check_here "a daemon starts over an old relay_stats layout" \
+		start_kernel_sn sn1c
+	t_check "it logs the old map replaced and its counters reset" \
+		grep -q 'relay_stats: the pinned map had another layout (key 4, value 16 bytes, 1 entries; now 4, 16, [0-9]*): replaced, counters reset' \
+		"$T/sn1c.log"
+	t_check "and it took over the link the failed start left" \
+		grep -q 'taken over from the previous daemon' "$T/sn1c.log"
+	sn_stop sn1c
+else
+	t_skip "a pinned map of another layout is replaced, and logged" \
+		"no bpftool to make one"
+fi
 t_check_here "a socket-datapath supernode starts" \
 	sn_start sn1 sock -p 7654 --datapath=socket --pin-root="$T/bpf"
 t_check "a socket-datapath supernode removes the relay left pinned" \
