@@ -122,6 +122,13 @@ has_xdp() {	# has_xdp HOST [DEV]: an XDP program on HOST's DEV (eth0)
 }
 no_xdp() { ! has_xdp "$@"; }
 
+# counter_grew NAME COUNTER BEFORE N: COUNTER reached BEFORE + N; a
+# predicate for lab_wait_for, never true for an unread BEFORE
+counter_grew() {
+	local now
+	t_is_num "$3" && now=$(counter "$1" "$2") && [ "$now" -ge $(($3 + $4)) ]
+}
+
 peer_field() {	# peer_field NAME MAC FIELD: an edge's `peers` row
 	ctl_pick "$1" peers mac "$2" "$3"
 }
