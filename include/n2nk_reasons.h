@@ -26,10 +26,15 @@
  * A row without all four columns, or with a verdict outside this list,
  * does not compile, and the verdict functions are generated from the
  * rows, so a new reason cannot be added without saying what each layer
- * does with it. Values are only ever appended (more negative) so that
- * slots of older readers stay where they were; a new layer is a new
- * column. Both clang -target bpf and gcc compile this file: fixed-width
- * types, no #ifdef.
+ * does with it. A value is also a counter slot, and pinned counter maps
+ * (the XDP relay's relay_stats) outlive the daemon: a build whose table
+ * has another number of rows gets a fresh map when it loads (counters
+ * reset, which the loader logs), but rows renumbered within the same
+ * count would show the old counts under new names until the relay is
+ * unloaded (supernode --xdp-unload). tests/unit/t_reasons.c holds the
+ * whole (value, name) list, so a renumbering or renaming is a deliberate
+ * change. A new layer is a new column. Both clang -target bpf and gcc
+ * compile this file: fixed-width types, no #ifdef.
  */
 #ifndef N2NK_REASONS_H
 #define N2NK_REASONS_H
