@@ -10,6 +10,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#include "lib/counter.h"
 #include "n2nk_relay.h"
 
 /* (community, MAC) -> the edge's socket: where a PACKET goes. */
@@ -60,17 +61,9 @@ struct {
 	__type(value, struct n2nk_xdp_counter);
 } relay_stats SEC(".maps");
 
-/* Per-CPU slots have one writer at a time, so no atomics are needed. */
 static __always_inline void relay_count(int reason, __u64 bytes)
 {
-	__u32 slot = n2nk_reason_slot(reason);
-	struct n2nk_xdp_counter *cnt;
-
-	cnt = bpf_map_lookup_elem(&relay_stats, &slot);
-	if (!cnt)
-		return;
-	cnt->packets++;
-	cnt->bytes += bytes;
+	counter_add(&relay_stats, n2nk_reason_slot(reason), bytes);
 }
 
 /* Into entries userspace created: a missing one is not counted. */

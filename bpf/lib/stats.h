@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#include "lib/counter.h"
 #include "n2nk_reasons.h"
 #include "n2nk_xdp_stats.h"
 
@@ -28,25 +29,14 @@ struct {
 	__type(value, struct n2nk_xdp_counter);
 } reason_stats SEC(".maps");
 
-/* Per-CPU slots have one writer at a time, so no atomics are needed. */
-static __always_inline void stats_add(void *map, __u32 slot, __u64 bytes)
-{
-	struct n2nk_xdp_counter *cnt = bpf_map_lookup_elem(map, &slot);
-
-	if (!cnt)
-		return;
-	cnt->packets++;
-	cnt->bytes += bytes;
-}
-
 static __always_inline void stats_count_type(int msg_type, __u64 bytes)
 {
-	stats_add(&type_stats, (__u32)msg_type, bytes);
+	counter_add(&type_stats, (__u32)msg_type, bytes);
 }
 
 static __always_inline void stats_count_reason(int reason, __u64 bytes)
 {
-	stats_add(&reason_stats, n2nk_reason_slot(reason), bytes);
+	counter_add(&reason_stats, n2nk_reason_slot(reason), bytes);
 }
 
 #endif /* N2NK_BPF_STATS_H */

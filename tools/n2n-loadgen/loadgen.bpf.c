@@ -9,6 +9,7 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
+#include "lib/counter.h"
 #include "lib/n2n_hdr.h"
 #include "lib/parse.h"
 #include "n2nk_xdp_stats.h"
@@ -89,18 +90,12 @@ int lg_pass(struct xdp_md *ctx)
 SEC("xdp")
 int lg_sink(struct xdp_md *ctx)
 {
-	struct n2nk_xdp_counter *cnt;
 	struct cursor c;
-	__u32 slot = 0;
 
 	cursor_init_xdp(&c, ctx);
 	if (!is_relayed_packet(&c))
 		return XDP_PASS;
-	cnt = bpf_map_lookup_elem(&sink_stats, &slot);
-	if (cnt) {
-		cnt->packets++;
-		cnt->bytes += ctx->data_end - ctx->data;
-	}
+	counter_add(&sink_stats, 0, ctx->data_end - ctx->data);
 	return XDP_DROP;
 }
 
