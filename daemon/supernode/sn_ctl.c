@@ -124,13 +124,15 @@ static void xdp_rows(struct ctl_table *t, struct supernode *sn)
  * the rest by reason, and the kernel's own losses. */
 static void xsk_rows(struct ctl_table *t, struct supernode *sn)
 {
+	uint64_t count[N2NK_REASON_SLOTS];
 	struct xsk_rx_stats st;
 
 	if (!dp_kernel_xsk_stats(&sn->dp, &st))
 		return;
 	ctl_counter_row(t, "xsk_received", st.received);
-	st.drops.n[0] = st.delivered; /* slot 0: the normal way */
-	ctl_reason_rows(t, N2NK_LAYER_XSK, st.drops.n);
+	memcpy(count, st.drops.n, sizeof(count));
+	count[0] = st.delivered; /* slot 0: the normal way */
+	ctl_reason_rows(t, N2NK_LAYER_XSK, count);
 	ctl_counter_row(t, "xsk_kernel_dropped", st.kernel_dropped);
 	ctl_counter_row(t, "xsk_rx_ring_full", st.rx_ring_full);
 	ctl_counter_row(t, "xsk_fill_ring_empty", st.fill_ring_empty);

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -21,6 +22,7 @@
 #include "common/compiler.h"
 #include "common/log.h"
 #include "ctl/ctl.h"
+#include "ctl/ctl_loop.h"
 #include "ctl/ctl_table.h"
 #include "test.h"
 
@@ -590,4 +592,107 @@ TEST(ctl_server_refuses_other_uids)
 	CHECK_EQ(calls, 0);
 	ctl_close(&s);
 	remove_tmpdir(dir);
+}
+
+/* The value of the row named name in a counter table, or -1 if none. */
+static int64_t counter_of(const struct ctl_table *t, const char *name)
+{
+	const struct ctl_cell *c;
+	size_t r;
+
+	for (r = 0; r < t->n_rows; r++) {
+		c = &t->cells[r * t->n_cols];
+		if (c[0].type == CTL_CELL_STR &&
+		    c[0].v.str.len == strlen(name) &&
+		    !memcmp(t->strings.data + c[0].v.str.off, name,
+			    c[0].v.str.len))
+			return c[1].type == CTL_CELL_U64 ? (int64_t)c[1].v.u64
+							 : -2;
+	}
+	return -1;
+}
+
+static void reason_table(struct ctl_table *t, enum n2nk_layer layer,
+			 const uint64_t count[N2NK_REASON_SLOTS])
+{
+	ctl_table_init(t, "stats");
+	ctl_table_column(t, "counter");
+	ctl_table_column(t, "value");
+	ctl_reason_rows(t, layer, count);
+}
+
+/* Rows a layer lists with nothing counted: its reasons, slot 0 if any. */
+static size_t rows_of(enum n2nk_layer layer)
+{
+	size_t n = 0;
+	int slot;
+
+	for (slot = 0; slot < N2NK_REASON_SLOTS; slot++)
+		n += n2nk_verdict(layer, -slot) != N2NK_VERDICT_NONE;
+	return n;
+}
+
+/*
+ * [layer_][drop_]reason, as docs/n2nctl.md names them: slot 0 by the
+ * layer's own word, drop_ only for DROP verdicts; a reason the layer never
+ * gives is hidden, unless it was counted anyway.
+ */
+TEST(ctl_reason_rows_names)
+{
+	uint64_t count[N2NK_REASON_SLOTS] = { 0 };
+	struct ctl_table t;
+
+	count[0] = 7;
+	count[n2nk_reason_slot(N2NK_TTL_EXPIRED)] = 3;
+	count[n2nk_reason_slot(N2NK_UNKNOWN_DEST)] = 5;
+	reason_table(&t, N2NK_LAYER_RELAY, count);
+	CHECK_EQ(t.err, 0);
+	CHECK_EQ(t.n_rows, rows_of(N2NK_LAYER_RELAY));
+	CHECK_EQ(counter_of(&t, "xdp_relayed"), 7);
+	CHECK_EQ(counter_of(&t, "xdp_drop_ttl_expired"), 3); /* DROP */
+	CHECK_EQ(counter_of(&t, "xdp_unknown_dest"), 5);     /* DAEMON */
+	CHECK_EQ(counter_of(&t, "xdp_not_ip"), 0);	     /* STACK */
+	CHECK_EQ(counter_of(&t, "xdp_ip_checksum"), -1);     /* NONE */
+	CHECK_EQ(counter_of(&t, "xdp_malformed"), -1);
+	ctl_table_fini(&t);
+
+	memset(count, 0, sizeof(count));
+	count[n2nk_reason_slot(N2NK_MALFORMED)] = 2;
+	reason_table(&t, N2NK_LAYER_DAEMON, count);
+	CHECK_EQ(t.n_rows, rows_of(N2NK_LAYER_DAEMON));
+	CHECK_EQ(counter_of(&t, "drop_malformed"), 2);
+	CHECK_EQ(counter_of(&t, "drop_unknown_dest"), 0);
+	CHECK_EQ(counter_of(&t, "ok"), -1); /* the daemon has no slot 0 */
+	CHECK_EQ(counter_of(&t, "drop_not_ip"), -1);
+	CHECK_EQ(counter_of(&t, "not_ip"), -1);
+	ctl_table_fini(&t);
+
+	memset(count, 0, sizeof(count));
+	count[0] = 11;
+	reason_table(&t, N2NK_LAYER_XSK, count);
+	CHECK_EQ(t.n_rows, rows_of(N2NK_LAYER_XSK));
+	CHECK_EQ(counter_of(&t, "xsk_delivered"), 11);
+	CHECK_EQ(counter_of(&t, "xsk_drop_udp_checksum"), 0);
+	CHECK_EQ(counter_of(&t, "xsk_drop_unknown_dest"), -1);
+	ctl_table_fini(&t);
+}
+
+TEST(ctl_reason_rows_show_what_was_counted_anyway)
+{
+	uint64_t count[N2NK_REASON_SLOTS] = { 0 };
+	struct ctl_table t;
+
+	/* NONE in the relay column, yet counted: listed, so nothing hides. */
+	count[n2nk_reason_slot(N2NK_IP_CHECKSUM)] = 4;
+	reason_table(&t, N2NK_LAYER_RELAY, count);
+	CHECK_EQ(t.n_rows, rows_of(N2NK_LAYER_RELAY) + 1);
+	CHECK_EQ(counter_of(&t, "xdp_ip_checksum"), 4);
+	ctl_table_fini(&t);
+
+	memset(count, 0, sizeof(count));
+	count[0] = 1; /* the daemon never counts slot 0 */
+	reason_table(&t, N2NK_LAYER_DAEMON, count);
+	CHECK_EQ(t.n_rows, rows_of(N2NK_LAYER_DAEMON) + 1);
+	CHECK_EQ(counter_of(&t, "ok"), 1);
+	ctl_table_fini(&t);
 }
