@@ -2,8 +2,9 @@
 /*
  * XDP supernode relay: forwards plaintext n2n PACKETs between registered
  * edges without waking the userspace supernode, and passes everything else
- * to it. The maps and counters are the contract in include/n2nk_relay.h;
- * what happens to each frame is the relay column of include/n2nk_reasons.h.
+ * on unchanged, to it or to the kernel's stack (or drops it). The maps and
+ * counters are the contract in include/n2nk_relay.h; what happens to each
+ * frame is the relay column of include/n2nk_reasons.h.
  */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -8,7 +8,9 @@
  *
  * The program relays plaintext n2n PACKETs between edges registered with
  * this supernode, byte for byte as n2n 3.1.1 (and daemon/supernode/sn_handlers.c
- * relay()) does, and hands everything else to the userspace supernode:
+ * relay()) does, and passes everything else on unchanged, to the userspace
+ * supernode or to the kernel's stack as the relay column of
+ * include/n2nk_reasons.h says (or drops it: TTL 0). Its maps:
  *
  *   edges         BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_EDGES entries.
  *                 key: struct n2nk_relay_edge (community, MAC)
@@ -70,7 +72,8 @@
  *
  * Userspace keeps the two maps in step with its registrations (an edge
  * that moves to a new socket loses its old senders entry) and learns
- * nothing from relayed PACKETs: per-edge traffic is in relay_stats only.
+ * nothing from relayed PACKETs: what the kernel relayed is counted per
+ * edge in edge_stats and per reason in relay_stats.
  *
  * Only IPv4 without options or fragmentation is relayed; IPv6 is passed.
  *

@@ -2,7 +2,11 @@
 /*
  * Where a relayed frame goes next: the kernel's FIB and neighbour tables,
  * asked before anything is rewritten, so a frame without an answer still
- * reaches the daemon as it arrived.
+ * reaches the daemon as it arrived. Every failed lookup but NO_NEIGH,
+ * FRAG_NEEDED and FWD_DISABLED counts as no_route: a blackhole,
+ * unreachable or prohibit route too (and NOT_FWDED, UNSUPP_LWT, whatever
+ * a newer kernel adds). The daemon then sends the datagram through its
+ * socket, where the route has its say (a refusal is send_failed).
  */
 #ifndef N2NK_BPF_RELAY_FIB_H
 #define N2NK_BPF_RELAY_FIB_H

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * What a daemon dropped, by reason: the reasons of include/n2nk_reasons.h
- * whose daemon verdict is DROP, one counter per slot, shown by name in
- * `n2nctl stats` (ctl_reason_rows()).
+ * What a layer of the daemon dropped, by reason: one counter per slot of
+ * include/n2nk_reasons.h, for the reasons whose verdict is DROP in that
+ * layer's column (the daemons' own, or the AF_XDP frame check's, xsk.c),
+ * shown by name in `n2nctl stats` (ctl_reason_rows()).
  */
 #ifndef N2NK_DROP_H
 #define N2NK_DROP_H

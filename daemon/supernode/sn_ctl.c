@@ -109,8 +109,10 @@ static int cmd_edges(struct ctl_table *t, int argc __maybe_unused,
 
 /*
  * The kernel relay's verdicts, one row per reason: xdp_relayed is the
- * fast path; the xdp_drop_* rows were dropped there; the other xdp_*
- * rows went on to the daemon (its slow path, counted in "received").
+ * fast path; the xdp_drop_* rows were dropped there; every other xdp_*
+ * row went on unchanged, to the daemon (over AF_XDP or its socket, where
+ * it is counted again in "received") or to the kernel's stack, as the
+ * relay column of include/n2nk_reasons.h says (docs/n2nctl.md).
  */
 static void xdp_rows(struct ctl_table *t, struct supernode *sn)
 {
