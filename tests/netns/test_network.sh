@@ -51,6 +51,12 @@ lab_add_nat_host sa 3 symmetric
 lab_add_nat_host sb 4 symmetric
 lab_add_nat_host ka 5 cone
 lab_add_nat_host kb 6 cone
+# No IPv6 on the hosts: the TAPs' neighbour discovery and MLD would be
+# frames the exact counts below do not expect (as in test_interop.sh).
+for h in sn1 sn2 pub pub2 pub3 ca cb sa sb ka kb; do
+	lab_exec $h sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+		net.ipv6.conf.default.disable_ipv6=1
+done
 
 # Fixed names can use -H; the expression lets any other community in.
 cat >"$T/communities" <<'EOF'
@@ -292,12 +298,14 @@ t_check "wrong-key edges register (the key is not checked there)" \
 t_check "control: two edges with the same wrong key reach each other" \
 	pings pub 198.19.1.10 3
 # wk's echoes to ca go out as unicasts to ca's MAC (no ARP needed): ca
-# must take in each one, and answer none.
+# must take in each one, and answer none. With IPv6 off nothing else
+# comes to ca meanwhile but a stray frame of its P2P peers (at most 1 seen),
+# so 6 echoes cannot be faked by the rest.
 pin_neigh pub n2n0 198.19.1.1 $MAC_CA
 in_before=$(frames_in ca)
-t_check "wrong key cannot reach the community" no_reply pub 198.19.1.1 3
-t_check_delta "ca took in the 3 wrong-key echoes (delivered or dropped)" \
-	"$in_before" "$(frames_in ca)" -ge 3
+t_check "wrong key cannot reach the community" no_reply pub 198.19.1.1 6
+t_check_delta "ca took in the 6 wrong-key echoes (delivered or dropped)" \
+	"$in_before" "$(frames_in ca)" -ge 6
 start_edge oc sn2 -c other -k s3cret -A4 -a 198.19.1.8/24 -d n2n0 \
 	-p 50008 "${SN_ARGS[@]}"
 start_edge oc2 pub3 -c other -k s3cret -A4 -a 198.19.1.7/24 -d n2n0 \
@@ -306,10 +314,11 @@ t_check "edges of another community register" wait_registered oc oc2
 t_check "control: the other community works inside itself" \
 	pings sn2 198.19.1.7 3
 pin_neigh sn2 n2n0 198.19.1.1 $MAC_CA
-drops_before=$(drops sn1)
+unknown_before=$(counter sn1 drop_unknown_dest)
 t_check "another community is isolated" no_reply sn2 198.19.1.1 3
+# (oc's QUERY_PEERs for that MAC are dropped under that name too)
 t_check_delta "sn1 dropped the 3 echoes for a MAC not in 'other'" \
-	"$drops_before" "$(drops sn1)" -ge 3
+	"$unknown_before" "$(counter sn1 drop_unknown_dest)" -ge 3
 
 # --- junk at the supernode and at an edge: dropped, counted, harmless ---
 sn_drops=$(drops sn1)
