@@ -120,12 +120,16 @@ static enum n2nk_reason check_ipv4(const uint8_t *ip, size_t room, size_t *tot)
 		return N2NK_IP_FRAGMENT;
 	if (inet_csum_fold(inet_csum_add(0, ip, IPV4_HDR_LEN)) != 0xffff)
 		return N2NK_IP_CHECKSUM;
+	/* The protocol before the UDP header, as the relay: a short frame of
+	 * another protocol is not_udp, never truncated_udp. */
+	if (ip[9] != IPPROTO_UDP)
+		return N2NK_NOT_UDP;
+	if (room < IPV4_HDR_LEN + UDP_HDR_LEN)
+		return N2NK_TRUNCATED_UDP;
 	*tot = get_be16(ip + 2);
 	/* A shorter frame is cut; a longer one may carry Ethernet padding. */
 	if (*tot < IPV4_HDR_LEN + UDP_HDR_LEN || *tot > room)
 		return N2NK_IP_LENGTH;
-	if (ip[9] != IPPROTO_UDP)
-		return N2NK_NOT_UDP;
 	return N2NK_OK;
 }
 
@@ -163,8 +167,6 @@ enum n2nk_reason xsk_rx_parse(const uint8_t *frame, size_t len,
 							  : N2NK_NOT_IP;
 	if (len < ETH_HDR_LEN + IPV4_HDR_LEN)
 		return N2NK_TRUNCATED_IP;
-	if (len < ETH_HDR_LEN + IPV4_HDR_LEN + UDP_HDR_LEN)
-		return N2NK_TRUNCATED_UDP;
 	r = check_ipv4(ip, len - ETH_HDR_LEN, &tot);
 	if (r == N2NK_OK)
 		r = check_udp(ip, tot, m);

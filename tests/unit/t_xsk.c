@@ -186,6 +186,12 @@ static void cut(struct frame *f)
 	f->len = 14 + 20 + 7;
 }
 
+static void short_tcp(struct frame *f)
+{
+	tcp(f);
+	f->len = 14 + 20 + 4;
+}
+
 static void no_ip(struct frame *f)
 {
 	f->len = 14 + 19;
@@ -204,6 +210,7 @@ TEST(xsk_parse_drops_by_reason)
 		enum n2nk_reason want;
 	} cases[] = {
 		{ "cut", cut, N2NK_TRUNCATED_UDP },
+		{ "short_tcp", short_tcp, N2NK_NOT_UDP },
 		{ "arp", arp, N2NK_NOT_IP },
 		{ "ipv6", ipv6, N2NK_IPV6 },
 		{ "no_ip", no_ip, N2NK_TRUNCATED_IP },
