@@ -67,6 +67,14 @@ const char *sock_str(const struct n2n_sock *s, char buf[SOCKADDR_STR_MAX])
 	return buf;
 }
 
+const char *ip4_prefix_str(uint32_t ip, unsigned int prefix,
+			   char buf[IP4_PREFIX_STR_MAX])
+{
+	snprintf(buf, IP4_PREFIX_STR_MAX, "%u.%u.%u.%u/%u", ip >> 24,
+		 (ip >> 16) & 255, (ip >> 8) & 255, ip & 255, prefix);
+	return buf;
+}
+
 const char *sockaddr_str(const struct sockaddr_storage *sa,
 			 char buf[SOCKADDR_STR_MAX])
 {

@@ -7,6 +7,7 @@
 #define N2NK_SOCKADDR_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "proto/wire.h"
@@ -25,6 +26,13 @@ const char *sock_str(const struct n2n_sock *s, char buf[SOCKADDR_STR_MAX]);
 /* Resolves host (a name or an IPv4 address) and port; 0 or -errno. */
 int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
 		     uint16_t port) __attribute__((warn_unused_result));
+/* "255.255.255.255/255" and its NUL. */
+#define IP4_PREFIX_STR_MAX 20
+
+/* An IPv4 address (host order) and prefix length as "198.19.0.1/24", the
+ * form n2n's -a takes and n2nctl shows; returns buf. */
+const char *ip4_prefix_str(uint32_t ip, unsigned int prefix,
+			   char buf[IP4_PREFIX_STR_MAX]);
 /* True for 127/8 and ::1: never a peer's address (n2n's rule). */
 bool sock_is_loopback(const struct n2n_sock *s);
 

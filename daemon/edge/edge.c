@@ -179,6 +179,7 @@ static void edge_on_udp(void *ctx, const struct sockaddr_storage *from,
 static void apply_address(struct edge *e)
 {
 	const struct edge_conf *c = e->conf;
+	char ip[IP4_PREFIX_STR_MAX];
 	struct netlink_ctx nl;
 	unsigned int i;
 
@@ -203,9 +204,7 @@ static void apply_address(struct edge *e)
 			log_err("%s: cannot add route -n: %s", e->tap_name,
 				netlink_last_error(&nl));
 	netlink_close(&nl);
-	log_notice("%s: %u.%u.%u.%u/%u", e->tap_name, e->ip >> 24,
-		   (e->ip >> 16) & 255, (e->ip >> 8) & 255, e->ip & 255,
-		   e->prefix);
+	log_notice("%s: %s", e->tap_name, ip4_prefix_str(e->ip, e->prefix, ip));
 }
 
 static void edge_tick(void *arg, uint64_t now)

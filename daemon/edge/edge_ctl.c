@@ -116,14 +116,14 @@ static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
 	static const char *const cols[] = { "community",  "mac",      "ip4addr",
 					    "device",	  "datapath", "why",
 					    "registered", "udp_port", NULL };
+	char ip[IP4_PREFIX_STR_MAX];
 	struct edge *e = ctx;
 
 	columns(t, cols);
 	ctl_table_row(t);
 	ctl_table_str(t, e->community);
 	put_mac(t, e->mac);
-	ctl_table_strf(t, "%u.%u.%u.%u/%u", e->ip >> 24, (e->ip >> 16) & 255,
-		       (e->ip >> 8) & 255, e->ip & 255, e->prefix);
+	ctl_table_str(t, ip4_prefix_str(e->ip, e->prefix, ip));
 	ctl_table_str(t, e->tap_name);
 	ctl_table_str(t, e->dp.ops ? e->dp.ops->name : "none");
 	ctl_table_str(t, e->dp.why ? e->dp.why : "");

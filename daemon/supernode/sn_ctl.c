@@ -58,7 +58,7 @@ static void edge_row(struct mac_entry *me, void *arg)
 {
 	const struct sn_edge *e = (const struct sn_edge *)me;
 	struct edge_rows *r = arg;
-	uint32_t ip = e->dev_addr.addr;
+	char ip[IP4_PREFIX_STR_MAX];
 	struct n2nk_relay_edge_stats st;
 	char buf[SOCKADDR_STR_MAX], mac[MAC_STR_MAX];
 
@@ -66,8 +66,8 @@ static void edge_row(struct mac_entry *me, void *arg)
 	ctl_table_str(r->t, r->c->name);
 	ctl_table_str(r->t, mac_str(e->key.mac, mac));
 	ctl_table_str(r->t, sockaddr_str(&e->sa, buf));
-	ctl_table_strf(r->t, "%u.%u.%u.%u/%u", ip >> 24, (ip >> 16) & 255,
-		       (ip >> 8) & 255, ip & 255, e->dev_addr.prefix);
+	ctl_table_str(r->t,
+		      ip4_prefix_str(e->dev_addr.addr, e->dev_addr.prefix, ip));
 	ctl_table_strn(r->t, (const char *)e->desc,
 		       strnlen((const char *)e->desc, N2N_DESC_SIZE));
 	ctl_table_u64(r->t, (evloop_now_ms() - e->last_seen_ms) / 1000);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "common/mac.h"
+#include "common/sockaddr.h"
 #include "proto/wire.h"
 #include "test.h"
 
@@ -427,4 +428,15 @@ TEST(wire_random_bytes_never_overrun)
 		CHECK(n < 0 || (size_t)n <= len);
 		free(buf);
 	}
+}
+
+/* The a.b.c.d/len the edge logs and both roles' n2nctl show. */
+TEST(ip4_prefix_str_as_n2n_writes_it)
+{
+	char buf[IP4_PREFIX_STR_MAX];
+
+	CHECK(!strcmp(ip4_prefix_str(0xc6130001, 24, buf), "198.19.0.1/24"));
+	CHECK(!strcmp(ip4_prefix_str(0, 0, buf), "0.0.0.0/0"));
+	CHECK(!strcmp(ip4_prefix_str(0xffffffff, 255, buf),
+		      "255.255.255.255/255"));
 }
