@@ -199,8 +199,9 @@ format-check:
 		echo "0 passed, 1 failed, 0 skipped"; exit 1; fi; \
 	echo "1 passed, 0 failed, 0 skipped"
 
-# Integration suites in network namespaces (root): lab self-test, TAP and
-# netlink, then a whole n2n network.
+# Integration suites in network namespaces (root): every tests/netns/test_*.sh
+# but the opt-in test_interop (check-interop below), each indexed with its
+# promises in tests/README.md.
 NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
 	test_xdp_relay test_xdp_restart test_relay_corpus test_xsk \
 	test_loadgen
