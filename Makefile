@@ -76,15 +76,16 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(UNIT_SRCS:%.c=$(O)/%.o)
 UNIT := $(O)/tests/unit-tests
 
-# BPF programs: the daemons' in bpf/, a tool's in its folder.
-BPF_SRCS := $(wildcard bpf/*.bpf.c tools/*/*.bpf.c)
+# BPF programs: the daemons' in bpf/, a tool's in its folder, test
+# harnesses in tests/bpf/.
+BPF_SRCS := $(wildcard bpf/*.bpf.c tools/*/*.bpf.c tests/bpf/*.bpf.c)
 BPF_NAMES := $(notdir $(BPF_SRCS:%.bpf.c=%))
 BPF_OBJS := $(BPF_NAMES:%=$(O)/bpf/%.bpf.o)
 BPF_SKELS := $(BPF_NAMES:%=$(O)/skel/%.skel.h)
 BPF_CFLAGS := -g -O2 -target bpf -Wall -Werror -Iinclude -Ibpf \
 	      -I/usr/include/$(shell gcc -print-multiarch)
 
-BPFTEST_SRCS := $(wildcard tests/bpf/*.c)
+BPFTEST_SRCS := $(filter-out %.bpf.c,$(wildcard tests/bpf/*.c))
 BPFTEST_OBJS := $(BPFTEST_SRCS:%.c=$(O)/%.o)
 BPFTEST := $(O)/tests/bpf-tests
 
@@ -154,6 +155,11 @@ $(O)/bpf/%.bpf.o: tools/*/%.bpf.c $(BPF_HDRS)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+$(O)/bpf/%.bpf.o: tests/bpf/%.bpf.c $(BPF_HDRS)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 $(O)/skel/%.skel.h: $(O)/bpf/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)mkdir -p $(@D)
@@ -204,7 +210,7 @@ format-check:
 # promises in tests/README.md.
 NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
 	test_xdp_relay test_xdp_restart test_relay_corpus test_xsk \
-	test_loadgen
+	test_loadgen test_edge_kernel
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)")

@@ -8,20 +8,28 @@
  *
  * Each row of N2NK_REASONS() is
  *
- *   X(NAME, value, "name", daemon, relay, xsk, observer)
+ *   X(NAME, value, "name", daemon, relay, xsk, observer, tap, tx, rx)
  *
  * NAME gives enum n2nk_reason's N2NK_NAME; value is 0 or negative and
  * rows are in order 0, -1, -2, ... (asserted below), so a per-CPU counter
  * array keeps a reason in slot -value (n2nk_reason_slot()); "name" is what
- * users see. The four last columns are the layer's verdict for the reason,
- * one of
+ * users see. The last columns are each layer's verdict for the reason:
  *
- *   NONE    the layer never gives this reason
+ *   __      the layer never gives this reason (N2NK_VERDICT_NONE)
  *   OK      delivered the normal way (only slot 0: relayed, handed to the
- *           daemon, seen as plaintext n2n; each layer names it itself)
+ *           daemon, seen as plaintext n2n, sent or received by the edge's
+ *           kernel path; each layer names it itself)
  *   DROP    dropped and counted
- *   DAEMON  handed, unchanged, to the userspace daemon (AF_XDP or its socket)
- *   STACK   passed, unchanged, to the kernel's network stack (XDP_PASS)
+ *   DMN     handed, unchanged, to the userspace daemon (AF_XDP, its UDP
+ *           socket or the TAP fd) (N2NK_VERDICT_DAEMON)
+ *   STK     passed, unchanged, to the kernel's network stack (XDP_PASS,
+ *           TC_ACT_OK) (N2NK_VERDICT_STACK)
+ *
+ * The layers are the daemons (both roles), the XDP relay, the AF_XDP slow
+ * path's frame check, the XDP observer, and the edge's kernel path: "tap"
+ * (what leaves the TAP device: to the kernel's TX or to the daemon), "tx"
+ * (the kernel's encapsulation and encryption) and "rx" (PACKETs arriving
+ * on the underlay).
  *
  * A row without all four columns, or with a verdict outside this list,
  * does not compile, and the verdict functions are generated from the
@@ -42,63 +50,69 @@
 #include <linux/types.h>
 
 /* clang-format off */
-#define N2NK_REASONS(X)                                                        \
-/*  NAME             value  "name"              daemon relay   xsk   observer */ \
-/* The normal way: slot 0, named by each layer (n2nk_layer_ok_name()). */      \
-X(OK,                   0, "ok",                NONE,  OK,     OK,   OK)       \
-/* Frames, before n2n: Ethernet, IP, UDP. */                                   \
-X(NOT_IP,              -1, "not_ip",            NONE,  STACK,  DROP, STACK)    \
-X(IPV6,                -2, "ipv6",              NONE,  STACK,  DROP, NONE)     \
-X(TRUNCATED_ETH,       -3, "truncated_eth",     NONE,  STACK,  DROP, STACK)    \
-X(TRUNCATED_IP,        -4, "truncated_ip",      NONE,  STACK,  DROP, STACK)    \
-X(BAD_IP_HEADER,       -5, "bad_ip_header",     NONE,  STACK,  DROP, STACK)    \
-X(IP_OPTIONS,          -6, "ip_options",        NONE,  STACK,  DROP, NONE)     \
-X(IP_FRAGMENT,         -7, "ip_fragment",       NONE,  STACK,  DROP, STACK)    \
-X(IP_CHECKSUM,         -8, "ip_checksum",       NONE,  NONE,   DROP, NONE)     \
-X(IP_LENGTH,           -9, "ip_length",         NONE,  STACK,  DROP, NONE)     \
-X(NOT_UDP,            -10, "not_udp",           NONE,  STACK,  DROP, STACK)    \
-X(TRUNCATED_UDP,      -11, "truncated_udp",     NONE,  STACK,  DROP, STACK)    \
-X(UDP_LENGTH,         -12, "udp_length",        NONE,  STACK,  DROP, NONE)     \
-X(UDP_CHECKSUM,       -13, "udp_checksum",      NONE,  NONE,   DROP, NONE)     \
-X(WRONG_PORT,         -14, "wrong_port",        NONE,  STACK,  DROP, STACK)    \
-X(NOT_LOCAL,          -15, "not_local",         NONE,  STACK,  DROP, NONE)     \
-/* The n2n header. */                                                          \
-X(TRUNCATED_N2N,      -16, "truncated_n2n",     NONE,  STACK,  NONE, STACK)    \
-X(HEADER_ENCRYPTED,   -17, "header_encrypted",  NONE,  DAEMON, NONE, STACK)    \
-X(NOT_PACKET,         -18, "not_packet",        NONE,  DAEMON, NONE, NONE)     \
-X(FROM_SUPERNODE,     -19, "from_supernode",    NONE,  DAEMON, NONE, NONE)     \
-X(HAS_SOCKET,         -20, "has_socket",        NONE,  DAEMON, NONE, NONE)     \
-X(MULTICAST_DEST,     -21, "multicast_dest",    NONE,  DAEMON, NONE, NONE)     \
-X(TTL_EXPIRED,        -22, "ttl_expired",       DROP,  DROP,   NONE, NONE)     \
-/* Who sends, to whom. */                                                      \
-X(UNKNOWN_SENDER,     -23, "unknown_sender",    DROP,  DAEMON, NONE, NONE)     \
-X(SPOOFED_SOURCE,     -24, "spoofed_source",    NONE,  DAEMON, NONE, NONE)     \
-X(UNKNOWN_DEST,       -25, "unknown_dest",      DROP,  DAEMON, NONE, NONE)     \
-X(EXPIRED_DEST,       -26, "expired_dest",      NONE,  DAEMON, NONE, NONE)     \
-/* Where the kernel would send it: the FIB and the frame's room. */           \
-X(NO_HEADROOM,        -27, "no_headroom",       NONE,  DAEMON, NONE, NONE)     \
-X(NO_ROUTE,           -28, "no_route",          NONE,  DAEMON, NONE, NONE)     \
-X(NO_NEIGHBOUR,       -29, "no_neighbour",      NONE,  DAEMON, NONE, NONE)     \
-X(FRAG_NEEDED,        -30, "frag_needed",       NONE,  DAEMON, NONE, NONE)     \
-X(FORWARDING_OFF,     -31, "forwarding_off",    NONE,  DAEMON, NONE, NONE)     \
-X(OTHER_INTERFACE,    -32, "other_interface",   NONE,  DAEMON, NONE, NONE)     \
-/* What only the daemon checks: decoding, keys, registrations. */             \
-X(MALFORMED,          -33, "malformed",         DROP,  NONE,   NONE, NONE)     \
-X(OVERSIZE,           -34, "oversize",          DROP,  NONE,   NONE, NONE)     \
-X(HEADER_KEY,         -35, "header_key",        DROP,  NONE,   NONE, NONE)     \
-X(STAMP,              -36, "stamp",             DROP,  NONE,   NONE, NONE)     \
-X(PLAINTEXT_ON_HE,    -37, "plaintext_on_encrypted_community",                 \
-                                                DROP,  NONE,   NONE, NONE)     \
-X(COMMUNITY,          -38, "community",         DROP,  NONE,   NONE, NONE)     \
-X(NOT_REGISTERED,     -39, "not_registered",    DROP,  NONE,   NONE, NONE)     \
-X(UNKNOWN_SUPERNODE,  -40, "unknown_supernode", DROP,  NONE,   NONE, NONE)     \
-X(TRANSFORM,          -41, "transform",         DROP,  NONE,   NONE, NONE)     \
-X(DECRYPT,            -42, "decrypt",           DROP,  NONE,   NONE, NONE)     \
-X(FILTERED,           -43, "filtered",          DROP,  NONE,   NONE, NONE)     \
-X(AUTH,               -44, "auth",              DROP,  NONE,   NONE, NONE)     \
-X(UNEXPECTED,         -45, "unexpected",        DROP,  NONE,   NONE, NONE)     \
-X(SEND_FAILED,        -46, "send_failed",       DROP,  NONE,   NONE, NONE)     \
-X(TABLE_FULL,         -47, "table_full",        DROP,  NONE,   NONE, NONE)
+#define N2NK_REASONS(X)                                                                         \
+/*NAME             value  "name"                daemon relay xsk obsrvr tap  tx    rx */       \
+/* The normal way: slot 0, named by each layer (n2nk_layer_ok_name()). */                       \
+X(OK,                 0, "ok",                     __,   OK,   OK,   OK,   OK,   OK,   OK)      \
+/* Frames, before n2n: Ethernet, IP, UDP. */                                                    \
+X(NOT_IP,            -1, "not_ip",                 __,   STK,  DROP, STK,  DMN,  __,   STK)     \
+X(IPV6,              -2, "ipv6",                   __,   STK,  DROP, __,   __,   __,   STK)     \
+X(TRUNCATED_ETH,     -3, "truncated_eth",          __,   STK,  DROP, STK,  DMN,  DROP, STK)     \
+X(TRUNCATED_IP,      -4, "truncated_ip",           __,   STK,  DROP, STK,  __,   __,   STK)     \
+X(BAD_IP_HEADER,     -5, "bad_ip_header",          __,   STK,  DROP, STK,  __,   __,   STK)     \
+X(IP_OPTIONS,        -6, "ip_options",             __,   STK,  DROP, __,   __,   __,   STK)     \
+X(IP_FRAGMENT,       -7, "ip_fragment",            __,   STK,  DROP, STK,  __,   __,   STK)     \
+X(IP_CHECKSUM,       -8, "ip_checksum",            __,   __,   DROP, __,   __,   __,   __)      \
+X(IP_LENGTH,         -9, "ip_length",              __,   STK,  DROP, __,   __,   __,   STK)     \
+X(NOT_UDP,          -10, "not_udp",                __,   STK,  DROP, STK,  __,   __,   STK)     \
+X(TRUNCATED_UDP,    -11, "truncated_udp",          __,   STK,  DROP, STK,  __,   __,   STK)     \
+X(UDP_LENGTH,       -12, "udp_length",             __,   STK,  DROP, __,   __,   __,   STK)     \
+X(UDP_CHECKSUM,     -13, "udp_checksum",           __,   __,   DROP, __,   __,   __,   __)      \
+X(WRONG_PORT,       -14, "wrong_port",             __,   STK,  DROP, STK,  __,   __,   STK)     \
+X(NOT_LOCAL,        -15, "not_local",              __,   STK,  DROP, __,   __,   __,   STK)     \
+/* The n2n header. */                                                                           \
+X(TRUNCATED_N2N,    -16, "truncated_n2n",          __,   STK,  __,   STK,  __,   __,   DMN)     \
+X(HEADER_ENCRYPTED, -17, "header_encrypted",       __,   DMN,  __,   STK,  __,   __,   DMN)     \
+X(NOT_PACKET,       -18, "not_packet",             __,   DMN,  __,   __,   __,   __,   DMN)     \
+X(FROM_SUPERNODE,   -19, "from_supernode",         __,   DMN,  __,   __,   __,   __,   __)      \
+X(HAS_SOCKET,       -20, "has_socket",             __,   DMN,  __,   __,   __,   __,   DMN)      \
+X(MULTICAST_DEST,   -21, "multicast_dest",         __,   DMN,  __,   __,   DMN,  __,   DMN)     \
+X(TTL_EXPIRED,      -22, "ttl_expired",            DROP, DROP, __,   __,   __,   __,   __)      \
+/* Who sends, to whom. */                                                                       \
+X(UNKNOWN_SENDER,   -23, "unknown_sender",         DROP, DMN,  __,   __,   __,   __,   DMN)     \
+X(SPOOFED_SOURCE,   -24, "spoofed_source",         __,   DMN,  __,   __,   __,   __,   DMN)     \
+X(UNKNOWN_DEST,     -25, "unknown_dest",           DROP, DMN,  __,   __,   DMN,  DROP, __)      \
+X(EXPIRED_DEST,     -26, "expired_dest",           __,   DMN,  __,   __,   __,   __,   __)      \
+/* Where the kernel would send it: the FIB and the frame's room. */                             \
+X(NO_HEADROOM,      -27, "no_headroom",            __,   DMN,  __,   __,   __,   DROP, DMN)     \
+X(NO_ROUTE,         -28, "no_route",               __,   DMN,  __,   __,   __,   __,   __)      \
+X(NO_NEIGHBOUR,     -29, "no_neighbour",           __,   DMN,  __,   __,   __,   __,   __)      \
+X(FRAG_NEEDED,      -30, "frag_needed",            __,   DMN,  __,   __,   DMN,  DROP, __)      \
+X(FORWARDING_OFF,   -31, "forwarding_off",         __,   DMN,  __,   __,   __,   __,   __)      \
+X(OTHER_INTERFACE,  -32, "other_interface",        __,   DMN,  __,   __,   __,   __,   __)      \
+/* What only the daemon checks: decoding, keys, registrations. */                               \
+X(MALFORMED,        -33, "malformed",              DROP, __,   __,   __,   __,   __,   DMN)      \
+X(OVERSIZE,         -34, "oversize",               DROP, __,   __,   __,   __,   __,   __)      \
+X(HEADER_KEY,       -35, "header_key",             DROP, __,   __,   __,   __,   __,   __)      \
+X(STAMP,            -36, "stamp",                  DROP, __,   __,   __,   __,   __,   __)      \
+X(PLAINTEXT_ON_HE,  -37, "plaintext_on_encrypted_community",                                    \
+                                                   DROP, __,   __,   __,   __,   __,   __)      \
+X(COMMUNITY,        -38, "community",              DROP, __,   __,   __,   __,   __,   DMN)     \
+X(NOT_REGISTERED,   -39, "not_registered",         DROP, __,   __,   __,   __,   __,   __)      \
+X(UNKNOWN_SUPERNODE,-40, "unknown_supernode",      DROP, __,   __,   __,   __,   __,   DMN)     \
+X(TRANSFORM,        -41, "transform",              DROP, __,   __,   __,   __,   DROP, DMN)     \
+X(DECRYPT,          -42, "decrypt",                DROP, __,   __,   __,   __,   __,   DMN)     \
+X(FILTERED,         -43, "filtered",               DROP, __,   __,   __,   DMN,  __,   DMN)     \
+X(AUTH,             -44, "auth",                   DROP, __,   __,   __,   __,   __,   __)      \
+X(UNEXPECTED,       -45, "unexpected",             DROP, __,   __,   __,   __,   __,   __)      \
+X(SEND_FAILED,      -46, "send_failed",            DROP, __,   __,   __,   __,   __,   __)      \
+X(TABLE_FULL,       -47, "table_full",             DROP, __,   __,   __,   __,   __,   __)      \
+/* The edge data path (issue 9). */                                                             \
+X(VLAN,             -48, "vlan",                   __,   __,   __,   __,   DMN,  __,   __)      \
+X(COMPRESSED,       -49, "compressed",             __,   __,   __,   __,   __,   __,   DMN)     \
+X(INNER_SOURCE,     -50, "inner_source",           __,   __,   __,   __,   __,   __,   DMN)     \
+X(MERGED,           -51, "merged_datagrams",       __,   __,   __,   __,   __,   __,   STK)     \
+X(REWRITE_FAILED,   -52, "rewrite_failed",         __,   __,   __,   __,   __,   __,   DROP)
 /* clang-format on */
 
 /*
@@ -162,6 +176,15 @@ X(TABLE_FULL,         -47, "table_full",        DROP,  NONE,   NONE, NONE)
  * UNEXPECTED        a valid message this role ignores here.
  * SEND_FAILED       the kernel refused to send it.
  * TABLE_FULL        too many communities, edges or peers.
+ * VLAN              a VLAN-tagged frame: the daemon sends it.
+ * COMPRESSED        a compressed PACKET (-z): the daemon inflates it.
+ * INNER_SOURCE      the decrypted frame's source MAC is not the PACKET's
+ *                   srcMac (a forgery, or garbage that "decrypted").
+ * MERGED_DATAGRAMS  several datagrams merged into one skb (GRO, a
+ *                   UDP_SEGMENT sender over veth): the stack splits them
+ *                   for the daemon's socket.
+ * REWRITE_FAILED    a helper failed after the frame was cut to the inner
+ *                   frame, which can then go nowhere whole.
  */
 
 enum n2nk_verdict {
@@ -172,44 +195,65 @@ enum n2nk_verdict {
 	N2NK_VERDICT_STACK,
 };
 
+/* The table's short spellings of the verdicts. */
+#define N2NK_V___   N2NK_VERDICT_NONE
+#define N2NK_V_OK   N2NK_VERDICT_OK
+#define N2NK_V_DROP N2NK_VERDICT_DROP
+#define N2NK_V_DMN  N2NK_VERDICT_DAEMON
+#define N2NK_V_STK  N2NK_VERDICT_STACK
+
 enum n2nk_reason {
-#define N2NK_REASON_ENUM_(n, v, s, d, r, x, o) N2NK_##n = (v),
+#define N2NK_REASON_ENUM_(n, v, s, d, r, x, o, ta, tx, rx) N2NK_##n = (v),
 	N2NK_REASONS(N2NK_REASON_ENUM_)
 #undef N2NK_REASON_ENUM_
 };
 
 /* Rows in order, counted: slot numbers 0 .. N2NK_REASON_SLOTS - 1. */
 enum n2nk_reason_row {
-#define N2NK_REASON_ROW_(n, v, s, d, r, x, o) N2NK_ROW_##n,
+#define N2NK_REASON_ROW_(n, v, s, d, r, x, o, ta, tx, rx) N2NK_ROW_##n,
 	N2NK_REASONS(N2NK_REASON_ROW_)
 #undef N2NK_REASON_ROW_
 	N2NK_REASON_SLOTS
 };
 
-#define N2NK_REASON_ORDER_(n, v, s, d, r, x, o)   \
-	_Static_assert((v) == -(int)N2NK_ROW_##n, \
+#define N2NK_REASON_ORDER_(n, v, s, d, r, x, o, ta, tx, rx) \
+	_Static_assert((v) == -(int)N2NK_ROW_##n,           \
 		       "N2NK_REASONS: " #n " is not the next value");
 N2NK_REASONS(N2NK_REASON_ORDER_)
 #undef N2NK_REASON_ORDER_
 
+/* A verdict that is OK exactly in slot 0 (or never given). */
+#define N2NK_OK_ONLY_IN_SLOT0_(v, t)                      \
+	(((v) == 0) == (N2NK_V_##t == N2NK_VERDICT_OK) || \
+	 N2NK_V_##t == N2NK_VERDICT_NONE)
+
 /*
- * The verdicts follow the rules above: OK only in slot 0, where a layer
- * either delivers or does not take part; the daemon only drops; the slow
- * path's frame check delivers or drops.
+ * The verdicts follow the rules above: OK only in slot 0; the daemon only
+ * drops; the slow path's frame check delivers or drops; the edge's "tap"
+ * layer only hands frames to the kernel's TX or to the daemon, and "tx",
+ * past the point of return, sends or drops.
  */
-#define N2NK_REASON_RULES_(n, v, s, d, r, x, o)                                \
-	_Static_assert(                                                        \
-		((v) == 0) == (N2NK_VERDICT_##r == N2NK_VERDICT_OK) &&         \
-			((v) == 0) == (N2NK_VERDICT_##x == N2NK_VERDICT_OK) && \
-			((v) == 0) == (N2NK_VERDICT_##o == N2NK_VERDICT_OK),   \
-		"N2NK_REASONS: " #n ": OK is slot 0's verdict only");          \
-	_Static_assert(N2NK_VERDICT_##d == N2NK_VERDICT_NONE ||                \
-			       N2NK_VERDICT_##d == N2NK_VERDICT_DROP,          \
-		       "N2NK_REASONS: " #n ": the daemon only drops");         \
-	_Static_assert(N2NK_VERDICT_##x != N2NK_VERDICT_DAEMON &&              \
-			       N2NK_VERDICT_##x != N2NK_VERDICT_STACK,         \
-		       "N2NK_REASONS: " #n                                     \
-		       ": the slow path delivers or drops");
+#define N2NK_REASON_RULES_(n, v, s, d, r, x, o, ta, tx, rx)                  \
+	_Static_assert(N2NK_OK_ONLY_IN_SLOT0_(v, r) &&                       \
+			       N2NK_OK_ONLY_IN_SLOT0_(v, x) &&               \
+			       N2NK_OK_ONLY_IN_SLOT0_(v, o) &&               \
+			       N2NK_OK_ONLY_IN_SLOT0_(v, ta) &&              \
+			       N2NK_OK_ONLY_IN_SLOT0_(v, tx) &&              \
+			       N2NK_OK_ONLY_IN_SLOT0_(v, rx),                \
+		       "N2NK_REASONS: " #n ": OK is slot 0's verdict only"); \
+	_Static_assert(N2NK_V_##d == N2NK_VERDICT_NONE ||                    \
+			       N2NK_V_##d == N2NK_VERDICT_DROP,              \
+		       "N2NK_REASONS: " #n ": the daemon only drops");       \
+	_Static_assert(N2NK_V_##x != N2NK_VERDICT_DAEMON &&                  \
+			       N2NK_V_##x != N2NK_VERDICT_STACK,             \
+		       "N2NK_REASONS: " #n                                   \
+		       ": the slow path delivers or drops");                 \
+	_Static_assert(N2NK_V_##ta != N2NK_VERDICT_DROP &&                   \
+			       N2NK_V_##ta != N2NK_VERDICT_STACK,            \
+		       "N2NK_REASONS: " #n ": tap only hands on");           \
+	_Static_assert(N2NK_V_##tx != N2NK_VERDICT_DAEMON &&                 \
+			       N2NK_V_##tx != N2NK_VERDICT_STACK,            \
+		       "N2NK_REASONS: " #n ": tx sends or drops");
 N2NK_REASONS(N2NK_REASON_RULES_)
 #undef N2NK_REASON_RULES_
 
@@ -219,6 +263,9 @@ enum n2nk_layer {
 	N2NK_LAYER_RELAY,    /* bpf/xdp_relay.bpf.c */
 	N2NK_LAYER_XSK,	     /* daemon/kernel/xsk.c's frame check */
 	N2NK_LAYER_OBSERVER, /* bpf/xdp_n2n_count.bpf.c */
+	N2NK_LAYER_EDGE_TAP, /* bpf/edge.bpf.c: frames leaving the TAP */
+	N2NK_LAYER_EDGE_TX,  /* bpf/edge.bpf.c: encapsulation, encryption */
+	N2NK_LAYER_EDGE_RX,  /* bpf/edge.bpf.c: PACKETs from the underlay */
 };
 
 /* The per-CPU counter slot of a reason (0 or negative). */
@@ -234,12 +281,25 @@ static inline __u32 n2nk_reason_slot(int reason)
 static inline enum n2nk_verdict n2nk_verdict(enum n2nk_layer layer, int reason)
 {
 	switch (reason) {
-#define N2NK_REASON_VERDICT_(n, v, s, d, r, x, o)                     \
-	case (v):                                                     \
-		return layer == N2NK_LAYER_DAEMON  ? N2NK_VERDICT_##d \
-		       : layer == N2NK_LAYER_RELAY ? N2NK_VERDICT_##r \
-		       : layer == N2NK_LAYER_XSK   ? N2NK_VERDICT_##x \
-						   : N2NK_VERDICT_##o;
+#define N2NK_REASON_VERDICT_(n, v, s, d, r, x, o, ta, tx, rx) \
+	case (v):                                             \
+		switch (layer) {                              \
+		case N2NK_LAYER_DAEMON:                       \
+			return N2NK_V_##d;                    \
+		case N2NK_LAYER_RELAY:                        \
+			return N2NK_V_##r;                    \
+		case N2NK_LAYER_XSK:                          \
+			return N2NK_V_##x;                    \
+		case N2NK_LAYER_OBSERVER:                     \
+			return N2NK_V_##o;                    \
+		case N2NK_LAYER_EDGE_TAP:                     \
+			return N2NK_V_##ta;                   \
+		case N2NK_LAYER_EDGE_TX:                      \
+			return N2NK_V_##tx;                   \
+		case N2NK_LAYER_EDGE_RX:                      \
+			return N2NK_V_##rx;                   \
+		}                                             \
+		return N2NK_VERDICT_DROP;
 		N2NK_REASONS(N2NK_REASON_VERDICT_)
 #undef N2NK_REASON_VERDICT_
 	}
@@ -250,8 +310,8 @@ static inline enum n2nk_verdict n2nk_verdict(enum n2nk_layer layer, int reason)
 static inline const char *n2nk_reason_name(int reason)
 {
 	switch (reason) {
-#define N2NK_REASON_NAME_(n, v, s, d, r, x, o) \
-	case (v):                              \
+#define N2NK_REASON_NAME_(n, v, s, d, r, x, o, ta, tx, rx) \
+	case (v):                                          \
 		return s;
 		N2NK_REASONS(N2NK_REASON_NAME_)
 #undef N2NK_REASON_NAME_
@@ -271,6 +331,12 @@ static inline const char *n2nk_layer_prefix(enum n2nk_layer layer)
 		return "xsk_";
 	case N2NK_LAYER_OBSERVER:
 		return "observer_";
+	case N2NK_LAYER_EDGE_TAP:
+		return "tc_tap_";
+	case N2NK_LAYER_EDGE_TX:
+		return "tc_tx_";
+	case N2NK_LAYER_EDGE_RX:
+		return "tc_rx_";
 	}
 	return "unknown_";
 }
@@ -287,6 +353,12 @@ static inline const char *n2nk_layer_ok_name(enum n2nk_layer layer)
 		return "delivered";
 	case N2NK_LAYER_OBSERVER:
 		return "n2n_plaintext";
+	case N2NK_LAYER_EDGE_TAP:
+		return "fast_path";
+	case N2NK_LAYER_EDGE_TX:
+		return "sent";
+	case N2NK_LAYER_EDGE_RX:
+		return "delivered";
 	}
 	return "ok";
 }

@@ -4,8 +4,10 @@
 # namespace lab: the bare underlay as the ceiling, our edges P2P and
 # relayed (-S1), relayed by the XDP relay too, and, when N2N_STOCK_DIR
 # points at a stock n2n build the user made, stock n2n edges and supernode
-# the same way, side by side. Then the supernode relay benchmark
-# (tools/bench-relay.sh: packets per second and CPU per packet).
+# the same way, side by side. Then the edge's kernel data path against
+# its socket path and stock n2n, per transform (tools/bench-edge.sh), and
+# the supernode relay benchmark (tools/bench-relay.sh: packets per second
+# and CPU per packet).
 #   bench.sh BUILD_DIR [SECONDS]
 set -u
 OUT=$(cd "${1:-.output}" && pwd)
@@ -98,5 +100,7 @@ run_at sn2 198.18.0.103:7654 --datapath=kernel \
 	"n2nk relayed (-S1), XDP relay" "stock n2n relayed (-S1)" \
 	"$OUT/sbin/supernode" "$OUT/sbin/edge" 14 -S1
 
+echo
+"$TOP/tools/bench-edge.sh" "$OUT" "$SECS"
 echo
 "$TOP/tools/bench-relay.sh" "$OUT" "$SECS"

@@ -14,6 +14,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "lib/ipv4.h"
 #include "lib/relay_fib.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
@@ -65,22 +66,6 @@ static __always_inline void relay_write_eth(struct ethhdr *eth,
 	__builtin_memcpy(tmp, eth->h_source, ETH_ALEN);
 	__builtin_memcpy(eth->h_source, eth->h_dest, ETH_ALEN);
 	__builtin_memcpy(eth->h_dest, tmp, ETH_ALEN);
-}
-
-/* The IPv4 header checksum, computed afresh over 20 bytes. */
-static __always_inline __u16 ipv4_csum(struct iphdr *iph)
-{
-	__u16 *w = (__u16 *)iph;
-	__u32 sum = 0;
-	int i;
-
-	iph->check = 0;
-#pragma unroll
-	for (i = 0; i < (int)sizeof(*iph) / 2; i++)
-		sum += w[i];
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum += sum >> 16;
-	return ~sum & 0xffff;
 }
 
 /* A new datagram from our address to the destination edge. */

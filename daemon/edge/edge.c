@@ -17,6 +17,7 @@
 #include "conf/conf.h"
 #include "edge.h"
 #include "kernel/netlink.h"
+#include "kernel/edge_loader.h"
 #include "kernel/tap.h"
 
 #define EDGE_TICK_MS 250
@@ -359,6 +360,32 @@ static int resolve_supernodes(struct edge *e)
 	return ok ? 0 : -EHOSTUNREACH;
 }
 
+/* What the kernel path needs, when this community can use it. */
+static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
+		       struct edge_loader_cfg *kc, uint8_t *key)
+{
+	const struct edge_conf *c = e->conf;
+	unsigned int id = e->tf.ops->id;
+
+	if (!edge_kernel_possible(e, &dc->edge_kernel_why))
+		return;
+	if (id != N2N_TRANSFORM_NULL &&
+	    transform_derive_key(id, c->key, key) != N2NK_EDGE_KEY_SIZE) {
+		dc->edge_kernel_why = "no 32-byte key for the kernel path";
+		return;
+	}
+	kc->tap_name = e->tap_name;
+	kc->community = e->community;
+	kc->mac = e->mac;
+	kc->ip = e->ip;
+	kc->allow_routing = e->allow_routing;
+	kc->accept_multicast = e->accept_multicast;
+	kc->transform = (uint8_t)id;
+	kc->key = id == N2N_TRANSFORM_NULL ? NULL : key;
+	kc->tap_mtu = c->mtu;
+	dc->edge_kernel = kc;
+}
+
 static int open_datapath(struct edge *e)
 {
 	const struct edge_conf *c = e->conf;
@@ -369,16 +396,20 @@ static int open_datapath(struct edge *e)
 		.ctx = e,
 	};
 	struct sockaddr_in *in = (struct sockaddr_in *)&dc.bind;
+	uint8_t key[TRANSFORM_KEY_MAX];
+	struct edge_loader_cfg kc = { 0 };
 	int err;
 
 	in->sin_family = AF_INET;
 	in->sin_port = htons(c->local_port);
 	if (c->bind_addr.family == AF_INET)
 		in->sin_addr = c->bind_addr.v4;
+	kernel_cfg(e, &dc, &kc, key);
 	err = datapath_open(&e->dp, c->datapath, &dc, &e->loop);
+	sodium_memzero(key, sizeof(key));
 	if (err) {
 		log_err("datapath %s: %s", datapath_kind_name(c->datapath),
-			datapath_open_error(&e->dp, c->datapath, err));
+			datapath_open_error(&e->dp, err));
 		return err;
 	}
 	log_notice("datapath %s (%s), UDP port %u", e->dp.ops->name, e->dp.why,
@@ -415,6 +446,7 @@ int edge_run(struct edge *e)
 	int sig = evloop_run(&e->loop);
 
 	edge_unregister(e);
+	edge_peers_free(e); /* the kernel's last counts in, for the stats */
 	return sig;
 }
 

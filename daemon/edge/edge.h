@@ -40,6 +40,13 @@ struct edge_peer {
 	uint64_t quiet_ms;	/* no new burst before (stale NAT state) */
 	struct ts_replay replay;
 	uint64_t tx_p2p, rx_p2p, tx_relay, rx_relay;
+	/* The kernel path (edge_kernel.c): the path written to its map, and
+	 * the counters and last direct RX already folded into ours. */
+	enum datapath_edge_path k_path;
+	struct sockaddr_storage k_sa;
+	bool k_failed; /* the map refused this peer: logged once */
+	uint64_t k_tx_p2p, k_rx_p2p, k_tx_relay, k_rx_relay;
+	uint64_t k_rx_ns;
 };
 
 struct edge_sn {
@@ -52,9 +59,12 @@ struct edge_sn {
 	struct ts_replay replay;
 };
 
+/* n2n's packet counters, the kernel path's included (edge_kernel.c), and
+ * the frames the daemon itself read from and wrote to the TAP. */
 struct edge_stats {
 	uint64_t tx_p2p, rx_p2p;
 	uint64_t tx_sn, rx_sn, tx_sn_bcast, rx_sn_bcast;
+	uint64_t tap_read, tap_written;
 };
 
 struct edge {
@@ -94,7 +104,10 @@ struct edge {
 	struct mac_table peers;
 	struct edge_stats stats;
 	struct drop_counters drops;
-	void *ctl; /* control socket, edge_ctl.c */
+	struct sockaddr_storage k_sn; /* the supernode the kernel path uses */
+	bool k_sn_failed;	      /* said once in the log */
+	uint32_t k_ip;		      /* the overlay address it has */
+	void *ctl;		      /* control socket, edge_ctl.c */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
@@ -171,6 +184,18 @@ static inline uint32_t edge_frame_ipv4(const uint8_t *f, size_t len, size_t off)
 		return 0;
 	return get_be32(f + off);
 }
+
+/* edge_kernel.c: the kernel path kept in step (no-ops without it). */
+/* Whether the community can use it; if not, why not. */
+bool edge_kernel_possible(const struct edge *e, const char **why);
+/* The peer's path and counters, to and from the kernel. */
+void edge_kernel_sync(struct edge *e, struct edge_peer *p, uint64_t now);
+/* Every peer's kernel counts into ours now (n2nctl reads them). */
+void edge_kernel_collect_all(struct edge *e);
+/* The peer is going: its last counts in, its entry out. */
+void edge_kernel_forget(struct edge *e, struct edge_peer *p);
+/* The current supernode and our address, when they change. */
+void edge_kernel_sn(struct edge *e);
 
 /* edge_ctl.c: n2nctl commands. */
 int edge_ctl_open(struct edge *e, const char *path);

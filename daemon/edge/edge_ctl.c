@@ -13,6 +13,7 @@
 #include "common/sockaddr.h"
 #include "ctl/ctl_loop.h"
 #include "edge.h"
+#include "kernel/dp_edge.h"
 
 static uint64_t ago_s(uint64_t then_ms)
 {
@@ -50,6 +51,7 @@ static void peer_row(struct mac_entry *me, void *arg)
 	ctl_table_u64(t, p->rx_p2p);
 	ctl_table_u64(t, p->tx_relay);
 	ctl_table_u64(t, p->rx_relay);
+	ctl_table_str(t, p->k_path != DP_EDGE_NONE ? "kernel" : "userspace");
 }
 
 static int cmd_peers(struct ctl_table *t, int argc __maybe_unused,
@@ -57,10 +59,11 @@ static int cmd_peers(struct ctl_table *t, int argc __maybe_unused,
 {
 	static const char *const cols[] = {
 		"mac",	  "path",     "sockaddr", "last_seen_s", "tx_p2p",
-		"rx_p2p", "tx_relay", "rx_relay", NULL
+		"rx_p2p", "tx_relay", "rx_relay", "datapath",	 NULL
 	};
 	struct edge *e = ctx;
 
+	edge_kernel_collect_all(e);
 	columns(t, cols);
 	mac_table_each(&e->peers, peer_row, t);
 	return 0;
@@ -92,12 +95,27 @@ static int cmd_supernodes(struct ctl_table *t, int argc __maybe_unused,
 	return 0;
 }
 
+/* The kernel path's verdicts, per program (tc_tap_, tc_tx_, tc_rx_). */
+static void kernel_rows(struct ctl_table *t, struct edge *e)
+{
+	static const enum n2nk_layer layers[] = { N2NK_LAYER_EDGE_TAP,
+						  N2NK_LAYER_EDGE_TX,
+						  N2NK_LAYER_EDGE_RX };
+	uint64_t count[N2NK_REASON_SLOTS];
+	size_t i;
+
+	for (i = 0; i < sizeof(layers) / sizeof(layers[0]); i++)
+		if (datapath_edge_reasons(&e->dp, layers[i], count))
+			ctl_reason_rows(t, layers[i], count);
+}
+
 static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
 		     char **argv __maybe_unused, void *ctx)
 {
 	struct edge *e = ctx;
 	const struct edge_stats *s = &e->stats;
 
+	edge_kernel_collect_all(e);
 	ctl_table_column(t, "counter");
 	ctl_table_column(t, "value");
 	ctl_counter_row(t, "tx_p2p", s->tx_p2p);
@@ -106,7 +124,34 @@ static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
 	ctl_counter_row(t, "rx_supernode", s->rx_sn);
 	ctl_counter_row(t, "tx_supernode_broadcast", s->tx_sn_bcast);
 	ctl_counter_row(t, "rx_supernode_broadcast", s->rx_sn_bcast);
+	ctl_counter_row(t, "daemon_tap_read", s->tap_read);
+	ctl_counter_row(t, "daemon_tap_written", s->tap_written);
+	kernel_rows(t, e);
 	ctl_reason_rows(t, N2NK_LAYER_DAEMON, e->drops.n);
+	return 0;
+}
+
+static int cmd_maps(struct ctl_table *t, int argc __maybe_unused,
+		    char **argv __maybe_unused, void *ctx)
+{
+	static const char *const cols[] = { "map",	   "type", "entries",
+					    "max_entries", "key",  "value",
+					    "pinned",	   NULL };
+	struct edge *e = ctx;
+	struct bpf_map_row mi;
+	unsigned int i;
+
+	columns(t, cols);
+	for (i = 0; !datapath_edge_map_info(&e->dp, i, &mi); i++) {
+		ctl_table_row(t);
+		ctl_table_str(t, mi.name);
+		ctl_table_str(t, mi.type ? mi.type : "?");
+		ctl_table_u64(t, mi.entries);
+		ctl_table_u64(t, mi.max_entries);
+		ctl_table_u64(t, mi.key_size);
+		ctl_table_u64(t, mi.value_size);
+		ctl_table_str(t, mi.pin_path ? mi.pin_path : "-");
+	}
 	return 0;
 }
 
@@ -138,6 +183,7 @@ static const struct ctl_command edge_commands[] = {
 	{ "supernodes", "configured and learned supernodes", cmd_supernodes },
 	{ "stats", "packet counters and drops by reason", cmd_stats },
 	{ "info", "this edge: community, MAC, address, datapath", cmd_info },
+	{ "maps", "the kernel path's BPF maps (kernel datapath)", cmd_maps },
 };
 
 int edge_ctl_open(struct edge *x, const char *path)

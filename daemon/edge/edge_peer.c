@@ -296,6 +296,7 @@ void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
 	p->have_sa = true;
 	p->p2p = true;
 	p->last_p2p_ms = p->last_seen_ms = now;
+	edge_kernel_sync(e, p, now); /* the kernel goes direct too */
 }
 
 /* The supernode's answer to QUERY_PEER: where the peer was seen. */
@@ -333,7 +334,9 @@ static void peer_tick(struct mac_entry *me, void *arg)
 	struct edge_peer *p = (struct edge_peer *)me;
 	struct edge *e = t->e;
 
+	edge_kernel_sync(e, p, t->now); /* its counters and liveness in */
 	if (t->now - p->last_seen_ms > PEER_PURGE_MS) {
+		edge_kernel_forget(e, p);
 		mac_table_remove(&e->peers, me);
 		free(p);
 		return;
@@ -350,6 +353,7 @@ static void peer_tick(struct mac_entry *me, void *arg)
 	else if (!p->p2p && in_burst(p, t->now) &&
 		 t->now - p->last_punch_ms >= PUNCH_RETRY_MS)
 		punch(e, p, t->now);
+	edge_kernel_sync(e, p, t->now); /* a path that changed, out */
 }
 
 void edge_peers_tick(struct edge *e, uint64_t now)
@@ -363,6 +367,7 @@ static void peer_free(struct mac_entry *me, void *arg)
 {
 	struct edge *e = arg;
 
+	edge_kernel_forget(e, (struct edge_peer *)me);
 	mac_table_remove(&e->peers, me);
 	free(me);
 }

@@ -92,4 +92,6 @@ void edge_on_packet(struct edge *e, const struct n2n_msg *m,
 	count_rx(e, m, from, via_sn, evloop_now_ms());
 	if (datapath_send_tap(&e->dp, frame, (size_t)n) < 0)
 		edge_drop(e, N2NK_SEND_FAILED);
+	else
+		e->stats.tap_written++;
 }

@@ -172,6 +172,7 @@ void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m, int sn)
 		e->prefix = a->dev_addr.prefix;
 	}
 	learn_supernodes(e, a);
+	edge_kernel_sn(e);
 	if (first)
 		log_notice("[OK] edge <<< ================ >>> supernode");
 }

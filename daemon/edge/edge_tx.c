@@ -85,6 +85,7 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 	struct edge_peer *p = NULL;
 	struct n2n_msg m;
 
+	e->stats.tap_read++;
 	if (len < ETH_FRAME_HDR_LEN) {
 		edge_drop(e, N2NK_MALFORMED);
 		return;

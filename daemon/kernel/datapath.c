@@ -97,24 +97,61 @@ static int open_auto_relay(struct datapath *dp, const struct datapath_cfg *cfg,
 	return open_sockets_because(dp, cfg, loop, reason);
 }
 
+/*
+ * auto for an edge: its TC data path if this community can use it and it
+ * loads and attaches, else sockets. A failed kernel open closed its socket
+ * and removed what it made, so sockets start from a clean slate.
+ */
+static int open_auto_edge(struct datapath *dp, const struct datapath_cfg *cfg,
+			  struct evloop *loop)
+{
+	char reason[sizeof(dp->err_buf) + 48];
+	int err;
+
+	if (!cfg->edge_kernel)
+		return open_sockets_because(dp, cfg, loop,
+					    cfg->edge_kernel_why);
+	dp->ops = &datapath_edge_kernel_ops;
+	dp->why = "auto: the TC data path loaded";
+	err = dp->ops->open(dp, loop);
+	if (!err)
+		return 0;
+	snprintf(reason, sizeof(reason), "kernel path unavailable (%s)",
+		 dp->err_buf[0] ? dp->err_buf : strerror(-err));
+	return open_sockets_because(dp, cfg, loop, reason);
+}
+
+static int open_kernel(struct datapath *dp, const struct datapath_cfg *cfg,
+		       struct evloop *loop)
+{
+	dp->why = "requested with --datapath=kernel";
+	if (cfg->xdp_relay) {
+		dp->ops = &datapath_kernel_ops;
+		return dp->ops->open(dp, loop);
+	}
+	if (cfg->edge_kernel) {
+		dp->ops = &datapath_edge_kernel_ops;
+		return dp->ops->open(dp, loop);
+	}
+	snprintf(dp->err_buf, sizeof(dp->err_buf), "%s",
+		 cfg->edge_kernel_why ? cfg->edge_kernel_why
+				      : "this role has no kernel datapath");
+	return -EOPNOTSUPP;
+}
+
 int datapath_open(struct datapath *dp, enum datapath_kind want,
 		  const struct datapath_cfg *cfg, struct evloop *loop)
 {
 	datapath_reset(dp, cfg);
-	if (want == DATAPATH_KERNEL) {
-		if (!cfg->xdp_relay)
-			return -EOPNOTSUPP;
-		dp->ops = &datapath_kernel_ops;
-		dp->why = "requested with --datapath=kernel";
-		return dp->ops->open(dp, loop);
-	}
+	if (want == DATAPATH_KERNEL)
+		return open_kernel(dp, cfg, loop);
 	if (want == DATAPATH_AUTO && cfg->xdp_relay)
 		return open_auto_relay(dp, cfg, loop);
+	if (want == DATAPATH_AUTO && (cfg->edge_kernel || cfg->edge_kernel_why))
+		return open_auto_edge(dp, cfg, loop);
 	drop_stale_relay(cfg);
 	dp->ops = &datapath_socket_ops;
-	dp->why = want == DATAPATH_SOCKET
-			  ? "requested with --datapath=socket"
-			  : "kernel datapath not built yet, using sockets";
+	dp->why = "requested with --datapath=socket";
 	return dp->ops->open(dp, loop);
 }
 
@@ -124,14 +161,10 @@ void datapath_close(struct datapath *dp, struct evloop *loop)
 		dp->ops->close(dp, loop);
 }
 
-const char *datapath_open_error(const struct datapath *dp,
-				enum datapath_kind want, int err)
+const char *datapath_open_error(const struct datapath *dp, int err)
 {
 	if (dp->err_buf[0])
 		return dp->err_buf;
-	if (want == DATAPATH_KERNEL && err == -EOPNOTSUPP)
-		return "the kernel datapath is not in this build yet; use "
-		       "--datapath=auto or --datapath=socket";
 	return strerror(-err);
 }
 

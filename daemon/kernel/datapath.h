@@ -30,6 +30,8 @@ enum datapath_xdp_mode {
 };
 
 struct datapath;
+struct edge_loader;
+struct edge_loader_cfg;
 struct xdp_relay_loader;
 
 /* What a role gives its backend: where to listen and whom to call back. */
@@ -39,6 +41,10 @@ struct datapath_cfg {
 	bool xdp_relay;		      /* supernode: kernel = sockets + relay */
 	enum datapath_xdp_mode xdp_mode;
 	bool xdp_need_fib; /* the relay only with FIB next hops (auto) */
+	/* Edge: what its kernel path needs (kernel/edge_loader.h), or NULL
+	 * with the reason it cannot have one in edge_kernel_why. */
+	const struct edge_loader_cfg *edge_kernel;
+	const char *edge_kernel_why;
 	void (*on_udp)(void *ctx, const struct sockaddr_storage *from,
 		       uint8_t *buf, size_t len);
 	void (*on_tap)(void *ctx, uint8_t *frame, size_t len);
@@ -62,6 +68,7 @@ struct datapath {
 	uint16_t bound_port;		/* the port actually bound */
 	const char *why;		/* why this backend was chosen */
 	struct xdp_relay_loader *relay; /* kernel backend: the XDP relay */
+	struct edge_loader *edge;	/* the edge's kernel backend */
 	char why_buf[768];		/* room for why */
 	char err_buf[256];		/* the last failure's reason, or "" */
 };
@@ -69,12 +76,14 @@ struct datapath {
 extern const struct datapath_ops datapath_socket_ops;
 /* dp_kernel.c: the socket backend plus the XDP relay (supernode only). */
 extern const struct datapath_ops datapath_kernel_ops;
+/* dp_edge.c: the socket backend plus the edge's TC data path. */
+extern const struct datapath_ops datapath_edge_kernel_ops;
 
 /*
- * Picks and opens a backend for `want`. kernel is the XDP relay over
- * sockets for a role that asks for it (cfg->xdp_relay), else -EOPNOTSUPP;
- * auto is that backend when the relay can route and load, else sockets,
- * and sockets for a role without the relay (the edge).
+ * Picks and opens a backend for `want`. kernel is the role's kernel path
+ * over sockets (the supernode's XDP relay, cfg->xdp_relay; the edge's TC
+ * path, cfg->edge_kernel), or -EOPNOTSUPP with the reason in err_buf;
+ * auto takes it when it loads and sockets otherwise, saying why in dp->why.
  */
 int datapath_open(struct datapath *dp, enum datapath_kind want,
 		  const struct datapath_cfg *cfg, struct evloop *loop)
@@ -97,8 +106,7 @@ static inline int datapath_send_tap(struct datapath *dp, const uint8_t *frame,
 const char *datapath_kind_name(enum datapath_kind kind);
 
 /* What to tell the user when datapath_open(dp, ...) failed with err. */
-const char *datapath_open_error(const struct datapath *dp,
-				enum datapath_kind want, int err);
+const char *datapath_open_error(const struct datapath *dp, int err);
 
 /*
  * The kernel backend's mirror of the registry (no-ops without it): an edge
@@ -114,5 +122,28 @@ int datapath_relay_edge_del(struct datapath *dp, const char *community,
 			    const uint8_t *mac);
 /* Drops the kernel relay's entries whose registration ran out. */
 void datapath_relay_sweep(struct datapath *dp);
+
+/*
+ * The edge's kernel path (dp_edge.c; no-ops returning 0 without it): the
+ * current supernode, our overlay address, and each peer's path as the
+ * daemon sees it. On failure a reason for the log in dp->err_buf.
+ */
+enum datapath_edge_path {
+	DP_EDGE_NONE,  /* the daemon handles its frames */
+	DP_EDGE_P2P,   /* straight to sa */
+	DP_EDGE_RELAY, /* through the supernode */
+};
+/* 1: the supernode or the route to it changed; 0: as it was; -errno. */
+int datapath_edge_set_sn(struct datapath *dp,
+			 const struct sockaddr_storage *sn);
+int datapath_edge_set_ip(struct datapath *dp, uint32_t ip);
+int datapath_edge_peer(struct datapath *dp, const uint8_t *mac,
+		       enum datapath_edge_path path,
+		       const struct sockaddr_storage *sa);
+/* Whether the edge has its kernel path. */
+static inline bool datapath_edge_kernel(const struct datapath *dp)
+{
+	return dp->edge != NULL;
+}
 
 #endif /* N2NK_DATAPATH_H */

@@ -17,6 +17,7 @@
 #include <netlink/errno.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/link/veth.h>
 #include <netlink/route/route.h>
 
 #include "common/compiler.h"
@@ -268,6 +269,41 @@ int netlink_set_up(struct netlink_ctx *ctx, const char *ifname, bool up)
 }
 
 /* An AF_INET nl_addr from a host-order address; the caller puts it. */
+int netlink_add_veth(struct netlink_ctx *ctx, const char *name,
+		     const char *peer, unsigned int mtu)
+{
+	struct rtnl_link *link = rtnl_link_veth_alloc(), *other;
+	int err;
+
+	begin(ctx);
+	if (!link)
+		return finish(ctx, -NLE_NOMEM);
+	other = rtnl_link_veth_get_peer(link);
+	rtnl_link_set_name(link, name);
+	rtnl_link_set_mtu(link, mtu);
+	rtnl_link_set_name(other, peer);
+	rtnl_link_set_mtu(other, mtu);
+	err = finish(ctx,
+		     rtnl_link_add(ctx->sock, link, NLM_F_CREATE | NLM_F_EXCL));
+	rtnl_link_put(other);
+	rtnl_link_veth_release(link);
+	return err;
+}
+
+int netlink_del_link(struct netlink_ctx *ctx, const char *ifname)
+{
+	struct rtnl_link *link;
+	int err;
+
+	begin(ctx);
+	err = get_link(ctx, ifname, &link);
+	if (err)
+		return err;
+	err = finish(ctx, rtnl_link_delete(ctx->sock, link));
+	rtnl_link_put(link);
+	return err;
+}
+
 static struct nl_addr *ipv4_nl_addr(uint32_t addr, uint8_t prefix)
 {
 	uint32_t be = htonl(addr);
@@ -444,4 +480,74 @@ int netlink_del_route4(struct netlink_ctx *ctx, const char *ifname,
 	err = finish(ctx, rtnl_route_delete(ctx->sock, route, 0));
 	rtnl_route_put(route);
 	return err;
+}
+
+/* The one RTM_NEWROUTE answer to an RTM_GETROUTE. */
+static int on_route(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[RTA_MAX + 1], *mx[RTAX_MAX + 1];
+	struct netlink_route4 *r = arg;
+
+	if (h->nlmsg_type != RTM_NEWROUTE ||
+	    nlmsg_parse(h, sizeof(struct rtmsg), tb, RTA_MAX, NULL) < 0)
+		return NL_SKIP;
+	if (tb[RTA_OIF])
+		r->oif = (int)nla_get_u32(tb[RTA_OIF]);
+	if (tb[RTA_PREFSRC])
+		r->src = nla_get_u32(tb[RTA_PREFSRC]);
+	if (tb[RTA_METRICS] &&
+	    !nla_parse_nested(mx, RTAX_MAX, tb[RTA_METRICS], NULL) &&
+	    mx[RTAX_MTU])
+		r->mtu = nla_get_u32(mx[RTAX_MTU]);
+	return NL_OK;
+}
+
+static int route_request(struct netlink_ctx *ctx, uint32_t dst, uint32_t src)
+{
+	struct rtmsg rtm = { .rtm_family = AF_INET,
+			     .rtm_dst_len = 32,
+			     .rtm_src_len = src ? 32 : 0 };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, 0);
+	int err;
+
+	if (!msg)
+		return -NLE_NOMEM;
+	err = nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO);
+	if (!err)
+		err = nla_put_u32(msg, RTA_DST, dst);
+	if (!err && src)
+		err = nla_put_u32(msg, RTA_SRC, src);
+	if (!err)
+		err = nl_send_auto(ctx->sock,
+				   msg); /* the answer, then an ACK */
+	nlmsg_free(msg);
+	return err < 0 ? err : 0;
+}
+
+int netlink_route_get4(struct netlink_ctx *ctx, uint32_t dst, uint32_t src,
+		       struct netlink_route4 *out)
+{
+	struct nl_cb *base, *cb;
+	int err;
+
+	begin(ctx);
+	memset(out, 0, sizeof(*out));
+	err = route_request(ctx, dst, src);
+	if (err)
+		return finish(ctx, err);
+	base = nl_socket_get_cb(ctx->sock); /* keeps on_kernel_error */
+	cb = base ? nl_cb_clone(base) : NULL;
+	nl_cb_put(base);
+	if (!cb)
+		return finish(ctx, -NLE_NOMEM);
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_route, out);
+	err = nl_recvmsgs(ctx->sock, cb);
+	nl_cb_put(cb);
+	if (err >= 0)
+		err = nl_wait_for_ack(
+			ctx->sock); /* libnl's sequence moves on */
+	if (err < 0)
+		return finish(ctx, err);
+	return out->oif ? 0 : finish(ctx, -NLE_OBJ_NOTFOUND);
 }

@@ -52,6 +52,12 @@ int netlink_set_mtu(struct netlink_ctx *ctx, const char *ifname,
 		    unsigned int mtu);
 int netlink_set_up(struct netlink_ctx *ctx, const char *ifname, bool up);
 
+/* A veth pair name <-> peer, both with mtu, down; -EEXIST if name is
+ * taken. Deleting either end deletes both. */
+int netlink_add_veth(struct netlink_ctx *ctx, const char *name,
+		     const char *peer, unsigned int mtu);
+int netlink_del_link(struct netlink_ctx *ctx, const char *ifname);
+
 /*
  * IPv4 addresses in host byte order. Adding sets the broadcast address
  * (below /31), and an address already present with the same prefix is
@@ -73,5 +79,16 @@ int netlink_add_route4(struct netlink_ctx *ctx, const char *ifname,
 		       uint32_t dst, uint8_t prefix, uint32_t gateway);
 int netlink_del_route4(struct netlink_ctx *ctx, const char *ifname,
 		       uint32_t dst, uint8_t prefix, uint32_t gateway);
+
+/* Where the kernel routes a datagram to an IPv4 address (ip route get). */
+struct netlink_route4 {
+	int oif;	  /* the interface it leaves by */
+	uint32_t src;	  /* the source address it gets, network order */
+	unsigned int mtu; /* the route's (or a learned path MTU), 0 if none */
+};
+
+/* dst and, unless 0, a bound source src (network order): its route. */
+int netlink_route_get4(struct netlink_ctx *ctx, uint32_t dst, uint32_t src,
+		       struct netlink_route4 *out);
 
 #endif /* N2NK_NETLINK_H */

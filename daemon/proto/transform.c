@@ -141,6 +141,11 @@ void transform_random_iv(uint8_t iv[TRANSFORM_IV_SIZE])
 	if (sodium_init() < 0)
 		sodium_misuse();
 	randombytes_buf(iv, TRANSFORM_IV_SIZE);
+	/* ChaCha20 reads bytes 0-3 as its LE32 block counter; with bit 31
+	 * clear no frame wraps it, where n2n builds disagree on the carry
+	 * (built-in code wraps, OpenSSL's carries into the nonce). One bit
+	 * fewer of randomness costs the other transforms nothing. */
+	iv[3] &= 0x7f;
 }
 
 int transform_overhead(enum n2n_transform_id id)

@@ -290,7 +290,7 @@ static int open_datapath(struct supernode *sn)
 	if (err) {
 		log_err("datapath %s on UDP port %u: %s",
 			datapath_kind_name(c->datapath), c->port,
-			datapath_open_error(&sn->dp, c->datapath, err));
+			datapath_open_error(&sn->dp, err));
 		return err;
 	}
 	log_notice("supernode listening on UDP port %u, datapath %s (%s)",

@@ -45,6 +45,8 @@ int main(void)
 	libbpf_set_print(libbpf_print_warnings);
 	suite_xdp_n2n_count(&t);
 	suite_xdp_relay(&t);
+	suite_keystream(&t);
+	suite_tc_edge(&t);
 	if (t.skipped)
 		printf("skipped cases: this kernel cannot test-run them\n");
 	printf("%d passed, %d failed, %d skipped\n", t.passed, t.failed,

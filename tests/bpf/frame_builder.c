@@ -15,6 +15,9 @@
 #define IPV6_HDR_LEN	   40
 #define UDP_HDR_LEN	   8
 #define IPPROTO_UDP_NUM	   17
+#define IPPROTO_TCP_NUM	   6
+#define TCP_HDR_LEN	   20
+#define TCP_ACK_PSH	   0x18
 #define IPV4_DONT_FRAGMENT 0x4000
 
 static const uint8_t mac_src[MAC_SIZE] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
@@ -91,6 +94,12 @@ void frame_eth_macs(struct frame *f, const uint8_t dst[MAC_SIZE],
 	frame_put_be16(f, ethertype);
 }
 
+void frame_vlan(struct frame *f, uint16_t vid, uint16_t ethertype)
+{
+	frame_put_be16(f, vid & 0x0fff); /* priority 0, DEI 0 */
+	frame_put_be16(f, ethertype);
+}
+
 void frame_ipv4_options(struct frame *f, uint8_t protocol,
 			unsigned int option_words)
 {
@@ -144,6 +153,21 @@ void frame_udp(struct frame *f, uint16_t src_port, uint16_t dst_port)
 	frame_put_be16(f, 0); /* checksum: finish */
 }
 
+void frame_tcp(struct frame *f, uint16_t src_port, uint16_t dst_port)
+{
+	f->l4_off = f->len;
+	f->has_tcp = 1;
+	frame_put_be16(f, src_port);
+	frame_put_be16(f, dst_port);
+	frame_put_be32(f, 0x6e326b00); /* sequence number */
+	frame_put_be32(f, 0x00000001); /* acknowledgment number */
+	frame_put_u8(f, (TCP_HDR_LEN / 4) << 4);
+	frame_put_u8(f, TCP_ACK_PSH);
+	frame_put_be16(f, 0xffff); /* window */
+	frame_put_be16(f, 0);	   /* checksum: finish */
+	frame_put_be16(f, 0);	   /* urgent pointer */
+}
+
 void frame_n2n_common(struct frame *f, uint8_t version, uint16_t flags_type,
 		      const char *community)
 {
@@ -181,27 +205,43 @@ static void finish_ipv6(struct frame *f)
 }
 
 /* UDP checksum over the IPv4 or IPv6 pseudo-header and the datagram. */
+/* The L4 checksum over the IPv4 or IPv6 pseudo-header and the segment. */
+static uint16_t l4_csum(const struct frame *f, uint8_t proto)
+{
+	const uint8_t *ip = f->data + f->l3_off;
+	const uint8_t *l4 = f->data + f->l4_off;
+	uint16_t len = f->len - f->l4_off;
+	uint32_t sum;
+
+	if (f->ip_version == 4)
+		sum = inet_csum_pseudo(ip + 12, 8, proto, len);
+	else if (f->ip_version == 6)
+		sum = inet_csum_pseudo(ip + 8, 32, proto, len);
+	else /* no IP header: no addresses to sum */
+		sum = inet_csum_pseudo(NULL, 0, proto, len);
+	return (uint16_t)~inet_csum_fold(inet_csum_add(sum, l4, len));
+}
+
 static void finish_udp(struct frame *f)
 {
-	uint8_t *ip = f->data + f->l3_off;
 	uint8_t *udp = f->data + f->l4_off;
-	uint16_t udp_len = f->len - f->l4_off;
-	uint32_t sum;
 	uint16_t csum;
 
-	store_be16(udp + 4, udp_len);
+	store_be16(udp + 4, f->len - f->l4_off);
 	store_be16(udp + 6, 0);
 	if (f->udp_no_checksum)
 		return;
-	if (f->ip_version == 4)
-		sum = inet_csum_pseudo(ip + 12, 8, IPPROTO_UDP_NUM, udp_len);
-	else if (f->ip_version == 6)
-		sum = inet_csum_pseudo(ip + 8, 32, IPPROTO_UDP_NUM, udp_len);
-	else /* no IP header: no addresses to sum */
-		sum = inet_csum_pseudo(NULL, 0, IPPROTO_UDP_NUM, udp_len);
-	csum = (uint16_t)~inet_csum_fold(inet_csum_add(sum, udp, udp_len));
+	csum = l4_csum(f, IPPROTO_UDP_NUM);
 	/* 0 means "no checksum" on the wire, so send its other form. */
 	store_be16(udp + 6, csum ? csum : 0xffff);
+}
+
+static void finish_tcp(struct frame *f)
+{
+	uint8_t *tcp = f->data + f->l4_off;
+
+	store_be16(tcp + 16, 0);
+	store_be16(tcp + 16, l4_csum(f, IPPROTO_TCP_NUM));
 }
 
 void frame_finish(struct frame *f)
@@ -212,6 +252,8 @@ void frame_finish(struct frame *f)
 		finish_ipv6(f);
 	if (f->has_udp)
 		finish_udp(f);
+	else if (f->has_tcp)
+		finish_tcp(f);
 }
 
 void frame_cut(struct frame *f, size_t len)

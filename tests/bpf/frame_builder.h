@@ -12,7 +12,8 @@
 
 #include "common/mac.h"
 
-#define FRAME_MAX 512
+/* Room for the largest frame n2n carries (2048 bytes) in its outer headers. */
+#define FRAME_MAX 2304
 
 struct frame {
 	uint8_t data[FRAME_MAX];
@@ -21,6 +22,7 @@ struct frame {
 	size_t l4_off;	/* UDP header offset, valid if has_udp */
 	int ip_version; /* 0, 4 or 6 */
 	int has_udp;
+	int has_tcp;
 	int udp_no_checksum; /* frame_finish() leaves the checksum 0 */
 };
 
@@ -36,6 +38,8 @@ void frame_put_zeros(struct frame *f, size_t n);
 void frame_put_random(struct frame *f, size_t n, uint32_t seed);
 
 void frame_eth(struct frame *f, uint16_t ethertype);
+/* An 802.1Q tag (after an Ethernet header of type 0x8100). */
+void frame_vlan(struct frame *f, uint16_t vid, uint16_t ethertype);
 void frame_eth_macs(struct frame *f, const uint8_t dst[MAC_SIZE],
 		    const uint8_t src[MAC_SIZE], uint16_t ethertype);
 /* IPv4 198.18.0.1 -> 198.18.0.2; option_words 32-bit NOP words after it. */
@@ -48,6 +52,8 @@ void frame_ipv4_addrs(struct frame *f, const uint8_t src[4],
 /* IPv6 2001:db8::1 -> 2001:db8::2. */
 void frame_ipv6(struct frame *f, uint8_t next_header);
 void frame_udp(struct frame *f, uint16_t src_port, uint16_t dst_port);
+/* A 20-byte TCP header (ACK|PSH); frame_finish() fills its checksum. */
+void frame_tcp(struct frame *f, uint16_t src_port, uint16_t dst_port);
 /* n2n common header: version, TTL 2, flags|type, NUL-padded community. */
 void frame_n2n_common(struct frame *f, uint8_t version, uint16_t flags_type,
 		      const char *community);

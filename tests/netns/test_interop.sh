@@ -105,7 +105,7 @@ FEDKEY=$("$S_KEYGEN" -F $FED | cut -d' ' -f2)
 } >"$T/communities"
 
 # --- what each node says ---
-declare -A KIND HOST MPORT
+declare -A KIND HOST DP MPORT
 
 # mgmt HOST PORT COMMAND: the rows a stock daemon's JSON management port
 # answers, one object a line ("r TAG CMD", read-only, no password).
@@ -151,13 +151,31 @@ path_is() {	# path_is NAME PEER_MAC PATH
 # edge s|o NAME HOST NET N COMMUNITY SN_AT ARGS...: a stock (s) or our (o)
 # edge, 198.19.NET.N, port 40NETN, TAP n2iNET; stock edges get their own
 # management port, ours a control socket.
+# want_dp ARGS...: the datapath our edge takes with `auto` for these
+# flags: the kernel path for -A1 (no key), -A4 and -A5 without -H or -z;
+# sockets otherwise (AES, Twofish, a key without -A: AES).
+want_dp() {
+	local a key= cipher=
+	for a in "$@"; do
+		case $a in
+		-H | -z1 | -z2) echo socket; return ;;
+		-k) key=1 ;;
+		-A1 | -A2 | -A3 | -A4 | -A5) cipher=$a ;;
+		esac
+	done
+	case $cipher${key:+k} in
+	-A1 | -A4k | -A5k) echo kernel ;;
+	*) echo socket ;;
+	esac
+}
+
 edge() {
 	local kind=$1 name=$2 host=$3 net=$4 n=$5 comm=$6 at=$7
 	shift 7
 	local args=(-f -c "$comm" -a "198.19.$net.$n/24" -d "n2i$net"
 		-m "$(mac_of "$net" "$n")" -p "$(port_of "$net" "$n")"
 		-l "$at" "$@")
-	KIND[$name]=$kind HOST[$name]=$host
+	KIND[$name]=$kind HOST[$name]=$host DP[$name]=$(want_dp "$@")
 	if [ "$kind" = s ]; then
 		MPORT[$name]=$((20000 + net * 10 + n))
 		lab_bg "$host" "$T/$name.log" "$S_EDGE" "${args[@]}" \
@@ -274,8 +292,31 @@ who() {		# who NAME: "the stock edge" or "our edge"
 # check_pair LABEL NET MODE [daemon]: MODE p2p or relay; the burst is from
 # e<NET>1. With the XDP relay, relayed PACKETs must bypass the daemon,
 # unless "daemon" says they are ones XDP leaves to it (-H).
+# kernel_moved NAME: PACKETs our edge's kernel path sent and delivered,
+# "sent delivered" ("- -" for a stock edge or one on sockets).
+kernel_moved() {
+	[ "${KIND[$1]}" = o ] && [ "${DP[$1]}" = kernel ] ||
+		{ echo "- -"; return; }
+	echo "$(counter "$1" tc_tx_sent) $(counter "$1" tc_rx_delivered)"
+}
+
+# check_datapath LABEL NAME BEFORE AFTER: our edge took the datapath its
+# flags call for; on the kernel path, it moved the burst's 10 requests (or
+# replies) each way itself: BEFORE and AFTER are kernel_moved's.
+check_datapath() {
+	local b=($3) a=($4)
+	[ "${KIND[$2]}" = o ] || return 0
+	t_check_eq "$1: $(who "$2") runs the ${DP[$2]} path" "${DP[$2]}" \
+		"$(info_field "$2" datapath)"
+	[ "${DP[$2]}" = kernel ] || return 0
+	t_check_delta "$1: $(who "$2")'s kernel path sent its side of the pings" \
+		"${b[0]}" "${a[0]}" -ge 9
+	t_check_delta "$1: $(who "$2")'s kernel path delivered the other side" \
+		"${b[1]}" "${a[1]}" -ge 9
+}
+
 check_pair() {
-	local label=$1 net=$2 mode=$3 r0 r1 d0=0 d1=0 got
+	local label=$1 net=$2 mode=$3 r0 r1 d0=0 d1=0 got k10 k11 k20 k21
 	local e1=e${net}1 e2=e${net}2 dst=198.19.$net.2
 	wait_up "$label" "$e1" "$e2"
 	t_check "$label: ping" lab_wait_for "ping $dst" 15 \
@@ -286,9 +327,13 @@ check_pair() {
 		15 path_is "$e2" "$(mac_of "$net" 1)" "$mode"
 	[ "$SNK" = stock ] || d0=$(daemon_fwd "i$net")
 	r0=$(sn_relayed "i$net")
+	k10=$(kernel_moved "$e1") k20=$(kernel_moved "$e2")
 	got=$(burst "${HOST[$e1]}" "$dst" 10)
+	k11=$(kernel_moved "$e1") k21=$(kernel_moved "$e2")
 	r1=$(sn_relayed "i$net")
 	[ "$SNK" = stock ] || d1=$(daemon_fwd "i$net")
+	check_datapath "$label" "$e1" "$k10" "$k11"
+	check_datapath "$label" "$e2" "$k20" "$k21"
 	t_check "$label: 10 pings, at least 9 answered (${got:-0})" \
 		test "${got:-0}" -ge 9
 	if [ "$mode" = p2p ]; then

@@ -11,10 +11,9 @@
 #include "test.h"
 
 static const enum n2nk_layer layers[] = {
-	N2NK_LAYER_DAEMON,
-	N2NK_LAYER_RELAY,
-	N2NK_LAYER_XSK,
-	N2NK_LAYER_OBSERVER,
+	N2NK_LAYER_DAEMON,   N2NK_LAYER_RELAY,	  N2NK_LAYER_XSK,
+	N2NK_LAYER_OBSERVER, N2NK_LAYER_EDGE_TAP, N2NK_LAYER_EDGE_TX,
+	N2NK_LAYER_EDGE_RX,
 };
 
 #define N_LAYERS (sizeof(layers) / sizeof(layers[0]))
@@ -108,6 +107,11 @@ static const struct {
 	{ N2NK_UNEXPECTED, -45, "unexpected" },
 	{ N2NK_SEND_FAILED, -46, "send_failed" },
 	{ N2NK_TABLE_FULL, -47, "table_full" },
+	{ N2NK_VLAN, -48, "vlan" },
+	{ N2NK_COMPRESSED, -49, "compressed" },
+	{ N2NK_INNER_SOURCE, -50, "inner_source" },
+	{ N2NK_MERGED, -51, "merged_datagrams" },
+	{ N2NK_REWRITE_FAILED, -52, "rewrite_failed" },
 };
 
 #define N_GOLDEN (sizeof(golden) / sizeof(golden[0]))

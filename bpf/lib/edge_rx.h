@@ -1,0 +1,292 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The edge's kernel RX: a PACKET of our community from an established peer
+ * (directly from its socket, or relayed by our supernode) is decrypted,
+ * checked as the daemon checks it, stripped of its outer headers and
+ * handed to the TAP device's receive path. Anything else goes on to the
+ * stack, and so to the daemon's UDP socket, as it arrived: a frame this
+ * code decrypted and then turns down is encrypted again first.
+ */
+#ifndef N2NK_BPF_EDGE_RX_H
+#define N2NK_BPF_EDGE_RX_H
+
+#include <linux/bpf.h>
+#include <linux/if_ether.h>
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/udp.h>
+#include <bpf/bpf_endian.h>
+#include <bpf/bpf_helpers.h>
+
+#include "lib/edge_maps.h"
+#include "lib/edge_route.h"
+#include "lib/keystream.h"
+#include "lib/n2n_hdr.h"
+#include "lib/parse.h"
+
+/* The most the RX reads before the payload: Ethernet, IPv4, UDP, a
+ * relayed PACKET header with an IPv6 socket, the IV. */
+#define EDGE_RX_HEAD \
+	(ETH_HLEN + 20 + 8 + N2N_PACKET_HDR_SIZE + N2N_SOCK_SIZE_V6 + 16)
+
+/* What the parse learns. */
+struct edge_rx_pkt {
+	struct n2nk_edge_peer *peer;
+	__u8 src_mac[ETH_ALEN];
+	__u32 off;	 /* where the transform's output starts */
+	__u32 frame_len; /* the inner frame's length */
+	__u8 relayed;
+};
+
+static __always_inline void cursor_init_skb(struct cursor *c,
+					    struct __sk_buff *skb)
+{
+	c->pos = (void *)(long)skb->data;
+	c->end = (void *)(long)skb->data_end;
+}
+
+/* Ethernet, IPv4 without options or fragments, UDP to our port. */
+static __always_inline int edge_rx_udp(struct cursor *c, __u32 skb_len,
+				       const struct n2nk_edge_conf *conf,
+				       struct iphdr **iphp,
+				       struct udphdr **udphp)
+{
+	struct ethhdr *eth;
+	struct iphdr *iph;
+	int ret;
+
+	ret = parse_eth(c, &eth);
+	if (ret < 0)
+		return ret;
+	if (ret != ETH_P_IP)
+		return ret == ETH_P_IPV6 ? N2NK_IPV6 : N2NK_NOT_IP;
+	ret = parse_ipv4(c, &iph);
+	if (ret < 0)
+		return ret;
+	if (iph->ihl > 5)
+		return N2NK_IP_OPTIONS;
+	if (iph->frag_off & bpf_htons(0x2000))
+		return N2NK_IP_FRAGMENT;
+	if (ret != IPPROTO_UDP)
+		return N2NK_NOT_UDP;
+	ret = parse_udp(c, udphp);
+	if (ret < 0)
+		return ret;
+	if (bpf_htons(ret) != conf->local_port)
+		return N2NK_WRONG_PORT;
+	if (conf->local_addr && iph->daddr != conf->local_addr)
+		return N2NK_NOT_LOCAL;
+	/* The whole frame, not its linear part: the payload may be in page
+	 * fragments. A trailer after the datagram would stay on the inner
+	 * frame (the stack trims it): not for the fast path. */
+	if (ETH_HLEN + bpf_ntohs(iph->tot_len) != skb_len)
+		return N2NK_IP_LENGTH;
+	if (bpf_ntohs(iph->tot_len) != 20 + bpf_ntohs((*udphp)->len))
+		return N2NK_UDP_LENGTH;
+	*iphp = iph;
+	return 0;
+}
+
+/* The socket field a relayed PACKET carries: its size, or 0 for a family
+ * word with bits the daemon's decoder refuses (only IPv6 and TCP). */
+static __always_inline int edge_rx_sock_len(const __u8 *sock)
+{
+	__u16 family = (__u16)sock[0] << 8 | sock[1];
+
+	if (family & ~(N2N_SOCK_FLAG_IPV6 | N2N_SOCK_FLAG_TCP))
+		return 0;
+	return family & N2N_SOCK_FLAG_IPV6 ? N2N_SOCK_SIZE_V6
+					   : N2N_SOCK_SIZE_V4;
+}
+
+/* Which peer sent it and how: the daemon's edge_on_packet checks. */
+static __always_inline int edge_rx_sender(const struct n2nk_edge_conf *conf,
+					  const struct iphdr *iph,
+					  const struct udphdr *udph,
+					  const __u8 *hdr, __u16 flags,
+					  struct edge_rx_pkt *k)
+{
+	struct n2nk_edge_peer *p;
+
+	if (flags & N2N_FLAGS_FROM_SUPERNODE) {
+		if (iph->saddr != conf->sn_addr ||
+		    udph->source != conf->sn_port)
+			return N2NK_UNKNOWN_SUPERNODE;
+		k->relayed = 1;
+	} else if (flags & N2N_FLAGS_SOCKET) {
+		return N2NK_HAS_SOCKET;
+	}
+	__builtin_memcpy(k->src_mac, hdr + N2N_PACKET_OFF_SRC_MAC, ETH_ALEN);
+	p = edge_peer_get(k->src_mac);
+	if (!p)
+		return N2NK_UNKNOWN_SENDER;
+	if (!k->relayed && (p->path != N2NK_PATH_P2P || iph->saddr != p->addr ||
+			    udph->source != p->port))
+		return N2NK_SPOOFED_SOURCE;
+	if (hdr[N2N_PACKET_OFF_DST_MAC] & 1)
+		return N2NK_MULTICAST_DEST;
+	k->peer = p;
+	return 0;
+}
+
+static __always_inline int edge_rx_parse(struct __sk_buff *skb,
+					 const struct n2nk_edge_conf *conf,
+					 struct edge_rx_pkt *k)
+{
+	struct udphdr *udph;
+	struct iphdr *iph;
+	struct cursor c;
+	const __u8 *hdr, *tail;
+	__u32 payload, hlen = N2N_PACKET_HDR_SIZE;
+	int ret, sock_len;
+	__u16 flags;
+
+	cursor_init_skb(&c, skb);
+	ret = edge_rx_udp(&c, skb->len, conf, &iph, &udph);
+	if (ret)
+		return ret;
+	hdr = cursor_pull(&c, N2N_PACKET_HDR_SIZE);
+	if (!hdr)
+		return N2NK_TRUNCATED_N2N;
+	if (!n2n_common_is_plaintext(hdr))
+		return N2NK_HEADER_ENCRYPTED;
+	flags = n2n_common_flags(hdr);
+	if ((flags & N2N_FLAGS_TYPE_MASK) != N2N_MSG_PACKET)
+		return N2NK_NOT_PACKET;
+	if (__builtin_memcmp(hdr + N2N_COMMON_OFF_COMMUNITY, conf->community,
+			     N2N_COMMUNITY_SIZE))
+		return N2NK_COMMUNITY;
+	ret = edge_rx_sender(conf, iph, udph, hdr, flags, k);
+	if (ret)
+		return ret;
+	tail = hdr + N2N_PACKET_OFF_SOCK;
+	if (flags & N2N_FLAGS_SOCKET) {
+		sock_len = edge_rx_sock_len(tail);
+		if (!sock_len)
+			return N2NK_MALFORMED;
+		hlen += sock_len;
+		if (!cursor_pull(&c, sock_len))
+			return N2NK_TRUNCATED_N2N;
+		tail = c.pos - 2;
+	}
+	if ((void *)(tail + 2) > c.end)
+		return N2NK_TRUNCATED_N2N;
+	if (tail[0] != N2N_COMPRESSION_NONE)
+		return N2NK_COMPRESSED;
+	if (tail[1] != conf->transform)
+		return N2NK_TRANSFORM;
+	payload = bpf_ntohs(udph->len) - 8 - hlen;
+	if (payload > KS_MAX_LEN + 16 || payload < edge_iv_len(conf) + ETH_HLEN)
+		return N2NK_DECRYPT;
+	k->off = ETH_HLEN + 20 + 8 + hlen;
+	k->frame_len = payload - edge_iv_len(conf);
+	return 0;
+}
+
+static __always_inline int edge_mac_is_ip_multicast(const __u8 *m)
+{
+	return (m[0] == 0x01 && m[1] == 0x00 && m[2] == 0x5e) ||
+	       (m[0] == 0x33 && m[1] == 0x33);
+}
+
+/* The decrypted frame is what the daemon would accept: from srcMac, IP
+ * multicast only with -E, and without -r to our own IPv4 address
+ * (edge_rx.c's rx_filtered). */
+static __always_inline int edge_rx_inner(struct __sk_buff *skb,
+					 const struct n2nk_edge_conf *conf,
+					 const struct edge_rx_pkt *k, __u32 fo,
+					 struct ethhdr *inner)
+{
+	__be32 dst;
+
+	if (bpf_skb_load_bytes(skb, fo, inner, sizeof(*inner)))
+		return N2NK_DECRYPT;
+	if (__builtin_memcmp(inner->h_source, k->src_mac, ETH_ALEN))
+		return N2NK_INNER_SOURCE;
+	if (!conf->accept_multicast && edge_mac_is_ip_multicast(inner->h_dest))
+		return N2NK_FILTERED;
+	if (conf->allow_routing || !conf->ip ||
+	    inner->h_proto != bpf_htons(ETH_P_IP) ||
+	    k->frame_len < ETH_HLEN + 20)
+		return 0;
+	if (bpf_skb_load_bytes(skb, fo + ETH_HLEN + 16, &dst, sizeof(dst)))
+		return N2NK_DECRYPT;
+	return dst == conf->ip || (inner->h_dest[0] & 1) ? 0 : N2NK_FILTERED;
+}
+
+static __always_inline int edge_rx_decrypt(struct __sk_buff *skb,
+					   const struct n2nk_edge_conf *conf,
+					   struct n2nk_ks_scratch *s,
+					   const struct edge_rx_pkt *k)
+{
+	__u8 iv[16];
+
+	if (!edge_iv_len(conf))
+		return 0;
+	if (bpf_skb_load_bytes(skb, k->off, iv, sizeof(iv)))
+		return -1;
+	ks_setup(conf, s, iv);
+	return n2nk_ks_xor_skb(skb, k->off + 16, k->frame_len, conf, s);
+}
+
+static __always_inline void edge_count_peer_rx(const struct edge_rx_pkt *k)
+{
+	struct n2nk_edge_peer_stats *st = edge_peer_stats(k->src_mac);
+
+	if (!k->relayed)
+		k->peer->last_p2p_rx_ns = bpf_ktime_get_ns();
+	if (!st)
+		return;
+	if (k->relayed)
+		st->rx_relay++;
+	else
+		st->rx_p2p++;
+	st->rx_bytes += k->frame_len;
+}
+
+/*
+ * N2NK_OK with the skb now the inner frame, for the TAP's receive path;
+ * else why not, with the skb as it arrived.
+ */
+static __always_inline int edge_rx_frame(struct __sk_buff *skb,
+					 const struct n2nk_edge_conf *conf)
+{
+	struct edge_rx_pkt k = {};
+	struct n2nk_ks_scratch *s;
+	struct ethhdr inner;
+	__u32 zero = 0, fo;
+	int ret;
+
+	s = bpf_map_lookup_elem(&ks_scratch, &zero);
+	if (!s)
+		return N2NK_DECRYPT;
+	/* One skb, several datagrams (GRO, or a UDP_SEGMENT sender across a
+	 * veth): the UDP stack splits it for the daemon's socket. */
+	if (skb->gso_segs > 1)
+		return N2NK_MERGED;
+	bpf_skb_pull_data(skb,
+			  skb->len < EDGE_RX_HEAD ? skb->len : EDGE_RX_HEAD);
+	ret = edge_rx_parse(skb, conf, &k);
+	if (ret)
+		return ret;
+	if (bpf_skb_pull_data(skb, skb->len) ||
+	    edge_rx_decrypt(skb, conf, s, &k))
+		return N2NK_DECRYPT;
+	fo = k.off + edge_iv_len(conf);
+	ret = edge_rx_inner(skb, conf, &k, fo, &inner);
+	/* Only the first fo bytes go: outer headers, the PACKET header, the
+	 * IV and the inner Ethernet header, which then replaces the outer. */
+	if (!ret && bpf_skb_adjust_room(skb, -(__s32)fo, BPF_ADJ_ROOM_MAC, 0))
+		ret = N2NK_NO_HEADROOM;
+	else if (!ret && bpf_skb_store_bytes(skb, 0, &inner, sizeof(inner), 0))
+		return N2NK_REWRITE_FAILED; /* cut already: cannot go back */
+	if (ret) {
+		/* Back as it came: the keystream XOR undoes itself. */
+		edge_rx_decrypt(skb, conf, s, &k);
+		return ret;
+	}
+	edge_count_peer_rx(&k);
+	return N2NK_OK;
+}
+
+#endif /* N2NK_BPF_EDGE_RX_H */

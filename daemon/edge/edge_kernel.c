@@ -1,0 +1,201 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The edge role's side of its kernel data path: which communities can use
+ * it, and, once per tick and on every path change, each peer's path
+ * written to the kernel's map and the kernel's counters folded into the
+ * daemon's. The daemon stays the owner of the truth: the kernel moves the
+ * frames of the peers it is given, and the daemon learns from its counters
+ * what it would have seen itself (P2P liveness, relayed traffic that
+ * should trigger a punch).
+ */
+#include <string.h>
+
+#include "common/log.h"
+#include "common/mac.h"
+#include "common/sockaddr.h"
+#include "edge.h"
+#include "kernel/dp_edge.h"
+
+bool edge_kernel_possible(const struct edge *e, const char **why)
+{
+	unsigned int t = e->tf.ops->id;
+
+	if (t != N2N_TRANSFORM_NULL && t != N2N_TRANSFORM_CHACHA20 &&
+	    t != N2N_TRANSFORM_SPECK) {
+		*why = "the kernel path has -A1, -A4 and -A5; this community's "
+		       "cipher runs in userspace";
+		return false;
+	}
+	if (e->he.on) {
+		*why = "header encryption (-H) runs in userspace for now";
+		return false;
+	}
+	if (e->compression != N2N_COMPRESSION_NONE) {
+		*why = "compression (-z) runs in userspace";
+		return false;
+	}
+	return true;
+}
+
+static enum datapath_edge_path wanted(const struct edge *e,
+				      const struct edge_peer *p, uint64_t now)
+{
+	if (!edge_registered(e) || !e->k_sn.ss_family)
+		return DP_EDGE_NONE;
+	if (edge_peer_direct(e, p, now) && p->sa.ss_family == AF_INET)
+		return DP_EDGE_P2P;
+	return DP_EDGE_RELAY;
+}
+
+static void write_path(struct edge *e, struct edge_peer *p,
+		       enum datapath_edge_path path)
+{
+	char mac[MAC_STR_MAX], where[SOCKADDR_STR_MAX];
+	int err;
+
+	if (path == p->k_path &&
+	    (path != DP_EDGE_P2P || sockaddr_equal(&p->k_sa, &p->sa)))
+		return;
+	err = datapath_edge_peer(&e->dp, p->key.mac, path, &p->sa);
+	if (err) {
+		/* The daemon keeps carrying this peer's frames itself. */
+		if (!p->k_failed)
+			log_info("kernel path: %s at %s stays in userspace: %s",
+				 mac_str(p->key.mac, mac),
+				 sockaddr_str(&p->sa, where), strerror(-err));
+		p->k_failed = true;
+		if (path != DP_EDGE_NONE)
+			datapath_edge_peer(&e->dp, p->key.mac, DP_EDGE_NONE,
+					   NULL);
+		p->k_path = DP_EDGE_NONE;
+		return;
+	}
+	log_info("kernel path: %s %s%s", mac_str(p->key.mac, mac),
+		 path == DP_EDGE_P2P	 ? "P2P at "
+		 : path == DP_EDGE_RELAY ? "relayed"
+					 : "left to the daemon",
+		 path == DP_EDGE_P2P ? sockaddr_str(&p->sa, where) : "");
+	p->k_path = path;
+	p->k_sa = p->sa;
+	if (path == DP_EDGE_NONE) {
+		/* Its kernel counters went with the entry. */
+		p->k_tx_p2p = p->k_rx_p2p = p->k_tx_relay = p->k_rx_relay = 0;
+		p->k_rx_ns = 0;
+	}
+}
+
+/* Adds what the kernel counted since the last call to our counters. */
+static void collect(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	struct edge_loader_peer_info k;
+	const struct n2nk_edge_peer_stats *s = &k.stats;
+	uint64_t rx_ms;
+
+	if (!datapath_edge_peer_read(&e->dp, p->key.mac, &k))
+		return;
+	e->stats.tx_p2p += s->tx_p2p - p->k_tx_p2p;
+	e->stats.rx_p2p += s->rx_p2p - p->k_rx_p2p;
+	e->stats.tx_sn += s->tx_relay - p->k_tx_relay;
+	e->stats.rx_sn += s->rx_relay - p->k_rx_relay;
+	p->tx_p2p += s->tx_p2p - p->k_tx_p2p;
+	p->rx_p2p += s->rx_p2p - p->k_rx_p2p;
+	p->rx_relay += s->rx_relay - p->k_rx_relay;
+	p->tx_relay += s->tx_relay - p->k_tx_relay;
+	/* Frames went through the supernode, either way: punch, as
+	 * edge_tx.c does for ours and the daemon's RX would on a relayed
+	 * PACKET the kernel now takes (rate-limited in edge_peer_query). */
+	if (s->tx_relay != p->k_tx_relay || s->rx_relay != p->k_rx_relay)
+		edge_peer_query(e, p, now);
+	if (s->rx_relay != p->k_rx_relay)
+		p->last_seen_ms = now;
+	if (k.last_p2p_rx_ns > p->k_rx_ns && p->p2p) {
+		/* The kernel's clock is ours (CLOCK_MONOTONIC), but it may have
+		 * stamped a frame after `now` was read: never in the future. */
+		rx_ms = k.last_p2p_rx_ns / 1000000;
+		p->last_p2p_ms = rx_ms < now ? rx_ms : now;
+		p->last_seen_ms = p->last_p2p_ms;
+	}
+	p->k_tx_p2p = s->tx_p2p, p->k_rx_p2p = s->rx_p2p;
+	p->k_tx_relay = s->tx_relay, p->k_rx_relay = s->rx_relay;
+	p->k_rx_ns = k.last_p2p_rx_ns;
+}
+
+void edge_kernel_sync(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	if (!datapath_edge_kernel(&e->dp))
+		return;
+	if (p->k_path != DP_EDGE_NONE)
+		collect(e, p, now);
+	write_path(e, p, wanted(e, p, now));
+}
+
+static void collect_one(struct mac_entry *me, void *arg)
+{
+	struct edge_peer *p = (struct edge_peer *)me;
+	struct edge *e = arg;
+
+	if (p->k_path != DP_EDGE_NONE)
+		collect(e, p, evloop_now_ms());
+}
+
+void edge_kernel_collect_all(struct edge *e)
+{
+	if (datapath_edge_kernel(&e->dp))
+		mac_table_each(&e->peers, collect_one, e);
+}
+
+void edge_kernel_forget(struct edge *e, struct edge_peer *p)
+{
+	if (!datapath_edge_kernel(&e->dp) || p->k_path == DP_EDGE_NONE)
+		return;
+	collect(e, p, evloop_now_ms());
+	write_path(e, p, DP_EDGE_NONE);
+}
+
+/* Every entry the kernel has written anew, or removed without k_sn. */
+static void rewrite_one(struct mac_entry *me, void *arg)
+{
+	struct edge_peer *p = (struct edge_peer *)me;
+
+	if (p->k_path == DP_EDGE_NONE)
+		return;
+	p->k_sa.ss_family = AF_UNSPEC; /* a P2P entry's route looked up anew */
+	edge_kernel_sync(arg, p, evloop_now_ms());
+}
+
+/*
+ * On every REGISTER_SUPER_ACK: the supernode, and the route to it looked
+ * up again, so a new address, interface or MTU (a laptop that roamed, a
+ * DHCP renewal) reaches the programs within a registration interval, and
+ * a route the kernel path cannot take sends every peer back to the daemon.
+ */
+void edge_kernel_sn(struct edge *e)
+{
+	const struct edge_sn *sn = &e->sn[e->cur_sn];
+	int ret;
+
+	if (!datapath_edge_kernel(&e->dp))
+		return;
+	if (e->ip != e->k_ip && !datapath_edge_set_ip(&e->dp, e->ip))
+		e->k_ip = e->ip;
+	if (!sn || !sn->resolved)
+		return;
+	ret = datapath_edge_set_sn(&e->dp, &sn->sa);
+	if (ret < 0) {
+		if (!e->k_sn_failed)
+			log_warn("kernel path: %s; frames stay in userspace",
+				 e->dp.err_buf);
+		e->k_sn_failed = true;
+		e->k_sn.ss_family = AF_UNSPEC;
+		mac_table_each(&e->peers, rewrite_one, e);
+		return;
+	}
+	if (e->k_sn_failed)
+		log_info("kernel path: the route to the supernode is usable "
+			 "again");
+	e->k_sn_failed = false;
+	if (!ret && sockaddr_equal(&sn->sa, &e->k_sn))
+		return;
+	e->k_sn = sn->sa;
+	mac_table_each(&e->peers, rewrite_one, e);
+}

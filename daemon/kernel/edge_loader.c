@@ -1,0 +1,588 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Loads the edge's kernel data path and keeps its maps in step with the
+ * daemon's peers. Frames leave the TAP through edge_tap (TC egress), which
+ * sends the fast ones into a veth pair made here with its offloads off:
+ * the kernel segments GSO frames and finishes checksums there, so edge_tx
+ * (TC ingress on the far end) encrypts complete frames. edge_rx runs on
+ * the underlay interface the supernode's route leaves by.
+ *
+ * Programs attach with tcx links (kernel >= 6.6), else to a clsact qdisc;
+ * nothing is pinned: links close with the daemon, and frames then take the
+ * daemon's path, which is complete on its own.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <sodium.h>
+
+#include "edge_loader.h"
+#include "ethtool.h"
+#include "netlink.h"
+#include "proto/speck.h"
+#include "skel/tc_edge.skel.h"
+
+/* enum bpf_attach_type of kernel 6.6 (UAPI, stable); the C library's
+ * headers may be older than the kernel. */
+#define EL_TCX_INGRESS 46
+#define EL_TCX_EGRESS  47
+
+/* A program attached to one hook: a tcx link, or a clsact filter. */
+struct el_hook {
+	int ifindex;
+	bool ingress;
+	int link_fd;  /* tcx, or -1 */
+	bool clsact;  /* bpf_tc_attach()ed instead */
+	__u32 handle; /* of the clsact filter */
+	__u32 priority;
+};
+
+struct edge_loader {
+	struct tc_edge *skel;
+	struct netlink_ctx nl;
+	bool nl_open;
+	char seg_a[IF_NAMESIZE], seg_b[IF_NAMESIZE]; /* TAP -> a -> b */
+	uint32_t tag; /* FNV-1a of the TAP's name: names what we make */
+	struct el_hook tap, tx, rx;
+	struct n2nk_edge_conf conf;
+	struct sockaddr_in bind;
+	char where[320];
+};
+
+static int fail(char *why, size_t len, int err, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *why, size_t len, int err, const char *fmt, ...)
+{
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(why, len, fmt, ap);
+	va_end(ap);
+	n = strlen(why);
+	snprintf(why + n, len - n, ": %s", strerror(-err));
+	return err;
+}
+
+static int conf_write(struct edge_loader *l)
+{
+	__u32 zero = 0;
+
+	if (bpf_map__update_elem(l->skel->maps.edge_conf, &zero, sizeof(zero),
+				 &l->conf, sizeof(l->conf), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* clsact filters of this edge: its TAP's tag as the handle, one priority.
+ * A filter a killed daemon left (clsact filters outlive their process,
+ * tcx links do not) is then replaced, not stacked behind. */
+#define EL_CLSACT_PRIORITY 0x4e32
+
+static int attach_clsact(struct el_hook *h, int prog_fd, uint32_t tag)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = h->ifindex,
+			    .attach_point = h->ingress ? BPF_TC_INGRESS
+						       : BPF_TC_EGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd,
+			    .handle = tag | 1, .priority = EL_CLSACT_PRIORITY,
+			    .flags = BPF_TC_F_REPLACE);
+	int err = bpf_tc_hook_create(&hook);
+
+	if (err && err != -EEXIST)
+		return err;
+	err = bpf_tc_attach(&hook, &opts);
+	if (err)
+		return err;
+	h->clsact = true;
+	h->handle = opts.handle;
+	h->priority = opts.priority;
+	return 0;
+}
+
+/* tcx where the kernel has it (6.6), else clsact. */
+static int attach(struct el_hook *h, const struct bpf_program *prog,
+		  int ifindex, bool ingress, uint32_t tag)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	int fd, prog_fd = bpf_program__fd(prog);
+
+	h->ifindex = ifindex;
+	h->ingress = ingress;
+	h->link_fd = -1;
+	fd = bpf_link_create(prog_fd, ifindex,
+			     ingress ? EL_TCX_INGRESS : EL_TCX_EGRESS, &opts);
+	if (fd >= 0) {
+		h->link_fd = fd;
+		return 0;
+	}
+	return attach_clsact(h, prog_fd, tag);
+}
+
+static void detach(struct el_hook *h)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = h->ifindex,
+			    .attach_point = h->ingress ? BPF_TC_INGRESS
+						       : BPF_TC_EGRESS);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .handle = h->handle,
+			    .priority = h->priority);
+
+	if (h->link_fd >= 0)
+		close(h->link_fd);
+	if (h->clsact)
+		bpf_tc_detach(&hook, &opts);
+	h->link_fd = -1;
+	h->clsact = false;
+	h->ifindex = 0;
+}
+
+static int sysctl_write(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, value, strlen(value)) < 0)
+		err = -errno;
+	close(fd);
+	return err;
+}
+
+/* FNV-1a (32 bits) of a name. */
+static uint32_t name_tag(const char *name)
+{
+	uint32_t h = 2166136261u;
+
+	while (*name)
+		h = (h ^ (uint8_t)*name++) * 16777619u;
+	return h;
+}
+
+/* The veth pair the fast frames cross to be segmented and checksummed:
+ * silent (no IPv6, so no router solicitations), down-to-earth offloads. */
+static int seg_pair_create(struct edge_loader *l, unsigned int mtu, char *why,
+			   size_t len)
+{
+	const char *ends[] = { l->seg_a, l->seg_b };
+	char path[96];
+	size_t i;
+	int err;
+
+	/* Named after the TAP's name, not its ifindex: a TAP made anew gets
+	 * a new ifindex, and the pair a killed daemon left must be found. */
+	snprintf(l->seg_a, sizeof(l->seg_a), "nks%08xa", l->tag);
+	snprintf(l->seg_b, sizeof(l->seg_b), "nks%08xb", l->tag);
+	netlink_del_link(&l->nl, l->seg_a); /* a killed daemon's */
+	err = netlink_add_veth(&l->nl, l->seg_a, l->seg_b, mtu);
+	if (err)
+		return fail(why, len, err, "creating veth %s/%s (%s)", l->seg_a,
+			    l->seg_b, netlink_last_error(&l->nl));
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path),
+			 "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ends[i]);
+		sysctl_write(path, "1"); /* no IPv6 in the kernel: fine */
+		err = netlink_set_up(&l->nl, ends[i], true);
+		if (err)
+			return fail(why, len, err, "bringing %s up", ends[i]);
+	}
+	err = ethtool_offloads_off(l->seg_a);
+	return err ? fail(why, len, err, "turning offloads off on %s", l->seg_a)
+		   : 0;
+}
+
+static void conf_fill(struct edge_loader *l, const struct edge_loader_cfg *cfg,
+		      int tap_ifindex, int seg_ifindex)
+{
+	struct n2nk_edge_conf *c = &l->conf;
+
+	memset(c, 0, sizeof(*c));
+	strncpy((char *)c->community, cfg->community, N2N_COMMUNITY_SIZE - 1);
+	memcpy(c->mac, cfg->mac, N2N_MAC_SIZE);
+	c->transform = cfg->transform;
+	c->allow_routing = cfg->allow_routing;
+	c->accept_multicast = cfg->accept_multicast;
+	c->ip = htonl(cfg->ip);
+	c->local_addr = l->bind.sin_addr.s_addr;
+	c->local_port = htons(cfg->port);
+	c->tap_ifindex = (__u32)tap_ifindex;
+	c->tap_mtu = cfg->tap_mtu;
+	c->seg_ifindex = (__u32)seg_ifindex;
+	c->underlay_mtu = 0; /* nothing goes out before set_sn */
+	if (cfg->key && cfg->transform == N2N_TRANSFORM_CHACHA20)
+		memcpy(c->cc20_key, cfg->key, sizeof(c->cc20_key));
+}
+
+/* Speck's round keys as daemon/proto/speck.c expands them. */
+static int conf_speck(struct edge_loader *l, const struct edge_loader_cfg *cfg)
+{
+	struct speck_key k;
+
+	if (cfg->transform != N2N_TRANSFORM_SPECK || !cfg->key)
+		return 0;
+	if (speck_setkey(&k, cfg->key, N2NK_EDGE_KEY_SIZE) ||
+	    k.rounds != N2NK_SPECK_ROUNDS)
+		return -EINVAL;
+	memcpy(l->conf.speck.rk, k.rk, sizeof(l->conf.speck.rk));
+	sodium_memzero(&k, sizeof(k));
+	return 0;
+}
+
+/* Each CPU's IV sequence starts at a random 64-bit value (n2nk_edge.h). */
+static int seed_iv_seq(struct edge_loader *l)
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	__u32 zero = 0;
+	__u64 *v;
+
+	if (ncpu < 1)
+		return ncpu ? ncpu : -EINVAL;
+	v = calloc((size_t)ncpu, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	randombytes_buf(v, (size_t)ncpu * sizeof(*v));
+	if (bpf_map__update_elem(l->skel->maps.iv_seq, &zero, sizeof(zero), v,
+				 (size_t)ncpu * sizeof(*v), BPF_ANY))
+		err = -errno;
+	free(v);
+	return err;
+}
+
+static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
+		char *why, size_t len)
+{
+	struct netlink_link tap, seg;
+	int err;
+
+	l->skel = tc_edge__open_and_load();
+	if (!l->skel)
+		return fail(why, len, -errno,
+			    "loading the edge's BPF programs");
+	err = netlink_open(&l->nl);
+	if (err)
+		return fail(why, len, err, "opening rtnetlink");
+	l->nl_open = true;
+	err = netlink_get_link(&l->nl, cfg->tap_name, &tap);
+	if (err)
+		return fail(why, len, err, "looking up %s", cfg->tap_name);
+	l->tag = name_tag(cfg->tap_name);
+	err = seg_pair_create(l, cfg->tap_mtu, why, len);
+	if (err)
+		return err;
+	err = netlink_get_link(&l->nl, l->seg_a, &seg);
+	if (err)
+		return fail(why, len, err, "looking up %s", l->seg_a);
+	conf_fill(l, cfg, tap.ifindex, seg.ifindex);
+	err = conf_speck(l, cfg);
+	if (!err)
+		err = conf_write(l);
+	if (!err)
+		err = seed_iv_seq(l);
+	if (err)
+		return fail(why, len, err, "filling the edge's BPF maps");
+	err = netlink_get_link(&l->nl, l->seg_b, &seg);
+	if (!err)
+		err = attach(&l->tx, l->skel->progs.edge_tx, seg.ifindex, true,
+			     l->tag);
+	if (err)
+		return fail(why, len, err, "attaching TC to %s", l->seg_b);
+	err = attach(&l->tap, l->skel->progs.edge_tap, tap.ifindex, false,
+		     l->tag);
+	if (err)
+		return fail(why, len, err, "attaching TC to %s", cfg->tap_name);
+	snprintf(l->where, sizeof(l->where),
+		 "TC on %s (egress, %s), through %s/%s", cfg->tap_name,
+		 l->tap.link_fd >= 0 ? "tcx" : "clsact", l->seg_a, l->seg_b);
+	return 0;
+}
+
+int edge_loader_open(struct edge_loader **out,
+		     const struct edge_loader_cfg *cfg, char *why, size_t len)
+{
+	struct edge_loader *l = calloc(1, sizeof(*l));
+	int err;
+
+	*out = NULL;
+	why[0] = 0;
+	if (!l)
+		return fail(why, len, -ENOMEM, "edge kernel path");
+	l->tap.link_fd = l->tx.link_fd = l->rx.link_fd = -1;
+	if (cfg->bind.ss_family != AF_INET) {
+		free(l);
+		return fail(why, len, -EAFNOSUPPORT,
+			    "the kernel path is IPv4 for now");
+	}
+	memcpy(&l->bind, &cfg->bind, sizeof(l->bind));
+	err = load(l, cfg, why, len);
+	if (err) {
+		edge_loader_close(l);
+		return err;
+	}
+	*out = l;
+	return 0;
+}
+
+void edge_loader_close(struct edge_loader *l)
+{
+	if (!l)
+		return;
+	detach(&l->tap);
+	detach(&l->tx);
+	detach(&l->rx);
+	if (l->nl_open) {
+		if (l->seg_a[0])
+			netlink_del_link(&l->nl, l->seg_a);
+		netlink_close(&l->nl);
+	}
+	tc_edge__destroy(l->skel);
+	sodium_memzero(&l->conf, sizeof(l->conf));
+	free(l);
+}
+
+const char *edge_loader_where(const struct edge_loader *l)
+{
+	return l->where;
+}
+
+/*
+ * Where a datagram of our socket to `to` goes, as the kernel routes it
+ * (RTM_GETROUTE, from the bound address if any, so policy routing by
+ * source counts): the interface it leaves by, its source address, and the
+ * MTU: the route's or a path MTU the kernel learned, else the link's.
+ */
+static int route_of(struct edge_loader *l, const struct sockaddr_in *to,
+		    struct in_addr *src, int *ifindex, unsigned int *mtu)
+{
+	struct netlink_route4 r;
+	char name[IF_NAMESIZE];
+	struct netlink_link link;
+	int err;
+
+	err = netlink_route_get4(&l->nl, to->sin_addr.s_addr,
+				 l->bind.sin_addr.s_addr, &r);
+	if (err)
+		return err;
+	if (!r.src)
+		return -EADDRNOTAVAIL;
+	src->s_addr = r.src;
+	*ifindex = r.oif;
+	if (!if_indextoname((unsigned int)r.oif, name))
+		return -errno;
+	err = netlink_get_link(&l->nl, name, &link);
+	if (err)
+		return err;
+	*mtu = r.mtu && r.mtu < link.mtu ? r.mtu : link.mtu;
+	return 0;
+}
+
+int edge_loader_set_sn(struct edge_loader *l, const struct sockaddr_storage *sn,
+		       char *why, size_t len)
+{
+	const struct sockaddr_in *to = (const void *)sn;
+	struct in_addr src;
+	unsigned int mtu = 0;
+	char name[IF_NAMESIZE] = "?";
+	int ifindex, err;
+
+	why[0] = 0;
+	if (sn->ss_family != AF_INET)
+		return fail(why, len, -EAFNOSUPPORT, "supernode over IPv6");
+	err = route_of(l, to, &src, &ifindex, &mtu);
+	if (err)
+		return fail(why, len, err,
+			    "finding the route to the supernode");
+	if (l->bind.sin_addr.s_addr != htonl(INADDR_ANY) &&
+	    l->bind.sin_addr.s_addr != src.s_addr)
+		return fail(why, len, -EXDEV,
+			    "the route to the supernode leaves from another "
+			    "address than the one bound");
+	if (l->rx.ifindex != ifindex) {
+		detach(&l->rx);
+		err = attach(&l->rx, l->skel->progs.edge_rx, ifindex, true,
+			     l->tag);
+		if_indextoname((unsigned int)ifindex, name);
+		if (err)
+			return fail(why, len, err, "attaching TC to %s", name);
+		len = strlen(l->where);
+		snprintf(l->where + len, sizeof(l->where) - len,
+			 "; PACKETs taken on %s (ingress)", name);
+	}
+	if (l->conf.local_addr == src.s_addr &&
+	    l->conf.sn_addr == to->sin_addr.s_addr &&
+	    l->conf.sn_port == to->sin_port &&
+	    l->conf.sn_ifindex == (__u32)ifindex && l->conf.underlay_mtu == mtu)
+		return 0; /* as the programs know it: no rewrite under them */
+	l->conf.local_addr = src.s_addr;
+	l->conf.sn_addr = to->sin_addr.s_addr;
+	l->conf.sn_port = to->sin_port;
+	l->conf.sn_ifindex = (__u32)ifindex;
+	l->conf.underlay_mtu = mtu;
+	err = conf_write(l);
+	return err ? fail(why, len, err, "writing edge_conf") : 1;
+}
+
+int edge_loader_set_ip(struct edge_loader *l, uint32_t ip)
+{
+	l->conf.ip = htonl(ip);
+	return conf_write(l);
+}
+
+static void peer_key(struct n2nk_edge_peer_key *k, const uint8_t *mac)
+{
+	memset(k, 0, sizeof(*k));
+	memcpy(k->mac, mac, N2N_MAC_SIZE);
+}
+
+/* A zeroed peer_stats entry for k, unless it has one (kept counts). */
+static int stats_create(struct edge_loader *l,
+			const struct n2nk_edge_peer_key *k)
+{
+	int ncpu = libbpf_num_possible_cpus();
+	struct n2nk_edge_peer_stats *zero;
+	int err = 0;
+
+	if (ncpu < 1)
+		return ncpu ? ncpu : -EINVAL;
+	zero = calloc((size_t)ncpu, sizeof(*zero));
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map__update_elem(l->skel->maps.peer_stats, k, sizeof(*k), zero,
+				 (size_t)ncpu * sizeof(*zero), BPF_NOEXIST) &&
+	    errno != EEXIST)
+		err = -errno;
+	free(zero);
+	return err;
+}
+
+static int peer_write(struct edge_loader *l, const uint8_t *mac,
+		      const struct n2nk_edge_peer *v)
+{
+	struct n2nk_edge_peer_key k;
+	struct n2nk_edge_peer old;
+	struct n2nk_edge_peer nv = *v;
+	int err;
+
+	peer_key(&k, mac);
+	err = stats_create(l, &k);
+	if (err)
+		return err;
+	/* Keep the program's last direct RX time across path changes. */
+	if (!bpf_map__lookup_elem(l->skel->maps.peers, &k, sizeof(k), &old,
+				  sizeof(old), 0))
+		nv.last_p2p_rx_ns = old.last_p2p_rx_ns;
+	if (bpf_map__update_elem(l->skel->maps.peers, &k, sizeof(k), &nv,
+				 sizeof(nv), BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+int edge_loader_peer_p2p(struct edge_loader *l, const uint8_t *mac,
+			 const struct sockaddr_storage *sa)
+{
+	const struct sockaddr_in *in = (const void *)sa;
+	struct n2nk_edge_peer v = { .path = N2NK_PATH_P2P };
+	struct in_addr src;
+	unsigned int mtu;
+	int ifindex, err;
+
+	if (sa->ss_family != AF_INET)
+		return -EAFNOSUPPORT;
+	err = route_of(l, in, &src, &ifindex, &mtu);
+	if (err)
+		return err;
+	/* Our packets must leave as the daemon's socket's do, and the peer's
+	 * arrive where edge_rx runs. */
+	if (src.s_addr != l->conf.local_addr || ifindex != l->rx.ifindex)
+		return -EXDEV;
+	v.addr = in->sin_addr.s_addr;
+	v.port = in->sin_port;
+	v.ifindex = (__u32)ifindex;
+	v.mtu = mtu;
+	return peer_write(l, mac, &v);
+}
+
+int edge_loader_peer_relay(struct edge_loader *l, const uint8_t *mac)
+{
+	struct n2nk_edge_peer v = { .path = N2NK_PATH_RELAY };
+
+	if (!l->conf.sn_addr)
+		return -EHOSTUNREACH;
+	return peer_write(l, mac, &v);
+}
+
+int edge_loader_peer_del(struct edge_loader *l, const uint8_t *mac)
+{
+	struct n2nk_edge_peer_key k;
+
+	peer_key(&k, mac);
+	bpf_map__delete_elem(l->skel->maps.peer_stats, &k, sizeof(k), 0);
+	if (bpf_map__delete_elem(l->skel->maps.peers, &k, sizeof(k), 0) &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+int edge_loader_peer_read(struct edge_loader *l, const uint8_t *mac,
+			  struct edge_loader_peer_info *out)
+{
+	struct n2nk_edge_peer_key k;
+	struct n2nk_edge_peer v;
+	int err;
+
+	memset(out, 0, sizeof(*out));
+	peer_key(&k, mac);
+	if (bpf_map__lookup_elem(l->skel->maps.peers, &k, sizeof(k), &v,
+				 sizeof(v), 0))
+		return -errno;
+	out->last_p2p_rx_ns = v.last_p2p_rx_ns;
+	err = bpf_map_sum_percpu(l->skel->maps.peer_stats, &k,
+				 (uint64_t *)&out->stats,
+				 sizeof(out->stats) / sizeof(uint64_t));
+	return err == -ENOENT ? 0 : err;
+}
+
+int edge_loader_reasons(struct edge_loader *l, enum n2nk_layer layer,
+			uint64_t count[N2NK_REASON_SLOTS])
+{
+	const struct bpf_map *m =
+		layer == N2NK_LAYER_EDGE_TAP  ? l->skel->maps.tap_stats
+		: layer == N2NK_LAYER_EDGE_TX ? l->skel->maps.tx_stats
+					      : l->skel->maps.rx_stats;
+	struct n2nk_xdp_counter sum;
+	__u32 slot;
+	int err;
+
+	for (slot = 0; slot < N2NK_REASON_SLOTS; slot++) {
+		err = bpf_map_sum_percpu(m, &slot, (uint64_t *)&sum, 2);
+		if (err)
+			return err;
+		count[slot] = sum.packets;
+	}
+	return 0;
+}
+
+int edge_loader_map_info(const struct edge_loader *l, unsigned int i,
+			 struct bpf_map_row *out)
+{
+	const struct bpf_map *maps[] = {
+		l->skel->maps.edge_conf,  l->skel->maps.peers,
+		l->skel->maps.peer_stats, l->skel->maps.tap_stats,
+		l->skel->maps.tx_stats,	  l->skel->maps.rx_stats,
+		l->skel->maps.iv_seq,
+	};
+
+	if (i >= sizeof(maps) / sizeof(maps[0]))
+		return -ENOENT;
+	bpf_map_row_fill(maps[i], NULL, out);
+	return 0;
+}

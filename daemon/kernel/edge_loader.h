@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The edge's kernel data path (bpf/tc_edge.bpf.c) seen from the daemon:
+ * load it, build the segmenting veth pair, attach the three TC programs,
+ * and keep its maps in step with the daemon's peers. The only file that
+ * talks to libbpf for this program; the contract is include/n2nk_edge.h.
+ */
+#ifndef N2NK_EDGE_LOADER_H
+#define N2NK_EDGE_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "bpf_maps.h"
+#include "n2nk_edge.h"
+#include "n2nk_reasons.h"
+
+struct edge_loader;
+
+struct edge_loader_cfg {
+	const char *tap_name;
+	struct sockaddr_storage bind; /* the daemon's UDP socket, IPv4 */
+	uint16_t port;		      /* as bound, host order */
+	const char *community;
+	const uint8_t *mac;    /* ours */
+	uint32_t ip;	       /* overlay IPv4, host order, 0 = unknown */
+	bool allow_routing;    /* -r */
+	bool accept_multicast; /* -E */
+	uint8_t transform;     /* null, ChaCha20 or Speck */
+	const uint8_t *key;    /* the transform's 32-byte key, or NULL */
+	unsigned int tap_mtu;
+};
+
+/*
+ * Loads the programs and attaches them to the TAP and a veth pair made for
+ * it; PACKETs from the underlay are taken once the supernode is known
+ * (edge_loader_set_sn). 0, or -errno with a reason in why.
+ */
+int edge_loader_open(struct edge_loader **out,
+		     const struct edge_loader_cfg *cfg, char *why, size_t len)
+	__attribute__((warn_unused_result));
+/* Detaches everything, deletes the veth pair. NULL is fine. */
+void edge_loader_close(struct edge_loader *l);
+
+/* Where the programs run, for the log and n2nctl info. */
+const char *edge_loader_where(const struct edge_loader *l);
+
+/*
+ * The current supernode: relayed frames go there, and the underlay
+ * interface its route leaves by takes the RX program. Looks the route up
+ * again on every call: 1 if the supernode, our source address, the
+ * interface or its MTU changed (P2P entries need their routes anew), 0 if
+ * not, -errno (why).
+ */
+int edge_loader_set_sn(struct edge_loader *l, const struct sockaddr_storage *sn,
+		       char *why, size_t len);
+/* The overlay address (-a, or learnt later), host order. */
+int edge_loader_set_ip(struct edge_loader *l, uint32_t ip);
+
+/*
+ * A peer's path: P2P at sa (whose route must leave from our address and
+ * interface, else -EXDEV: the daemon keeps it), relayed, or none (the
+ * daemon handles its frames). Creates its counters; 0 or -errno.
+ */
+int edge_loader_peer_p2p(struct edge_loader *l, const uint8_t *mac,
+			 const struct sockaddr_storage *sa);
+int edge_loader_peer_relay(struct edge_loader *l, const uint8_t *mac);
+int edge_loader_peer_del(struct edge_loader *l, const uint8_t *mac);
+
+/* What the kernel did for a peer: its counters and last direct RX. */
+struct edge_loader_peer_info {
+	struct n2nk_edge_peer_stats stats;
+	uint64_t last_p2p_rx_ns; /* CLOCK_MONOTONIC, 0 = never */
+};
+int edge_loader_peer_read(struct edge_loader *l, const uint8_t *mac,
+			  struct edge_loader_peer_info *out);
+
+/* Frames per reason slot of one of the three layers, summed over CPUs. */
+int edge_loader_reasons(struct edge_loader *l, enum n2nk_layer layer,
+			uint64_t count[N2NK_REASON_SLOTS]);
+
+/* The i-th map, or -ENOENT past the last. */
+int edge_loader_map_info(const struct edge_loader *l, unsigned int i,
+			 struct bpf_map_row *out);
+
+#endif /* N2NK_EDGE_LOADER_H */
