@@ -4,11 +4,11 @@
  *
  *   edge_tap  TC egress on the TAP device: frames for established peers
  *             go to edge_tx through the segmenting veth pair; the rest to
- *             the TAP fd (the daemon).
+ *             the TAP fd (the daemon). TCP SYNs get their MSS clamped.
  *   edge_tx   TC ingress on the veth end: encapsulate, encrypt, send.
  *   edge_rx   TC ingress on the underlay: PACKETs from established peers
- *             are decrypted into the TAP's receive path; the rest go on
- *             to the stack and the daemon's socket.
+ *             are decrypted into the TAP's receive path (SYNs clamped);
+ *             the rest go on to the stack and the daemon's socket.
  *
  * The maps are the contract in include/n2nk_edge.h; what each program
  * does with a frame is its column of include/n2nk_reasons.h.
@@ -20,6 +20,7 @@
 #include "lib/edge_rx.h"
 #include "lib/edge_tap.h"
 #include "lib/edge_tx.h"
+#include "lib/mss_clamp.h"
 
 SEC("tc")
 int edge_tap(struct __sk_buff *skb)
@@ -29,6 +30,8 @@ int edge_tap(struct __sk_buff *skb)
 
 	if (!conf)
 		return TC_ACT_UNSPEC;
+	/* A SYN into the overlay, whichever path takes it on. */
+	edge_clamp_mss(skb, conf);
 	ret = edge_tap_classify(skb, conf);
 	edge_count(&tap_stats, ret, skb->len);
 	if (n2nk_verdict(N2NK_LAYER_EDGE_TAP, ret) == N2NK_VERDICT_OK)
@@ -62,6 +65,7 @@ int edge_rx(struct __sk_buff *skb)
 	edge_count(&rx_stats, ret, len);
 	switch (n2nk_verdict(N2NK_LAYER_EDGE_RX, ret)) {
 	case N2NK_VERDICT_OK:
+		edge_clamp_mss(skb, conf); /* a SYN-ACK from afar */
 		return bpf_redirect(conf->tap_ifindex, BPF_F_INGRESS);
 	case N2NK_VERDICT_DAEMON:
 	case N2NK_VERDICT_STACK:

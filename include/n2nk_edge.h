@@ -39,9 +39,13 @@
  * for the same frame and IV: common header (version 3, TTL 2, PACKET, our
  * community), srcMac (ours), dstMac (the frame's), compression none, the
  * transform id, then the transform's output, in IPv4/UDP from our address
- * and port, UDP checksum 0. Its IV (ChaCha20, Speck) is
- * LE32(random) || LE64(per-CPU sequence) || LE32(CPU): unique per frame,
- * so no two frames of one key share keystream.
+ * and port, UDP checksum 0, DF clear, the IP ID the low 16 bits of a
+ * per-CPU sequence. Its IV (ChaCha20, Speck) is LE32(random, bit 31
+ * clear) || LE64(that sequence) || LE32(CPU): unique per frame, so no two
+ * frames of one key share keystream. Checksum 0 means a datagram
+ * reassembled from fragments of two (IDs reused after 65536 datagrams of
+ * a CPU) reaches the TAP undetected but for the inner frame's own TCP or
+ * UDP checksum, as with any n2n transform that does not authenticate.
  */
 #ifndef N2NK_EDGE_CONTRACT_H
 #define N2NK_EDGE_CONTRACT_H
@@ -86,7 +90,11 @@ struct n2nk_edge_conf {
 	__u32 seg_ifindex;     /* the segmenting veth end frames go into */
 	__u32 sn_ifindex;      /* the interface towards the supernode */
 	__u8 accept_multicast; /* -E: IP multicast frames too */
-	__u8 pad[7];	       /* zero */
+	__u8 pad;	       /* zero */
+	/* --mss-clamp: the largest MSS a SYN crossing the overlay keeps,
+	 * per IP version (bpf/lib/mss_clamp.h); 0: not clamped. */
+	__u16 mss_ipv4, mss_ipv6;
+	__u8 pad2[2]; /* zero */
 };
 
 struct n2nk_edge_peer_key {
@@ -125,6 +133,8 @@ _Static_assert(__builtin_offsetof(struct n2nk_edge_conf, ip) == 332,
 _Static_assert(__builtin_offsetof(struct n2nk_edge_conf, accept_multicast) ==
 		       368,
 	       "n2nk_edge_conf.accept_multicast moved");
+_Static_assert(__builtin_offsetof(struct n2nk_edge_conf, mss_ipv4) == 370,
+	       "n2nk_edge_conf.mss_ipv4 moved");
 _Static_assert(sizeof(struct n2nk_edge_peer_key) == 8,
 	       "n2nk_edge_peer_key is part of the BPF map ABI");
 _Static_assert(sizeof(struct n2nk_edge_peer) == 24,

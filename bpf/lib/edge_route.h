@@ -29,7 +29,8 @@ struct edge_dest {
 	__be32 addr;
 	__be16 port;
 	__u32 ifindex;
-	__u32 mtu; /* largest IP datagram on the way */
+	__u32 mtu;   /* largest IP datagram on the way */
+	__u16 ip_id; /* the datagram's IP ID (edge_tx.h) */
 	__u8 relayed;
 };
 

@@ -145,6 +145,11 @@ static __always_inline int edge_rx_parse(struct __sk_buff *skb,
 	ret = edge_rx_udp(&c, skb->len, conf, &iph, &udph);
 	if (ret)
 		return ret;
+	/* One skb, several datagrams to our port (GRO, a UDP_SEGMENT sender
+	 * across a veth, virtio's GSO with gso_segs 0): the UDP stack splits
+	 * it for the daemon's socket. */
+	if (skb->gso_size)
+		return N2NK_MERGED;
 	hdr = cursor_pull(&c, N2N_PACKET_HDR_SIZE);
 	if (!hdr)
 		return N2NK_TRUNCATED_N2N;
@@ -260,10 +265,6 @@ static __always_inline int edge_rx_frame(struct __sk_buff *skb,
 	s = bpf_map_lookup_elem(&ks_scratch, &zero);
 	if (!s)
 		return N2NK_DECRYPT;
-	/* One skb, several datagrams (GRO, or a UDP_SEGMENT sender across a
-	 * veth): the UDP stack splits it for the daemon's socket. */
-	if (skb->gso_segs > 1)
-		return N2NK_MERGED;
 	bpf_skb_pull_data(skb,
 			  skb->len < EDGE_RX_HEAD ? skb->len : EDGE_RX_HEAD);
 	ret = edge_rx_parse(skb, conf, &k);

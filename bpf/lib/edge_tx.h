@@ -30,8 +30,9 @@
 	(BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP | \
 	 BPF_F_ADJ_ROOM_ENCAP_L2(ETH_HLEN) | BPF_F_ADJ_ROOM_ENCAP_L2_ETH)
 
-/* LE32(random) || LE64(this CPU's sequence) || LE32(CPU): see n2nk_edge.h. */
-static __always_inline int edge_new_iv(__u8 *iv)
+/* LE32(random, bit 31 clear) || LE64(this CPU's sequence) || LE32(CPU): see
+ * n2nk_edge.h. The sequence's low 16 bits are the datagram's IP ID. */
+static __always_inline int edge_new_iv(__u8 *iv, __u16 *ip_id)
 {
 	/* Bit 31 of ChaCha20's block counter clear: a frame of at most
 	 * KS_MAX_LEN bytes never wraps it, where n2n builds disagree on the
@@ -43,6 +44,7 @@ static __always_inline int edge_new_iv(__u8 *iv)
 	if (!seq)
 		return -1;
 	n = (*seq)++;
+	*ip_id = (__u16)n;
 	__builtin_memcpy(iv, &r, 4);
 	__builtin_memcpy(iv + 4, &n, 8);
 	__builtin_memcpy(iv + 12, &cpu, 4);
@@ -66,11 +68,12 @@ static __always_inline void edge_write_outer(void *data,
 	iph->ihl = 5;
 	iph->tos = 0;
 	iph->tot_len = bpf_htons(ip_len);
-	/* DF clear, as the daemon's socket and stock n2n send: a hop with a
-	 * smaller MTU fragments the datagram (and the receiver's stack
-	 * reassembles it for the daemon) rather than drop it with an ICMP
-	 * error nobody here reads. So every datagram needs its own ID. */
-	iph->id = (__u16)bpf_get_prandom_u32();
+	/* DF clear: a hop with a smaller MTU than the route's fragments
+	 * the datagram (the receiver's stack reassembles it for the daemon)
+	 * rather than drop it with an ICMP error no socket of ours hears.
+	 * So each datagram gets its own ID: this CPU's next (see n2nk_edge.h
+	 * on what checksum 0 leaves to the inner frame's checksums). */
+	iph->id = bpf_htons(d->ip_id);
 	iph->frag_off = 0;
 	iph->ttl = EDGE_IP_TTL;
 	iph->protocol = IPPROTO_UDP;
@@ -142,7 +145,7 @@ static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 	ip_len = hdr - ETH_HLEN + frame_len;
 	if (ip_len > d.mtu || frame_len > KS_MAX_LEN)
 		return N2NK_FRAG_NEEDED;
-	if (iv_len && edge_new_iv(iv))
+	if (edge_new_iv(iv, &d.ip_id))
 		return N2NK_TRANSFORM;
 	/* Room between the Ethernet header and the inner IP header: the
 	 * outer IP/UDP, the PACKET header, the IV, and a copy of the inner

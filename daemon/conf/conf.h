@@ -158,7 +158,8 @@ struct edge_conf {
 	uid_t uid;
 	gid_t gid;
 
-	enum datapath_kind datapath;	    /* --datapath; AUTO */
+	enum datapath_kind datapath; /* --datapath; AUTO */
+	int mss_clamp; /* --mss-clamp: -1 auto (default), 0 off, else MSS */
 	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/edge-<tap>.sock */
 	enum conf_help help;		    /* -h/--help: nothing checked */
 	struct conf_warnings warnings;

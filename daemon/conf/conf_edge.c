@@ -12,6 +12,7 @@
 
 #include "common/mac.h"
 #include "conf.h"
+#include "edge/mss_clamp.h"
 #include "proto/compress.h"
 #include "proto/transform.h"
 
@@ -22,6 +23,7 @@ enum edge_long_only {
 	OPT_MGMT_PASSWORD,
 	OPT_DATAPATH,
 	OPT_CTL_SOCKET,
+	OPT_MSS_CLAMP,
 };
 
 /*
@@ -66,6 +68,7 @@ static const struct conf_option edge_options[] = {
 	{ OPT_MGMT_PASSWORD, "management-password", CONF_ARG_REQUIRED, NULL },
 	{ OPT_DATAPATH, "datapath", CONF_ARG_REQUIRED, NULL },
 	{ OPT_CTL_SOCKET, "ctl-socket", CONF_ARG_REQUIRED, NULL },
+	{ OPT_MSS_CLAMP, "mss-clamp", CONF_ARG_REQUIRED, NULL },
 	{ 0, NULL, CONF_ARG_NONE, NULL },
 };
 
@@ -126,6 +129,27 @@ static int set_relay_only(struct edge_conf *c, const char *v, char *msg,
 				 "use -S1 (always relay through the "
 				 "supernode)");
 	c->relay_only = true;
+	return 0;
+}
+
+/* --mss-clamp=auto|off|N: N an MSS TCP allows (88, Linux's least, up to
+ * what a 64 KiB IPv4 packet holds). */
+static int set_mss_clamp(struct edge_conf *c, const char *v, char *msg,
+			 size_t len)
+{
+	long n;
+
+	if (!strcmp(v, "auto"))
+		c->mss_clamp = MSS_CLAMP_AUTO;
+	else if (!strcmp(v, "off"))
+		c->mss_clamp = 0;
+	else if (!conf_parse_long(v, 10, 88, 65495, &n))
+		c->mss_clamp = (int)n;
+	else
+		return conf_fail(msg, len,
+				 "--mss-clamp: use auto, off or an MSS of "
+				 "88..65495 bytes, not '%s'",
+				 v);
 	return 0;
 }
 
@@ -432,6 +456,8 @@ static int edge_local_option(struct edge_parse *ep, int key, const char *v,
 					"management password", msg, len);
 	case OPT_DATAPATH:
 		return conf_parse_datapath(v, &c->datapath, msg, len);
+	case OPT_MSS_CLAMP:
+		return set_mss_clamp(c, v, msg, len);
 	case OPT_CTL_SOCKET:
 		ep->ctl_socket_set = true;
 		return conf_copy(c->ctl_socket, sizeof(c->ctl_socket), v,
@@ -473,6 +499,7 @@ static void edge_defaults(struct edge_conf *c)
 	c->verbosity = CONF_VERBOSITY_DEFAULT;
 	c->mgmt_port = CONF_EDGE_MGMT_PORT;
 	c->datapath = DATAPATH_AUTO;
+	c->mss_clamp = MSS_CLAMP_AUTO;
 }
 
 /* n2n main(): a key without a cipher (or with -A1) means AES. */

@@ -273,6 +273,7 @@ static void copy_settings(struct edge *e, const struct edge_conf *c)
 	e->relay_only = c->relay_only;
 	e->allow_routing = c->allow_routing;
 	e->accept_multicast = c->accept_multicast;
+	e->mss = mss_limit_of(c->mss_clamp, c->mtu);
 	e->compression = c->compression;
 	e->ip = c->ip_mode == EDGE_IP_SN_ASSIGNED ? 0 : ntohl(c->ip.s_addr);
 	e->prefix = c->prefix;
@@ -380,6 +381,8 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	kc->ip = e->ip;
 	kc->allow_routing = e->allow_routing;
 	kc->accept_multicast = e->accept_multicast;
+	kc->mss_ipv4 = e->mss.ipv4;
+	kc->mss_ipv6 = e->mss.ipv6;
 	kc->transform = (uint8_t)id;
 	kc->key = id == N2N_TRANSFORM_NULL ? NULL : key;
 	kc->tap_mtu = c->mtu;

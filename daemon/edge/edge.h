@@ -16,6 +16,7 @@
 #include "common/evloop.h"
 #include "common/mac.h"
 #include "common/mac_table.h"
+#include "edge/mss_clamp.h"
 #include "kernel/datapath.h"
 #include "proto/auth.h"
 #include "proto/compress.h"
@@ -84,6 +85,7 @@ struct edge {
 	bool relay_only;		     /* -S1 */
 	bool allow_routing;		     /* -r */
 	bool accept_multicast;		     /* -E */
+	struct mss_limit mss;		     /* --mss-clamp, from -M */
 	enum n2n_compression_id compression; /* -z */
 	struct transform tf;
 	struct compressor comp;

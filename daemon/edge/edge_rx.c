@@ -90,6 +90,7 @@ void edge_on_packet(struct edge *e, const struct n2n_msg *m,
 		return;
 	}
 	count_rx(e, m, from, via_sn, evloop_now_ms());
+	mss_clamp_frame(frame, (size_t)n, e->mss); /* a SYN-ACK from afar */
 	if (datapath_send_tap(&e->dp, frame, (size_t)n) < 0)
 		edge_drop(e, N2NK_SEND_FAILED);
 	else

@@ -98,6 +98,7 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 		edge_drop(e, N2NK_FILTERED);
 		return;
 	}
+	mss_clamp_frame(frame, len, e->mss); /* a SYN into the overlay */
 	if (seal_frame(e, &m, enc, sizeof(enc), frame, len) < 0) {
 		edge_drop(e, N2NK_DECRYPT);
 		return;

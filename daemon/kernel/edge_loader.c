@@ -57,6 +57,7 @@ struct edge_loader {
 	struct n2nk_edge_conf conf;
 	struct sockaddr_in bind;
 	char where[320];
+	size_t where_base; /* what load() wrote; the RX interface follows */
 };
 
 static int fail(char *why, size_t len, int err, const char *fmt, ...)
@@ -212,6 +213,8 @@ static void conf_fill(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 	c->transform = cfg->transform;
 	c->allow_routing = cfg->allow_routing;
 	c->accept_multicast = cfg->accept_multicast;
+	c->mss_ipv4 = cfg->mss_ipv4;
+	c->mss_ipv6 = cfg->mss_ipv6;
 	c->ip = htonl(cfg->ip);
 	c->local_addr = l->bind.sin_addr.s_addr;
 	c->local_port = htons(cfg->port);
@@ -303,6 +306,7 @@ static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 	snprintf(l->where, sizeof(l->where),
 		 "TC on %s (egress, %s), through %s/%s", cfg->tap_name,
 		 l->tap.link_fd >= 0 ? "tcx" : "clsact", l->seg_a, l->seg_b);
+	l->where_base = strlen(l->where);
 	return 0;
 }
 
@@ -372,9 +376,10 @@ static int route_of(struct edge_loader *l, const struct sockaddr_in *to,
 				 l->bind.sin_addr.s_addr, &r);
 	if (err)
 		return err;
-	if (!r.src)
+	/* Asked from a bound address, the kernel names no preferred one. */
+	src->s_addr = r.src ? r.src : l->bind.sin_addr.s_addr;
+	if (!src->s_addr)
 		return -EADDRNOTAVAIL;
-	src->s_addr = r.src;
 	*ifindex = r.oif;
 	if (!if_indextoname((unsigned int)r.oif, name))
 		return -errno;
@@ -411,10 +416,12 @@ int edge_loader_set_sn(struct edge_loader *l, const struct sockaddr_storage *sn,
 		err = attach(&l->rx, l->skel->progs.edge_rx, ifindex, true,
 			     l->tag);
 		if_indextoname((unsigned int)ifindex, name);
-		if (err)
+		if (err) {
+			l->rx.ifindex = 0; /* the next call tries again */
 			return fail(why, len, err, "attaching TC to %s", name);
-		len = strlen(l->where);
-		snprintf(l->where + len, sizeof(l->where) - len,
+		}
+		snprintf(l->where + l->where_base,
+			 sizeof(l->where) - l->where_base,
 			 "; PACKETs taken on %s (ingress)", name);
 	}
 	if (l->conf.local_addr == src.s_addr &&

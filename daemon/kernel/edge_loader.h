@@ -24,12 +24,13 @@ struct edge_loader_cfg {
 	struct sockaddr_storage bind; /* the daemon's UDP socket, IPv4 */
 	uint16_t port;		      /* as bound, host order */
 	const char *community;
-	const uint8_t *mac;    /* ours */
-	uint32_t ip;	       /* overlay IPv4, host order, 0 = unknown */
-	bool allow_routing;    /* -r */
-	bool accept_multicast; /* -E */
-	uint8_t transform;     /* null, ChaCha20 or Speck */
-	const uint8_t *key;    /* the transform's 32-byte key, or NULL */
+	const uint8_t *mac;	     /* ours */
+	uint32_t ip;		     /* overlay IPv4, host order, 0 = unknown */
+	bool allow_routing;	     /* -r */
+	bool accept_multicast;	     /* -E */
+	uint16_t mss_ipv4, mss_ipv6; /* --mss-clamp; 0: not clamped */
+	uint8_t transform;	     /* null, ChaCha20 or Speck */
+	const uint8_t *key;	     /* the transform's 32-byte key, or NULL */
 	unsigned int tap_mtu;
 };
 

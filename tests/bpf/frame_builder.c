@@ -168,6 +168,29 @@ void frame_tcp(struct frame *f, uint16_t src_port, uint16_t dst_port)
 	frame_put_be16(f, 0);	   /* urgent pointer */
 }
 
+void frame_tcp_syn(struct frame *f, uint16_t src_port, uint16_t dst_port,
+		   uint16_t mss)
+{
+	/* NOP, window scale 7, MSS, SACK permitted, NOP, NOP: the MSS is
+	 * not first, so a clamper must walk the list. */
+	static const uint8_t opts[12] = { 1, 3, 3, 7, 2, 4, 0, 0, 4, 2, 1, 1 };
+
+	f->l4_off = f->len;
+	f->has_tcp = 1;
+	frame_put_be16(f, src_port);
+	frame_put_be16(f, dst_port);
+	frame_put_be32(f, 0x6e326b00);
+	frame_put_be32(f, 0);
+	frame_put_u8(f, ((TCP_HDR_LEN + sizeof(opts)) / 4) << 4);
+	frame_put_u8(f, 0x02); /* SYN */
+	frame_put_be16(f, 0xffff);
+	frame_put_be16(f, 0);
+	frame_put_be16(f, 0);
+	frame_put(f, opts, sizeof(opts));
+	f->data[f->len - 6] = (uint8_t)(mss >> 8); /* opts[6..7] */
+	f->data[f->len - 5] = (uint8_t)mss;
+}
+
 void frame_n2n_common(struct frame *f, uint8_t version, uint16_t flags_type,
 		      const char *community)
 {

@@ -54,6 +54,9 @@ void frame_ipv6(struct frame *f, uint8_t next_header);
 void frame_udp(struct frame *f, uint16_t src_port, uint16_t dst_port);
 /* A 20-byte TCP header (ACK|PSH); frame_finish() fills its checksum. */
 void frame_tcp(struct frame *f, uint16_t src_port, uint16_t dst_port);
+/* A SYN whose options hold MSS mss (after a NOP and a window scale). */
+void frame_tcp_syn(struct frame *f, uint16_t src_port, uint16_t dst_port,
+		   uint16_t mss);
 /* n2n common header: version, TTL 2, flags|type, NUL-padded community. */
 void frame_n2n_common(struct frame *f, uint8_t version, uint16_t flags_type,
 		      const char *community);

@@ -170,6 +170,8 @@ int tce_env_init(struct env *e, struct tc_edge *skel, enum n2n_transform_id id,
 	c->local_port = htons(LOCAL_PORT);
 	c->underlay_mtu = UNDERLAY_MTU;
 	c->tap_mtu = TAP_MTU;
+	c->mss_ipv4 = TAP_MTU - 40; /* --mss-clamp=auto */
+	c->mss_ipv6 = TAP_MTU - 60;
 	c->tap_ifindex = c->seg_ifindex = c->sn_ifindex = IFINDEX;
 	return 0;
 }
@@ -246,6 +248,16 @@ static void put_headers(struct frame *f, const struct inner *in,
 		return;
 	case IN_SHORT:
 		frame_eth_macs(f, in->dst, src, ETH_P_IP);
+		return;
+	case IN_SYN4:
+		frame_eth_macs(f, in->dst, src, ETH_P_IP);
+		put_ipv4(f, in, IPPROTO_TCP);
+		frame_tcp_syn(f, 40000, 22, 1460);
+		return;
+	case IN_SYN6:
+		frame_eth_macs(f, in->dst, src, ETH_P_IPV6);
+		frame_ipv6(f, IPPROTO_TCP);
+		frame_tcp_syn(f, 40000, 22, 1440);
 		return;
 	case IN_VLAN:
 		frame_eth_macs(f, in->dst, src, ETH_P_8021Q);

@@ -85,7 +85,9 @@ enum inner_kind {
 	IN_UDP6,
 	IN_ARP,
 	IN_VLAN,
-	IN_SHORT
+	IN_SHORT,
+	IN_SYN4, /* TCP SYN, MSS 1460 (the LAN's), options walked */
+	IN_SYN6
 };
 
 /* Inner frame lengths that depend on the transform's IV. */

@@ -23,6 +23,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "edge/mss_clamp.h"
 #include "proto/msg_io.h"
 #include "suites.h"
 #include "tc_edge_harness.h"
@@ -115,6 +116,75 @@ static int run_tap_case(const struct env *e, const struct tap_case *tc,
 	    tce_check_same(name, &r.out, &f, "the input"))
 		return -1;
 	return tce_check_peers(name, &r.pb, &r.pa, NULL, NULL, 0);
+}
+
+/* ---- edge_tap: MSS clamping (--mss-clamp) ---- */
+
+static void c_mss_off(struct n2nk_edge_conf *c)
+{
+	c->mss_ipv4 = c->mss_ipv6 = 0;
+}
+
+static void c_mss_1500(struct n2nk_edge_conf *c)
+{
+	c->mss_ipv4 = c->mss_ipv6 = 1500;
+}
+
+struct syn_case {
+	const char *name;
+	struct inner frame;
+	void (*conf)(struct n2nk_edge_conf *c);
+	int reason;
+	uint16_t mss; /* the MSS the SYN leaves with */
+};
+
+static const struct syn_case syn_cases[] = {
+	{ "IPv4 SYN to the P2P peer: MSS 1460 clamped",
+	  TO(IN_SYN4, mac_p2p, 80), NULL, N2NK_OK, TAP_MTU - 40 },
+	{ "IPv6 SYN to the P2P peer: MSS 1440 clamped",
+	  TO(IN_SYN6, mac_p2p, 100), NULL, N2NK_OK, TAP_MTU - 60 },
+	{ "IPv4 SYN to an unknown MAC: clamped, to the daemon",
+	  TO(IN_SYN4, mac_stranger, 80), NULL, N2NK_UNKNOWN_DEST,
+	  TAP_MTU - 40 },
+	{ "IPv4 SYN, --mss-clamp=off: as it came", TO(IN_SYN4, mac_p2p, 80),
+	  c_mss_off, N2NK_OK, 1460 },
+	{ "IPv4 SYN whose MSS fits: as it came", TO(IN_SYN4, mac_p2p, 80),
+	  c_mss_1500, N2NK_OK, 1460 },
+};
+
+/* The MSS in frame_tcp_syn()'s options (the option at their byte 4). */
+static uint16_t syn_mss(const uint8_t *f, bool v6)
+{
+	size_t opt = ETH_HLEN + (v6 ? 40 : IPV4_HLEN) + 20 + 4;
+
+	return (uint16_t)(f[opt + 2] << 8 | f[opt + 3]);
+}
+
+/* Leaves edge_tap as the socket backend's mss_clamp_frame() leaves it. */
+static int run_syn_case(const struct env *e, const struct syn_case *tc,
+			const char *name)
+{
+	struct probe p = { name, N2NK_LAYER_EDGE_TAP, tc->reason, NULL };
+	struct n2nk_edge_conf c = e->conf;
+	static struct probed r;
+	struct frame f, want;
+	bool v6 = tc->frame.kind == IN_SYN6;
+
+	tce_build_inner(&f, e, &tc->frame);
+	if (tc->conf)
+		tc->conf(&c);
+	want = f;
+	mss_clamp_frame(want.data, want.len,
+			(struct mss_limit){ c.mss_ipv4, c.mss_ipv6 });
+	if (syn_mss(want.data, v6) != tc->mss) {
+		tce_fail(name, "the socket backend leaves MSS %u, want %u",
+			 syn_mss(want.data, v6), tc->mss);
+		return -1;
+	}
+	if (tce_set_conf(e, tc->conf) || tce_probe(e, &p, &f, &r) ||
+	    tce_check_same(name, &r.out, &want, "the socket backend's SYN"))
+		return -1;
+	return 0;
 }
 
 /* ---- edge_tx ---- */
@@ -379,6 +449,11 @@ static void run_tables(struct suite_tally *t, const struct env *e)
 		snprintf(name, sizeof(name), "edge_tap %s: %s", e->name,
 			 tap_cases[i].name);
 		suite_record(t, name, run_tap_case(e, &tap_cases[i], name));
+	}
+	for (i = 0; i < ARRAY_SIZE(syn_cases); i++) {
+		snprintf(name, sizeof(name), "edge_tap %s: %s", e->name,
+			 syn_cases[i].name);
+		suite_record(t, name, run_syn_case(e, &syn_cases[i], name));
 	}
 	for (i = 0; i < ARRAY_SIZE(tx_cases); i++) {
 		snprintf(name, sizeof(name), "edge_tx %s: %s", e->name,

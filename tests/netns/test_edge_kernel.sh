@@ -203,14 +203,11 @@ t_check "mixed: TCP socket -> kernel" tcp_run d 198.19.7.1 5272 c
 seg_pairs() {	# seg_pairs HOST: how many segmenting veth pairs it has
 	lab_exec "$1" ip -o link show type veth | grep -c ': nks[0-9a-f]*a@'
 }
-gone() {	# gone PID: not running (exited or a zombie)
-	! grep -qs '^State:[[:space:]]*[RSDT]' "/proc/$1/status"
-}
 pairs=$(seg_pairs c)
 pid=$(cat "$T/m4c.pid")
 kill -9 "$pid"
 t_require "restart: the kernel edge is killed" lab_wait_for "m4c killed" 5 \
-	gone "$pid"
+	lab_pid_gone "$pid"
 t_check_num "restart: its veth pair outlives it" "$(seg_pairs c)" -eq "$pairs"
 # Another MAC and address: the supernode keeps the dead edge's registration
 # (and its auth token) until it expires, as stock n2n does.

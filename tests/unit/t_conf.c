@@ -131,6 +131,7 @@ TEST(conf_edge_tutorial_command_line)
 	CHECK(!strcmp(c.description, "testhost-with-a")); /* cut to 15 */
 	CHECK(!strcmp(c.ctl_socket, "/run/n2nk/edge-edge0.sock"));
 	CHECK_EQ(c.datapath, DATAPATH_AUTO);
+	CHECK_EQ(c.mss_clamp, -1); /* auto */
 	CHECK(!c.header_encryption && !c.mac_set && !c.relay_only);
 	/* As stock n2n ("switching to AES as key was provided"). */
 	CHECK_EQ(c.warnings.count, 1);
@@ -385,6 +386,8 @@ static const struct bad_case edge_bad[] = {
 	{ "-u", "abc", "-u abc: user id must be a number" },
 	{ "-g", "-1", "-g -1: group id must be a number" },
 	{ "--datapath=xdp", NULL, "--datapath=xdp: datapath must be auto" },
+	{ "--mss-clamp=big", NULL, "--mss-clamp: use auto, off or an MSS" },
+	{ "--mss-clamp=87", NULL, "not '87'" },
 	{ "-x", NULL, "-x: unknown option -x" },
 	{ "-fx", NULL, "-fx: unknown option -x" },
 	{ "--nope", NULL, "--nope: unknown option" },
@@ -491,8 +494,8 @@ TEST(conf_edge_long_options_and_clusters)
 		      "sn.example.org:7654", "--tap-device", "n2n1", "--euid",
 		      "1000", "--egid=1001", "--verbose", "--select-rtt",
 		      "--management-password", "pw", "--datapath=socket",
-		      "--ctl-socket=/tmp/e.sock", "-fvvVrED", "-i30", "-S1",
-		      "-L", "3", "-Ia-desc"),
+		      "--ctl-socket=/tmp/e.sock", "--mss-clamp=1200",
+		      "-fvvVrED", "-i30", "-S1", "-L", "3", "-Ia-desc"),
 		 0);
 	CHECK_MSG(!err[0], "%s", err);
 	CHECK(!strcmp(c.community, "longnet"));
@@ -503,6 +506,7 @@ TEST(conf_edge_long_options_and_clusters)
 	CHECK_EQ(c.sn_selection, EDGE_SN_SELECT_RTT);
 	CHECK(c.mgmt_password && !strcmp(c.mgmt_password, "pw"));
 	CHECK_EQ(c.datapath, DATAPATH_SOCKET);
+	CHECK_EQ(c.mss_clamp, 1200);
 	CHECK(!strcmp(c.ctl_socket, "/tmp/e.sock"));
 	CHECK(c.foreground && c.allow_routing && c.accept_multicast &&
 	      c.pmtu_discovery && c.relay_only);
