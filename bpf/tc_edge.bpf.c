@@ -30,8 +30,6 @@ int edge_tap(struct __sk_buff *skb)
 
 	if (!conf)
 		return TC_ACT_UNSPEC;
-	/* A SYN into the overlay, whichever path takes it on. */
-	edge_clamp_mss(skb, conf);
 	ret = edge_tap_classify(skb, conf);
 	edge_count(&tap_stats, ret, skb->len);
 	if (n2nk_verdict(N2NK_LAYER_EDGE_TAP, ret) == N2NK_VERDICT_OK)
@@ -65,7 +63,8 @@ int edge_rx(struct __sk_buff *skb)
 	edge_count(&rx_stats, ret, len);
 	switch (n2nk_verdict(N2NK_LAYER_EDGE_RX, ret)) {
 	case N2NK_VERDICT_OK:
-		edge_clamp_mss(skb, conf); /* a SYN-ACK from afar */
+		if (conf->mss_ipv4 | conf->mss_ipv6)
+			edge_clamp_mss(skb, conf); /* a SYN-ACK from afar */
 		return bpf_redirect(conf->tap_ifindex, BPF_F_INGRESS);
 	case N2NK_VERDICT_DAEMON:
 	case N2NK_VERDICT_STACK:

@@ -19,6 +19,7 @@
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
 #include "lib/keystream.h"
+#include "lib/mss_clamp.h"
 
 /* The Ethernet header and an IPv4 source address, if there is one. */
 struct edge_tap_head {
@@ -88,6 +89,13 @@ static __always_inline int edge_tap_classify(struct __sk_buff *skb,
 	    bpf_skb_load_bytes(skb, 0, &h,
 			       skb->len < sizeof(h) ? ETH_HLEN : sizeof(h)))
 		return N2NK_TRUNCATED_ETH;
+	/* A SYN into the overlay gets its MSS clamped, whichever path takes
+	 * it on; only TCP frames pay for the look at their flags. */
+	if ((h.eth.h_proto == bpf_htons(ETH_P_IP) && h.ip[9] == IPPROTO_TCP &&
+	     conf->mss_ipv4) ||
+	    (h.eth.h_proto == bpf_htons(ETH_P_IPV6) && h.ip[6] == IPPROTO_TCP &&
+	     conf->mss_ipv6))
+		edge_clamp_mss(skb, conf);
 	if (skb->vlan_present || h.eth.h_proto == bpf_htons(ETH_P_8021Q) ||
 	    h.eth.h_proto == bpf_htons(ETH_P_8021AD))
 		return N2NK_VLAN;

@@ -87,8 +87,9 @@ static long mss_walk_step(__u64 step __attribute__((unused)), void *ctx)
 }
 
 /* Clamps a SYN's MSS: 1 if it rewrote the frame, 0 if not, -1 on error.
- * A function of its own, so its stack is not added to the programs'
- * (edge_rx's is near the limit with the keystream's calls). */
+ * A function of its own: its frame then stacks on the caller's alone, not
+ * on the keystream's calls as well (edge_rx's deepest chain is near the
+ * 512-byte limit). bpf_loop() needs Linux 5.17. */
 static __attribute__((noinline)) int
 edge_clamp_mss(struct __sk_buff *skb, const struct n2nk_edge_conf *conf)
 {
@@ -98,6 +99,10 @@ edge_clamp_mss(struct __sk_buff *skb, const struct n2nk_edge_conf *conf)
 	__be16 from, to;
 	__u32 t, len;
 
+	/* A tag out of band (hardware VLAN): the socket path sees it in the
+	 * frame and leaves the frame alone; so do we. */
+	if (skb->vlan_present)
+		return 0;
 	t = mss_tcp_offset(skb, conf, &max);
 	if (!t || bpf_skb_load_bytes(skb, t, tcp, sizeof(tcp)) ||
 	    !(tcp[13] & 0x02))
@@ -118,9 +123,14 @@ edge_clamp_mss(struct __sk_buff *skb, const struct n2nk_edge_conf *conf)
 		return 0;
 	from = bpf_htons(mss);
 	to = bpf_htons(max);
-	if (bpf_skb_store_bytes(skb, t + MSS_TCP_HDR + w.at + 2, &to, 2, 0) ||
-	    bpf_l4_csum_replace(skb, t + 16, from, to, 2))
+	if (bpf_skb_store_bytes(skb, t + MSS_TCP_HDR + w.at + 2, &to, 2, 0))
 		return -1;
+	if (bpf_l4_csum_replace(skb, t + 16, from, to, 2)) {
+		/* Never with a writable skb; if so, as it came, not half. */
+		bpf_skb_store_bytes(skb, t + MSS_TCP_HDR + w.at + 2, &from, 2,
+				    0);
+		return -1;
+	}
 	return 1;
 }
 

@@ -164,10 +164,11 @@ static void rewrite_one(struct mac_entry *me, void *arg)
 }
 
 /*
- * On every REGISTER_SUPER_ACK: the supernode, and the route to it looked
- * up again, so a new address, interface or MTU (a laptop that roamed, a
- * DHCP renewal) reaches the programs within a registration interval, and
- * a route the kernel path cannot take sends every peer back to the daemon.
+ * On every REGISTER_SUPER_ACK: the supernode, and the routes to it and to
+ * each P2P peer looked up again, so a new address, interface or MTU (a
+ * laptop that roamed, a DHCP renewal, a learned path MTU) reaches the
+ * programs within a registration interval, and a route the kernel path
+ * cannot take sends the peers concerned back to the daemon.
  */
 void edge_kernel_sn(struct edge *e)
 {
@@ -194,8 +195,8 @@ void edge_kernel_sn(struct edge *e)
 		log_info("kernel path: the route to the supernode is usable "
 			 "again");
 	e->k_sn_failed = false;
-	if (!ret && sockaddr_equal(&sn->sa, &e->k_sn))
-		return;
+	/* Each P2P peer's route too (an entry that stays the same is not
+	 * rewritten): a path MTU learned or expired, a peer's own route. */
 	e->k_sn = sn->sa;
 	mac_table_each(&e->peers, rewrite_one, e);
 }

@@ -24,7 +24,9 @@ struct mss_limit mss_limit_of(int clamp, unsigned int mtu)
 	struct mss_limit l = { 0, 0 };
 
 	if (clamp > 0) {
-		l.ipv4 = l.ipv6 = (uint16_t)clamp;
+		/* N is IPv4's; IPv6's header is 20 bytes longer. */
+		l.ipv4 = (uint16_t)clamp;
+		l.ipv6 = clamp > 108 ? (uint16_t)(clamp - 20) : 88;
 	} else if (clamp == MSS_CLAMP_AUTO) {
 		/* IPv4 and TCP headers of 20 bytes each; IPv6's is 40. */
 		l.ipv4 = mtu > 40 ? (uint16_t)(mtu - 40) : 0;

@@ -22,7 +22,9 @@ struct mss_limit {
 /* --mss-clamp: -1 auto (from the overlay MTU), 0 off, else the MSS. */
 #define MSS_CLAMP_AUTO (-1)
 
-/* The limits --mss-clamp gives for an overlay (TAP) MTU. */
+/* The limits --mss-clamp gives for an overlay (TAP) MTU: auto, the MTU
+ * less 40 (IPv4) and 60 (IPv6); N, N for IPv4 and N - 20 for IPv6 (at
+ * least 88, TCP's least). */
 struct mss_limit mss_limit_of(int clamp, unsigned int mtu);
 
 /*

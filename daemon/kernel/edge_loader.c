@@ -483,10 +483,14 @@ static int peer_write(struct edge_loader *l, const uint8_t *mac,
 	err = stats_create(l, &k);
 	if (err)
 		return err;
-	/* Keep the program's last direct RX time across path changes. */
+	/* Keep the program's last direct RX time across path changes, and
+	 * an entry that would not change (routes are re-read every ACK). */
 	if (!bpf_map__lookup_elem(l->skel->maps.peers, &k, sizeof(k), &old,
-				  sizeof(old), 0))
+				  sizeof(old), 0)) {
 		nv.last_p2p_rx_ns = old.last_p2p_rx_ns;
+		if (!memcmp(&nv, &old, sizeof(nv)))
+			return 0;
+	}
 	if (bpf_map__update_elem(l->skel->maps.peers, &k, sizeof(k), &nv,
 				 sizeof(nv), BPF_ANY))
 		return -errno;

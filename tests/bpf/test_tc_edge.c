@@ -15,6 +15,7 @@
  * of a 1400-byte frame and the verifier's instruction counts.
  */
 #include <endian.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -184,6 +185,85 @@ static int run_syn_case(const struct env *e, const struct syn_case *tc,
 	if (tce_set_conf(e, tc->conf) || tce_probe(e, &p, &f, &r) ||
 	    tce_check_same(name, &r.out, &want, "the socket backend's SYN"))
 		return -1;
+	return 0;
+}
+
+/* SYNs with hostile headers: both clamps must leave the same bytes. */
+#define SYN_MUTANTS 3000
+
+static uint32_t syn_rand(uint32_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 17;
+	*x ^= *x << 5;
+	return *x;
+}
+
+/* One of: random option bytes and data offset, 36 NOPs then an MSS (the
+ * walk's last step), a length byte that overruns, two MSS options, an
+ * IPv4 header length or fragment field at random. */
+static void syn_mutate(struct frame *f, bool v6, uint32_t *x)
+{
+	size_t tcp = ETH_HLEN + (v6 ? 40 : IPV4_HLEN), i;
+	uint8_t *o = f->data + tcp + 20;
+	uint32_t r = syn_rand(x);
+
+	f->data[tcp + 12] = (uint8_t)((5 + r % 11) << 4); /* doff 5..15 */
+	switch ((r >> 4) % 5) {
+	case 0:
+		for (i = 0; i < 40; i++)
+			o[i] = (uint8_t)(syn_rand(x) % 8 ? syn_rand(x) % 5
+							 : syn_rand(x));
+		break;
+	case 1:
+		memset(o, 1, 36);
+		memcpy(o + 36, "\x02\x04\xff\xff", 4);
+		f->data[tcp + 12] = 15 << 4;
+		break;
+	case 2:
+		memcpy(o, "\x01\x02\x04\x05\xb4\x02\x04\x05\xb4", 9);
+		o[(r >> 8) % 9] = (uint8_t)(r >> 16);
+		break;
+	case 3:
+		memcpy(o, "\x02\x04\x05\xb4\x02\x04\x05\xb4", 8);
+		break;
+	default:
+		if (!v6)
+			f->data[ETH_HLEN + (r >> 8) % 8] = (uint8_t)(r >> 16);
+	}
+}
+
+static int run_syn_mutants(const struct env *e, const char *name)
+{
+	struct mss_limit lim = { e->conf.mss_ipv4, e->conf.mss_ipv6 };
+	static struct run_out out;
+	struct frame f, want;
+	uint32_t x = 0x6d737321, n, clamped = 0;
+	bool v6;
+	int err;
+
+	if (tce_set_conf(e, NULL))
+		return -1;
+	for (n = 0; n < SYN_MUTANTS; n++) {
+		v6 = n & 1;
+		const struct inner in =
+			TO(v6 ? IN_SYN6 : IN_SYN4, mac_p2p, 140);
+
+		tce_build_inner(&f, e, &in);
+		syn_mutate(&f, v6, &x);
+		want = f;
+		clamped += mss_clamp_frame(want.data, want.len, lim);
+		err = tce_run(e->skel->progs.edge_tap, &f, NULL, 1, &out);
+		if (err == -EOPNOTSUPP)
+			continue;
+		if (err || tce_check_same(name, &out, &want,
+					  "the socket backend's clamp")) {
+			fprintf(stderr, "  mutant %u\n", n);
+			return -1;
+		}
+	}
+	printf("     syn mutants %s: %u run, %u clamped by both\n", e->name,
+	       SYN_MUTANTS, clamped);
 	return 0;
 }
 
@@ -455,6 +535,11 @@ static void run_tables(struct suite_tally *t, const struct env *e)
 			 syn_cases[i].name);
 		suite_record(t, name, run_syn_case(e, &syn_cases[i], name));
 	}
+	snprintf(name, sizeof(name),
+		 "edge_tap %s: SYNs with hostile headers clamped as the "
+		 "socket backend clamps them",
+		 e->name);
+	suite_record(t, name, run_syn_mutants(e, name));
 	for (i = 0; i < ARRAY_SIZE(tx_cases); i++) {
 		snprintf(name, sizeof(name), "edge_tx %s: %s", e->name,
 			 tx_cases[i].name);

@@ -71,7 +71,9 @@ TEST(mss_limits_from_the_flag)
 	CHECK_EQ(l.ipv6, 0);
 	l = mss_limit_of(1000, 1290);
 	CHECK_EQ(l.ipv4, 1000);
-	CHECK_EQ(l.ipv6, 1000);
+	CHECK_EQ(l.ipv6, 980);
+	l = mss_limit_of(100, 1290);
+	CHECK_EQ(l.ipv6, 88);
 }
 
 TEST(mss_syn_and_syn_ack_are_clamped_checksum_right)
