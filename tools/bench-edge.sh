@@ -4,7 +4,8 @@
 # one run, in the namespace lab: two edges, each behind a full-cone NAT,
 # a supernode on the public segment (the topology of tools/bench.sh).
 #
-# Per transform (-A1, -A4, -A5) and path: TCP Gbit/s with 1 and 4 streams
+# Per transform (-A1, -A4, -A5; -A3 on the socket path, which is all it
+# has yet) and path: TCP Gbit/s with 1 and 4 streams
 # (iperf3, closed loop: TCP's own pacing), UDP frames/s received with
 # 64-byte payloads (iperf3 -u, unlimited rate: the sender's CPU limits it),
 # RTT (ping), and the CPU time both edge daemons spent during the 1-stream
@@ -217,6 +218,11 @@ for t in "-A1" "-k bench -A4" "-k bench -A5"; do
 		$((net + 2)) kernel $t
 	net=$((net + 3))
 done
+# AES (-A3, n2n's default with a key) has no kernel path yet: its rows are
+# the figures that path has to beat.
+[ -z "$STOCK" ] || pair "stock n2n -A3" "" "$STOCK/edge" 29 - -k bench -A3
+pair "n2nk -A3, socket path" "stock n2n -A3" "$OUT/sbin/edge" 30 socket \
+	-k bench -A3
 [ -z "$STOCK" ] || pair "stock n2n -A4, relayed (-S1)" "" "$STOCK/edge" \
 	40 - -k bench -A4 -S1
 pair "n2nk -A4 -S1, socket path" "stock n2n -A4, relayed (-S1)" \
