@@ -21,11 +21,12 @@
 #define MSS_TCP_HDR 20
 #define MSS_OPT_MAX 40 /* TCP options: at most 60 - 20 bytes */
 
-/* Where the TCP header of a clamped frame starts, and its limit; 0 if
- * this frame is not one (not TCP, a fragment, that IP version off). */
+/* Where the TCP header of a clamped frame starts, its limit, and where
+ * its IP packet ends (Ethernet padding is no TCP option); 0 if this frame
+ * is not one (not TCP, a fragment, that IP version off). */
 static __always_inline __u32 mss_tcp_offset(struct __sk_buff *skb,
 					    const struct n2nk_edge_conf *conf,
-					    __u16 *max)
+					    __u16 *max, __u32 *end)
 {
 	__u8 ip[20];
 	__be16 type;
@@ -38,12 +39,14 @@ static __always_inline __u32 mss_tcp_offset(struct __sk_buff *skb,
 		    ip[9] != IPPROTO_TCP || ((ip[6] << 8 | ip[7]) & 0x3fff))
 			return 0;
 		*max = conf->mss_ipv4;
+		*end = ETH_HLEN + (ip[2] << 8 | ip[3]);
 		return ETH_HLEN + (ip[0] & 0xf) * 4;
 	}
 	if (type == bpf_htons(ETH_P_IPV6) && conf->mss_ipv6) {
 		if (ip[0] >> 4 != 6 || ip[6] != IPPROTO_TCP)
 			return 0;
 		*max = conf->mss_ipv6;
+		*end = ETH_HLEN + 40 + (ip[4] << 8 | ip[5]);
 		return ETH_HLEN + 40;
 	}
 	return 0;
@@ -97,18 +100,20 @@ edge_clamp_mss(struct __sk_buff *skb, const struct n2nk_edge_conf *conf)
 	__u8 tcp[MSS_TCP_HDR];
 	__u16 max = 0, mss;
 	__be16 from, to;
-	__u32 t, len;
+	__u32 t, len, end = 0;
 
 	/* A tag out of band (hardware VLAN): the socket path sees it in the
 	 * frame and leaves the frame alone; so do we. */
 	if (skb->vlan_present)
 		return 0;
-	t = mss_tcp_offset(skb, conf, &max);
+	t = mss_tcp_offset(skb, conf, &max, &end);
 	if (!t || bpf_skb_load_bytes(skb, t, tcp, sizeof(tcp)) ||
 	    !(tcp[13] & 0x02))
 		return 0;
 	len = (tcp[12] >> 4) * 4;
 	if (len <= MSS_TCP_HDR)
+		return 0;
+	if (t + len > end) /* options past the IP packet: padding */
 		return 0;
 	len -= MSS_TCP_HDR; /* 4..40 */
 	if (len > MSS_OPT_MAX ||

@@ -35,9 +35,10 @@ struct mss_limit mss_limit_of(int clamp, unsigned int mtu)
 	return l;
 }
 
-/* Where a clamped frame's TCP header starts, and its limit; 0 if none. */
+/* Where a clamped frame's TCP header starts, its limit, and where its IP
+ * packet ends (Ethernet padding is no TCP option); 0 if none. */
 static size_t tcp_offset(const uint8_t *f, size_t len, struct mss_limit lim,
-			 uint16_t *max)
+			 uint16_t *max, size_t *end)
 {
 	const uint8_t *ip = f + ETH_HDR;
 	size_t ihl;
@@ -51,12 +52,14 @@ static size_t tcp_offset(const uint8_t *f, size_t len, struct mss_limit lim,
 		    get_be16(ip + 6) & 0x3fff)
 			return 0;
 		*max = lim.ipv4;
+		*end = ETH_HDR + get_be16(ip + 2);
 		return ETH_HDR + ihl;
 	}
 	if (get_be16(f + 12) == ETYPE_IPV6 && lim.ipv6) {
 		if (ip[0] >> 4 != 6 || ip[6] != PROTO_TCP)
 			return 0;
 		*max = lim.ipv6;
+		*end = ETH_HDR + 40 + get_be16(ip + 4);
 		return ETH_HDR + 40;
 	}
 	return 0;
@@ -74,9 +77,11 @@ static void csum_replace16(uint8_t *field, uint16_t from, uint16_t to)
 bool mss_clamp_frame(uint8_t *frame, size_t len, struct mss_limit lim)
 {
 	uint16_t max = 0, mss;
-	size_t t = tcp_offset(frame, len, lim, &max), doff, i;
+	size_t end = 0, t = tcp_offset(frame, len, lim, &max, &end), doff, i;
 	uint8_t *tcp = frame + t, *opt;
 
+	if (end < len)
+		len = end;
 	if (!t || len < t + TCP_HDR || !(tcp[13] & TCP_SYN))
 		return false;
 	doff = (size_t)(tcp[12] >> 4) * 4;

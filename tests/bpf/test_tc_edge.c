@@ -201,7 +201,8 @@ static uint32_t syn_rand(uint32_t *x)
 
 /* One of: random option bytes and data offset, 36 NOPs then an MSS (the
  * walk's last step), a length byte that overruns, two MSS options, an
- * IPv4 header length or fragment field at random. */
+ * IPv4 header length, total length or fragment field, or an IPv6 payload
+ * length, at random. */
 static void syn_mutate(struct frame *f, bool v6, uint32_t *x)
 {
 	size_t tcp = ETH_HLEN + (v6 ? 40 : IPV4_HLEN), i;
@@ -227,9 +228,12 @@ static void syn_mutate(struct frame *f, bool v6, uint32_t *x)
 	case 3:
 		memcpy(o, "\x02\x04\x05\xb4\x02\x04\x05\xb4", 8);
 		break;
-	default:
+	default: /* IPv4's first 8 bytes (lengths, fragments), IPv6's length */
 		if (!v6)
 			f->data[ETH_HLEN + (r >> 8) % 8] = (uint8_t)(r >> 16);
+		else
+			f->data[ETH_HLEN + 4 + (r >> 8) % 2] =
+				(uint8_t)(r >> 16);
 	}
 }
 

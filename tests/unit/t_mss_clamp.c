@@ -113,6 +113,9 @@ TEST(mss_left_alone)
 	f[TCP4_AT + 20] = 0; /* end of list before the MSS */
 	CHECK(!mss_clamp_frame(f, n, lim1250));
 	n = syn4(f, 1460, 0x02);
+	put_be16(f + IP4_AT + 2, 20 + 20); /* options in Ethernet padding */
+	CHECK(!mss_clamp_frame(f, n, lim1250));
+	n = syn4(f, 1460, 0x02);
 	put_be16(f + 12, 0x0806); /* not IP */
 	CHECK(!mss_clamp_frame(f, n, lim1250));
 	CHECK(!mss_clamp_frame(f, 20, lim1250));
