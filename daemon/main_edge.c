@@ -4,6 +4,7 @@
  * (`edge /etc/n2n/edge.conf`), runs in the foreground (-f) or as a
  * daemon, and prints n2n's "Packet stats" when it stops.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -11,6 +12,32 @@
 #include "common/log.h"
 #include "conf/conf.h"
 #include "edge/edge.h"
+#include "kernel/edge_loader.h"
+#include "kernel/tap.h"
+
+/*
+ * The kernel path stays up, pinned, when the daemon stops, so a restart
+ * loses nothing; --kernel-unload is how it goes for good: the pins, the
+ * veth pair and the (persistent) TAP device.
+ */
+static int kernel_unload(const struct edge_conf *c)
+{
+	char why[256];
+	int n = edge_loader_unload(c->pin_root[0] ? c->pin_root : NULL,
+				   c->tap_name, why, sizeof(why)),
+	    tap;
+
+	if (n < 0) {
+		fprintf(stderr, "edge: %s%s\n", why,
+			n == -EBUSY ? "; stop it first" : "");
+		return 1;
+	}
+	tap = tap_remove(c->tap_name);
+	printf("kernel path of %s: %s%s\n", c->tap_name,
+	       n ? "removed" : "nothing pinned",
+	       tap ? "" : "; TAP device removed");
+	return 0;
+}
 
 static void usage(FILE *f)
 {
@@ -30,6 +57,8 @@ static void usage(FILE *f)
 		"  -f -v -V                       foreground, more/less "
 		"logging\n"
 		"  --datapath=auto|kernel|socket  --ctl-socket=<path>\n"
+		"  --mss-clamp=auto|off|<n>  --pin-root=<bpffs dir>  "
+		"--kernel-unload\n"
 		"See edge(8).\n");
 }
 
@@ -52,6 +81,11 @@ int main(int argc, char **argv)
 		usage(stdout);
 		edge_conf_free(&conf);
 		return 0;
+	}
+	if (conf.kernel_unload) {
+		i = (unsigned int)kernel_unload(&conf);
+		edge_conf_free(&conf);
+		return (int)i;
 	}
 	log_level = conf.verbosity;
 	for (i = 0; i < conf.warnings.count; i++)

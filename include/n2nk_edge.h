@@ -144,4 +144,20 @@ _Static_assert(__builtin_offsetof(struct n2nk_edge_peer, last_p2p_rx_ns) == 16,
 _Static_assert(sizeof(struct n2nk_edge_peer_stats) == 48,
 	       "n2nk_edge_peer_stats is part of the BPF map ABI");
 
+/*
+ * What a daemon that leaves the kernel path running hands the next one
+ * (daemon_state: ARRAY, 1 entry, pinned with the rest; no program reads
+ * it): the registration's auth token, so the supernode takes the next
+ * daemon's REGISTER_SUPER as the same edge's, and the UDP port the
+ * programs match, which the next daemon must bind to take the peers over.
+ */
+struct n2nk_edge_daemon_state {
+	__u8 auth_token[16];
+	__u16 local_port; /* host order; 0 = none handed over */
+	__u8 pad[14];	  /* zero */
+};
+
+_Static_assert(sizeof(struct n2nk_edge_daemon_state) == 32,
+	       "n2nk_edge_daemon_state is part of the BPF map ABI");
+
 #endif /* N2NK_EDGE_CONTRACT_H */

@@ -58,6 +58,14 @@ struct {
 	__type(value, __u64);
 } iv_seq SEC(".maps");
 
+/* The daemon's hand-over to the next daemon (n2nk_edge.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct n2nk_edge_daemon_state);
+} daemon_state SEC(".maps");
+
 /* Keystream state and output, off the stack. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

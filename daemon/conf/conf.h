@@ -160,6 +160,8 @@ struct edge_conf {
 
 	enum datapath_kind datapath; /* --datapath; AUTO */
 	int mss_clamp; /* --mss-clamp: -1 auto (default), 0 off, else MSS */
+	char pin_root[CONF_CTL_PATH_MAX];   /* --pin-root; "" = default */
+	bool kernel_unload;		    /* --kernel-unload: remove, exit */
 	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/edge-<tap>.sock */
 	enum conf_help help;		    /* -h/--help: nothing checked */
 	struct conf_warnings warnings;

@@ -24,6 +24,8 @@ enum edge_long_only {
 	OPT_DATAPATH,
 	OPT_CTL_SOCKET,
 	OPT_MSS_CLAMP,
+	OPT_PIN_ROOT,
+	OPT_KERNEL_UNLOAD,
 };
 
 /*
@@ -69,6 +71,8 @@ static const struct conf_option edge_options[] = {
 	{ OPT_DATAPATH, "datapath", CONF_ARG_REQUIRED, NULL },
 	{ OPT_CTL_SOCKET, "ctl-socket", CONF_ARG_REQUIRED, NULL },
 	{ OPT_MSS_CLAMP, "mss-clamp", CONF_ARG_REQUIRED, NULL },
+	{ OPT_PIN_ROOT, "pin-root", CONF_ARG_REQUIRED, NULL },
+	{ OPT_KERNEL_UNLOAD, "kernel-unload", CONF_ARG_NONE, NULL },
 	{ 0, NULL, CONF_ARG_NONE, NULL },
 };
 
@@ -458,6 +462,12 @@ static int edge_local_option(struct edge_parse *ep, int key, const char *v,
 		return conf_parse_datapath(v, &c->datapath, msg, len);
 	case OPT_MSS_CLAMP:
 		return set_mss_clamp(c, v, msg, len);
+	case OPT_PIN_ROOT:
+		return conf_copy(c->pin_root, sizeof(c->pin_root), v,
+				 "pin root", msg, len);
+	case OPT_KERNEL_UNLOAD:
+		c->kernel_unload = true;
+		return 0;
 	case OPT_CTL_SOCKET:
 		ep->ctl_socket_set = true;
 		return conf_copy(c->ctl_socket, sizeof(c->ctl_socket), v,
@@ -558,6 +568,8 @@ static int edge_finish(struct edge_parse *ep, const struct conf_env *env,
 	struct edge_conf *c = ep->c;
 	int ret;
 
+	if (c->kernel_unload)
+		return 0; /* -d and --pin-root are all it reads */
 	if (!c->community[0])
 		return conf_fail(err, errlen,
 				 "no community: use -c <name> or "

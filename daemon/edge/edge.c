@@ -183,6 +183,7 @@ static void apply_address(struct edge *e)
 	char ip[IP4_PREFIX_STR_MAX];
 	struct netlink_ctx nl;
 	unsigned int i;
+	int err;
 
 	if (e->addr_applied || !e->ip || c->ip_mode == EDGE_IP_DHCP)
 		return;
@@ -190,7 +191,8 @@ static void apply_address(struct edge *e)
 		log_err("netlink: cannot open a socket");
 		return;
 	}
-	if (netlink_add_addr4(&nl, e->tap_name, e->ip, e->prefix)) {
+	err = netlink_add_addr4(&nl, e->tap_name, e->ip, e->prefix);
+	if (err && err != -EEXIST) { /* EEXIST: a TAP we took over has it */
 		log_err("%s: cannot add address: %s", e->tap_name,
 			netlink_last_error(&nl));
 		netlink_close(&nl);
@@ -218,19 +220,29 @@ static void edge_tick(void *arg, uint64_t now)
 		apply_address(e);
 }
 
-static int setup_link(struct edge *e, struct netlink_ctx *nl)
+static int setup_link(struct edge *e, struct netlink_ctx *nl,
+		      const uint8_t *kept_mac)
 {
 	const struct edge_conf *c = e->conf;
 
 	if (c->mac_set) {
 		mac_copy(e->mac, c->mac);
+	} else if (kept_mac) {
+		/* A TAP the edge before us left up: peers know this MAC. */
+		mac_copy(e->mac, kept_mac);
 	} else {
 		/* n2n: random, locally administered, unicast. */
 		randombytes_buf(e->mac, MAC_SIZE);
 		e->mac[0] = (uint8_t)((e->mac[0] & 0xfe) | 0x02);
 	}
-	if (netlink_set_mac(nl, e->tap_name, e->mac) ||
-	    netlink_set_mtu(nl, e->tap_name, c->mtu) ||
+	/* Setting even the same MAC makes the kernel flush the device's
+	 * neighbours: not on a TAP we took over with that MAC. */
+	if ((!kept_mac || memcmp(kept_mac, e->mac, MAC_SIZE)) &&
+	    netlink_set_mac(nl, e->tap_name, e->mac)) {
+		log_err("%s: %s", e->tap_name, netlink_last_error(nl));
+		return -EIO;
+	}
+	if (netlink_set_mtu(nl, e->tap_name, c->mtu) ||
 	    netlink_set_up(nl, e->tap_name, true)) {
 		log_err("%s: %s", e->tap_name, netlink_last_error(nl));
 		return -EIO;
@@ -240,21 +252,27 @@ static int setup_link(struct edge *e, struct netlink_ctx *nl)
 
 static int open_tap(struct edge *e)
 {
+	struct netlink_link left;
 	struct netlink_ctx nl;
+	bool existed;
 	int err;
 
-	e->tap_fd = tap_open(e->conf->tap_name, e->tap_name);
-	if (e->tap_fd < 0) {
-		log_err("cannot open TAP device %s: %s", e->conf->tap_name,
-			strerror(-e->tap_fd));
-		return e->tap_fd;
-	}
 	err = netlink_open(&nl);
 	if (err) {
 		log_err("netlink: %s", strerror(-err));
 		return err;
 	}
-	err = setup_link(e, &nl);
+	/* One an edge left running (its kernel path) is taken over. */
+	existed = e->conf->tap_name[0] &&
+		  !netlink_get_link(&nl, e->conf->tap_name, &left);
+	e->tap_fd = tap_open(e->conf->tap_name, e->tap_name);
+	if (e->tap_fd < 0) {
+		log_err("cannot open TAP device %s: %s", e->conf->tap_name,
+			strerror(-e->tap_fd));
+		netlink_close(&nl);
+		return e->tap_fd;
+	}
+	err = setup_link(e, &nl, existed ? left.mac : NULL);
 	netlink_close(&nl);
 	return err;
 }
@@ -386,6 +404,7 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	kc->transform = (uint8_t)id;
 	kc->key = id == N2N_TRANSFORM_NULL ? NULL : key;
 	kc->tap_mtu = c->mtu;
+	kc->pin_root = c->pin_root[0] ? c->pin_root : NULL;
 	dc->edge_kernel = kc;
 }
 
@@ -438,6 +457,8 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 		apply_address(e); /* -a static: configured before any traffic */
 	if (!err)
 		err = open_datapath(e);
+	if (!err)
+		edge_kernel_adopt(e);
 	if (!err && edge_ctl_open(e, c->ctl_socket))
 		log_warn("no control socket at %s; n2nctl will not reach us",
 			 c->ctl_socket);
@@ -448,7 +469,20 @@ int edge_run(struct edge *e)
 {
 	int sig = evloop_run(&e->loop);
 
-	edge_unregister(e);
+	/* The kernel path (and the TAP it works on) stay up for the next
+	 * edge on this TAP, which takes them over: no unregistering then, so
+	 * the supernode goes on relaying to our socket meanwhile. */
+	if (datapath_edge_kernel(&e->dp) && !tap_set_persist(e->tap_fd, true) &&
+	    edge_kernel_leave(e)) {
+		log_notice("kernel path left running on %s; the next edge "
+			   "there takes it over (edge --kernel-unload -d %s "
+			   "removes it)",
+			   e->tap_name, e->tap_name);
+	} else {
+		e->k_leaving = false;
+		tap_set_persist(e->tap_fd, false); /* one we took over */
+		edge_unregister(e);
+	}
 	edge_peers_free(e); /* the kernel's last counts in, for the stats */
 	return sig;
 }

@@ -108,8 +108,11 @@ struct edge {
 	struct drop_counters drops;
 	struct sockaddr_storage k_sn; /* the supernode the kernel path uses */
 	bool k_sn_failed;	      /* said once in the log */
-	uint32_t k_ip;		      /* the overlay address it has */
-	void *ctl;		      /* control socket, edge_ctl.c */
+	/* Peers taken over from the daemon before us keep their kernel path
+	 * until our first registration; leaving keeps them for the next. */
+	bool k_adopting, k_leaving;
+	uint32_t k_ip; /* the overlay address it has */
+	void *ctl;     /* control socket, edge_ctl.c */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
@@ -198,6 +201,12 @@ void edge_kernel_collect_all(struct edge *e);
 void edge_kernel_forget(struct edge *e, struct edge_peer *p);
 /* The current supernode and our address, when they change. */
 void edge_kernel_sn(struct edge *e);
+/* Takes over the peers the kernel path still carries for the daemon
+ * before us (a restart); how many. */
+int edge_kernel_adopt(struct edge *e);
+/* Whether the kernel path stays up when we stop: then peers stay in its
+ * map and we do not unregister. */
+bool edge_kernel_leave(struct edge *e);
 
 /* edge_ctl.c: n2nctl commands. */
 int edge_ctl_open(struct edge *e, const char *path);

@@ -8,7 +8,10 @@
  * what it would have seen itself (P2P liveness, relayed traffic that
  * should trigger a punch).
  */
+#include <netinet/in.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "common/log.h"
 #include "common/mac.h"
@@ -41,7 +44,7 @@ static enum datapath_edge_path wanted(const struct edge *e,
 				      const struct edge_peer *p, uint64_t now)
 {
 	if (!edge_registered(e) || !e->k_sn.ss_family)
-		return DP_EDGE_NONE;
+		return e->k_adopting || e->k_leaving ? p->k_path : DP_EDGE_NONE;
 	if (edge_peer_direct(e, p, now) && p->sa.ss_family == AF_INET)
 		return DP_EDGE_P2P;
 	return DP_EDGE_RELAY;
@@ -149,7 +152,8 @@ void edge_kernel_forget(struct edge *e, struct edge_peer *p)
 	if (!datapath_edge_kernel(&e->dp) || p->k_path == DP_EDGE_NONE)
 		return;
 	collect(e, p, evloop_now_ms());
-	write_path(e, p, DP_EDGE_NONE);
+	if (!e->k_leaving) /* else the next daemon takes it over */
+		write_path(e, p, DP_EDGE_NONE);
 }
 
 /* Every entry the kernel has written anew, or removed without k_sn. */
@@ -198,5 +202,80 @@ void edge_kernel_sn(struct edge *e)
 	/* Each P2P peer's route too (an entry that stays the same is not
 	 * rewritten): a path MTU learned or expired, a peer's own route. */
 	e->k_sn = sn->sa;
+	e->k_adopting = false; /* our own view from now on */
 	mac_table_each(&e->peers, rewrite_one, e);
+}
+
+/* One entry of the map, as the daemon before us left it. */
+static void adopt_one(const uint8_t *mac, const struct n2nk_edge_peer *k,
+		      void *arg)
+{
+	struct edge *e = arg;
+	struct edge_loader_peer_info info;
+	uint64_t now = evloop_now_ms();
+	struct sockaddr_in *in;
+	struct edge_peer *p;
+
+	if (k->path != N2NK_PATH_P2P && k->path != N2NK_PATH_RELAY)
+		return;
+	p = edge_peer_get(e, mac, now);
+	if (!p)
+		return;
+	if (k->path == N2NK_PATH_P2P) {
+		in = (struct sockaddr_in *)&p->sa;
+		memset(&p->sa, 0, sizeof(p->sa));
+		in->sin_family = AF_INET;
+		in->sin_addr.s_addr = k->addr;
+		in->sin_port = k->port;
+		p->have_sa = p->p2p = true;
+		p->last_p2p_ms =
+			now; /* the kernel's RX stamps go on from here */
+		p->k_path = DP_EDGE_P2P;
+		p->k_sa = p->sa;
+	} else {
+		p->k_path = DP_EDGE_RELAY;
+	}
+	/* What the kernel counted before us is not ours to count again. */
+	if (datapath_edge_peer_read(&e->dp, mac, &info)) {
+		p->k_tx_p2p = info.stats.tx_p2p;
+		p->k_rx_p2p = info.stats.rx_p2p;
+		p->k_tx_relay = info.stats.tx_relay;
+		p->k_rx_relay = info.stats.rx_relay;
+		p->k_rx_ns = info.last_p2p_rx_ns;
+	}
+}
+
+int edge_kernel_adopt(struct edge *e)
+{
+	struct n2nk_edge_daemon_state st = { 0 };
+	int n;
+
+	if (!datapath_edge_kernel(&e->dp))
+		return 0;
+	/* The registration goes on under the same token: the supernode
+	 * takes us for the edge it knows. Handed to whoever comes next,
+	 * even after a crash. */
+	if (!datapath_edge_handover_get(&e->dp, &st))
+		memcpy(e->auth_token, st.auth_token, sizeof(e->auth_token));
+	memset(&st, 0, sizeof(st));
+	memcpy(st.auth_token, e->auth_token, sizeof(st.auth_token));
+	st.local_port = e->dp.bound_port;
+	datapath_edge_handover_set(&e->dp, &st);
+	sodium_memzero(&st, sizeof(st));
+	if (!datapath_edge_adopted(&e->dp))
+		return 0;
+	e->k_adopting = true;
+	n = datapath_edge_peers_each(&e->dp, adopt_one, e);
+	log_notice("kernel path: took over from the edge before us, with %d "
+		   "peer%s it carried",
+		   n, n == 1 ? "" : "s");
+	return n;
+}
+
+bool edge_kernel_leave(struct edge *e)
+{
+	if (!datapath_edge_kernel(&e->dp) || !datapath_edge_leave(&e->dp))
+		return false;
+	e->k_leaving = true;
+	return true;
 }

@@ -3,6 +3,7 @@
  * bpffs pins for programs and maps that outlive the daemon (bpf_pin.h).
  */
 #include <dirent.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -139,6 +140,63 @@ int bpf_pin_xdp_link(int prog_fd, int ifindex, __u32 flags, const char *path,
 	if (fd == -ESTALE && unlink(path) && errno != ENOENT)
 		return -errno;
 	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_pin(fd, path)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* struct bpf_link_info's tcx member (kernel 6.6), which the C library's
+ * headers may not have yet: at the start of the union, as xdp is. */
+#define BPF_PIN_LINK_TYPE_TCX 11
+struct bpf_pin_tcx_info {
+	__u32 ifindex;
+	__u32 attach_type;
+};
+
+/* The pinned link at path, if it is a tcx link of that kind on ifindex,
+ * with its program replaced by prog_fd. */
+static int take_tcx_link(int prog_fd, int ifindex, __u32 attach_type,
+			 const char *path)
+{
+	struct bpf_link_info info = { 0 };
+	struct bpf_pin_tcx_info tcx;
+	__u32 len = sizeof(info);
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
+	    info.type != BPF_PIN_LINK_TYPE_TCX)
+		goto stale;
+	memcpy(&tcx, (const char *)&info + offsetof(struct bpf_link_info, xdp),
+	       sizeof(tcx));
+	if (tcx.ifindex != (__u32)ifindex || tcx.attach_type != attach_type ||
+	    bpf_link_update(fd, prog_fd, NULL))
+		goto stale;
+	return fd;
+stale:
+	close(fd);
+	return -ESTALE;
+}
+
+int bpf_pin_tcx_link(int prog_fd, int ifindex, __u32 attach_type,
+		     const char *path, bool *adopted)
+{
+	LIBBPF_OPTS(bpf_link_create_opts, opts);
+	int fd = take_tcx_link(prog_fd, ifindex, attach_type, path);
+
+	*adopted = fd >= 0;
+	if (*adopted)
+		return fd;
+	if (fd == -ESTALE && unlink(path) && errno != ENOENT)
+		return -errno;
+	fd = bpf_link_create(prog_fd, ifindex, attach_type, &opts);
 	if (fd < 0)
 		return -errno;
 	if (bpf_obj_pin(fd, path)) {

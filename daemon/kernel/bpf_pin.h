@@ -51,6 +51,14 @@ int bpf_pin_map(struct bpf_map *m, const char *dir, bool *fresh);
 int bpf_pin_xdp_link(int prog_fd, int ifindex, __u32 flags, const char *path,
 		     bool *adopted);
 
+/*
+ * The same for a tcx link (kernel 6.6) of attach_type (BPF_TCX_INGRESS or
+ * _EGRESS) on ifindex: a pinned one there taken over with its program
+ * replaced, else a new one pinned at path. The link fd or -errno.
+ */
+int bpf_pin_tcx_link(int prog_fd, int ifindex, __u32 attach_type,
+		     const char *path, bool *adopted);
+
 /* Unpins everything in dir and removes it: the links detach, the maps
  * go once no program holds them. How many pins went (0: none), or
  * -errno. */

@@ -111,3 +111,34 @@ int datapath_edge_map_info(struct datapath *dp, unsigned int i,
 {
 	return dp->edge ? edge_loader_map_info(dp->edge, i, out) : -ENODEV;
 }
+
+bool datapath_edge_leave(struct datapath *dp)
+{
+	return dp->edge && edge_loader_leave(dp->edge);
+}
+
+bool datapath_edge_adopted(struct datapath *dp)
+{
+	return dp->edge && edge_loader_adopted(dp->edge);
+}
+
+int datapath_edge_peers_each(struct datapath *dp,
+			     void (*fn)(const uint8_t *mac,
+					const struct n2nk_edge_peer *p,
+					void *arg),
+			     void *arg)
+{
+	return dp->edge ? edge_loader_peers_each(dp->edge, fn, arg) : 0;
+}
+
+int datapath_edge_handover_get(struct datapath *dp,
+			       struct n2nk_edge_daemon_state *out)
+{
+	return dp->edge ? edge_loader_handover_get(dp->edge, out) : -ENODEV;
+}
+
+int datapath_edge_handover_set(struct datapath *dp,
+			       const struct n2nk_edge_daemon_state *st)
+{
+	return dp->edge ? edge_loader_handover_set(dp->edge, st) : -ENODEV;
+}

@@ -21,4 +21,17 @@ bool datapath_edge_reasons(struct datapath *dp, enum n2nk_layer layer,
 int datapath_edge_map_info(struct datapath *dp, unsigned int i,
 			   struct bpf_map_row *out);
 
+/* A restart without loss (edge_loader_leave, _adopted, _peers_each). */
+bool datapath_edge_leave(struct datapath *dp);
+bool datapath_edge_adopted(struct datapath *dp);
+int datapath_edge_handover_get(struct datapath *dp,
+			       struct n2nk_edge_daemon_state *out);
+int datapath_edge_handover_set(struct datapath *dp,
+			       const struct n2nk_edge_daemon_state *st);
+int datapath_edge_peers_each(struct datapath *dp,
+			     void (*fn)(const uint8_t *mac,
+					const struct n2nk_edge_peer *p,
+					void *arg),
+			     void *arg);
+
 #endif /* N2NK_DP_EDGE_H */

@@ -7,8 +7,11 @@
  * (TC ingress on the far end) encrypts complete frames. edge_rx runs on
  * the underlay interface the supernode's route leaves by.
  *
- * Programs attach with tcx links (kernel >= 6.6), else to a clsact qdisc;
- * nothing is pinned: links close with the daemon, and frames then take the
+ * Programs attach with tcx links (kernel >= 6.6), pinned with the maps
+ * where there is a bpffs (edge_pins.c): a daemon that stops leaving the
+ * kernel path up (edge_loader_leave) keeps established flows moving, and
+ * the next one takes the links, maps and veth pair over. Without a bpffs
+ * or tcx (clsact), links close with the daemon and frames then take the
  * daemon's path, which is complete on its own.
  */
 #include <arpa/inet.h>
@@ -27,6 +30,7 @@
 #include <sodium.h>
 
 #include "edge_loader.h"
+#include "edge_pins.h"
 #include "ethtool.h"
 #include "netlink.h"
 #include "proto/speck.h"
@@ -53,6 +57,9 @@ struct edge_loader {
 	bool nl_open;
 	char seg_a[IF_NAMESIZE], seg_b[IF_NAMESIZE]; /* TAP -> a -> b */
 	uint32_t tag; /* FNV-1a of the TAP's name: names what we make */
+	struct edge_pins pins;
+	bool adopted; /* an earlier daemon's links and maps taken over */
+	bool leave;   /* close leaves the kernel path running */
 	struct el_hook tap, tx, rx;
 	struct n2nk_edge_conf conf;
 	struct sockaddr_in bind;
@@ -131,6 +138,28 @@ static int attach(struct el_hook *h, const struct bpf_program *prog,
 	return attach_clsact(h, prog_fd, tag);
 }
 
+/* Pinned as name where there are pins (taken over if an earlier daemon
+ * left it), else as attach() does. */
+static int attach_pinned(struct edge_loader *l, struct el_hook *h,
+			 const struct bpf_program *prog, int ifindex,
+			 bool ingress, const char *name)
+{
+	bool adopted = false;
+	int fd;
+
+	if (!l->pins.on)
+		return attach(h, prog, ifindex, ingress, l->tag);
+	fd = edge_pins_link(&l->pins, name, bpf_program__fd(prog), ifindex,
+			    ingress, &adopted);
+	if (fd < 0) /* no tcx: clsact, which does not outlive us */
+		return attach(h, prog, ifindex, ingress, l->tag);
+	h->ifindex = ifindex;
+	h->ingress = ingress;
+	h->link_fd = fd;
+	l->adopted |= adopted;
+	return 0;
+}
+
 static void detach(struct el_hook *h)
 {
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = h->ifindex,
@@ -160,6 +189,24 @@ static int sysctl_write(const char *path, const char *value)
 	return err;
 }
 
+/*
+ * The TAP loses its carrier while no daemon holds it (a restart), and the
+ * kernel then forgets its neighbours by default: the next frame would
+ * wait for an ARP reply only a daemon can carry. Established flows go on
+ * in the kernel, so the TAP keeps them (kernel 5.16; older: best effort).
+ */
+static void keep_neighbours(const char *tap)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path),
+		 "/proc/sys/net/ipv4/conf/%s/arp_evict_nocarrier", tap);
+	sysctl_write(path, "0");
+	snprintf(path, sizeof(path),
+		 "/proc/sys/net/ipv6/conf/%s/ndisc_evict_nocarrier", tap);
+	sysctl_write(path, "0");
+}
+
 /* FNV-1a (32 bits) of a name. */
 static uint32_t name_tag(const char *name)
 {
@@ -180,10 +227,17 @@ static int seg_pair_create(struct edge_loader *l, unsigned int mtu, char *why,
 	size_t i;
 	int err;
 
+	struct netlink_link a, b;
+
 	/* Named after the TAP's name, not its ifindex: a TAP made anew gets
 	 * a new ifindex, and the pair a killed daemon left must be found. */
 	snprintf(l->seg_a, sizeof(l->seg_a), "nks%08xa", l->tag);
 	snprintf(l->seg_b, sizeof(l->seg_b), "nks%08xb", l->tag);
+	/* The pair a daemon that left the kernel path up carries frames on. */
+	if (edge_pins_has(&l->pins, "link_tx") &&
+	    !netlink_get_link(&l->nl, l->seg_a, &a) &&
+	    !netlink_get_link(&l->nl, l->seg_b, &b) && a.up && b.up)
+		return 0;
 	netlink_del_link(&l->nl, l->seg_a); /* a killed daemon's */
 	err = netlink_add_veth(&l->nl, l->seg_a, l->seg_b, mtu);
 	if (err)
@@ -261,16 +315,131 @@ static int seed_iv_seq(struct edge_loader *l)
 	return err;
 }
 
+/* "...; PACKETs taken on IF": where the RX program runs now. */
+static void where_rx(struct edge_loader *l, int ifindex)
+{
+	char name[IF_NAMESIZE] = "?";
+
+	if_indextoname((unsigned int)ifindex, name);
+	snprintf(l->where + l->where_base, sizeof(l->where) - l->where_base,
+		 "; PACKETs taken on %s (ingress)", name);
+}
+
+/* The maps edge_pins.c pins, so a restart keeps their state. */
+static void pinned_maps(struct edge_loader *l,
+			struct bpf_map *maps[EDGE_PINS_MAPS])
+{
+	maps[0] = l->skel->maps.edge_conf;
+	maps[1] = l->skel->maps.peers;
+	maps[2] = l->skel->maps.peer_stats;
+	maps[3] = l->skel->maps.iv_seq;
+	maps[4] = l->skel->maps.tap_stats;
+	maps[5] = l->skel->maps.tx_stats;
+	maps[6] = l->skel->maps.rx_stats;
+	maps[7] = l->skel->maps.daemon_state;
+}
+
+/* The peers map an earlier daemon left, when we cannot take them over (it
+ * matched another UDP port): emptied, so no stale path stays in it. */
+static void peers_clear(struct edge_loader *l)
+{
+	struct n2nk_edge_peer_key k;
+	int fd = bpf_map__fd(l->skel->maps.peers), n = 0;
+
+	while (!bpf_map_get_next_key(fd, NULL, &k) &&
+	       n++ < (int)bpf_map__max_entries(l->skel->maps.peers))
+		bpf_map_delete_elem(fd, &k);
+}
+
+/* Whether what the daemon before us left matches our socket. */
+static bool handover_ok(struct edge_loader *l, uint16_t port)
+{
+	struct n2nk_edge_daemon_state st;
+	__u32 zero = 0;
+
+	if (!edge_pins_reused(&l->pins, 1))
+		return false;
+	if (!bpf_map__lookup_elem(l->skel->maps.daemon_state, &zero,
+				  sizeof(zero), &st, sizeof(st), 0) &&
+	    st.local_port == port)
+		return true;
+	peers_clear(l);
+	return false;
+}
+
+int edge_loader_handover_get(struct edge_loader *l,
+			     struct n2nk_edge_daemon_state *out)
+{
+	__u32 zero = 0;
+
+	if (!l->adopted)
+		return -ENOENT;
+	return bpf_map__lookup_elem(l->skel->maps.daemon_state, &zero,
+				    sizeof(zero), out, sizeof(*out), 0)
+		       ? -errno
+		       : 0;
+}
+
+int edge_loader_handover_set(struct edge_loader *l,
+			     const struct n2nk_edge_daemon_state *st)
+{
+	__u32 zero = 0;
+
+	return bpf_map__update_elem(l->skel->maps.daemon_state, &zero,
+				    sizeof(zero), st, sizeof(*st), BPF_ANY)
+		       ? -errno
+		       : 0;
+}
+
+/* Opens, pins (where it can) and loads the programs. */
+static int load_programs(struct edge_loader *l,
+			 const struct edge_loader_cfg *cfg, char *why,
+			 size_t len)
+{
+	struct bpf_map *maps[EDGE_PINS_MAPS];
+	int err;
+
+	l->skel = tc_edge__open();
+	if (!l->skel)
+		return fail(why, len, -errno,
+			    "opening the edge's BPF programs");
+	pinned_maps(l, maps);
+	err = edge_pins_open(&l->pins, cfg->pin_root, cfg->tap_name, maps);
+	if (err)
+		return fail(why, len, err, "pinning the edge's maps");
+	err = tc_edge__load(l->skel);
+	return err ? fail(why, len, err, "loading the edge's BPF programs") : 0;
+}
+
+/* What the daemon before us had of the supernode, while we have none yet:
+ * relayed frames keep going there until our first REGISTER_SUPER_ACK. */
+static void conf_carry_over(struct edge_loader *l)
+{
+	struct n2nk_edge_conf old;
+	__u32 zero = 0;
+
+	if (!edge_pins_reused(&l->pins, 0) ||
+	    bpf_map__lookup_elem(l->skel->maps.edge_conf, &zero, sizeof(zero),
+				 &old, sizeof(old), 0))
+		return;
+	l->conf.sn_addr = old.sn_addr;
+	l->conf.sn_port = old.sn_port;
+	l->conf.sn_ifindex = old.sn_ifindex;
+	l->conf.underlay_mtu = old.underlay_mtu;
+	if (!l->conf.local_addr)
+		l->conf.local_addr = old.local_addr;
+	sodium_memzero(&old, sizeof(old));
+}
+
 static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 		char *why, size_t len)
 {
 	struct netlink_link tap, seg;
 	int err;
 
-	l->skel = tc_edge__open_and_load();
-	if (!l->skel)
-		return fail(why, len, -errno,
-			    "loading the edge's BPF programs");
+	err = load_programs(l, cfg, why, len);
+	if (err)
+		return err;
 	err = netlink_open(&l->nl);
 	if (err)
 		return fail(why, len, err, "opening rtnetlink");
@@ -286,27 +455,40 @@ static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 	if (err)
 		return fail(why, len, err, "looking up %s", l->seg_a);
 	conf_fill(l, cfg, tap.ifindex, seg.ifindex);
+	conf_carry_over(l);
 	err = conf_speck(l, cfg);
 	if (!err)
 		err = conf_write(l);
-	if (!err)
+	/* A reused sequence goes on: no IV of this key repeats. */
+	if (!err && !edge_pins_reused(&l->pins, 3))
 		err = seed_iv_seq(l);
 	if (err)
 		return fail(why, len, err, "filling the edge's BPF maps");
 	err = netlink_get_link(&l->nl, l->seg_b, &seg);
 	if (!err)
-		err = attach(&l->tx, l->skel->progs.edge_tx, seg.ifindex, true,
-			     l->tag);
+		err = attach_pinned(l, &l->tx, l->skel->progs.edge_tx,
+				    seg.ifindex, true, "link_tx");
 	if (err)
 		return fail(why, len, err, "attaching TC to %s", l->seg_b);
-	err = attach(&l->tap, l->skel->progs.edge_tap, tap.ifindex, false,
-		     l->tag);
+	err = attach_pinned(l, &l->tap, l->skel->progs.edge_tap, tap.ifindex,
+			    false, "link_tap");
 	if (err)
 		return fail(why, len, err, "attaching TC to %s", cfg->tap_name);
+	if (l->pins.on)
+		keep_neighbours(cfg->tap_name);
 	snprintf(l->where, sizeof(l->where),
-		 "TC on %s (egress, %s), through %s/%s", cfg->tap_name,
-		 l->tap.link_fd >= 0 ? "tcx" : "clsact", l->seg_a, l->seg_b);
+		 "TC on %s (egress, %s%s), through %s/%s", cfg->tap_name,
+		 l->tap.link_fd >= 0 ? "tcx" : "clsact",
+		 l->pins.on ? ", pinned" : "", l->seg_a, l->seg_b);
 	l->where_base = strlen(l->where);
+	/* The underlay's, where the daemon before us had it. */
+	if (l->conf.sn_ifindex && edge_pins_has(&l->pins, "link_rx") &&
+	    !attach_pinned(l, &l->rx, l->skel->progs.edge_rx,
+			   (int)l->conf.sn_ifindex, true, "link_rx"))
+		where_rx(l, (int)l->conf.sn_ifindex);
+	/* Its peers too, if its programs matched the port we have. */
+	if (l->adopted && !handover_ok(l, cfg->port))
+		l->adopted = false;
 	return 0;
 }
 
@@ -338,13 +520,19 @@ int edge_loader_open(struct edge_loader **out,
 
 void edge_loader_close(struct edge_loader *l)
 {
+	bool leave;
+
 	if (!l)
 		return;
+	/* Leaving: the pinned links stay attached once their fds close. */
+	leave = l->leave && l->pins.on && l->tap.link_fd >= 0 &&
+		l->tx.link_fd >= 0;
+	edge_pins_close(&l->pins, leave);
 	detach(&l->tap);
 	detach(&l->tx);
 	detach(&l->rx);
 	if (l->nl_open) {
-		if (l->seg_a[0])
+		if (l->seg_a[0] && !leave)
 			netlink_del_link(&l->nl, l->seg_a);
 		netlink_close(&l->nl);
 	}
@@ -356,6 +544,61 @@ void edge_loader_close(struct edge_loader *l)
 const char *edge_loader_where(const struct edge_loader *l)
 {
 	return l->where;
+}
+
+bool edge_loader_leave(struct edge_loader *l)
+{
+	l->leave = l->pins.on && l->tap.link_fd >= 0 && l->tx.link_fd >= 0;
+	return l->leave;
+}
+
+bool edge_loader_adopted(const struct edge_loader *l)
+{
+	return l->adopted;
+}
+
+int edge_loader_peers_each(struct edge_loader *l,
+			   void (*fn)(const uint8_t *mac,
+				      const struct n2nk_edge_peer *p,
+				      void *arg),
+			   void *arg)
+{
+	struct n2nk_edge_peer_key k, next;
+	struct n2nk_edge_peer v;
+	int fd = bpf_map__fd(l->skel->maps.peers), n = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(fd, prev, &next) &&
+	       n < (int)bpf_map__max_entries(l->skel->maps.peers)) {
+		k = next;
+		prev = &k;
+		if (bpf_map_lookup_elem(fd, &k, &v))
+			continue;
+		fn(k.mac, &v, arg);
+		n++;
+	}
+	return n;
+}
+
+int edge_loader_unload(const char *pin_root, const char *tap, char *why,
+		       size_t len)
+{
+	struct netlink_ctx nl;
+	char seg_a[IF_NAMESIZE];
+	int pins = edge_pins_unload(pin_root, tap), err;
+
+	why[0] = 0;
+	if (pins == -EBUSY)
+		return fail(why, len, pins, "an edge daemon runs on %s", tap);
+	if (pins < 0 && pins != -ENOTSUP)
+		return fail(why, len, pins, "removing the pins of %s", tap);
+	snprintf(seg_a, sizeof(seg_a), "nks%08xa", name_tag(tap));
+	err = netlink_open(&nl);
+	if (!err) {
+		netlink_del_link(&nl, seg_a); /* its peer goes with it */
+		netlink_close(&nl);
+	}
+	return pins < 0 ? 0 : pins;
 }
 
 /*
@@ -413,16 +656,14 @@ int edge_loader_set_sn(struct edge_loader *l, const struct sockaddr_storage *sn,
 			    "address than the one bound");
 	if (l->rx.ifindex != ifindex) {
 		detach(&l->rx);
-		err = attach(&l->rx, l->skel->progs.edge_rx, ifindex, true,
-			     l->tag);
+		err = attach_pinned(l, &l->rx, l->skel->progs.edge_rx, ifindex,
+				    true, "link_rx");
 		if_indextoname((unsigned int)ifindex, name);
 		if (err) {
 			l->rx.ifindex = 0; /* the next call tries again */
 			return fail(why, len, err, "attaching TC to %s", name);
 		}
-		snprintf(l->where + l->where_base,
-			 sizeof(l->where) - l->where_base,
-			 "; PACKETs taken on %s (ingress)", name);
+		where_rx(l, ifindex);
 	}
 	if (l->conf.local_addr == src.s_addr &&
 	    l->conf.sn_addr == to->sin_addr.s_addr &&

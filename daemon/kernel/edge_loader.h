@@ -32,6 +32,7 @@ struct edge_loader_cfg {
 	uint8_t transform;	     /* null, ChaCha20 or Speck */
 	const uint8_t *key;	     /* the transform's 32-byte key, or NULL */
 	unsigned int tap_mtu;
+	const char *pin_root; /* bpffs directory (--pin-root), NULL: default */
 };
 
 /*
@@ -42,8 +43,38 @@ struct edge_loader_cfg {
 int edge_loader_open(struct edge_loader **out,
 		     const struct edge_loader_cfg *cfg, char *why, size_t len)
 	__attribute__((warn_unused_result));
-/* Detaches everything, deletes the veth pair. NULL is fine. */
+/* Detaches everything, deletes the veth pair (unless edge_loader_leave()
+ * said otherwise). NULL is fine. */
 void edge_loader_close(struct edge_loader *l);
+
+/*
+ * Makes close leave the kernel path running (links and maps pinned, the
+ * veth pair in place) for the next daemon to take over: true if it can
+ * (pinned tcx links), false if close will detach everything anyway.
+ */
+bool edge_loader_leave(struct edge_loader *l);
+
+/* Whether open took over what an earlier daemon left running. */
+bool edge_loader_adopted(const struct edge_loader *l);
+
+/* What the daemon before us handed over (-ENOENT: nothing taken over),
+ * and what we hand the next one when we leave. */
+int edge_loader_handover_get(struct edge_loader *l,
+			     struct n2nk_edge_daemon_state *out);
+int edge_loader_handover_set(struct edge_loader *l,
+			     const struct n2nk_edge_daemon_state *st);
+
+/* Calls fn for each entry of the peers map; how many. */
+int edge_loader_peers_each(struct edge_loader *l,
+			   void (*fn)(const uint8_t *mac,
+				      const struct n2nk_edge_peer *p,
+				      void *arg),
+			   void *arg);
+
+/* Removes what a daemon left running on tap (pins, veth pair): the pins
+ * removed (0: none), or -EBUSY while a daemon runs there, -errno (why). */
+int edge_loader_unload(const char *pin_root, const char *tap, char *why,
+		       size_t len);
 
 /* Where the programs run, for the log and n2nctl info. */
 const char *edge_loader_where(const struct edge_loader *l);

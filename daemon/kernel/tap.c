@@ -7,7 +7,9 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <string.h>
+#include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "tap.h"
@@ -48,4 +50,33 @@ ssize_t tap_write(int fd, const uint8_t *frame, size_t len)
 	ssize_t n = write(fd, frame, len);
 
 	return n < 0 ? -errno : n;
+}
+
+int tap_set_persist(int fd, bool on)
+{
+	return ioctl(fd, TUNSETPERSIST, on ? 1 : 0) < 0 ? -errno : 0;
+}
+
+int tap_remove(const char *name)
+{
+	char actual[IFNAMSIZ];
+	struct ifreq ifr;
+	int fd, err;
+
+	/* Only a TAP that exists: TUNSETIFF would make one. */
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	err = ioctl(fd, SIOCGIFINDEX, &ifr) < 0 ? -errno : 0;
+	close(fd);
+	if (err)
+		return err;
+	fd = tap_open(name, actual);
+	if (fd < 0)
+		return fd;
+	err = tap_set_persist(fd, false);
+	close(fd); /* the last fd of a non-persistent TAP: it goes */
+	return err;
 }

@@ -8,6 +8,7 @@
 #define N2NK_TAP_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -32,5 +33,13 @@ ssize_t tap_read(int fd, uint8_t *buf, size_t cap);
 
 /* Writes one frame (from the destination MAC on). Returns len or -errno. */
 ssize_t tap_write(int fd, const uint8_t *frame, size_t len);
+
+/* Whether the device outlives its last descriptor (TUNSETPERSIST): the
+ * edge's kernel path keeps it across a restart. 0 or -errno. */
+int tap_set_persist(int fd, bool on);
+
+/* Removes the persistent TAP called name: 0, -ENODEV if there is none,
+ * or -errno. */
+int tap_remove(const char *name);
 
 #endif /* N2NK_TAP_H */

@@ -495,7 +495,8 @@ TEST(conf_edge_long_options_and_clusters)
 		      "1000", "--egid=1001", "--verbose", "--select-rtt",
 		      "--management-password", "pw", "--datapath=socket",
 		      "--ctl-socket=/tmp/e.sock", "--mss-clamp=1200",
-		      "-fvvVrED", "-i30", "-S1", "-L", "3", "-Ia-desc"),
+		      "--pin-root=/sys/fs/bpf/x", "-fvvVrED", "-i30", "-S1",
+		      "-L", "3", "-Ia-desc"),
 		 0);
 	CHECK_MSG(!err[0], "%s", err);
 	CHECK(!strcmp(c.community, "longnet"));
@@ -507,6 +508,7 @@ TEST(conf_edge_long_options_and_clusters)
 	CHECK(c.mgmt_password && !strcmp(c.mgmt_password, "pw"));
 	CHECK_EQ(c.datapath, DATAPATH_SOCKET);
 	CHECK_EQ(c.mss_clamp, 1200);
+	CHECK(!strcmp(c.pin_root, "/sys/fs/bpf/x"));
 	CHECK(!strcmp(c.ctl_socket, "/tmp/e.sock"));
 	CHECK(c.foreground && c.allow_routing && c.accept_multicast &&
 	      c.pmtu_discovery && c.relay_only);
@@ -895,4 +897,16 @@ TEST(community_list_errors_reach_sn_conf)
 		  err);
 	sn_conf_free(&c);
 	unlink(path);
+}
+
+TEST(conf_edge_kernel_unload_needs_only_the_tap)
+{
+	struct edge_conf c;
+	char err[512];
+
+	CHECK_EQ(EDGE(&c, err, "--kernel-unload", "-d", "n2n7"), 0);
+	CHECK_MSG(!err[0], "%s", err);
+	CHECK(c.kernel_unload);
+	CHECK(!strcmp(c.tap_name, "n2n7"));
+	edge_conf_free(&c);
 }

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# An edge restart without loss: the kernel path's links and maps are
+# pinned (--pin-root, a bpffs this test mounts) and its TAP persists, so
+# established P2P flows keep moving while the edge daemon is down, and the
+# next daemon on that TAP takes over the device, the programs, the maps,
+# the peers and the registration (same auth token).
+#
+#   sn .0.1, a .0.11, b .0.12 on br0; kernel-path edges on a and b,
+#   overlay 198.19.1.0/24, fixed ports
+#
+# Proves: a stopped kernel edge says it left its kernel path running, its
+# TAP and pins stay; the next one says it took over with the peer; a ping
+# at 10/s across that restart loses nothing; an iperf3 TCP flow across
+# another restart completes; the supernode keeps one registration for a;
+# --kernel-unload is refused while a daemon runs, then removes the pins,
+# the veth pair and the TAP.
+#   test_edge_restart.sh BUILD_DIR
+set -u
+OUT=$(cd "${1:-.output}" && pwd)
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=lab.sh
+source "$HERE/lab.sh"
+# shellcheck source=n2nk.sh
+source "$HERE/n2nk.sh"
+
+T=$(mktemp -d /tmp/n2nk-er.XXXXXX)
+lab_on_cleanup rm -rf "$T"
+
+lab_init "$OUT" || exit 1
+# `ip netns exec` gives each daemon a fresh /sys without bpffs: the test
+# mounts its own and passes it with --pin-root (systemd's /sys/fs/bpf
+# plays that part on a host).
+mkdir "$T/bpf"
+if ! mount -t bpf bpf "$T/bpf"; then
+	t_fail "mount a bpffs for the pins" "mount -t bpf failed"
+	t_summary
+	exit
+fi
+lab_on_cleanup umount "$T/bpf"
+lab_add_public_host sn 198.18.0.1
+lab_add_public_host a 198.18.0.11
+lab_add_public_host b 198.18.0.12
+
+lab_bg sn "$T/sn.log" "$SN" -p 7654 -f -v --ctl-socket="$T/sn.sock" \
+	>"$T/sn.pid"
+t_require "supernode control socket" \
+	lab_wait_for "sn socket" 5 test -S "$T/sn.sock"
+
+MAC_A=02:00:00:00:01:01
+MAC_B=02:00:00:00:01:02
+
+edge() {	# edge HOST N LOG: a kernel-path edge, pinned; its pid on stdout
+	lab_bg "$1" "$T/$3" "$EDGE" -f -v -i 4 --ctl-socket="$T/$1.sock" \
+		-c c1 -k s3cret -A4 -a "198.19.1.$2/24" -d n2e \
+		-m "02:00:00:00:01:0$2" -p "5100$2" -l 198.18.0.1:7654 \
+		--datapath=kernel --pin-root="$T/bpf"
+}
+
+kernel_p2p() {	# kernel_p2p NAME MAC: that peer P2P, in the kernel
+	[ "$(peer_field "$1" "$2" datapath 2>/dev/null)" = kernel ] &&
+		[ "$(peer_path "$1" "$2" 2>/dev/null)" = p2p ]
+}
+
+# restart_a LOG: stop a's edge (leaving its kernel path up), start the next.
+restart_a() {
+	lab_kill "$PID_A"
+	PID_A=$(edge a 1 "$1")
+}
+
+PID_A=$(edge a 1 a1.log)
+PID_B=$(edge b 2 b.log)
+both_registered() { registered a && registered b; }
+both_p2p() { kernel_p2p a "$MAC_B" && kernel_p2p b "$MAC_A"; }
+t_require "edges register" lab_wait_for "registered" 15 both_registered
+lab_exec a sysctl -qw net.ipv6.conf.n2e.disable_ipv6=1
+lab_exec b sysctl -qw net.ipv6.conf.n2e.disable_ipv6=1
+t_check "ping" pings a 198.19.1.2 5
+t_require "P2P in the kernel both ways" lab_wait_for "kernel P2P" 15 \
+	both_p2p
+
+# --- a ping at 10/s across a restart ------------------------------------
+lab_exec a ping -i 0.1 -c 80 -W 2 198.19.1.2 >"$T/ping.log" 2>&1 &
+ping_pid=$!
+sleep 2
+restart_a a2.log
+t_check "the stopped edge left its kernel path running" \
+	grep -q 'kernel path left running on n2e' "$T/a1.log"
+t_check "the next edge took over, with the peer" lab_wait_for "taken over" \
+	10 grep -q 'took over from the edge before us, with 1 peer' \
+	"$T/a2.log"
+t_check "it registers, under the same token" lab_wait_for "a2 registered" \
+	15 registered a
+wait "$ping_pid"
+t_check "the ping lost nothing across the restart" \
+	grep -q '80 packets transmitted, 80 received' "$T/ping.log"
+t_check_num "the supernode has one registration of a" \
+	"$(ctl_rows sn edges | jq --arg m "$MAC_A" \
+		'[.rows[] | select(.mac == $m)] | length')" -eq 1
+t_check "P2P in the kernel again" lab_wait_for "kernel P2P" 15 \
+	kernel_p2p a "$MAC_B"
+
+# --- a TCP flow across another restart -----------------------------------
+lab_bg b "$T/iperf-s.log" iperf3 -s -1 -p 5201 >/dev/null
+lab_wait_port b tcp 5201 5
+lab_exec a iperf3 -c 198.19.1.2 -p 5201 -t 6 >"$T/iperf.log" 2>&1 &
+iperf_pid=$!
+sleep 2
+restart_a a3.log
+wait "$iperf_pid"
+t_check_num "iperf3 across the restart completes" "$?" -eq 0
+t_check "and took over again" lab_wait_for "taken over" 10 \
+	grep -q 'took over from the edge before us' "$T/a3.log"
+
+# --- removing it for good ------------------------------------------------
+lab_exec a "$EDGE" --kernel-unload -d n2e --pin-root="$T/bpf" \
+	>"$T/unload-busy.log" 2>&1
+t_check_num "--kernel-unload while a daemon runs: refused" "$?" -ne 0
+t_check "and says why" grep -q 'stop it first' "$T/unload-busy.log"
+lab_kill "$PID_A"
+lab_exec a "$EDGE" --kernel-unload -d n2e --pin-root="$T/bpf" \
+	>"$T/unload.log" 2>&1
+t_check_num "--kernel-unload" "$?" -eq 0
+t_check "says it removed it" grep -q 'kernel path of n2e: removed' \
+	"$T/unload.log"
+t_check "the TAP is gone" sh -c "! ip netns exec $(lab_ns a) ip link show n2e \
+	>/dev/null 2>&1"
+t_check_num "no veth pair is left" \
+	"$(lab_exec a ip -o link show type veth | grep -c ': nks')" -eq 0
+# Pins are per network namespace (<inode>-edge-<tap>); b's stay.
+ns_a=$(lab_exec a stat -L -c %i /proc/self/ns/net)
+t_check "nothing stays pinned for a" test ! -e "$T/bpf/$ns_a-edge-n2e"
+t_check "b's kernel path is still pinned" test -n "$(find "$T/bpf" \
+	-name 'link_tap' -path '*edge-n2e*')"
+
+t_summary
