@@ -58,8 +58,10 @@ struct edge_loader {
 	char seg_a[IF_NAMESIZE], seg_b[IF_NAMESIZE]; /* TAP -> a -> b */
 	uint32_t tag; /* FNV-1a of the TAP's name: names what we make */
 	struct edge_pins pins;
-	bool adopted; /* an earlier daemon's links and maps taken over */
-	bool leave;   /* close leaves the kernel path running */
+	bool adopted;	    /* an earlier daemon's links and maps taken over */
+	bool leave;	    /* close leaves the kernel path running */
+	bool same_member;   /* the pinned conf's community and MAC */
+	bool same_identity; /* and its transform and key */
 	struct el_hook tap, tx, rx;
 	struct n2nk_edge_conf conf;
 	struct sockaddr_in bind;
@@ -359,7 +361,8 @@ static bool handover_ok(struct edge_loader *l, uint16_t port)
 
 	if (!edge_pins_reused(&l->pins, 1))
 		return false;
-	if (!bpf_map__lookup_elem(l->skel->maps.daemon_state, &zero,
+	if (l->same_identity &&
+	    !bpf_map__lookup_elem(l->skel->maps.daemon_state, &zero,
 				  sizeof(zero), &st, sizeof(st), 0) &&
 	    st.local_port == port)
 		return true;
@@ -372,7 +375,10 @@ int edge_loader_handover_get(struct edge_loader *l,
 {
 	__u32 zero = 0;
 
-	if (!l->adopted)
+	/* The registration is the same edge's (community, MAC) even with
+	 * another key: the supernode would refuse a new token until the old
+	 * registration, which a leaving daemon keeps, expires. */
+	if (!l->same_member || !edge_pins_reused(&l->pins, 7))
 		return -ENOENT;
 	return bpf_map__lookup_elem(l->skel->maps.daemon_state, &zero,
 				    sizeof(zero), out, sizeof(*out), 0)
@@ -422,6 +428,16 @@ static void conf_carry_over(struct edge_loader *l)
 	    bpf_map__lookup_elem(l->skel->maps.edge_conf, &zero, sizeof(zero),
 				 &old, sizeof(old), 0))
 		return;
+	/* Its peers are ours only in the same community, as the same MAC,
+	 * with the same transform and key. */
+	l->same_member = !memcmp(old.community, l->conf.community,
+				 sizeof(old.community)) &&
+			 !memcmp(old.mac, l->conf.mac, sizeof(old.mac));
+	l->same_identity =
+		l->same_member && old.transform == l->conf.transform &&
+		!sodium_memcmp(old.cc20_key, l->conf.cc20_key,
+			       sizeof(old.cc20_key)) &&
+		!sodium_memcmp(&old.speck, &l->conf.speck, sizeof(old.speck));
 	l->conf.sn_addr = old.sn_addr;
 	l->conf.sn_port = old.sn_port;
 	l->conf.sn_ifindex = old.sn_ifindex;
@@ -455,8 +471,8 @@ static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 	if (err)
 		return fail(why, len, err, "looking up %s", l->seg_a);
 	conf_fill(l, cfg, tap.ifindex, seg.ifindex);
-	conf_carry_over(l);
 	err = conf_speck(l, cfg);
+	conf_carry_over(l); /* before the write: it reads the old conf */
 	if (!err)
 		err = conf_write(l);
 	/* A reused sequence goes on: no IV of this key repeats. */

@@ -22,8 +22,8 @@ struct bpf_map;
 struct edge_pins {
 	char dir[256];
 	int lock_fd;
-	bool on;			  /* pinned: a restart takes over */
-	bool fresh[EDGE_PINS_MAPS];	  /* the map is new (not reused) */
+	bool on;			      /* pinned: a restart takes over */
+	bool fresh[EDGE_PINS_MAPS];	      /* the map is new (not reused) */
 	struct bpf_map *maps[EDGE_PINS_MAPS]; /* conf, peers, ... */
 };
 

@@ -13,6 +13,7 @@
 # TAP and pins stay; the next one says it took over with the peer; a ping
 # at 10/s across that restart loses nothing; an iperf3 TCP flow across
 # another restart completes; the supernode keeps one registration for a;
+# a restart with another key registers at once but takes over no peer;
 # --kernel-unload is refused while a daemon runs, then removes the pins,
 # the veth pair and the TAP.
 #   test_edge_restart.sh BUILD_DIR
@@ -50,9 +51,10 @@ t_require "supernode control socket" \
 MAC_A=02:00:00:00:01:01
 MAC_B=02:00:00:00:01:02
 
-edge() {	# edge HOST N LOG: a kernel-path edge, pinned; its pid on stdout
+# edge HOST N LOG [KEY]: a kernel-path edge, pinned; its pid on stdout
+edge() {
 	lab_bg "$1" "$T/$3" "$EDGE" -f -v -i 4 --ctl-socket="$T/$1.sock" \
-		-c c1 -k s3cret -A4 -a "198.19.1.$2/24" -d n2e \
+		-c c1 -k "${4:-s3cret}" -A4 -a "198.19.1.$2/24" -d n2e \
 		-m "02:00:00:00:01:0$2" -p "5100$2" -l 198.18.0.1:7654 \
 		--datapath=kernel --pin-root="$T/bpf"
 }
@@ -111,6 +113,16 @@ wait "$iperf_pid"
 t_check_num "iperf3 across the restart completes" "$?" -eq 0
 t_check "and took over again" lab_wait_for "taken over" 10 \
 	grep -q 'took over from the edge before us' "$T/a3.log"
+
+# --- a restart with another key takes over no peer (its key is stale) ---
+lab_kill "$PID_A"
+PID_A=$(edge a 1 a4.log other-key)
+t_check "another key: the edge starts" lab_wait_for "a4 up" 10 \
+	grep -q 'datapath kernel' "$T/a4.log"
+t_check "it registers at once (the same edge to the supernode)" \
+	lab_wait_for "a4 registered" 10 registered a
+t_check "and takes over no peer of the old key" \
+	sh -c "! grep -q 'took over from the edge before us' '$T/a4.log'"
 
 # --- removing it for good ------------------------------------------------
 lab_exec a "$EDGE" --kernel-unload -d n2e --pin-root="$T/bpf" \
