@@ -28,7 +28,8 @@ int edge_tap(struct __sk_buff *skb)
 	struct n2nk_edge_conf *conf = edge_conf_get();
 	int ret;
 
-	if (!conf)
+	/* No daemon has renewed the lease: everything to the TAP fd. */
+	if (!conf || edge_lease_over())
 		return TC_ACT_UNSPEC;
 	ret = edge_tap_classify(skb, conf);
 	edge_count(&tap_stats, ret, skb->len);
@@ -57,7 +58,7 @@ int edge_rx(struct __sk_buff *skb)
 	__u32 len = skb->len;
 	int ret;
 
-	if (!conf)
+	if (!conf || edge_lease_over())
 		return TC_ACT_UNSPEC;
 	ret = edge_rx_frame(skb, conf);
 	edge_count(&rx_stats, ret, len);

@@ -34,6 +34,13 @@
  *   iv_seq        BPF_MAP_TYPE_PERCPU_ARRAY, 1 slot: __u64 per CPU, the
  *                 sequence number in the IVs this CPU writes; the daemon
  *                 seeds each CPU's with a random value at load.
+ *   edge_lease    BPF_MAP_TYPE_ARRAY, 1 entry: __u64, CLOCK_MONOTONIC ns
+ *                 until which the programs carry frames; the running
+ *                 daemon pushes it forward (--kernel-hold) each second,
+ *                 so the kernel path outlives a daemon only that long.
+ *                 0: no limit. After it, every frame goes to the daemon.
+ *   daemon_state  BPF_MAP_TYPE_ARRAY, 1 entry: struct
+ *                 n2nk_edge_daemon_state (below); no program reads it.
  *
  * A PACKET the kernel sends is the one daemon/edge/edge_tx.c would send
  * for the same frame and IV: common header (version 3, TTL 2, PACKET, our
@@ -153,8 +160,9 @@ _Static_assert(sizeof(struct n2nk_edge_peer_stats) == 48,
  */
 struct n2nk_edge_daemon_state {
 	__u8 auth_token[16];
-	__u16 local_port; /* host order; 0 = none handed over */
-	__u8 pad[14];	  /* zero */
+	__u16 local_port;	  /* host order; 0 = none handed over */
+	__u8 tap_made_persistent; /* by an edge, which may undo it */
+	__u8 pad[13];		  /* zero */
 };
 
 _Static_assert(sizeof(struct n2nk_edge_daemon_state) == 32,

@@ -58,6 +58,23 @@ struct {
 	__type(value, __u64);
 } iv_seq SEC(".maps");
 
+/* Until when (CLOCK_MONOTONIC ns) the programs may carry frames without
+ * a daemon refreshing it; 0: no limit (n2nk_edge.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} edge_lease SEC(".maps");
+
+static __always_inline int edge_lease_over(void)
+{
+	__u32 zero = 0;
+	__u64 *until = bpf_map_lookup_elem(&edge_lease, &zero);
+
+	return until && *until && bpf_ktime_get_ns() > *until;
+}
+
 /* The daemon's hand-over to the next daemon (n2nk_edge.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -38,6 +38,7 @@
 #define CONF_MAX_WARNINGS   8
 #define CONF_WARNING_LEN    256
 
+#define CONF_EDGE_KERNEL_HOLD	    60 /* s: a restart, an upgrade */
 #define CONF_EDGE_MTU_DEFAULT	    1290
 #define CONF_EDGE_MTU_MIN	    500
 #define CONF_EDGE_MTU_MAX	    1950 /* 2048-byte packets: headers, IV */
@@ -160,8 +161,11 @@ struct edge_conf {
 
 	enum datapath_kind datapath; /* --datapath; AUTO */
 	int mss_clamp; /* --mss-clamp: -1 auto (default), 0 off, else MSS */
-	char pin_root[CONF_CTL_PATH_MAX];   /* --pin-root; "" = default */
-	bool kernel_unload;		    /* --kernel-unload: remove, exit */
+	char pin_root[CONF_CTL_PATH_MAX]; /* --pin-root; "" = default */
+	bool kernel_unload;		  /* --kernel-unload: remove, exit */
+	/* --kernel-hold: how long the kernel path outlives the daemon (a
+	 * restart without loss); 0: it stops with the daemon. */
+	unsigned int kernel_hold_s;
 	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/edge-<tap>.sock */
 	enum conf_help help;		    /* -h/--help: nothing checked */
 	struct conf_warnings warnings;

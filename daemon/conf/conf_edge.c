@@ -26,6 +26,7 @@ enum edge_long_only {
 	OPT_MSS_CLAMP,
 	OPT_PIN_ROOT,
 	OPT_KERNEL_UNLOAD,
+	OPT_KERNEL_HOLD,
 };
 
 /*
@@ -73,6 +74,7 @@ static const struct conf_option edge_options[] = {
 	{ OPT_MSS_CLAMP, "mss-clamp", CONF_ARG_REQUIRED, NULL },
 	{ OPT_PIN_ROOT, "pin-root", CONF_ARG_REQUIRED, NULL },
 	{ OPT_KERNEL_UNLOAD, "kernel-unload", CONF_ARG_NONE, NULL },
+	{ OPT_KERNEL_HOLD, "kernel-hold", CONF_ARG_REQUIRED, NULL },
 	{ 0, NULL, CONF_ARG_NONE, NULL },
 };
 
@@ -468,6 +470,14 @@ static int edge_local_option(struct edge_parse *ep, int key, const char *v,
 	case OPT_KERNEL_UNLOAD:
 		c->kernel_unload = true;
 		return 0;
+	case OPT_KERNEL_HOLD:
+		if (conf_parse_long(v, 10, 0, 86400, &n))
+			return conf_fail(msg, len,
+					 "--kernel-hold: seconds, 0..86400, "
+					 "not '%s'",
+					 v);
+		c->kernel_hold_s = (unsigned int)n;
+		return 0;
 	case OPT_CTL_SOCKET:
 		ep->ctl_socket_set = true;
 		return conf_copy(c->ctl_socket, sizeof(c->ctl_socket), v,
@@ -510,6 +520,7 @@ static void edge_defaults(struct edge_conf *c)
 	c->mgmt_port = CONF_EDGE_MGMT_PORT;
 	c->datapath = DATAPATH_AUTO;
 	c->mss_clamp = MSS_CLAMP_AUTO;
+	c->kernel_hold_s = CONF_EDGE_KERNEL_HOLD;
 }
 
 /* n2n main(): a key without a cipher (or with -A1) means AES. */

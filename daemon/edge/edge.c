@@ -216,6 +216,7 @@ static void edge_tick(void *arg, uint64_t now)
 
 	edge_sn_tick(e, now);
 	edge_peers_tick(e, now);
+	edge_kernel_tick(e, now);
 	if (edge_registered(e))
 		apply_address(e);
 }
@@ -457,8 +458,10 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 		apply_address(e); /* -a static: configured before any traffic */
 	if (!err)
 		err = open_datapath(e);
-	if (!err)
+	if (!err) {
 		edge_kernel_adopt(e);
+		edge_kernel_unload_stale(e);
+	}
 	if (!err && edge_ctl_open(e, c->ctl_socket))
 		log_warn("no control socket at %s; n2nctl will not reach us",
 			 c->ctl_socket);
@@ -472,15 +475,14 @@ int edge_run(struct edge *e)
 	/* The kernel path (and the TAP it works on) stay up for the next
 	 * edge on this TAP, which takes them over: no unregistering then, so
 	 * the supernode goes on relaying to our socket meanwhile. */
-	if (datapath_edge_kernel(&e->dp) && !tap_set_persist(e->tap_fd, true) &&
-	    edge_kernel_leave(e)) {
-		log_notice("kernel path left running on %s; the next edge "
-			   "there takes it over (edge --kernel-unload -d %s "
-			   "removes it)",
-			   e->tap_name, e->tap_name);
+	if (edge_kernel_leave(e)) {
+		log_notice("kernel path left running on %s for %u s; the next "
+			   "edge there takes it over (edge --kernel-unload "
+			   "-d %s removes it now)",
+			   e->tap_name, e->conf->kernel_hold_s, e->tap_name);
 	} else {
-		e->k_leaving = false;
-		tap_set_persist(e->tap_fd, false); /* one we took over */
+		if (e->tap_persist_ours)
+			tap_set_persist(e->tap_fd, false); /* goes with us */
 		edge_unregister(e);
 	}
 	edge_peers_free(e); /* the kernel's last counts in, for the stats */

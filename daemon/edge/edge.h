@@ -111,8 +111,11 @@ struct edge {
 	/* Peers taken over from the daemon before us keep their kernel path
 	 * until our first registration; leaving keeps them for the next. */
 	bool k_adopting, k_leaving;
-	uint32_t k_ip; /* the overlay address it has */
-	void *ctl;     /* control socket, edge_ctl.c */
+	uint64_t k_adopt_until_ms; /* adopted paths kept at most until */
+	uint64_t k_lease_ms;	   /* last push of the kernel's lease */
+	bool tap_persist_ours;	   /* an edge made the TAP persistent */
+	uint32_t k_ip;		   /* the overlay address it has */
+	void *ctl;		   /* control socket, edge_ctl.c */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
@@ -207,6 +210,10 @@ int edge_kernel_adopt(struct edge *e);
 /* Whether the kernel path stays up when we stop: then peers stay in its
  * map and we do not unregister. */
 bool edge_kernel_leave(struct edge *e);
+/* Once per tick: the lease that lets the kernel path outlive us. */
+void edge_kernel_tick(struct edge *e, uint64_t now);
+/* Without a kernel path of our own: remove one an edge left on our TAP. */
+void edge_kernel_unload_stale(struct edge *e);
 
 /* edge_ctl.c: n2nctl commands. */
 int edge_ctl_open(struct edge *e, const char *path);

@@ -17,7 +17,9 @@
 #include "common/mac.h"
 #include "common/sockaddr.h"
 #include "edge.h"
+#include "conf/conf.h"
 #include "kernel/dp_edge.h"
+#include "kernel/tap.h"
 
 bool edge_kernel_possible(const struct edge *e, const char **why)
 {
@@ -44,7 +46,10 @@ static enum datapath_edge_path wanted(const struct edge *e,
 				      const struct edge_peer *p, uint64_t now)
 {
 	if (!edge_registered(e) || !e->k_sn.ss_family)
-		return e->k_adopting || e->k_leaving ? p->k_path : DP_EDGE_NONE;
+		return e->k_leaving || (e->k_adopting &&
+					now < e->k_adopt_until_ms)
+			       ? p->k_path
+			       : DP_EDGE_NONE;
 	if (edge_peer_direct(e, p, now) && p->sa.ss_family == AF_INET)
 		return DP_EDGE_P2P;
 	return DP_EDGE_RELAY;
@@ -192,6 +197,7 @@ void edge_kernel_sn(struct edge *e)
 				 e->dp.err_buf);
 		e->k_sn_failed = true;
 		e->k_sn.ss_family = AF_UNSPEC;
+		e->k_adopting = false; /* what it adopted goes to the daemon */
 		mac_table_each(&e->peers, rewrite_one, e);
 		return;
 	}
@@ -255,16 +261,26 @@ int edge_kernel_adopt(struct edge *e)
 	/* The registration goes on under the same token: the supernode
 	 * takes us for the edge it knows. Handed to whoever comes next,
 	 * even after a crash. */
-	if (!datapath_edge_handover_get(&e->dp, &st))
+	if (!datapath_edge_handover_get(&e->dp, &st)) {
 		memcpy(e->auth_token, st.auth_token, sizeof(e->auth_token));
+		e->tap_persist_ours = st.tap_made_persistent;
+	}
+	/* The TAP outlives us, even a crash, while the kernel path can. */
+	if (e->conf->kernel_hold_s && datapath_edge_pinned(&e->dp) &&
+	    !tap_set_persist(e->tap_fd, true))
+		e->tap_persist_ours = true;
 	memset(&st, 0, sizeof(st));
 	memcpy(st.auth_token, e->auth_token, sizeof(st.auth_token));
 	st.local_port = e->dp.bound_port;
+	st.tap_made_persistent = e->tap_persist_ours;
 	datapath_edge_handover_set(&e->dp, &st);
+	edge_kernel_tick(e, evloop_now_ms()); /* our lease from now on */
 	sodium_memzero(&st, sizeof(st));
 	if (!datapath_edge_adopted(&e->dp))
 		return 0;
 	e->k_adopting = true;
+	e->k_adopt_until_ms =
+		evloop_now_ms() + 2000 * (uint64_t)e->reg_interval_s;
 	n = datapath_edge_peers_each(&e->dp, adopt_one, e);
 	log_notice("kernel path: took over from the edge before us, with %d "
 		   "peer%s it carried",
@@ -274,8 +290,38 @@ int edge_kernel_adopt(struct edge *e)
 
 bool edge_kernel_leave(struct edge *e)
 {
-	if (!datapath_edge_kernel(&e->dp) || !datapath_edge_leave(&e->dp))
+	if (!datapath_edge_kernel(&e->dp) || !e->conf->kernel_hold_s ||
+	    !datapath_edge_leave(&e->dp))
 		return false;
 	e->k_leaving = true;
 	return true;
+}
+
+void edge_kernel_tick(struct edge *e, uint64_t now)
+{
+	if (!datapath_edge_kernel(&e->dp) ||
+	    (e->k_lease_ms && now - e->k_lease_ms < 1000))
+		return;
+	e->k_lease_ms = now;
+	datapath_edge_lease(&e->dp, e->conf->kernel_hold_s);
+}
+
+void edge_kernel_unload_stale(struct edge *e)
+{
+	const char *root = e->conf->pin_root[0] ? e->conf->pin_root : NULL;
+	char why[256];
+
+	struct n2nk_edge_daemon_state st;
+
+	if (datapath_edge_kernel(&e->dp))
+		return;
+	/* The registration it kept is ours to go on with. */
+	if (!edge_loader_left_state(root, e->tap_name, e->mac, e->community,
+				    &st))
+		memcpy(e->auth_token, st.auth_token, sizeof(e->auth_token));
+	sodium_memzero(&st, sizeof(st));
+	if (edge_loader_unload(root, e->tap_name, why, sizeof(why)) > 0)
+		log_notice("removed the kernel path an edge before us left "
+			   "running on %s: this one runs without it",
+			   e->tap_name);
 }

@@ -64,6 +64,7 @@ static bool same_layout(const struct bpf_map_info *info,
 			const struct bpf_map *m)
 {
 	return info->type == bpf_map__type(m) &&
+	       info->map_flags == bpf_map__map_flags(m) &&
 	       info->key_size == bpf_map__key_size(m) &&
 	       info->value_size == bpf_map__value_size(m) &&
 	       info->max_entries == bpf_map__max_entries(m);

@@ -142,3 +142,13 @@ int datapath_edge_handover_set(struct datapath *dp,
 {
 	return dp->edge ? edge_loader_handover_set(dp->edge, st) : -ENODEV;
 }
+
+bool datapath_edge_pinned(struct datapath *dp)
+{
+	return dp->edge && edge_loader_pinned(dp->edge);
+}
+
+int datapath_edge_lease(struct datapath *dp, unsigned int hold_s)
+{
+	return dp->edge ? edge_loader_lease(dp->edge, hold_s) : -ENODEV;
+}

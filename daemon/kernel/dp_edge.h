@@ -21,8 +21,11 @@ bool datapath_edge_reasons(struct datapath *dp, enum n2nk_layer layer,
 int datapath_edge_map_info(struct datapath *dp, unsigned int i,
 			   struct bpf_map_row *out);
 
-/* A restart without loss (edge_loader_leave, _adopted, _peers_each). */
+/* A restart without loss (edge_loader_leave, _pinned, _adopted, _lease,
+ * _peers_each, _handover_*). */
 bool datapath_edge_leave(struct datapath *dp);
+bool datapath_edge_pinned(struct datapath *dp);
+int datapath_edge_lease(struct datapath *dp, unsigned int hold_s);
 bool datapath_edge_adopted(struct datapath *dp);
 int datapath_edge_handover_get(struct datapath *dp,
 			       struct n2nk_edge_daemon_state *out);

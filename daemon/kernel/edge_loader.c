@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -49,6 +50,7 @@ struct el_hook {
 	bool clsact;  /* bpf_tc_attach()ed instead */
 	__u32 handle; /* of the clsact filter */
 	__u32 priority;
+	bool pinned; /* the tcx link outlives its fd */
 };
 
 struct edge_loader {
@@ -158,6 +160,7 @@ static int attach_pinned(struct edge_loader *l, struct el_hook *h,
 	h->ifindex = ifindex;
 	h->ingress = ingress;
 	h->link_fd = fd;
+	h->pinned = true;
 	l->adopted |= adopted;
 	return 0;
 }
@@ -176,6 +179,7 @@ static void detach(struct el_hook *h)
 		bpf_tc_detach(&hook, &opts);
 	h->link_fd = -1;
 	h->clsact = false;
+	h->pinned = false;
 	h->ifindex = 0;
 }
 
@@ -239,7 +243,13 @@ static int seg_pair_create(struct edge_loader *l, unsigned int mtu, char *why,
 	if (edge_pins_has(&l->pins, "link_tx") &&
 	    !netlink_get_link(&l->nl, l->seg_a, &a) &&
 	    !netlink_get_link(&l->nl, l->seg_b, &b) && a.up && b.up)
-		return 0;
+		return (a.mtu == mtu ||
+			!netlink_set_mtu(&l->nl, l->seg_a, mtu)) &&
+				       (b.mtu == mtu ||
+					!netlink_set_mtu(&l->nl, l->seg_b, mtu))
+			       ? 0
+			       : fail(why, len, -EIO, "setting the MTU of %s",
+				      l->seg_a);
 	netlink_del_link(&l->nl, l->seg_a); /* a killed daemon's */
 	err = netlink_add_veth(&l->nl, l->seg_a, l->seg_b, mtu);
 	if (err)
@@ -339,6 +349,7 @@ static void pinned_maps(struct edge_loader *l,
 	maps[5] = l->skel->maps.tx_stats;
 	maps[6] = l->skel->maps.rx_stats;
 	maps[7] = l->skel->maps.daemon_state;
+	maps[8] = l->skel->maps.edge_lease;
 }
 
 /* The peers map an earlier daemon left, when we cannot take them over (it
@@ -382,6 +393,24 @@ int edge_loader_handover_get(struct edge_loader *l,
 		return -ENOENT;
 	return bpf_map__lookup_elem(l->skel->maps.daemon_state, &zero,
 				    sizeof(zero), out, sizeof(*out), 0)
+		       ? -errno
+		       : 0;
+}
+
+int edge_loader_lease(struct edge_loader *l, unsigned int hold_s)
+{
+	struct timespec ts;
+	__u64 until = 0;
+	__u32 zero = 0;
+
+	if (hold_s) {
+		clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns()'s */
+		until = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec +
+			(__u64)hold_s * 1000000000ull;
+	}
+	return bpf_map__update_elem(l->skel->maps.edge_lease, &zero,
+				    sizeof(zero), &until, sizeof(until),
+				    BPF_ANY)
 		       ? -errno
 		       : 0;
 }
@@ -502,9 +531,12 @@ static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 	    !attach_pinned(l, &l->rx, l->skel->progs.edge_rx,
 			   (int)l->conf.sn_ifindex, true, "link_rx"))
 		where_rx(l, (int)l->conf.sn_ifindex);
-	/* Its peers too, if its programs matched the port we have. */
+	/* Its peers too, if its programs matched the port we have; a map we
+	 * reuse without taking them over must not keep them. */
 	if (l->adopted && !handover_ok(l, cfg->port))
 		l->adopted = false;
+	else if (!l->adopted && edge_pins_reused(&l->pins, 1))
+		peers_clear(l);
 	return 0;
 }
 
@@ -541,8 +573,7 @@ void edge_loader_close(struct edge_loader *l)
 	if (!l)
 		return;
 	/* Leaving: the pinned links stay attached once their fds close. */
-	leave = l->leave && l->pins.on && l->tap.link_fd >= 0 &&
-		l->tx.link_fd >= 0;
+	leave = l->leave; /* edge_loader_leave() checked the pins */
 	edge_pins_close(&l->pins, leave);
 	detach(&l->tap);
 	detach(&l->tx);
@@ -564,8 +595,14 @@ const char *edge_loader_where(const struct edge_loader *l)
 
 bool edge_loader_leave(struct edge_loader *l)
 {
-	l->leave = l->pins.on && l->tap.link_fd >= 0 && l->tx.link_fd >= 0;
+	l->leave = l->pins.on && l->tap.pinned && l->tx.pinned &&
+		   (!l->rx.ifindex || l->rx.pinned);
 	return l->leave;
+}
+
+bool edge_loader_pinned(const struct edge_loader *l)
+{
+	return l->pins.on && l->tap.pinned && l->tx.pinned;
 }
 
 bool edge_loader_adopted(const struct edge_loader *l)
@@ -594,6 +631,27 @@ int edge_loader_peers_each(struct edge_loader *l,
 		n++;
 	}
 	return n;
+}
+
+int edge_loader_left_state(const char *pin_root, const char *tap,
+			   const uint8_t *mac, const char *community,
+			   struct n2nk_edge_daemon_state *out)
+{
+	struct n2nk_edge_conf c;
+	char name[N2N_COMMUNITY_SIZE] = "";
+	int err;
+
+	err = edge_pins_read(pin_root, tap, "edge_conf", &c, sizeof(c));
+	if (!err) {
+		memcpy(name, c.community, sizeof(name) - 1);
+		err = memcmp(c.mac, mac, sizeof(c.mac)) ||
+				      strcmp(name, community)
+			      ? -ESRCH
+			      : edge_pins_read(pin_root, tap, "daemon_state",
+					       out, sizeof(*out));
+	}
+	sodium_memzero(&c, sizeof(c));
+	return err;
 }
 
 int edge_loader_unload(const char *pin_root, const char *tap, char *why,
@@ -843,10 +901,11 @@ int edge_loader_map_info(const struct edge_loader *l, unsigned int i,
 			 struct bpf_map_row *out)
 {
 	const struct bpf_map *maps[] = {
-		l->skel->maps.edge_conf,  l->skel->maps.peers,
-		l->skel->maps.peer_stats, l->skel->maps.tap_stats,
-		l->skel->maps.tx_stats,	  l->skel->maps.rx_stats,
-		l->skel->maps.iv_seq,
+		l->skel->maps.edge_conf,    l->skel->maps.peers,
+		l->skel->maps.peer_stats,   l->skel->maps.tap_stats,
+		l->skel->maps.tx_stats,	    l->skel->maps.rx_stats,
+		l->skel->maps.iv_seq,	    l->skel->maps.edge_lease,
+		l->skel->maps.daemon_state,
 	};
 
 	if (i >= sizeof(maps) / sizeof(maps[0]))

@@ -54,8 +54,15 @@ void edge_loader_close(struct edge_loader *l);
  */
 bool edge_loader_leave(struct edge_loader *l);
 
+/* Whether the links are pinned, so the kernel path can outlive us. */
+bool edge_loader_pinned(const struct edge_loader *l);
+
 /* Whether open took over what an earlier daemon left running. */
 bool edge_loader_adopted(const struct edge_loader *l);
+
+/* How long the programs go on carrying frames if no daemon renews this
+ * (0: no limit): hold_s seconds from now. 0 or -errno. */
+int edge_loader_lease(struct edge_loader *l, unsigned int hold_s);
 
 /* What the daemon before us handed over (-ENOENT: nothing taken over),
  * and what we hand the next one when we leave. */
@@ -70,6 +77,13 @@ int edge_loader_peers_each(struct edge_loader *l,
 				      const struct n2nk_edge_peer *p,
 				      void *arg),
 			   void *arg);
+
+/* Without loading anything: what an edge of that MAC and community left
+ * running on tap handed over (its auth token): 0, -ESRCH (another
+ * edge's), -ENOENT (nothing), or -errno. */
+int edge_loader_left_state(const char *pin_root, const char *tap,
+			   const uint8_t *mac, const char *community,
+			   struct n2nk_edge_daemon_state *out);
 
 /* Removes what a daemon left running on tap (pins, veth pair): the pins
  * removed (0: none), or -EBUSY while a daemon runs there, -errno (why). */

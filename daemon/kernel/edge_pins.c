@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "bpf_pin.h"
@@ -92,6 +93,28 @@ void edge_pins_close(struct edge_pins *p, bool leave)
 		close(p->lock_fd);
 	p->lock_fd = -1;
 	p->on = false;
+}
+
+int edge_pins_read(const char *root, const char *tap, const char *name,
+		   void *value, size_t size)
+{
+	char dir[256], path[320];
+	__u32 zero = 0;
+	int fd, err;
+
+	err = dir_of(dir, sizeof(dir), root, tap);
+	if (err)
+		return err;
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    sizeof(path))
+		return -ENAMETOOLONG;
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_map_lookup_elem(fd, &zero, value) ? -errno : 0;
+	close(fd);
+	(void)size;
+	return err;
 }
 
 int edge_pins_unload(const char *root, const char *tap)

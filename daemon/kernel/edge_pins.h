@@ -17,7 +17,7 @@
 
 struct bpf_map;
 
-#define EDGE_PINS_MAPS 8
+#define EDGE_PINS_MAPS 9
 
 struct edge_pins {
 	char dir[256];
@@ -52,6 +52,11 @@ bool edge_pins_has(const struct edge_pins *p, const char *name);
 /* Lets go: leave keeps every pin (the links stay attached), else all are
  * removed. The lock goes either way. */
 void edge_pins_close(struct edge_pins *p, bool leave);
+
+/* Entry 0 of the map pinned as name for tap (an ARRAY of values of
+ * size bytes), as an edge left it: 0, or -errno (-ENOENT: none). */
+int edge_pins_read(const char *root, const char *tap, const char *name,
+		   void *value, size_t size);
 
 /* Removes what an edge on tap left pinned: how many pins went, or -EBUSY
  * while a daemon runs on it, or -errno. */

@@ -14,6 +14,8 @@
 # at 10/s across that restart loses nothing; an iperf3 TCP flow across
 # another restart completes; the supernode keeps one registration for a;
 # a restart with another key registers at once but takes over no peer;
+# the kernel path outlives a stopped daemon only --kernel-hold seconds; an
+# edge without the kernel path removes the one left on its TAP;
 # --kernel-unload is refused while a daemon runs, then removes the pins,
 # the veth pair and the TAP.
 #   test_edge_restart.sh BUILD_DIR
@@ -51,12 +53,13 @@ t_require "supernode control socket" \
 MAC_A=02:00:00:00:01:01
 MAC_B=02:00:00:00:01:02
 
-# edge HOST N LOG [KEY]: a kernel-path edge, pinned; its pid on stdout
+# edge HOST N LOG [KEY [ARGS...]]: a kernel-path edge, pinned (ARGS may
+# override that); its pid on stdout
 edge() {
 	lab_bg "$1" "$T/$3" "$EDGE" -f -v -i 4 --ctl-socket="$T/$1.sock" \
 		-c c1 -k "${4:-s3cret}" -A4 -a "198.19.1.$2/24" -d n2e \
 		-m "02:00:00:00:01:0$2" -p "5100$2" -l 198.18.0.1:7654 \
-		--datapath=kernel --pin-root="$T/bpf"
+		--datapath=kernel --pin-root="$T/bpf" "${@:5}"
 }
 
 kernel_p2p() {	# kernel_p2p NAME MAC: that peer P2P, in the kernel
@@ -123,6 +126,38 @@ t_check "it registers at once (the same edge to the supernode)" \
 	lab_wait_for "a4 registered" 10 registered a
 t_check "and takes over no peer of the old key" \
 	sh -c "! grep -q 'took over from the edge before us' '$T/a4.log'"
+
+# --- the kernel path outlives the daemon only --kernel-hold seconds -----
+lab_kill "$PID_A"
+PID_A=$(edge a 1 a5.log s3cret --kernel-hold=2)
+t_require "hold: a kernel edge with the right key again" \
+	lab_wait_for "a5 P2P" 20 both_p2p
+lab_kill "$PID_A"
+t_check "it says how long it leaves the kernel path" \
+	grep -q 'kernel path left running on n2e for 2 s' "$T/a5.log"
+sleep 4
+t_check "once the hold is over, b's pings to a find nobody" \
+	sh -c "! ip netns exec $(lab_ns b) ping -c 3 -i 0.2 -W 1 198.19.1.1 \
+		>/dev/null 2>&1"
+PID_A=$(edge a 1 a6.log)
+t_check "the next edge takes over all the same" lab_wait_for "a6" 10 \
+	grep -q 'took over from the edge before us' "$T/a6.log"
+t_check "and b reaches a again" lab_wait_for "b -> a" 15 \
+	lab_exec b ping -c 1 -W 1 198.19.1.1
+
+# --- an edge without the kernel path removes the one left on its TAP ----
+lab_kill "$PID_A"
+PID_A=$(edge a 1 a7.log s3cret --datapath=socket)
+t_check "socket edge: says it removed the kernel path left running" \
+	lab_wait_for "a7" 10 grep -q 'removed the kernel path an edge before' \
+	"$T/a7.log"
+t_check_num "socket edge: no veth pair is left" \
+	"$(lab_exec a ip -o link show type veth | grep -c ': nks')" -eq 0
+t_check "socket edge: b reaches a" lab_wait_for "b -> a socket" 15 \
+	lab_exec b ping -c 1 -W 1 198.19.1.1
+lab_kill "$PID_A"
+PID_A=$(edge a 1 a8.log)
+t_require "a kernel edge again" lab_wait_for "a8 registered" 15 registered a
 
 # --- removing it for good ------------------------------------------------
 lab_exec a "$EDGE" --kernel-unload -d n2e --pin-root="$T/bpf" \

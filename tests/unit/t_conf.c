@@ -388,6 +388,7 @@ static const struct bad_case edge_bad[] = {
 	{ "--datapath=xdp", NULL, "--datapath=xdp: datapath must be auto" },
 	{ "--mss-clamp=big", NULL, "--mss-clamp: use auto, off or an MSS" },
 	{ "--mss-clamp=87", NULL, "not '87'" },
+	{ "--kernel-hold=forever", NULL, "--kernel-hold: seconds" },
 	{ "-x", NULL, "-x: unknown option -x" },
 	{ "-fx", NULL, "-fx: unknown option -x" },
 	{ "--nope", NULL, "--nope: unknown option" },
