@@ -58,7 +58,7 @@ static void usage(FILE *f)
 		"logging\n"
 		"  --datapath=auto|kernel|socket  --ctl-socket=<path>\n"
 		"  --mss-clamp=auto|off|<n>  --pin-root=<bpffs dir>  "
-		"--kernel-unload\n"
+		"--kernel-hold=<s>  --kernel-unload\n"
 		"See edge(8).\n");
 }
 

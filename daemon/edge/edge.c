@@ -17,6 +17,7 @@
 #include "conf/conf.h"
 #include "edge.h"
 #include "kernel/netlink.h"
+#include "kernel/dp_edge.h"
 #include "kernel/edge_loader.h"
 #include "kernel/tap.h"
 
@@ -406,6 +407,7 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	kc->key = id == N2N_TRANSFORM_NULL ? NULL : key;
 	kc->tap_mtu = c->mtu;
 	kc->pin_root = c->pin_root[0] ? c->pin_root : NULL;
+	kc->hold_s = c->kernel_hold_s;
 	dc->edge_kernel = kc;
 }
 
@@ -476,6 +478,8 @@ int edge_run(struct edge *e)
 	 * edge on this TAP, which takes them over: no unregistering then, so
 	 * the supernode goes on relaying to our socket meanwhile. */
 	if (edge_kernel_leave(e)) {
+		datapath_edge_lease(&e->dp,
+				    e->conf->kernel_hold_s); /* from now */
 		log_notice("kernel path left running on %s for %u s; the next "
 			   "edge there takes it over (edge --kernel-unload "
 			   "-d %s removes it now)",

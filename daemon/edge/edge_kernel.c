@@ -265,8 +265,10 @@ int edge_kernel_adopt(struct edge *e)
 		memcpy(e->auth_token, st.auth_token, sizeof(e->auth_token));
 		e->tap_persist_ours = st.tap_made_persistent;
 	}
-	/* The TAP outlives us, even a crash, while the kernel path can. */
+	/* The TAP outlives us, even a crash, while the kernel path can; one
+	 * an operator made persistent stays theirs. */
 	if (e->conf->kernel_hold_s && datapath_edge_pinned(&e->dp) &&
+	    tap_is_persistent(e->tap_fd) == 0 &&
 	    !tap_set_persist(e->tap_fd, true))
 		e->tap_persist_ours = true;
 	memset(&st, 0, sizeof(st));
@@ -315,10 +317,13 @@ void edge_kernel_unload_stale(struct edge *e)
 
 	if (datapath_edge_kernel(&e->dp))
 		return;
-	/* The registration it kept is ours to go on with. */
+	/* The registration it kept is ours to go on with; the TAP it made
+	 * persistent goes with us. */
 	if (!edge_loader_left_state(root, e->tap_name, e->mac, e->community,
-				    &st))
+				    &st)) {
 		memcpy(e->auth_token, st.auth_token, sizeof(e->auth_token));
+		e->tap_persist_ours = st.tap_made_persistent;
+	}
 	sodium_memzero(&st, sizeof(st));
 	if (edge_loader_unload(root, e->tap_name, why, sizeof(why)) > 0)
 		log_notice("removed the kernel path an edge before us left "

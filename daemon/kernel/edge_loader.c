@@ -41,6 +41,7 @@
  * headers may be older than the kernel. */
 #define EL_TCX_INGRESS 46
 #define EL_TCX_EGRESS  47
+#define EL_LEASE_MIN_S 3
 
 /* A program attached to one hook: a tcx link, or a clsact filter. */
 struct el_hook {
@@ -64,6 +65,7 @@ struct edge_loader {
 	bool leave;	    /* close leaves the kernel path running */
 	bool same_member;   /* the pinned conf's community and MAC */
 	bool same_identity; /* and its transform and key */
+	bool peers_ok;	    /* and its port, its lease still running */
 	struct el_hook tap, tx, rx;
 	struct n2nk_edge_conf conf;
 	struct sockaddr_in bind;
@@ -365,21 +367,6 @@ static void peers_clear(struct edge_loader *l)
 }
 
 /* Whether what the daemon before us left matches our socket. */
-static bool handover_ok(struct edge_loader *l, uint16_t port)
-{
-	struct n2nk_edge_daemon_state st;
-	__u32 zero = 0;
-
-	if (!edge_pins_reused(&l->pins, 1))
-		return false;
-	if (l->same_identity &&
-	    !bpf_map__lookup_elem(l->skel->maps.daemon_state, &zero,
-				  sizeof(zero), &st, sizeof(st), 0) &&
-	    st.local_port == port)
-		return true;
-	peers_clear(l);
-	return false;
-}
 
 int edge_loader_handover_get(struct edge_loader *l,
 			     struct n2nk_edge_daemon_state *out)
@@ -403,6 +390,10 @@ int edge_loader_lease(struct edge_loader *l, unsigned int hold_s)
 	__u64 until = 0;
 	__u32 zero = 0;
 
+	/* Pinned, the programs outlive us: never without a limit, and
+	 * never shorter than a refresh or two. */
+	if (l->pins.on && hold_s < EL_LEASE_MIN_S)
+		hold_s = EL_LEASE_MIN_S;
 	if (hold_s) {
 		clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns()'s */
 		until = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec +
@@ -439,7 +430,11 @@ static int load_programs(struct edge_loader *l,
 		return fail(why, len, -errno,
 			    "opening the edge's BPF programs");
 	pinned_maps(l, maps);
-	err = edge_pins_open(&l->pins, cfg->pin_root, cfg->tap_name, maps);
+	/* Pinned only to outlive us (--kernel-hold); else all goes with us,
+	 * a crash included. */
+	err = cfg->hold_s ? edge_pins_open(&l->pins, cfg->pin_root,
+					   cfg->tap_name, maps)
+			  : 0;
 	if (err)
 		return fail(why, len, err, "pinning the edge's maps");
 	err = tc_edge__load(l->skel);
@@ -448,15 +443,35 @@ static int load_programs(struct edge_loader *l,
 
 /* What the daemon before us had of the supernode, while we have none yet:
  * relayed frames keep going there until our first REGISTER_SUPER_ACK. */
-static void conf_carry_over(struct edge_loader *l)
+/* Whether the lease an earlier daemon left still runs (its peers are
+ * fresh enough to take over). */
+static bool lease_running(struct edge_loader *l)
 {
+	struct timespec ts;
+	__u64 until = 0;
+	__u32 zero = 0;
+
+	if (bpf_map__lookup_elem(l->skel->maps.edge_lease, &zero, sizeof(zero),
+				 &until, sizeof(until), 0))
+		return false;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return until &&
+	       (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec < until;
+}
+
+static void conf_carry_over(struct edge_loader *l, uint16_t port)
+{
+	struct n2nk_edge_daemon_state st;
 	struct n2nk_edge_conf old;
 	__u32 zero = 0;
 
 	if (!edge_pins_reused(&l->pins, 0) ||
 	    bpf_map__lookup_elem(l->skel->maps.edge_conf, &zero, sizeof(zero),
-				 &old, sizeof(old), 0))
+				 &old, sizeof(old), 0)) {
+		if (edge_pins_reused(&l->pins, 1))
+			peers_clear(l);
 		return;
+	}
 	/* Its peers are ours only in the same community, as the same MAC,
 	 * with the same transform and key. */
 	l->same_member = !memcmp(old.community, l->conf.community,
@@ -467,6 +482,15 @@ static void conf_carry_over(struct edge_loader *l)
 		!sodium_memcmp(old.cc20_key, l->conf.cc20_key,
 			       sizeof(old.cc20_key)) &&
 		!sodium_memcmp(&old.speck, &l->conf.speck, sizeof(old.speck));
+	/* And only while its lease runs, from the port they matched. Else
+	 * they go now, before the new conf and programs could use them. */
+	l->peers_ok = l->same_identity && lease_running(l) &&
+		      !bpf_map__lookup_elem(l->skel->maps.daemon_state, &zero,
+					    sizeof(zero), &st, sizeof(st), 0) &&
+		      st.local_port == port;
+	if (!l->peers_ok)
+		peers_clear(l);
+	sodium_memzero(&st, sizeof(st));
 	l->conf.sn_addr = old.sn_addr;
 	l->conf.sn_port = old.sn_port;
 	l->conf.sn_ifindex = old.sn_ifindex;
@@ -501,12 +525,14 @@ static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 		return fail(why, len, err, "looking up %s", l->seg_a);
 	conf_fill(l, cfg, tap.ifindex, seg.ifindex);
 	err = conf_speck(l, cfg);
-	conf_carry_over(l); /* before the write: it reads the old conf */
+	conf_carry_over(l, cfg->port); /* before the write: reads the old */
 	if (!err)
 		err = conf_write(l);
 	/* A reused sequence goes on: no IV of this key repeats. */
 	if (!err && !edge_pins_reused(&l->pins, 3))
 		err = seed_iv_seq(l);
+	if (!err) /* ours, before any link of ours runs */
+		err = edge_loader_lease(l, cfg->hold_s);
 	if (err)
 		return fail(why, len, err, "filling the edge's BPF maps");
 	err = netlink_get_link(&l->nl, l->seg_b, &seg);
@@ -533,10 +559,11 @@ static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 		where_rx(l, (int)l->conf.sn_ifindex);
 	/* Its peers too, if its programs matched the port we have; a map we
 	 * reuse without taking them over must not keep them. */
-	if (l->adopted && !handover_ok(l, cfg->port))
+	if (!l->peers_ok) {
+		if (l->adopted && edge_pins_reused(&l->pins, 1))
+			peers_clear(l); /* what came in since: not ours */
 		l->adopted = false;
-	else if (!l->adopted && edge_pins_reused(&l->pins, 1))
-		peers_clear(l);
+	}
 	return 0;
 }
 

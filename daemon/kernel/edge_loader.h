@@ -33,6 +33,7 @@ struct edge_loader_cfg {
 	const uint8_t *key;	     /* the transform's 32-byte key, or NULL */
 	unsigned int tap_mtu;
 	const char *pin_root; /* bpffs directory (--pin-root), NULL: default */
+	unsigned int hold_s;  /* --kernel-hold; 0: nothing pinned */
 };
 
 /*

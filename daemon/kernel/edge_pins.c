@@ -99,7 +99,8 @@ int edge_pins_read(const char *root, const char *tap, const char *name,
 		   void *value, size_t size)
 {
 	char dir[256], path[320];
-	__u32 zero = 0;
+	struct bpf_map_info info = { 0 };
+	__u32 zero = 0, ilen = sizeof(info);
 	int fd, err;
 
 	err = dir_of(dir, sizeof(dir), root, tap);
@@ -111,9 +112,14 @@ int edge_pins_read(const char *root, const char *tap, const char *name,
 	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return -errno;
-	err = bpf_map_lookup_elem(fd, &zero, value) ? -errno : 0;
+	/* Another build's map may hold another value: not into ours. */
+	if (bpf_obj_get_info_by_fd(fd, &info, &ilen) ||
+	    info.type != BPF_MAP_TYPE_ARRAY || info.key_size != sizeof(zero) ||
+	    info.value_size != size)
+		err = -ESRCH;
+	else
+		err = bpf_map_lookup_elem(fd, &zero, value) ? -errno : 0;
 	close(fd);
-	(void)size;
 	return err;
 }
 

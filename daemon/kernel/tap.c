@@ -52,6 +52,16 @@ ssize_t tap_write(int fd, const uint8_t *frame, size_t len)
 	return n < 0 ? -errno : n;
 }
 
+int tap_is_persistent(int fd)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	if (ioctl(fd, TUNGETIFF, &ifr) < 0)
+		return -errno;
+	return !!(ifr.ifr_flags & IFF_PERSIST);
+}
+
 int tap_set_persist(int fd, bool on)
 {
 	return ioctl(fd, TUNSETPERSIST, on ? 1 : 0) < 0 ? -errno : 0;

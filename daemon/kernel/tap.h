@@ -34,6 +34,9 @@ ssize_t tap_read(int fd, uint8_t *buf, size_t cap);
 /* Writes one frame (from the destination MAC on). Returns len or -errno. */
 ssize_t tap_write(int fd, const uint8_t *frame, size_t len);
 
+/* 1 if the device is persistent already, 0 if not, or -errno. */
+int tap_is_persistent(int fd);
+
 /* Whether the device outlives its last descriptor (TUNSETPERSIST): the
  * edge's kernel path keeps it across a restart. 0 or -errno. */
 int tap_set_persist(int fd, bool on);
