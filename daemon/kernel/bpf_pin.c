@@ -110,74 +110,37 @@ int bpf_pin_map(struct bpf_map *m, const char *dir, bool *fresh)
 	return bpf_map__set_pin_path(m, path);
 }
 
-/* The pinned link at path, if it is an XDP link on ifindex. */
-static int take_link(int prog_fd, int ifindex, const char *path)
-{
-	struct bpf_link_info info = { 0 };
-	__u32 len = sizeof(info);
-	int fd = bpf_obj_get(path);
-
-	if (fd < 0)
-		return -errno;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
-	    info.type != BPF_LINK_TYPE_XDP ||
-	    info.xdp.ifindex != (__u32)ifindex ||
-	    bpf_link_update(fd, prog_fd, NULL)) {
-		close(fd);
-		return -ESTALE;
-	}
-	return fd;
-}
-
-int bpf_pin_xdp_link(int prog_fd, int ifindex, __u32 flags, const char *path,
-		     bool *adopted)
-{
-	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
-	int fd = take_link(prog_fd, ifindex, path);
-
-	*adopted = fd >= 0;
-	if (*adopted)
-		return fd;
-	if (fd == -ESTALE && unlink(path) && errno != ENOENT)
-		return -errno;
-	fd = bpf_link_create(prog_fd, ifindex, BPF_XDP, &opts);
-	if (fd < 0)
-		return -errno;
-	if (bpf_obj_pin(fd, path)) {
-		int err = -errno;
-
-		close(fd);
-		return err;
-	}
-	return fd;
-}
-
 /* struct bpf_link_info's tcx member (kernel 6.6), which the C library's
- * headers may not have yet: at the start of the union, as xdp is. */
+ * headers may not have yet: at the start of the union, as xdp's ifindex
+ * is. */
 #define BPF_PIN_LINK_TYPE_TCX 11
-struct bpf_pin_tcx_info {
+struct bpf_pin_link_where {
 	__u32 ifindex;
-	__u32 attach_type;
+	__u32 attach_type; /* tcx only */
 };
 
-/* The pinned link at path, if it is a tcx link of that kind on ifindex,
- * with its program replaced by prog_fd. */
-static int take_tcx_link(int prog_fd, int ifindex, __u32 attach_type,
-			 const char *path)
+/*
+ * The link pinned at path, if it is a link_type link on ifindex (and for
+ * tcx of attach_type), with its program replaced by prog_fd: its fd,
+ * -ESTALE (another link, left to be replaced) or -errno.
+ */
+static int take_link(int prog_fd, int ifindex, __u32 link_type,
+		     __u32 attach_type, const char *path)
 {
 	struct bpf_link_info info = { 0 };
-	struct bpf_pin_tcx_info tcx;
+	struct bpf_pin_link_where at;
 	__u32 len = sizeof(info);
 	int fd = bpf_obj_get(path);
 
 	if (fd < 0)
 		return -errno;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) ||
-	    info.type != BPF_PIN_LINK_TYPE_TCX)
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || info.type != link_type)
 		goto stale;
-	memcpy(&tcx, (const char *)&info + offsetof(struct bpf_link_info, xdp),
-	       sizeof(tcx));
-	if (tcx.ifindex != (__u32)ifindex || tcx.attach_type != attach_type ||
+	memcpy(&at, (const char *)&info + offsetof(struct bpf_link_info, xdp),
+	       sizeof(at));
+	if (at.ifindex != (__u32)ifindex ||
+	    (link_type == BPF_PIN_LINK_TYPE_TCX &&
+	     at.attach_type != attach_type) ||
 	    bpf_link_update(fd, prog_fd, NULL))
 		goto stale;
 	return fd;
@@ -186,11 +149,13 @@ stale:
 	return -ESTALE;
 }
 
-int bpf_pin_tcx_link(int prog_fd, int ifindex, __u32 attach_type,
-		     const char *path, bool *adopted)
+/* The pinned link taken over, else a new one made and pinned at path. */
+static int pin_link(int prog_fd, int ifindex, __u32 link_type,
+		    __u32 attach_type, __u32 flags, const char *path,
+		    bool *adopted)
 {
-	LIBBPF_OPTS(bpf_link_create_opts, opts);
-	int fd = take_tcx_link(prog_fd, ifindex, attach_type, path);
+	LIBBPF_OPTS(bpf_link_create_opts, opts, .flags = flags);
+	int fd = take_link(prog_fd, ifindex, link_type, attach_type, path);
 
 	*adopted = fd >= 0;
 	if (*adopted)
@@ -207,6 +172,20 @@ int bpf_pin_tcx_link(int prog_fd, int ifindex, __u32 attach_type,
 		return err;
 	}
 	return fd;
+}
+
+int bpf_pin_xdp_link(int prog_fd, int ifindex, __u32 flags, const char *path,
+		     bool *adopted)
+{
+	return pin_link(prog_fd, ifindex, BPF_LINK_TYPE_XDP, BPF_XDP, flags,
+			path, adopted);
+}
+
+int bpf_pin_tcx_link(int prog_fd, int ifindex, __u32 attach_type,
+		     const char *path, bool *adopted)
+{
+	return pin_link(prog_fd, ifindex, BPF_PIN_LINK_TYPE_TCX, attach_type, 0,
+			path, adopted);
 }
 
 int bpf_pin_remove(const char *dir)
