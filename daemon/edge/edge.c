@@ -411,6 +411,26 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	dc->edge_kernel = kc;
 }
 
+/*
+ * -p, or without one the port a kernel path an edge of ours left running
+ * on this TAP matches: its peers are then ours to take over (a restart
+ * without loss with n2n's default of a random port).
+ */
+static uint16_t left_port(const struct edge *e)
+{
+	const struct edge_conf *c = e->conf;
+	struct n2nk_edge_daemon_state st;
+	uint16_t port = 0;
+
+	if (c->local_port || c->datapath == DATAPATH_SOCKET)
+		return c->local_port;
+	if (!edge_loader_left_state(c->pin_root[0] ? c->pin_root : NULL,
+				    e->tap_name, e->mac, e->community, &st))
+		port = st.local_port;
+	sodium_memzero(&st, sizeof(st));
+	return port;
+}
+
 static int open_datapath(struct edge *e)
 {
 	const struct edge_conf *c = e->conf;
@@ -426,11 +446,15 @@ static int open_datapath(struct edge *e)
 	int err;
 
 	in->sin_family = AF_INET;
-	in->sin_port = htons(c->local_port);
+	in->sin_port = htons(left_port(e));
 	if (c->bind_addr.family == AF_INET)
 		in->sin_addr = c->bind_addr.v4;
 	kernel_cfg(e, &dc, &kc, key);
 	err = datapath_open(&e->dp, c->datapath, &dc, &e->loop);
+	if (err && !c->local_port && in->sin_port) {
+		in->sin_port = 0; /* taken meanwhile: any port, afresh */
+		err = datapath_open(&e->dp, c->datapath, &dc, &e->loop);
+	}
 	sodium_memzero(key, sizeof(key));
 	if (err) {
 		log_err("datapath %s: %s", datapath_kind_name(c->datapath),

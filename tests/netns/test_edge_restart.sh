@@ -16,7 +16,8 @@
 # a restart with another key registers at once but takes over no peer;
 # the kernel path outlives a stopped daemon only --kernel-hold seconds
 # (after which the next edge keeps the registration but no peer); an
-# edge without the kernel path removes the one left on its TAP;
+# edge without the kernel path removes the one left on its TAP; without
+# -p, the next edge binds the port the kernel path matches;
 # --kernel-unload is refused while a daemon runs, then removes the pins,
 # the veth pair and the TAP; with --kernel-hold=0 nothing is pinned and a
 # killed edge's TAP and programs go with it.
@@ -166,6 +167,17 @@ t_check "socket edge: b reaches a" lab_wait_for "b -> a socket" 15 \
 lab_kill "$PID_A"
 PID_A=$(edge a 1 a8.log)
 t_require "a kernel edge again" lab_wait_for "a8 registered" 15 registered a
+t_require "with b P2P in the kernel" lab_wait_for "a8 P2P" 20 both_p2p
+
+# --- n2n's default, a random port (-p 0): the next edge binds the one the
+# kernel path matches, and takes the peers over ---------------------------
+lab_kill "$PID_A"
+PID_A=$(edge a 1 a10.log s3cret -p 0)
+t_check "random port: the next edge takes over, with the peer" \
+	lab_wait_for "a10" 10 grep -q 'took over from the edge before us, with 1 peer' \
+	"$T/a10.log"
+t_check "random port: on the port the kernel path matched" \
+	lab_wait_for "a10 port" 5 grep -q 'UDP port 51001' "$T/a10.log"
 
 # --- removing it for good ------------------------------------------------
 lab_exec a "$EDGE" --kernel-unload -d n2e --pin-root="$T/bpf" \
