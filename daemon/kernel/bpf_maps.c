@@ -9,7 +9,7 @@
 
 #include "bpf_maps.h"
 
-static unsigned int count_keys(const struct bpf_map *m)
+unsigned int bpf_map_count_keys(const struct bpf_map *m)
 {
 	uint8_t k[64], next[64];
 	unsigned int n = 0, max = bpf_map__max_entries(m);
@@ -35,7 +35,7 @@ void bpf_map_row_fill(const struct bpf_map *m, const char *pin_path,
 	row->max_entries = bpf_map__max_entries(m);
 	row->entries = type == BPF_MAP_TYPE_HASH ||
 				       type == BPF_MAP_TYPE_PERCPU_HASH
-			       ? count_keys(m)
+			       ? bpf_map_count_keys(m)
 			       : row->max_entries;
 	row->key_size = bpf_map__key_size(m);
 	row->value_size = bpf_map__value_size(m);
@@ -65,5 +65,25 @@ int bpf_map_sum_percpu(const struct bpf_map *m, const void *key, uint64_t *sum,
 		for (w = 0; w < words; w++)
 			sum[w] += v[(size_t)cpu * words + w];
 	free(v);
+	return err;
+}
+
+int bpf_map_zero_percpu(const struct bpf_map *m, const void *key)
+{
+	int ncpu = libbpf_num_possible_cpus(), err = 0;
+	size_t size;
+	void *zero;
+
+	if (ncpu < 1)
+		return ncpu ? ncpu : -EINVAL;
+	size = (size_t)ncpu * bpf_map__value_size(m);
+	zero = calloc(1, size);
+	if (!zero)
+		return -ENOMEM;
+	if (bpf_map__update_elem(m, key, bpf_map__key_size(m), zero, size,
+				 BPF_NOEXIST) &&
+	    errno != EEXIST)
+		err = -errno;
+	free(zero);
 	return err;
 }

@@ -28,4 +28,13 @@ void bpf_map_row_fill(const struct bpf_map *m, const char *pin_path,
 int bpf_map_sum_percpu(const struct bpf_map *m, const void *key, uint64_t *sum,
 		       unsigned int words);
 
+/* Live entries of a hash map, walked by key (bounded by its size). */
+unsigned int bpf_map_count_keys(const struct bpf_map *m);
+
+/*
+ * A zeroed entry for key in the per-CPU map m, unless it has one (its
+ * counts are kept): 0 or -errno.
+ */
+int bpf_map_zero_percpu(const struct bpf_map *m, const void *key);
+
 #endif /* N2NK_BPF_MAPS_H */

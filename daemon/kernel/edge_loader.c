@@ -796,21 +796,7 @@ static void peer_key(struct n2nk_edge_peer_key *k, const uint8_t *mac)
 static int stats_create(struct edge_loader *l,
 			const struct n2nk_edge_peer_key *k)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct n2nk_edge_peer_stats *zero;
-	int err = 0;
-
-	if (ncpu < 1)
-		return ncpu ? ncpu : -EINVAL;
-	zero = calloc((size_t)ncpu, sizeof(*zero));
-	if (!zero)
-		return -ENOMEM;
-	if (bpf_map__update_elem(l->skel->maps.peer_stats, k, sizeof(*k), zero,
-				 (size_t)ncpu * sizeof(*zero), BPF_NOEXIST) &&
-	    errno != EEXIST)
-		err = -errno;
-	free(zero);
-	return err;
+	return bpf_map_zero_percpu(l->skel->maps.peer_stats, k);
 }
 
 static int peer_write(struct edge_loader *l, const uint8_t *mac,

@@ -24,6 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bpf_maps.h"
 #include "bpf_pin.h"
 #include "n2nk_relay.h"
 #include "sysctl.h"
@@ -289,22 +290,6 @@ static void unpin_ours(struct xdp_relay_loader *r)
 	rmdir(r->pin_dir); /* only if that left it empty */
 }
 
-/* Entries of a hash map, walked by key (bounded by its size). */
-static unsigned int count_keys(const struct bpf_map *m)
-{
-	uint8_t k[64], next[64];
-	unsigned int n = 0, max = bpf_map__max_entries(m);
-	int fd = bpf_map__fd(m);
-
-	if (bpf_map__key_size(m) > sizeof(k))
-		return 0;
-	while (n < max && !bpf_map_get_next_key(fd, n ? k : NULL, next)) {
-		memcpy(k, next, bpf_map__key_size(m));
-		n++;
-	}
-	return n;
-}
-
 static void note_pins(struct xdp_relay_loader *r)
 {
 	size_t n = strlen(r->where);
@@ -325,7 +310,7 @@ static void note_pins(struct xdp_relay_loader *r)
 	}
 	snprintf(r->where + n, sizeof(r->where) - n,
 		 "; pinned in %s, %u edge(s) kept from before", r->pin_dir,
-		 count_keys(r->skel->maps.edges));
+		 bpf_map_count_keys(r->skel->maps.edges));
 }
 
 static void note_next_hop(struct xdp_relay_loader *r)
@@ -487,7 +472,7 @@ int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 	out->max_entries = bpf_map__max_entries(m);
 	out->entries = type == BPF_MAP_TYPE_HASH ||
 				       type == BPF_MAP_TYPE_PERCPU_HASH
-			       ? count_keys(m)
+			       ? bpf_map_count_keys(m)
 			       : out->max_entries;
 	out->key_size = bpf_map__key_size(m);
 	out->value_size = bpf_map__value_size(m);

@@ -14,6 +14,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "bpf_maps.h"
 #include "common/mac.h"
 #include "n2nk_relay.h"
 #include "xdp_counter.h"
@@ -54,21 +55,7 @@ static int drop_sender(struct xdp_relay_loader *r,
 static int stats_create(struct xdp_relay_loader *r,
 			const struct n2nk_relay_edge *k)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	struct n2nk_relay_edge_stats *zero;
-	int err = 0;
-
-	if (ncpu < 1)
-		return ncpu ? ncpu : -EINVAL;
-	zero = calloc((size_t)ncpu, sizeof(*zero));
-	if (!zero)
-		return -ENOMEM;
-	if (bpf_map__update_elem(r->skel->maps.edge_stats, k, sizeof(*k), zero,
-				 (size_t)ncpu * sizeof(*zero), BPF_NOEXIST) &&
-	    errno != EEXIST)
-		err = -errno;
-	free(zero);
-	return err;
+	return bpf_map_zero_percpu(r->skel->maps.edge_stats, k);
 }
 
 static void stats_delete(struct xdp_relay_loader *r,
