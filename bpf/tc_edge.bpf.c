@@ -10,6 +10,10 @@
  *             are decrypted into the TAP's receive path (SYNs clamped);
  *             the rest go on to the stack and the daemon's socket.
  *
+ * -A3 takes tc_edge_aes.bpf.c's edge_tx and edge_rx instead: the same with
+ * the kernel's AES, in an object of their own because they need a kernel
+ * with the crypto kfuncs and this one must load without.
+ *
  * The maps are the contract in include/n2nk_edge.h; what each program
  * does with a frame is its column of include/n2nk_reasons.h.
  */
@@ -17,9 +21,8 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 
-#include "lib/edge_rx.h"
+#include "lib/edge_progs.h"
 #include "lib/edge_tap.h"
-#include "lib/edge_tx.h"
 #include "lib/mss_clamp.h"
 
 SEC("tc")
@@ -41,40 +44,13 @@ int edge_tap(struct __sk_buff *skb)
 SEC("tc")
 int edge_tx(struct __sk_buff *skb)
 {
-	__u32 ifindex = 0;
-	int ret;
-
-	ret = edge_tx_frame(skb, &ifindex);
-	edge_count(&tx_stats, ret, skb->len);
-	if (n2nk_verdict(N2NK_LAYER_EDGE_TX, ret) == N2NK_VERDICT_OK)
-		return bpf_redirect_neigh(ifindex, NULL, 0, 0);
-	return TC_ACT_SHOT;
+	return edge_tx_prog(skb);
 }
 
 SEC("tc")
 int edge_rx(struct __sk_buff *skb)
 {
-	struct n2nk_edge_conf *conf = edge_conf_get();
-	__u32 len = skb->len;
-	int ret;
-
-	if (!conf || edge_lease_over())
-		return TC_ACT_UNSPEC;
-	ret = edge_rx_frame(skb, conf);
-	edge_count(&rx_stats, ret, len);
-	switch (n2nk_verdict(N2NK_LAYER_EDGE_RX, ret)) {
-	case N2NK_VERDICT_OK:
-		if (conf->mss_ipv4 | conf->mss_ipv6)
-			edge_clamp_mss(skb, conf); /* a SYN-ACK from afar */
-		return bpf_redirect(conf->tap_ifindex, BPF_F_INGRESS);
-	case N2NK_VERDICT_DAEMON:
-	case N2NK_VERDICT_STACK:
-		return TC_ACT_UNSPEC;
-	case N2NK_VERDICT_DROP:
-	case N2NK_VERDICT_NONE:
-		break;
-	}
-	return TC_ACT_SHOT; /* a reason rx should never give */
+	return edge_rx_prog(skb);
 }
 
 char LICENSE[] SEC("license") = "GPL";

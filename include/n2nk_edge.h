@@ -80,8 +80,11 @@ struct n2nk_speck_key {
 };
 
 struct n2nk_edge_conf {
-	struct n2nk_speck_key speck;	    /* -A5 */
-	__u8 cc20_key[N2NK_EDGE_KEY_SIZE];  /* -A4 */
+	struct n2nk_speck_key speck; /* -A5 */
+	/* -A4: the ChaCha20 key. -A3: BLAKE2b-256 of the AES key, which no
+	 * program reads (the kernel's AES contexts have the key): a daemon
+	 * taking over compares it, as it compares the others' keys. */
+	__u8 key[N2NK_EDGE_KEY_SIZE];
 	__u8 community[N2N_COMMUNITY_SIZE]; /* NUL-padded */
 	__u8 mac[N2N_MAC_SIZE];		    /* ours */
 	__u8 transform;			    /* enum n2n_transform_id */
@@ -131,8 +134,8 @@ _Static_assert(sizeof(struct n2nk_speck_key) == 272,
 	       "n2nk_speck_key is part of the BPF map ABI");
 _Static_assert(sizeof(struct n2nk_edge_conf) == 376,
 	       "n2nk_edge_conf is part of the BPF map ABI");
-_Static_assert(__builtin_offsetof(struct n2nk_edge_conf, cc20_key) == 272,
-	       "n2nk_edge_conf.cc20_key moved");
+_Static_assert(__builtin_offsetof(struct n2nk_edge_conf, key) == 272,
+	       "n2nk_edge_conf.key moved");
 _Static_assert(__builtin_offsetof(struct n2nk_edge_conf, community) == 304,
 	       "n2nk_edge_conf.community moved");
 _Static_assert(__builtin_offsetof(struct n2nk_edge_conf, ip) == 332,
@@ -167,5 +170,26 @@ struct n2nk_edge_daemon_state {
 
 _Static_assert(sizeof(struct n2nk_edge_daemon_state) == 32,
 	       "n2nk_edge_daemon_state is part of the BPF map ABI");
+
+/*
+ * -A3 in the kernel: what the daemon runs the syscall program aes_setup
+ * with (BPF_PROG_RUN, this as its context) to have the kernel make the
+ * AES contexts the programs encrypt with: the crypto API's names of the
+ * algorithms (NUL-terminated) and the key in; each context's error
+ * (0 or -errno) out.
+ */
+#define N2NK_AES_ALGO_SIZE 32
+
+struct n2nk_aes_setup {
+	char cbc_algo[N2NK_AES_ALGO_SIZE]; /* "cbc(aes)" */
+	char ecb_algo[N2NK_AES_ALGO_SIZE]; /* "ecb(aes)" */
+	__u8 key[N2NK_EDGE_KEY_SIZE];
+	__u32 key_len;		/* 16, 24 or 32 */
+	__s32 err_cbc, err_ecb; /* out */
+	__u32 pad;		/* zero */
+};
+
+_Static_assert(sizeof(struct n2nk_aes_setup) == 112,
+	       "n2nk_aes_setup is part of the BPF program ABI");
 
 #endif /* N2NK_EDGE_CONTRACT_H */

@@ -18,6 +18,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "lib/aes_none.h" /* unless the object took lib/aes_cts.h */
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
 #include "lib/keystream.h"
@@ -219,19 +220,63 @@ static __always_inline int edge_rx_inner(struct __sk_buff *skb,
 	return dst == conf->ip || (inner->h_dest[0] & 1) ? 0 : N2NK_FILTERED;
 }
 
-static __always_inline int edge_rx_decrypt(struct __sk_buff *skb,
-					   const struct n2nk_edge_conf *conf,
-					   struct n2nk_ks_scratch *s,
-					   const struct edge_rx_pkt *k)
+/* The keystream's XOR over the frame, its own inverse. It can only fail
+ * before its first write (no keystream for this transform): -1. */
+static __always_inline int edge_rx_keystream(struct __sk_buff *skb,
+					     const struct n2nk_edge_conf *conf,
+					     struct n2nk_ks_scratch *s,
+					     const struct edge_rx_pkt *k)
 {
 	__u8 iv[16];
 
+	if (bpf_skb_load_bytes(skb, k->off, iv, sizeof(iv)))
+		return AES_FAILED;
+	ks_setup(conf, s, iv);
+	return n2nk_ks_xor_skb(skb, k->off + 16, k->frame_len, conf, s)
+		       ? AES_FAILED
+		       : 0;
+}
+
+/* Decrypts the frame in place. 0, AES_FAILED (nothing changed) or
+ * AES_FAILED_WRITTEN (drop it). */
+static __always_inline int edge_rx_open(struct __sk_buff *skb,
+					const struct n2nk_edge_conf *conf,
+					struct n2nk_ks_scratch *s,
+					const struct edge_rx_pkt *k)
+{
 	if (!edge_iv_len(conf))
 		return 0;
-	if (bpf_skb_load_bytes(skb, k->off, iv, sizeof(iv)))
-		return -1;
-	ks_setup(conf, s, iv);
-	return n2nk_ks_xor_skb(skb, k->off + 16, k->frame_len, conf, s);
+	if (conf->transform == N2N_TRANSFORM_AES)
+		return aes_open(skb, k->off, AES_BLOCK + k->frame_len);
+	return edge_rx_keystream(skb, conf, s, k);
+}
+
+/* Encrypts the frame again, so the daemon gets the datagram as it came:
+ * AES-CBC from the same first block gives the same bytes. 0 or not. */
+static __always_inline int edge_rx_reseal(struct __sk_buff *skb,
+					  const struct n2nk_edge_conf *conf,
+					  struct n2nk_ks_scratch *s,
+					  const struct edge_rx_pkt *k)
+{
+	if (!edge_iv_len(conf))
+		return 0;
+	if (conf->transform == N2N_TRANSFORM_AES)
+		return aes_seal(skb, k->off, AES_BLOCK + k->frame_len);
+	return edge_rx_keystream(skb, conf, s, k);
+}
+
+/* -A3: a frame whose first block says it is not from srcMac is handed on
+ * before the whole decryption, which costs tens of microseconds with a
+ * kernel's portable AES, so a forged PACKET costs one block. */
+static __always_inline int edge_rx_aes_peek(struct __sk_buff *skb,
+					    const struct n2nk_edge_conf *conf,
+					    const struct edge_rx_pkt *k)
+{
+	if (conf->transform != N2N_TRANSFORM_AES)
+		return 0;
+	return aes_source_is(skb, k->off, AES_BLOCK + k->frame_len, k->src_mac)
+		       ? 0 /* it is, or a short frame cannot tell */
+		       : N2NK_INNER_SOURCE;
 }
 
 static __always_inline void edge_count_peer_rx(const struct edge_rx_pkt *k)
@@ -270,9 +315,15 @@ static __always_inline int edge_rx_frame(struct __sk_buff *skb,
 	ret = edge_rx_parse(skb, conf, &k);
 	if (ret)
 		return ret;
-	if (bpf_skb_pull_data(skb, skb->len) ||
-	    edge_rx_decrypt(skb, conf, s, &k))
+	if (bpf_skb_pull_data(skb, skb->len))
 		return N2NK_DECRYPT;
+	ret = edge_rx_aes_peek(skb, conf, &k);
+	if (ret)
+		return ret;
+	ret = edge_rx_open(skb, conf, s, &k);
+	if (ret)
+		return ret == AES_FAILED_WRITTEN ? N2NK_REWRITE_FAILED
+						 : N2NK_DECRYPT;
 	fo = k.off + edge_iv_len(conf);
 	ret = edge_rx_inner(skb, conf, &k, fo, &inner);
 	/* Only the first fo bytes go: outer headers, the PACKET header, the
@@ -282,8 +333,9 @@ static __always_inline int edge_rx_frame(struct __sk_buff *skb,
 	else if (!ret && bpf_skb_store_bytes(skb, 0, &inner, sizeof(inner), 0))
 		return N2NK_REWRITE_FAILED; /* cut already: cannot go back */
 	if (ret) {
-		/* Back as it came: the keystream XOR undoes itself. */
-		edge_rx_decrypt(skb, conf, s, &k);
+		/* Back as it came, for the daemon. */
+		if (edge_rx_reseal(skb, conf, s, &k))
+			return N2NK_REWRITE_FAILED;
 		return ret;
 	}
 	edge_count_peer_rx(&k);

@@ -20,6 +20,7 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "lib/aes_none.h" /* unless the object took lib/aes_cts.h */
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
 #include "lib/ipv4.h"
@@ -117,6 +118,20 @@ edge_count_peer_tx(const __u8 *dmac, const struct edge_dest *d, __u32 frame_len)
 	st->tx_bytes += frame_len;
 }
 
+/* The transform over the IV (already written at EDGE_OUTER_LEN) and the
+ * frame after it; for -A3 the 16 bytes are AES-CBC's first block rather
+ * than a keystream's IV. */
+static __always_inline int edge_seal(struct __sk_buff *skb,
+				     const struct n2nk_edge_conf *conf,
+				     struct n2nk_ks_scratch *s, const __u8 *iv,
+				     __u32 frame_len)
+{
+	if (conf->transform == N2N_TRANSFORM_AES)
+		return aes_seal(skb, EDGE_OUTER_LEN, AES_BLOCK + frame_len);
+	ks_setup(conf, s, iv);
+	return n2nk_ks_xor_skb(skb, EDGE_OUTER_LEN + 16, frame_len, conf, s);
+}
+
 /* N2NK_OK with the PACKET built and *ifindex where it leaves; else why. */
 static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 {
@@ -169,8 +184,7 @@ static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 		if (data + EDGE_OUTER_LEN + 16 > end)
 			return N2NK_NO_HEADROOM;
 		__builtin_memcpy(data + EDGE_OUTER_LEN, iv, 16);
-		ks_setup(conf, s, iv);
-		if (n2nk_ks_xor_skb(skb, hdr, frame_len, conf, s))
+		if (edge_seal(skb, conf, s, iv, frame_len))
 			return N2NK_TRANSFORM;
 	}
 	edge_count_peer_tx(dmac, &d, frame_len);

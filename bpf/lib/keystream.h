@@ -30,7 +30,7 @@ static __always_inline void ks_setup(const struct n2nk_edge_conf *conf,
 				     struct n2nk_ks_scratch *s, const __u8 *iv)
 {
 	if (conf->transform == N2N_TRANSFORM_CHACHA20) {
-		cc20_setup(s, conf->cc20_key, iv);
+		cc20_setup(s, conf->key, iv);
 		return;
 	}
 	__builtin_memcpy(&s->ctr[0], iv, 8);

@@ -387,12 +387,16 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 {
 	const struct edge_conf *c = e->conf;
 	unsigned int id = e->tf.ops->id;
+	int n = 0;
 
 	if (!edge_kernel_possible(e, &dc->edge_kernel_why))
 		return;
-	if (id != N2N_TRANSFORM_NULL &&
-	    transform_derive_key(id, c->key, key) != N2NK_EDGE_KEY_SIZE) {
-		dc->edge_kernel_why = "no 32-byte key for the kernel path";
+	if (id != N2N_TRANSFORM_NULL)
+		n = transform_derive_key(id, c->key, key);
+	if (id != N2N_TRANSFORM_NULL && n != N2NK_EDGE_KEY_SIZE &&
+	    !(id == N2N_TRANSFORM_AES && (n == 16 || n == 24))) {
+		dc->edge_kernel_why = "no key of the cipher's size for the "
+				      "kernel path";
 		return;
 	}
 	kc->tap_name = e->tap_name;
@@ -405,6 +409,7 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	kc->mss_ipv6 = e->mss.ipv6;
 	kc->transform = (uint8_t)id;
 	kc->key = id == N2N_TRANSFORM_NULL ? NULL : key;
+	kc->key_len = (size_t)n;
 	kc->tap_mtu = c->mtu;
 	kc->pin_root = c->pin_root[0] ? c->pin_root : NULL;
 	kc->hold_s = c->kernel_hold_s;

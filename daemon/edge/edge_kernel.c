@@ -26,9 +26,9 @@ bool edge_kernel_possible(const struct edge *e, const char **why)
 	unsigned int t = e->tf.ops->id;
 
 	if (t != N2N_TRANSFORM_NULL && t != N2N_TRANSFORM_CHACHA20 &&
-	    t != N2N_TRANSFORM_SPECK) {
-		*why = "the kernel path has -A1, -A4 and -A5; this community's "
-		       "cipher runs in userspace";
+	    t != N2N_TRANSFORM_SPECK && t != N2N_TRANSFORM_AES) {
+		*why = "the kernel path has -A1, -A3, -A4 and -A5; this "
+		       "community's cipher (Twofish) runs in userspace";
 		return false;
 	}
 	if (e->he.on) {

@@ -113,6 +113,7 @@ static int open_auto_edge(struct datapath *dp, const struct datapath_cfg *cfg,
 					    cfg->edge_kernel_why);
 	dp->ops = &datapath_edge_kernel_ops;
 	dp->why = "auto: the TC data path loaded";
+	dp->cfg.edge_need_fast_aes = true;
 	err = dp->ops->open(dp, loop);
 	if (!err)
 		return 0;

@@ -40,7 +40,9 @@ struct datapath_cfg {
 	int tap_fd;		      /* edge: the TAP device, else -1 */
 	bool xdp_relay;		      /* supernode: kernel = sockets + relay */
 	enum datapath_xdp_mode xdp_mode;
-	bool xdp_need_fib; /* the relay only with FIB next hops (auto) */
+	bool xdp_need_fib;	 /* the relay only with FIB next hops (auto) */
+	bool edge_need_fast_aes; /* -A3 in the kernel only with a kernel
+				  * AES faster than OpenSSL's (auto) */
 	/* Edge: what its kernel path needs (kernel/edge_loader.h), or NULL
 	 * with the reason it cannot have one in edge_kernel_why. */
 	const struct edge_loader_cfg *edge_kernel;

@@ -26,6 +26,7 @@ static int edge_open(struct datapath *dp, struct evloop *loop)
 		return err;
 	cfg.bind = dp->cfg.bind;
 	cfg.port = dp->bound_port;
+	cfg.aes_need_fast = dp->cfg.edge_need_fast_aes;
 	err = edge_loader_open(&dp->edge, &cfg, dp->err_buf,
 			       sizeof(dp->err_buf));
 	if (err) {

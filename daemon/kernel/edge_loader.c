@@ -30,6 +30,8 @@
 #include <bpf/libbpf.h>
 #include <sodium.h>
 
+#include "common/why.h"
+#include "edge_aes.h"
 #include "edge_loader.h"
 #include "edge_pins.h"
 #include "ethtool.h"
@@ -56,6 +58,9 @@ struct el_hook {
 
 struct edge_loader {
 	struct tc_edge *skel;
+	struct edge_aes *aes; /* -A3: tc_edge_aes over skel's maps */
+	/* skel's edge_tx and edge_rx, or for -A3 aes's */
+	struct bpf_program *prog_tx, *prog_rx;
 	struct netlink_ctx nl;
 	bool nl_open;
 	char seg_a[IF_NAMESIZE], seg_b[IF_NAMESIZE]; /* TAP -> a -> b */
@@ -67,27 +72,12 @@ struct edge_loader {
 	bool same_identity; /* and its transform and key */
 	bool peers_ok;	    /* and its port, its lease still running */
 	struct el_hook tap, tx, rx;
+	char aes_driver[96]; /* -A3: the kernel's cbc(aes) driver */
 	struct n2nk_edge_conf conf;
 	struct sockaddr_in bind;
 	char where[320];
 	size_t where_base; /* what load() wrote; the RX interface follows */
 };
-
-static int fail(char *why, size_t len, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *why, size_t len, int err, const char *fmt, ...)
-{
-	size_t n;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, len, fmt, ap);
-	va_end(ap);
-	n = strlen(why);
-	snprintf(why + n, len - n, ": %s", strerror(-err));
-	return err;
-}
 
 static int conf_write(struct edge_loader *l)
 {
@@ -250,23 +240,25 @@ static int seg_pair_create(struct edge_loader *l, unsigned int mtu, char *why,
 				       (b.mtu == mtu ||
 					!netlink_set_mtu(&l->nl, l->seg_b, mtu))
 			       ? 0
-			       : fail(why, len, -EIO, "setting the MTU of %s",
-				      l->seg_a);
+			       : why_fail(why, len, -EIO,
+					  "setting the MTU of %s", l->seg_a);
 	netlink_del_link(&l->nl, l->seg_a); /* a killed daemon's */
 	err = netlink_add_veth(&l->nl, l->seg_a, l->seg_b, mtu);
 	if (err)
-		return fail(why, len, err, "creating veth %s/%s (%s)", l->seg_a,
-			    l->seg_b, netlink_last_error(&l->nl));
+		return why_fail(why, len, err, "creating veth %s/%s (%s)",
+				l->seg_a, l->seg_b, netlink_last_error(&l->nl));
 	for (i = 0; i < 2; i++) {
 		snprintf(path, sizeof(path),
 			 "/proc/sys/net/ipv6/conf/%s/disable_ipv6", ends[i]);
 		sysctl_write(path, "1"); /* no IPv6 in the kernel: fine */
 		err = netlink_set_up(&l->nl, ends[i], true);
 		if (err)
-			return fail(why, len, err, "bringing %s up", ends[i]);
+			return why_fail(why, len, err, "bringing %s up",
+					ends[i]);
 	}
 	err = ethtool_offloads_off(l->seg_a);
-	return err ? fail(why, len, err, "turning offloads off on %s", l->seg_a)
+	return err ? why_fail(why, len, err, "turning offloads off on %s",
+			      l->seg_a)
 		   : 0;
 }
 
@@ -291,7 +283,10 @@ static void conf_fill(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 	c->seg_ifindex = (__u32)seg_ifindex;
 	c->underlay_mtu = 0; /* nothing goes out before set_sn */
 	if (cfg->key && cfg->transform == N2N_TRANSFORM_CHACHA20)
-		memcpy(c->cc20_key, cfg->key, sizeof(c->cc20_key));
+		memcpy(c->key, cfg->key, sizeof(c->key));
+	if (cfg->key && cfg->transform == N2N_TRANSFORM_AES)
+		crypto_generichash(c->key, sizeof(c->key), cfg->key,
+				   cfg->key_len, NULL, 0);
 }
 
 /* Speck's round keys as daemon/proto/speck.c expands them. */
@@ -417,18 +412,29 @@ int edge_loader_handover_set(struct edge_loader *l,
 		       : 0;
 }
 
-/* Opens, pins (where it can) and loads the programs. */
+/* Opens, pins (where it can) and loads the programs; for -A3, first
+ * whether the kernel can and should, before any pin of an earlier
+ * daemon's is touched, then tc_edge_aes's TX and RX over our maps. */
 static int load_programs(struct edge_loader *l,
 			 const struct edge_loader_cfg *cfg, char *why,
 			 size_t len)
 {
+	const struct edge_aes_cfg ac = { .key = cfg->key,
+					 .key_len = cfg->key_len,
+					 .need_fast = cfg->aes_need_fast };
+	bool aes = cfg->transform == N2N_TRANSFORM_AES;
 	struct bpf_map *maps[EDGE_PINS_MAPS];
 	int err;
 
+	if (aes && (err = edge_aes_probe(&ac, l->aes_driver,
+					 sizeof(l->aes_driver), why, len)))
+		return err;
 	l->skel = tc_edge__open();
 	if (!l->skel)
-		return fail(why, len, -errno,
-			    "opening the edge's BPF programs");
+		return why_fail(why, len, -errno,
+				"opening the edge's BPF programs");
+	bpf_program__set_autoload(l->skel->progs.edge_tx, !aes);
+	bpf_program__set_autoload(l->skel->progs.edge_rx, !aes);
 	pinned_maps(l, maps);
 	/* Pinned only to outlive us (--kernel-hold); else all goes with us,
 	 * a crash included. */
@@ -436,9 +442,21 @@ static int load_programs(struct edge_loader *l,
 					   cfg->tap_name, maps)
 			  : 0;
 	if (err)
-		return fail(why, len, err, "pinning the edge's maps");
+		return why_fail(why, len, err, "pinning the edge's maps");
 	err = tc_edge__load(l->skel);
-	return err ? fail(why, len, err, "loading the edge's BPF programs") : 0;
+	if (err)
+		return why_fail(why, len, err,
+				"loading the edge's BPF programs");
+	l->prog_tx = l->skel->progs.edge_tx;
+	l->prog_rx = l->skel->progs.edge_rx;
+	if (!aes)
+		return 0;
+	err = edge_aes_open(&l->aes, l->skel->obj, &ac, why, len);
+	if (err)
+		return err;
+	l->prog_tx = edge_aes_tx(l->aes);
+	l->prog_rx = edge_aes_rx(l->aes);
+	return 0;
 }
 
 /* What the daemon before us had of the supernode, while we have none yet:
@@ -479,8 +497,7 @@ static void conf_carry_over(struct edge_loader *l, uint16_t port)
 			 !memcmp(old.mac, l->conf.mac, sizeof(old.mac));
 	l->same_identity =
 		l->same_member && old.transform == l->conf.transform &&
-		!sodium_memcmp(old.cc20_key, l->conf.cc20_key,
-			       sizeof(old.cc20_key)) &&
+		!sodium_memcmp(old.key, l->conf.key, sizeof(old.key)) &&
 		!sodium_memcmp(&old.speck, &l->conf.speck, sizeof(old.speck));
 	/* And only while its lease runs, from the port they matched. Else
 	 * they go now, before the new conf and programs could use them. */
@@ -511,18 +528,18 @@ static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 		return err;
 	err = netlink_open(&l->nl);
 	if (err)
-		return fail(why, len, err, "opening rtnetlink");
+		return why_fail(why, len, err, "opening rtnetlink");
 	l->nl_open = true;
 	err = netlink_get_link(&l->nl, cfg->tap_name, &tap);
 	if (err)
-		return fail(why, len, err, "looking up %s", cfg->tap_name);
+		return why_fail(why, len, err, "looking up %s", cfg->tap_name);
 	l->tag = name_tag(cfg->tap_name);
 	err = seg_pair_create(l, cfg->tap_mtu, why, len);
 	if (err)
 		return err;
 	err = netlink_get_link(&l->nl, l->seg_a, &seg);
 	if (err)
-		return fail(why, len, err, "looking up %s", l->seg_a);
+		return why_fail(why, len, err, "looking up %s", l->seg_a);
 	conf_fill(l, cfg, tap.ifindex, seg.ifindex);
 	err = conf_speck(l, cfg);
 	conf_carry_over(l, cfg->port); /* before the write: reads the old */
@@ -534,28 +551,30 @@ static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 	if (!err) /* ours, before any link of ours runs */
 		err = edge_loader_lease(l, cfg->hold_s);
 	if (err)
-		return fail(why, len, err, "filling the edge's BPF maps");
+		return why_fail(why, len, err, "filling the edge's BPF maps");
 	err = netlink_get_link(&l->nl, l->seg_b, &seg);
 	if (!err)
-		err = attach_pinned(l, &l->tx, l->skel->progs.edge_tx,
-				    seg.ifindex, true, "link_tx");
+		err = attach_pinned(l, &l->tx, l->prog_tx, seg.ifindex, true,
+				    "link_tx");
 	if (err)
-		return fail(why, len, err, "attaching TC to %s", l->seg_b);
+		return why_fail(why, len, err, "attaching TC to %s", l->seg_b);
 	err = attach_pinned(l, &l->tap, l->skel->progs.edge_tap, tap.ifindex,
 			    false, "link_tap");
 	if (err)
-		return fail(why, len, err, "attaching TC to %s", cfg->tap_name);
+		return why_fail(why, len, err, "attaching TC to %s",
+				cfg->tap_name);
 	if (l->pins.on)
 		keep_neighbours(cfg->tap_name);
 	snprintf(l->where, sizeof(l->where),
-		 "TC on %s (egress, %s%s), through %s/%s", cfg->tap_name,
+		 "TC on %s (egress, %s%s), through %s/%s%s%s", cfg->tap_name,
 		 l->tap.link_fd >= 0 ? "tcx" : "clsact",
-		 l->pins.on ? ", pinned" : "", l->seg_a, l->seg_b);
+		 l->pins.on ? ", pinned" : "", l->seg_a, l->seg_b,
+		 l->aes_driver[0] ? ", AES by " : "", l->aes_driver);
 	l->where_base = strlen(l->where);
 	/* The underlay's, where the daemon before us had it. */
 	if (l->conf.sn_ifindex && edge_pins_has(&l->pins, "link_rx") &&
-	    !attach_pinned(l, &l->rx, l->skel->progs.edge_rx,
-			   (int)l->conf.sn_ifindex, true, "link_rx"))
+	    !attach_pinned(l, &l->rx, l->prog_rx, (int)l->conf.sn_ifindex, true,
+			   "link_rx"))
 		where_rx(l, (int)l->conf.sn_ifindex);
 	/* Its peers too, if its programs matched the port we have; a map we
 	 * reuse without taking them over must not keep them. */
@@ -576,12 +595,12 @@ int edge_loader_open(struct edge_loader **out,
 	*out = NULL;
 	why[0] = 0;
 	if (!l)
-		return fail(why, len, -ENOMEM, "edge kernel path");
+		return why_fail(why, len, -ENOMEM, "edge kernel path");
 	l->tap.link_fd = l->tx.link_fd = l->rx.link_fd = -1;
 	if (cfg->bind.ss_family != AF_INET) {
 		free(l);
-		return fail(why, len, -EAFNOSUPPORT,
-			    "the kernel path is IPv4 for now");
+		return why_fail(why, len, -EAFNOSUPPORT,
+				"the kernel path is IPv4 for now");
 	}
 	memcpy(&l->bind, &cfg->bind, sizeof(l->bind));
 	err = load(l, cfg, why, len);
@@ -610,6 +629,7 @@ void edge_loader_close(struct edge_loader *l)
 			netlink_del_link(&l->nl, l->seg_a);
 		netlink_close(&l->nl);
 	}
+	edge_aes_close(l->aes);
 	tc_edge__destroy(l->skel);
 	sodium_memzero(&l->conf, sizeof(l->conf));
 	free(l);
@@ -690,9 +710,10 @@ int edge_loader_unload(const char *pin_root, const char *tap, char *why,
 
 	why[0] = 0;
 	if (pins == -EBUSY)
-		return fail(why, len, pins, "an edge daemon runs on %s", tap);
+		return why_fail(why, len, pins, "an edge daemon runs on %s",
+				tap);
 	if (pins < 0 && pins != -ENOTSUP)
-		return fail(why, len, pins, "removing the pins of %s", tap);
+		return why_fail(why, len, pins, "removing the pins of %s", tap);
 	snprintf(seg_a, sizeof(seg_a), "nks%08xa", name_tag(tap));
 	err = netlink_open(&nl);
 	if (!err) {
@@ -745,24 +766,26 @@ int edge_loader_set_sn(struct edge_loader *l, const struct sockaddr_storage *sn,
 
 	why[0] = 0;
 	if (sn->ss_family != AF_INET)
-		return fail(why, len, -EAFNOSUPPORT, "supernode over IPv6");
+		return why_fail(why, len, -EAFNOSUPPORT, "supernode over IPv6");
 	err = route_of(l, to, &src, &ifindex, &mtu);
 	if (err)
-		return fail(why, len, err,
-			    "finding the route to the supernode");
+		return why_fail(why, len, err,
+				"finding the route to the supernode");
 	if (l->bind.sin_addr.s_addr != htonl(INADDR_ANY) &&
 	    l->bind.sin_addr.s_addr != src.s_addr)
-		return fail(why, len, -EXDEV,
-			    "the route to the supernode leaves from another "
-			    "address than the one bound");
+		return why_fail(
+			why, len, -EXDEV,
+			"the route to the supernode leaves from another "
+			"address than the one bound");
 	if (l->rx.ifindex != ifindex) {
 		detach(&l->rx);
-		err = attach_pinned(l, &l->rx, l->skel->progs.edge_rx, ifindex,
-				    true, "link_rx");
+		err = attach_pinned(l, &l->rx, l->prog_rx, ifindex, true,
+				    "link_rx");
 		if_indextoname((unsigned int)ifindex, name);
 		if (err) {
 			l->rx.ifindex = 0; /* the next call tries again */
-			return fail(why, len, err, "attaching TC to %s", name);
+			return why_fail(why, len, err, "attaching TC to %s",
+					name);
 		}
 		where_rx(l, ifindex);
 	}
@@ -777,7 +800,7 @@ int edge_loader_set_sn(struct edge_loader *l, const struct sockaddr_storage *sn,
 	l->conf.sn_ifindex = (__u32)ifindex;
 	l->conf.underlay_mtu = mtu;
 	err = conf_write(l);
-	return err ? fail(why, len, err, "writing edge_conf") : 1;
+	return err ? why_fail(why, len, err, "writing edge_conf") : 1;
 }
 
 int edge_loader_set_ip(struct edge_loader *l, uint32_t ip)

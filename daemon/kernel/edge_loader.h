@@ -29,8 +29,12 @@ struct edge_loader_cfg {
 	bool allow_routing;	     /* -r */
 	bool accept_multicast;	     /* -E */
 	uint16_t mss_ipv4, mss_ipv6; /* --mss-clamp; 0: not clamped */
-	uint8_t transform;	     /* null, ChaCha20 or Speck */
-	const uint8_t *key;	     /* the transform's 32-byte key, or NULL */
+	uint8_t transform;	     /* null, AES, ChaCha20 or Speck */
+	const uint8_t *key;	     /* the transform's key, or NULL */
+	size_t key_len;		     /* 32; AES: 16, 24 or 32 */
+	/* -A3 only if the kernel's AES is not its portable C code (which
+	 * is slower here than the socket path's OpenSSL): --datapath=auto */
+	bool aes_need_fast;
 	unsigned int tap_mtu;
 	const char *pin_root; /* bpffs directory (--pin-root), NULL: default */
 	unsigned int hold_s;  /* --kernel-hold; 0: nothing pinned */

@@ -25,6 +25,7 @@
 #include <linux/sockios.h>
 #include <xdp/xsk.h>
 
+#include "common/why.h"
 #include "common/bytes.h"
 #include "common/inet_csum.h"
 #include "common/log.h"
@@ -73,22 +74,6 @@ struct xsk_rx {
 	char ifname[IF_NAMESIZE];
 	char where[IF_NAMESIZE + 48];
 };
-
-static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *why, size_t whylen, int err, const char *fmt, ...)
-{
-	size_t n;
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(why, whylen, fmt, ap);
-	va_end(ap);
-	n = strlen(why);
-	snprintf(why + n, whylen - n, ": %s", strerror(-err));
-	return err;
-}
 
 /*
  * A UDP checksum is right when the sum over the pseudo-header and the
@@ -350,15 +335,16 @@ static int umem_open(struct xsk_rx *x, struct xsk_rx_sock *s, char *why,
 	int err;
 
 	if (area == MAP_FAILED)
-		return fail(why, whylen, -errno, "allocating %zu bytes of UMEM",
-			    XSK_RX_UMEM_SIZE);
+		return why_fail(why, whylen, -errno,
+				"allocating %zu bytes of UMEM",
+				XSK_RX_UMEM_SIZE);
 	err = xsk_umem__create(&s->umem, area, XSK_RX_UMEM_SIZE, &s->fill,
 			       &s->comp, &ucfg);
 	if (err) {
 		munmap(area, XSK_RX_UMEM_SIZE);
-		return fail(why, whylen, err,
-			    "registering the UMEM for %s queue %u", x->ifname,
-			    s->queue);
+		return why_fail(why, whylen, err,
+				"registering the UMEM for %s queue %u",
+				x->ifname, s->queue);
 	}
 	s->area = area;
 	return 0;
@@ -385,9 +371,9 @@ static int sock_bind(struct xsk_rx *x, struct xsk_rx_sock *s, char *why,
 				 NULL, &scfg);
 	if (err) {
 		s->xsk = NULL;
-		return fail(why, whylen, err,
-			    "binding an AF_XDP socket to %s queue %u",
-			    x->ifname, s->queue);
+		return why_fail(why, whylen, err,
+				"binding an AF_XDP socket to %s queue %u",
+				x->ifname, s->queue);
 	}
 	fill_all(s);
 	return 0;
@@ -421,16 +407,18 @@ static int sock_open(struct xsk_rx *x, uint32_t queue, char *why, size_t whylen)
 		ev.data.u32 = (uint32_t)x->n_socks;
 		if (epoll_ctl(x->epfd, EPOLL_CTL_ADD, xsk_socket__fd(s->xsk),
 			      &ev) < 0)
-			err = fail(why, whylen, -errno, "epoll for %s queue %u",
-				   x->ifname, queue);
+			err = why_fail(why, whylen, -errno,
+				       "epoll for %s queue %u", x->ifname,
+				       queue);
 	}
 	if (!err) {
 		err = xsk_socket__update_xskmap(s->xsk, x->cfg.xsks_map_fd);
 		if (err)
-			fail(why, whylen, err,
-			     "putting the socket of %s queue %u in the xsks "
-			     "map",
-			     x->ifname, queue);
+			why_fail(
+				why, whylen, err,
+				"putting the socket of %s queue %u in the xsks "
+				"map",
+				x->ifname, queue);
 	}
 	if (err) {
 		sock_close(x, s);
@@ -449,13 +437,14 @@ static int sock_open(struct xsk_rx *x, uint32_t queue, char *why, size_t whylen)
 static int pick_interface(struct xsk_rx *x, char *why, size_t whylen)
 {
 	if (x->cfg.n_ifs != 1)
-		return fail(why, whylen, -EOPNOTSUPP,
-			    "the relay runs on %d interfaces and its xsks map "
-			    "is keyed by RX queue only",
-			    x->cfg.n_ifs);
+		return why_fail(
+			why, whylen, -EOPNOTSUPP,
+			"the relay runs on %d interfaces and its xsks map "
+			"is keyed by RX queue only",
+			x->cfg.n_ifs);
 	if (!if_indextoname((unsigned int)x->cfg.ifindexes[0], x->ifname))
-		return fail(why, whylen, -errno, "naming interface %d",
-			    x->cfg.ifindexes[0]);
+		return why_fail(why, whylen, -errno, "naming interface %d",
+				x->cfg.ifindexes[0]);
 	return 0;
 }
 
@@ -468,11 +457,11 @@ int xsk_rx_open(struct xsk_rx **out, const struct xsk_rx_cfg *cfg, char *why,
 	why[0] = 0;
 	x = calloc(1, sizeof(*x));
 	if (!x)
-		return fail(why, whylen, -ENOMEM, "AF_XDP slow path");
+		return why_fail(why, whylen, -ENOMEM, "AF_XDP slow path");
 	x->cfg = *cfg;
 	x->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (x->epfd < 0) {
-		err = fail(why, whylen, -errno, "epoll for AF_XDP");
+		err = why_fail(why, whylen, -errno, "epoll for AF_XDP");
 		free(x);
 		return err;
 	}

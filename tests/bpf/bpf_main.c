@@ -46,6 +46,7 @@ int main(void)
 	suite_xdp_n2n_count(&t);
 	suite_xdp_relay(&t);
 	suite_keystream(&t);
+	suite_aes_cts(&t);
 	suite_tc_edge(&t);
 	if (t.skipped)
 		printf("skipped cases: this kernel cannot test-run them\n");

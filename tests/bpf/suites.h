@@ -20,6 +20,7 @@ void suite_record(struct suite_tally *t, const char *name, int ret);
 void suite_xdp_n2n_count(struct suite_tally *t);
 void suite_xdp_relay(struct suite_tally *t);
 void suite_keystream(struct suite_tally *t);
+void suite_aes_cts(struct suite_tally *t);
 void suite_tc_edge(struct suite_tally *t);
 
 #endif /* N2NK_BPF_SUITES_H */

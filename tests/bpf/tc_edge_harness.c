@@ -14,6 +14,8 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include <openssl/evp.h>
+#include <sodium.h>
 
 #include "proto/msg_io.h"
 #include "proto/speck.h"
@@ -146,8 +148,56 @@ static int set_keys(struct n2nk_edge_conf *c)
 	    speck_setkey(&sk, speck, N2NK_EDGE_KEY_SIZE))
 		return -1;
 	memcpy(c->speck.rk, sk.rk, sizeof(c->speck.rk));
-	memcpy(c->cc20_key, cc20, sizeof(c->cc20_key));
+	memcpy(c->key, cc20, sizeof(c->key));
 	return 0;
+}
+
+/* -A3: tc_edge_aes over skel's maps with the kernel's contexts for the
+ * key, as the daemon's loader makes them, and the key's fingerprint in
+ * edge_conf. */
+static int set_aes(struct env *e)
+{
+	struct edge_aes_cfg c = { .key = e->aes_key };
+	char why[256];
+	int n = transform_derive_key(N2N_TRANSFORM_AES, KEY_STRING, e->aes_key);
+
+	if (n != 16 && n != 24 && n != 32)
+		return -1;
+	e->aes_key_len = c.key_len = (size_t)n;
+	crypto_generichash(e->conf.key, sizeof(e->conf.key), e->aes_key,
+			   e->aes_key_len, NULL, 0);
+	if (edge_aes_open(&e->aes, e->skel->obj, &c, why, sizeof(why))) {
+		fprintf(stderr, "  -A3: %s\n", why);
+		return -1;
+	}
+	e->tx = edge_aes_tx(e->aes);
+	e->rx = edge_aes_rx(e->aes);
+	return 0;
+}
+
+int tce_sent_iv(const struct env *e, const uint8_t *at, uint8_t iv[16])
+{
+	static const EVP_CIPHER *(*const ecb[])(void) = {
+		EVP_aes_128_ecb,
+		EVP_aes_192_ecb,
+		EVP_aes_256_ecb,
+	};
+	EVP_CIPHER_CTX *c;
+	int n = 0, ok;
+
+	if (e->id != N2N_TRANSFORM_AES) {
+		memcpy(iv, at, 16);
+		return 0;
+	}
+	/* CBC from a zero IV: the first block is E(random block). */
+	c = EVP_CIPHER_CTX_new();
+	ok = c &&
+	     EVP_DecryptInit_ex(c, ecb[e->aes_key_len / 8 - 2](), NULL,
+				e->aes_key, NULL) == 1 &&
+	     EVP_CIPHER_CTX_set_padding(c, 0) == 1 &&
+	     EVP_DecryptUpdate(c, iv, &n, at, 16) == 1 && n == 16;
+	EVP_CIPHER_CTX_free(c);
+	return ok ? 0 : -1;
 }
 
 int tce_env_init(struct env *e, struct tc_edge *skel, enum n2n_transform_id id,
@@ -158,7 +208,10 @@ int tce_env_init(struct env *e, struct tc_edge *skel, enum n2n_transform_id id,
 	memset(e, 0, sizeof(*e));
 	e->skel = skel, e->id = id, e->name = name;
 	e->iv_len = id == N2N_TRANSFORM_NULL ? 0 : IV_LEN;
-	if (set_keys(c) || transform_init(&e->tf, id, KEY_STRING))
+	e->tx = skel->progs.edge_tx;
+	e->rx = skel->progs.edge_rx;
+	if (set_keys(c) || transform_init(&e->tf, id, KEY_STRING) ||
+	    (id == N2N_TRANSFORM_AES && set_aes(e)))
 		return -1;
 	strncpy((char *)c->community, COMMUNITY, N2N_COMMUNITY_SIZE - 1);
 	memcpy(c->mac, mac_ours, ETH_ALEN);
@@ -431,8 +484,8 @@ static const struct bpf_program *prog_of(const struct env *e,
 	if (layer == N2NK_LAYER_EDGE_TAP)
 		return e->skel->progs.edge_tap;
 	if (layer == N2NK_LAYER_EDGE_TX)
-		return e->skel->progs.edge_tx;
-	return e->skel->progs.edge_rx;
+		return e->tx;
+	return e->rx;
 }
 
 static const struct bpf_map *stats_of(const struct env *e,

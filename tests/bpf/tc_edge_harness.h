@@ -15,6 +15,7 @@
 #include <linux/if_ether.h>
 
 #include "frame_builder.h"
+#include "kernel/edge_aes.h"
 #include "n2nk_edge.h"
 #include "proto/transform.h"
 #include "proto/wire.h"
@@ -65,6 +66,11 @@ struct env {
 	struct transform tf;
 	struct n2nk_edge_conf conf; /* before a case's tweak */
 	size_t iv_len;
+	/* skel's edge_tx and edge_rx, or for -A3 aes's */
+	struct bpf_program *tx, *rx;
+	struct edge_aes *aes; /* -A3: tc_edge_aes over skel's maps */
+	uint8_t aes_key[32];
+	size_t aes_key_len;
 };
 
 /* Loads tc_edge and adds the peers with zeroed counters. */
@@ -73,6 +79,10 @@ int tce_env_init(struct env *e, struct tc_edge *skel, enum n2n_transform_id id,
 		 const char *name) __attribute__((warn_unused_result));
 /* edge_conf as the daemon writes it, then changed by tweak (or NULL). */
 int tce_set_conf(const struct env *e, void (*tweak)(struct n2nk_edge_conf *c))
+	__attribute__((warn_unused_result));
+/* The 16 bytes a sent PACKET's transform began with (at), as the
+ * daemon's encoder takes them: the IV, or for -A3 the random block. */
+int tce_sent_iv(const struct env *e, const uint8_t *at, uint8_t iv[16])
 	__attribute__((warn_unused_result));
 void c_routing(struct n2nk_edge_conf *c); /* -r */
 void c_no_vip(struct n2nk_edge_conf *c);  /* no -a address */

@@ -40,7 +40,7 @@ static int set_conf(struct ks_harness *skel, enum n2n_transform_id id)
 	if (n != N2NK_EDGE_KEY_SIZE)
 		return -EINVAL;
 	conf.transform = (uint8_t)id;
-	memcpy(conf.cc20_key, key, sizeof(conf.cc20_key));
+	memcpy(conf.key, key, sizeof(conf.key));
 	if (speck_setkey(&sk, key, (size_t)n))
 		return -EINVAL;
 	memcpy(conf.speck.rk, sk.rk, sizeof(conf.speck.rk));

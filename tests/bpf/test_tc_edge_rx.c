@@ -129,7 +129,7 @@ static void t_socket_no_sn(struct pkt_spec *s)
 
 static void t_transform(struct pkt_spec *s)
 {
-	s->msg.transform = N2N_TRANSFORM_AES;
+	s->msg.transform = N2N_TRANSFORM_TWOFISH; /* no kernel program has it */
 }
 
 static void t_lzo(struct pkt_spec *s)
@@ -405,7 +405,7 @@ static const struct rx_case rx_cases[] = {
 	  HANDED_ON(RX_RELAYED, t_sn_other_port, N2NK_UNKNOWN_SUPERNODE) },
 	{ "SOCKET flag without FROM_SUPERNODE",
 	  HANDED_ON(RX_P2P, t_socket_no_sn, N2NK_HAS_SOCKET) },
-	{ "another transform (AES)",
+	{ "another transform (Twofish)",
 	  HANDED_ON(RX_P2P, t_transform, N2NK_TRANSFORM) },
 	{ "compressed (LZO)", HANDED_ON(RX_P2P, t_lzo, N2NK_COMPRESSED) },
 	{ "relayed and compressed (LZO)",
@@ -741,7 +741,7 @@ static void run_mutant(const struct env *e, const struct frame *base,
 
 	f = *base;
 	mutate(&f, x);
-	err = tce_run(e->skel->progs.edge_rx, &f, NULL, 1, &out);
+	err = tce_run(e->rx, &f, NULL, 1, &out);
 	if (err == -EOPNOTSUPP)
 		return;
 	t->runs++;

@@ -60,7 +60,7 @@ MAC_B=02:00:00:00:01:02
 # override that); its pid on stdout
 edge() {
 	lab_bg "$1" "$T/$3" "$EDGE" -f -v -i 4 --ctl-socket="$T/$1.sock" \
-		-c c1 -k "${4:-s3cret}" -A4 -a "198.19.1.$2/24" -d n2e \
+		-c c1 -k "${4:-s3cret}" "${EDGE_CIPHER:--A4}" -a "198.19.1.$2/24" -d n2e \
 		-m "02:00:00:00:01:0$2" -p "5100$2" -l 198.18.0.1:7654 \
 		--datapath=kernel --pin-root="$T/bpf" "${@:5}"
 }

@@ -153,11 +153,14 @@ path_is() {	# path_is NAME PEER_MAC PATH
 # management port, ours a control socket.
 # want_dp ARGS...: the datapath our edge takes with `auto` for these
 # flags: the kernel path for -A1 (no key), -A4 and -A5 without -H or -z;
-# sockets otherwise (AES, Twofish, a key without -A: AES).
+# sockets otherwise (AES, Twofish, a key without -A: AES; auto keeps AES
+# in userspace where the kernel's AES is its portable C code, as here),
+# unless --datapath=kernel asks for it.
 want_dp() {
 	local a key= cipher=
 	for a in "$@"; do
 		case $a in
+		--datapath=kernel) echo kernel; return ;;
 		-H | -z1 | -z2) echo socket; return ;;
 		-k) key=1 ;;
 		-A1 | -A2 | -A3 | -A4 | -A5) cipher=$a ;;
@@ -177,6 +180,11 @@ edge() {
 		-l "$at" "$@")
 	KIND[$name]=$kind HOST[$name]=$host DP[$name]=$(want_dp "$@")
 	if [ "$kind" = s ]; then
+		local a stock=()
+		for a in "${args[@]}"; do # ours only
+			[[ $a == --datapath=* ]] || stock+=("$a")
+		done
+		args=("${stock[@]}")
 		MPORT[$name]=$((20000 + net * 10 + n))
 		lab_bg "$host" "$T/$name.log" "$S_EDGE" "${args[@]}" \
 			-t "${MPORT[$name]}" >>"$T/phase.pids"
@@ -419,7 +427,11 @@ cipher 12 "-A1 with a key (AES, as n2n does)" "-k s3cret -A1" aes \
 	"-k s3cret -A3"
 cipher 16 "a key and no -A (the README's quick start: AES)" \
 	"-k mysecretpass" aes "-k mysecretpass -A3"
-CIPHERS=(6 7 8 9 10 11 12 16)
+cipher 17 "-A3 (AES) on our kernel path" "-k s3cret -A3 --datapath=kernel" \
+	aes "-k s3cret -A3"
+cipher 18 "-A3 -S1 (AES, relayed) on our kernel path" \
+	"-k s3cret -A3 -S1 --datapath=kernel" aes "-k s3cret -A3"
+CIPHERS=(6 7 8 9 10 11 12 16 17 18)
 
 zping() {	# zping HOST DST: pings with 500 zero bytes (LZO shrinks them)
 	lab_exec "$1" ping -q -c 2 -i 0.2 -W 2 -p 00 -s 500 "$2" >/dev/null 2>&1
@@ -439,6 +451,10 @@ check_ciphers() {	# check_ciphers BASE PREFIX [OFFSET...]
 		net=$((base + o)) label="$pfx, stock-ours ${C_LABEL[$o]}"
 		if [[ ${C_ARGS[$o]} == *-S1* ]]; then
 			check_pair "$label" $net relay daemon
+			continue
+		fi
+		if [[ ${C_ARGS[$o]} == *--datapath=kernel* ]]; then
+			check_pair "$label" $net p2p # and the kernel moved it
 			continue
 		fi
 		wait_up "$label" "e${net}1" "e${net}2"
