@@ -101,10 +101,16 @@ enum n2n_transform_id {
 #define N2N_LOCAL_REG_COOKIE	 0x01000000u
 
 /* Header encryption: bytes 16..19 hold "n2" and the encrypted length. */
-#define N2N_HE_IV_SIZE		16
-#define N2N_HE_MAGIC		0x6e320000u
-#define N2N_HE_MAGIC_OFF	16
-#define N2N_HE_UPW_TRAILER_SIZE 16
+#define N2N_HE_IV_SIZE		 16
+#define N2N_HE_MAGIC		 0x6e320000u
+#define N2N_HE_MAGIC_OFF	 16
+#define N2N_HE_UPW_TRAILER_SIZE	 16
+/* Its time stamps: seconds << 32 | microseconds << 12 | counter << 4 |
+ * flags; +-16 s of clock skew accepted, ~160 ms of reordering for the
+ * types that allow it (x 256 for a counter-only stamp, flag bit 0). */
+#define N2N_TS_FRAME		 0x0000001000000000ull
+#define N2N_TS_JITTER		 0x0000000027100000ull
+#define N2N_TS_FLAG_COUNTER_ONLY 0x1ull
 
 #define N2N_SN_PORT_DEFAULT 7654
 #define N2N_DEFAULT_MTU	    1290

@@ -4,8 +4,8 @@
 # one run, in the namespace lab: two edges, each behind a full-cone NAT,
 # a supernode on the public segment (the topology of tools/bench.sh).
 #
-# Per transform (-A1, -A3, -A4, -A5) and path: TCP Gbit/s with 1 and 4
-# streams
+# Per transform (-A1, -A3, -A4, -A5, -A4 -H) and path: TCP Gbit/s with 1
+# and 4 streams
 # (iperf3, closed loop: TCP's own pacing), UDP frames/s received with
 # 64-byte payloads (iperf3 -u, unlimited rate: the sender's CPU limits it),
 # RTT (ping), and the CPU time both edge daemons spent during the 1-stream
@@ -78,10 +78,13 @@ lab_wait_port b tcp 5201 5 || exit 1
 # FIB); stock edges get a stock supernode on 7655, so a stock row is stock
 # n2n end to end.
 lab_exec sn sysctl -qw net.ipv4.ip_forward=1
+# -H communities must be named at a supernode (n2n's rule; ours too).
+printf 'bench43\nbench44\nbench45\n.*\n' >"$T/communities"
 lab_bg sn "$T/sn.log" "$OUT/sbin/supernode" -p 7654 -f --datapath=kernel \
-	>/dev/null
+	-c "$T/communities" >/dev/null
 [ -z "$STOCK" ] ||
-	lab_bg sn "$T/sn-stock.log" "$STOCK/supernode" -p 7655 -f >/dev/null
+	lab_bg sn "$T/sn-stock.log" "$STOCK/supernode" -p 7655 -f \
+		-c "$T/communities" >/dev/null
 
 # The transforms' BPF cost first (tests/bpf: PROG_TEST_RUN, ns per
 # 1400-byte frame through edge_tx and edge_rx), for the ceiling below.
@@ -236,6 +239,13 @@ pair "n2nk -A3, socket path" "stock n2n -A3" "$OUT/sbin/edge" 30 socket \
 	-k bench -A3
 pair "n2nk -A3, kernel path" "stock n2n -A3" "$OUT/sbin/edge" 31 kernel \
 	-k bench -A3
+# Header encryption (-H), n2n's recommendation, with ChaCha20.
+[ -z "$STOCK" ] || pair "stock n2n -A4 -H" "" "$STOCK/edge" 43 - \
+	-k bench -A4 -H
+pair "n2nk -A4 -H, socket path" "stock n2n -A4 -H" "$OUT/sbin/edge" 44 \
+	socket -k bench -A4 -H
+pair "n2nk -A4 -H, kernel path" "stock n2n -A4 -H" "$OUT/sbin/edge" 45 \
+	kernel -k bench -A4 -H
 [ -z "$STOCK" ] || pair "stock n2n -A4, relayed (-S1)" "" "$STOCK/edge" \
 	40 - -k bench -A4 -S1
 pair "n2nk -A4 -S1, socket path" "stock n2n -A4, relayed (-S1)" \

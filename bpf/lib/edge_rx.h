@@ -10,6 +10,7 @@
 #ifndef N2NK_BPF_EDGE_RX_H
 #define N2NK_BPF_EDGE_RX_H
 
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
 #include <linux/in.h>
@@ -21,6 +22,7 @@
 #include "lib/aes_none.h" /* unless the object took lib/aes_cts.h */
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
+#include "lib/he.h"
 #include "lib/keystream.h"
 #include "lib/n2n_hdr.h"
 #include "lib/parse.h"
@@ -30,13 +32,18 @@
 #define EDGE_RX_HEAD \
 	(ETH_HLEN + 20 + 8 + N2N_PACKET_HDR_SIZE + N2N_SOCK_SIZE_V6 + 16)
 
+/* Where the n2n packet starts: Ethernet, IPv4 without options, UDP. */
+#define EDGE_RX_N2N_OFF (ETH_HLEN + 20 + 8)
+
 /* What the parse learns. */
 struct edge_rx_pkt {
 	struct n2nk_edge_peer *peer;
 	__u8 src_mac[ETH_ALEN];
 	__u32 off;	 /* where the transform's output starts */
 	__u32 frame_len; /* the inner frame's length */
+	__u32 n2n_len;	 /* the UDP payload's */
 	__u8 relayed;
+	__u8 he_opened; /* -H: the header in the skb is ours, decrypted */
 };
 
 static __always_inline void cursor_init_skb(struct cursor *c,
@@ -146,6 +153,7 @@ static __always_inline int edge_rx_parse(struct __sk_buff *skb,
 	ret = edge_rx_udp(&c, skb->len, conf, &iph, &udph);
 	if (ret)
 		return ret;
+	k->n2n_len = bpf_ntohs(udph->len) - 8;
 	/* One skb, several datagrams to our port (GRO, a UDP_SEGMENT sender
 	 * across a veth, virtio's GSO with gso_segs 0): the UDP stack splits
 	 * it for the daemon's socket. */
@@ -227,9 +235,10 @@ static __always_inline int edge_rx_keystream(struct __sk_buff *skb,
 					     struct n2nk_ks_scratch *s,
 					     const struct edge_rx_pkt *k)
 {
-	__u8 iv[16];
+	__u8 *iv =
+		(__u8 *)s->ks; /* free until the first block: off the stack */
 
-	if (bpf_skb_load_bytes(skb, k->off, iv, sizeof(iv)))
+	if (bpf_skb_load_bytes(skb, k->off, iv, 16))
 		return AES_FAILED;
 	ks_setup(conf, s, iv);
 	return n2nk_ks_xor_skb(skb, k->off + 16, k->frame_len, conf, s)
@@ -295,37 +304,61 @@ static __always_inline void edge_count_peer_rx(const struct edge_rx_pkt *k)
 }
 
 /*
- * N2NK_OK with the skb now the inner frame, for the TAP's receive path;
- * else why not, with the skb as it arrived.
+ * The PACKET header, parsed; with -H opened first (its stamp checked once
+ * the sender is known), k->he_opened then saying the skb's header is now
+ * the plaintext one, to be put back if the datagram goes on. 0 or why.
  */
-static __always_inline int edge_rx_frame(struct __sk_buff *skb,
-					 const struct n2nk_edge_conf *conf)
+static __always_inline int edge_rx_header(struct __sk_buff *skb,
+					  const struct n2nk_edge_conf *conf,
+					  struct edge_rx_pkt *k)
 {
-	struct edge_rx_pkt k = {};
-	struct n2nk_ks_scratch *s;
+	const struct n2nk_edge_he *he = he_conf_get();
+	int ret = edge_rx_parse(skb, conf, k);
+
+	if (!he)
+		return ret;
+	if (ret != N2NK_HEADER_ENCRYPTED)
+		return ret ? ret : N2NK_PLAINTEXT_ON_HE;
+	if (bpf_skb_pull_data(skb, skb->len))
+		return N2NK_HEADER_ENCRYPTED;
+	switch (he_open(skb, EDGE_RX_N2N_OFF, k->n2n_len, conf)) {
+	case 0:
+		break;
+	case HE_NOT_OURS:
+		return N2NK_HEADER_ENCRYPTED; /* the daemon's to judge */
+	case HE_CHECKSUM:
+		return N2NK_HEADER_KEY;
+	default:
+		return N2NK_REWRITE_FAILED;
+	}
+	k->he_opened = 1;
+	ret = edge_rx_parse(skb, conf, k);
+	return ret ? ret : he_stamp_check(he, k->relayed ? NULL : k->src_mac);
+}
+
+/* The payload of a PACKET whose header passed: decrypted, checked, and
+ * the skb cut to the inner frame. N2NK_OK or why, with the payload as it
+ * came (or N2NK_REWRITE_FAILED: it cannot be). */
+static __always_inline int edge_rx_payload(struct __sk_buff *skb,
+					   const struct n2nk_edge_conf *conf,
+					   struct n2nk_ks_scratch *s,
+					   struct edge_rx_pkt *k)
+{
 	struct ethhdr inner;
-	__u32 zero = 0, fo;
+	__u32 fo;
 	int ret;
 
-	s = bpf_map_lookup_elem(&ks_scratch, &zero);
-	if (!s)
-		return N2NK_DECRYPT;
-	bpf_skb_pull_data(skb,
-			  skb->len < EDGE_RX_HEAD ? skb->len : EDGE_RX_HEAD);
-	ret = edge_rx_parse(skb, conf, &k);
-	if (ret)
-		return ret;
 	if (bpf_skb_pull_data(skb, skb->len))
 		return N2NK_DECRYPT;
-	ret = edge_rx_aes_peek(skb, conf, &k);
+	ret = edge_rx_aes_peek(skb, conf, k);
 	if (ret)
 		return ret;
-	ret = edge_rx_open(skb, conf, s, &k);
+	ret = edge_rx_open(skb, conf, s, k);
 	if (ret)
 		return ret == AES_FAILED_WRITTEN ? N2NK_REWRITE_FAILED
 						 : N2NK_DECRYPT;
-	fo = k.off + edge_iv_len(conf);
-	ret = edge_rx_inner(skb, conf, &k, fo, &inner);
+	fo = k->off + edge_iv_len(conf);
+	ret = edge_rx_inner(skb, conf, k, fo, &inner);
 	/* Only the first fo bytes go: outer headers, the PACKET header, the
 	 * IV and the inner Ethernet header, which then replaces the outer. */
 	if (!ret && bpf_skb_adjust_room(skb, -(__s32)fo, BPF_ADJ_ROOM_MAC, 0))
@@ -334,12 +367,41 @@ static __always_inline int edge_rx_frame(struct __sk_buff *skb,
 		return N2NK_REWRITE_FAILED; /* cut already: cannot go back */
 	if (ret) {
 		/* Back as it came, for the daemon. */
-		if (edge_rx_reseal(skb, conf, s, &k))
+		if (edge_rx_reseal(skb, conf, s, k))
 			return N2NK_REWRITE_FAILED;
 		return ret;
 	}
-	edge_count_peer_rx(&k);
+	edge_count_peer_rx(k);
 	return N2NK_OK;
+}
+
+/*
+ * N2NK_OK with the skb now the inner frame, for the TAP's receive path;
+ * else why not, with the skb as it arrived (unless dropped).
+ */
+static __always_inline int edge_rx_frame(struct __sk_buff *skb,
+					 const struct n2nk_edge_conf *conf)
+{
+	struct edge_rx_pkt k = {};
+	struct n2nk_ks_scratch *s;
+	__u32 zero = 0;
+	int ret;
+
+	s = bpf_map_lookup_elem(&ks_scratch, &zero);
+	if (!s)
+		return N2NK_DECRYPT;
+	bpf_skb_pull_data(skb,
+			  skb->len < EDGE_RX_HEAD ? skb->len : EDGE_RX_HEAD);
+	ret = edge_rx_header(skb, conf, &k);
+	if (!ret)
+		ret = edge_rx_payload(skb, conf, s, &k);
+	if (!ret && k.he_opened)
+		he_stamp_commit();
+	if (ret && k.he_opened &&
+	    n2nk_verdict(N2NK_LAYER_EDGE_RX, ret) != N2NK_VERDICT_DROP &&
+	    he_restore(skb, EDGE_RX_N2N_OFF))
+		return N2NK_REWRITE_FAILED;
+	return ret;
 }
 
 #endif /* N2NK_BPF_EDGE_RX_H */

@@ -23,6 +23,7 @@
 #include "lib/aes_none.h" /* unless the object took lib/aes_cts.h */
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
+#include "lib/he.h"
 #include "lib/ipv4.h"
 #include "lib/keystream.h"
 
@@ -160,6 +161,10 @@ static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 	ip_len = hdr - ETH_HLEN + frame_len;
 	if (ip_len > d.mtu || frame_len > KS_MAX_LEN)
 		return N2NK_FRAG_NEEDED;
+	/* -H seals at most 2048 bytes (he_encrypt's limit too). */
+	if (N2N_PACKET_HDR_SIZE + iv_len + frame_len > N2N_PKT_BUF_SIZE &&
+	    he_conf_get())
+		return N2NK_FRAG_NEEDED;
 	if (edge_new_iv(iv, &d.ip_id))
 		return N2NK_TRANSFORM;
 	/* Room between the Ethernet header and the inner IP header: the
@@ -187,6 +192,12 @@ static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 		if (edge_seal(skb, conf, s, iv, frame_len))
 			return N2NK_TRANSFORM;
 	}
+	/* -H: the header too, over the finished packet. */
+	if (he_conf_get() &&
+	    n2nk_he_seal(skb, EDGE_OUTER_LEN - N2N_PACKET_HDR_SIZE,
+			 N2N_PACKET_HDR_SIZE + iv_len + frame_len,
+			 N2N_PACKET_HDR_SIZE))
+		return N2NK_TRANSFORM;
 	edge_count_peer_tx(dmac, &d, frame_len);
 	*ifindex = d.ifindex;
 	return N2NK_OK;

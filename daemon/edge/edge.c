@@ -404,6 +404,7 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	kc->mac = e->mac;
 	kc->ip = e->ip;
 	kc->allow_routing = e->allow_routing;
+	kc->header_encryption = e->he.on;
 	kc->accept_multicast = e->accept_multicast;
 	kc->mss_ipv4 = e->mss.ipv4;
 	kc->mss_ipv6 = e->mss.ipv6;
@@ -466,6 +467,9 @@ static int open_datapath(struct edge *e)
 			datapath_open_error(&e->dp, err));
 		return err;
 	}
+	/* 1 ms: far less than the 160 ms of reordering a PACKET may have. */
+	if (e->he.on && !strcmp(e->dp.ops->name, "kernel"))
+		e->he.lead_usec = 1000;
 	log_notice("datapath %s (%s), UDP port %u", e->dp.ops->name, e->dp.why,
 		   e->dp.bound_port);
 	return 0;

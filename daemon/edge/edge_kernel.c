@@ -31,8 +31,9 @@ bool edge_kernel_possible(const struct edge *e, const char **why)
 		       "community's cipher (Twofish) runs in userspace";
 		return false;
 	}
-	if (e->he.on) {
-		*why = "header encryption (-H) runs in userspace for now";
+	if (e->he.upw) {
+		*why = "header encryption with user/password (-I/-J) runs in "
+		       "userspace";
 		return false;
 	}
 	if (e->compression != N2N_COMPRESSION_NONE) {

@@ -36,6 +36,7 @@
 #include "edge_pins.h"
 #include "ethtool.h"
 #include "netlink.h"
+#include "proto/header_crypt.h"
 #include "proto/speck.h"
 #include "skel/tc_edge.skel.h"
 
@@ -74,6 +75,8 @@ struct edge_loader {
 	struct el_hook tap, tx, rx;
 	char aes_driver[96]; /* -A3: the kernel's cbc(aes) driver */
 	struct n2nk_edge_conf conf;
+	struct n2nk_edge_he he; /* -H: keys and clock; he.on 0 without */
+	bool he_written;	/* he_conf has he */
 	struct sockaddr_in bind;
 	char where[320];
 	size_t where_base; /* what load() wrote; the RX interface follows */
@@ -379,11 +382,88 @@ int edge_loader_handover_get(struct edge_loader *l,
 		       : 0;
 }
 
+/* -H: the community's header keys, as daemon/proto/header_crypt.c
+ * expands them, for the programs (struct n2nk_edge_he). */
+static int he_keys_fill(struct edge_loader *l, const char *community)
+{
+	char name[N2N_COMMUNITY_SIZE] = { 0 };
+	struct he_keys keys;
+	int err = 0;
+
+	strncpy(name, community, sizeof(name) - 1);
+	he_keys_from_community(&keys, name);
+	if (keys.hdr.rounds != N2NK_HE_ROUNDS ||
+	    keys.iv.rounds != N2NK_HE_ROUNDS)
+		err = -EINVAL;
+	else {
+		memcpy(l->he.hdr.rk, keys.hdr.rk, sizeof(l->he.hdr.rk));
+		memcpy(l->he.iv.rk, keys.iv.rk, sizeof(l->he.iv.rk));
+		l->he.on = 1;
+	}
+	sodium_memzero(&keys, sizeof(keys));
+	return err;
+}
+
+/* -H: the supernode's last stamp (all-zero key) goes with it. */
+static void he_forget_sn(struct edge_loader *l)
+{
+	struct n2nk_edge_peer_key k = { 0 };
+
+	bpf_map__delete_elem(l->skel->maps.he_stamps, &k, sizeof(k), 0);
+}
+
+/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns, from a reading of the first
+ * between two of the second (their midpoint), so that a preemption in
+ * between cannot skew it by more than the gap it allows. */
+static __s64 realtime_offset_ns(void)
+{
+	struct timespec m1, rt, m2;
+	__s64 a, b, best = -1, off = 0;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		clock_gettime(CLOCK_MONOTONIC, &m1);
+		clock_gettime(CLOCK_REALTIME, &rt);
+		clock_gettime(CLOCK_MONOTONIC, &m2);
+		a = (__s64)m1.tv_sec * 1000000000ll + m1.tv_nsec;
+		b = (__s64)m2.tv_sec * 1000000000ll + m2.tv_nsec;
+		if (best < 0 || b - a < best) {
+			best = b - a;
+			off = (__s64)rt.tv_sec * 1000000000ll + rt.tv_nsec -
+			      (a + (b - a) / 2);
+		}
+		if (best < 20000)
+			break;
+	}
+	return off;
+}
+
+/* -H: he_conf with the wall clock as of now (CLOCK_REALTIME minus the
+ * CLOCK_MONOTONIC of bpf_ktime_get_ns()), so that NTP's steps reach the
+ * programs within a lease refresh. */
+static int he_conf_write(struct edge_loader *l)
+{
+	__s64 off = realtime_offset_ns(), d = off - l->he.realtime_off_ns;
+	__u32 zero = 0;
+
+	/* Rewritten only when the clock moved (NTP): a program reading the
+	 * entry while it is rewritten could see a torn offset. */
+	if (!l->he.on || (l->he_written && d > -1000000 && d < 1000000))
+		return 0;
+	l->he.realtime_off_ns = off;
+	l->he_written = true;
+	return bpf_map__update_elem(l->skel->maps.he_conf, &zero, sizeof(zero),
+				    &l->he, sizeof(l->he), BPF_ANY)
+		       ? -errno
+		       : 0;
+}
+
 int edge_loader_lease(struct edge_loader *l, unsigned int hold_s)
 {
 	struct timespec ts;
 	__u64 until = 0;
 	__u32 zero = 0;
+	int err;
 
 	/* Pinned, the programs outlive us: never without a limit, and
 	 * never shorter than a refresh or two. */
@@ -394,11 +474,11 @@ int edge_loader_lease(struct edge_loader *l, unsigned int hold_s)
 		until = (__u64)ts.tv_sec * 1000000000ull + (__u64)ts.tv_nsec +
 			(__u64)hold_s * 1000000000ull;
 	}
-	return bpf_map__update_elem(l->skel->maps.edge_lease, &zero,
-				    sizeof(zero), &until, sizeof(until),
-				    BPF_ANY)
-		       ? -errno
-		       : 0;
+	err = bpf_map__update_elem(l->skel->maps.edge_lease, &zero,
+				   sizeof(zero), &until, sizeof(until), BPF_ANY)
+		      ? -errno
+		      : 0;
+	return err ? err : he_conf_write(l); /* the lease first */
 }
 
 int edge_loader_handover_set(struct edge_loader *l,
@@ -542,6 +622,8 @@ static int load(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 		return why_fail(why, len, err, "looking up %s", l->seg_a);
 	conf_fill(l, cfg, tap.ifindex, seg.ifindex);
 	err = conf_speck(l, cfg);
+	if (!err && cfg->header_encryption)
+		err = he_keys_fill(l, cfg->community);
 	conf_carry_over(l, cfg->port); /* before the write: reads the old */
 	if (!err)
 		err = conf_write(l);
@@ -632,6 +714,7 @@ void edge_loader_close(struct edge_loader *l)
 	edge_aes_close(l->aes);
 	tc_edge__destroy(l->skel);
 	sodium_memzero(&l->conf, sizeof(l->conf));
+	sodium_memzero(&l->he, sizeof(l->he));
 	free(l);
 }
 
@@ -794,6 +877,9 @@ int edge_loader_set_sn(struct edge_loader *l, const struct sockaddr_storage *sn,
 	    l->conf.sn_port == to->sin_port &&
 	    l->conf.sn_ifindex == (__u32)ifindex && l->conf.underlay_mtu == mtu)
 		return 0; /* as the programs know it: no rewrite under them */
+	if (l->conf.sn_addr != to->sin_addr.s_addr ||
+	    l->conf.sn_port != to->sin_port)
+		he_forget_sn(l); /* another supernode, another clock */
 	l->conf.local_addr = src.s_addr;
 	l->conf.sn_addr = to->sin_addr.s_addr;
 	l->conf.sn_port = to->sin_port;
@@ -886,12 +972,16 @@ int edge_loader_peer_del(struct edge_loader *l, const uint8_t *mac)
 {
 	struct n2nk_edge_peer_key k;
 
+	int err = 0;
+
 	peer_key(&k, mac);
 	bpf_map__delete_elem(l->skel->maps.peer_stats, &k, sizeof(k), 0);
 	if (bpf_map__delete_elem(l->skel->maps.peers, &k, sizeof(k), 0) &&
 	    errno != ENOENT)
-		return -errno;
-	return 0;
+		err = -errno;
+	/* After the peer: no program can record a stamp for it now. */
+	bpf_map__delete_elem(l->skel->maps.he_stamps, &k, sizeof(k), 0);
+	return err;
 }
 
 int edge_loader_peer_read(struct edge_loader *l, const uint8_t *mac,

@@ -27,6 +27,7 @@ struct edge_loader_cfg {
 	const uint8_t *mac;	     /* ours */
 	uint32_t ip;		     /* overlay IPv4, host order, 0 = unknown */
 	bool allow_routing;	     /* -r */
+	bool header_encryption;	     /* -H (not user/password) */
 	bool accept_multicast;	     /* -E */
 	uint16_t mss_ipv4, mss_ipv6; /* --mss-clamp; 0: not clamped */
 	uint8_t transform;	     /* null, AES, ChaCha20 or Speck */
@@ -66,7 +67,8 @@ bool edge_loader_pinned(const struct edge_loader *l);
 bool edge_loader_adopted(const struct edge_loader *l);
 
 /* How long the programs go on carrying frames if no daemon renews this
- * (0: no limit): hold_s seconds from now. 0 or -errno. */
+ * (0: no limit): hold_s seconds from now; with -H, the programs' wall
+ * clock is set again too. 0 or -errno. */
 int edge_loader_lease(struct edge_loader *l, unsigned int hold_s);
 
 /* What the daemon before us handed over (-ENOENT: nothing taken over),

@@ -46,7 +46,7 @@ ssize_t msg_seal(uint8_t *buf, size_t cap, const struct n2n_msg *m,
 		return n;
 	keys = msg_uses_static_keys(m->hdr.type) ? &he->static_keys : &he->keys;
 	if (he_encrypt(buf, (size_t)n, hidden_len(m, (size_t)n, he->upw),
-		       ts_next(&he->stamps, evloop_wall_usec()),
+		       ts_next(&he->stamps, evloop_wall_usec() + he->lead_usec),
 		       randombytes_random(), keys) < 0)
 		return -WIRE_ERR_INVALID;
 	return n;

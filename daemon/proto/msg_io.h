@@ -31,6 +31,10 @@ struct msg_he {
 	struct he_keys keys;	    /* dynamic */
 	struct he_keys static_keys; /* from the community name */
 	struct ts_source stamps;
+	/* Our stamps this far ahead of the clock: with the kernel path
+	 * sealing PACKETs from the same clock, a REGISTER (no reordering
+	 * allowed at the peer) must not lose a race to one of those. */
+	uint32_t lead_usec;
 };
 
 /* Sets both key pairs from the community name (the non-upw case). */

@@ -10,9 +10,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define TS_FRAME	     0x0000001000000000ull /* +-16 s accepted clock skew */
-#define TS_JITTER	     0x0000000027100000ull /* ~160 ms reordering allowed */
-#define TS_FLAG_COUNTER_ONLY 0x1ull
+#include "n2n_wire_defs.h"
+
+#define TS_FRAME	     N2N_TS_FRAME  /* +-16 s accepted clock skew */
+#define TS_JITTER	     N2N_TS_JITTER /* ~160 ms reordering allowed */
+#define TS_FLAG_COUNTER_ONLY N2N_TS_FLAG_COUNTER_ONLY
 
 enum ts_error {
 	TS_OK = 0,

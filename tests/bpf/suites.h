@@ -22,5 +22,6 @@ void suite_xdp_relay(struct suite_tally *t);
 void suite_keystream(struct suite_tally *t);
 void suite_aes_cts(struct suite_tally *t);
 void suite_tc_edge(struct suite_tally *t);
+void suite_tc_edge_he(struct suite_tally *t);
 
 #endif /* N2NK_BPF_SUITES_H */

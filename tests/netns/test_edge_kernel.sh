@@ -44,7 +44,7 @@ lab_add_public_host c 198.18.0.13
 lab_add_public_host d 198.18.0.14
 
 # -H needs a fixed community name at the supernode; the rest are let in.
-printf 'c9\n.*\n' >"$T/communities"
+printf 'c9\nc12\n.*\n' >"$T/communities"
 lab_bg sn "$T/sn.log" "$SN" -p 7654 -c "$T/communities" -f -v \
 	--ctl-socket="$T/sn.sock" >"$T/sn.pid"
 t_require "supernode control socket" \
@@ -120,7 +120,8 @@ for h in a b c d; do pin_all $h; done
 # kernel_pair TAG NET ARGS...: a and b, both kernel path, ping, TCP,
 # counters.
 kernel_pair() {
-	local tag=$1 net=$2 ma="02:00:00:00:0$2:01" mb="02:00:00:00:0$2:02"
+	local tag=$1 net=$2 ma mb
+	ma=$(printf '02:00:00:00:%02x:01' "$2") mb=$(printf '02:00:00:00:%02x:02' "$2")
 	local before_a before_b tx rx
 	shift 2
 	edge "${tag}a" a "$net" 1 kernel "$@"
@@ -155,6 +156,7 @@ kernel_pair a1 1 -A1
 kernel_pair a3 3 -k s3cret -A3
 kernel_pair a4 4 -k s3cret -A4
 kernel_pair a5 5 -k s3cret -A5
+kernel_pair h4 12 -k s3cret -A4 -H
 
 # --- the route changes under an established P2P path: a's route to the
 # underlay gets MTU 1300, so a 1200-byte ping no longer fits once
@@ -243,9 +245,8 @@ else
 		"stays in userspace: the kernel's AES here is $(aes_driver)" \
 		<<<"$(info_field f3 why)"
 fi
-t_check_eq "auto with -H: sockets" socket "$(info_field fh datapath)"
-t_check "auto with -H: says why" grep -q 'header encryption' \
-	<<<"$(info_field fh why)"
+t_check_eq "auto with -H: the kernel path" kernel \
+	"$(info_field fh datapath)"
 lab_exec c "$EDGE" -f -c c10 -k s3cret -A2 -a 198.19.10.1/24 -d n2r10 \
 	-p 50991 -l 198.18.0.1:7654 --datapath=kernel \
 	--ctl-socket="$T/refused.sock" >"$T/refused.log" 2>&1

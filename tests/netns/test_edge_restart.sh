@@ -48,8 +48,10 @@ lab_add_public_host sn 198.18.0.1
 lab_add_public_host a 198.18.0.11
 lab_add_public_host b 198.18.0.12
 
+# c1 by name: EDGE_CIPHER may bring -H, which n2n keeps to named ones.
+printf 'c1\n.*\n' >"$T/communities"
 lab_bg sn "$T/sn.log" "$SN" -p 7654 -f -v --ctl-socket="$T/sn.sock" \
-	>"$T/sn.pid"
+	-c "$T/communities" >"$T/sn.pid"
 t_require "supernode control socket" \
 	lab_wait_for "sn socket" 5 test -S "$T/sn.sock"
 
@@ -58,9 +60,10 @@ MAC_B=02:00:00:00:01:02
 
 # edge HOST N LOG [KEY [ARGS...]]: a kernel-path edge, pinned (ARGS may
 # override that); its pid on stdout
+# shellcheck disable=SC2086 # EDGE_CIPHER: flags, split
 edge() {
 	lab_bg "$1" "$T/$3" "$EDGE" -f -v -i 4 --ctl-socket="$T/$1.sock" \
-		-c c1 -k "${4:-s3cret}" "${EDGE_CIPHER:--A4}" -a "198.19.1.$2/24" -d n2e \
+		-c c1 -k "${4:-s3cret}" ${EDGE_CIPHER:--A4} -a "198.19.1.$2/24" -d n2e \
 		-m "02:00:00:00:01:0$2" -p "5100$2" -l 198.18.0.1:7654 \
 		--datapath=kernel --pin-root="$T/bpf" "${@:5}"
 }

@@ -97,7 +97,9 @@ FEDKEY=$("$S_KEYGEN" -F $FED | cut -d' ' -f2)
 # anything else is let in by the expression.
 {
 	echo "# test_interop.sh"
-	for b in $BASES; do echo "i$((b + 10))"; echo "i$((b + 11))"; done
+	for b in $BASES; do
+		echo "i$((b + 10))" && echo "i$((b + 11))" && echo "i$((b + 19))"
+	done
 	echo "secure"
 	"$S_KEYGEN" alice alice-pw
 	"$S_KEYGEN" carol carol-pw
@@ -152,7 +154,8 @@ path_is() {	# path_is NAME PEER_MAC PATH
 # edge, 198.19.NET.N, port 40NETN, TAP n2iNET; stock edges get their own
 # management port, ours a control socket.
 # want_dp ARGS...: the datapath our edge takes with `auto` for these
-# flags: the kernel path for -A1 (no key), -A4 and -A5 without -H or -z;
+# flags: the kernel path for -A1 (no key), -A4 and -A5 without -z (-H
+# too, without user/password);
 # sockets otherwise (AES, Twofish, a key without -A: AES; auto keeps AES
 # in userspace where the kernel's AES is its portable C code, as here),
 # unless --datapath=kernel asks for it.
@@ -161,7 +164,7 @@ want_dp() {
 	for a in "$@"; do
 		case $a in
 		--datapath=kernel) echo kernel; return ;;
-		-H | -z1 | -z2) echo socket; return ;;
+		-z1 | -z2) echo socket; return ;;
 		-k) key=1 ;;
 		-A1 | -A2 | -A3 | -A4 | -A5) cipher=$a ;;
 		esac
@@ -431,7 +434,9 @@ cipher 17 "-A3 (AES) on our kernel path" "-k s3cret -A3 --datapath=kernel" \
 	aes "-k s3cret -A3"
 cipher 18 "-A3 -S1 (AES, relayed) on our kernel path" \
 	"-k s3cret -A3 -S1 --datapath=kernel" aes "-k s3cret -A3"
-CIPHERS=(6 7 8 9 10 11 12 16 17 18)
+cipher 19 "-A4 -H -S1 (relayed, header encryption)" "-k s3cret -A4 -H -S1" \
+	chacha20 "-k s3cret -A4 -H"
+CIPHERS=(6 7 8 9 10 11 12 16 17 18 19)
 
 zping() {	# zping HOST DST: pings with 500 zero bytes (LZO shrinks them)
 	lab_exec "$1" ping -q -c 2 -i 0.2 -W 2 -p 00 -s 500 "$2" >/dev/null 2>&1
@@ -453,7 +458,7 @@ check_ciphers() {	# check_ciphers BASE PREFIX [OFFSET...]
 			check_pair "$label" $net relay daemon
 			continue
 		fi
-		if [[ ${C_ARGS[$o]} == *--datapath=kernel* ]]; then
+		if [ "${DP[e${net}2]}" = kernel ]; then
 			check_pair "$label" $net p2p # and the kernel moved it
 			continue
 		fi

@@ -112,6 +112,7 @@ static const struct {
 	{ N2NK_INNER_SOURCE, -50, "inner_source" },
 	{ N2NK_MERGED, -51, "merged_datagrams" },
 	{ N2NK_REWRITE_FAILED, -52, "rewrite_failed" },
+	{ N2NK_REPLAYED, -53, "replayed" },
 };
 
 #define N_GOLDEN (sizeof(golden) / sizeof(golden[0]))
