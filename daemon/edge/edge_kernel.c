@@ -86,6 +86,8 @@ static void write_path(struct edge *e, struct edge_peer *p,
 		 path == DP_EDGE_P2P ? sockaddr_str(&p->sa, where) : "");
 	p->k_path = path;
 	p->k_sa = p->sa;
+	if (path != DP_EDGE_NONE && e->he.on)
+		datapath_edge_stamp_seed(&e->dp, p->key.mac, p->replay.last);
 	if (path == DP_EDGE_NONE) {
 		/* Its kernel counters went with the entry. */
 		p->k_tx_p2p = p->k_rx_p2p = p->k_tx_relay = p->k_rx_relay = 0;
@@ -202,6 +204,9 @@ void edge_kernel_sn(struct edge *e)
 		mac_table_each(&e->peers, rewrite_one, e);
 		return;
 	}
+	/* A supernode the kernel had not: its record starts at ours. */
+	if (ret > 0 && e->he.on)
+		datapath_edge_stamp_seed(&e->dp, NULL, sn->replay.last);
 	if (e->k_sn_failed)
 		log_info("kernel path: the route to the supernode is usable "
 			 "again");

@@ -142,6 +142,11 @@ int datapath_edge_set_ip(struct datapath *dp, uint32_t ip);
 int datapath_edge_peer(struct datapath *dp, const uint8_t *mac,
 		       enum datapath_edge_path path,
 		       const struct sockaddr_storage *sa);
+/* -H: the kernel's replay record for a sender (mac; NULL: the supernode)
+ * taken at least to last, the daemon's, so that what the daemon already
+ * took cannot be replayed through the kernel. */
+int datapath_edge_stamp_seed(struct datapath *dp, const uint8_t *mac,
+			     uint64_t last);
 /* Whether the edge has its kernel path. */
 static inline bool datapath_edge_kernel(const struct datapath *dp)
 {

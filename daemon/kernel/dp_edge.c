@@ -95,6 +95,12 @@ int datapath_edge_peer(struct datapath *dp, const uint8_t *mac,
 	return edge_loader_peer_del(dp->edge, mac);
 }
 
+int datapath_edge_stamp_seed(struct datapath *dp, const uint8_t *mac,
+			     uint64_t last)
+{
+	return dp->edge ? edge_loader_stamp_seed(dp->edge, mac, last) : 0;
+}
+
 bool datapath_edge_peer_read(struct datapath *dp, const uint8_t *mac,
 			     struct edge_loader_peer_info *out)
 {

@@ -984,6 +984,26 @@ int edge_loader_peer_del(struct edge_loader *l, const uint8_t *mac)
 	return err;
 }
 
+int edge_loader_stamp_seed(struct edge_loader *l, const uint8_t *mac,
+			   uint64_t last)
+{
+	const struct bpf_map *m = l->skel->maps.he_stamps;
+	struct n2nk_edge_peer_key k = { 0 };
+	__u64 cur;
+
+	if (!l->he.on)
+		return 0;
+	if (mac)
+		peer_key(&k, mac);
+	if (!bpf_map__lookup_elem(m, &k, sizeof(k), &cur, sizeof(cur), 0) &&
+	    (int64_t)(cur - last) >= 0)
+		return 0; /* the kernel's is newer */
+	return bpf_map__update_elem(m, &k, sizeof(k), &last, sizeof(last),
+				    BPF_ANY)
+		       ? -errno
+		       : 0;
+}
+
 int edge_loader_peer_read(struct edge_loader *l, const uint8_t *mac,
 			  struct edge_loader_peer_info *out)
 {

@@ -121,6 +121,10 @@ int edge_loader_peer_p2p(struct edge_loader *l, const uint8_t *mac,
 			 const struct sockaddr_storage *sa);
 int edge_loader_peer_relay(struct edge_loader *l, const uint8_t *mac);
 int edge_loader_peer_del(struct edge_loader *l, const uint8_t *mac);
+/* -H: he_stamps[mac] (NULL: the supernode's) at least last. 0 or -errno;
+ * 0 without -H. */
+int edge_loader_stamp_seed(struct edge_loader *l, const uint8_t *mac,
+			   uint64_t last);
 
 /* What the kernel did for a peer: its counters and last direct RX. */
 struct edge_loader_peer_info {

@@ -150,6 +150,12 @@ path_is() {	# path_is NAME PEER_MAC PATH
 	[ "$(path "$1" "$2")" = "$3" ]
 }
 
+# in_kernel NAME PEER_MAC: our edge NAME carries that peer in the kernel
+# (it writes the map on its next tick after the path is known).
+in_kernel() {
+	[ "$(peer_field "$1" "$2" datapath 2>/dev/null)" = kernel ]
+}
+
 # edge s|o NAME HOST NET N COMMUNITY SN_AT ARGS...: a stock (s) or our (o)
 # edge, 198.19.NET.N, port 40NETN, TAP n2iNET; stock edges get their own
 # management port, ours a control socket.
@@ -336,6 +342,11 @@ check_pair() {
 		15 path_is "$e1" "$(mac_of "$net" 2)" "$mode"
 	t_check "$label: $(who "$e2") reports $mode" lab_wait_for "$mode path" \
 		15 path_is "$e2" "$(mac_of "$net" 1)" "$mode"
+	# Before the burst, the kernel-path edges have the peer in the map.
+	[ "${KIND[$e1]}${DP[$e1]}" != okernel ] ||
+		lab_wait_for "$e1 in kernel" 5 in_kernel "$e1" "$(mac_of "$net" 2)"
+	[ "${KIND[$e2]}${DP[$e2]}" != okernel ] ||
+		lab_wait_for "$e2 in kernel" 5 in_kernel "$e2" "$(mac_of "$net" 1)"
 	[ "$SNK" = stock ] || d0=$(daemon_fwd "i$net")
 	r0=$(sn_relayed "i$net")
 	k10=$(kernel_moved "$e1") k20=$(kernel_moved "$e2")
