@@ -984,15 +984,11 @@ int edge_loader_peer_del(struct edge_loader *l, const uint8_t *mac)
 	return err;
 }
 
-int edge_loader_stamp_seed(struct edge_loader *l, const uint8_t *mac,
-			   uint64_t last)
+int edge_stamps_seed(const struct bpf_map *m, const uint8_t *mac, uint64_t last)
 {
-	const struct bpf_map *m = l->skel->maps.he_stamps;
 	struct n2nk_edge_peer_key k = { 0 };
 	__u64 cur;
 
-	if (!l->he.on)
-		return 0;
 	if (mac)
 		peer_key(&k, mac);
 	if (!bpf_map__lookup_elem(m, &k, sizeof(k), &cur, sizeof(cur), 0) &&
@@ -1002,6 +998,13 @@ int edge_loader_stamp_seed(struct edge_loader *l, const uint8_t *mac,
 				    BPF_ANY)
 		       ? -errno
 		       : 0;
+}
+
+int edge_loader_stamp_seed(struct edge_loader *l, const uint8_t *mac,
+			   uint64_t last)
+{
+	return l->he.on ? edge_stamps_seed(l->skel->maps.he_stamps, mac, last)
+			: 0;
 }
 
 int edge_loader_peer_read(struct edge_loader *l, const uint8_t *mac,

@@ -125,6 +125,10 @@ int edge_loader_peer_del(struct edge_loader *l, const uint8_t *mac);
  * 0 without -H. */
 int edge_loader_stamp_seed(struct edge_loader *l, const uint8_t *mac,
 			   uint64_t last);
+/* The same on the map itself (tests hold it to the programs). */
+struct bpf_map;
+int edge_stamps_seed(const struct bpf_map *he_stamps, const uint8_t *mac,
+		     uint64_t last);
 
 /* What the kernel did for a peer: its counters and last direct RX. */
 struct edge_loader_peer_info {

@@ -23,6 +23,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "kernel/edge_loader.h"
 #include "proto/header_crypt.h"
 #include "proto/msg_io.h"
 #include "proto/timestamp.h"
@@ -153,6 +154,7 @@ struct he_rx_case {
 	int unknown_src; /* from a MAC the maps do not have */
 	int inner_other; /* its frame from another MAC than srcMac */
 	int sock_ipv6;	 /* relayed: an IPv6 socket in the header (H 58) */
+	int seed_now;	 /* the daemon's record for the sender seeded: now */
 	size_t hdr_len;	 /* sealed with this H, not the header's */
 	int reason;
 	long inner_len; /* 0: the spec's */
@@ -205,8 +207,11 @@ static int rx_case(const struct env *e, const struct he_rx_case *c,
 	struct pkt_spec s;
 	int ret;
 
-	if (build(e, c, &f, &inner, &s) || tce_set_conf(e, NULL)) {
-		tce_fail(name, "cannot build the datagram");
+	if (build(e, c, &f, &inner, &s) || tce_set_conf(e, NULL) ||
+	    (c->seed_now && edge_stamps_seed(e->skel->maps.he_stamps,
+					     c->relayed ? NULL : s.msg.src_mac,
+					     ts_from_usec(realtime_usec())))) {
+		tce_fail(name, "cannot build the datagram or seed the record");
 		return -1;
 	}
 	ret = tce_probe(e, &p, &f, &r);
@@ -221,6 +226,13 @@ static int rx_case(const struct env *e, const struct he_rx_case *c,
 
 static const struct he_rx_case rx_cases[] = {
 	{ .name = "P2P, sealed now", .reason = N2NK_OK },
+	/* Before the kernel has a record of the supernode: the daemon took
+	 * one now (edge_loader_stamp_seed), so one 1 s old is a replay. */
+	{ .name = "relayed, 1 s old, the daemon's record (now) seeded",
+	  .relayed = 1,
+	  .seed_now = 1,
+	  .age_s = 1,
+	  .reason = N2NK_REPLAYED },
 	{ .name = "relayed (socket in the header), sealed now",
 	  .relayed = 1,
 	  .reason = N2NK_OK },
