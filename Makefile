@@ -213,7 +213,9 @@ NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
 	test_loadgen test_edge_kernel test_mss_clamp test_edge_restart
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
-		$(t) "tests/netns/$(t).sh $(O)")
+		$(t) "tests/netns/$(t).sh $(O)") \
+		test_edge_restart_he \
+		"EDGE_CIPHER='-A4 -H' tests/netns/test_edge_restart.sh $(O)"
 
 # Interoperability with stock n2n 3.1.1 (tests/netns/test_interop.sh):
 # opt-in, not part of check, since it needs a stock build the user made;

@@ -176,10 +176,11 @@ _Static_assert(sizeof(struct n2nk_edge_daemon_state) == 32,
  * 128 round keys (daemon/proto/header_crypt.c expands them) and the wall
  * clock for the time stamps. he_conf: ARRAY, 1 entry, written by the
  * daemon before its programs run and its clock each second (like the
- * lease); not pinned: each load writes its own. he_stamps: HASH, key
- * struct n2nk_edge_peer_key (the sender's MAC; all zero: our supernode,
- * for relayed PACKETs), value __u64, the last valid stamp from that
- * sender (n2n's replay state, kept by the RX program).
+ * lease); not pinned: each load writes its own. he_stamps: LRU_HASH,
+ * key struct n2nk_edge_peer_key (the sender's MAC; all zero: our
+ * supernode, for relayed PACKETs), value __u64, the last valid stamp from
+ * that sender (n2n's replay state, kept by the RX program); pinned with
+ * the rest, so a restart keeps it.
  */
 #define N2NK_HE_ROUNDS 32 /* Speck128/128 */
 

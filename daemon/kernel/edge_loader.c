@@ -350,6 +350,7 @@ static void pinned_maps(struct edge_loader *l,
 	maps[6] = l->skel->maps.rx_stats;
 	maps[7] = l->skel->maps.daemon_state;
 	maps[8] = l->skel->maps.edge_lease;
+	maps[9] = l->skel->maps.he_stamps; /* -H's replay state */
 }
 
 /* The peers map an earlier daemon left, when we cannot take them over (it
@@ -361,6 +362,20 @@ static void peers_clear(struct edge_loader *l)
 
 	while (!bpf_map_get_next_key(fd, NULL, &k) &&
 	       n++ < (int)bpf_map__max_entries(l->skel->maps.peers))
+		bpf_map_delete_elem(fd, &k);
+}
+
+/* The -H replay records an earlier daemon left, for another community
+ * (or none we can tell): emptied. */
+static void stamps_clear(struct edge_loader *l)
+{
+	struct n2nk_edge_peer_key k;
+	int fd = bpf_map__fd(l->skel->maps.he_stamps), n = 0;
+
+	if (!edge_pins_reused(&l->pins, 9))
+		return;
+	while (!bpf_map_get_next_key(fd, NULL, &k) &&
+	       n++ < (int)bpf_map__max_entries(l->skel->maps.he_stamps))
 		bpf_map_delete_elem(fd, &k);
 }
 
@@ -568,6 +583,7 @@ static void conf_carry_over(struct edge_loader *l, uint16_t port)
 				 &old, sizeof(old), 0)) {
 		if (edge_pins_reused(&l->pins, 1))
 			peers_clear(l);
+		stamps_clear(l);
 		return;
 	}
 	/* Its peers are ours only in the same community, as the same MAC,
@@ -575,6 +591,11 @@ static void conf_carry_over(struct edge_loader *l, uint16_t port)
 	l->same_member = !memcmp(old.community, l->conf.community,
 				 sizeof(old.community)) &&
 			 !memcmp(old.mac, l->conf.mac, sizeof(old.mac));
+	/* The -H replay records hold for the community's senders, whatever
+	 * the payload key: kept across a restart, so a PACKET the daemon
+	 * before us took cannot be replayed to us. */
+	if (!l->same_member)
+		stamps_clear(l);
 	l->same_identity =
 		l->same_member && old.transform == l->conf.transform &&
 		!sodium_memcmp(old.key, l->conf.key, sizeof(old.key)) &&
@@ -1054,7 +1075,8 @@ int edge_loader_map_info(const struct edge_loader *l, unsigned int i,
 		l->skel->maps.peer_stats,   l->skel->maps.tap_stats,
 		l->skel->maps.tx_stats,	    l->skel->maps.rx_stats,
 		l->skel->maps.iv_seq,	    l->skel->maps.edge_lease,
-		l->skel->maps.daemon_state,
+		l->skel->maps.daemon_state, l->skel->maps.he_conf,
+		l->skel->maps.he_stamps,
 	};
 
 	if (i >= sizeof(maps) / sizeof(maps[0]))

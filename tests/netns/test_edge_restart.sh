@@ -110,6 +110,16 @@ t_check_num "the supernode has one registration of a" \
 		'[.rows[] | select(.mac == $m)] | length')" -eq 1
 t_check "P2P in the kernel again" lab_wait_for "kernel P2P" 15 \
 	kernel_p2p a "$MAC_B"
+# -H: the replay record of b came across the restart with the pins.
+stamps_kept() {
+	local f
+	f="$T/bpf/$(lab_exec a stat -L -c %i /proc/self/ns/net)-edge-n2e/he_stamps"
+	[ -n "$f" ] && lab_exec a bpftool map dump pinned "$f" -j |
+		jq -e 'length > 0' >/dev/null
+}
+if [[ ${EDGE_CIPHER:-} == *-H* ]]; then
+	t_check "-H: the replay records are pinned and kept" stamps_kept
+fi
 
 # --- a TCP flow across another restart -----------------------------------
 lab_bg b "$T/iperf-s.log" iperf3 -s -1 -p 5201 >/dev/null
