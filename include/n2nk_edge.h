@@ -60,6 +60,7 @@
 #include <linux/types.h>
 
 #include "n2n_wire_defs.h"
+#include "n2nk_he.h"
 #include "n2nk_reasons.h"
 #include "n2nk_xdp_stats.h"
 
@@ -172,34 +173,15 @@ _Static_assert(sizeof(struct n2nk_edge_daemon_state) == 32,
 	       "n2nk_edge_daemon_state is part of the BPF map ABI");
 
 /*
- * Header encryption (-H) in the kernel: the community's keys as Speck128/
- * 128 round keys (daemon/proto/header_crypt.c expands them) and the wall
- * clock for the time stamps. he_conf: ARRAY, 1 entry, written by the
- * daemon before its programs run and its clock each second (like the
- * lease); not pinned: each load writes its own. he_stamps: LRU_HASH,
- * key struct n2nk_edge_peer_key (the sender's MAC; all zero: our
- * supernode, for relayed PACKETs), value __u64, the last valid stamp from
- * that sender (n2n's replay state, kept by the RX program); pinned with
- * the rest, so a restart keeps it.
+ * Header encryption (-H) in the kernel: the community's keys and the wall
+ * clock for the time stamps, a struct n2nk_he (include/n2nk_he.h).
+ * he_conf: ARRAY, 1 entry, written by the daemon before its programs run
+ * and its clock each second (like the lease); not pinned: each load
+ * writes its own. he_stamps: LRU_HASH, key struct n2nk_edge_peer_key (the
+ * sender's MAC; all zero: our supernode, for relayed PACKETs), value
+ * __u64, the last valid stamp from that sender (n2n's replay state, kept
+ * by the RX program); pinned with the rest, so a restart keeps it.
  */
-#define N2NK_HE_ROUNDS 32 /* Speck128/128 */
-
-struct n2nk_speck128_key {
-	__u64 rk[N2NK_HE_ROUNDS];
-};
-
-struct n2nk_edge_he {
-	struct n2nk_speck128_key hdr; /* keys the CTR over the header */
-	struct n2nk_speck128_key iv;  /* encrypts the IV block */
-	/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns: bpf_ktime_get_ns() plus
-	 * this is the wall clock n2n's stamps count in. */
-	__s64 realtime_off_ns;
-	__u8 on; /* -H: every PACKET's header encrypted, both ways */
-	__u8 pad[7];
-};
-
-_Static_assert(sizeof(struct n2nk_edge_he) == 528,
-	       "n2nk_edge_he is part of the BPF map ABI");
 
 /*
  * -A3 in the kernel: what the daemon runs the syscall program aes_setup

@@ -93,10 +93,10 @@ X(OTHER_INTERFACE,  -32, "other_interface",        __,   DMN,  __,   __,   __,  
 /* What only the daemon checks: decoding, keys, registrations. */                               \
 X(MALFORMED,        -33, "malformed",              DROP, __,   __,   __,   __,   __,   DMN)      \
 X(OVERSIZE,         -34, "oversize",               DROP, __,   __,   __,   __,   __,   __)      \
-X(HEADER_KEY,       -35, "header_key",             DROP, __,   __,   __,   __,   __,   DMN)     \
-X(STAMP,            -36, "stamp",                  DROP, __,   __,   __,   __,   __,   DMN)     \
+X(HEADER_KEY,       -35, "header_key",             DROP, DMN,  __,   __,   __,   __,   DMN)     \
+X(STAMP,            -36, "stamp",                  DROP, DMN,  __,   __,   __,   __,   DMN)     \
 X(PLAINTEXT_ON_HE,  -37, "plaintext_on_encrypted_community",                                    \
-                                                   DROP, __,   __,   __,   __,   __,   DMN)     \
+                                                   DROP, DROP, __,   __,   __,   __,   DMN)     \
 X(COMMUNITY,        -38, "community",              DROP, __,   __,   __,   __,   __,   DMN)     \
 X(NOT_REGISTERED,   -39, "not_registered",         DROP, __,   __,   __,   __,   __,   __)      \
 X(UNKNOWN_SUPERNODE,-40, "unknown_supernode",      DROP, __,   __,   __,   __,   __,   DMN)     \
@@ -112,9 +112,9 @@ X(VLAN,             -48, "vlan",                   __,   __,   __,   __,   DMN, 
 X(COMPRESSED,       -49, "compressed",             __,   __,   __,   __,   __,   __,   DMN)     \
 X(INNER_SOURCE,     -50, "inner_source",           __,   __,   __,   __,   __,   __,   DMN)     \
 X(MERGED,           -51, "merged_datagrams",       __,   __,   __,   __,   __,   __,   STK)     \
-X(REWRITE_FAILED,   -52, "rewrite_failed",         __,   __,   __,   __,   __,   __,   DROP)   \
+X(REWRITE_FAILED,   -52, "rewrite_failed",         __,   DROP, __,   __,   __,   __,   DROP)   \
 /* Header encryption in the kernel (issue 10). */                                               \
-X(REPLAYED,         -53, "replayed",               __,   __,   __,   __,   __,   __,   DROP)
+X(REPLAYED,         -53, "replayed",               __,   DROP, __,   __,   __,   __,   DROP)
 /* clang-format on */
 
 /*
@@ -165,7 +165,9 @@ X(REPLAYED,         -53, "replayed",               __,   __,   __,   __,   __,  
  *                   another interface: the daemon sends it instead.
  * MALFORMED         the wire decoder refused it.
  * OVERSIZE          a datagram above 2048 bytes.
- * HEADER_KEY        no community key decrypts the header.
+ * HEADER_KEY        no community key decrypts the header (the relay: not
+ *                   the key of the community the sender registered in,
+ *                   or a wrong checksum; the daemon tries every key).
  * STAMP             header time stamp out of its window, or replayed.
  * PLAINTEXT_ON_HE   plaintext for a header-encrypted community.
  * COMMUNITY         another community, or one not allowed here.
@@ -186,9 +188,11 @@ X(REPLAYED,         -53, "replayed",               __,   __,   __,   __,   __,  
  *                   UDP_SEGMENT sender over veth): the stack splits them
  *                   for the daemon's socket.
  * REWRITE_FAILED    a helper failed after the frame was cut to the inner
- *                   frame, which can then go nowhere whole.
+ *                   frame (the relay: rewritten, or opened under -H),
+ *                   which can then go nowhere whole.
  * REPLAYED          -H: the header's stamp is not newer than the last one
- *                   the kernel took from that sender (less reordering);
+ *                   the kernel took from that sender (less reordering;
+ *                   at the relay: the last one it relayed from that edge);
  *                   dropped there: the daemon's record does not know
  *                   what the kernel delivered (a stamp out of the window,
  *                   or behind a record that is ahead of our clock, goes

@@ -6,9 +6,10 @@
  * fixed-width types and explicit padding; padding bytes must be zero, since
  * hash maps compare keys byte for byte.
  *
- * The program relays plaintext n2n PACKETs between edges registered with
- * this supernode, byte for byte as n2n 3.1.1 (and daemon/supernode/sn_handlers.c
- * relay()) does, and passes everything else on unchanged, to the userspace
+ * The program relays n2n PACKETs between edges registered with this
+ * supernode, byte for byte as n2n 3.1.1 (and daemon/supernode/sn_handlers.c
+ * relay()) does, plaintext ones and those of header-encrypted (-H)
+ * communities whose keys the daemon gave it (he_keys), and passes everything else on unchanged, to the userspace
  * supernode or to the kernel's stack as the relay column of
  * include/n2nk_reasons.h says (or drops it: TTL 0). Its maps:
  *
@@ -41,6 +42,23 @@
  *                 value: __u8, 1. Datagrams to the port but another
  *                 address (a forwarding host's transit traffic) are not
  *                 ours: passed to the stack to be routed (not_local).
+ *   he_keys       BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_HE_COMMUNITIES entries.
+ *                 key: struct n2nk_relay_community, a community name
+ *                 value: struct n2nk_he (include/n2nk_he.h): the community
+ *                 uses header encryption, with these (static) keys; the
+ *                 daemon rewrites realtime_off_ns when the wall clock
+ *                 steps. Communities with users and passwords (dynamic
+ *                 keys, a trailer) are not here: the daemon relays them.
+ *                 Plaintext PACKETs in a community listed here are
+ *                 dropped (plaintext_on_encrypted_community). Pinned, so
+ *                 -H relaying goes on across a restart; the next daemon
+ *                 rewrites or deletes a community's entry when the
+ *                 first edge of it registers.
+ *   he_stamps     BPF_MAP_TYPE_LRU_HASH, N2NK_RELAY_MAX_EDGES entries.
+ *                 key: struct n2nk_relay_edge, the sending edge
+ *                 value: __u64, the newest header time stamp relayed from
+ *                 it (n2n's replay record; the daemon seeds it from its
+ *                 own when it mirrors the edge, the program moves it on).
  *   relay_stats   BPF_MAP_TYPE_PERCPU_ARRAY, N2NK_REASON_SLOTS slots.
  *                 key: __u32 slot = -(enum n2nk_reason), the reasons of
  *                 include/n2nk_reasons.h (its relay column)
@@ -70,6 +88,14 @@
  * its socket; the kernel then resolves the neighbour, and the next frames
  * stay in XDP. Without the FIB, bpf_check_mtu() guards the 8 bytes added.
  *
+ * A header-encrypted PACKET is relayed the same way when its sender's
+ * socket is registered in a community of he_keys and that community's key
+ * opens it as a PACKET header (H = 38) whose checksum and time stamp
+ * (against he_stamps, n2n's window and jitter) hold. The relayed packet
+ * is the plaintext one above, sealed again as n2n does: a fresh stamp from
+ * the supernode's clock, new random bits, the checksum over the new
+ * packet. Whatever goes to the daemon leaves the program as it came.
+ *
  * Userspace keeps the two maps in step with its registrations (an edge
  * that moves to a new socket loses its old senders entry) and learns
  * nothing from relayed PACKETs: what the kernel relayed is counted per
@@ -90,12 +116,19 @@
 #include <linux/types.h>
 
 #include "n2n_wire_defs.h"
+#include "n2nk_he.h"
 #include "n2nk_reasons.h"
 #include "n2nk_xdp_stats.h"
 
-#define N2NK_RELAY_MAX_EDGES	   65536
-#define N2NK_RELAY_MAX_QUEUES	   64
-#define N2NK_RELAY_MAX_LOCAL_ADDRS 64
+#define N2NK_RELAY_MAX_EDGES	      65536
+#define N2NK_RELAY_MAX_QUEUES	      64
+#define N2NK_RELAY_MAX_LOCAL_ADDRS    64
+#define N2NK_RELAY_MAX_HE_COMMUNITIES 1024
+
+/* A community's name, NUL-padded: he_keys' key. */
+struct n2nk_relay_community {
+	__u8 name[N2N_COMMUNITY_SIZE];
+};
 
 /* A registered edge: its community name (NUL-padded) and MAC. */
 struct n2nk_relay_edge {
@@ -125,6 +158,8 @@ struct n2nk_relay_edge_stats {
 	__u64 to_packets, to_bytes;	/* we relayed to it */
 };
 
+_Static_assert(sizeof(struct n2nk_relay_community) == 20,
+	       "n2nk_relay_community is part of the BPF map ABI");
 _Static_assert(sizeof(struct n2nk_relay_edge_stats) == 32,
 	       "n2nk_relay_edge_stats is part of the BPF map ABI");
 _Static_assert(sizeof(struct n2nk_relay_dest) == 16,

@@ -22,7 +22,7 @@
 #include "lib/aes_none.h" /* unless the object took lib/aes_cts.h */
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
-#include "lib/he.h"
+#include "lib/edge_he.h"
 #include "lib/keystream.h"
 #include "lib/n2n_hdr.h"
 #include "lib/parse.h"
@@ -312,7 +312,7 @@ static __always_inline int edge_rx_header(struct __sk_buff *skb,
 					  const struct n2nk_edge_conf *conf,
 					  struct edge_rx_pkt *k)
 {
-	const struct n2nk_edge_he *he = he_conf_get();
+	const struct n2nk_he *he = he_conf_get();
 	int ret = edge_rx_parse(skb, conf, k);
 
 	if (!he)
@@ -326,6 +326,8 @@ static __always_inline int edge_rx_header(struct __sk_buff *skb,
 		break;
 	case HE_NOT_OURS:
 		return N2NK_HEADER_ENCRYPTED; /* the daemon's to judge */
+	case HE_LONG_HDR:
+		return N2NK_NOT_PACKET;
 	case HE_CHECKSUM:
 		return N2NK_HEADER_KEY;
 	default:
@@ -396,7 +398,7 @@ static __always_inline int edge_rx_frame(struct __sk_buff *skb,
 	if (!ret)
 		ret = edge_rx_payload(skb, conf, s, &k);
 	if (!ret && k.he_opened)
-		he_stamp_commit();
+		he_stamp_commit(k.relayed ? NULL : k.src_mac);
 	if (ret && k.he_opened &&
 	    n2nk_verdict(N2NK_LAYER_EDGE_RX, ret) != N2NK_VERDICT_DROP &&
 	    he_restore(skb, EDGE_RX_N2N_OFF))

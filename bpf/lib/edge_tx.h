@@ -23,7 +23,7 @@
 #include "lib/aes_none.h" /* unless the object took lib/aes_cts.h */
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
-#include "lib/he.h"
+#include "lib/edge_he.h"
 #include "lib/ipv4.h"
 #include "lib/keystream.h"
 
@@ -193,10 +193,9 @@ static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 			return N2NK_TRANSFORM;
 	}
 	/* -H: the header too, over the finished packet. */
-	if (he_conf_get() &&
-	    n2nk_he_seal(skb, EDGE_OUTER_LEN - N2N_PACKET_HDR_SIZE,
-			 N2N_PACKET_HDR_SIZE + iv_len + frame_len,
-			 N2N_PACKET_HDR_SIZE))
+	if (he_conf_get() && he_seal(skb, EDGE_OUTER_LEN - N2N_PACKET_HDR_SIZE,
+				     N2N_PACKET_HDR_SIZE + iv_len + frame_len,
+				     N2N_PACKET_HDR_SIZE, he_conf_get()))
 		return N2NK_TRANSFORM;
 	edge_count_peer_tx(dmac, &d, frame_len);
 	*ifindex = d.ifindex;

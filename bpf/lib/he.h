@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * n2n's header encryption (-H, n2n-protocol.md 5) in BPF, the same as
- * daemon/proto/header_crypt.c: a Pearson checksum of the whole packet and
- * the time stamp hidden in an IV block (Speck128/128, the IV key), the
- * first H bytes of the header under Speck-CTR (the header key), the
- * community name not sent. The header is worked on in a per-CPU copy
- * (at most HE_HDR_MAX bytes: a PACKET header with a socket); the
- * checksum runs over the packet itself.
+ * daemon/proto/header_crypt.c, one implementation for the edge's TC
+ * programs (lib/edge_he.h) and the XDP supernode relay (lib/relay_he.h):
+ * a Pearson checksum of the whole packet and the time stamp hidden in an
+ * IV block (Speck128/128, the IV key), the first H bytes of the header
+ * under Speck-CTR (the header key), the community name not sent. The
+ * header is worked on in a per-CPU copy (at most HE_HDR_MAX bytes: a
+ * PACKET header with a socket); the checksum runs over the packet itself.
+ * The keys and clock (struct n2nk_he, include/n2nk_he.h) are the caller's.
+ *
+ * The packet is reached through he_load/he_store: TC's skb helpers, or
+ * XDP's where the including file defines N2NK_HE_XDP first.
  */
 #ifndef N2NK_BPF_HE_H
 #define N2NK_BPF_HE_H
@@ -18,24 +23,22 @@
 
 #include "lib/speck.h"
 #include "n2n_wire_defs.h"
-#include "n2nk_edge.h"
+#include "n2nk_he.h"
+#include "n2nk_reasons.h"
+
+#ifdef N2NK_HE_XDP
+#define HE_CTX			      struct xdp_md
+#define he_load(ctx, off, to, len)    bpf_xdp_load_bytes(ctx, off, to, len)
+#define he_store(ctx, off, from, len) bpf_xdp_store_bytes(ctx, off, from, len)
+#else
+#define HE_CTX			   struct __sk_buff
+#define he_load(ctx, off, to, len) bpf_skb_load_bytes(ctx, off, to, len)
+#define he_store(ctx, off, from, len) \
+	bpf_skb_store_bytes(ctx, off, from, len, 0)
+#endif
 
 #define HE_HDR_MAX 64
 #define HE_CHUNK   64 /* what the checksum reads at a time */
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct n2nk_edge_he);
-} he_conf SEC(".maps");
-
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH); /* full: the oldest goes */
-	__uint(max_entries, N2NK_EDGE_MAX_PEERS + 1);
-	__type(key, struct n2nk_edge_peer_key);
-	__type(value, __u64);
-} he_stamps SEC(".maps");
 
 struct he_scratch {
 	__u8 orig[HE_HDR_MAX]; /* the header as it came (RX: to restore) */
@@ -46,7 +49,6 @@ struct he_scratch {
 	__u32 hdr_len;	       /* RX: H */
 	__u32 pad;
 	__u8 chunk[HE_CHUNK]; /* the packet, as the checksum reads it */
-	struct n2nk_edge_peer_key sender; /* he_stamp_check's key */
 };
 
 struct {
@@ -55,14 +57,6 @@ struct {
 	__type(key, __u32);
 	__type(value, struct he_scratch);
 } he_scratch SEC(".maps");
-
-static __always_inline struct n2nk_edge_he *he_conf_get(void)
-{
-	__u32 zero = 0;
-	struct n2nk_edge_he *he = bpf_map_lookup_elem(&he_conf, &zero);
-
-	return he && he->on ? he : NULL;
-}
 
 static __always_inline struct he_scratch *he_scratch_get(void)
 {
@@ -164,23 +158,22 @@ static __always_inline __u64 he_mix64(__u64 x)
 
 /*
  * n2n's 64-bit Pearson lane hash (daemon/proto/pearson.c, one lane) of the
- * len bytes at off of the skb into sc->csum, read 64 bytes at a time (a
+ * len bytes at off of the packet into sc->csum, read 64 bytes at a time (a
  * loop of direct packet reads this long is more than the verifier takes).
  * 0, or -1 when they are not there.
  */
-__attribute__((noinline)) int n2nk_he_pearson64(struct __sk_buff *skb,
-						__u32 off, __u32 len,
-						struct he_scratch *sc)
+__attribute__((noinline)) int
+n2nk_he_pearson64(HE_CTX *ctx, __u32 off, __u32 len, struct he_scratch *sc)
 {
 	__u32 i, j, done = 0, rest;
 	__u64 h = 0;
 
-	if (!skb || !sc || len > N2N_PKT_BUF_SIZE)
+	if (!ctx || !sc || len > N2N_PKT_BUF_SIZE)
 		return -1;
 	for (i = 0; i < N2N_PKT_BUF_SIZE / HE_CHUNK; i++) {
 		if (done + HE_CHUNK > len)
 			break;
-		if (bpf_skb_load_bytes(skb, off + done, sc->chunk, HE_CHUNK))
+		if (he_load(ctx, off + done, sc->chunk, HE_CHUNK))
 			return -1;
 		for (j = 0; j < HE_CHUNK / 8; j++)
 			h = he_mix64((h ^ he_get_le64(sc->chunk + 8 * j)) - 1);
@@ -189,7 +182,7 @@ __attribute__((noinline)) int n2nk_he_pearson64(struct __sk_buff *skb,
 	rest = 0;
 	if (len > done) { /* 1..63: a size the verifier sees is not 0 */
 		rest = ((len - done - 1) & (HE_CHUNK - 1)) + 1;
-		if (bpf_skb_load_bytes(skb, off + done, sc->chunk, rest))
+		if (he_load(ctx, off + done, sc->chunk, rest))
 			return -1;
 	}
 	for (j = 0; j < HE_CHUNK / 8; j++)
@@ -207,7 +200,7 @@ __attribute__((noinline)) int n2nk_he_pearson64(struct __sk_buff *skb,
 }
 
 /* The wall clock as an n2n stamp (ts_from_usec). */
-static __always_inline __u64 he_now(const struct n2nk_edge_he *he)
+static __always_inline __u64 he_now(const struct n2nk_he *he)
 {
 	__u64 ns = bpf_ktime_get_ns() + (__u64)he->realtime_off_ns;
 	__u64 usec = ns / 1000;
@@ -216,22 +209,23 @@ static __always_inline __u64 he_now(const struct n2nk_edge_he *he)
 }
 
 /*
- * Seals the plaintext n2n packet of len bytes at off of the skb (linear;
- * its header the first hdr_len bytes) in place, as he_encrypt() does with
- * our clock's stamp and random bits. 0, or -1 (the skb may have changed).
+ * Seals the header (its first hdr_len bytes) of the plaintext n2n packet
+ * of len bytes at off in place with he's keys, as he_encrypt() does with
+ * our clock's stamp and random bits, sc->csum already the packet's
+ * checksum. 0, or -1 (the packet may have changed).
  */
-__attribute__((noinline)) int n2nk_he_seal(struct __sk_buff *skb, __u32 off,
-					   __u32 len, __u32 hdr_len)
+__attribute__((noinline)) int n2nk_he_seal_hdr(HE_CTX *ctx, __u32 off,
+					       __u32 len, __u32 hdr_len,
+					       const struct n2nk_he *he)
 {
-	struct n2nk_edge_he *he = he_conf_get();
 	struct he_scratch *sc = he_scratch_get();
-	__u64 h = hdr_len & 0x7f,
-	      stamp; /* masked: a bound the verifier keeps */
+	__u64 h = hdr_len & 0x7f, /* masked: a bound the verifier keeps */
+		stamp;
 
-	if (!skb || !he || !sc || h < N2N_COMMON_SIZE || h > HE_HDR_MAX ||
-	    h > len || n2nk_he_pearson64(skb, off, len, sc))
+	if (!ctx || !he || !sc || h < N2N_COMMON_SIZE || h > HE_HDR_MAX ||
+	    h > len)
 		return -1;
-	if (bpf_skb_load_bytes(skb, off, sc->work, h))
+	if (he_load(ctx, off, sc->work, h))
 		return -1;
 	stamp = he_now(he);
 	__builtin_memcpy(sc->work + 20, sc->work, 4);
@@ -243,36 +237,56 @@ __attribute__((noinline)) int n2nk_he_seal(struct __sk_buff *skb, __u32 off,
 	he_block(&he->iv, sc->work, false);
 	he_put_be32(sc->work + N2N_HE_MAGIC_OFF, N2N_HE_MAGIC + h);
 	he_ctr(&he->hdr, sc->work, sc->work, sc->work, h);
-	return bpf_skb_store_bytes(skb, off, sc->work, h, 0) ? -1 : 0;
+	return he_store(ctx, off, sc->work, h) ? -1 : 0;
 }
 
-/* What n2nk_he_decrypt and he_open return besides 0. */
-#define HE_NOT_OURS 1  /* no magic for our key: left as it came */
-#define HE_CHECKSUM 2  /* our magic, a wrong checksum: left as it came */
-#define HE_BROKEN   -1 /* a helper failed: the skb may have changed */
+/*
+ * Seals the plaintext n2n packet of len bytes at off (its header the
+ * first hdr_len bytes): the checksum, then the header. Inline, so the
+ * two steps nest one call deep in the program's stack, not two.
+ */
+static __always_inline int he_seal(HE_CTX *ctx, __u32 off, __u32 len,
+				   __u32 hdr_len, const struct n2nk_he *he)
+{
+	struct he_scratch *sc = he_scratch_get();
+
+	if (!sc || n2nk_he_pearson64(ctx, off, len, sc))
+		return -1;
+	return n2nk_he_seal_hdr(ctx, off, len, hdr_len, he);
+}
+
+/* What the opening steps return besides 0. */
+#define HE_NOT_OURS 1 /* no magic for this key: left as it came */
+#define HE_CHECKSUM 2 /* the magic, a wrong checksum: left as it came */
+#define HE_LONG_HDR \
+	3	     /* the magic, a header longer than a PACKET's:
+			* another message, left as it came */
+#define HE_BROKEN -1 /* a helper failed: the packet may have changed */
 
 /*
- * Decrypts the header of the n2n packet of len bytes at off of the skb
- * with our community's key, as he_decrypt() does: 0 with the plaintext
- * header (community restored) in the skb, the original in sc->orig, H in
- * sc->hdr_len, the IV block decrypted in sc->pre_iv (he_open checks it);
- * else HE_NOT_OURS (the skb unchanged) or HE_BROKEN.
+ * Decrypts the header of the n2n packet of len bytes at off with he's
+ * keys into the scratch, as he_decrypt() does, without touching the
+ * packet: 0 with the header in sc->work (version, TTL and flags back in
+ * front; the community field still the caller's to fill), the original
+ * in sc->orig, H in sc->hdr_len and the IV block decrypted in sc->pre_iv;
+ * else HE_NOT_OURS, or HE_LONG_HDR for a message whose header is longer
+ * than HE_HDR_MAX (not a PACKET).
  */
-__attribute__((noinline)) int n2nk_he_decrypt(struct __sk_buff *skb, __u32 off,
-					      __u32 len,
-					      const struct n2nk_edge_conf *conf)
+__attribute__((noinline)) int
+n2nk_he_decrypt_hdr(HE_CTX *ctx, __u32 off, __u32 len, const struct n2nk_he *he)
 {
-	struct n2nk_edge_he *he = he_conf_get();
 	struct he_scratch *sc = he_scratch_get();
 	/* Sizes masked before each test: bounds the verifier keeps. */
 	__u64 n = (len < HE_HDR_MAX ? len : HE_HDR_MAX) & 0x7f, h;
 
-	if (!skb || !conf || !he || !sc || n < N2N_COMMON_SIZE ||
-	    n > HE_HDR_MAX || bpf_skb_load_bytes(skb, off, sc->orig, n))
+	if (!ctx || !he || !sc || n < N2N_COMMON_SIZE || n > HE_HDR_MAX ||
+	    he_load(ctx, off, sc->orig, n))
 		return HE_NOT_OURS; /* nothing changed: the daemon's to judge */
 	he_ctr(&he->hdr, sc->orig, sc->work, sc->orig, 20); /* the magic */
 	h = (he_get_be32(sc->work + N2N_HE_MAGIC_OFF) - N2N_HE_MAGIC) &
 	    0xffffffffu;
+	if (h > HE_HDR_MAX && h <= len)
+		return HE_LONG_HDR;
 	if (h < N2N_COMMON_SIZE || h > HE_HDR_MAX || h > n)
 		return HE_NOT_OURS;
 	h &= 0x7f;
@@ -280,15 +294,25 @@ __attribute__((noinline)) int n2nk_he_decrypt(struct __sk_buff *skb, __u32 off,
 		return HE_NOT_OURS;
 	he_ctr(&he->hdr, sc->orig, sc->work, sc->orig, h);
 	__builtin_memcpy(sc->work, sc->work + 20, 4);
-	__builtin_memcpy(sc->work + 4, conf->community, N2N_COMMUNITY_SIZE);
 	__builtin_memcpy(sc->pre_iv, sc->orig, 16);
 	he_block(&he->iv, sc->pre_iv, true);
 	sc->hdr_len = (__u32)h;
-	return bpf_skb_store_bytes(skb, off, sc->work, h, 0) ? HE_BROKEN : 0;
+	return 0;
 }
 
-/* Puts back the header n2nk_he_decrypt replaced. 0 or -1. */
-static __always_inline int he_restore(struct __sk_buff *skb, __u32 off)
+/* Writes sc->work's header (H bytes) over the packet's. 0 or -1. */
+static __always_inline int he_store_work(HE_CTX *ctx, __u32 off,
+					 struct he_scratch *sc)
+{
+	__u64 h = sc->hdr_len & 0x7f;
+
+	if (h < N2N_COMMON_SIZE || h > HE_HDR_MAX)
+		return -1;
+	return he_store(ctx, off, sc->work, h) ? -1 : 0;
+}
+
+/* Puts back the header n2nk_he_decrypt_hdr found. 0 or -1. */
+static __always_inline int he_restore(HE_CTX *ctx, __u32 off)
 {
 	struct he_scratch *sc = he_scratch_get();
 	__u64 h;
@@ -298,28 +322,23 @@ static __always_inline int he_restore(struct __sk_buff *skb, __u32 off)
 	h = sc->hdr_len & 0x7f;
 	if (h < N2N_COMMON_SIZE || h > HE_HDR_MAX)
 		return -1;
-	return bpf_skb_store_bytes(skb, off, sc->orig, h, 0) ? -1 : 0;
+	return he_store(ctx, off, sc->orig, h) ? -1 : 0;
 }
 
 /*
- * Opens the header of the n2n packet of len bytes at off (linear) with our
- * community's key: 0 with the plaintext header in the skb (he_restore
- * puts the original back) and the stamp it carried in sc->stamp; else
- * HE_NOT_OURS or HE_CHECKSUM with the skb as it came, or HE_BROKEN.
+ * With the plaintext header in the packet: its checksum against the one
+ * the IV carried, and the stamp into sc->stamp. 0, or HE_CHECKSUM with
+ * the original header put back (HE_BROKEN if it could not be).
  */
-static __always_inline int he_open(struct __sk_buff *skb, __u32 off, __u32 len,
-				   const struct n2nk_edge_conf *conf)
+static __always_inline int he_verify(HE_CTX *ctx, __u32 off, __u32 len)
 {
 	struct he_scratch *sc = he_scratch_get();
-	int ret = n2nk_he_decrypt(skb, off, len, conf);
 
-	if (ret)
-		return ret;
 	if (!sc)
 		return HE_BROKEN;
-	if (n2nk_he_pearson64(skb, off, len, sc) ||
+	if (n2nk_he_pearson64(ctx, off, len, sc) ||
 	    (__u32)(sc->csum >> 32) != he_get_be32(sc->pre_iv))
-		return he_restore(skb, off) ? HE_BROKEN : HE_CHECKSUM;
+		return he_restore(ctx, off) ? HE_BROKEN : HE_CHECKSUM;
 	sc->stamp = ((__u64)he_get_be32(sc->pre_iv + 4) << 32 |
 		     he_get_be32(sc->pre_iv + 8)) ^
 		    (sc->csum << 32);
@@ -327,59 +346,29 @@ static __always_inline int he_open(struct __sk_buff *skb, __u32 off, __u32 len,
 }
 
 /*
- * n2n's check of the stamp he_open found (ts_verify, a PACKET: reordering
- * allowed), against the last one from this sender (its MAC; all zero: our
- * supernode, for relayed PACKETs). It moves nothing on: he_stamp_commit
- * does, once the frame is delivered, so a forged header with a stamp in
- * the future (anyone with the community name can make one; its payload
- * then fails) cannot make the sender's real PACKETs look replayed.
- * 0 or N2NK_STAMP.
+ * n2n's check of a PACKET's stamp (ts_verify: reordering allowed) against
+ * last, the sender's record (NULL: none yet, n2n starts one 16 s back).
+ * 0, N2NK_REPLAYED (not newer than the record, less the jitter), or
+ * N2NK_STAMP (out of the window; or "replayed" behind a record that is
+ * itself ahead of our clock, which may be a forgery's: the daemon then
+ * judges by its own record).
  */
-static __always_inline int he_stamp_check(const struct n2nk_edge_he *he,
-					  const __u8 *mac)
+static __always_inline int he_stamp_verdict(const struct n2nk_he *he,
+					    __u64 stamp, const __u64 *last)
 {
-	struct he_scratch *sc = he_scratch_get();
-	__s64 skew, jitter;
-	__u64 stamp, *last;
+	__s64 skew = (__s64)(stamp - he_now(he)), jitter;
 
-	if (!sc)
-		return N2NK_STAMP;
-	stamp = sc->stamp;
-	skew = (__s64)(stamp - he_now(he));
 	if (skew <= -(__s64)N2N_TS_FRAME || skew >= (__s64)N2N_TS_FRAME)
 		return N2NK_STAMP;
-	__builtin_memset(&sc->sender, 0, sizeof(sc->sender));
-	if (mac)
-		__builtin_memcpy(sc->sender.mac, mac, N2N_MAC_SIZE);
-	last = bpf_map_lookup_elem(&he_stamps, &sc->sender);
-	if (!last) /* a new sender: n2n starts it 16 s back */
+	if (!last)
 		return 0;
 	jitter = (__s64)(stamp & N2N_TS_FLAG_COUNTER_ONLY ? N2N_TS_JITTER << 8
 							  : N2N_TS_JITTER);
 	if ((__s64)(stamp - *last) + jitter > 0)
 		return 0;
-	/* A replay, dropped here (the daemon's record does not know what we
-	 * delivered), unless our record is ahead of our clock: then it may
-	 * be the forgery's, and the daemon judges by its own. */
 	return (__s64)(*last - he_now(he)) > (__s64)N2N_TS_JITTER
 		       ? N2NK_STAMP
 		       : N2NK_REPLAYED;
-}
-
-/* The stamp he_stamp_check passed, now the sender's last (if newer). */
-static __always_inline void he_stamp_commit(void)
-{
-	struct he_scratch *sc = he_scratch_get();
-	__u64 *last;
-
-	if (!sc)
-		return;
-	last = bpf_map_lookup_elem(&he_stamps, &sc->sender);
-	if (!last)
-		bpf_map_update_elem(&he_stamps, &sc->sender, &sc->stamp,
-				    BPF_ANY);
-	else if ((__s64)(sc->stamp - *last) > 0)
-		*last = sc->stamp;
 }
 
 #endif /* N2NK_BPF_HE_H */

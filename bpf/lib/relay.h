@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * The relay decision: is this frame a plaintext n2n PACKET over IPv4 from a
- * registered edge to another one? Each step returns 0 or a negative enum
+ * The relay decision: is this frame an n2n PACKET over IPv4 from a
+ * registered edge to another one, plaintext or of a -H community the
+ * kernel has the keys of? Each step returns 0 or a negative enum
  * n2nk_reason (include/n2nk_reasons.h); relay_frame() ends with the
- * rewrite.
+ * rewrite (and, under -H, the new seal).
  */
 #ifndef N2NK_BPF_RELAY_H
 #define N2NK_BPF_RELAY_H
@@ -19,6 +20,7 @@
 #include "lib/n2n_hdr.h"
 #include "lib/parse.h"
 #include "lib/relay_fib.h"
+#include "lib/relay_he.h"
 #include "lib/relay_maps.h"
 #include "lib/relay_rewrite.h"
 #include "n2nk_relay.h"
@@ -32,6 +34,8 @@ struct relay_pkt {
 	__be32 sn_addr;		      /* the address it was sent to: ours */
 	struct n2nk_relay_edge from_edge, to_edge; /* for edge_stats */
 	__u16 udp_len;				   /* host order */
+	__u8 he_opened;	    /* -H: the packet's header is now the plaintext */
+	struct n2nk_he *he; /* -H: the community's keys */
 };
 
 /* Ethernet, IPv4 without options or fragments, UDP to port. */
@@ -122,27 +126,21 @@ static __always_inline int relay_lookup(struct relay_pkt *p,
 	return 0;
 }
 
-/* The n2n PACKET header from an edge, in the order userspace checks it. */
-static __always_inline int relay_parse_packet(struct cursor *c,
+/*
+ * A plaintext PACKET header from an edge (hdr: its 24-byte common part,
+ * macs: the 14 bytes after it), in the order userspace checks it.
+ */
+static __always_inline int relay_check_packet(const __u8 *hdr, const __u8 *macs,
 					      struct relay_pkt *p)
 {
-	const __u8 *hdr = cursor_pull(c, N2N_COMMON_SIZE);
-	const __u8 *macs;
-	__u16 flags;
+	__u16 flags = n2n_common_flags(hdr);
 
-	if (!hdr)
-		return N2NK_TRUNCATED_N2N;
-	if (!n2n_common_is_plaintext(hdr))
-		return N2NK_HEADER_ENCRYPTED;
-	flags = n2n_common_flags(hdr);
 	if ((flags & N2N_FLAGS_TYPE_MASK) != N2N_MSG_PACKET)
 		return N2NK_NOT_PACKET;
 	if (flags & N2N_FLAGS_FROM_SUPERNODE)
 		return N2NK_FROM_SUPERNODE;
 	if (flags & N2N_FLAGS_SOCKET)
 		return N2NK_HAS_SOCKET;
-	/* srcMac, dstMac, compression, transform: within the datagram. */
-	macs = cursor_pull(c, N2N_PACKET_HDR_SIZE - N2N_COMMON_SIZE);
 	if (!macs || p->udp_len < sizeof(struct udphdr) + N2N_PACKET_HDR_SIZE)
 		return N2NK_TRUNCATED_N2N;
 	if (hdr[N2N_COMMON_OFF_TTL] < 1)
@@ -151,6 +149,80 @@ static __always_inline int relay_parse_packet(struct cursor *c,
 		return N2NK_MULTICAST_DEST;
 	return relay_lookup(p, hdr + N2N_COMMON_OFF_COMMUNITY, macs,
 			    macs + N2N_MAC_SIZE);
+}
+
+/*
+ * A -H PACKET: opened with the keys of the community its sender is
+ * registered in, checked as a plaintext one, and its checksum and stamp
+ * after; p->he_opened says the plaintext header is in the packet now.
+ */
+static __always_inline int relay_open_he(struct xdp_md *ctx,
+					 struct relay_pkt *p)
+{
+	__u32 len = p->udp_len - sizeof(struct udphdr);
+	struct he_scratch *sc = he_scratch_get();
+	struct n2nk_relay_edge *s;
+	int ret;
+
+	/* Shorter than a PACKET header (or a UDP length below its header's):
+	 * another message, for the daemon. */
+	if (p->udp_len < sizeof(struct udphdr) + N2N_PACKET_HDR_SIZE)
+		return N2NK_HEADER_ENCRYPTED;
+	s = bpf_map_lookup_elem(&senders, &p->from);
+	if (!s || !sc)
+		return N2NK_HEADER_ENCRYPTED; /* the daemon tries every key */
+	p->he = relay_he_keys(s->community);
+	/* -H seals at most 2048 bytes; the relayed one is 8 longer. */
+	if (!p->he || len + N2N_SOCK_SIZE_V4 > N2N_PKT_BUF_SIZE)
+		return N2NK_HEADER_ENCRYPTED;
+	switch (n2nk_he_decrypt_hdr(ctx, RELAY_IN_N2N_OFF, len, p->he)) {
+	case 0:
+		break;
+	case HE_LONG_HDR:
+		return N2NK_NOT_PACKET;
+	default:
+		return N2NK_HEADER_KEY;
+	}
+	/* Another message, or a PACKET with its IV under the header (u/pw):
+	 * the daemon's. */
+	if (sc->hdr_len != N2N_PACKET_HDR_SIZE)
+		return N2NK_NOT_PACKET;
+	__builtin_memcpy(sc->work + N2N_COMMON_OFF_COMMUNITY, s->community,
+			 N2N_COMMUNITY_SIZE);
+	ret = relay_check_packet(sc->work, sc->work + N2N_COMMON_SIZE, p);
+	if (ret)
+		return ret;
+	if (he_store_work(ctx, RELAY_IN_N2N_OFF, sc))
+		return N2NK_HEADER_ENCRYPTED;
+	p->he_opened = 1;
+	ret = he_verify(ctx, RELAY_IN_N2N_OFF, len);
+	if (ret) {
+		p->he_opened = 0; /* he_verify put the original back */
+		return ret == HE_CHECKSUM ? N2NK_HEADER_KEY
+					  : N2NK_REWRITE_FAILED;
+	}
+	return relay_he_stamp(p->he, &p->from_edge);
+}
+
+/* The n2n header of an edge's datagram: a PACKET to relay, or why not. */
+static __always_inline int relay_parse_n2n(struct xdp_md *ctx, struct cursor *c,
+					   struct relay_pkt *p)
+{
+	const __u8 *hdr = cursor_pull(c, N2N_COMMON_SIZE);
+	int ret;
+
+	if (!hdr)
+		return N2NK_TRUNCATED_N2N;
+	if (!n2n_common_is_plaintext(hdr))
+		return relay_open_he(ctx, p);
+	ret = relay_check_packet(
+		hdr, cursor_pull(c, N2N_PACKET_HDR_SIZE - N2N_COMMON_SIZE), p);
+	if (ret)
+		return ret;
+	/* The daemon drops these too; no need to wake it for them. */
+	if (relay_he_keys(p->to_edge.community))
+		return N2NK_PLAINTEXT_ON_HE;
+	return 0;
 }
 
 /*
@@ -169,16 +241,26 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	ret = relay_parse_udp4(&c, &p, port);
 	if (ret < 0)
 		return ret;
-	ret = relay_parse_packet(&c, &p);
-	if (ret < 0)
-		return ret;
+	ret = relay_parse_n2n(ctx, &c, &p);
 	ip_len = sizeof(struct iphdr) + p.udp_len + N2N_SOCK_SIZE_V4;
-	ret = by_fib ? relay_next_hop(ctx, p.sn_addr, port, p.to, ip_len, hop)
-		     : relay_check_mtu(ctx);
-	if (ret < 0)
-		return ret;
-	ret = relay_rewrite(ctx, p.from, p.to, p.sn_addr, port,
-			    by_fib ? hop : NULL);
+	if (!ret)
+		ret = by_fib ? relay_next_hop(ctx, p.sn_addr, port, p.to,
+					      ip_len, hop)
+			     : relay_check_mtu(ctx);
+	if (!ret)
+		ret = relay_rewrite(ctx, p.from, p.to, p.sn_addr, port,
+				    by_fib ? hop : NULL);
+	/* -H: sealed again over the new packet, with our stamp. */
+	if (!ret && p.he_opened &&
+	    he_seal(ctx, RELAY_N2N_OFF,
+		    p.udp_len - sizeof(struct udphdr) + N2N_SOCK_SIZE_V4,
+		    N2N_PACKET_HDR_SIZE_SOCK, p.he))
+		return N2NK_REWRITE_FAILED;
+	/* Whatever goes on goes as it came. */
+	if (ret && p.he_opened &&
+	    n2nk_verdict(N2NK_LAYER_RELAY, ret) != N2NK_VERDICT_DROP &&
+	    he_restore(ctx, RELAY_IN_N2N_OFF))
+		return N2NK_REWRITE_FAILED;
 	if (ret == N2NK_OK)
 		relay_count_edges(&p.from_edge, &p.to_edge,
 				  ETH_HLEN + ip_len - N2N_SOCK_SIZE_V4);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Maps of the XDP supernode relay: where the registered edges are, who is
- * registered at each source socket, and the per-reason counters. Their
+ * registered at each source socket, the -H communities' keys and replay
+ * records, and the per-reason counters. Their
  * layout is the contract in include/n2nk_relay.h.
  */
 #ifndef N2NK_BPF_RELAY_MAPS_H
@@ -52,6 +53,22 @@ struct {
 	__type(key, __u32);
 	__type(value, __u32);
 } xsks SEC(".maps");
+
+/* Community -> its header keys: the -H communities the kernel relays. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_HE_COMMUNITIES);
+	__type(key, struct n2nk_relay_community);
+	__type(value, struct n2nk_he);
+} he_keys SEC(".maps");
+
+/* Sending edge -> the newest header stamp relayed from it. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH); /* full: the oldest goes */
+	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
+	__type(key, struct n2nk_relay_edge);
+	__type(value, __u64);
+} he_stamps SEC(".maps");
 
 /* Every frame, by what the relay made of it (slot = -reason). */
 struct {

@@ -124,6 +124,17 @@ int datapath_relay_edge_del(struct datapath *dp, const char *community,
 			    const uint8_t *mac);
 /* Drops the kernel relay's entries whose registration ran out. */
 void datapath_relay_sweep(struct datapath *dp);
+struct he_keys;
+/* A -H community relayed in the kernel with these (static) keys. */
+int datapath_relay_he_set(struct datapath *dp, const char *community,
+			  const struct he_keys *keys);
+/* The community relayed in the kernel as plaintext (no -H keys). */
+int datapath_relay_he_del(struct datapath *dp, const char *community);
+/* The edge's kernel replay record at least stamp (the daemon's). */
+int datapath_relay_he_stamp(struct datapath *dp, const char *community,
+			    const uint8_t *mac, uint64_t stamp);
+/* The kernel's -H clock, again if the wall clock stepped. */
+void datapath_relay_he_clock(struct datapath *dp);
 
 /*
  * The edge's kernel path (dp_edge.c; no-ops returning 0 without it): the

@@ -58,6 +58,50 @@ void datapath_relay_sweep(struct datapath *dp)
 		log_info("XDP relay: %u registration(s) ran out", swept);
 }
 
+int datapath_relay_he_set(struct datapath *dp, const char *community,
+			  const struct he_keys *keys)
+{
+	struct xdp_relay_why why;
+	int err;
+
+	if (!dp->relay)
+		return 0;
+	err = xdp_relay_loader_he_set(dp->relay, community, keys, &why);
+	return err ? datapath_relay_err(dp, err, &why) : 0;
+}
+
+int datapath_relay_he_del(struct datapath *dp, const char *community)
+{
+	struct xdp_relay_why why;
+	int err;
+
+	if (!dp->relay)
+		return 0;
+	err = xdp_relay_loader_he_del(dp->relay, community, &why);
+	return err ? datapath_relay_err(dp, err, &why) : 0;
+}
+
+int datapath_relay_he_stamp(struct datapath *dp, const char *community,
+			    const uint8_t *mac, uint64_t stamp)
+{
+	struct xdp_relay_why why;
+	int err;
+
+	if (!dp->relay)
+		return 0;
+	err = xdp_relay_loader_he_stamp_seed(dp->relay, community, mac, stamp,
+					     &why);
+	return err ? datapath_relay_err(dp, err, &why) : 0;
+}
+
+void datapath_relay_he_clock(struct datapath *dp)
+{
+	struct xdp_relay_why why;
+
+	if (dp->relay && xdp_relay_loader_he_clock(dp->relay, &why))
+		log_warn("%s", why.msg);
+}
+
 bool datapath_relay_reasons(struct datapath *dp,
 			    uint64_t packets[N2NK_REASON_SLOTS])
 {

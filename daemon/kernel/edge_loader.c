@@ -35,6 +35,7 @@
 #include "edge_loader.h"
 #include "edge_pins.h"
 #include "ethtool.h"
+#include "he_kernel.h"
 #include "netlink.h"
 #include "proto/header_crypt.h"
 #include "proto/speck.h"
@@ -75,8 +76,8 @@ struct edge_loader {
 	struct el_hook tap, tx, rx;
 	char aes_driver[96]; /* -A3: the kernel's cbc(aes) driver */
 	struct n2nk_edge_conf conf;
-	struct n2nk_edge_he he; /* -H: keys and clock; he.on 0 without */
-	bool he_written;	/* he_conf has he */
+	struct n2nk_he he; /* -H: keys and clock; he.on 0 without */
+	bool he_written;   /* he_conf has he */
 	struct sockaddr_in bind;
 	char where[320];
 	size_t where_base; /* what load() wrote; the RX interface follows */
@@ -398,23 +399,16 @@ int edge_loader_handover_get(struct edge_loader *l,
 }
 
 /* -H: the community's header keys, as daemon/proto/header_crypt.c
- * expands them, for the programs (struct n2nk_edge_he). */
+ * expands them, for the programs (struct n2nk_he). */
 static int he_keys_fill(struct edge_loader *l, const char *community)
 {
 	char name[N2N_COMMUNITY_SIZE] = { 0 };
 	struct he_keys keys;
-	int err = 0;
+	int err;
 
 	strncpy(name, community, sizeof(name) - 1);
 	he_keys_from_community(&keys, name);
-	if (keys.hdr.rounds != N2NK_HE_ROUNDS ||
-	    keys.iv.rounds != N2NK_HE_ROUNDS)
-		err = -EINVAL;
-	else {
-		memcpy(l->he.hdr.rk, keys.hdr.rk, sizeof(l->he.hdr.rk));
-		memcpy(l->he.iv.rk, keys.iv.rk, sizeof(l->he.iv.rk));
-		l->he.on = 1;
-	}
+	err = he_kernel_keys(&l->he, &keys);
 	sodium_memzero(&keys, sizeof(keys));
 	return err;
 }
@@ -427,43 +421,17 @@ static void he_forget_sn(struct edge_loader *l)
 	bpf_map__delete_elem(l->skel->maps.he_stamps, &k, sizeof(k), 0);
 }
 
-/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns, from a reading of the first
- * between two of the second (their midpoint), so that a preemption in
- * between cannot skew it by more than the gap it allows. */
-static __s64 realtime_offset_ns(void)
-{
-	struct timespec m1, rt, m2;
-	__s64 a, b, best = -1, off = 0;
-	int i;
-
-	for (i = 0; i < 5; i++) {
-		clock_gettime(CLOCK_MONOTONIC, &m1);
-		clock_gettime(CLOCK_REALTIME, &rt);
-		clock_gettime(CLOCK_MONOTONIC, &m2);
-		a = (__s64)m1.tv_sec * 1000000000ll + m1.tv_nsec;
-		b = (__s64)m2.tv_sec * 1000000000ll + m2.tv_nsec;
-		if (best < 0 || b - a < best) {
-			best = b - a;
-			off = (__s64)rt.tv_sec * 1000000000ll + rt.tv_nsec -
-			      (a + (b - a) / 2);
-		}
-		if (best < 20000)
-			break;
-	}
-	return off;
-}
-
 /* -H: he_conf with the wall clock as of now (CLOCK_REALTIME minus the
  * CLOCK_MONOTONIC of bpf_ktime_get_ns()), so that NTP's steps reach the
  * programs within a lease refresh. */
 static int he_conf_write(struct edge_loader *l)
 {
-	__s64 off = realtime_offset_ns(), d = off - l->he.realtime_off_ns;
+	__s64 off = he_kernel_realtime_offset_ns();
 	__u32 zero = 0;
 
-	/* Rewritten only when the clock moved (NTP): a program reading the
-	 * entry while it is rewritten could see a torn offset. */
-	if (!l->he.on || (l->he_written && d > -1000000 && d < 1000000))
+	/* Rewritten only when the clock moved (NTP). */
+	if (!l->he.on || (l->he_written &&
+			  !he_kernel_clock_moved(l->he.realtime_off_ns, off)))
 		return 0;
 	l->he.realtime_off_ns = off;
 	l->he_written = true;

@@ -16,8 +16,9 @@
 #include "xdp_relay_loader.h"
 
 #define XRL_MAX_IFS	16
-/* edges, senders, edge_stats, relay_stats: what outlives the daemon. */
-#define XRL_PINNED_MAPS 4
+/* edges, senders, edge_stats, relay_stats, he_keys, he_stamps: what
+ * outlives the daemon. */
+#define XRL_PINNED_MAPS 6
 
 struct xrl_attach {
 	char name[IF_NAMESIZE];
@@ -39,6 +40,7 @@ struct xdp_relay_loader {
 	int lock_fd;   /* flock on pin_dir while we run, or -1 */
 	int adopted_links;
 	bool map_fresh[XRL_PINNED_MAPS]; /* pinned by our load, not reused */
+	__s64 he_clock_ns; /* the offset he_keys entries were written with */
 	char pin_dir[192];
 	char where[512];
 };

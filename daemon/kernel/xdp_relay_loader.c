@@ -229,6 +229,8 @@ static void pinned_maps(const struct xdp_relay_loader *r,
 	maps[1] = r->skel->maps.senders;
 	maps[2] = r->skel->maps.edge_stats;
 	maps[3] = r->skel->maps.relay_stats;
+	maps[4] = r->skel->maps.he_keys;
+	maps[5] = r->skel->maps.he_stamps;
 }
 
 /*
@@ -457,7 +459,8 @@ int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 	const struct bpf_map *maps[] = {
 		r->skel->maps.edges,	  r->skel->maps.senders,
 		r->skel->maps.edge_stats, r->skel->maps.relay_stats,
-		r->skel->maps.xsks,	  r->skel->maps.local_addrs
+		r->skel->maps.xsks,	  r->skel->maps.local_addrs,
+		r->skel->maps.he_keys,	  r->skel->maps.he_stamps
 	};
 	const struct bpf_map *m;
 	enum bpf_map_type type;
@@ -471,7 +474,8 @@ int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 	out->type = libbpf_bpf_map_type_str(type);
 	out->max_entries = bpf_map__max_entries(m);
 	out->entries = type == BPF_MAP_TYPE_HASH ||
-				       type == BPF_MAP_TYPE_PERCPU_HASH
+				       type == BPF_MAP_TYPE_PERCPU_HASH ||
+				       type == BPF_MAP_TYPE_LRU_HASH
 			       ? bpf_map_count_keys(m)
 			       : out->max_entries;
 	out->key_size = bpf_map__key_size(m);

@@ -69,6 +69,25 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 			      const uint8_t *mac, struct xdp_relay_why *why);
 
+struct he_keys;
+
+/* A -H community the kernel relays (he_keys in include/n2nk_relay.h),
+ * with its static header keys and the wall clock as of now. */
+int xdp_relay_loader_he_set(struct xdp_relay_loader *r, const char *community,
+			    const struct he_keys *keys,
+			    struct xdp_relay_why *why);
+/* The community no longer relayed in the kernel (or not -H). */
+int xdp_relay_loader_he_del(struct xdp_relay_loader *r, const char *community,
+			    struct xdp_relay_why *why);
+/* The wall clock again in every he_keys entry, if it stepped (NTP). */
+int xdp_relay_loader_he_clock(struct xdp_relay_loader *r,
+			      struct xdp_relay_why *why);
+/* The edge's replay record (he_stamps) at least stamp: the daemon's
+ * record, handed over when the edge is mirrored. */
+int xdp_relay_loader_he_stamp_seed(struct xdp_relay_loader *r,
+				   const char *community, const uint8_t *mac,
+				   uint64_t stamp, struct xdp_relay_why *why);
+
 /* Deletes the entries whose registration ran out (those a previous
  * daemon left and nobody renewed); *swept says how many. */
 int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,

@@ -3,7 +3,8 @@
  * The supernode's registry mirrored into the XDP relay's maps (edges,
  * senders, edge_stats; the contract is include/n2nk_relay.h), and the
  * relay's counters read back. Entries nobody renews expire in the kernel
- * (n2nk_relay_dest.expires_ns) and are swept here.
+ * (n2nk_relay_dest.expires_ns) and are swept here. The -H communities'
+ * keys (he_keys) and replay records (he_stamps) are handed over here too.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -14,8 +15,11 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <sodium.h>
+
 #include "bpf_maps.h"
 #include "common/mac.h"
+#include "he_kernel.h"
 #include "n2nk_relay.h"
 #include "xdp_counter.h"
 #include "xdp_relay_int.h"
@@ -163,6 +167,114 @@ int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 	    errno != ENOENT)
 		err = -errno;
 	return err ? xrl_fail(why, err, "XDP relay: deleting an edge") : 0;
+}
+
+static int community_key(struct n2nk_relay_community *k, const char *name)
+{
+	size_t n = strnlen(name, N2N_COMMUNITY_SIZE);
+
+	memset(k, 0, sizeof(*k));
+	if (n == N2N_COMMUNITY_SIZE)
+		return -ENAMETOOLONG;
+	memcpy(k->name, name, n);
+	return 0;
+}
+
+int xdp_relay_loader_he_set(struct xdp_relay_loader *r, const char *community,
+			    const struct he_keys *keys,
+			    struct xdp_relay_why *why)
+{
+	struct n2nk_relay_community k;
+	struct n2nk_he v = { 0 };
+	int err = community_key(&k, community);
+
+	why->msg[0] = 0;
+	if (!err)
+		err = he_kernel_keys(&v, keys);
+	if (err)
+		return xrl_fail(why, err, "XDP relay: -H keys of \"%s\"",
+				community);
+	if (!r->he_clock_ns)
+		r->he_clock_ns = he_kernel_realtime_offset_ns();
+	v.realtime_off_ns = r->he_clock_ns;
+	if (bpf_map__update_elem(r->skel->maps.he_keys, &k, sizeof(k), &v,
+				 sizeof(v), BPF_ANY))
+		err = -errno;
+	sodium_memzero(&v, sizeof(v));
+	return err ? xrl_fail(why, err, "XDP relay: -H keys of \"%s\"",
+			      community)
+		   : 0;
+}
+
+int xdp_relay_loader_he_del(struct xdp_relay_loader *r, const char *community,
+			    struct xdp_relay_why *why)
+{
+	struct n2nk_relay_community k;
+	int err = community_key(&k, community);
+
+	why->msg[0] = 0;
+	if (!err &&
+	    bpf_map__delete_elem(r->skel->maps.he_keys, &k, sizeof(k), 0) &&
+	    errno != ENOENT)
+		err = -errno;
+	return err ? xrl_fail(why, err, "XDP relay: deleting -H keys") : 0;
+}
+
+/* Entry k of he_keys with the clock r->he_clock_ns. */
+static int he_clock_one(struct xdp_relay_loader *r,
+			const struct n2nk_relay_community *k)
+{
+	struct bpf_map *m = r->skel->maps.he_keys;
+	struct n2nk_he v;
+	int err = 0;
+
+	if (bpf_map__lookup_elem(m, k, sizeof(*k), &v, sizeof(v), 0))
+		return errno == ENOENT ? 0 : -errno;
+	v.realtime_off_ns = r->he_clock_ns;
+	if (bpf_map__update_elem(m, k, sizeof(*k), &v, sizeof(v), BPF_EXIST) &&
+	    errno != ENOENT)
+		err = -errno;
+	sodium_memzero(&v, sizeof(v));
+	return err;
+}
+
+int xdp_relay_loader_he_clock(struct xdp_relay_loader *r,
+			      struct xdp_relay_why *why)
+{
+	static struct n2nk_relay_community keys[N2NK_RELAY_MAX_HE_COMMUNITIES];
+	int fd = bpf_map__fd(r->skel->maps.he_keys), err = 0;
+	__s64 now = he_kernel_realtime_offset_ns();
+	unsigned int n = 0, i;
+
+	why->msg[0] = 0;
+	if (!r->he_clock_ns || !he_kernel_clock_moved(r->he_clock_ns, now))
+		return 0; /* no entry written yet, or the clock held */
+	r->he_clock_ns = now;
+	while (n < N2NK_RELAY_MAX_HE_COMMUNITIES &&
+	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
+		n++;
+	for (i = 0; i < n && !err; i++)
+		err = he_clock_one(r, &keys[i]);
+	return err ? xrl_fail(why, err, "XDP relay: -H clock") : 0;
+}
+
+int xdp_relay_loader_he_stamp_seed(struct xdp_relay_loader *r,
+				   const char *community, const uint8_t *mac,
+				   uint64_t stamp, struct xdp_relay_why *why)
+{
+	struct bpf_map *m = r->skel->maps.he_stamps;
+	struct n2nk_relay_edge k;
+	__u64 last;
+	int err = edge_key(&k, community, mac);
+
+	why->msg[0] = 0;
+	if (!err &&
+	    (bpf_map__lookup_elem(m, &k, sizeof(k), &last, sizeof(last), 0) ||
+	     (int64_t)(stamp - last) > 0) &&
+	    bpf_map__update_elem(m, &k, sizeof(k), &stamp, sizeof(stamp),
+				 BPF_ANY))
+		err = -errno;
+	return err ? xrl_fail(why, err, "XDP relay: -H replay record") : 0;
 }
 
 int xdp_relay_loader_reasons(struct xdp_relay_loader *r,

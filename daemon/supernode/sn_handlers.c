@@ -160,22 +160,56 @@ static bool auth_matches(const struct supernode *sn, const struct sn_edge *e,
 }
 
 /*
- * Keeps the kernel relay's maps in step with the registry (a no-op on the
- * socket datapath). IPv4 only, and never a -H community (c->he.on) or the
- * federation: the XDP program only relays plaintext headers, so encrypted
- * communities stay entirely in userspace.
+ * A community's he_keys entry in the kernel relay, once: a -H community's
+ * keys, or none (a previous daemon's pinned entry gone). A -H community's
+ * edges are mirrored only once its keys are there: without them the
+ * program would take it for a plaintext one. Our own stamps then lead the
+ * kernel's by 1 ms, so that a message no reordering is allowed for (a
+ * REGISTER_SUPER_ACK) never arrives behind a PACKET the kernel stamped
+ * (the edge keeps one record for both).
  */
-void sn_mirror_edge(struct supernode *sn, const struct sn_community *c,
+static int mirror_he(struct supernode *sn, struct sn_community *c)
+{
+	int err;
+
+	if (c->he_in_kernel || !sn->dp.relay)
+		return 0;
+	err = c->he.on ? datapath_relay_he_set(&sn->dp, c->name, &c->he.keys)
+		       : datapath_relay_he_del(&sn->dp, c->name);
+	if (err)
+		return err;
+	c->he_in_kernel = true;
+	if (!c->he.on)
+		return 0;
+	c->he.lead_usec = 1000;
+	log_info("community \"%s\": -H PACKETs relayed in the kernel", c->name);
+	return 0;
+}
+
+/*
+ * Keeps the kernel relay's maps in step with the registry (a no-op on the
+ * socket datapath). IPv4 only, never the federation or a community with
+ * users and passwords (dynamic keys: the XDP program has only the static
+ * ones), which stay entirely in userspace. A -H edge's replay record goes
+ * with it.
+ */
+void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 		    const struct sn_edge *e, bool registered)
 {
 	int err;
 
-	if (c->he.on || c == sn->federation)
+	if (c->he.upw || c == sn->federation)
 		return;
-	if (registered && e->sa.ss_family == AF_INET)
-		err = datapath_relay_edge_set(&sn->dp, c->name, e->key.mac,
-					      &e->sa, SN_EDGE_RELAY_MS);
-	else
+	if (registered && e->sa.ss_family == AF_INET) {
+		err = mirror_he(sn, c);
+		if (!err)
+			err = datapath_relay_edge_set(&sn->dp, c->name,
+						      e->key.mac, &e->sa,
+						      SN_EDGE_RELAY_MS);
+		if (!err && c->he.on)
+			err = datapath_relay_he_stamp(
+				&sn->dp, c->name, e->key.mac, e->replay.last);
+	} else
 		err = datapath_relay_edge_del(&sn->dp, c->name, e->key.mac);
 	if (err)
 		log_warn("community \"%s\": %s", c->name, sn->dp.err_buf);

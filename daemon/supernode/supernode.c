@@ -248,6 +248,7 @@ static void sn_tick(void *arg, uint64_t now)
 	if (now - sn->last_purge_ms >= 5000) {
 		sn->last_purge_ms = now;
 		sn_purge(sn, now);
+		datapath_relay_he_clock(&sn->dp);
 	}
 	sn_fed_tick(sn, now);
 }

@@ -43,6 +43,10 @@ struct sn_community {
 	enum sn_community_mode mode;
 	bool listed;	  /* a fixed name of the -c file */
 	struct msg_he he; /* keys from the name, our stamps */
+	/* The XDP relay's he_keys entry for it is as it should be: the keys
+	 * of a -H community, none for a plaintext one (a previous daemon's
+	 * pinned entry may say otherwise). */
+	bool he_in_kernel;
 	struct mac_table edges;
 	uint8_t dynamic_key[16]; /* u/pw communities (he.upw) */
 	struct mac_table remote; /* federation: MAC -> its supernode */
@@ -132,7 +136,7 @@ void sn_answer_ping(struct supernode *sn, const struct n2n_msg *m,
 		    const struct sockaddr_storage *from);
 void sn_free_edges(struct sn_community *c);
 /* The kernel relay learns (registered) or forgets an edge. */
-void sn_mirror_edge(struct supernode *sn, const struct sn_community *c,
+void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 		    const struct sn_edge *e, bool registered);
 void sn_free_remote(struct sn_community *c);
 

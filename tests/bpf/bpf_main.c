@@ -45,6 +45,7 @@ int main(void)
 	libbpf_set_print(libbpf_print_warnings);
 	suite_xdp_n2n_count(&t);
 	suite_xdp_relay(&t);
+	suite_xdp_relay_he(&t);
 	suite_keystream(&t);
 	suite_aes_cts(&t);
 	suite_tc_edge(&t);

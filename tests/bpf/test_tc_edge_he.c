@@ -46,7 +46,7 @@ static uint64_t realtime_usec(void)
 /* he_conf as the daemon's loader writes it (on or off). */
 static int set_he(const struct env *e, int on)
 {
-	struct n2nk_edge_he he = { 0 };
+	struct n2nk_he he = { 0 };
 	struct timespec rt, mono;
 	uint32_t zero = 0;
 	char name[N2N_COMMUNITY_SIZE] = COMMUNITY;
@@ -245,7 +245,7 @@ static const struct he_rx_case rx_cases[] = {
 	  .reason = N2NK_OK },
 	{ .name = "P2P, sealed with H 65, more than a PACKET header has",
 	  .hdr_len = 65,
-	  .reason = N2NK_HEADER_ENCRYPTED },
+	  .reason = N2NK_NOT_PACKET },
 	/* A forged header (the community name gives its keys) with a stamp
 	 * ahead, whose frame fails: the sender's real PACKETs still pass. */
 	{ .name = "P2P, a stamp 10 s ahead, its frame not from srcMac",

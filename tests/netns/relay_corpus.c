@@ -8,21 +8,31 @@
  * against two supernodes must write the same file: test_relay_corpus.sh
  * compares the XDP relay with the socket backend this way.
  *
- *   relay_corpus SN_IP SN_PORT LOCAL_IP PORT_A PORT_B COUNT OUTFILE
+ * With -H, every datagram is header-encrypted with the community's keys
+ * (as an n2n edge with -H does) and what reaches B is written decrypted:
+ * the supernode's stamp and random bits differ from run to run, the rest
+ * must not. The supernode must list the community ("corpus") in its -c
+ * file.
+ *
+ *   relay_corpus SN_IP SN_PORT LOCAL_IP PORT_A PORT_B COUNT OUTFILE [-H]
  * Exit 0 when both registered and every PACKET was answered or lost,
  * 1 when a registration was not acknowledged, 2 on usage or system errors.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "common/mac.h"
+#include "proto/header_crypt.h"
+#include "proto/timestamp.h"
 #include "proto/wire.h"
 
 #define COMMUNITY   "corpus"
@@ -36,6 +46,44 @@ static const uint8_t mac_b[MAC_SIZE] = { 0x02, 0x63, 0x6f, 0x72, 0x00, 0x0b };
 static const uint8_t mac_bcast[MAC_SIZE] = {
 	0xff, 0xff, 0xff, 0xff, 0xff, 0xff
 };
+
+/* -H: the community's keys, and our stamps (never repeating). */
+static bool he_on;
+static struct he_keys he;
+static struct ts_source stamps;
+
+static uint64_t next_stamp(void)
+{
+	struct timeval tv;
+
+	gettimeofday(&tv, NULL);
+	return ts_next(&stamps,
+		       (uint64_t)tv.tv_sec * 1000000u + (uint64_t)tv.tv_usec);
+}
+
+/* Under -H, the datagram of n bytes sealed: H is the header of a PACKET,
+ * else the whole message. */
+static void seal(uint8_t *buf, size_t n, const struct n2n_msg *m)
+{
+	size_t h = m->hdr.type == N2N_MSG_PACKET ? N2N_PACKET_HDR_SIZE : n;
+
+	if (he_on &&
+	    he_encrypt(buf, n, h, next_stamp(), (uint32_t)random(), &he)) {
+		fprintf(stderr, "relay_corpus: he_encrypt failed\n");
+		exit(2);
+	}
+}
+
+/* Under -H, the datagram opened in place: its length, or -1. */
+static ssize_t open_he(uint8_t *buf, ssize_t n)
+{
+	char community[N2N_COMMUNITY_SIZE] = COMMUNITY;
+	struct he_result res;
+
+	if (!he_on || n < 0)
+		return n;
+	return he_decrypt(buf, buf, (size_t)n, community, &he, &res) ? -1 : n;
+}
 
 static int udp_socket(const char *ip, uint16_t port)
 {
@@ -65,6 +113,8 @@ static void send_msg(int fd, const struct sockaddr_in *sn,
 	uint8_t buf[BUF_MAX];
 	ssize_t n = wire_encode(buf, sizeof(buf), m);
 
+	if (n > 0)
+		seal(buf, (size_t)n, m);
 	if (n < 0 ||
 	    sendto(fd, buf, (size_t)n, 0, (const void *)sn, sizeof(*sn)) != n) {
 		fprintf(stderr, "relay_corpus: sending failed\n");
@@ -72,14 +122,14 @@ static void send_msg(int fd, const struct sockaddr_in *sn,
 	}
 }
 
-/* One datagram within WAIT_MS, or -1. */
+/* One datagram within WAIT_MS (opened, under -H), or -1. */
 static ssize_t recv_one(int fd, uint8_t *buf, size_t cap)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 
 	if (poll(&p, 1, WAIT_MS) != 1)
 		return -1;
-	return recv(fd, buf, cap, 0);
+	return open_he(buf, recv(fd, buf, cap, 0));
 }
 
 /* REGISTER_SUPER until a REGISTER_SUPER_ACK comes back. */
@@ -150,10 +200,18 @@ int main(int argc, char **argv)
 	int a, b;
 	FILE *out;
 
-	if (argc != 8 || inet_pton(AF_INET, argv[1], &sn.sin_addr) != 1) {
+	he_on = argc == 9 && !strcmp(argv[8], "-H");
+	if ((argc != 8 && !he_on) ||
+	    inet_pton(AF_INET, argv[1], &sn.sin_addr) != 1) {
 		fprintf(stderr, "usage: relay_corpus SN_IP SN_PORT LOCAL_IP "
-				"PORT_A PORT_B COUNT OUTFILE\n");
+				"PORT_A PORT_B COUNT OUTFILE [-H]\n");
 		return 2;
+	}
+	if (he_on) {
+		char name[N2N_COMMUNITY_SIZE] = COMMUNITY;
+
+		he_keys_from_community(&he, name);
+		srandom((unsigned int)getpid());
 	}
 	sn.sin_port = htons((uint16_t)atoi(argv[2]));
 	a = udp_socket(argv[3], (uint16_t)atoi(argv[4]));

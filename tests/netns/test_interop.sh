@@ -12,7 +12,8 @@
 # namespace), our supernode's counters, and a capture of br0 decoded by
 # n2n-dissect (transform, compression, header encryption, who sent each
 # PACKET to whom).
-# INTEROP_KEEP=DIR keeps the logs and captures.
+# INTEROP_KEEP=DIR keeps the logs and captures; INTEROP_PHASES="kernel ..."
+# runs only those of stock, socket, kernel and federation (all by default).
 #
 #                    wan namespace: br0 198.18.0.0/24 (captured)
 #   +--------+--------+------------+------------+------------+------------+
@@ -99,6 +100,7 @@ FEDKEY=$("$S_KEYGEN" -F $FED | cut -d' ' -f2)
 	echo "# test_interop.sh"
 	for b in $BASES; do
 		echo "i$((b + 10))" && echo "i$((b + 11))" && echo "i$((b + 19))"
+		echo "i$((b + 20))"
 	done
 	echo "secure"
 	"$S_KEYGEN" alice alice-pw
@@ -466,7 +468,7 @@ check_ciphers() {	# check_ciphers BASE PREFIX [OFFSET...]
 	for o in "${@:-${CIPHERS[@]}}"; do
 		net=$((base + o)) label="$pfx, stock-ours ${C_LABEL[$o]}"
 		if [[ ${C_ARGS[$o]} == *-S1* ]]; then
-			check_pair "$label" $net relay daemon
+			check_pair "$label" $net relay # -H included: XDP
 			continue
 		fi
 		if [ "${DP[e${net}2]}" = kernel ]; then
@@ -578,8 +580,13 @@ wire_upw() {	# wire_upw BASE PREFIX
 }
 
 # --- one phase: a supernode, every pair at once, the checks, the wire ---
+want() {	# want PHASE: INTEROP_PHASES asks for it
+	[[ " ${INTEROP_PHASES:-stock socket kernel federation} " == *" $1 "* ]]
+}
+
 phase() {	# phase KIND BASE PREFIX
 	local kind=$1 base=$2 pfx=$3
+	want "$kind" || return 0
 	echo "---- $pfx"
 	if ! start_sn "$kind"; then
 		# Only the XDP relay may fail to load on some kernels.
@@ -596,14 +603,21 @@ phase() {	# phase KIND BASE PREFIX
 			grep -q 'datapath kernel.*XDP relay on eth0' "$T/sn-$kind.log"
 		t_check "$pfx: an XDP program is on sn's eth0" \
 			sh -c "ip -n '$(lab_ns sn)' link show dev eth0 | grep -q xdp"
-		start_ciphers "$base" 11
+		start_ciphers "$base" 11 19
+		# Two stock -H edges, relayed by our XDP relay (BASE+20).
+		pair ss $((base + 20)) "i$((base + 20))" $SN_AT -k s3cret \
+			-A3 -H -S1
 		check_matrix "$base" "$pfx"
-		check_ciphers "$base" "$pfx" 11
-		t_check "$pfx: -H PACKETs are left to the daemon (xdp_header_encrypted)" \
-			test "$(counter sn xdp_header_encrypted)" -gt 0
+		check_ciphers "$base" "$pfx" 11 19
+		check_pair "$pfx, stock-stock -A3 -H -S1 (relayed, header encryption)" \
+			$((base + 20)) relay
+		t_check_eq "$pfx: no -H PACKET taken for a replay in XDP" 0 \
+			"$(counter sn xdp_drop_replayed)"
+		t_check_eq "$pfx: no -H PACKET refused by its key in XDP" 0 \
+			"$(counter sn xdp_header_key)"
 		stop_phase
 		wire_matrix "$base" "$pfx"
-		wire_ciphers "$base" "$pfx" 11
+		wire_ciphers "$base" "$pfx" 11 19
 		return
 	fi
 	start_ciphers "$base"
@@ -622,6 +636,7 @@ phase() {	# phase KIND BASE PREFIX
 phase stock 10 "stock sn"
 phase socket 30 "our sn"
 phase kernel 50 "our sn, XDP"
+want federation || { t_summary; exit; }
 
 # --- federation: the stock supernode on sn and ours on sn2, each given
 # the other with -l; edges registered at different supernodes (a at sn, b

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Header-encrypted (-H) PACKETs at the XDP relay, as n2n 3.1.1's
+ * supernode handles them (n2n-protocol.md 5.6): opened with the key of
+ * the community the sender registered in, checked (checksum, time stamp
+ * against the sender's record), relayed as a plaintext one would be, and
+ * sealed again with a fresh stamp. The header encryption itself is
+ * lib/he.h, shared with the edge's programs.
+ */
+#ifndef N2NK_BPF_RELAY_HE_H
+#define N2NK_BPF_RELAY_HE_H
+
+#define N2NK_HE_XDP /* lib/he.h reaches the packet with XDP's helpers */
+
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+
+#include "lib/he.h"
+#include "lib/relay_maps.h"
+#include "n2nk_relay.h"
+
+/* Where an edge's n2n packet starts: Ethernet, IPv4 without options,
+ * UDP (what relay_parse_udp4 lets through). */
+#define RELAY_IN_N2N_OFF (ETH_HLEN + 20 + 8)
+
+/* The keys of community, when it is a -H community the kernel relays. */
+static __always_inline struct n2nk_he *relay_he_keys(const __u8 *community)
+{
+	struct n2nk_relay_community key;
+	struct n2nk_he *he;
+
+	__builtin_memcpy(key.name, community, N2N_COMMUNITY_SIZE);
+	he = bpf_map_lookup_elem(&he_keys, &key);
+	return he && he->on ? he : NULL;
+}
+
+/*
+ * The stamp he_verify found against the sender's record, moved on when
+ * it passes (as n2n's supernode does: it cannot tell a forged payload).
+ * 0, N2NK_STAMP or N2NK_REPLAYED.
+ */
+static __always_inline int relay_he_stamp(const struct n2nk_he *he,
+					  const struct n2nk_relay_edge *from)
+{
+	struct he_scratch *sc = he_scratch_get();
+	__u64 *last;
+	int ret;
+
+	if (!sc)
+		return N2NK_STAMP;
+	last = bpf_map_lookup_elem(&he_stamps, from);
+	ret = he_stamp_verdict(he, sc->stamp, last);
+	if (ret)
+		return ret;
+	if (!last)
+		bpf_map_update_elem(&he_stamps, from, &sc->stamp, BPF_ANY);
+	else if ((__s64)(sc->stamp - *last) > 0)
+		*last = sc->stamp;
+	return 0;
+}
+
+#endif /* N2NK_BPF_RELAY_HE_H */
