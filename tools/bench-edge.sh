@@ -79,7 +79,8 @@ lab_wait_port b tcp 5201 5 || exit 1
 # n2n end to end.
 lab_exec sn sysctl -qw net.ipv4.ip_forward=1
 # -H communities must be named at a supernode (n2n's rule; ours too).
-printf 'bench43\nbench44\nbench45\n.*\n' >"$T/communities"
+printf 'bench%s\n' 43 44 45 46 47 48 >"$T/communities"
+echo '.*' >>"$T/communities"
 lab_bg sn "$T/sn.log" "$OUT/sbin/supernode" -p 7654 -f --datapath=kernel \
 	-c "$T/communities" >/dev/null
 [ -z "$STOCK" ] ||
@@ -252,6 +253,13 @@ pair "n2nk -A4 -S1, socket path" "stock n2n -A4, relayed (-S1)" \
 	"$OUT/sbin/edge" 41 socket -k bench -A4 -S1
 pair "n2nk -A4 -S1, kernel path" "stock n2n -A4, relayed (-S1)" \
 	"$OUT/sbin/edge" 42 kernel -k bench -A4 -S1
+# Relayed with -H: our supernode opens, checks and seals each header in XDP.
+[ -z "$STOCK" ] || pair "stock n2n -A4 -H, relayed (-S1)" "" "$STOCK/edge" \
+	46 - -k bench -A4 -H -S1
+pair "n2nk -A4 -H -S1, socket path" "stock n2n -A4 -H, relayed (-S1)" \
+	"$OUT/sbin/edge" 47 socket -k bench -A4 -H -S1
+pair "n2nk -A4 -H -S1, kernel path" "stock n2n -A4 -H, relayed (-S1)" \
+	"$OUT/sbin/edge" 48 kernel -k bench -A4 -H -S1
 
 # The ceiling the BPF cost sets. One CPU per edge: the sender's CPU
 # encrypts each frame, the receiver's decrypts it, and the slower of the

@@ -15,8 +15,10 @@
 #   +-------------------+                      +--------------------+
 #
 # Runs per backend: the kernel-mode generator flat out with 64 and 1400-byte
-# payloads, the socket-mode (sendmmsg) generator at a fixed rate the socket
-# backend sustains (BENCH_RELAY_PPS, default 50000) and flat out.
+# payloads, plaintext and header-encrypted (-H: the supernode opens, checks
+# and seals each PACKET again), the socket-mode (sendmmsg) generator at a
+# fixed rate the socket backend sustains (BENCH_RELAY_PPS, default 50000)
+# and flat out.
 #   bench-relay.sh BUILD_DIR [SECONDS]
 set -u
 OUT=$(cd "${1:-.output}" && pwd)
@@ -119,7 +121,10 @@ relay_stats() {	# "run_time_ns run_cnt" of the XDP program on sn0 (stats on)
 declare -A RES	# "SECTION BACKEND" -> "offer fwd gbit loss cpu% sys_ns own_ns"
 
 gen_run() {	# gen_run LOADGEN_ARGS...: one generator run, its JSON
-	lab_exec gen "$LG" -l "$SN_ADDR:7654" -i lg0 -t "$SECS" --json "$@" \
+	local secs=$SECS
+	# -H seals each PACKET once: its stamp holds 8 s (n2n-loadgen -H).
+	[[ " $* " != *" -H "* ]] || ((secs <= 8)) || secs=8
+	lab_exec gen "$LG" -l "$SN_ADDR:7654" -i lg0 -t "$secs" --json "$@" \
 		2>"$T/lg.err" && return 0
 	echo "bench-relay: n2n-loadgen $*: $(tail -n 1 "$T/lg.err")" >&2
 	return 1
@@ -172,14 +177,15 @@ start_backend() {
 	local pid
 	case $1 in
 	socket)
-		pid=$(lab_bg sn "$T/sn-$1.log" "$SN" -p 7654 -f \
+		pid=$(lab_bg sn "$T/sn-$1.log" "$SN" -p 7654 -f -c "$T/comm" \
 			--datapath=socket --ctl-socket="$T/sn.sock") ;;
 	xdp)
-		pid=$(lab_bg sn "$T/sn-$1.log" "$SN" -p 7654 -f \
+		pid=$(lab_bg sn "$T/sn-$1.log" "$SN" -p 7654 -f -c "$T/comm" \
 			--datapath=kernel --xdp-mode=native \
 			--ctl-socket="$T/sn.sock") ;;
 	stock)
-		pid=$(lab_bg sn "$T/sn-$1.log" "$STOCK/supernode" -p 7654 -f) ;;
+		pid=$(lab_bg sn "$T/sn-$1.log" "$STOCK/supernode" -p 7654 -f \
+			-c "$T/comm") ;;
 	esac
 	lab_wait_port sn udp 7654 5 >/dev/null 2>&1 || return 1
 	if [ "$1" = xdp ]; then
@@ -235,12 +241,19 @@ run_backend() {
 		run_both k64 "$1" "$pid" -m kernel -n 2 -s 64 -T "$senders"
 		run_both k1400 "$1" "$pid" -m kernel -n 2 -s 1400 \
 			-T "$senders"
+		run_both h64 "$1" "$pid" -m kernel -n 2 -s 64 -T "$senders" \
+			-c loadgenh -H
+		run_both h1400 "$1" "$pid" -m kernel -n 2 -s 1400 \
+			-T "$senders" -c loadgenh -H
 	fi
 	run_both fixed "$1" "$pid" -m socket -n 8 -s 64 -r "$FIXED_PPS"
 	run_both s64 "$1" "$pid" -m socket -n 8 -s 64
 	lab_kill "$pid"
 }
 
+# -H needs the community listed by name (n2n-protocol.md 5.4): loadgenh
+# is the -H runs', loadgen the plaintext ones'.
+printf 'loadgen\nloadgenh\n' >"$T/comm"
 BACKENDS=(socket xdp)
 [ -n "$STOCK" ] && BACKENDS+=(stock)
 declare -A LABEL=([socket]="n2nk socket" [xdp]="n2nk XDP (native)"
@@ -291,6 +304,8 @@ if [ -n "$KERNEL_OK" ]; then
 	section k64 "kernel generator flat out (senders: XDP one per CPU, daemons one), 64-byte payload (144 B frames)"
 	section k1400 \
 		"kernel generator flat out (as above), 1400-byte payload (1480 B frames)"
+	section h64 "-H: kernel generator flat out (as above), 64-byte payload, header-encrypted community ($((SECS < 8 ? SECS : 8)) s)"
+	section h1400 "-H: kernel generator flat out (as above), 1400-byte payload, header-encrypted community ($((SECS < 8 ? SECS : 8)) s)"
 fi
 section fixed "socket generator at $FIXED_PPS pps, 64-byte payload, 8 edges"
 section s64 "socket generator (sendmmsg) flat out, 64-byte payload, 8 edges"

@@ -50,6 +50,7 @@ refuses "-T 0 is refused" "-T" -l "$SN_AT" -m kernel -i lg0 -T 0
 refuses "-T with socket mode is refused" "-T" -l "$SN_AT" -T 2
 refuses "-T with a set rate is refused" "-T" -l "$SN_AT" -m kernel -i lg0 \
 	-r 1000 -T 2
+refuses "-H beyond 8 s is refused" "-H" -l "$SN_AT" -H -t 9
 
 lab_init "$OUT" || exit 1
 GEN_NS=$(lab_ns gen)
@@ -137,7 +138,34 @@ elif start_sn snx --datapath=kernel --xdp-mode=native; then
 	t_check "the XDP sink on lg0 is detached at exit" \
 		lab_wait_for "lg0 without XDP" 5 \
 		sh -c "! ip -n $GEN_NS link show lg0 | grep -q xdp"
+	lab_kill "$(cat "$T/snx.pid")"
 else
 	t_fail "the XDP supernode starts" "see above"
+fi
+
+# -H: the supernode must list the community by name.
+echo loadgenh >"$T/comm"
+if ! kernel_ok; then
+	t_skip "-H, kernel mode: the XDP relay forwards sealed PACKETs" \
+		"needs kernel >= 5.18, this is $(uname -r)"
+elif start_sn snh --datapath=kernel --xdp-mode=native -c "$T/comm"; then
+	out=$(loadgen -m socket -i lg0 -n 2 -r 1000 -t 1 -c loadgenh -H) ||
+		out="{}"
+	echo "-H, XDP backend, socket mode: $out"
+	t_check_num "-H socket mode: every PACKET came back, opened" \
+		"$(field "$out" received)" -eq "$(field "$out" sent)"
+	x1=$(counter snh xdp_relayed)
+	out=$(loadgen -m kernel -i lg0 -n 2 -t 1 -c loadgenh -H) || out='{}'
+	x2=$(counter snh xdp_relayed)
+	echo "-H, XDP backend, kernel mode: $out (xdp_relayed $x1 -> $x2)"
+	t_check_num "-H kernel mode: the sink counted relayed PACKETs" \
+		"$(field "$out" received)" -gt 0
+	t_check_delta "-H kernel mode: the XDP relay relayed them" \
+		"$x1" "$x2" -ge "$(field "$out" received)"
+	t_check_eq "-H: no PACKET refused by the kernel's key or stamp check" 0 \
+		"$(($(counter snh xdp_header_key) + $(counter snh xdp_stamp) +
+		$(counter snh xdp_drop_replayed)))"
+else
+	t_fail "the -H XDP supernode starts" "see above"
 fi
 t_summary

@@ -18,6 +18,11 @@
  * 0 = any); set before load. */
 const volatile __u16 sn_port = N2N_SN_PORT_DEFAULT;
 const volatile __be32 sn_addr;
+/* -H: the length of a relayed PACKET's n2n datagram (0: not -H). A sealed
+ * header cannot be read here, so a sealed datagram from the supernode of
+ * exactly this length counts as one; the registration answers are of
+ * another length and pass. */
+const volatile __u16 sealed_len;
 
 /* Relayed PACKETs received: one counter per CPU, slot 0 only. */
 struct {
@@ -51,7 +56,8 @@ int lg_tx(struct xdp_md *ctx)
 }
 
 /* Whether the frame is an IPv4 UDP datagram from the supernode carrying a
- * plaintext PACKET it relayed (FROM_SUPERNODE set). */
+ * plaintext PACKET it relayed (FROM_SUPERNODE set), or under -H one of
+ * sealed_len bytes. */
 static __always_inline int is_relayed_packet(struct cursor *c)
 {
 	struct udphdr *udph;
@@ -69,7 +75,12 @@ static __always_inline int is_relayed_packet(struct cursor *c)
 	if (parse_udp(c, &udph) < 0 || udph->source != bpf_htons(sn_port))
 		return 0;
 	hdr = cursor_pull(c, N2N_COMMON_SIZE);
-	if (!hdr || !n2n_common_is_plaintext(hdr))
+	if (!hdr)
+		return 0;
+	if (sealed_len)
+		return !n2n_common_is_plaintext(hdr) &&
+		       bpf_ntohs(udph->len) == sizeof(*udph) + sealed_len;
+	if (!n2n_common_is_plaintext(hdr))
 		return 0;
 	flags = n2n_common_flags(hdr);
 	return (flags & N2N_FLAGS_TYPE_MASK) == N2N_MSG_PACKET &&

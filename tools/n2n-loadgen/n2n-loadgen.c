@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * n2n-loadgen: synthetic n2n edges that register with a supernode (ours or
- * stock n2n 3.x, plain community) and send each other PACKETs through it, to
- * measure how fast the supernode relays. Socket mode sends with sendmmsg
+ * stock n2n 3.x, plain community or, with -H, header-encrypted) and send
+ * each other PACKETs through it, to measure how fast the supernode relays. Socket mode sends with sendmmsg
  * and counts arrivals on the edges' sockets; kernel mode transmits one
  * prebuilt frame with BPF_PROG_TEST_RUN live frames (tools/n2n-loadgen/loadgen.bpf.c) and
  * counts the relayed PACKETs in an XDP sink on the same interface.
@@ -43,11 +43,17 @@
 #include "common/sockaddr.h"
 #include "kernel/xdp_counter.h"
 #include "n2nk_xdp_stats.h"
+#include "proto/header_crypt.h"
+#include "proto/timestamp.h"
 #include "proto/wire.h"
 #include "skel/loadgen.skel.h"
 
 #define LG_MAX_EDGES	  1024
 #define LG_MAX_SECONDS	  3600
+/* -H: each PACKET is sealed once, so its stamp must stay within n2n's
+ * 16 s window, re-registrations (every LG_REREG_MS) included: one would
+ * move the supernode's record past it. */
+#define LG_MAX_SECONDS_HE 8
 #define LG_MAX_RATE	  100000000ull
 #define LG_MAX_THREADS	  64
 /* The relayed datagram (8 bytes longer) still fits a 1500-byte MTU. */
@@ -87,6 +93,7 @@ struct lg_opts {
 	struct in_addr bind;
 	unsigned int threads; /* kernel mode, flat out: senders, one per CPU */
 	bool json;
+	bool he; /* -H: headers encrypted with the community's keys */
 };
 
 struct lg_edge {
@@ -116,6 +123,8 @@ struct lg {
 	struct lg_counts c;
 	uint8_t payload[N2N_PKT_BUF_SIZE];
 	unsigned int frame_len; /* a sent PACKET as an Ethernet frame */
+	struct he_keys he;	/* -H */
+	struct ts_source stamps;
 	/* Kernel mode. */
 	struct loadgen *skel;
 	int ifindex;
@@ -181,7 +190,12 @@ static int usage(void)
 		"              peer's XDP_TX frames are accepted\n"
 		"  -T THREADS  kernel mode flat out: that many senders, pinned "
 		"to CPUs\n"
-		"              0..THREADS-1 (give the veth as many queues)\n");
+		"              0..THREADS-1 (give the veth as many queues)\n"
+		"  -H          n2n's header encryption with the community's "
+		"keys (the\n"
+		"              supernode must list the community; each PACKET "
+		"is sealed\n"
+		"              once, so -t is at most 8 s)\n");
 	return 2;
 }
 
@@ -276,6 +290,9 @@ static int parse_one(struct lg_opts *o, int opt, const char *v)
 			return bad_value("-T", v, "1 to 64 threads");
 		o->threads = (unsigned int)n;
 		return 0;
+	case 'H':
+		o->he = true;
+		return 0;
 	case 'j':
 		o->json = true;
 		return 0;
@@ -297,6 +314,7 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 		{ "bind", required_argument, NULL, 'b' },
 		{ "threads", required_argument, NULL, 'T' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "header-encryption", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -308,7 +326,7 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 	o->seconds = 5;
 	o->threads = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":l:c:n:s:r:t:m:i:b:T:jh",
+	while ((opt = getopt_long(argc, argv, ":l:c:n:s:r:t:m:i:b:T:jHh",
 				  longopts, NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			fprintf(stderr, "n2n-loadgen: %s '%s'\n",
@@ -328,6 +346,11 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 	}
 	if (!o->sn_arg) {
 		fprintf(stderr, "n2n-loadgen: -l HOST:PORT is required\n");
+		return 2;
+	}
+	if (o->he && o->seconds > LG_MAX_SECONDS_HE) {
+		fprintf(stderr, "n2n-loadgen: -H runs at most %u s (-t)\n",
+			LG_MAX_SECONDS_HE);
 		return 2;
 	}
 	if (o->mode == LG_KERNEL && !o->ifname) {
@@ -352,6 +375,37 @@ static void init_msg(const struct lg *lg, struct n2n_msg *m, unsigned int type)
 	memcpy(m->hdr.community, lg->o.community, N2N_COMMUNITY_SIZE);
 }
 
+static uint64_t wall_usec(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+/* -H: the encoded message of n bytes sealed in place (H: a PACKET's
+ * header, else the whole message), with a fresh stamp. */
+static int seal(struct lg *lg, uint8_t *buf, size_t n, unsigned int type)
+{
+	size_t h = type == N2N_MSG_PACKET ? N2N_PACKET_HDR_SIZE : n;
+	int err;
+
+	if (!lg->o.he)
+		return 0;
+	err = he_encrypt(buf, n, h, ts_next(&lg->stamps, wall_usec()),
+			 (uint32_t)random(), &lg->he);
+	return err ? fail(0, "sealing a header: %s", he_strerror(err)) : 0;
+}
+
+/* -H: a received datagram opened in place; false if it does not open. */
+static bool open_sealed(const struct lg *lg, uint8_t *buf, size_t len)
+{
+	struct he_result res;
+
+	return !lg->o.he ||
+	       !he_decrypt(buf, buf, len, lg->o.community, &lg->he, &res);
+}
+
 /* Overlay addresses 198.19.100.1 upwards: distinct, so no supernode NAKs
  * an address clash or runs out of auto-IP addresses. */
 static void fill_register_super(const struct lg *lg, unsigned int i,
@@ -370,6 +424,8 @@ static void fill_register_super(const struct lg *lg, unsigned int i,
 }
 
 static int send_register(struct lg *lg, unsigned int i)
+	__attribute__((warn_unused_result));
+static int send_register(struct lg *lg, unsigned int i)
 {
 	uint8_t buf[N2N_PKT_BUF_SIZE];
 	struct n2n_msg m;
@@ -381,6 +437,8 @@ static int send_register(struct lg *lg, unsigned int i)
 	if (n < 0)
 		return fail(0, "encoding REGISTER_SUPER: %s",
 			    wire_strerror((int)n));
+	if (seal(lg, buf, (size_t)n, N2N_MSG_REGISTER_SUPER))
+		return -1;
 	if (send(lg->edges[i].fd, buf, (size_t)n, 0) < 0 && errno != EINTR)
 		return fail(errno, "sending REGISTER_SUPER to %s",
 			    lg->o.sn_arg);
@@ -388,8 +446,8 @@ static int send_register(struct lg *lg, unsigned int i)
 }
 
 /* A PACKET from edge 2*pair to edge 2*pair+1; returns its length. */
-static ssize_t encode_packet(const struct lg *lg, unsigned int pair,
-			     uint8_t *buf, size_t cap)
+static ssize_t encode_packet(struct lg *lg, unsigned int pair, uint8_t *buf,
+			     size_t cap)
 {
 	struct n2n_packet *p;
 	struct n2n_msg m;
@@ -406,7 +464,7 @@ static ssize_t encode_packet(const struct lg *lg, unsigned int pair,
 	n = wire_encode(buf, cap, &m);
 	if (n < 0)
 		return fail(0, "encoding PACKET: %s", wire_strerror((int)n));
-	return n;
+	return seal(lg, buf, (size_t)n, N2N_MSG_PACKET) ? -1 : n;
 }
 
 /* Edges: one connected UDP socket each. */
@@ -516,12 +574,11 @@ static void on_answer(struct lg *lg, unsigned int i, const uint8_t *buf,
 		e->refused = true;
 }
 
-static void on_datagram(struct lg *lg, unsigned int i, const uint8_t *buf,
-			size_t len)
+static void on_datagram(struct lg *lg, unsigned int i, uint8_t *buf, size_t len)
 {
 	struct n2n_common h;
 
-	if (wire_decode_common(&h, buf, len) < 0)
+	if (!open_sealed(lg, buf, len) || wire_decode_common(&h, buf, len) < 0)
 		return;
 	if (h.type == N2N_MSG_PACKET && (h.flags & N2N_FLAGS_FROM_SUPERNODE)) {
 		if (i % 2) {
@@ -631,7 +688,8 @@ static void maybe_reregister(struct lg *lg, uint64_t now)
 		return;
 	lg->last_reg_ns = now;
 	for (i = 0; i < lg->o.n_edges; i++)
-		send_register(lg, i);
+		if (send_register(lg, i))
+			return;
 }
 
 /* Pacing, for either mode: what to send now, or how long to wait. */
@@ -972,6 +1030,9 @@ static int xdp_open(struct lg *lg)
 		return fail(errno, "opening the loadgen BPF programs");
 	lg->skel->rodata->sn_port = ntohs(lg->o.sn.sin_port);
 	lg->skel->rodata->sn_addr = lg->o.sn.sin_addr.s_addr;
+	if (lg->o.he)
+		lg->skel->rodata->sealed_len =
+			(__u16)(N2N_PACKET_HDR_SIZE_SOCK + lg->o.payload);
 	err = loadgen__load(lg->skel);
 	if (err)
 		return fail(-err, "loading the loadgen BPF programs");
@@ -1172,6 +1233,10 @@ static int run(struct lg *lg)
 
 	for (i = 0; i < sizeof(lg->payload); i++)
 		lg->payload[i] = (uint8_t)(i * 7 + 1);
+	if (lg->o.he) {
+		he_keys_from_community(&lg->he, lg->o.community);
+		srandom((unsigned int)getpid());
+	}
 	if (lg->o.ifname && xdp_open(lg))
 		return -1;
 	if (open_edges(lg) || register_all(lg))
