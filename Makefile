@@ -215,7 +215,9 @@ check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)") \
 		test_edge_restart_he \
-		"EDGE_CIPHER='-A4 -H' tests/netns/test_edge_restart.sh $(O)"
+		"EDGE_CIPHER='-A4 -H' tests/netns/test_edge_restart.sh $(O)" \
+		test_xdp_restart_he \
+		"XDP_RESTART_HE=1 tests/netns/test_xdp_restart.sh $(O)"
 
 # Interoperability with stock n2n 3.1.1 (tests/netns/test_interop.sh):
 # opt-in, not part of check, since it needs a stock build the user made;

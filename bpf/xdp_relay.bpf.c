@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * XDP supernode relay: forwards plaintext n2n PACKETs between registered
- * edges without waking the userspace supernode, and passes everything else
+ * XDP supernode relay: forwards n2n PACKETs (plaintext, or sealed with a
+ * -H community's header keys) between registered edges without waking
+ * the userspace supernode, and passes everything else
  * on unchanged, to it or to the kernel's stack (or drops it). The maps and
  * counters are the contract in include/n2nk_relay.h; what happens to each
  * frame is the relay column of include/n2nk_reasons.h.

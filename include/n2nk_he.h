@@ -22,17 +22,20 @@ struct n2nk_speck128_key {
 struct n2nk_he {
 	struct n2nk_speck128_key hdr; /* keys the CTR over the header */
 	struct n2nk_speck128_key iv;  /* encrypts the IV block */
-	/* CLOCK_REALTIME - CLOCK_MONOTONIC, ns: bpf_ktime_get_ns() plus
-	 * this is the wall clock n2n's stamps count in. */
-	__s64 realtime_off_ns;
+	/* CLOCK_REALTIME - CLOCK_TAI, ns: bpf_ktime_get_tai_ns() plus this
+	 * is the wall clock n2n's stamps count in. Whole seconds (the
+	 * kernel's TAI offset, 0 where nothing set it), so it changes only
+	 * when that offset does (a leap second, or NTP setting it), not with
+	 * every step of the clock: CLOCK_TAI follows those itself. */
+	__s64 utc_off_ns;
 	__u8 on; /* 1: the keys are set and in use */
 	__u8 pad[7];
 };
 
 _Static_assert(sizeof(struct n2nk_he) == 528,
 	       "n2nk_he is part of the BPF map ABI");
-_Static_assert(__builtin_offsetof(struct n2nk_he, realtime_off_ns) == 512,
-	       "n2nk_he.realtime_off_ns moved");
+_Static_assert(__builtin_offsetof(struct n2nk_he, utc_off_ns) == 512,
+	       "n2nk_he.utc_off_ns moved");
 _Static_assert(__builtin_offsetof(struct n2nk_he, on) == 520,
 	       "n2nk_he.on moved");
 

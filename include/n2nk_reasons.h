@@ -168,7 +168,8 @@ X(REPLAYED,         -53, "replayed",               __,   DROP, __,   __,   __,  
  * HEADER_KEY        no community key decrypts the header (the relay: not
  *                   the key of the community the sender registered in,
  *                   or a wrong checksum; the daemon tries every key).
- * STAMP             header time stamp out of its window, or replayed.
+ * STAMP             header time stamp out of its 16 s window, or (the
+ *                   daemon) replayed.
  * PLAINTEXT_ON_HE   plaintext for a header-encrypted community.
  * COMMUNITY         another community, or one not allowed here.
  * NOT_REGISTERED    edge: before the first REGISTER_SUPER_ACK.
@@ -192,11 +193,9 @@ X(REPLAYED,         -53, "replayed",               __,   DROP, __,   __,   __,  
  *                   which can then go nowhere whole.
  * REPLAYED          -H: the header's stamp is not newer than the last one
  *                   the kernel took from that sender (less reordering;
- *                   at the relay: the last one it relayed from that edge);
- *                   dropped there: the daemon's record does not know
- *                   what the kernel delivered (a stamp out of the window,
- *                   or behind a record that is ahead of our clock, goes
- *                   to the daemon as STAMP).
+ *                   at the relay: the last one it accepted from that
+ *                   edge); dropped there, wherever that record is: the
+ *                   daemon's record does not know what the kernel took.
  */
 
 enum n2nk_verdict {

@@ -45,9 +45,9 @@
  *   he_keys       BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_HE_COMMUNITIES entries.
  *                 key: struct n2nk_relay_community, a community name
  *                 value: struct n2nk_he (include/n2nk_he.h): the community
- *                 uses header encryption, with these (static) keys; the
- *                 daemon rewrites realtime_off_ns when the wall clock
- *                 steps. Communities with users and passwords (dynamic
+ *                 uses header encryption, with these (static) keys and
+ *                 the kernel's UTC - TAI offset (rewritten only when
+ *                 that changes: the program's clock is CLOCK_TAI). Communities with users and passwords (dynamic
  *                 keys, a trailer) are not here: the daemon relays them.
  *                 Plaintext PACKETs in a community listed here are
  *                 dropped (plaintext_on_encrypted_community). Pinned, so

@@ -73,8 +73,8 @@ static __always_inline void he_sender_key(struct n2nk_edge_peer_key *key,
  * our supernode, for relayed PACKETs). It moves nothing on:
  * he_stamp_commit does, once the frame is delivered, so a forged header
  * with a stamp in the future (anyone with the community name can make
- * one; its payload then fails) cannot make the sender's real PACKETs look
- * replayed. 0, N2NK_STAMP or N2NK_REPLAYED.
+ * one; without the key its payload then fails) cannot make the sender's
+ * real PACKETs look replayed. 0, N2NK_STAMP or N2NK_REPLAYED.
  */
 static __always_inline int he_stamp_check(const struct n2nk_he *he,
 					  const __u8 *mac)
@@ -93,17 +93,18 @@ static __always_inline int he_stamp_check(const struct n2nk_he *he,
 static __always_inline void he_stamp_commit(const __u8 *mac)
 {
 	struct he_scratch *sc = he_scratch_get();
+	struct n2nk_he *he = he_conf_get();
 	struct n2nk_edge_peer_key key;
 	__u64 *last;
 
-	if (!sc)
+	if (!sc || !he)
 		return;
 	he_sender_key(&key, mac);
 	last = bpf_map_lookup_elem(&he_stamps, &key);
 	if (!last)
 		bpf_map_update_elem(&he_stamps, &key, &sc->stamp, BPF_ANY);
-	else if ((__s64)(sc->stamp - *last) > 0)
-		*last = sc->stamp;
+	else
+		he_record_update(he, last, sc->stamp);
 }
 
 #endif /* N2NK_BPF_EDGE_HE_H */

@@ -140,6 +140,7 @@ static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 	__u32 zero = 0, frame_len = skb->len, iv_len, hdr, ip_len;
 	struct n2nk_ks_scratch *s;
 	struct n2nk_edge_peer *p;
+	struct n2nk_he *he;
 	__u8 dmac[ETH_ALEN], iv[16];
 	struct ethhdr inner;
 	struct edge_dest d;
@@ -193,9 +194,10 @@ static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 			return N2NK_TRANSFORM;
 	}
 	/* -H: the header too, over the finished packet. */
-	if (he_conf_get() && he_seal(skb, EDGE_OUTER_LEN - N2N_PACKET_HDR_SIZE,
-				     N2N_PACKET_HDR_SIZE + iv_len + frame_len,
-				     N2N_PACKET_HDR_SIZE, he_conf_get()))
+	he = he_conf_get();
+	if (he && he_seal(skb, EDGE_OUTER_LEN - N2N_PACKET_HDR_SIZE,
+			  N2N_PACKET_HDR_SIZE + iv_len + frame_len,
+			  N2N_PACKET_HDR_SIZE, he))
 		return N2NK_TRANSFORM;
 	edge_count_peer_tx(dmac, &d, frame_len);
 	*ifindex = d.ifindex;

@@ -202,7 +202,7 @@ n2nk_he_pearson64(HE_CTX *ctx, __u32 off, __u32 len, struct he_scratch *sc)
 /* The wall clock as an n2n stamp (ts_from_usec). */
 static __always_inline __u64 he_now(const struct n2nk_he *he)
 {
-	__u64 ns = bpf_ktime_get_ns() + (__u64)he->realtime_off_ns;
+	__u64 ns = bpf_ktime_get_tai_ns() + (__u64)he->utc_off_ns;
 	__u64 usec = ns / 1000;
 
 	return (usec / 1000000) << 32 | (usec % 1000000) << 12;
@@ -346,12 +346,23 @@ static __always_inline int he_verify(HE_CTX *ctx, __u32 off, __u32 len)
 }
 
 /*
+ * Whether a sender's record is one to judge by: not further ahead of our
+ * clock than any stamp we accept can be. Further ahead, our clock stepped
+ * back since (a wrong clock at boot set right): as n2n after a restart,
+ * the sender starts afresh, or every PACKET of it would be refused until
+ * the clock caught up.
+ */
+static __always_inline bool he_record_live(const struct n2nk_he *he, __u64 last)
+{
+	return (__s64)(last - he_now(he)) < (__s64)N2N_TS_FRAME;
+}
+
+/*
  * n2n's check of a PACKET's stamp (ts_verify: reordering allowed) against
  * last, the sender's record (NULL: none yet, n2n starts one 16 s back).
- * 0, N2NK_REPLAYED (not newer than the record, less the jitter), or
- * N2NK_STAMP (out of the window; or "replayed" behind a record that is
- * itself ahead of our clock, which may be a forgery's: the daemon then
- * judges by its own record).
+ * 0, N2NK_STAMP (out of the 16 s window) or N2NK_REPLAYED (not newer than
+ * the record, less the jitter: dropped where it is found, since the
+ * daemon's own record does not know what the kernel took).
  */
 static __always_inline int he_stamp_verdict(const struct n2nk_he *he,
 					    __u64 stamp, const __u64 *last)
@@ -360,15 +371,20 @@ static __always_inline int he_stamp_verdict(const struct n2nk_he *he,
 
 	if (skew <= -(__s64)N2N_TS_FRAME || skew >= (__s64)N2N_TS_FRAME)
 		return N2NK_STAMP;
-	if (!last)
+	if (!last || !he_record_live(he, *last))
 		return 0;
 	jitter = (__s64)(stamp & N2N_TS_FLAG_COUNTER_ONLY ? N2N_TS_JITTER << 8
 							  : N2N_TS_JITTER);
-	if ((__s64)(stamp - *last) + jitter > 0)
-		return 0;
-	return (__s64)(*last - he_now(he)) > (__s64)N2N_TS_JITTER
-		       ? N2NK_STAMP
-		       : N2NK_REPLAYED;
+	return (__s64)(stamp - *last) + jitter > 0 ? 0 : N2NK_REPLAYED;
+}
+
+/* The record after stamp passed: the newer of the two (stamp, over a
+ * record that is no longer live). */
+static __always_inline void he_record_update(const struct n2nk_he *he,
+					     __u64 *last, __u64 stamp)
+{
+	if ((__s64)(stamp - *last) > 0 || !he_record_live(he, *last))
+		*last = stamp;
 }
 
 #endif /* N2NK_BPF_HE_H */

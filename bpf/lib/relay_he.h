@@ -10,6 +10,9 @@
 #ifndef N2NK_BPF_RELAY_HE_H
 #define N2NK_BPF_RELAY_HE_H
 
+#if defined(N2NK_BPF_HE_H) && !defined(N2NK_HE_XDP)
+#error "lib/he.h came in before lib/relay_he.h: it would use skb helpers"
+#endif
 #define N2NK_HE_XDP /* lib/he.h reaches the packet with XDP's helpers */
 
 #include <linux/bpf.h>
@@ -17,11 +20,14 @@
 
 #include "lib/he.h"
 #include "lib/relay_maps.h"
+#include "lib/relay_rewrite.h"
 #include "n2nk_relay.h"
 
 /* Where an edge's n2n packet starts: Ethernet, IPv4 without options,
- * UDP (what relay_parse_udp4 lets through). */
+ * UDP (what relay_parse_udp4 lets through); the rewrite keeps it there. */
 #define RELAY_IN_N2N_OFF (ETH_HLEN + 20 + 8)
+_Static_assert(RELAY_IN_N2N_OFF == RELAY_N2N_OFF,
+	       "the relayed packet's n2n header starts where it came in");
 
 /* The keys of community, when it is a -H community the kernel relays. */
 static __always_inline struct n2nk_he *relay_he_keys(const __u8 *community)
@@ -36,8 +42,9 @@ static __always_inline struct n2nk_he *relay_he_keys(const __u8 *community)
 
 /*
  * The stamp he_verify found against the sender's record, moved on when
- * it passes (as n2n's supernode does: it cannot tell a forged payload).
- * 0, N2NK_STAMP or N2NK_REPLAYED.
+ * it passes (as n2n's supernode does: it cannot tell a forged payload, so
+ * a forgery stamped ahead can stall an edge's PACKETs for at most the
+ * 16 s window, as in n2n). 0, N2NK_STAMP or N2NK_REPLAYED.
  */
 static __always_inline int relay_he_stamp(const struct n2nk_he *he,
 					  const struct n2nk_relay_edge *from)
@@ -54,8 +61,8 @@ static __always_inline int relay_he_stamp(const struct n2nk_he *he,
 		return ret;
 	if (!last)
 		bpf_map_update_elem(&he_stamps, from, &sc->stamp, BPF_ANY);
-	else if ((__s64)(sc->stamp - *last) > 0)
-		*last = sc->stamp;
+	else
+		he_record_update(he, last, sc->stamp);
 	return 0;
 }
 

@@ -133,8 +133,12 @@ int datapath_relay_he_del(struct datapath *dp, const char *community);
 /* The edge's kernel replay record at least stamp (the daemon's). */
 int datapath_relay_he_stamp(struct datapath *dp, const char *community,
 			    const uint8_t *mac, uint64_t stamp);
-/* The kernel's -H clock, again if the wall clock stepped. */
+/* The kernel's -H clock, again where the UTC - TAI offset changed. */
 void datapath_relay_he_clock(struct datapath *dp);
+/* Drops the kernel's -H keys of communities keep() refuses. */
+int datapath_relay_he_prune(struct datapath *dp,
+			    bool (*keep)(const char *community, void *arg),
+			    void *arg, unsigned int *pruned);
 
 /*
  * The edge's kernel path (dp_edge.c; no-ops returning 0 without it): the

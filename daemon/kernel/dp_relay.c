@@ -94,6 +94,20 @@ int datapath_relay_he_stamp(struct datapath *dp, const char *community,
 	return err ? datapath_relay_err(dp, err, &why) : 0;
 }
 
+int datapath_relay_he_prune(struct datapath *dp,
+			    bool (*keep)(const char *community, void *arg),
+			    void *arg, unsigned int *pruned)
+{
+	struct xdp_relay_why why;
+	int err;
+
+	*pruned = 0;
+	if (!dp->relay)
+		return 0;
+	err = xdp_relay_loader_he_prune(dp->relay, keep, arg, pruned, &why);
+	return err ? datapath_relay_err(dp, err, &why) : 0;
+}
+
 void datapath_relay_he_clock(struct datapath *dp)
 {
 	struct xdp_relay_why why;

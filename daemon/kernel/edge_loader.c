@@ -421,19 +421,18 @@ static void he_forget_sn(struct edge_loader *l)
 	bpf_map__delete_elem(l->skel->maps.he_stamps, &k, sizeof(k), 0);
 }
 
-/* -H: he_conf with the wall clock as of now (CLOCK_REALTIME minus the
- * CLOCK_MONOTONIC of bpf_ktime_get_ns()), so that NTP's steps reach the
- * programs within a lease refresh. */
+/* -H: he_conf with the UTC - TAI offset as of now; checked at every
+ * lease refresh, rewritten only when the kernel's TAI offset changed (a
+ * leap second, NTP setting it): the programs' clock, CLOCK_TAI, follows
+ * the clock's steps by itself. */
 static int he_conf_write(struct edge_loader *l)
 {
-	__s64 off = he_kernel_realtime_offset_ns();
+	__s64 off = he_kernel_utc_offset_ns();
 	__u32 zero = 0;
 
-	/* Rewritten only when the clock moved (NTP). */
-	if (!l->he.on || (l->he_written &&
-			  !he_kernel_clock_moved(l->he.realtime_off_ns, off)))
+	if (!l->he.on || (l->he_written && l->he.utc_off_ns == off))
 		return 0;
-	l->he.realtime_off_ns = off;
+	l->he.utc_off_ns = off;
 	l->he_written = true;
 	return bpf_map__update_elem(l->skel->maps.he_conf, &zero, sizeof(zero),
 				    &l->he, sizeof(l->he), BPF_ANY)
@@ -981,7 +980,7 @@ int edge_stamps_seed(const struct bpf_map *m, const uint8_t *mac, uint64_t last)
 	if (mac)
 		peer_key(&k, mac);
 	if (!bpf_map__lookup_elem(m, &k, sizeof(k), &cur, sizeof(cur), 0) &&
-	    (int64_t)(cur - last) >= 0)
+	    !he_kernel_seed_wins(cur, last))
 		return 0; /* the kernel's is newer */
 	return bpf_map__update_elem(m, &k, sizeof(k), &last, sizeof(last),
 				    BPF_ANY)

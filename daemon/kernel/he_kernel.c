@@ -4,9 +4,12 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/timex.h>
 #include <time.h>
 
 #include "he_kernel.h"
+#include "n2n_wire_defs.h"
+#include "proto/timestamp.h"
 
 int he_kernel_keys(struct n2nk_he *out, const struct he_keys *keys)
 {
@@ -22,28 +25,26 @@ int he_kernel_keys(struct n2nk_he *out, const struct he_keys *keys)
 	return 0;
 }
 
-/* From a reading of CLOCK_REALTIME between two of CLOCK_MONOTONIC (their
- * midpoint), the closest pair of five, so that a preemption in between
- * cannot skew it by more than the gap it allows. */
-__s64 he_kernel_realtime_offset_ns(void)
+/* The kernel keeps TAI - UTC in whole seconds (adjtimex's tai): a read
+ * needs no privilege and no clock arithmetic. */
+__s64 he_kernel_utc_offset_ns(void)
 {
-	struct timespec m1, rt, m2;
-	__s64 a, b, best = -1, off = 0;
-	int i;
+	struct timex tx = { .modes = 0 };
 
-	for (i = 0; i < 5; i++) {
-		clock_gettime(CLOCK_MONOTONIC, &m1);
-		clock_gettime(CLOCK_REALTIME, &rt);
-		clock_gettime(CLOCK_MONOTONIC, &m2);
-		a = (__s64)m1.tv_sec * 1000000000ll + m1.tv_nsec;
-		b = (__s64)m2.tv_sec * 1000000000ll + m2.tv_nsec;
-		if (best < 0 || b - a < best) {
-			best = b - a;
-			off = (__s64)rt.tv_sec * 1000000000ll + rt.tv_nsec -
-			      (a + (b - a) / 2);
-		}
-		if (best < 20000)
-			break;
-	}
-	return off;
+	if (adjtimex(&tx) < 0)
+		return 0; /* cannot fail without modes; TAI = UTC then */
+	return -(__s64)tx.tai * 1000000000ll;
+}
+
+bool he_kernel_seed_wins(__u64 kernel_record, __u64 last)
+{
+	struct timespec ts;
+	uint64_t now;
+
+	if ((int64_t)(kernel_record - last) < 0)
+		return true;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now = ts_from_usec((uint64_t)ts.tv_sec * 1000000u +
+			   (uint64_t)ts.tv_nsec / 1000u);
+	return (int64_t)(kernel_record - now) >= (int64_t)N2N_TS_FRAME;
 }

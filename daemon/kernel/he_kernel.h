@@ -7,6 +7,8 @@
 #ifndef N2NK_HE_KERNEL_H
 #define N2NK_HE_KERNEL_H
 
+#include <stdbool.h>
+
 #include "n2nk_he.h"
 #include "proto/header_crypt.h"
 
@@ -14,15 +16,14 @@
  * 0, or -EINVAL when they are not Speck128/128's. */
 int he_kernel_keys(struct n2nk_he *out, const struct he_keys *keys);
 
-/* CLOCK_REALTIME - CLOCK_MONOTONIC in ns: what bpf_ktime_get_ns() needs
- * added to count in n2n's wall-clock stamps. */
-__s64 he_kernel_realtime_offset_ns(void);
+/* CLOCK_REALTIME - CLOCK_TAI in ns, whole seconds (the kernel's TAI
+ * offset, negated): what bpf_ktime_get_tai_ns() needs added to count in
+ * n2n's wall-clock stamps (struct n2nk_he.utc_off_ns). */
+__s64 he_kernel_utc_offset_ns(void);
 
-/* Whether an offset moved far enough (1 ms) to be worth rewriting: a
- * program reading an entry while it is rewritten could see it torn. */
-static inline int he_kernel_clock_moved(__s64 was, __s64 now)
-{
-	return now - was <= -1000000 || now - was >= 1000000;
-}
+/* Whether a kernel replay record should give way to the daemon's last:
+ * it is older, or further ahead of our clock than any stamp is taken
+ * (the clock stepped back: the programs no longer judge by it either). */
+bool he_kernel_seed_wins(__u64 kernel_record, __u64 last);
 
 #endif /* N2NK_HE_KERNEL_H */

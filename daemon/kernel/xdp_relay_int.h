@@ -40,7 +40,6 @@ struct xdp_relay_loader {
 	int lock_fd;   /* flock on pin_dir while we run, or -1 */
 	int adopted_links;
 	bool map_fresh[XRL_PINNED_MAPS]; /* pinned by our load, not reused */
-	__s64 he_clock_ns; /* the offset he_keys entries were written with */
 	char pin_dir[192];
 	char where[512];
 };

@@ -79,8 +79,16 @@ int xdp_relay_loader_he_set(struct xdp_relay_loader *r, const char *community,
 /* The community no longer relayed in the kernel (or not -H). */
 int xdp_relay_loader_he_del(struct xdp_relay_loader *r, const char *community,
 			    struct xdp_relay_why *why);
-/* The wall clock again in every he_keys entry, if it stepped (NTP). */
+/* The kernel's UTC - TAI offset again in every he_keys entry that has
+ * another (a leap second, NTP setting it, a previous daemon's entry). */
 int xdp_relay_loader_he_clock(struct xdp_relay_loader *r,
+			      struct xdp_relay_why *why);
+/* Deletes the he_keys entries of communities keep() says no to (a
+ * previous daemon's, for communities no longer -H here); *pruned says
+ * how many. */
+int xdp_relay_loader_he_prune(struct xdp_relay_loader *r,
+			      bool (*keep)(const char *community, void *arg),
+			      void *arg, unsigned int *pruned,
 			      struct xdp_relay_why *why);
 /* The edge's replay record (he_stamps) at least stamp: the daemon's
  * record, handed over when the edge is mirrored. */

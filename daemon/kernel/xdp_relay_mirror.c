@@ -184,23 +184,28 @@ int xdp_relay_loader_he_set(struct xdp_relay_loader *r, const char *community,
 			    const struct he_keys *keys,
 			    struct xdp_relay_why *why)
 {
+	struct bpf_map *m = r->skel->maps.he_keys;
 	struct n2nk_relay_community k;
-	struct n2nk_he v = { 0 };
+	struct n2nk_he v = { 0 }, old;
 	int err = community_key(&k, community);
 
 	why->msg[0] = 0;
 	if (!err)
 		err = he_kernel_keys(&v, keys);
-	if (err)
-		return xrl_fail(why, err, "XDP relay: -H keys of \"%s\"",
-				community);
-	if (!r->he_clock_ns)
-		r->he_clock_ns = he_kernel_realtime_offset_ns();
-	v.realtime_off_ns = r->he_clock_ns;
-	if (bpf_map__update_elem(r->skel->maps.he_keys, &k, sizeof(k), &v,
-				 sizeof(v), BPF_ANY))
+	v.utc_off_ns = he_kernel_utc_offset_ns();
+	/* A pinned entry that already says this (a restart) is left alone:
+	 * a rewrite reuses the old value's memory at once, under a program
+	 * that may be using it. */
+	if (!err &&
+	    bpf_map__lookup_elem(m, &k, sizeof(k), &old, sizeof(old), 0) == 0 &&
+	    !sodium_memcmp(&old, &v, sizeof(v)))
+		goto out;
+	if (!err &&
+	    bpf_map__update_elem(m, &k, sizeof(k), &v, sizeof(v), BPF_ANY))
 		err = -errno;
+out:
 	sodium_memzero(&v, sizeof(v));
+	sodium_memzero(&old, sizeof(old));
 	return err ? xrl_fail(why, err, "XDP relay: -H keys of \"%s\"",
 			      community)
 		   : 0;
@@ -217,12 +222,29 @@ int xdp_relay_loader_he_del(struct xdp_relay_loader *r, const char *community,
 	    bpf_map__delete_elem(r->skel->maps.he_keys, &k, sizeof(k), 0) &&
 	    errno != ENOENT)
 		err = -errno;
-	return err ? xrl_fail(why, err, "XDP relay: deleting -H keys") : 0;
+	return err ? xrl_fail(why, err,
+			      "XDP relay: deleting the -H keys of "
+			      "\"%s\"",
+			      community)
+		   : 0;
 }
 
-/* Entry k of he_keys with the clock r->he_clock_ns. */
+/* The -H communities' names in he_keys: how many went into keys. */
+static unsigned int he_names(struct xdp_relay_loader *r,
+			     struct n2nk_relay_community *keys)
+{
+	int fd = bpf_map__fd(r->skel->maps.he_keys);
+	unsigned int n = 0;
+
+	while (n < N2NK_RELAY_MAX_HE_COMMUNITIES &&
+	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
+		n++;
+	return n;
+}
+
+/* Entry k of he_keys with the clock off, unless it has it already. */
 static int he_clock_one(struct xdp_relay_loader *r,
-			const struct n2nk_relay_community *k)
+			const struct n2nk_relay_community *k, __s64 off)
 {
 	struct bpf_map *m = r->skel->maps.he_keys;
 	struct n2nk_he v;
@@ -230,10 +252,13 @@ static int he_clock_one(struct xdp_relay_loader *r,
 
 	if (bpf_map__lookup_elem(m, k, sizeof(*k), &v, sizeof(v), 0))
 		return errno == ENOENT ? 0 : -errno;
-	v.realtime_off_ns = r->he_clock_ns;
-	if (bpf_map__update_elem(m, k, sizeof(*k), &v, sizeof(v), BPF_EXIST) &&
-	    errno != ENOENT)
-		err = -errno;
+	if (v.utc_off_ns != off) {
+		v.utc_off_ns = off;
+		if (bpf_map__update_elem(m, k, sizeof(*k), &v, sizeof(v),
+					 BPF_EXIST) &&
+		    errno != ENOENT)
+			err = -errno;
+	}
 	sodium_memzero(&v, sizeof(v));
 	return err;
 }
@@ -242,20 +267,44 @@ int xdp_relay_loader_he_clock(struct xdp_relay_loader *r,
 			      struct xdp_relay_why *why)
 {
 	static struct n2nk_relay_community keys[N2NK_RELAY_MAX_HE_COMMUNITIES];
-	int fd = bpf_map__fd(r->skel->maps.he_keys), err = 0;
-	__s64 now = he_kernel_realtime_offset_ns();
-	unsigned int n = 0, i;
+	__s64 off = he_kernel_utc_offset_ns();
+	unsigned int n = he_names(r, keys), i;
+	int err = 0, ret;
 
 	why->msg[0] = 0;
-	if (!r->he_clock_ns || !he_kernel_clock_moved(r->he_clock_ns, now))
-		return 0; /* no entry written yet, or the clock held */
-	r->he_clock_ns = now;
-	while (n < N2NK_RELAY_MAX_HE_COMMUNITIES &&
-	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
-		n++;
-	for (i = 0; i < n && !err; i++)
-		err = he_clock_one(r, &keys[i]);
+	for (i = 0; i < n; i++) {
+		ret = he_clock_one(r, &keys[i], off);
+		if (ret && !err)
+			err = ret;
+	}
 	return err ? xrl_fail(why, err, "XDP relay: -H clock") : 0;
+}
+
+int xdp_relay_loader_he_prune(struct xdp_relay_loader *r,
+			      bool (*keep)(const char *community, void *arg),
+			      void *arg, unsigned int *pruned,
+			      struct xdp_relay_why *why)
+{
+	static struct n2nk_relay_community keys[N2NK_RELAY_MAX_HE_COMMUNITIES];
+	unsigned int n = he_names(r, keys), i;
+	char name[N2N_COMMUNITY_SIZE + 1];
+	int err = 0;
+
+	why->msg[0] = 0;
+	*pruned = 0;
+	for (i = 0; i < n && !err; i++) {
+		memcpy(name, keys[i].name, N2N_COMMUNITY_SIZE);
+		name[N2N_COMMUNITY_SIZE] = 0;
+		if (keep(name, arg))
+			continue;
+		if (bpf_map__delete_elem(r->skel->maps.he_keys, &keys[i],
+					 sizeof(keys[i]), 0) &&
+		    errno != ENOENT)
+			err = -errno;
+		else
+			++*pruned;
+	}
+	return err ? xrl_fail(why, err, "XDP relay: pruning he_keys") : 0;
 }
 
 int xdp_relay_loader_he_stamp_seed(struct xdp_relay_loader *r,
@@ -270,11 +319,16 @@ int xdp_relay_loader_he_stamp_seed(struct xdp_relay_loader *r,
 	why->msg[0] = 0;
 	if (!err &&
 	    (bpf_map__lookup_elem(m, &k, sizeof(k), &last, sizeof(last), 0) ||
-	     (int64_t)(stamp - last) > 0) &&
+	     he_kernel_seed_wins(last, stamp)) &&
 	    bpf_map__update_elem(m, &k, sizeof(k), &stamp, sizeof(stamp),
 				 BPF_ANY))
 		err = -errno;
-	return err ? xrl_fail(why, err, "XDP relay: -H replay record") : 0;
+	return err ? xrl_fail(why, err,
+			      "XDP relay: -H replay record of %02x:%02x:%02x:"
+			      "%02x:%02x:%02x in \"%s\"",
+			      mac[0], mac[1], mac[2], mac[3], mac[4], mac[5],
+			      community)
+		   : 0;
 }
 
 int xdp_relay_loader_reasons(struct xdp_relay_loader *r,

@@ -181,7 +181,7 @@ static int mirror_he(struct supernode *sn, struct sn_community *c)
 	c->he_in_kernel = true;
 	if (!c->he.on)
 		return 0;
-	c->he.lead_usec = 1000;
+	c->he.lead_usec = 1000; /* set at start too, for listed ones */
 	log_info("community \"%s\": -H PACKETs relayed in the kernel", c->name);
 	return 0;
 }

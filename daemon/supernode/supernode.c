@@ -299,6 +299,43 @@ static int open_datapath(struct supernode *sn)
 	return 0;
 }
 
+/* A community the kernel relay may keep -H keys of: named in the -c
+ * file, without users (their keys change: userspace relays those). */
+static bool may_be_he_in_kernel(const char *name, void *arg)
+{
+	const struct community_entry *ce = community_list_find(
+		&((struct supernode *)arg)->conf->communities, name);
+
+	return ce && !ce->n_users;
+}
+
+/*
+ * With the XDP relay: a previous daemon's pinned -H keys of communities
+ * this configuration does not list (they would make the kernel refuse
+ * their plaintext PACKETs) go, the clock of the others is set right, and
+ * every listed community's own stamps lead the kernel's by 1 ms from the
+ * start (see mirror_he in sn_handlers.c).
+ */
+static void relay_he_start(struct supernode *sn)
+{
+	unsigned int pruned = 0;
+	struct sn_community *c;
+
+	if (!sn->dp.relay)
+		return;
+	if (datapath_relay_he_prune(&sn->dp, may_be_he_in_kernel, sn, &pruned))
+		log_warn("%s", sn->dp.err_buf);
+	else if (pruned)
+		log_info("XDP relay: removed the -H keys a previous daemon "
+			 "left for %u community(ies) this configuration does "
+			 "not list without users",
+			 pruned);
+	datapath_relay_he_clock(&sn->dp);
+	for (c = sn->communities; c; c = c->next)
+		if (c->listed && !c->he.upw)
+			c->he.lead_usec = 1000;
+}
+
 int sn_init(struct supernode *sn, const struct sn_conf *c)
 {
 	int err;
@@ -326,6 +363,8 @@ int sn_init(struct supernode *sn, const struct sn_conf *c)
 		err = evloop_init(&sn->loop, SN_TICK_MS, sn_tick, sn);
 	if (!err)
 		err = open_datapath(sn);
+	if (!err)
+		relay_he_start(sn);
 	if (!err && sn_ctl_open(sn, c->ctl_socket))
 		log_warn("no control socket at %s; n2nctl will not reach us",
 			 c->ctl_socket);

@@ -12,8 +12,8 @@
  *             whose checksum fails, plaintext in a -H community; and an
  *             unknown sender, whose header it had opened, put back.
  *
- * Under -A4 (ChaCha20) and -A1; the clock is the programs' (he_conf's
- * offset from CLOCK_MONOTONIC to CLOCK_REALTIME).
+ * Under -A4 (ChaCha20) and -A1; the clock is the programs' (CLOCK_TAI and
+ * he_conf's offset from it to CLOCK_REALTIME).
  */
 #include <stdio.h>
 #include <string.h>
@@ -24,6 +24,7 @@
 #include <bpf/libbpf.h>
 
 #include "kernel/edge_loader.h"
+#include "kernel/he_kernel.h"
 #include "proto/header_crypt.h"
 #include "proto/msg_io.h"
 #include "proto/timestamp.h"
@@ -47,17 +48,13 @@ static uint64_t realtime_usec(void)
 static int set_he(const struct env *e, int on)
 {
 	struct n2nk_he he = { 0 };
-	struct timespec rt, mono;
 	uint32_t zero = 0;
 	char name[N2N_COMMUNITY_SIZE] = COMMUNITY;
 
 	he_keys_from_community(&keys, name);
 	memcpy(he.hdr.rk, keys.hdr.rk, sizeof(he.hdr.rk));
 	memcpy(he.iv.rk, keys.iv.rk, sizeof(he.iv.rk));
-	clock_gettime(CLOCK_REALTIME, &rt);
-	clock_gettime(CLOCK_MONOTONIC, &mono);
-	he.realtime_off_ns = ((int64_t)rt.tv_sec - mono.tv_sec) * 1000000000 +
-			     (rt.tv_nsec - mono.tv_nsec);
+	he.utc_off_ns = he_kernel_utc_offset_ns();
 	he.on = (uint8_t)on;
 	return bpf_map__update_elem(e->skel->maps.he_conf, &zero, sizeof(zero),
 				    &he, sizeof(he), BPF_ANY);
@@ -155,7 +152,8 @@ struct he_rx_case {
 	int inner_other; /* its frame from another MAC than srcMac */
 	int sock_ipv6;	 /* relayed: an IPv6 socket in the header (H 58) */
 	int seed_now;	 /* the daemon's record for the sender seeded: now */
-	size_t hdr_len;	 /* sealed with this H, not the header's */
+	int64_t seed_ahead_s; /* with seed_now: that many seconds ahead */
+	size_t hdr_len;	      /* sealed with this H, not the header's */
 	int reason;
 	long inner_len; /* 0: the spec's */
 };
@@ -208,9 +206,11 @@ static int rx_case(const struct env *e, const struct he_rx_case *c,
 	int ret;
 
 	if (build(e, c, &f, &inner, &s) || tce_set_conf(e, NULL) ||
-	    (c->seed_now && edge_stamps_seed(e->skel->maps.he_stamps,
-					     c->relayed ? NULL : s.msg.src_mac,
-					     ts_from_usec(realtime_usec())))) {
+	    (c->seed_now &&
+	     edge_stamps_seed(e->skel->maps.he_stamps,
+			      c->relayed ? NULL : s.msg.src_mac,
+			      ts_from_usec(realtime_usec() +
+					   c->seed_ahead_s * 1000000)))) {
 		tce_fail(name, "cannot build the datagram or seed the record");
 		return -1;
 	}
@@ -271,14 +271,23 @@ static const struct he_rx_case rx_cases[] = {
 	  .unknown_src = 1,
 	  .reason = N2NK_UNKNOWN_SENDER },
 	/* A frame the sender (or anyone, with -A1 and the name) sealed 10 s
-	 * ahead moves our record there; later ones are then left to the
-	 * daemon rather than dropped as replays. */
+	 * ahead moves our record there; later ones are then replays until
+	 * the clock gets there, as in n2n: handing them to the daemon, whose
+	 * record never saw what the kernel took, would let replays through. */
 	{ .name = "P2P, delivered with a stamp 10 s ahead",
 	  .age_s = -10,
 	  .reason = N2NK_OK },
-	{ .name = "P2P, sealed now after that: to the daemon (our record "
-		  "is ahead of the clock)",
-	  .reason = N2NK_STAMP },
+	{ .name = "P2P, sealed now after that: dropped as a replay",
+	  .reason = N2NK_REPLAYED },
+	/* A record beyond the 16 s window (our clock stepped back since):
+	 * no longer judged by, as n2n after a restart. */
+	{ .name = "P2P, sealed now, the record 20 s ahead: delivered",
+	  .seed_now = 1,
+	  .seed_ahead_s = 20,
+	  .reason = N2NK_OK },
+	{ .name = "P2P, the same stamp's PACKET 1 s older after it: replayed",
+	  .age_s = 1,
+	  .reason = N2NK_REPLAYED },
 };
 
 /* ns per 1400-byte frame through edge_tx and edge_rx with -H (mean of

@@ -112,7 +112,7 @@ static const struct edge_def *const registered[] = { &edge_a, &edge_b, &edge_c,
 
 /* Community keys as he_encrypt() takes them. */
 static struct he_keys keys_he, keys_other, keys_plain, keys_off, keys_vec;
-static __s64 clock_off; /* CLOCK_REALTIME - CLOCK_MONOTONIC, as loaded */
+static __s64 clock_off; /* CLOCK_REALTIME - CLOCK_TAI, as loaded */
 
 /* The fields of an edge's PACKET that the cases vary. */
 struct he_spec {
@@ -167,11 +167,11 @@ static uint64_t realtime_usec(void)
 	return (uint64_t)ts.tv_sec * USEC + (uint64_t)ts.tv_nsec / 1000;
 }
 
-static int64_t mono_ns(void)
+static int64_t tai_ns(void)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(CLOCK_TAI, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
@@ -354,7 +354,7 @@ static int set_keys(const struct xdp_relay *skel, const char *community,
 	err = he_kernel_keys(&v, k);
 	if (err)
 		return err;
-	v.realtime_off_ns = off;
+	v.utc_off_ns = off;
 	v.on = (uint8_t)on;
 	return bpf_map__update_elem(skel->maps.he_keys, &key, sizeof(key), &v,
 				    sizeof(v), BPF_ANY);
@@ -378,6 +378,17 @@ static int get_record(const struct xdp_relay *skel, const struct edge_def *e,
 	put_edge_key(&k, e->community, e->mac);
 	return bpf_map__lookup_elem(skel->maps.he_stamps, &k, sizeof(k), stamp,
 				    sizeof(*stamp), 0);
+}
+
+/* The sender's record set to stamp, as a seed or an earlier PACKET. */
+static int set_record(const struct xdp_relay *skel, const struct edge_def *e,
+		      uint64_t stamp)
+{
+	struct n2nk_relay_edge k;
+
+	put_edge_key(&k, e->community, e->mac);
+	return bpf_map__update_elem(skel->maps.he_stamps, &k, sizeof(k), &stamp,
+				    sizeof(stamp), BPF_ANY);
 }
 
 /* he_stamps emptied: a case starts from no record. */
@@ -413,7 +424,7 @@ static int fill_maps(const struct xdp_relay *skel)
 	keys_of(&keys_plain, PLAIN_COMM);
 	keys_of(&keys_off, OFF_COMM);
 	keys_of(&keys_vec, VECTORS_COMM);
-	clock_off = he_kernel_realtime_offset_ns();
+	clock_off = he_kernel_utc_offset_ns();
 	err = set_local(skel, sn_ip);
 	for (i = 0; !err && i < sizeof(registered) / sizeof(registered[0]);
 	     i++) {
@@ -1017,6 +1028,47 @@ static int replayed_step(const struct xdp_relay *skel, const char *name,
 }
 
 /*
+ * A record ahead of our clock (a sender whose clock runs ahead, or a
+ * forgery stamped ahead): what is behind it is a replay, dropped in the
+ * kernel, not handed to the daemon, whose record never saw what the
+ * kernel relayed. A record beyond the 16 s window (our clock stepped back
+ * since) is no longer judged by, and the next PACKET replaces it.
+ */
+static void run_records_ahead(struct suite_tally *t,
+			      const struct xdp_relay *skel)
+{
+	static struct replay_frame now_f, again;
+	uint64_t now = realtime_usec(), ahead = ts_from_usec(now + 10 * USEC);
+	uint64_t stale = ts_from_usec(now + 20 * USEC);
+
+	if (make_replay_frame(&now_f, ts_from_usec(now), 6) ||
+	    make_replay_frame(&again, ts_from_usec(now - USEC), 7) ||
+	    set_record(skel, &edge_a, ahead)) {
+		suite_record(t, "relay -H records ahead: set up", -1);
+		return;
+	}
+	suite_record(
+		t,
+		"relay -H records ahead: the record 10 s ahead, a PACKET "
+		"stamped now: dropped as replayed",
+		replayed_step(skel, "behind a record ahead", &now_f, ahead));
+	if (set_record(skel, &edge_a, stale)) {
+		suite_record(t, "relay -H records ahead: set the record", -1);
+		return;
+	}
+	suite_record(t,
+		     "relay -H records ahead: the record 20 s ahead (beyond "
+		     "the window): relayed, the record replaced",
+		     relayed_step(skel, "behind a stale record", &now_f,
+				  now_f.stamp));
+	suite_record(t,
+		     "relay -H records ahead: and one 1 s older after it: "
+		     "dropped as replayed",
+		     replayed_step(skel, "behind the new record", &again,
+				   now_f.stamp));
+}
+
+/*
  * n2n's replay check of a PACKET at the supernode (ts_verify with
  * jitter): a stamp not newer than the sender's last one by more than
  * N2N_TS_JITTER (~160 ms) is a replay. So is a frame sent again once a
@@ -1071,6 +1123,7 @@ static void run_replays(struct suite_tally *t, const struct xdp_relay *skel)
 		     "relay -H replays: a fresh PACKET after them: relayed, "
 		     "record moved",
 		     relayed_step(skel, "V", &v, v.stamp));
+	run_records_ahead(t, skel);
 }
 
 /* ---- the stock n2n capture ---- */
@@ -1161,7 +1214,7 @@ static int is_relayed_copy(const struct captured *in, const struct captured *c)
 /* he_keys' entry for the capture's community, our clock at its stamp. */
 static int clock_at(const struct xdp_relay *skel, uint64_t stamp)
 {
-	__s64 off = (__s64)stamp_usec(stamp) * 1000 - mono_ns();
+	__s64 off = (__s64)stamp_usec(stamp) * 1000 - tai_ns();
 
 	return set_keys(skel, VECTORS_COMM, &keys_vec, off, 1);
 }

@@ -195,6 +195,8 @@ pin_neigh() {
 # 02:00:00:00:0NET:01/02, UDP ports 500NET1/2; logs $T/<edge>TAG.log,
 # pids in $T/<edge>.pid. Returns 0 once both registered (15 s each at
 # most), else prints the log tail and returns 1.
+# RELAYED_EDGE_ARGS (an array, empty by default) adds to their flags.
+RELAYED_EDGE_ARGS=()
 relayed_edges() {
 	local net=$1 sn_at=$2 tag=${3:-} e n rc=0
 	for e in a b; do
@@ -202,7 +204,8 @@ relayed_edges() {
 		lab_bg $e "$T/$e$tag.log" "$EDGE" -f -i 4 \
 			--ctl-socket="$T/$e.sock" -c plain -k s3cret -A3 -S1 \
 			-a "198.19.$net.$n/24" -d n2x -m "02:00:00:00:0$net:0$n" \
-			-p "500$net$n" -l "$sn_at" >"$T/$e.pid" || rc=1
+			-p "500$net$n" -l "$sn_at" "${RELAYED_EDGE_ARGS[@]}" \
+			>"$T/$e.pid" || rc=1
 	done
 	for e in a b; do
 		lab_wait_for "$e registered with $sn_at" 15 registered $e ||

@@ -15,6 +15,11 @@
 # mounts its own bpffs in a temporary directory and passes it with
 # --pin-root (systemd's /sys/fs/bpf plays that part on a real host).
 #
+# XDP_RESTART_HE=1: the same with the edges' community header-encrypted
+# (-H, listed in the supernode's -c file): relayed in XDP across the
+# restart too; then a daemon whose configuration no longer lists it as -H
+# removes the -H keys the last one pinned, so its plaintext PACKETs relay.
+#
 # Topology: sn1 198.18.0.1 on the flat segment (wan br0 198.18.0.0/24)
 # with IPv4 forwarding on (next hops from the FIB); edges a 198.18.1.2
 # behind nat1 (.0.101) and b 198.18.2.2 behind nat2 (.0.102), both full
@@ -44,9 +49,18 @@ lab_add_nat_host a 1 full
 lab_add_nat_host b 2 full
 lab_exec sn1 sysctl -qw net.ipv4.conf.eth0.forwarding=1
 
+HE=${XDP_RESTART_HE:-}
+SN_HE=()
+if [ -n "$HE" ]; then
+	echo plain >"$T/communities"
+	SN_HE=(-c "$T/communities")
+	RELAYED_EDGE_ARGS=(-H)
+fi
+
 # A kernel-datapath supernode in sn1 named $1 (sn_start), pinning in $T/bpf.
 start_kernel_sn() {
-	sn_start sn1 "$1" -p 7654 --datapath=kernel --pin-root="$T/bpf"
+	sn_start sn1 "$1" -p 7654 --datapath=kernel --pin-root="$T/bpf" \
+		"${SN_HE[@]}" "${@:2}"
 }
 
 t_require "sn1 starts with --datapath=kernel" start_kernel_sn sn1
@@ -134,6 +148,11 @@ echo "xdp_relayed before the ping $x0, at the stop $x1, after $x2"
 # with the first daemon would come out short.
 t_check_delta "the relayed count carried over: all 160 echo PACKETs" \
 	"$x0" "$x2" -eq 160
+if [ -n "$HE" ]; then
+	t_check_eq "-H: the kernel refused no PACKET by key, stamp or replay" \
+		0 "$(($(counter sn1b xdp_header_key) + $(counter sn1b xdp_stamp) +
+		$(counter sn1b xdp_drop_replayed)))"
+fi
 
 unload() { lab_exec sn1 "$SN" -p 7654 --pin-root="$T/bpf" --xdp-unload; }
 unload_refused() {	# exit 1, and the reason
@@ -213,4 +232,35 @@ t_check "--xdp-unload -p $BOUND removes it" \
 t_check "and XDP is detached" lab_wait_for "XDP detached" 5 no_xdp sn1
 pins_left() { ls -d "$T"/bpf/*-supernode-* 2>/dev/null; }
 t_check "nothing left under the pin root" test -z "$(pins_left)"
+
+# -H keys pinned by a daemon whose community was -H, then a daemon whose
+# configuration does not list it: the keys go at its start, or the kernel
+# would drop the community's plaintext PACKETs.
+if [ -n "$HE" ]; then
+	t_check_here "-H: a daemon pins the community's keys" \
+		start_kernel_sn hek
+	t_check "-H: its edges relay through it (once they registered)" \
+		lab_wait_for "pings through hek" 15 pings a 198.19.8.2 1
+	t_check "-H: it wrote the keys" grep -q 'relayed in the kernel' \
+		"$T/hek.log"
+	sn_stop hek
+	lab_kill "$(cat "$T/a.pid")"
+	lab_kill "$(cat "$T/b.pid")"
+	SN_HE=()
+	RELAYED_EDGE_ARGS=()
+	t_check_here "a daemon without the community listed starts" \
+		start_kernel_sn plainsn
+	t_check "it removes the -H keys left pinned" grep -q \
+		'removed the -H keys a previous daemon left for 1' \
+		"$T/plainsn.log"
+	t_check_here "the edges, plaintext now, register" \
+		relayed_edges 8 198.18.0.1:7654 p
+	x0=$(counter plainsn xdp_relayed)
+	t_check "their pings relay" pings_all a 198.19.8.2 5
+	t_check_delta "in XDP" "$x0" "$(counter plainsn xdp_relayed)" -ge 10
+	t_check_eq "none dropped as plaintext in a -H community" 0 \
+		"$(counter plainsn xdp_drop_plaintext_on_encrypted_community)"
+	sn_stop plainsn
+	t_check "--xdp-unload removes it" grep -q 'removed' <<<"$(unload)"
+fi
 t_summary
