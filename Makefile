@@ -139,9 +139,10 @@ $(O)/tests/netns/%: $(O)/tests/netns/%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
 
+# chmod wrapped: tests/unit/t_ctl.c counts the daemons' calls of it.
 $(UNIT): $(UNIT_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) -Wl,--wrap=chmod -o $@ $^ $(LDLIBS)
 
 # BPF: clang -target bpf, then a skeleton the userspace side includes.
 BPF_HDRS := $(wildcard bpf/lib/*.h include/*.h)

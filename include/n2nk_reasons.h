@@ -114,7 +114,9 @@ X(INNER_SOURCE,     -50, "inner_source",           __,   __,   __,   __,   __,  
 X(MERGED,           -51, "merged_datagrams",       __,   __,   __,   __,   __,   __,   STK)     \
 X(REWRITE_FAILED,   -52, "rewrite_failed",         __,   DROP, __,   __,   __,   __,   DROP)   \
 /* Header encryption in the kernel (issue 10). */                                               \
-X(REPLAYED,         -53, "replayed",               __,   DROP, __,   __,   __,   __,   DROP)
+X(REPLAYED,         -53, "replayed",               __,   DROP, __,   __,   __,   __,   DROP)   \
+/* Hardening (issue 11). */                                                                     \
+X(IMPOSSIBLE_SOURCE,-54, "impossible_source",      DROP, __,   DROP, __,   __,   __,   __)
 /* clang-format on */
 
 /*
@@ -196,6 +198,12 @@ X(REPLAYED,         -53, "replayed",               __,   DROP, __,   __,   __,  
  *                   at the relay: the last one it accepted from that
  *                   edge); dropped there, wherever that record is: the
  *                   daemon's record does not know what the kernel took.
+ * IMPOSSIBLE_SOURCE a source no host can send from or be answered at
+ *                   (0/8, 127/8, multicast and 240/4 with the broadcast
+ *                   address, port 0, or our own address), which the
+ *                   kernel's stack would have dropped as martian: the
+ *                   AF_XDP check drops it, the daemon never takes one as
+ *                   an edge's or a peer's socket.
  */
 
 enum n2nk_verdict {

@@ -109,13 +109,14 @@ static int bind_and_listen(struct ctl_server *s)
 	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->fd < 0)
 		return -errno;
-	/* The umask closes the window between bind and chmod. */
+	/* Created 0660 by the umask: a chmod by path after the bind could
+	 * follow a symlink someone put there meanwhile. */
 	old_mask = umask(0117);
 	ret = bind(s->fd, (struct sockaddr *)&sa, sizeof(sa)) ? -errno : 0;
 	umask(old_mask);
 	if (ret)
 		return ret;
-	if (chmod(s->path, 0660) || listen(s->fd, 16)) {
+	if (listen(s->fd, 16)) {
 		ret = -errno;
 		unlink(s->path);
 	}

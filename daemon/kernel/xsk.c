@@ -136,6 +136,23 @@ static enum n2nk_reason check_udp(const uint8_t *ip, size_t tot,
 	return N2NK_OK;
 }
 
+/*
+ * What the stack would drop as martian (or could never answer): 0/8,
+ * 127/8, multicast, 240/4 and the broadcast address, port 0, and the
+ * address the datagram is for. The relay hands frames up before the
+ * stack sees them, so the check is ours to make.
+ */
+static bool source_possible(const uint8_t *ip)
+{
+	uint8_t first = ip[12];
+
+	if (first == 0 || first == 127 || first >= 224)
+		return false;
+	if (!memcmp(ip + 12, ip + 16, 4))
+		return false;
+	return get_be16(ip + IPV4_HDR_LEN) != 0;
+}
+
 enum n2nk_reason xsk_rx_parse(const uint8_t *frame, size_t len,
 			      const struct xsk_rx_match *m,
 			      struct sockaddr_in *from, const uint8_t **payload,
@@ -157,6 +174,8 @@ enum n2nk_reason xsk_rx_parse(const uint8_t *frame, size_t len,
 		r = check_udp(ip, tot, m);
 	if (r != N2NK_OK)
 		return r;
+	if (!source_possible(ip))
+		return N2NK_IMPOSSIBLE_SOURCE;
 	memset(from, 0, sizeof(*from));
 	from->sin_family = AF_INET;
 	memcpy(&from->sin_addr, ip + 12, 4);

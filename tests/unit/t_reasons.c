@@ -113,6 +113,7 @@ static const struct {
 	{ N2NK_MERGED, -51, "merged_datagrams" },
 	{ N2NK_REWRITE_FAILED, -52, "rewrite_failed" },
 	{ N2NK_REPLAYED, -53, "replayed" },
+	{ N2NK_IMPOSSIBLE_SOURCE, -54, "impossible_source" },
 };
 
 #define N_GOLDEN (sizeof(golden) / sizeof(golden[0]))

@@ -202,6 +202,44 @@ static void no_eth(struct frame *f)
 	f->len = 13;
 }
 
+/* A source the stack would drop as martian, checksums made right. */
+static void set_source(struct frame *f, uint32_t addr, uint16_t port)
+{
+	put_be32(f->b + 14 + 12, addr);
+	put_be16(f->b + 34, port);
+	fix_ip_csum(f);
+	fix_udp_csum(f);
+}
+
+static void src_zero_net(struct frame *f)
+{
+	set_source(f, 0x00010203, 50001);
+}
+static void src_loopback(struct frame *f)
+{
+	set_source(f, 0x7f000001, 50001);
+}
+static void src_multicast(struct frame *f)
+{
+	set_source(f, 0xe0000001, 50001);
+}
+static void src_reserved(struct frame *f)
+{
+	set_source(f, 0xf0000001, 50001);
+}
+static void src_broadcast(struct frame *f)
+{
+	set_source(f, 0xffffffff, 50001);
+}
+static void src_ours(struct frame *f)
+{
+	set_source(f, 0xc6120302, 50001);
+}
+static void src_port_0(struct frame *f)
+{
+	set_source(f, 0xc6120163, 0);
+}
+
 TEST(xsk_parse_drops_by_reason)
 {
 	static const struct {
@@ -226,6 +264,13 @@ TEST(xsk_parse_drops_by_reason)
 		{ "tcp", tcp, N2NK_NOT_UDP },
 		{ "udp_len", udp_len, N2NK_UDP_LENGTH },
 		{ "port", port, N2NK_WRONG_PORT },
+		{ "src_zero_net", src_zero_net, N2NK_IMPOSSIBLE_SOURCE },
+		{ "src_loopback", src_loopback, N2NK_IMPOSSIBLE_SOURCE },
+		{ "src_multicast", src_multicast, N2NK_IMPOSSIBLE_SOURCE },
+		{ "src_reserved", src_reserved, N2NK_IMPOSSIBLE_SOURCE },
+		{ "src_broadcast", src_broadcast, N2NK_IMPOSSIBLE_SOURCE },
+		{ "src_ours", src_ours, N2NK_IMPOSSIBLE_SOURCE },
+		{ "src_port_0", src_port_0, N2NK_IMPOSSIBLE_SOURCE },
 	};
 	struct frame f;
 	size_t i;
