@@ -46,7 +46,7 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
 BPF_LDLIBS := -lbpf -lelf -lz
 # The library loads the XDP relay (daemon/kernel/xdp_relay_loader.c): libbpf
 # too.
-LDLIBS := -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3 -lxdp \
+LDLIBS := -lcap-ng -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3 -lxdp \
 	  $(BPF_LDLIBS)
 
 # Library: every concern's folder under daemon/ (proto, edge, supernode,

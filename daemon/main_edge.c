@@ -103,6 +103,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (edge_drop_privileges(&e)) {
+		edge_fini(&e);
+		edge_conf_free(&conf);
+		return 1;
+	}
 	sig = edge_run(&e);
 	log_notice("stopping (signal %d)", sig);
 	edge_print_stats(&e);

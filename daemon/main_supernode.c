@@ -100,6 +100,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	if (sn_drop_privileges(&sn)) {
+		sn_fini(&sn);
+		sn_conf_free(&conf);
+		return 1;
+	}
 	sig = sn_run(&sn);
 	log_notice("stopping (signal %d)", sig);
 	sn_fini(&sn);

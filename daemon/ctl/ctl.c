@@ -5,6 +5,7 @@
  * hostile client costs the daemon at most CTL_IO_TIMEOUT_MS per direction.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -33,8 +34,9 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Creates every missing directory above path's last component, 0750. */
-static int make_parent_dirs(const char *path)
+/* Creates every missing directory above path's last component, 0750;
+ * *made says whether the last one was. */
+static int make_parent_dirs(const char *path, bool *made)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char *p, *slash;
@@ -50,7 +52,8 @@ static int make_parent_dirs(const char *path)
 		if (c != '/' && c != 0)
 			continue;
 		*p = 0;
-		if (mkdir(dir, 0750) && errno != EEXIST)
+		*made = !mkdir(dir, 0750);
+		if (!*made && errno != EEXIST)
 			return -errno;
 		*p = c;
 		if (!c)
@@ -123,6 +126,35 @@ static int bind_and_listen(struct ctl_server *s)
 	return ret;
 }
 
+/* The socket's directory, held: the daemon, maybe no longer root, then
+ * removes the socket by name in it, whatever it may not walk above. */
+static int open_dir(struct ctl_server *s)
+{
+	char dir[sizeof(s->path)], *slash;
+
+	snprintf(dir, sizeof(dir), "%s", s->path);
+	slash = strrchr(dir, '/');
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if (slash == dir)
+		dir[1] = 0;
+	else
+		*slash = 0;
+	s->dir_fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->dir_fd < 0) {
+		unlink(s->path);
+		return -errno;
+	}
+	return 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
 int ctl_open(struct ctl_server *s, const char *path,
 	     const struct ctl_command *cmds, size_t n_cmds, void *ctx)
 {
@@ -130,17 +162,20 @@ int ctl_open(struct ctl_server *s, const char *path,
 
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
+	s->dir_fd = -1;
 	if (strlen(path) >= sizeof(s->path))
 		return -ENAMETOOLONG;
 	memcpy(s->path, path, strlen(path) + 1);
 	s->cmds = cmds;
 	s->n_cmds = n_cmds;
 	s->ctx = ctx;
-	ret = make_parent_dirs(path);
+	ret = make_parent_dirs(path, &s->made_parent);
 	if (!ret)
 		ret = remove_stale_socket(path);
 	if (!ret)
 		ret = bind_and_listen(s);
+	if (!ret)
+		ret = open_dir(s);
 	if (ret) {
 		log_err("control socket %s: %s", path, strerror(-ret));
 		if (s->fd >= 0)
@@ -156,13 +191,32 @@ int ctl_fd(const struct ctl_server *s)
 	return s->fd;
 }
 
+int ctl_give_to(struct ctl_server *s, uid_t uid, gid_t gid)
+{
+	char dir[sizeof(s->path)], *slash;
+
+	if (!s->path[0])
+		return 0;
+	if (lchown(s->path, uid, gid))
+		return -errno;
+	snprintf(dir, sizeof(dir), "%s", s->path);
+	slash = strrchr(dir, '/');
+	if (!s->made_parent || !slash || slash == dir)
+		return 0;
+	*slash = 0;
+	return lchown(dir, uid, gid) ? -errno : 0;
+}
+
 void ctl_close(struct ctl_server *s)
 {
 	if (s->fd >= 0)
 		close(s->fd);
-	if (s->path[0])
-		unlink(s->path);
+	if (s->path[0] && s->dir_fd >= 0)
+		unlinkat(s->dir_fd, base_name(s->path), 0);
+	if (s->dir_fd >= 0)
+		close(s->dir_fd);
 	s->fd = -1;
+	s->dir_fd = -1;
 	s->path[0] = 0;
 }
 

@@ -7,7 +7,9 @@
 #ifndef N2NK_CTL_H
 #define N2NK_CTL_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <sys/un.h>
 
 #include "ctl_table.h"
@@ -38,7 +40,9 @@ struct ctl_server {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	const struct ctl_command *cmds;
 	size_t n_cmds;
-	void *ctx; /* passed to every command */
+	void *ctx;	  /* passed to every command */
+	bool made_parent; /* ctl_open created the socket's directory */
+	int dir_fd;	  /* that directory (O_PATH), for the unlink at close */
 };
 
 /*
@@ -58,6 +62,15 @@ int ctl_fd(const struct ctl_server *s);
  */
 void ctl_on_readable(struct ctl_server *s);
 /* Closes the socket and unlinks its file; safe to call twice. */
+/*
+ * For a daemon about to drop root: the socket, and its directory when
+ * ctl_open made it, become uid's and gid's, so that it can still remove
+ * the socket when it stops (a directory it did not make stays as it is:
+ * the socket is then left behind, and the next start replaces it).
+ * 0 or -errno.
+ */
+int ctl_give_to(struct ctl_server *s, uid_t uid, gid_t gid);
+
 void ctl_close(struct ctl_server *s);
 
 #endif /* N2NK_CTL_H */

@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,8 +14,10 @@
 
 #include "common/log.h"
 #include "common/mac.h"
+#include "common/privdrop.h"
 #include "common/sockaddr.h"
 #include "conf/conf.h"
+#include "ctl/ctl.h"
 #include "edge.h"
 #include "kernel/netlink.h"
 #include "kernel/dp_edge.h"
@@ -501,6 +504,49 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 		log_warn("no control socket at %s; n2nctl will not reach us",
 			 c->ctl_socket);
 	return err;
+}
+
+/*
+ * Root only for set-up: the TAP, the sockets and the kernel path are
+ * open. What stays: CAP_NET_ADMIN for the TAP's address, MTU and routes
+ * (the supernode may assign the address later, -r routes follow the
+ * peers) and, on the kernel path, CAP_BPF for its map updates (kernels
+ * before 6.5 check it on every bpf() call where unprivileged BPF is off).
+ */
+int edge_drop_privileges(struct edge *e)
+{
+	struct privdrop p = { .uid_set = e->conf->uid_set,
+			      .gid_set = e->conf->gid_set,
+			      .uid = e->conf->uid,
+			      .gid = e->conf->gid };
+	char why[160], who[256];
+	int err;
+
+	uid_t uid;
+	gid_t gid;
+
+	privdrop_keep(&p, CAP_NET_ADMIN);
+	if (e->dp.edge)
+		privdrop_keep(&p, CAP_BPF);
+	/* What it still changes as the paths change, and removes when it
+	 * stops: its control socket, its pin directory. */
+	if (!privdrop_target(&p, &uid, &gid)) {
+		if (e->ctl && ctl_give_to(e->ctl, uid, gid))
+			log_warn("control socket: cannot hand it to uid %u: %m",
+				 (unsigned int)uid);
+		if (datapath_edge_give_pins(&e->dp, uid, gid))
+			log_warn("kernel path pins: cannot hand them to uid "
+				 "%u: %m",
+				 (unsigned int)uid);
+	}
+	err = privdrop_apply(&p, why, sizeof(why));
+	if (err) {
+		log_err("dropping root: %s", why);
+		return err;
+	}
+	privdrop_describe(who, sizeof(who));
+	log_notice("running as %s", who);
+	return 0;
 }
 
 int edge_run(struct edge *e)

@@ -120,6 +120,8 @@ struct edge {
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
 	__attribute__((warn_unused_result));
+/* After edge_init: as -u/-g (or n2n, or nobody), keeping what it needs. */
+int edge_drop_privileges(struct edge *e);
 int edge_run(struct edge *e);
 void edge_fini(struct edge *e);
 /* n2n's "Packet stats" block, printed on exit. */

@@ -122,6 +122,8 @@ int datapath_relay_edge_set(struct datapath *dp, const char *community,
 			    uint32_t valid_ms);
 int datapath_relay_edge_del(struct datapath *dp, const char *community,
 			    const uint8_t *mac);
+/* The edge's kernel path pins into a directory uid and gid own now. */
+int datapath_edge_give_pins(struct datapath *dp, uid_t uid, gid_t gid);
 /* Drops the kernel relay's entries whose registration ran out. */
 void datapath_relay_sweep(struct datapath *dp);
 struct he_keys;

@@ -119,6 +119,11 @@ int datapath_edge_map_info(struct datapath *dp, unsigned int i,
 	return dp->edge ? edge_loader_map_info(dp->edge, i, out) : -ENODEV;
 }
 
+int datapath_edge_give_pins(struct datapath *dp, uid_t uid, gid_t gid)
+{
+	return dp->edge ? edge_loader_give_pins(dp->edge, uid, gid) : 0;
+}
+
 bool datapath_edge_leave(struct datapath *dp)
 {
 	return dp->edge && edge_loader_leave(dp->edge);

@@ -718,6 +718,13 @@ bool edge_loader_leave(struct edge_loader *l)
 	return l->leave;
 }
 
+int edge_loader_give_pins(struct edge_loader *l, uid_t uid, gid_t gid)
+{
+	if (!l->pins.on)
+		return 0;
+	return lchown(l->pins.dir, uid, gid) ? -errno : 0;
+}
+
 bool edge_loader_pinned(const struct edge_loader *l)
 {
 	return l->pins.on && l->tap.pinned && l->tx.pinned;

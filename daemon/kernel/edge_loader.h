@@ -62,6 +62,9 @@ bool edge_loader_leave(struct edge_loader *l);
 
 /* Whether the links are pinned, so the kernel path can outlive us. */
 bool edge_loader_pinned(const struct edge_loader *l);
+/* The pin directory becomes uid's and gid's: a daemon that dropped root
+ * pins (and unpins) links there as the path changes. 0 or -errno. */
+int edge_loader_give_pins(struct edge_loader *l, uid_t uid, gid_t gid);
 
 /* Whether open took over what an earlier daemon left running. */
 bool edge_loader_adopted(const struct edge_loader *l);

@@ -55,10 +55,17 @@ int edge_pins_open(struct edge_pins *p, const char *root, const char *tap,
 	return 0;
 }
 
+/*
+ * Where name is pinned. Through the locked directory's fd while it is
+ * held: a daemon that dropped root cannot walk the bpffs's root (0700)
+ * any more, but /proc/self/fd/N leads into its own directory directly.
+ */
 static int path_of(const struct edge_pins *p, const char *name, char *path,
 		   size_t len)
 {
-	int n = snprintf(path, len, "%s/%s", p->dir, name);
+	int n = p->lock_fd >= 0 ? snprintf(path, len, "/proc/self/fd/%d/%s",
+					   p->lock_fd, name)
+				: snprintf(path, len, "%s/%s", p->dir, name);
 
 	return n < 0 || (size_t)n >= len ? -ENAMETOOLONG : 0;
 }

@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/capability.h>
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,8 +15,10 @@
 #include "common/bytes.h"
 #include "common/log.h"
 #include "common/mac.h"
+#include "common/privdrop.h"
 #include "common/sockaddr.h"
 #include "conf/conf.h"
+#include "ctl/ctl.h"
 #include "proto/auth.h"
 #include "supernode.h"
 
@@ -369,6 +372,41 @@ int sn_init(struct supernode *sn, const struct sn_conf *c)
 		log_warn("no control socket at %s; n2nctl will not reach us",
 			 c->ctl_socket);
 	return err;
+}
+
+/*
+ * Root only for set-up: the sockets, the XDP relay and its AF_XDP sockets
+ * are open. The relay's maps still need CAP_BPF for each update (kernels
+ * before 6.5 check it on every bpf() call where unprivileged BPF is off,
+ * as Debian has it); the socket datapath needs nothing.
+ */
+int sn_drop_privileges(struct supernode *sn)
+{
+	struct privdrop p = { .uid_set = sn->conf->uid_set,
+			      .gid_set = sn->conf->gid_set,
+			      .uid = sn->conf->uid,
+			      .gid = sn->conf->gid };
+	char why[160], who[256];
+	int err;
+
+	uid_t uid;
+	gid_t gid;
+
+	if (sn->dp.relay)
+		privdrop_keep(&p, CAP_BPF);
+	/* Its control socket goes with it: it removes it when it stops. */
+	if (!privdrop_target(&p, &uid, &gid) && sn->ctl &&
+	    ctl_give_to(sn->ctl, uid, gid))
+		log_warn("control socket: cannot hand it to uid %u: %m",
+			 (unsigned int)uid);
+	err = privdrop_apply(&p, why, sizeof(why));
+	if (err) {
+		log_err("dropping root: %s", why);
+		return err;
+	}
+	privdrop_describe(who, sizeof(who));
+	log_notice("running as %s", who);
+	return 0;
 }
 
 int sn_run(struct supernode *sn)

@@ -132,6 +132,8 @@ void sn_handle(struct supernode *sn, struct sn_community *c,
 	       const struct n2n_msg *m, const struct sockaddr_storage *from,
 	       const struct msg_opened *o);
 void sn_purge(struct supernode *sn, uint64_t now);
+/* After sn_init: as -u/-g (or n2n, or nobody), keeping what it needs. */
+int sn_drop_privileges(struct supernode *sn);
 void sn_answer_ping(struct supernode *sn, const struct n2n_msg *m,
 		    const struct sockaddr_storage *from);
 void sn_free_edges(struct sn_community *c);

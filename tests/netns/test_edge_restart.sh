@@ -89,6 +89,16 @@ lab_exec b sysctl -qw net.ipv6.conf.n2e.disable_ipv6=1
 t_check "ping" pings a 198.19.1.2 5
 t_require "P2P in the kernel both ways" lab_wait_for "kernel P2P" 15 \
 	both_p2p
+# Root only for set-up: then nobody (no n2n user here) with CAP_NET_ADMIN
+# (bit 12: the TAP's address and routes) and CAP_BPF (bit 39: the kernel
+# path's maps), nothing else, nothing to regain.
+status_field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+t_check_eq "the edge dropped root: uid nobody" "$(id -u nobody)" \
+	"$(status_field "$PID_A" Uid)"
+t_check_eq "keeping CAP_NET_ADMIN and CAP_BPF only" 0000008000001000 \
+	"$(status_field "$PID_A" CapEff)"
+t_check_eq "and an empty bounding set" 0000000000000000 \
+	"$(status_field "$PID_A" CapBnd)"
 
 # --- a ping at 10/s across a restart ------------------------------------
 lab_exec a ping -i 0.1 -c 80 -W 2 198.19.1.2 >"$T/ping.log" 2>&1 &

@@ -359,13 +359,25 @@ only_pid() {	# only_pid HOST: the one process running in HOST
 	[ "$(wc -w <<<"$p")" -eq 1 ] && echo "$p"
 }
 lab_add_public_host det 198.18.0.15
-lab_exec det "$SN" -p 7777 --ctl-socket="$T/detached.sock" >/dev/null 2>&1
+# In a directory it makes, as /run/n2nk: it hands both to the user it
+# drops to, so it can still remove the socket when it stops.
+lab_exec det "$SN" -p 7777 --ctl-socket="$T/run/detached.sock" >/dev/null 2>&1
 t_check "a detached supernode comes up" \
-	lab_wait_for "detached socket" 5 test -S "$T/detached.sock"
+	lab_wait_for "detached socket" 5 test -S "$T/run/detached.sock"
 dpid=$(only_pid det)
 t_check "it runs alone in its host" t_is_num "$dpid"
+# Root only for set-up: then nobody (no n2n user here), and on the socket
+# datapath no capability at all.
+status_field() { awk -v f="$2:" '$1 == f { print $2 }' "/proc/$1/status"; }
+t_check_eq "it dropped root: uid nobody" "$(id -u nobody)" \
+	"$(status_field "$dpid" Uid)"
+t_check_eq "with no capability left" 0000000000000000 \
+	"$(status_field "$dpid" CapEff)"
+t_check_eq "none to regain either (bounding set empty)" 0000000000000000 \
+	"$(status_field "$dpid" CapBnd)"
 kill -TERM "$dpid" 2>/dev/null
 t_check "SIGTERM stops it" lab_wait_for "detached exit" 5 lab_pid_gone "$dpid"
-t_check_fails "and it removed its control socket" test -S "$T/detached.sock"
+t_check_fails "and it removed its control socket" \
+	test -S "$T/run/detached.sock"
 
 t_summary
