@@ -18,6 +18,39 @@ void log_to_syslog(const char *ident)
 	use_syslog = 1;
 }
 
+const char *log_escape(char *buf, size_t cap, const void *s, size_t len)
+{
+	const unsigned char *b = s;
+	size_t i, n = 0;
+
+	if (!cap)
+		return buf;
+	for (i = 0; i < len && b[i]; i++) {
+		char one[5];
+		size_t k;
+
+		if (b[i] == '\\')
+			k = (size_t)snprintf(one, sizeof(one), "\\\\");
+		else if (b[i] >= 0x20 && b[i] < 0x7f)
+			k = (size_t)snprintf(one, sizeof(one), "%c", b[i]);
+		else
+			k = (size_t)snprintf(one, sizeof(one), "\\x%02x", b[i]);
+		if (n + k + 1 > cap) {
+			if (cap >= 4) { /* say it was cut */
+				if (n > cap - 4)
+					n = cap - 4;
+				memcpy(buf + n, "...", 3);
+				n += 3;
+			}
+			break;
+		}
+		memcpy(buf + n, one, k);
+		n += k;
+	}
+	buf[n] = 0;
+	return buf;
+}
+
 void log_msg(enum log_level level, const char *file, int line, const char *fmt,
 	     ...)
 {

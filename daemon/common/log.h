@@ -7,6 +7,8 @@
 #ifndef N2NK_LOG_H
 #define N2NK_LOG_H
 
+#include <stddef.h>
+
 enum log_level {
 	LOG_LEVEL_ERROR = 0,
 	LOG_LEVEL_WARN = 1,
@@ -19,6 +21,14 @@ extern int log_level;
 
 /* From now on log to syslog as ident (a daemon has no stderr). */
 void log_to_syslog(const char *ident);
+
+/*
+ * Bytes from the network (a community name, a device description) made
+ * safe to log: printable ASCII stays, a backslash becomes \\, anything else
+ * \xNN; stops at the first NUL or after len bytes. Cut short (ending in
+ * "...") when cap is too small. Returns buf.
+ */
+const char *log_escape(char *buf, size_t cap, const void *s, size_t len);
 
 void log_msg(enum log_level level, const char *file, int line, const char *fmt,
 	     ...) __attribute__((format(printf, 4, 5)));
