@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Chained hash table keyed by MAC; the low bytes of a MAC vary most. */
+/* Chained hash table keyed by MAC, buckets by keyed SipHash-2-4. */
+#include <sodium.h>
 #include <string.h>
 
 #include "mac.h"
 #include "mac_table.h"
 
-static unsigned int mac_hash(const uint8_t mac[MAC_SIZE])
+_Static_assert(sizeof(((struct mac_table *)0)->key) ==
+		       crypto_shorthash_KEYBYTES,
+	       "mac_table key is a SipHash key");
+
+static unsigned int mac_hash(const struct mac_table *t,
+			     const uint8_t mac[MAC_SIZE])
 {
-	return (unsigned int)(mac[5] ^ mac[4] * 31 ^ mac[3] * 7) %
-	       MAC_TABLE_BUCKETS;
+	uint8_t h[crypto_shorthash_BYTES];
+
+	crypto_shorthash(h, mac, MAC_SIZE, t->key);
+	return (unsigned int)(h[0] | h[1] << 8) % MAC_TABLE_BUCKETS;
 }
 
 struct mac_entry *mac_table_find(const struct mac_table *t,
@@ -16,7 +24,9 @@ struct mac_entry *mac_table_find(const struct mac_table *t,
 {
 	struct mac_entry *e;
 
-	for (e = t->bucket[mac_hash(mac)]; e; e = e->next)
+	if (!t->count)
+		return NULL;
+	for (e = t->bucket[mac_hash(t, mac)]; e; e = e->next)
 		if (mac_equal(e->mac, mac))
 			return e;
 	return NULL;
@@ -24,8 +34,14 @@ struct mac_entry *mac_table_find(const struct mac_table *t,
 
 void mac_table_insert(struct mac_table *t, struct mac_entry *e)
 {
-	unsigned int h = mac_hash(e->mac);
+	unsigned int h;
 
+	/* Keyed while empty: no entry was placed by another key. */
+	if (!t->keyed && !t->count) {
+		randombytes_buf(t->key, sizeof(t->key));
+		t->keyed = true;
+	}
+	h = mac_hash(t, e->mac);
 	e->next = t->bucket[h];
 	t->bucket[h] = e;
 	t->count++;
@@ -35,7 +51,7 @@ void mac_table_remove(struct mac_table *t, struct mac_entry *e)
 {
 	struct mac_entry **p;
 
-	for (p = &t->bucket[mac_hash(e->mac)]; *p; p = &(*p)->next)
+	for (p = &t->bucket[mac_hash(t, e->mac)]; *p; p = &(*p)->next)
 		if (*p == e) {
 			*p = e->next;
 			t->count--;

@@ -2,11 +2,14 @@
 /*
  * A hash table keyed by MAC address, for an edge's peers and a community's
  * registered edges. Entries are embedded at the start of the caller's struct
- * and allocated by the caller; the table only links them.
+ * and allocated by the caller; the table only links them. The bucket
+ * hash is SipHash keyed at random per table (on its first insert), so MACs
+ * chosen by a remote sender do not pile up in one bucket.
  */
 #ifndef N2NK_MAC_TABLE_H
 #define N2NK_MAC_TABLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +25,8 @@ struct mac_entry {
 struct mac_table {
 	struct mac_entry *bucket[MAC_TABLE_BUCKETS];
 	size_t count;
+	bool keyed;
+	uint8_t key[16]; /* crypto_shorthash_KEYBYTES */
 };
 
 struct mac_entry *mac_table_find(const struct mac_table *t,
