@@ -118,6 +118,11 @@ int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
 bool sock_is_loopback(const struct n2n_sock *s)
 {
 	static const uint8_t v6_loopback[16] = { [15] = 1 };
+	static const uint8_t v6_any[16];
 
-	return s->ipv6 ? !memcmp(s->addr, v6_loopback, 16) : s->addr[0] == 127;
+	/* 0/8 is "this host" (RFC 1122 3.2.1.3): sending there reaches us. */
+	if (!s->ipv6)
+		return s->addr[0] == 127 || s->addr[0] == 0;
+	return !memcmp(s->addr, v6_loopback, 16) ||
+	       !memcmp(s->addr, v6_any, 16);
 }

@@ -33,7 +33,8 @@ int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
  * form n2n's -a takes and n2nctl shows; returns buf. */
 const char *ip4_prefix_str(uint32_t ip, unsigned int prefix,
 			   char buf[IP4_PREFIX_STR_MAX]);
-/* True for 127/8 and ::1: never a peer's address (n2n's rule). */
+/* True for 127/8 and ::1 (n2n's rule), 0/8 and ::: never a peer's or a
+ * supernode's address, since sending there reaches this host. */
 bool sock_is_loopback(const struct n2n_sock *s);
 
 #endif /* N2NK_SOCKADDR_H */

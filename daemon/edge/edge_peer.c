@@ -315,7 +315,8 @@ void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
 	if (!burst_start(p, now, 0))
 		return;
 	punch_to(e, p, &p->sa, now);
-	if (m->hdr.flags & N2N_FLAGS_SOCKET) {
+	if ((m->hdr.flags & N2N_FLAGS_SOCKET) &&
+	    !sock_is_loopback(&pi->preferred_sock)) {
 		/* n2n's LAN path (-e); the public one went first, on time. */
 		sockaddr_from_sock(&pref, &pi->preferred_sock);
 		p->last_punch_ms = 0;

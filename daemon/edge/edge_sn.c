@@ -117,6 +117,8 @@ static void learn_supernodes(struct edge *e,
 		if (a->sn[i].family != 2) /* AF_INET on every n2n host */
 			continue;
 		memcpy(s.addr, a->sn[i].addr, 4);
+		if (sock_is_loopback(&s)) /* would be this host */
+			continue;
 		sockaddr_from_sock(&sn->sa, &s);
 		for (j = 0; j < e->n_sn; j++)
 			if (sockaddr_equal(&e->sn[j].sa, &sn->sa))

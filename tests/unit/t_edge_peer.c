@@ -1,0 +1,238 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The edge's peer table and punching against forged datagrams: an edge
+ * over a fake datapath that records what it sends, fed decoded messages as
+ * edge_on_udp() dispatches them. "The network is hostile": nothing from it
+ * may move a working path, grow the table without bound, make us send to
+ * this host (0/8, 127/8) or install a route for more than an overlay.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "common/sockaddr.h"
+#include "edge/edge.h"
+#include "test.h"
+
+#define MAX_SENT 64
+
+static struct {
+	struct sockaddr_storage to;
+	uint8_t type;
+} sent[MAX_SENT];
+static int n_sent, n_tap;
+
+static int fake_send_udp(struct datapath *dp, const struct sockaddr_storage *to,
+			 const uint8_t *buf, size_t len)
+{
+	(void)dp;
+	if (n_sent < MAX_SENT && len >= 4) {
+		sent[n_sent].to = *to;
+		sent[n_sent].type = buf[3] & 0x1f; /* n2n's flags/type word */
+	}
+	n_sent++;
+	return 0;
+}
+
+static int fake_send_tap(struct datapath *dp, const uint8_t *frame, size_t len)
+{
+	(void)dp, (void)frame, (void)len;
+	n_tap++;
+	return 0;
+}
+
+static const struct datapath_ops fake_ops = {
+	.name = "fake",
+	.send_udp = fake_send_udp,
+	.send_tap = fake_send_tap,
+};
+
+static const uint8_t our_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+static const uint8_t victim[6] = { 0x02, 0, 0, 0, 0, 0x02 };
+static const uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x03 };
+
+static struct sockaddr_storage sa4(const char *ip, uint16_t port)
+{
+	struct sockaddr_storage ss = { 0 };
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	inet_pton(AF_INET, ip, &in->sin_addr);
+	return ss;
+}
+
+static struct n2n_sock sock4(const char *ip, uint16_t port)
+{
+	struct n2n_sock s = { .port = port };
+
+	inet_pton(AF_INET, ip, s.addr);
+	return s;
+}
+
+static int sent_to(const struct sockaddr_storage *to)
+{
+	int i, n = 0;
+
+	for (i = 0; i < n_sent && i < MAX_SENT; i++)
+		n += sockaddr_equal(&sent[i].to, to);
+	return n;
+}
+
+static struct edge *edge_new(void)
+{
+	struct edge *e = calloc(1, sizeof(*e));
+
+	if (sodium_init() < 0 || !e)
+		abort();
+	e->dp.ops = &fake_ops;
+	e->dp.udp_fd = -1;
+	e->tap_fd = -1;
+	memcpy(e->mac, our_mac, 6);
+	strcpy(e->community, "lab");
+	e->reg_interval_s = 20;
+	e->registered_ms = 1;
+	e->ip = 0xc6130001; /* 198.19.0.1 */
+	e->prefix = 24;
+	if (transform_init(&e->tf, N2N_TRANSFORM_NULL, "") ||
+	    compress_init(&e->comp))
+		abort();
+	msg_he_init(&e->he, false, e->community);
+	e->n_sn = 1;
+	strcpy(e->sn[0].host, "198.18.0.1");
+	e->sn[0].port = 7654;
+	e->sn[0].sa = sa4("198.18.0.1", 7654);
+	e->sn[0].resolved = true;
+	n_sent = n_tap = 0;
+	log_level = -1; /* the refusals below are expected */
+	return e;
+}
+
+static void edge_free(struct edge *e)
+{
+	edge_peers_free(e);
+	transform_fini(&e->tf);
+	compress_fini(&e->comp);
+	free(e);
+	log_level = LOG_LEVEL_NOTICE;
+}
+
+/* A PACKET from src_mac whose (null-transform) frame says it is from
+ * eth_src. */
+static void packet(struct edge *e, const uint8_t *src_mac,
+		   const uint8_t *eth_src, const struct sockaddr_storage *from,
+		   bool via_sn)
+{
+	uint8_t frame[64] = { 0 }, enc[128], iv[TRANSFORM_IV_SIZE] = { 0 };
+	struct n2n_msg m;
+	ssize_t n;
+
+	memcpy(frame, our_mac, 6);
+	memcpy(frame + 6, eth_src, 6);
+	frame[12] = 0x88, frame[13] = 0xb5; /* not IP: no -r filter */
+	n = transform_encode(&e->tf, enc, sizeof(enc), frame, sizeof(frame),
+			     iv);
+	CHECK(n > 0);
+	edge_init_msg(e, &m, N2N_MSG_PACKET,
+		      via_sn ? N2N_FLAGS_FROM_SUPERNODE : 0);
+	memcpy(m.u.packet.src_mac, src_mac, 6);
+	memcpy(m.u.packet.dst_mac, our_mac, 6);
+	m.u.packet.transform = N2N_TRANSFORM_NULL;
+	m.u.packet.compression = N2N_COMPRESSION_NONE;
+	m.u.packet.payload = enc;
+	m.u.packet.payload_len = (size_t)n;
+	edge_on_packet(e, &m, from, via_sn);
+}
+
+static void reg(struct edge *e, const uint8_t *src_mac,
+		const struct sockaddr_storage *from, bool via_sn,
+		const struct n2n_sock *sock)
+{
+	struct n2n_msg m;
+	uint16_t flags = via_sn ? N2N_FLAGS_FROM_SUPERNODE : 0;
+
+	if (sock)
+		flags |= N2N_FLAGS_SOCKET;
+	edge_init_msg(e, &m, N2N_MSG_REGISTER, flags);
+	m.u.reg.cookie = N2N_REGULAR_REG_COOKIE;
+	memcpy(m.u.reg.src_mac, src_mac, 6);
+	memcpy(m.u.reg.dst_mac, our_mac, 6);
+	memcpy(m.u.reg.dev_desc, "a\nb\x1b[2J", 8);
+	if (sock)
+		m.u.reg.sock = *sock;
+	edge_on_register(e, &m, from, via_sn);
+}
+
+static void peer_info(struct edge *e, const uint8_t *mac,
+		      const struct n2n_sock *pub, const struct n2n_sock *pref)
+{
+	struct n2n_msg m;
+
+	edge_init_msg(e, &m, N2N_MSG_PEER_INFO,
+		      N2N_FLAGS_FROM_SUPERNODE | (pref ? N2N_FLAGS_SOCKET : 0));
+	memcpy(m.u.peer_info.src_mac, our_mac, 6);
+	memcpy(m.u.peer_info.mac, mac, 6);
+	m.u.peer_info.sock = *pub;
+	if (pref)
+		m.u.peer_info.preferred_sock = *pref;
+	edge_on_peer_info(e, &m);
+}
+
+TEST(edge_never_sends_to_this_host)
+{
+	struct n2n_sock zero = sock4("0.0.0.9", 1000),
+			lo = sock4("127.0.0.1", 1000),
+			xs = sock4("198.18.1.2", 1000);
+	struct sockaddr_storage z = sa4("0.0.0.9", 1000),
+				l = sa4("127.0.0.1", 1000);
+	struct edge *e = edge_new();
+
+	peer_info(e, victim, &zero, NULL);
+	peer_info(e, other, &xs, &lo);
+	reg(e, our_mac, &e->sn[0].sa, true, &zero); /* ignored: ours */
+	reg(e, other, &e->sn[0].sa, true, &zero);
+	packet(e, victim, victim, &e->sn[0].sa, true);
+	CHECK_EQ(sent_to(&z), 0);
+	CHECK_EQ(sent_to(&l), 0);
+	CHECK_EQ(n_sent, 1); /* the punch to other's public socket */
+	edge_free(e);
+}
+
+static void super_ack(struct edge *e, const char *ip, uint8_t prefix,
+		      const char *sn_ip)
+{
+	struct n2n_msg m;
+	struct n2n_sn_entry *s = &m.u.reg_super_ack.sn[0];
+
+	e->sn_wait = true;
+	e->reg_cookie = 42;
+	edge_init_msg(e, &m, N2N_MSG_REGISTER_SUPER_ACK,
+		      N2N_FLAGS_FROM_SUPERNODE);
+	m.u.reg_super_ack.cookie = 42;
+	inet_pton(AF_INET, ip, &m.u.reg_super_ack.dev_addr.addr);
+	m.u.reg_super_ack.dev_addr.addr =
+		ntohl(m.u.reg_super_ack.dev_addr.addr);
+	m.u.reg_super_ack.dev_addr.prefix = prefix;
+	if (sn_ip) {
+		m.u.reg_super_ack.num_sn = 1;
+		s->family = 2;
+		s->port = 7654;
+		inet_pton(AF_INET, sn_ip, s->addr);
+	}
+	edge_on_register_super_ack(e, &m, 0);
+}
+
+TEST(edge_learns_no_supernode_at_this_host)
+{
+	struct edge *e = edge_new();
+
+	super_ack(e, "0.0.0.0", 0, "0.0.0.5");
+	super_ack(e, "0.0.0.0", 0, "127.0.0.2");
+	CHECK_EQ(e->n_sn, 1);
+	super_ack(e, "0.0.0.0", 0, "198.18.0.9");
+	CHECK_EQ(e->n_sn, 2);
+	edge_free(e);
+}
