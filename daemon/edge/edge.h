@@ -104,6 +104,9 @@ struct edge {
 	uint64_t last_reg_ms;
 	uint64_t registered_ms; /* first ACK; 0 = never */
 	struct mac_table peers;
+	/* The last address a supernode assigned that we refused, logged once */
+	uint32_t refused_ip;
+	uint8_t refused_prefix;
 	struct edge_stats stats;
 	struct drop_counters drops;
 	struct sockaddr_storage k_sn; /* the supernode the kernel path uses */

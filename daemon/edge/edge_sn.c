@@ -135,6 +135,31 @@ static void learn_supernodes(struct edge *e,
 	}
 }
 
+/*
+ * The address a supernode assigns (-a sn-assigned). A prefix outside
+ * /8../30 would install a route taking the host's traffic (/0) or leave no
+ * room for a peer (/31, /32): refused, the edge stays without an address.
+ * What -a itself gives is the user's choice, as in n2n.
+ */
+static void take_address(struct edge *e, const struct n2n_ip_subnet *a, int sn)
+{
+	char ip[IP4_PREFIX_STR_MAX];
+
+	if (a->prefix >= 8 && a->prefix <= 30) {
+		e->ip = a->addr;
+		e->prefix = a->prefix;
+		return;
+	}
+	if (e->refused_ip == a->addr && e->refused_prefix == a->prefix)
+		return; /* said already */
+	e->refused_ip = a->addr;
+	e->refused_prefix = a->prefix;
+	log_err("supernode %s:%u assigned %s: refused, a prefix must be /8 to "
+		"/30; the edge stays without an address",
+		e->sn[sn].host, e->sn[sn].port,
+		ip4_prefix_str(a->addr, a->prefix, ip));
+}
+
 /* u/pw: the answer must match our latest challenge; it carries the
  * community's dynamic key, which keys every other message from now on. */
 static bool accept_dynamic_key(struct edge *e,
@@ -169,10 +194,8 @@ void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m, int sn)
 	e->sn_wait = false;
 	e->reg_attempts = EDGE_REG_ATTEMPTS;
 	e->registered_ms = e->last_reg_ms;
-	if (!e->ip && a->dev_addr.addr) {
-		e->ip = a->dev_addr.addr;
-		e->prefix = a->dev_addr.prefix;
-	}
+	if (!e->ip && a->dev_addr.addr)
+		take_address(e, &a->dev_addr, sn);
 	learn_supernodes(e, a);
 	edge_kernel_sn(e);
 	if (first)

@@ -236,3 +236,25 @@ TEST(edge_learns_no_supernode_at_this_host)
 	CHECK_EQ(e->n_sn, 2);
 	edge_free(e);
 }
+
+TEST(edge_refuses_assigned_prefixes_outside_8_to_30)
+{
+	static const uint8_t bad[] = { 0, 1, 7, 31, 32, 33, 255 };
+	static const uint8_t good[] = { 8, 24, 30 };
+	struct edge *e = edge_new();
+	size_t i;
+
+	for (i = 0; i < sizeof(bad); i++) {
+		e->ip = 0;
+		super_ack(e, "198.19.0.7", bad[i], NULL);
+		CHECK_MSG(e->ip == 0, "/%u taken", bad[i]);
+		CHECK(!e->sn_wait); /* registered all the same */
+	}
+	for (i = 0; i < sizeof(good); i++) {
+		e->ip = 0;
+		super_ack(e, "198.19.0.7", good[i], NULL);
+		CHECK_EQ(e->ip, 0xc6130007);
+		CHECK_EQ(e->prefix, good[i]);
+	}
+	edge_free(e);
+}
