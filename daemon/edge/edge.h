@@ -39,6 +39,10 @@ struct edge_peer {
 	uint64_t last_punch_ms; /* last direct REGISTER to it */
 	uint64_t burst_ms;	/* start of the current punch burst */
 	uint64_t quiet_ms;	/* no new burst before (stale NAT state) */
+	/* Where the last punches went (public and -e socket): a REGISTER_ACK
+	 * counts only from one of them, within ACK_WINDOW_MS. */
+	struct sockaddr_storage punch_sa[2];
+	uint64_t punch_sa_ms[2];
 	struct ts_replay replay;
 	uint64_t tx_p2p, rx_p2p, tx_relay, rx_relay;
 	/* The kernel path (edge_kernel.c): the path written to its map, and

@@ -75,6 +75,32 @@ struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t *mac)
 	return p ? &p->replay : NULL;
 }
 
+/* A punch's target, in the slot of the same address or the older one. */
+static void remember_punch(struct edge_peer *p,
+			   const struct sockaddr_storage *to, uint64_t now)
+{
+	int i = sockaddr_equal(&p->punch_sa[1], to) ||
+		(!sockaddr_equal(&p->punch_sa[0], to) &&
+		 p->punch_sa_ms[1] < p->punch_sa_ms[0]);
+
+	p->punch_sa[i] = *to;
+	p->punch_sa_ms[i] = now;
+}
+
+/* Whether from is where we punched, recently enough for its answer. */
+static bool punched(const struct edge_peer *p,
+		    const struct sockaddr_storage *from, uint64_t now)
+{
+	int i;
+
+	for (i = 0; i < 2; i++)
+		if (p->punch_sa_ms[i] &&
+		    now - p->punch_sa_ms[i] <= ACK_WINDOW_MS &&
+		    sockaddr_equal(&p->punch_sa[i], from))
+			return true;
+	return false;
+}
+
 /* A direct REGISTER: opens our NAT towards the peer and asks for an ACK. */
 static void punch_to(struct edge *e, struct edge_peer *p,
 		     const struct sockaddr_storage *to, uint64_t now)
@@ -92,6 +118,7 @@ static void punch_to(struct edge *e, struct edge_peer *p,
 	r->dev_addr.prefix = e->prefix;
 	memcpy(r->dev_desc, e->desc, N2N_DESC_SIZE);
 	p->last_punch_ms = now;
+	remember_punch(p, to, now);
 	if (log_level >= LOG_LEVEL_DEBUG) {
 		char buf[SOCKADDR_STR_MAX];
 
@@ -281,10 +308,11 @@ void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
-	/* Only an answer to our own recent punch counts, and it never moves a
-	 * path that is working elsewhere: a forged ACK cannot hijack it. */
+	/* Only an answer from where we recently punched counts, and it never
+	 * moves a path that is working elsewhere: a forged ACK from anywhere
+	 * else cannot hijack it. */
 	p = edge_peer_find(e, a->src_mac);
-	if (!p || !p->last_punch_ms || now - p->last_punch_ms > ACK_WINDOW_MS ||
+	if (!p || !punched(p, from, now) ||
 	    (edge_peer_direct(e, p, now) && !sockaddr_equal(&p->sa, from))) {
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;

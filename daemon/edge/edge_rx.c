@@ -38,9 +38,15 @@ static ssize_t open_payload(struct edge *e, const struct n2n_packet *p,
 			       (size_t)n);
 }
 
+/*
+ * n2n's ciphers do not authenticate: random bytes "decrypt". A direct
+ * PACKET proves a path only when the frame inside comes from its srcMac
+ * (as the kernel path's N2NK_INNER_SOURCE check); others (bridged frames
+ * behind the peer, -r) are still delivered.
+ */
 static void count_rx(struct edge *e, const struct n2n_msg *m,
 		     const struct sockaddr_storage *from, bool via_sn,
-		     uint64_t now)
+		     bool inner_ok, uint64_t now)
 {
 	struct edge_peer *p = edge_peer_find(e, m->u.packet.src_mac);
 
@@ -58,7 +64,8 @@ static void count_rx(struct edge *e, const struct n2n_msg *m,
 	if (!p)
 		return;
 	p->rx_p2p++;
-	edge_peer_heard_direct(e, p, from, now);
+	if (inner_ok)
+		edge_peer_heard_direct(e, p, from, now);
 }
 
 void edge_on_packet(struct edge *e, const struct n2n_msg *m,
@@ -89,7 +96,8 @@ void edge_on_packet(struct edge *e, const struct n2n_msg *m,
 		edge_drop(e, N2NK_FILTERED);
 		return;
 	}
-	count_rx(e, m, from, via_sn, evloop_now_ms());
+	count_rx(e, m, from, via_sn, mac_equal(frame + MAC_SIZE, pk->src_mac),
+		 evloop_now_ms());
 	mss_clamp_frame(frame, (size_t)n, e->mss); /* a SYN-ACK from afar */
 	if (datapath_send_tap(&e->dp, frame, (size_t)n) < 0)
 		edge_drop(e, N2NK_SEND_FAILED);

@@ -258,3 +258,90 @@ TEST(edge_refuses_assigned_prefixes_outside_8_to_30)
 	}
 	edge_free(e);
 }
+
+static void ack(struct edge *e, const uint8_t *src_mac,
+		const struct sockaddr_storage *from)
+{
+	struct n2n_msg m;
+
+	edge_init_msg(e, &m, N2N_MSG_REGISTER_ACK, 0);
+	m.u.reg_ack.cookie = N2N_REGULAR_REG_COOKIE;
+	memcpy(m.u.reg_ack.dst_mac, our_mac, 6);
+	memcpy(m.u.reg_ack.src_mac, src_mac, 6);
+	edge_on_register_ack(e, &m, from);
+}
+
+/* A peer with a working P2P path at x. */
+static struct edge_peer *p2p_peer(struct edge *e, const uint8_t *mac,
+				  const struct sockaddr_storage *x)
+{
+	uint64_t now = evloop_now_ms();
+	struct edge_peer *p = edge_peer_get(e, mac, now);
+
+	p->sa = *x;
+	p->have_sa = p->p2p = true;
+	p->last_p2p_ms = p->last_seen_ms = now;
+	p->last_punch_ms = now - 500; /* not rate-limited now */
+	return p;
+}
+
+TEST(edge_forged_packet_keeps_the_p2p_path)
+{
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000),
+				y = sa4("198.18.6.6", 6666);
+	struct edge *e = edge_new();
+	struct edge_peer *p = p2p_peer(e, victim, &x);
+
+	/* Garbage that "decrypted": its frame is not from the victim. */
+	packet(e, victim, other, &y, false);
+	CHECK_EQ(n_tap, 1); /* delivered, as n2n and bridging want */
+	CHECK(p->p2p);
+	CHECK(sockaddr_equal(&p->sa, &x));
+	CHECK_EQ(sent_to(&y), 0);
+	CHECK(edge_peer_direct(e, p, evloop_now_ms()));
+
+	/* The peer itself from a new address (its NAT rebound): re-proved
+	 * there, as n2n does. */
+	packet(e, victim, victim, &y, false);
+	CHECK(!p->p2p);
+	CHECK(sockaddr_equal(&p->sa, &y));
+	CHECK_EQ(sent_to(&y), 1);
+	edge_free(e);
+}
+
+TEST(edge_register_ack_only_from_the_punched_address)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000),
+				y = sa4("198.18.6.6", 6666);
+	struct edge *e = edge_new();
+	struct edge_peer *p;
+
+	peer_info(e, victim, &xs, NULL); /* the supernode: punch x */
+	CHECK_EQ(sent_to(&x), 1);
+	p = edge_peer_find(e, victim);
+	CHECK(p && !p->p2p);
+	ack(e, victim, &y); /* a forged answer from elsewhere */
+	CHECK(p && !p->p2p);
+	CHECK(p && sockaddr_equal(&p->sa, &x));
+	CHECK_EQ(e->drops.n[n2nk_reason_slot(N2NK_UNEXPECTED)], 1);
+	ack(e, victim, &x); /* the real one */
+	CHECK(p && p->p2p && sockaddr_equal(&p->sa, &x));
+	edge_free(e);
+}
+
+TEST(edge_register_ack_from_the_preferred_socket)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000),
+			ls = sock4("198.18.9.2", 1001);
+	struct sockaddr_storage l = sa4("198.18.9.2", 1001);
+	struct edge *e = edge_new();
+	struct edge_peer *p;
+
+	peer_info(e, victim, &xs, &ls); /* n2n's -e: both punched */
+	CHECK_EQ(sent_to(&l), 1);
+	ack(e, victim, &l);
+	p = edge_peer_find(e, victim);
+	CHECK(p && p->p2p && sockaddr_equal(&p->sa, &l));
+	edge_free(e);
+}
