@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "n2nk_edge.h"
 #include "common/bytes.h"
 #include "common/drop.h"
 #include "common/evloop.h"
@@ -24,6 +25,10 @@
 #include "proto/transform.h"
 
 #define EDGE_MAX_SN 16
+
+/* The peer table holds what the kernel path's peers map can: every peer
+ * the daemon knows can be handed to it. */
+#define EDGE_MAX_PEERS N2NK_EDGE_MAX_PEERS
 
 struct edge_conf;
 
@@ -108,6 +113,9 @@ struct edge {
 	uint64_t last_reg_ms;
 	uint64_t registered_ms; /* first ACK; 0 = never */
 	struct mac_table peers;
+	bool peers_full_said;	/* the cap was logged */
+	uint64_t ask_window_ms; /* edge_peer_ask()'s budget: this second's */
+	unsigned int ask_count;
 	/* The last address a supernode assigned that we refused, logged once */
 	uint32_t refused_ip;
 	uint8_t refused_prefix;
@@ -170,7 +178,9 @@ void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
 			  const struct sockaddr_storage *from);
 void edge_on_peer_info(struct edge *e, const struct n2n_msg *m);
 struct edge_peer *edge_peer_find(struct edge *e, const uint8_t *mac);
-/* Found or created (NULL when out of memory). */
+/* Found or created (NULL when out of memory or at EDGE_MAX_PEERS). Only
+ * for what the supernode tells (PEER_INFO, relayed PACKET or REGISTER) and
+ * our own TAP: never for a direct datagram, which nothing authenticates. */
 struct edge_peer *edge_peer_get(struct edge *e, const uint8_t *mac,
 				uint64_t now);
 /* Its time-stamp replay state (-H), NULL for an unknown MAC. */
@@ -181,6 +191,9 @@ bool edge_peer_direct(const struct edge *e, const struct edge_peer *p,
 /* Frames to p went via the supernode: ask where it is (QUERY_PEER) and
  * announce us to it, which makes both sides punch together. */
 void edge_peer_query(struct edge *e, struct edge_peer *p, uint64_t now);
+/* A direct datagram from a MAC not in the table: ask the supernode, whose
+ * PEER_INFO makes it a peer if it knows it. A few a second at most. */
+void edge_peer_ask(struct edge *e, const uint8_t *mac, uint64_t now);
 /* A relayed PACKET m named its sender's public socket: remember it. */
 void edge_peer_learn_relayed(struct edge *e, const struct n2n_msg *m,
 			     uint64_t now);

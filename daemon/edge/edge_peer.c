@@ -34,6 +34,7 @@
 #define PUNCH_JITTER_MS 2000 /* random part, so attempts do not lock-step */
 /* How early we join a burst the peer started: covers its jitter. */
 #define PUNCH_SLACK_MS	3000
+#define EDGE_ASK_PER_S	8 /* QUERY_PEERs for MACs heard only directly */
 
 static uint64_t p2p_timeout_ms(const struct edge *e)
 {
@@ -58,6 +59,16 @@ struct edge_peer *edge_peer_get(struct edge *e, const uint8_t *mac,
 
 	if (p)
 		return p;
+	/* Peers come from the supernode's answers and relays, which a member
+	 * of the community can fill: bounded, and said once. */
+	if (e->peers.count >= EDGE_MAX_PEERS) {
+		edge_drop(e, N2NK_TABLE_FULL);
+		if (!e->peers_full_said)
+			log_warn("peer table full (%u): new peers relayed",
+				 (unsigned int)EDGE_MAX_PEERS);
+		e->peers_full_said = true;
+		return NULL;
+	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
 		return NULL;
@@ -204,6 +215,31 @@ void edge_peer_query(struct edge *e, struct edge_peer *p, uint64_t now)
 }
 
 /*
+ * An edge that knew us before we restarted goes on sending directly. As
+ * nothing authenticates that, the supernode vouches for it: QUERY_PEER,
+ * whose PEER_INFO punches as for any peer. Bounded, so a flood of made-up
+ * MACs costs the supernode a few queries a second and us no memory.
+ */
+void edge_peer_ask(struct edge *e, const uint8_t *mac, uint64_t now)
+{
+	struct n2n_msg m;
+
+	if (e->relay_only || mac_is_group(mac))
+		return;
+	if (now - e->ask_window_ms >= 1000) {
+		e->ask_window_ms = now;
+		e->ask_count = 0;
+	}
+	if (e->ask_count >= EDGE_ASK_PER_S)
+		return;
+	e->ask_count++;
+	edge_init_msg(e, &m, N2N_MSG_QUERY_PEER, 0);
+	mac_copy(m.u.query_peer.src_mac, e->mac);
+	mac_copy(m.u.query_peer.target_mac, mac);
+	edge_send_sn(e, &m);
+}
+
+/*
  * A relayed packet names its sender's public socket. Only learnt: punching
  * on it would put us clearly ahead of the peer (see the top of the file).
  */
@@ -266,10 +302,15 @@ void edge_on_register(struct edge *e, const struct n2n_msg *m,
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
-	p = edge_peer_get(e, r->src_mac, now);
-	if (!p)
+	/* Only the supernode introduces peers: a direct REGISTER from a MAC
+	 * it never named is answered (as n2n does, no larger than it came)
+	 * but leaves no state. */
+	p = via_sn ? edge_peer_get(e, r->src_mac, now)
+		   : edge_peer_find(e, r->src_mac);
+	if (!p && via_sn)
 		return;
-	p->last_seen_ms = now;
+	if (p)
+		p->last_seen_ms = now;
 	if (via_sn) {
 		/* n2n never acks a relayed REGISTER; it punches instead. */
 		if ((m->hdr.flags & N2N_FLAGS_SOCKET) && !p->p2p &&
@@ -283,12 +324,19 @@ void edge_on_register(struct edge *e, const struct n2n_msg *m,
 	if (e->relay_only)
 		return;
 	if (log_level >= LOG_LEVEL_DEBUG) {
-		char buf[SOCKADDR_STR_MAX];
+		char buf[SOCKADDR_STR_MAX], desc[4 * N2N_DESC_SIZE + 1];
 
-		log_debug("direct REGISTER from %s, acking",
-			  sockaddr_str(from, buf));
+		log_debug("direct REGISTER from %s (%s)%s, acking",
+			  sockaddr_str(from, buf),
+			  log_escape(desc, sizeof(desc), r->dev_desc,
+				     N2N_DESC_SIZE),
+			  p ? "" : ", a MAC the supernode did not name");
 	}
 	send_register_ack(e, r, from);
+	if (!p) {
+		edge_peer_ask(e, r->src_mac, now);
+		return;
+	}
 	if (!p->p2p) {
 		p->sa = *from;
 		p->have_sa = true;

@@ -41,8 +41,9 @@ static ssize_t open_payload(struct edge *e, const struct n2n_packet *p,
 /*
  * n2n's ciphers do not authenticate: random bytes "decrypt". A direct
  * PACKET proves a path only when the frame inside comes from its srcMac
- * (as the kernel path's N2NK_INNER_SOURCE check); others (bridged frames
- * behind the peer, -r) are still delivered.
+ * (as the kernel path's N2NK_INNER_SOURCE check), and only for a peer the
+ * supernode told us of; others (bridged frames behind the peer, -r) are
+ * still delivered.
  */
 static void count_rx(struct edge *e, const struct n2n_msg *m,
 		     const struct sockaddr_storage *from, bool via_sn,
@@ -59,10 +60,11 @@ static void count_rx(struct edge *e, const struct n2n_msg *m,
 		return;
 	}
 	e->stats.rx_p2p++;
-	if (!p)
-		p = edge_peer_get(e, m->u.packet.src_mac, now);
-	if (!p)
+	if (!p) {
+		if (inner_ok)
+			edge_peer_ask(e, m->u.packet.src_mac, now);
 		return;
+	}
 	p->rx_p2p++;
 	if (inner_ok)
 		edge_peer_heard_direct(e, p, from, now);

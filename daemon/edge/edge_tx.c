@@ -71,7 +71,7 @@ static void send_packet(struct edge *e, struct edge_peer *p,
 		edge_peer_query(e, p, now);
 	if (edge_send_sn(e, m) == 0) {
 		e->stats.tx_sn++;
-		e->stats.tx_sn_bcast += !p;
+		e->stats.tx_sn_bcast += mac_is_group(m->u.packet.dst_mac);
 		if (p)
 			p->tx_relay++;
 	}
@@ -103,9 +103,8 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 		edge_drop(e, N2NK_DECRYPT);
 		return;
 	}
-	if (!mac_is_group(frame) && !(p = edge_peer_get(e, frame, now))) {
-		edge_drop(e, N2NK_SEND_FAILED);
-		return;
-	}
+	/* With the peer table full, a new peer's frames are relayed. */
+	if (!mac_is_group(frame))
+		p = edge_peer_get(e, frame, now);
 	send_packet(e, p, &m, now);
 }

@@ -345,3 +345,90 @@ TEST(edge_register_ack_from_the_preferred_socket)
 	CHECK(p && p->p2p && sockaddr_equal(&p->sa, &l));
 	edge_free(e);
 }
+
+TEST(edge_direct_datagrams_of_unknown_macs_leave_no_peer)
+{
+	struct sockaddr_storage y = sa4("198.18.6.6", 6666);
+	struct edge *e = edge_new();
+
+	reg(e, victim, &y, false, NULL);
+	CHECK_EQ(e->peers.count, 0);
+	CHECK_EQ(sent_to(&y), 1); /* n2n acks it; no larger than it came */
+	CHECK_EQ(sent[0].type, N2N_MSG_REGISTER_ACK);
+	packet(e, other, other, &y, false);
+	CHECK_EQ(e->peers.count, 0);
+	CHECK_EQ(n_tap, 1);
+	CHECK_EQ(sent_to(&y), 1);
+	edge_free(e);
+}
+
+/* After our restart, an edge that knew us goes on sending directly: the
+ * supernode is asked, a few times a second at most, and its answer makes
+ * the peer. */
+TEST(edge_asks_the_supernode_about_macs_heard_directly)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000);
+	struct edge *e = edge_new();
+	uint8_t mac[6] = { 0x02, 0x77 };
+	struct edge_peer *p;
+	int i;
+
+	reg(e, victim, &x, false, NULL);
+	CHECK_EQ(n_sent, 2);
+	CHECK_EQ(sent[1].type, N2N_MSG_QUERY_PEER);
+	CHECK(sockaddr_equal(&sent[1].to, &e->sn[0].sa));
+	for (i = 0; i < 1000; i++) { /* a flood of made-up MACs */
+		mac[5] = (uint8_t)i, mac[4] = (uint8_t)(i >> 8);
+		packet(e, mac, mac, &x, false);
+	}
+	CHECK(sent_to(&e->sn[0].sa) <= 8);
+	CHECK_EQ(e->peers.count, 0);
+	peer_info(e, victim, &xs, NULL); /* the supernode knows it */
+	p = edge_peer_find(e, victim);
+	CHECK(p != NULL);
+	CHECK_EQ(sent_to(&x), 2); /* the ACK, then our punch */
+	ack(e, victim, &x);
+	CHECK(p && p->p2p);
+	edge_free(e);
+}
+
+/* Stock n2n: the peer's REGISTER via the supernode first, then its direct
+ * REGISTER; we ack and punch back. */
+TEST(edge_peer_named_by_the_supernode_registers_directly)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000);
+	struct edge *e = edge_new();
+	struct edge_peer *p;
+
+	reg(e, victim, &e->sn[0].sa, true, &xs);
+	CHECK_EQ(e->peers.count, 1);
+	CHECK_EQ(sent_to(&x), 1); /* joined its burst */
+	reg(e, victim, &x, false, NULL);
+	CHECK_EQ(sent_to(&x), 2); /* the ACK (the punch is rate-limited) */
+	ack(e, victim, &x);
+	p = edge_peer_find(e, victim);
+	CHECK(p && p->p2p);
+	edge_free(e);
+}
+
+TEST(edge_peer_table_is_capped)
+{
+	struct edge *e = edge_new();
+	struct sockaddr_storage sn = e->sn[0].sa;
+	uint8_t mac[6] = { 0x02 };
+	uint32_t i;
+
+	for (i = 0; i < EDGE_MAX_PEERS + 10; i++) {
+		mac[2] = (uint8_t)(i >> 16);
+		mac[3] = (uint8_t)(i >> 8);
+		mac[4] = (uint8_t)i;
+		reg(e, mac, &sn, true, NULL); /* relayed: a peer each */
+	}
+	CHECK_EQ(e->peers.count, EDGE_MAX_PEERS);
+	CHECK_EQ(e->drops.n[n2nk_reason_slot(N2NK_TABLE_FULL)], 10);
+	/* The kernel path's map holds every peer the daemon has. */
+	CHECK(EDGE_MAX_PEERS <= N2NK_EDGE_MAX_PEERS);
+	edge_free(e);
+}
