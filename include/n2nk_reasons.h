@@ -116,7 +116,10 @@ X(REWRITE_FAILED,   -52, "rewrite_failed",         __,   DROP, __,   __,   __,  
 /* Header encryption in the kernel (issue 10). */                                               \
 X(REPLAYED,         -53, "replayed",               __,   DROP, __,   __,   __,   __,   DROP)   \
 /* Hardening (issue 11). */                                                                     \
-X(IMPOSSIBLE_SOURCE,-54, "impossible_source",      DROP, __,   DROP, __,   __,   __,   __)
+X(IMPOSSIBLE_SOURCE,-54, "impossible_source",      __,   __,   DROP, __,   __,   __,   __)     \
+X(BAD_EDGE_SOCKET,  -55, "bad_edge_socket",        DROP, __,   __,   __,   __,   __,   __)     \
+X(SOURCE_LIMIT,     -56, "source_limit",           DROP, __,   __,   __,   __,   __,   __)     \
+X(AUTO_IP_FULL,     -57, "auto_ip_full",           DROP, __,   __,   __,   __,   __,   __)
 /* clang-format on */
 
 /*
@@ -202,8 +205,15 @@ X(IMPOSSIBLE_SOURCE,-54, "impossible_source",      DROP, __,   DROP, __,   __,  
  *                   (0/8, 127/8, multicast and 240/4 with the broadcast
  *                   address, port 0, or our own address), which the
  *                   kernel's stack would have dropped as martian: the
- *                   AF_XDP check drops it, the daemon never takes one as
- *                   an edge's or a peer's socket.
+ *                   AF_XDP check drops it (the supernode refuses such a
+ *                   socket for an edge as BAD_EDGE_SOCKET).
+ * BAD_EDGE_SOCKET   supernode: a REGISTER_SUPER from a socket no edge can
+ *                   have (loopback, 0/8, multicast, 240/4, broadcast, port
+ *                   0, our own listening socket, a federation member's).
+ * SOURCE_LIMIT      supernode: too many edges registered at that IP, or at
+ *                   that exact IP:port (SN_MAX_EDGES_PER_IP/_PER_SOCKET).
+ * AUTO_IP_FULL      supernode: no address left in the community's auto-IP
+ *                   subnet; the registration is NAKed.
  */
 
 enum n2nk_verdict {

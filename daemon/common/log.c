@@ -31,7 +31,7 @@ const char *log_escape(char *buf, size_t cap, const void *s, size_t len)
 
 		if (b[i] == '\\')
 			k = (size_t)snprintf(one, sizeof(one), "\\\\");
-		else if (b[i] >= 0x20 && b[i] < 0x7f)
+		else if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != '"')
 			k = (size_t)snprintf(one, sizeof(one), "%c", b[i]);
 		else
 			k = (size_t)snprintf(one, sizeof(one), "\\x%02x", b[i]);

@@ -25,7 +25,7 @@ void log_to_syslog(const char *ident);
 /*
  * Bytes from the network (a community name, a device description) made
  * safe to log: printable ASCII stays, a backslash becomes \\, anything else
- * \xNN; stops at the first NUL or after len bytes. Cut short (ending in
+ * (a double quote too: names are logged in quotes) \xNN; stops at the first NUL or after len bytes. Cut short (ending in
  * "...") when cap is too small. Returns buf.
  */
 const char *log_escape(char *buf, size_t cap, const void *s, size_t len);
@@ -44,5 +44,8 @@ void log_msg(enum log_level level, const char *file, int line, const char *fmt,
 #define log_notice(...) LOG_AT(LOG_LEVEL_NOTICE, __VA_ARGS__)
 #define log_info(...)	LOG_AT(LOG_LEVEL_INFO, __VA_ARGS__)
 #define log_debug(...)	LOG_AT(LOG_LEVEL_DEBUG, __VA_ARGS__)
+
+/* Room log_escape() needs for len bytes without cutting them short. */
+#define LOG_ESCAPE_MAX(len) (4 * (len) + 1)
 
 #endif /* N2NK_LOG_H */

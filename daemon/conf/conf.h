@@ -181,6 +181,8 @@ struct sn_conf {
 	char federation_keys[CONF_COMMUNITY_MAX + 1];
 	struct conf_hostport federation_peers[CONF_MAX_SUPERNODES]; /* -l */
 	unsigned int n_federation_peers;
+	/* -F (or N2N_FEDERATION) given: with -l, what makes us federate. */
+	bool federation_set;
 	uint8_t mac[MAC_SIZE]; /* -m, multicast bit cleared, local bit set */
 	bool mac_set;
 	bool spoofing_protection_off;	    /* -M */

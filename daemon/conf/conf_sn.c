@@ -65,6 +65,7 @@ static int set_federation(struct sn_conf *c, const char *v, char *msg,
 				 "federation name must be 1 to %d characters",
 				 CONF_FEDERATION_MAX);
 	snprintf(c->federation, sizeof(c->federation), "*%s", v);
+	c->federation_set = true;
 	return 0;
 }
 

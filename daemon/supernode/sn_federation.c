@@ -5,6 +5,8 @@
  * from for 20 s, purged after 90 s), pass their edges' registrations on, and
  * relay for each other's edges: a message for a MAC registered elsewhere
  * goes to the supernode that has it, or to every member when unknown.
+ * Only when the operator asked for it (-F or -l): the default name is
+ * public, so a default federation would take in any host.
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -45,6 +47,10 @@ int sn_fed_init(struct supernode *sn)
 	const struct sn_conf *c = sn->conf;
 	unsigned int i;
 
+	if (!c->federation_set && !c->n_federation_peers) {
+		log_info("federation off (neither -F nor -l given)");
+		return 0;
+	}
 	sn->federation = sn_community_add(sn, c->federation, true);
 	if (!sn->federation)
 		return -1;
@@ -60,6 +66,8 @@ int sn_fed_init(struct supernode *sn)
 			 c->federation_peers[i].host);
 		a->port = c->federation_peers[i].port;
 		a->resolved = !sockaddr_resolve(&a->sa, a->host, a->port);
+		if (a->resolved)
+			sn_evict_edges_at(sn, &a->sa);
 		if (!a->resolved)
 			log_warn("federation: %s:%u does not resolve (yet)",
 				 a->host, a->port);
@@ -73,6 +81,18 @@ static struct sn_edge *member_by_sa(struct supernode *sn,
 bool sn_fed_is_member(struct supernode *sn, const struct sockaddr_storage *from)
 {
 	return member_by_sa(sn, from) != NULL;
+}
+
+bool sn_fed_is_supernode(struct supernode *sn,
+			 const struct sockaddr_storage *sa)
+{
+	int i;
+
+	for (i = 0; i < sn->n_anchors; i++)
+		if (sn->anchors[i].resolved &&
+		    sockaddr_equal(&sn->anchors[i].sa, sa))
+			return true;
+	return sn_fed_is_member(sn, sa);
 }
 
 struct sa_find {
@@ -149,9 +169,12 @@ void sn_fed_tick(struct supernode *sn, uint64_t now)
 		struct sn_anchor *a = &sn->anchors[i];
 		struct sn_edge *m;
 
-		if (!a->resolved)
+		if (!a->resolved) {
 			a->resolved =
 				!sockaddr_resolve(&a->sa, a->host, a->port);
+			if (a->resolved)
+				sn_evict_edges_at(sn, &a->sa);
+		}
 		m = a->resolved ? member_by_sa(sn, &a->sa) : NULL;
 		if (a->resolved &&
 		    (!m || now - m->last_seen_ms > FED_ACTIVE_MS))
@@ -159,15 +182,24 @@ void sn_fed_tick(struct supernode *sn, uint64_t now)
 	}
 }
 
+/*
+ * A member at sa; heard: it spoke from sa itself (not one listed in an
+ * ACK). An edge registered at a socket a supernode turns out to have goes
+ * then, once (a listed socket could be anyone's).
+ */
 static struct sn_edge *member_upsert(struct supernode *sn, const uint8_t *mac,
 				     const struct sockaddr_storage *sa,
-				     uint64_t seen)
+				     uint64_t seen, bool heard)
 {
 	struct sn_community *f = sn->federation;
 	struct sn_edge *e = (struct sn_edge *)mac_table_find(&f->edges, mac);
 
 	if (mac_equal(mac, sn->mac))
 		return NULL;
+	if (!e && f->edges.count >= SN_MAX_FED_MEMBERS) {
+		sn_drop(sn, N2NK_TABLE_FULL);
+		return NULL;
+	}
 	if (!e) {
 		e = calloc(1, sizeof(*e));
 		if (!e)
@@ -176,6 +208,12 @@ static struct sn_edge *member_upsert(struct supernode *sn, const uint8_t *mac,
 		mac_table_insert(&f->edges, &e->key);
 		log_notice("federation: supernode at %s",
 			   sockaddr_str(sa, (char[SOCKADDR_STR_MAX]){ 0 }));
+	}
+	if (!sockaddr_equal(&e->sa, sa))
+		e->heard = false;
+	if (heard && !e->heard) {
+		sn_evict_edges_at(sn, sa);
+		e->heard = true;
 	}
 	e->sa = *sa;
 	if (seen > e->last_seen_ms)
@@ -252,7 +290,8 @@ static void learn_listed(struct supernode *sn,
 		memcpy(s.addr, k->sn[i].addr, 4);
 		sockaddr_from_sock(&sa, &s);
 		if (!member_by_sa(sn, &sa))
-			member_upsert(sn, k->sn[i].mac, &sa, now - FED_NEW_MS);
+			member_upsert(sn, k->sn[i].mac, &sa, now - FED_NEW_MS,
+				      false);
 	}
 }
 
@@ -263,13 +302,13 @@ void sn_fed_handle(struct supernode *sn, const struct n2n_msg *m,
 	uint64_t now = evloop_now_ms();
 
 	if (m->hdr.type == N2N_MSG_REGISTER_SUPER) {
-		if (member_upsert(sn, m->u.reg_super.edge_mac, from, now))
+		if (member_upsert(sn, m->u.reg_super.edge_mac, from, now, true))
 			answer_fed_register(sn, m, from);
 		return;
 	}
 	if (m->hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
 	    m->u.reg_super_ack.cookie == sn->fed_cookie &&
-	    member_upsert(sn, m->u.reg_super_ack.src_mac, from, now)) {
+	    member_upsert(sn, m->u.reg_super_ack.src_mac, from, now, true)) {
 		learn_listed(sn, &m->u.reg_super_ack, now);
 		return;
 	}
@@ -321,12 +360,16 @@ void sn_fed_propagate(struct supernode *sn, struct sn_community *c,
 	send_members(sn, c, &m, true, s);
 }
 
-void sn_fed_learn(struct sn_community *c, const uint8_t *mac,
-		  const struct sockaddr_storage *sn_sa)
+void sn_fed_learn(struct supernode *sn, struct sn_community *c,
+		  const uint8_t *mac, const struct sockaddr_storage *sn_sa)
 {
 	struct sn_remote *r =
 		(struct sn_remote *)mac_table_find(&c->remote, mac);
 
+	if (!r && c->remote.count >= SN_MAX_REMOTE_PER_COMMUNITY) {
+		sn_drop(sn, N2NK_TABLE_FULL);
+		return;
+	}
 	if (!r) {
 		r = calloc(1, sizeof(*r));
 		if (!r)
@@ -338,20 +381,50 @@ void sn_fed_learn(struct sn_community *c, const uint8_t *mac,
 	r->last_seen_ms = evloop_now_ms();
 }
 
+struct remote_purge {
+	struct sn_community *c;
+	uint64_t now;
+};
+
+static void purge_remote_one(struct mac_entry *me, void *arg)
+{
+	struct remote_purge *p = arg;
+	struct sn_remote *r = (struct sn_remote *)me;
+
+	if (p->now - r->last_seen_ms < FED_REMOTE_PURGE_MS)
+		return;
+	mac_table_remove(&p->c->remote, me);
+	free(r);
+}
+
+void sn_fed_purge_remote(struct sn_community *c, uint64_t now)
+{
+	struct remote_purge p = { c, now };
+
+	mac_table_each(&c->remote, purge_remote_one, &p);
+}
+
+/*
+ * As n2n: the registration must carry the token the edge registered with
+ * here (else a NAK, srcMac the edge's, to the supernode that passed it
+ * on); only then has the edge moved there and our record goes.
+ */
 void sn_fed_on_remote_registration(struct supernode *sn, struct sn_community *c,
 				   const struct n2n_msg *m,
 				   const struct sockaddr_storage *from)
 {
-	const uint8_t *mac = m->u.reg_super.edge_mac;
-	struct mac_entry *local = mac_table_find(&c->edges, mac);
+	const struct n2n_register_super *r = &m->u.reg_super;
+	struct sn_edge *local =
+		(struct sn_edge *)mac_table_find(&c->edges, r->edge_mac);
 
-	sn_fed_learn(c, mac, from);
-	/* The edge moved to that supernode: forget our stale record. */
-	if (local) {
-		sn_mirror_edge(sn, c, (struct sn_edge *)local, false);
-		mac_table_remove(&c->edges, local);
-		free(local);
+	if (local && !sn_auth_matches(sn, local, &r->auth)) {
+		sn_drop(sn, N2NK_AUTH);
+		sn_send_reg_nak(sn, c, r, from);
+		return;
 	}
+	sn_fed_learn(sn, c, r->edge_mac, from);
+	if (local)
+		sn_edge_delete(sn, c, local);
 }
 
 bool sn_fed_forward(struct supernode *sn, struct sn_community *c,

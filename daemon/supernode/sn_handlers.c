@@ -6,6 +6,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,34 +65,106 @@ static void pick_subnet(struct supernode *sn, struct sn_community *c)
 	}
 }
 
-struct ip_probe {
+/* The bit of an address in the community's auto-IP set, or -1. */
+static long auto_bit(const struct sn_community *c, uint32_t ip)
+{
+	uint32_t off = ip - c->auto_net;
+
+	if (!c->auto_used || ip < c->auto_net || off >= c->auto_hosts)
+		return -1;
+	return (long)off;
+}
+
+static void addr_take(struct sn_community *c, uint32_t ip)
+{
+	long b = auto_bit(c, ip);
+
+	if (b < 0)
+		return;
+	if (c->auto_used[b / 8] & (1u << (b % 8))) {
+		c->dup_addrs++;
+		return;
+	}
+	c->auto_used[b / 8] |= (uint8_t)(1u << (b % 8));
+	c->auto_n_used++;
+}
+
+struct addr_probe {
+	const struct sn_edge *except;
 	uint32_t ip;
 	bool taken;
 };
 
-static void ip_in_use(struct mac_entry *me, void *arg)
+static void addr_in_use(struct mac_entry *me, void *arg)
 {
-	struct ip_probe *p = arg;
+	struct addr_probe *p = arg;
+	const struct sn_edge *e = (const struct sn_edge *)me;
 
-	p->taken |= ((struct sn_edge *)me)->dev_addr.addr == p->ip;
+	p->taken |= e != p->except && e->dev_addr.addr == p->ip;
 }
 
-/* The host part from the description's hash, avoiding used addresses. */
+/* The edge e no longer has ip. */
+static void addr_release(struct sn_community *c, const struct sn_edge *e,
+			 uint32_t ip)
+{
+	long b = auto_bit(c, ip);
+
+	if (b < 0 || !(c->auto_used[b / 8] & (1u << (b % 8))))
+		return;
+	if (c->dup_addrs) {
+		/* Rare: someone chose an address in use; ask the edges. */
+		struct addr_probe p = { e, ip, false };
+
+		mac_table_each(&c->edges, addr_in_use, &p);
+		if (p.taken) {
+			c->dup_addrs--;
+			return;
+		}
+	}
+	c->auto_used[b / 8] &= (uint8_t) ~(1u << (b % 8));
+	c->auto_n_used--;
+}
+
+static void take_existing(struct mac_entry *me, void *arg)
+{
+	addr_take(arg, ((struct sn_edge *)me)->dev_addr.addr);
+}
+
+/* The set, once the community has a subnet; host 0 and the last kept. */
+static int auto_set_init(struct sn_community *c)
+{
+	uint32_t hosts = 1u << (32 - c->auto_prefix);
+
+	if (c->auto_used)
+		return 0;
+	if (hosts > SN_AUTO_IP_MAX_HOSTS)
+		hosts = SN_AUTO_IP_MAX_HOSTS;
+	c->auto_used = calloc(hosts / 8 ? hosts / 8 : 1, 1);
+	if (!c->auto_used)
+		return -ENOMEM;
+	c->auto_hosts = hosts;
+	c->auto_used[0] |= 1;
+	c->auto_used[(hosts - 1) / 8] |= (uint8_t)(1u << ((hosts - 1) % 8));
+	c->auto_n_used = 2;
+	c->dup_addrs = 0;
+	mac_table_each(&c->edges, take_existing, c);
+	return 0;
+}
+
+/* The host part from the description's hash, avoiding used addresses:
+ * at most one look at each bit, and none when the set is full. */
 static uint32_t pick_host(struct sn_community *c, const uint8_t *desc)
 {
-	uint32_t mask = (1u << (32 - c->auto_prefix)) - 1, i;
+	uint32_t mask = c->auto_hosts - 1, i;
 	uint32_t h = pearson_hash_32(desc, N2N_DESC_SIZE) & mask;
 
+	if (c->auto_n_used >= c->auto_hosts)
+		return 0;
 	for (i = 0; i <= mask; i++) {
-		struct ip_probe p = { c->auto_net | ((h + mask + 1 - i) & mask),
-				      false };
-		uint32_t host = p.ip & mask;
+		uint32_t b = (h + mask + 1 - i) & mask;
 
-		if (host == 0 || host == mask)
-			continue;
-		mac_table_each(&c->edges, ip_in_use, &p);
-		if (!p.taken)
-			return p.ip;
+		if (!(c->auto_used[b / 8] & (1u << (b % 8))))
+			return c->auto_net | b;
 	}
 	return 0;
 }
@@ -130,9 +203,9 @@ static void send_reg_ack(struct supernode *sn, struct sn_community *c,
 	sn_send_registration(sn, c, from, &m, upw);
 }
 
-static void send_reg_nak(struct supernode *sn, struct sn_community *c,
-			 const struct n2n_register_super *r,
-			 const struct sockaddr_storage *from)
+void sn_send_reg_nak(struct supernode *sn, struct sn_community *c,
+		     const struct n2n_register_super *r,
+		     const struct sockaddr_storage *from)
 {
 	struct n2n_msg m;
 
@@ -144,8 +217,8 @@ static void send_reg_nak(struct supernode *sn, struct sn_community *c,
 	sn_send_registration(sn, c, from, &m, NULL);
 }
 
-static bool auth_matches(const struct supernode *sn, const struct sn_edge *e,
-			 const struct n2n_auth *a)
+bool sn_auth_matches(const struct supernode *sn, const struct sn_edge *e,
+		     const struct n2n_auth *a)
 {
 	if (sn->conf->spoofing_protection_off)
 		return true;
@@ -182,7 +255,8 @@ static int mirror_he(struct supernode *sn, struct sn_community *c)
 	if (!c->he.on)
 		return 0;
 	c->he.lead_usec = 1000; /* set at start too, for listed ones */
-	log_info("community \"%s\": -H PACKETs relayed in the kernel", c->name);
+	log_info("community \"%s\": -H PACKETs relayed in the kernel",
+		 SN_NAME(c));
 	return 0;
 }
 
@@ -212,7 +286,7 @@ void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 	} else
 		err = datapath_relay_edge_del(&sn->dp, c->name, e->key.mac);
 	if (err)
-		log_warn("community \"%s\": %s", c->name, sn->dp.err_buf);
+		log_warn("community \"%s\": %s", SN_NAME(c), sn->dp.err_buf);
 }
 
 static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
@@ -230,6 +304,197 @@ static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
 	ts_replay_init(&e->replay, ts_from_usec(evloop_wall_usec()));
 	mac_table_insert(&c->edges, &e->key);
 	return e;
+}
+
+/* The sources' key: the IPv4 address and port as on the wire; port 0 for
+ * the address as a whole (no edge has port 0: sn_edge_socket_ok). */
+static bool source_key(uint8_t key[MAC_SIZE], const struct sockaddr_storage *sa,
+		       bool with_port)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+
+	if (sa->ss_family != AF_INET)
+		return false;
+	memcpy(key, &in->sin_addr, 4);
+	memcpy(key + 4, with_port ? &in->sin_port : &(uint16_t){ 0 }, 2);
+	return true;
+}
+
+static uint32_t source_count(struct supernode *sn,
+			     const struct sockaddr_storage *sa, bool with_port)
+{
+	uint8_t key[MAC_SIZE];
+	struct sn_source *s;
+
+	if (!source_key(key, sa, with_port))
+		return 0;
+	s = (struct sn_source *)mac_table_find(&sn->sources, key);
+	return s ? s->edges : 0;
+}
+
+/* Adds d (1 or -1) to a source's count; false if out of memory. */
+static bool source_add(struct supernode *sn, const struct sockaddr_storage *sa,
+		       bool with_port, int d)
+{
+	uint8_t key[MAC_SIZE];
+	struct sn_source *s;
+
+	if (!source_key(key, sa, with_port))
+		return true;
+	s = (struct sn_source *)mac_table_find(&sn->sources, key);
+	if (!s && d > 0) {
+		s = calloc(1, sizeof(*s));
+		if (!s)
+			return false;
+		mac_copy(s->key.mac, key);
+		mac_table_insert(&sn->sources, &s->key);
+	}
+	if (!s)
+		return true;
+	s->edges += (uint32_t)d;
+	if (!s->edges) {
+		mac_table_remove(&sn->sources, &s->key);
+		free(s);
+	}
+	return true;
+}
+
+static void edge_uncount(struct supernode *sn, struct sn_edge *e)
+{
+	if (!e->counted)
+		return;
+	source_add(sn, &e->sa, true, -1);
+	source_add(sn, &e->sa, false, -1);
+	e->counted = false;
+}
+
+/* Would one more edge at sa (e, if it is one already, moving there) stay
+ * within the bounds on edges per address and per socket? */
+static bool source_has_room(struct supernode *sn, const struct sn_edge *e,
+			    const struct sockaddr_storage *sa)
+{
+	const struct sockaddr_in *to = (const struct sockaddr_in *)sa;
+	uint32_t per_ip = source_count(sn, sa, false);
+
+	if (sa->ss_family != AF_INET ||
+	    (e && e->counted && sockaddr_equal(&e->sa, sa)))
+		return true; /* only IPv4 is counted (we listen on IPv4) */
+	if (e && e->counted &&
+	    ((const struct sockaddr_in *)&e->sa)->sin_addr.s_addr ==
+		    to->sin_addr.s_addr)
+		per_ip--; /* moving within that address */
+	return source_count(sn, sa, true) < SN_MAX_EDGES_PER_SOCKET &&
+	       per_ip < SN_MAX_EDGES_PER_IP;
+}
+
+/* The edge is now at sa. */
+static void edge_move(struct supernode *sn, struct sn_edge *e,
+		      const struct sockaddr_storage *sa)
+{
+	if (e->counted && sockaddr_equal(&e->sa, sa))
+		return;
+	edge_uncount(sn, e);
+	e->sa = *sa;
+	if (!source_add(sn, sa, true, 1))
+		return;
+	if (!source_add(sn, sa, false, 1)) {
+		source_add(sn, sa, true, -1);
+		return;
+	}
+	e->counted = true;
+}
+
+void sn_edge_delete(struct supernode *sn, struct sn_community *c,
+		    struct sn_edge *e)
+{
+	sn_mirror_edge(sn, c, e, false);
+	edge_uncount(sn, e);
+	mac_table_remove(&c->edges, &e->key);
+	addr_release(c, e, e->dev_addr.addr);
+	free(e);
+}
+
+void sn_own_addrs_refresh(struct supernode *sn)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (getifaddrs(&ifa))
+		return;
+	sn->n_own_addrs = 0;
+	for (i = ifa; i && sn->n_own_addrs < SN_MAX_OWN_ADDRS; i = i->ifa_next)
+		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
+			sn->own_addrs[sn->n_own_addrs++] =
+				((struct sockaddr_in *)i->ifa_addr)
+					->sin_addr.s_addr;
+	freeifaddrs(ifa);
+}
+
+static bool is_own_socket(struct supernode *sn, const struct sockaddr_in *in)
+{
+	const struct sn_conf *cf = sn->conf;
+	unsigned int i;
+
+	if (ntohs(in->sin_port) !=
+	    (sn->dp.bound_port ? sn->dp.bound_port : cf->port))
+		return false;
+	if (cf->bind_addr.family == AF_INET &&
+	    cf->bind_addr.v4.s_addr != INADDR_ANY)
+		return in->sin_addr.s_addr == cf->bind_addr.v4.s_addr;
+	for (i = 0; i < sn->n_own_addrs; i++)
+		if (in->sin_addr.s_addr == sn->own_addrs[i])
+			return true;
+	return false;
+}
+
+/* Neither a socket no host sends from nor our own: cheap enough for
+ * every edge of a broadcast. */
+static bool socket_plausible(struct supernode *sn,
+			     const struct sockaddr_storage *sa)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+	uint32_t a;
+
+	if (sa->ss_family != AF_INET)
+		return sa->ss_family == AF_INET6; /* not ours to judge */
+	a = ntohl(in->sin_addr.s_addr);
+	/* 0/8 "this network", 127/8 loopback, 224/4 multicast, 240/4
+	 * reserved and the broadcast: the stack never delivers those. */
+	if ((a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 0xe ||
+	    !in->sin_port)
+		return false;
+	return !is_own_socket(sn, in);
+}
+
+bool sn_edge_socket_ok(struct supernode *sn, const struct sockaddr_storage *sa)
+{
+	return socket_plausible(sn, sa) && !sn_fed_is_supernode(sn, sa);
+}
+
+struct evict {
+	struct supernode *sn;
+	struct sn_community *c;
+	const struct sockaddr_storage *sa;
+};
+
+static void evict_one(struct mac_entry *me, void *arg)
+{
+	struct evict *v = arg;
+	struct sn_edge *e = (struct sn_edge *)me;
+
+	if (sockaddr_equal(&e->sa, v->sa))
+		sn_edge_delete(v->sn, v->c, e);
+}
+
+void sn_evict_edges_at(struct supernode *sn, const struct sockaddr_storage *sa)
+{
+	struct sn_community *c;
+
+	for (c = sn->communities; c; c = c->next) {
+		struct evict v = { sn, c, sa };
+
+		if (c != sn->federation)
+			mac_table_each(&c->edges, evict_one, &v);
+	}
 }
 
 /*
@@ -269,21 +534,40 @@ static bool admit(struct supernode *sn, struct sn_community *c,
 		return true;
 	sn_drop(sn, N2NK_AUTH);
 	if (err == -EPERM)
-		send_reg_nak(sn, c, r, from);
+		sn_send_reg_nak(sn, c, r, from);
 	return false;
 }
 
-static void assign_address(struct supernode *sn, struct sn_community *c,
-			   const struct n2n_register_super *r,
-			   struct n2n_ip_subnet *addr)
+/* The edge's own address, or one from the subnet; -ENOSPC when full. */
+static int assign_address(struct supernode *sn, struct sn_community *c,
+			  const struct n2n_register_super *r,
+			  const struct sn_edge *e, struct n2n_ip_subnet *addr)
 {
 	*addr = r->dev_addr;
 	if (!needs_auto_ip(addr))
-		return;
+		return 0;
 	if (!c->auto_prefix)
 		pick_subnet(sn, c);
+	if (!c->auto_prefix || auto_set_init(c))
+		return -ENOSPC;
+	/* A registered edge keeps what it was given. */
+	if (e && auto_bit(c, e->dev_addr.addr) > 0) {
+		*addr = e->dev_addr;
+		return 0;
+	}
 	addr->addr = pick_host(c, r->dev_desc);
 	addr->prefix = c->auto_prefix;
+	return addr->addr ? 0 : -ENOSPC;
+}
+
+static void edge_set_addr(struct sn_community *c, struct sn_edge *e,
+			  const struct n2n_ip_subnet *addr)
+{
+	if (e->dev_addr.addr != addr->addr) {
+		addr_release(c, e, e->dev_addr.addr);
+		addr_take(c, addr->addr);
+	}
+	e->dev_addr = *addr;
 }
 
 static void on_register_super(struct supernode *sn, struct sn_community *c,
@@ -304,21 +588,30 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 		return sn_drop(sn, N2NK_UNKNOWN_SUPERNODE);
 	}
 	sn->stats.reg_super++;
+	/* Never an edge at a socket no host sends from, at ours or another
+	 * supernode's: our broadcasts would loop or reflect there. */
+	if (!sn_edge_socket_ok(sn, from))
+		return sn_drop(sn, N2NK_BAD_EDGE_SOCKET);
 	if (!admit(sn, c, r, o, from, &s))
 		return;
-	assign_address(sn, c, r, &addr);
 	e = edge_find(c, r->edge_mac);
-	if (e && !auth_matches(sn, e, &r->auth)) {
+	if (e && !sn_auth_matches(sn, e, &r->auth)) {
 		sn_drop(sn, N2NK_AUTH);
-		send_reg_nak(sn, c, r, from);
+		sn_send_reg_nak(sn, c, r, from);
+	} else if (!mac_is_zero(r->edge_mac) && !source_has_room(sn, e, from)) {
+		/* No NAK: the source may be a victim's spoofed address. */
+		sn_drop(sn, N2NK_SOURCE_LIMIT);
+	} else if (assign_address(sn, c, r, e, &addr)) {
+		sn_drop(sn, N2NK_AUTO_IP_FULL);
+		sn_send_reg_nak(sn, c, r, from);
 	} else if (mac_is_zero(r->edge_mac)) {
 		/* The bootstrap request only asks for an address. */
 		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
 	} else if (!e && !(e = edge_add(c, r->edge_mac, &r->auth))) {
 		sn_drop(sn, N2NK_TABLE_FULL);
 	} else {
-		e->sa = *from;
-		e->dev_addr = addr;
+		edge_move(sn, e, from);
+		edge_set_addr(c, e, &addr);
 		memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
 		e->last_seen_ms = evloop_now_ms();
 		sn_mirror_edge(sn, c, e, true);
@@ -334,11 +627,9 @@ static void on_unregister_super(struct supernode *sn, struct sn_community *c,
 	const struct n2n_unregister_super *u = &m->u.unreg_super;
 	struct sn_edge *e = edge_find(c, u->src_mac);
 
-	if (!e || !auth_matches(sn, e, &u->auth))
+	if (!e || !sn_auth_matches(sn, e, &u->auth))
 		return sn_drop(sn, N2NK_AUTH);
-	sn_mirror_edge(sn, c, e, false);
-	mac_table_remove(&c->edges, &e->key);
-	free(e);
+	sn_edge_delete(sn, c, e);
 }
 
 /* Only the edge registered with that MAC, from its socket, may send as it. */
@@ -367,7 +658,10 @@ static void fanout_one(struct mac_entry *me, void *arg)
 	struct fanout *f = arg;
 	struct sn_edge *e = (struct sn_edge *)me;
 
-	if (mac_equal(e->key.mac, f->except))
+	/* Our address may have changed under an edge (a supernode's
+	 * socket evicts its edges when it joins: sn_evict_edges_at). */
+	if (mac_equal(e->key.mac, f->except) ||
+	    !socket_plausible(f->sn, &e->sa))
 		return;
 	if (sn_send(f->sn, f->c, &e->sa, f->m) == 0)
 		e->tx_pkts++;
@@ -405,13 +699,19 @@ static void relay_from_sn(struct supernode *sn, struct sn_community *c,
 			  const struct sockaddr_storage *from)
 {
 	const uint8_t *src = msg_src_mac(m), *dst = msg_dst_mac(m);
+	struct n2n_msg out = *m;
 
 	if (!sn_fed_is_member(sn, from))
 		return sn_drop(sn, N2NK_UNKNOWN_SUPERNODE);
 	if (m->hdr.type == N2N_MSG_REGISTER && mac_is_group(dst))
 		return sn_drop(sn, N2NK_UNEXPECTED);
-	sn_fed_learn(c, src, from);
-	deliver_local(sn, c, m, src, dst);
+	/* Each supernode hop spends one: whatever slipped past the socket
+	 * checks cannot circle between supernodes for ever. */
+	if (m->hdr.ttl < 1)
+		return sn_drop(sn, N2NK_TTL_EXPIRED);
+	out.hdr.ttl = (uint8_t)(m->hdr.ttl - 1);
+	sn_fed_learn(sn, c, src, from);
+	deliver_local(sn, c, &out, src, dst);
 }
 
 /*
@@ -523,7 +823,7 @@ static void on_peer_info(struct supernode *sn, struct sn_community *c,
 	if (!(m->hdr.flags & N2N_FLAGS_FROM_SUPERNODE) ||
 	    !sn_fed_is_member(sn, from) || !asker)
 		return sn_drop(sn, N2NK_UNEXPECTED);
-	sn_fed_learn(c, pi->mac, from);
+	sn_fed_learn(sn, c, pi->mac, from);
 	sn_send(sn, c, &asker->sa, m);
 }
 
@@ -563,9 +863,7 @@ static void purge_edge(struct mac_entry *me, void *arg)
 
 	if (p->now - e->last_seen_ms <= SN_EDGE_PURGE_MS)
 		return;
-	sn_mirror_edge(p->sn, p->c, e, false);
-	mac_table_remove(&p->c->edges, me);
-	free(e);
+	sn_edge_delete(p->sn, p->c, e);
 }
 
 void sn_purge(struct supernode *sn, uint64_t now)
@@ -577,6 +875,7 @@ void sn_purge(struct supernode *sn, uint64_t now)
 		sn->last_sweep_ms = now;
 		datapath_relay_sweep(&sn->dp);
 	}
+	sn_own_addrs_refresh(sn);
 	while ((c = *pc)) {
 		struct purge_arg p = { sn, c, now };
 
@@ -585,10 +884,10 @@ void sn_purge(struct supernode *sn, uint64_t now)
 			continue;
 		}
 		mac_table_each(&c->edges, purge_edge, &p);
+		sn_fed_purge_remote(c, now);
 		if (!c->listed && !c->edges.count) {
 			*pc = c->next;
-			sn_free_remote(c);
-			free(c);
+			sn_community_free(c);
 			sn->n_communities--;
 			continue;
 		}
@@ -610,6 +909,14 @@ void sn_free_edges(struct sn_community *c)
 void sn_free_remote(struct sn_community *c)
 {
 	mac_table_each(&c->remote, free_edge, &c->remote);
+}
+
+void sn_community_free(struct sn_community *c)
+{
+	sn_free_edges(c);
+	sn_free_remote(c);
+	free(c->auto_used);
+	free(c);
 }
 
 /*

@@ -81,7 +81,7 @@ static void setup_upw(struct supernode *sn, struct sn_community *c)
 	if (auth_dynamic_key(c->dynamic_key, c->name, sn->conf->federation,
 			     sn->key_time)) {
 		log_err("community \"%s\": cannot derive its dynamic key",
-			c->name);
+			SN_NAME(c));
 		return;
 	}
 	he_keys_from_dynamic_key(&c->he.keys, c->dynamic_key);
@@ -120,7 +120,7 @@ struct sn_community *sn_community_add(struct supernode *sn, const char *name,
 		setup_upw(sn, c);
 	c->next = sn->communities;
 	sn->communities = c;
-	log_info("community \"%s\" created", c->name);
+	log_info("community \"%s\" created", SN_NAME(c));
 	return c;
 }
 
@@ -188,7 +188,7 @@ static struct sn_community *open_encrypted(struct supernode *sn, uint8_t *buf,
 		}
 		if (c->mode == SN_COMMUNITY_UNDECIDED)
 			log_notice("community \"%s\" uses header encryption",
-				   c->name);
+				   SN_NAME(c));
 		c->mode = SN_COMMUNITY_ENCRYPTED;
 		c->he.on = true;
 		return c;
@@ -358,6 +358,7 @@ int sn_init(struct supernode *sn, const struct sn_conf *c)
 	sn->key_time = (uint32_t)(evloop_wall_usec() / 1000000);
 	err = auth_federation_keys(sn->fed_prv, sn->fed_pub,
 				   c->federation + 1); /* without the '*' */
+	sn_own_addrs_refresh(sn);
 	if (!err)
 		err = add_listed(sn);
 	if (!err)
@@ -414,6 +415,12 @@ int sn_run(struct supernode *sn)
 	return evloop_run(&sn->loop);
 }
 
+static void free_source(struct mac_entry *me, void *arg)
+{
+	mac_table_remove(arg, me);
+	free(me);
+}
+
 void sn_fini(struct supernode *sn)
 {
 	struct sn_community *c, *next;
@@ -422,10 +429,9 @@ void sn_fini(struct supernode *sn)
 	datapath_close(&sn->dp, &sn->loop);
 	for (c = sn->communities; c; c = next) {
 		next = c->next;
-		sn_free_edges(c);
-		sn_free_remote(c);
-		free(c);
+		sn_community_free(c);
 	}
 	sn->communities = NULL;
+	mac_table_each(&sn->sources, free_source, &sn->sources);
 	evloop_fini(&sn->loop);
 }

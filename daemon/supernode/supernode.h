@@ -12,6 +12,7 @@
 
 #include "common/drop.h"
 #include "common/evloop.h"
+#include "common/log.h"
 #include "common/mac.h"
 #include "common/mac_table.h"
 #include "kernel/datapath.h"
@@ -29,6 +30,8 @@ struct sn_edge {
 	uint64_t last_seen_ms; /* last REGISTER_SUPER */
 	struct ts_replay replay;
 	uint64_t rx_pkts, tx_pkts;
+	bool counted; /* sa is counted in the supernode's sources */
+	bool heard;   /* a federation member that spoke from sa itself */
 };
 
 enum sn_community_mode {
@@ -52,6 +55,12 @@ struct sn_community {
 	struct mac_table remote; /* federation: MAC -> its supernode */
 	uint32_t auto_net;	 /* auto-IP subnet, host order */
 	uint8_t auto_prefix;
+	/* Auto-IP: which of the first auto_hosts addresses of the subnet
+	 * an edge has (a bit each; host 0 and the last reserved), so a
+	 * registration never walks the edges. dup_addrs: edges that chose
+	 * an address another edge has (a bit then must not simply clear). */
+	uint8_t *auto_used;
+	uint32_t auto_hosts, auto_n_used, dup_addrs;
 	uint64_t fwd, bcast;
 };
 
@@ -73,8 +82,29 @@ struct sn_anchor {
 #define SN_MAX_ANCHORS 16
 
 /* Bounds on what the network can make us allocate. */
-#define SN_MAX_COMMUNITIES	   4096
-#define SN_MAX_EDGES_PER_COMMUNITY 16384
+#define SN_MAX_COMMUNITIES	    4096
+#define SN_MAX_EDGES_PER_COMMUNITY  16384
+/* Other supernodes, and edges known to be at one of them, per community. */
+#define SN_MAX_FED_MEMBERS	    64
+#define SN_MAX_REMOTE_PER_COMMUNITY 16384
+/*
+ * Edges registered at one source, over all communities: what one
+ * broadcast can send to one host. An edge has one socket (a restart with
+ * a new MAC leaves the old record for a minute: hence a few); a NAT'd LAN
+ * puts its edges behind one IP with a port each.
+ */
+#define SN_MAX_EDGES_PER_SOCKET	    4
+#define SN_MAX_EDGES_PER_IP	    256
+/* Auto-IP hands out addresses among the first 2^16 of a subnet. */
+#define SN_AUTO_IP_MAX_HOSTS	    65536
+#define SN_MAX_OWN_ADDRS	    64
+
+/* How many edges are at one IPv4 address (port 0) or socket. */
+struct sn_source {
+	struct mac_entry
+		key; /* address (4 bytes) and port, both as on the wire */
+	uint32_t edges;
+};
 
 struct sn_stats {
 	uint64_t rx, fwd, bcast, reg_super, reg_super_nak, queries;
@@ -101,6 +131,11 @@ struct supernode {
 	uint64_t last_sweep_ms; /* kernel relay entries left by others */
 	struct sn_community *communities;
 	unsigned int n_communities;
+	struct mac_table sources; /* struct sn_source */
+	/* Our interfaces' IPv4 addresses (network order), refreshed at each
+	 * purge: no edge registers at our own listening socket. */
+	uint32_t own_addrs[SN_MAX_OWN_ADDRS];
+	unsigned int n_own_addrs;
 	struct sn_stats stats;
 	struct drop_counters drops;
 	void *ctl;
@@ -141,6 +176,28 @@ void sn_free_edges(struct sn_community *c);
 void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 		    const struct sn_edge *e, bool registered);
 void sn_free_remote(struct sn_community *c);
+void sn_community_free(struct sn_community *c);
+/* An edge leaves the registry (kernel relay, counters, auto-IP) and is freed. */
+void sn_edge_delete(struct supernode *sn, struct sn_community *c,
+		    struct sn_edge *e);
+/* A socket an edge may be registered at: not one no host can send from,
+ * not ours, not another supernode's. */
+bool sn_edge_socket_ok(struct supernode *sn, const struct sockaddr_storage *sa);
+/* A supernode is at sa now: an edge registered there earlier goes. */
+void sn_evict_edges_at(struct supernode *sn, const struct sockaddr_storage *sa);
+void sn_own_addrs_refresh(struct supernode *sn);
+/* Registration checks shared with the federation's forwarded ones. */
+bool sn_auth_matches(const struct supernode *sn, const struct sn_edge *e,
+		     const struct n2n_auth *a);
+void sn_send_reg_nak(struct supernode *sn, struct sn_community *c,
+		     const struct n2n_register_super *r,
+		     const struct sockaddr_storage *to);
+
+/* A community's name, escaped for a log line. */
+#define SN_NAME(c)                                                  \
+	log_escape((char[LOG_ESCAPE_MAX(N2N_COMMUNITY_SIZE)]){ 0 }, \
+		   LOG_ESCAPE_MAX(N2N_COMMUNITY_SIZE), (c)->name,   \
+		   N2N_COMMUNITY_SIZE)
 
 /* sn_federation.c: supernodes relaying for each other's edges. */
 int sn_fed_init(struct supernode *sn) __attribute__((warn_unused_result));
@@ -152,6 +209,9 @@ void sn_fed_handle(struct supernode *sn, const struct n2n_msg *m,
 		   const struct sockaddr_storage *from);
 bool sn_fed_is_member(struct supernode *sn,
 		      const struct sockaddr_storage *from);
+/* A member, or an anchor (-l) that has not answered yet. */
+bool sn_fed_is_supernode(struct supernode *sn,
+			 const struct sockaddr_storage *sa);
 /* Tells the other supernodes that this edge registered with us. */
 void sn_fed_propagate(struct supernode *sn, struct sn_community *c,
 		      const struct n2n_msg *reg,
@@ -167,8 +227,10 @@ bool sn_fed_forward(struct supernode *sn, struct sn_community *c,
 		    const struct n2n_msg *m, const uint8_t *dst);
 void sn_fed_broadcast(struct supernode *sn, struct sn_community *c,
 		      const struct n2n_msg *m);
-void sn_fed_learn(struct sn_community *c, const uint8_t *mac,
-		  const struct sockaddr_storage *sn_sa);
+void sn_fed_learn(struct supernode *sn, struct sn_community *c,
+		  const uint8_t *mac, const struct sockaddr_storage *sn_sa);
+/* Associations older than the federation keeps them go. */
+void sn_fed_purge_remote(struct sn_community *c, uint64_t now);
 /* Our active members as REGISTER_SUPER_ACK entries; returns the count. */
 int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
 		const struct sockaddr_storage *skip);

@@ -114,6 +114,9 @@ static const struct {
 	{ N2NK_REWRITE_FAILED, -52, "rewrite_failed" },
 	{ N2NK_REPLAYED, -53, "replayed" },
 	{ N2NK_IMPOSSIBLE_SOURCE, -54, "impossible_source" },
+	{ N2NK_BAD_EDGE_SOCKET, -55, "bad_edge_socket" },
+	{ N2NK_SOURCE_LIMIT, -56, "source_limit" },
+	{ N2NK_AUTO_IP_FULL, -57, "auto_ip_full" },
 };
 
 #define N_GOLDEN (sizeof(golden) / sizeof(golden[0]))

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The supernode's registry against a hostile network (issue 11): messages
+ * handed to sn_handle() as the receive path would, with a datapath that
+ * only records where datagrams would go. Federation only when configured,
+ * forwarded registrations authenticated, bounded and ageing tables, no
+ * edge at an impossible, own or member socket, TTL between supernodes,
+ * edges per source bounded, auto-IP without a walk, escaped log names.
+ */
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "common/sockaddr.h"
+#include "conf/conf.h"
+#include "supernode/supernode.h"
+#include "test.h"
+
+#define SN_PORT 7654
+
+static struct {
+	unsigned int n;
+	struct sockaddr_storage to;
+	uint8_t ttl; /* of a plaintext datagram */
+} sent;
+
+static int fake_send(struct datapath *dp __attribute__((unused)),
+		     const struct sockaddr_storage *to, const uint8_t *buf,
+		     size_t len)
+{
+	sent.n++;
+	sent.to = *to;
+	sent.ttl = len > 1 ? buf[1] : 0;
+	return 0;
+}
+
+static const struct datapath_ops fake_ops = { .name = "fake",
+					      .send_udp = fake_send };
+
+static struct msg_opened opened; /* big: off the stack */
+static int saved_level;
+
+static struct sn_conf *conf_of(const char *a1, const char *a2)
+{
+	static struct sn_conf cf;
+	char *argv[] = { "supernode", "-p",	  "198.18.0.1:7654",
+			 (char *)a1,  (char *)a2, NULL };
+	int argc = 3 + (a1 != NULL) + (a2 != NULL);
+	char err[256];
+
+	sn_conf_free(&cf);
+	CHECK_MSG(!sn_conf_parse(&cf, argc, argv, err, sizeof(err)), "%s", err);
+	return &cf;
+}
+
+/* A supernode at 198.18.0.1:7654 without sockets; a1/a2: more options. */
+static void sn_up(struct supernode *sn, const char *a1, const char *a2)
+{
+	memset(sn, 0, sizeof(*sn));
+	memset(&sent, 0, sizeof(sent));
+	saved_level = log_level;
+	log_level = LOG_LEVEL_ERROR; /* quiet: every member and community */
+	evloop_reset(&sn->loop);
+	sn->conf = conf_of(a1, a2);
+	memset(sn->mac, 0x02, MAC_SIZE);
+	sn->dp.ops = &fake_ops;
+	sn->dp.udp_fd = -1;
+	sn->dp.bound_port = SN_PORT;
+	CHECK(!sn_fed_init(sn));
+}
+
+static void sn_down(struct supernode *sn)
+{
+	sn->dp.ops = NULL;
+	sn_fini(sn);
+	log_level = saved_level;
+}
+
+static struct sockaddr_storage sa4(const char *ip, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	inet_pton(AF_INET, ip, &in->sin_addr);
+	return ss;
+}
+
+static void mac_n(uint8_t mac[MAC_SIZE], unsigned int n)
+{
+	mac[0] = 0x02;
+	mac[1] = 0xee;
+	mac[2] = (uint8_t)(n >> 24);
+	mac[3] = (uint8_t)(n >> 16);
+	mac[4] = (uint8_t)(n >> 8);
+	mac[5] = (uint8_t)n;
+}
+
+static void reg_super(struct n2n_msg *m, const struct sn_community *c,
+		      unsigned int n, uint8_t token)
+{
+	struct n2n_register_super *r = &m->u.reg_super;
+
+	memset(m, 0, sizeof(*m));
+	m->hdr.ttl = 2;
+	m->hdr.type = N2N_MSG_REGISTER_SUPER;
+	memcpy(m->hdr.community, c->name, N2N_COMMUNITY_SIZE);
+	r->cookie = n;
+	mac_n(r->edge_mac, n);
+	r->dev_addr.addr = 0x0a000000 | n; /* 10.0.x.y/24: no auto-IP */
+	r->dev_addr.prefix = 24;
+	r->auth.scheme = N2N_AUTH_SIMPLE_ID;
+	r->auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
+	memset(r->auth.token, token, N2N_AUTH_ID_TOKEN_SIZE);
+}
+
+/* Edge n registers in c from sa (token 0x11). */
+static void register_edge(struct supernode *sn, struct sn_community *c,
+			  unsigned int n, const struct sockaddr_storage *sa)
+{
+	struct n2n_msg m;
+
+	reg_super(&m, c, n, 0x11);
+	sn_handle(sn, c, &m, sa, &opened);
+}
+
+static bool has_edge(struct sn_community *c, unsigned int n)
+{
+	uint8_t mac[MAC_SIZE];
+
+	mac_n(mac, n);
+	return mac_table_find(&c->edges, mac) != NULL;
+}
+
+/* Another supernode (MAC n) joins from sa. */
+static void join_member(struct supernode *sn, unsigned int n,
+			const struct sockaddr_storage *sa)
+{
+	struct n2n_msg m;
+
+	reg_super(&m, sn->federation, n, 0x77);
+	m.hdr.flags = N2N_FLAGS_FROM_SUPERNODE;
+	sn_handle(sn, sn->federation, &m, sa, &opened);
+}
+
+static uint64_t dropped(const struct supernode *sn, enum n2nk_reason why)
+{
+	return sn->drops.n[n2nk_reason_slot(why)];
+}
+
+static void broadcast(struct n2n_msg *m, const struct sn_community *c,
+		      unsigned int src, uint16_t flags, uint8_t ttl)
+{
+	static const uint8_t frame[64];
+
+	memset(m, 0, sizeof(*m));
+	m->hdr.ttl = ttl;
+	m->hdr.type = N2N_MSG_PACKET;
+	m->hdr.flags = flags;
+	memcpy(m->hdr.community, c->name, N2N_COMMUNITY_SIZE);
+	mac_n(m->u.packet.src_mac, src);
+	memset(m->u.packet.dst_mac, 0xff, MAC_SIZE);
+	m->u.packet.payload = frame;
+	m->u.packet.payload_len = sizeof(frame);
+}
+
+TEST(sn_federates_only_when_configured)
+{
+	struct supernode sn;
+
+	sn_up(&sn, NULL, NULL);
+	CHECK(sn.federation == NULL);
+	sn_down(&sn);
+	sn_up(&sn, "-F", "ours");
+	CHECK(sn.federation != NULL);
+	sn_down(&sn);
+	sn_up(&sn, "-l", "198.18.0.2:7654");
+	CHECK(sn.federation != NULL);
+	sn_down(&sn);
+}
+
+TEST(sn_forwarded_registration_needs_the_edges_token)
+{
+	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
+	struct sockaddr_storage edge = sa4("198.18.1.1", 5000);
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m;
+
+	sn_up(&sn, "-F", "ours");
+	c = sn_community_add(&sn, "hostile", false);
+	join_member(&sn, 900, &member);
+	register_edge(&sn, c, 1, &edge);
+	CHECK(has_edge(c, 1));
+	/* A member passes on a registration with another token: a lie. */
+	reg_super(&m, c, 1, 0x66);
+	m.hdr.flags = N2N_FLAGS_FROM_SUPERNODE | N2N_FLAGS_SOCKET;
+	sent.n = 0;
+	sn_handle(&sn, c, &m, &member, &opened);
+	CHECK(has_edge(c, 1));
+	CHECK_EQ(dropped(&sn, N2NK_AUTH), 1);
+	CHECK_EQ(sent.n, 1); /* the NAK, to that supernode */
+	CHECK(sockaddr_equal(&sent.to, &member));
+	/* With the edge's own token the edge has moved there. */
+	reg_super(&m, c, 1, 0x11);
+	m.hdr.flags = N2N_FLAGS_FROM_SUPERNODE | N2N_FLAGS_SOCKET;
+	sn_handle(&sn, c, &m, &member, &opened);
+	CHECK(!has_edge(c, 1));
+	sn_down(&sn);
+}
+
+TEST(sn_federation_tables_are_capped_and_age)
+{
+	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m;
+	unsigned int i;
+
+	sn_up(&sn, "-F", "ours");
+	for (i = 0; i < 200; i++) {
+		struct sockaddr_storage sa =
+			sa4("198.18.0.3", (uint16_t)(10000 + i));
+
+		join_member(&sn, 1000 + i, &sa);
+	}
+	CHECK(sn.federation->edges.count <= 64);
+	CHECK(dropped(&sn, N2NK_TABLE_FULL) > 0);
+	/* Broadcasts naming ever new MACs, from a member. */
+	c = sn_community_add(&sn, "hostile", false);
+	join_member(&sn, 900, &member);
+	if (!sn_fed_is_member(&sn, &member)) { /* the cap took its place */
+		sn_down(&sn);
+		sn_up(&sn, "-F", "ours");
+		c = sn_community_add(&sn, "hostile", false);
+		join_member(&sn, 900, &member);
+	}
+	for (i = 0; i < 20000; i++) {
+		broadcast(&m, c, 100000 + i,
+			  N2N_FLAGS_FROM_SUPERNODE | N2N_FLAGS_SOCKET, 1);
+		sn_handle(&sn, c, &m, &member, &opened);
+	}
+	CHECK(c->remote.count > 0);
+	CHECK(c->remote.count <= 16384);
+	/* Associations age (n2n: 180 s). */
+	c->listed = true; /* keep the empty community */
+	sn_purge(&sn, evloop_now_ms() + 200000);
+	CHECK_EQ(c->remote.count, 0);
+	sn_down(&sn);
+}
+
+TEST(sn_refuses_edges_at_impossible_sockets)
+{
+	static const struct {
+		const char *ip;
+		uint16_t port;
+	} bad[] = {
+		{ "127.0.0.1", 5000 }, { "127.1.2.3", 5000 },
+		{ "0.1.2.3", 5000 },   { "0.0.0.0", 5000 },
+		{ "224.0.0.1", 5000 }, { "239.255.255.250", 1900 },
+		{ "240.0.0.1", 5000 }, { "255.255.255.255", 5000 },
+		{ "198.18.1.1", 0 },   { "198.18.0.1", SN_PORT }, /* ours */
+	};
+	struct sockaddr_storage sa;
+	struct sn_community *c;
+	struct supernode sn;
+	unsigned int i;
+
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "hostile", false);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		sa = sa4(bad[i].ip, bad[i].port);
+		register_edge(&sn, c, i + 1, &sa);
+		CHECK_MSG(!has_edge(c, i + 1), "an edge at %s:%u", bad[i].ip,
+			  bad[i].port);
+	}
+	CHECK_EQ(sent.n, 0); /* not even an answer */
+	CHECK_EQ(dropped(&sn, N2NK_BAD_EDGE_SOCKET),
+		 sizeof(bad) / sizeof(bad[0]));
+	sn_down(&sn);
+	/* Nor at a supernode we federate with (-l) before it answers. */
+	sn_up(&sn, "-l", "198.18.0.9:7654");
+	c = sn_community_add(&sn, "hostile", false);
+	sa = sa4("198.18.0.9", SN_PORT);
+	register_edge(&sn, c, 50, &sa);
+	CHECK(!has_edge(c, 50));
+	sa = sa4("198.18.1.1", 5000);
+	register_edge(&sn, c, 100, &sa);
+	CHECK(has_edge(c, 100));
+	sn_down(&sn);
+}
+
+TEST(sn_no_edge_at_a_members_socket_nor_broadcast_to_one)
+{
+	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
+	struct sockaddr_storage later = sa4("198.18.0.4", SN_PORT);
+	struct sockaddr_storage e1 = sa4("198.18.1.1", 5000);
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m;
+
+	sn_up(&sn, "-F", "ours");
+	c = sn_community_add(&sn, "hostile", false);
+	join_member(&sn, 900, &member);
+	register_edge(&sn, c, 1, &member);
+	CHECK(!has_edge(c, 1));
+	/* An edge "at" a socket that then turns out to be a supernode's. */
+	register_edge(&sn, c, 2, &later);
+	register_edge(&sn, c, 3, &e1);
+	CHECK(has_edge(c, 2) && has_edge(c, 3));
+	join_member(&sn, 901, &later);
+	sent.n = 0;
+	broadcast(&m, c, 3, 0, 2);
+	sn_handle(&sn, c, &m, &e1, &opened);
+	/* Once to each member, never to the edge at the member's socket. */
+	CHECK_EQ(sent.n, 2);
+	sn_down(&sn);
+}
+
+/* A member's ACK may list any socket: naming one is no eviction. */
+TEST(sn_a_listed_supernode_evicts_no_edge)
+{
+	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
+	struct sockaddr_storage e1 = sa4("198.18.1.1", 5000);
+	struct n2n_register_super_ack *k;
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m;
+
+	sn_up(&sn, "-F", "ours");
+	c = sn_community_add(&sn, "hostile", false);
+	join_member(&sn, 900, &member);
+	register_edge(&sn, c, 1, &e1);
+	memset(&m, 0, sizeof(m));
+	m.hdr.ttl = 2;
+	m.hdr.type = N2N_MSG_REGISTER_SUPER_ACK;
+	m.hdr.flags = N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE;
+	memcpy(m.hdr.community, sn.federation->name, N2N_COMMUNITY_SIZE);
+	k = &m.u.reg_super_ack;
+	k->cookie = sn.fed_cookie;
+	mac_n(k->src_mac, 900);
+	k->num_sn = 1;
+	k->sn[0].family = 2;
+	k->sn[0].port = 5000;
+	memcpy(k->sn[0].addr, &((struct sockaddr_in *)&e1)->sin_addr, 4);
+	mac_n(k->sn[0].mac, 901);
+	sn_handle(&sn, sn.federation, &m, &member, &opened);
+	CHECK_EQ(sn.federation->edges.count, 2);
+	CHECK(has_edge(c, 1));
+	sn_down(&sn);
+}
+
+TEST(sn_no_broadcast_to_an_edge_at_our_own_address)
+{
+	struct sockaddr_storage e1 = sa4("198.18.5.5", SN_PORT);
+	struct sockaddr_storage e2 = sa4("198.18.1.1", 5000);
+	struct sn_community *c;
+	struct sn_conf *cf;
+	struct supernode sn;
+	struct n2n_msg m;
+
+	sn_up(&sn, NULL, NULL);
+	cf = (struct sn_conf *)sn.conf;
+	cf->bind_addr.family = AF_UNSPEC; /* -p 7654: every address */
+	c = sn_community_add(&sn, "hostile", false);
+	register_edge(&sn, c, 1, &e1);
+	register_edge(&sn, c, 2, &e2);
+	CHECK(has_edge(c, 1) && has_edge(c, 2));
+	/* An interface of ours gets that address. */
+	inet_pton(AF_INET, "198.18.5.5", &sn.own_addrs[0]);
+	sn.n_own_addrs = 1;
+	sent.n = 0;
+	broadcast(&m, c, 2, 0, 2);
+	sn_handle(&sn, c, &m, &e2, &opened);
+	CHECK_EQ(sent.n, 0);
+	register_edge(&sn, c, 3, &e1);
+	CHECK(!has_edge(c, 3));
+	sn_down(&sn);
+}
+
+TEST(sn_ttl_between_supernodes)
+{
+	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
+	struct sockaddr_storage e1 = sa4("198.18.1.1", 5000);
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m;
+
+	sn_up(&sn, "-F", "ours");
+	c = sn_community_add(&sn, "hostile", false);
+	join_member(&sn, 900, &member);
+	register_edge(&sn, c, 1, &e1);
+	sent.n = 0;
+	broadcast(&m, c, 7, N2N_FLAGS_FROM_SUPERNODE | N2N_FLAGS_SOCKET, 0);
+	sn_handle(&sn, c, &m, &member, &opened);
+	CHECK_EQ(sent.n, 0);
+	CHECK_EQ(dropped(&sn, N2NK_TTL_EXPIRED), 1);
+	broadcast(&m, c, 7, N2N_FLAGS_FROM_SUPERNODE | N2N_FLAGS_SOCKET, 1);
+	sn_handle(&sn, c, &m, &member, &opened);
+	CHECK_EQ(sent.n, 1);
+	CHECK_EQ(sent.ttl, 0); /* spent: the next supernode drops it */
+	sn_down(&sn);
+}
+
+TEST(sn_edges_per_source_are_bounded)
+{
+	struct sockaddr_storage victim = sa4("198.18.2.2", 4000);
+	struct sn_community *c, *c2;
+	struct supernode sn;
+	unsigned int i, n = 0;
+
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "hostile", false);
+	c2 = sn_community_add(&sn, "other", false);
+	for (i = 1; i <= 50; i++) /* one socket, over two communities */
+		register_edge(&sn, i % 2 ? c : c2, i, &victim);
+	CHECK(c->edges.count + c2->edges.count <= 4);
+	for (i = 1; i <= 1000; i++) {
+		struct sockaddr_storage sa =
+			sa4("198.18.2.3", (uint16_t)(20000 + i));
+
+		register_edge(&sn, c, 100 + i, &sa);
+		n += has_edge(c, 100 + i);
+	}
+	CHECK(n >= 200); /* a NAT'd LAN fits */
+	CHECK(n <= 256);
+	CHECK(dropped(&sn, N2NK_SOURCE_LIMIT) > 0);
+	/* A registered edge renews at its socket. */
+	victim = sa4("198.18.2.3", 20001);
+	register_edge(&sn, c, 101, &victim);
+	CHECK(has_edge(c, 101));
+	sn_down(&sn);
+}
+
+TEST(sn_auto_ip_naks_a_full_subnet)
+{
+	struct sn_community *c;
+	struct supernode sn;
+	uint32_t net = 0, seen[8] = { 0 };
+	unsigned int i, acked = 0;
+	struct n2n_msg m;
+
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "autoip", false);
+	for (i = 1; i <= 255; i++) {
+		struct sockaddr_storage sa =
+			sa4("198.18.3.3", (uint16_t)(30000 + i));
+		struct sn_edge *e;
+		uint8_t mac[MAC_SIZE];
+
+		reg_super(&m, c, i, 0x11);
+		m.u.reg_super.dev_addr.addr = 0;
+		m.u.reg_super.dev_addr.prefix = 0;
+		m.u.reg_super.dev_desc[0] = (uint8_t)i;
+		sn_handle(&sn, c, &m, &sa, &opened);
+		mac_n(mac, i);
+		e = (struct sn_edge *)mac_table_find(&c->edges, mac);
+		if (!e)
+			continue;
+		acked++;
+		net = e->dev_addr.addr & ~0xffu;
+		CHECK_MSG(!(seen[(e->dev_addr.addr & 0xff) / 32] &
+			    (1u << (e->dev_addr.addr % 32))),
+			  "address %08x given twice", e->dev_addr.addr);
+		seen[(e->dev_addr.addr & 0xff) / 32] |=
+			1u << (e->dev_addr.addr % 32);
+		CHECK((e->dev_addr.addr & 0xff) != 0 &&
+		      (e->dev_addr.addr & 0xff) != 0xff);
+	}
+	CHECK_EQ(acked, 254);
+	CHECK(net != 0);
+	CHECK(!has_edge(c, 255));
+	CHECK_EQ(sn.stats.reg_super_nak, 1);
+	CHECK_EQ(dropped(&sn, N2NK_AUTO_IP_FULL), 1);
+	/* One leaves: its address is free again. */
+	{
+		struct n2n_msg u;
+		struct sockaddr_storage sa = sa4("198.18.3.3", 30255);
+
+		memset(&u, 0, sizeof(u));
+		u.hdr.ttl = 2;
+		u.hdr.type = N2N_MSG_UNREGISTER_SUPER;
+		memcpy(u.hdr.community, c->name, N2N_COMMUNITY_SIZE);
+		mac_n(u.u.unreg_super.src_mac, 7);
+		u.u.unreg_super.auth = m.u.reg_super.auth;
+		sn_handle(&sn, c, &u, &sa, &opened);
+		CHECK(!has_edge(c, 7));
+		sn_handle(&sn, c, &m, &sa, &opened);
+		CHECK(has_edge(c, 255));
+	}
+	sn_down(&sn);
+}
+
+/* n2n's walk cost ~65k steps per address-less request into a full /24:
+ * 1000 of them took seconds; the set answers each at once. */
+TEST(sn_auto_ip_full_subnet_costs_no_walk)
+{
+	struct sn_community *c;
+	struct timespec t0, t1;
+	struct supernode sn;
+	struct n2n_msg m;
+	unsigned int i;
+	double secs;
+
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "autoip", false);
+	for (i = 1; i <= 254 + 1000; i++) {
+		struct sockaddr_storage sa =
+			sa4(i <= 254 ? "198.18.3.3" : "198.18.3.4",
+			    (uint16_t)(30000 + (i <= 254 ? i : 1)));
+
+		if (i == 255)
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+		reg_super(&m, c, i, 0x11);
+		m.u.reg_super.dev_addr.addr = 0;
+		m.u.reg_super.dev_addr.prefix = 0;
+		m.u.reg_super.dev_desc[0] = (uint8_t)i;
+		sn_handle(&sn, c, &m, &sa, &opened);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	secs = (double)(t1.tv_sec - t0.tv_sec) +
+	       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK_EQ(c->edges.count, 254);
+	CHECK_MSG(secs < 0.5, "1000 requests into a full /24: %.3f s", secs);
+	sn_down(&sn);
+}
+
+TEST(sn_logs_network_names_escaped)
+{
+	char name[N2N_COMMUNITY_SIZE] = "a\x1b[2Jb\"\n";
+	int saved = dup(2), pipefd[2], level;
+	struct supernode sn;
+	char out[4096];
+	ssize_t n;
+
+	CHECK(pipe(pipefd) == 0);
+	sn_up(&sn, NULL, NULL);
+	level = log_level;
+	log_level = LOG_LEVEL_DEBUG;
+	dup2(pipefd[1], 2);
+	CHECK(sn_community_add(&sn, name, false) != NULL);
+	dup2(saved, 2);
+	log_level = level;
+	close(pipefd[1]);
+	n = read(pipefd[0], out, sizeof(out) - 1);
+	close(pipefd[0]);
+	close(saved);
+	CHECK(n > 0);
+	out[n > 0 ? n : 0] = 0;
+	CHECK_MSG(strstr(out, "a\\x1b[2Jb\\x22\\x0a") != NULL, "%s", out);
+	CHECK(!strchr(out, '\x1b'));
+	sn_down(&sn);
+}
