@@ -9,6 +9,7 @@
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <sys/prctl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -44,8 +45,8 @@ int privdrop_target(const struct privdrop *p, uid_t *uid, gid_t *gid)
 
 int privdrop_apply(const struct privdrop *p, char *why, size_t len)
 {
-	uid_t uid;
-	gid_t gid;
+	uid_t uid, ru, eu, su;
+	gid_t gid, rg, eg, sg;
 	int i, ret = privdrop_target(p, &uid, &gid);
 
 	if (ret == 1)
@@ -75,11 +76,19 @@ int privdrop_apply(const struct privdrop *p, char *why, size_t len)
 			 (unsigned int)uid, (unsigned int)gid, -ret);
 		return -EPERM;
 	}
-	/* Never trust it: a root left behind is the failure to avoid. */
-	if (getuid() != uid || geteuid() != uid || getegid() != gid) {
-		snprintf(why, len, "still uid %u after the drop",
-			 (unsigned int)geteuid());
+	/* Never trust it: a root left behind (real, effective or saved, or a
+	 * supplementary group) is the failure to avoid. */
+	if (getresuid(&ru, &eu, &su) || getresgid(&rg, &eg, &sg) || ru != uid ||
+	    eu != uid || su != uid || rg != gid || eg != gid || sg != gid ||
+	    getgroups(0, NULL) > 0) {
+		snprintf(why, len, "still uid %u/%u/%u after the drop",
+			 (unsigned int)ru, (unsigned int)eu, (unsigned int)su);
 		return -EPERM;
+	}
+	/* Nothing it could exec would gain privileges either. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)) {
+		snprintf(why, len, "PR_SET_NO_NEW_PRIVS: %s", strerror(errno));
+		return -errno;
 	}
 	return 0;
 }

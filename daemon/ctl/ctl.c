@@ -26,6 +26,9 @@ struct ctl_request {
 	bool json;
 };
 
+/* Who started the daemon (set by ctl_open, before any drop). */
+static uid_t start_uid;
+
 static uint64_t now_ms(void)
 {
 	struct timespec ts;
@@ -163,6 +166,7 @@ int ctl_open(struct ctl_server *s, const char *path,
 	memset(s, 0, sizeof(*s));
 	s->fd = -1;
 	s->dir_fd = -1;
+	start_uid = geteuid();
 	if (strlen(path) >= sizeof(s->path))
 		return -ENAMETOOLONG;
 	memcpy(s->path, path, strlen(path) + 1);
@@ -193,18 +197,13 @@ int ctl_fd(const struct ctl_server *s)
 
 int ctl_give_to(struct ctl_server *s, uid_t uid, gid_t gid)
 {
-	char dir[sizeof(s->path)], *slash;
-
-	if (!s->path[0])
+	/* The directory only, through the fd held since the bind: a chown
+	 * by path could be aimed elsewhere meanwhile, and the socket itself
+	 * need not change hands (removing it takes the directory's write
+	 * permission, and connecting to it stays root's). */
+	if (s->dir_fd < 0 || !s->made_parent)
 		return 0;
-	if (lchown(s->path, uid, gid))
-		return -errno;
-	snprintf(dir, sizeof(dir), "%s", s->path);
-	slash = strrchr(dir, '/');
-	if (!s->made_parent || !slash || slash == dir)
-		return 0;
-	*slash = 0;
-	return lchown(dir, uid, gid) ? -errno : 0;
+	return fchownat(s->dir_fd, "", uid, gid, AT_EMPTY_PATH) ? -errno : 0;
 }
 
 void ctl_close(struct ctl_server *s)
@@ -308,7 +307,9 @@ static bool peer_allowed(int fd)
 		log_warn("control: SO_PEERCRED: %s", strerror(errno));
 		return false;
 	}
-	if (cred.uid == 0 || cred.uid == geteuid())
+	/* The uid the daemon started as, not the one it dropped to: that
+	 * may be nobody, shared with every other sandboxed process. */
+	if (cred.uid == 0 || cred.uid == start_uid)
 		return true;
 	log_warn("control: refused uid %u (pid %d)", (unsigned int)cred.uid,
 		 (int)cred.pid);

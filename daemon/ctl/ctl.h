@@ -63,11 +63,12 @@ int ctl_fd(const struct ctl_server *s);
 void ctl_on_readable(struct ctl_server *s);
 /* Closes the socket and unlinks its file; safe to call twice. */
 /*
- * For a daemon about to drop root: the socket, and its directory when
- * ctl_open made it, become uid's and gid's, so that it can still remove
- * the socket when it stops (a directory it did not make stays as it is:
- * the socket is then left behind, and the next start replaces it).
- * 0 or -errno.
+ * For a daemon about to drop root: the socket's directory, when ctl_open
+ * made it, becomes uid's and gid's, so that it can still remove the
+ * socket when it stops (a directory it did not make stays as it is: the
+ * socket is then left behind, and the next start replaces it). Only root
+ * and the uid the daemon started as may use the socket, whoever it runs
+ * as later. 0 or -errno.
  */
 int ctl_give_to(struct ctl_server *s, uid_t uid, gid_t gid);
 

@@ -457,10 +457,11 @@ static bool socket_plausible(struct supernode *sn,
 	if (sa->ss_family != AF_INET)
 		return sa->ss_family == AF_INET6; /* not ours to judge */
 	a = ntohl(in->sin_addr.s_addr);
-	/* 0/8 "this network", 127/8 loopback, 224/4 multicast, 240/4
-	 * reserved and the broadcast: the stack never delivers those. */
-	if ((a >> 24) == 0 || (a >> 24) == 127 || (a >> 28) >= 0xe ||
-	    !in->sin_port)
+	/* 0/8, 224/4 multicast, 240/4 reserved and the broadcast: no edge
+	 * sends from those. 127/8 does arrive, from an edge on this very
+	 * host (-l 127.0.0.1); from the wire the stack drops it, and the
+	 * AF_XDP path drops it itself (impossible_source). */
+	if ((a >> 24) == 0 || (a >> 28) >= 0xe || !in->sin_port)
 		return false;
 	return !is_own_socket(sn, in);
 }

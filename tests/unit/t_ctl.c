@@ -469,6 +469,67 @@ TEST(ctl_server_end_to_end)
 	remove_tmpdir(dir);
 }
 
+/*
+ * A daemon that dropped root (here: a child serving as nobody after a
+ * root ctl_open) must not serve nobody: that uid is shared by every
+ * other sandboxed process. Only root and the uid that started it.
+ */
+static int serve_one_as_nobody(struct ctl_server *s)
+{
+	struct pollfd p = { .fd = ctl_fd(s), .events = POLLIN };
+
+	if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+	    setresuid(65534, 65534, 65534))
+		return 2;
+	if (poll(&p, 1, 3000) != 1)
+		return 3;
+	ctl_on_readable(s);
+	return 0;
+}
+
+TEST(ctl_server_refuses_the_uid_it_dropped_to)
+{
+	char *dir = make_tmpdir(), path[100];
+	struct ctl_server s;
+	struct ctl_buf reply;
+	pid_t server, client;
+	int calls = 0, st = 0, fd;
+
+	if (geteuid() != 0) {
+		TEST_SKIP("needs root to drop to nobody");
+		return;
+	}
+	CHECK(dir != NULL && chmod(dir, 0755) == 0);
+	snprintf(path, sizeof(path), "%s/sock/edge.sock", dir);
+	CHECK_EQ(ctl_open(&s, path, toy_cmds, 3, &calls), 0);
+	CHECK_EQ(ctl_give_to(&s, 65534, 65534), 0);
+	CHECK_EQ(chmod(path, 0666), 0); /* only the uid check stands */
+	server = fork();
+	if (server == 0)
+		_exit(serve_one_as_nobody(&s));
+	client = fork();
+	if (client == 0) {
+		ctl_buf_init(&reply);
+		if (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+		    setresuid(65534, 65534, 65534))
+			_exit(2);
+		fd = client_connect(path);
+		if (fd < 0 || write(fd, "echo a\n", 7) != 7)
+			_exit(3);
+		read_all(fd, &reply);
+		_exit(reply.data && strstr(reply.data, "permission denied")
+			      ? 0
+			      : 1);
+	}
+	CHECK(waitpid(client, &st, 0) == client);
+	CHECK_MSG(WIFEXITED(st) && WEXITSTATUS(st) == 0,
+		  "a process running as nobody was served (%d)",
+		  WEXITSTATUS(st));
+	waitpid(server, &st, 0);
+	ctl_close(&s);
+	remove_tmpdir(dir);
+}
+
 static uint64_t mono_ms(void)
 {
 	struct timespec ts;

@@ -261,7 +261,6 @@ TEST(sn_refuses_edges_at_impossible_sockets)
 		const char *ip;
 		uint16_t port;
 	} bad[] = {
-		{ "127.0.0.1", 5000 }, { "127.1.2.3", 5000 },
 		{ "0.1.2.3", 5000 },   { "0.0.0.0", 5000 },
 		{ "224.0.0.1", 5000 }, { "239.255.255.250", 1900 },
 		{ "240.0.0.1", 5000 }, { "255.255.255.255", 5000 },
@@ -283,6 +282,11 @@ TEST(sn_refuses_edges_at_impossible_sockets)
 	CHECK_EQ(sent.n, 0); /* not even an answer */
 	CHECK_EQ(dropped(&sn, N2NK_BAD_EDGE_SOCKET),
 		 sizeof(bad) / sizeof(bad[0]));
+	/* An edge on this host (-l 127.0.0.1): the stack keeps 127/8 off
+	 * the wire, and the AF_XDP check drops it there, so it is one. */
+	sa = sa4("127.0.0.1", 5000);
+	register_edge(&sn, c, 99, &sa);
+	CHECK(has_edge(c, 99));
 	sn_down(&sn);
 	/* Nor at a supernode we federate with (-l) before it answers. */
 	sn_up(&sn, "-l", "198.18.0.9:7654");
