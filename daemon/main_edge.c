@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/notify.h"
 #include "conf/conf.h"
 #include "edge/edge.h"
 #include "kernel/edge_loader.h"
@@ -104,11 +105,17 @@ int main(int argc, char **argv)
 		}
 	}
 	if (edge_drop_privileges(&e)) {
+		notify_status("dropping root failed");
 		edge_fini(&e);
 		edge_conf_free(&conf);
 		return 1;
 	}
+	/* Ready only now: the TAP, the sockets and any kernel path are up. */
+	snprintf(err, sizeof(err), "edge on %s", conf.tap_name);
+	if (notify_ready(err) < 0)
+		log_warn("cannot tell the service manager we are ready");
 	sig = edge_run(&e);
+	notify_stopping();
 	log_notice("stopping (signal %d)", sig);
 	edge_print_stats(&e);
 	edge_fini(&e);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/notify.h"
 #include "conf/conf.h"
 #include "kernel/xdp_relay_loader.h"
 #include "supernode/supernode.h"
@@ -101,11 +102,17 @@ int main(int argc, char **argv)
 		}
 	}
 	if (sn_drop_privileges(&sn)) {
+		notify_status("dropping root failed");
 		sn_fini(&sn);
 		sn_conf_free(&conf);
 		return 1;
 	}
+	/* Ready only now: the sockets and any XDP relay are up. */
+	snprintf(err, sizeof(err), "supernode on port %u", conf.port);
+	if (notify_ready(err) < 0)
+		log_warn("cannot tell the service manager we are ready");
 	sig = sn_run(&sn);
+	notify_stopping();
 	log_notice("stopping (signal %d)", sig);
 	sn_fini(&sn);
 	sn_conf_free(&conf);

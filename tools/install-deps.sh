@@ -9,7 +9,7 @@ packages=(
 	clang-16 llvm-16 libclang-rt-16-dev	# BPF objects, fuzzing, sanitizers
 	libbpf-dev bpftool libxdp-dev libelf-dev zlib1g-dev
 	libsodium-dev libssl-dev libgcrypt20-dev liblzo2-dev libzstd-dev
-	libnl-3-dev libnl-route-3-dev libcap-ng-dev
+	libnl-3-dev libnl-route-3-dev libcap-ng-dev libsystemd-dev
 	iproute2 nftables iperf3 tcpdump iputils-ping jq ethtool python3 util-linux
 )
 

@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * notify.h over sd_notifyf(). It returns 0 without $NOTIFY_SOCKET, >0 once
+ * sent, -errno when the socket is there but unreachable; the daemons only
+ * log the last, a service manager that cannot be told is not fatal.
+ * The environment is kept (unset_environment 0): a child the daemon starts
+ * is never a service of its own.
+ */
+#include <systemd/sd-daemon.h>
+
+#include "notify.h"
+
+int notify_ready(const char *status)
+{
+	return sd_notifyf(0, "READY=1\nSTATUS=%s", status);
+}
+
+int notify_stopping(void)
+{
+	return sd_notify(0, "STOPPING=1");
+}
+
+int notify_status(const char *status)
+{
+	return sd_notifyf(0, "STATUS=%s", status);
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Telling the service manager how a daemon is doing (Type=notify units):
+ * libsystemd's sd_notify(), so READY=1 comes once the daemon is set up and
+ * STOPPING=1 when it stops. Without $NOTIFY_SOCKET every call does nothing.
+ */
+#ifndef N2NK_NOTIFY_H
+#define N2NK_NOTIFY_H
+
+/* Set up and serving: READY=1 with a STATUS= line. */
+int notify_ready(const char *status);
+
+/* On the way out: STOPPING=1. */
+int notify_stopping(void);
+
+/* A STATUS= line alone, e.g. why start-up failed. */
+int notify_status(const char *status);
+
+#endif /* N2NK_NOTIFY_H */
