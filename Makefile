@@ -17,6 +17,9 @@
 O ?= .output
 PREFIX ?= /usr/local
 DESTDIR ?=
+# The units name the daemons by $(PREFIX)/sbin (make install rewrites
+# /usr/sbin); a package for Debian 12 sets UNITDIR=/lib/systemd/system.
+UNITDIR ?= $(PREFIX)/lib/systemd/system
 CC ?= gcc
 CLANG ?= clang-16
 BPFTOOL ?= bpftool
@@ -287,13 +290,15 @@ install: all
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
 		$(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system \
+		$(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(PREFIX)/share/doc/n2nk/examples
 	$(Q)install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(Q)install -m 0755 $(SBINS) $(DESTDIR)$(PREFIX)/sbin/
 	$(Q)install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
-	$(Q)install -m 0644 docs/systemd/*.service \
-		$(DESTDIR)$(PREFIX)/lib/systemd/system/
+	$(Q)for u in docs/systemd/*.service; do \
+		sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' "$$u" > \
+			$(DESTDIR)$(UNITDIR)/$${u##*/} && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
 	$(Q)install -m 0644 README.md docs/*.md \
 		$(DESTDIR)$(PREFIX)/share/doc/n2nk/
 	$(Q)install -m 0644 docs/examples/* \
