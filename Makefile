@@ -7,7 +7,10 @@
 #   make demo            a supernode and two edges in namespaces: register, ping
 #   make check-netns     the namespace integration suites alone
 #   make bench           throughput and RTT, P2P and relayed, in namespaces
-#   make check           all tests (unit, unit under ASan+UBSan, BPF, fuzz smoke)
+#   make check           all tests (unit, unit under ASan+UBSan, BPF, systemd
+#                        units, fuzz smoke)
+#   make check-units     the systemd units: verify, security, boot if PID 1 is
+#                        systemd
 #   make check-unit      codec/crypto/vector/BPF unit tests only
 #   make check-interop N2N_STOCK_DIR=<your stock n2n 3.1.1 build>
 #                        every mix of stock n2n and our nodes, in namespaces
@@ -97,7 +100,7 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
 .PHONY: deps all check check-unit unit-run bpf-run tools-run format \
 	format-check check-netns bench check-asan fuzz fuzz-smoke \
-	fuzz-build install clean demo check-interop
+	fuzz-build install clean demo check-interop check-units
 .DELETE_ON_ERROR:
 # Keep every build output (BPF objects for bpftool and llvm-objdump too).
 .SECONDARY:
@@ -238,6 +241,11 @@ check-interop:
 	$(Q)tests/run-checks.sh interop \
 		"tests/netns/test_interop.sh $(O) '$(N2N_STOCK_DIR)'"
 
+# The systemd units (tests/units/test_units.sh); boots them only where PID
+# 1 is systemd.
+check-units: all
+	$(Q)tests/run-checks.sh units "tests/units/test_units.sh $(O)"
+
 tools-run: all
 	$(Q)tests/tools/test_tools.sh $(O) $(SHARED)/vectors/n2n-3.1.1
 
@@ -245,6 +253,7 @@ check: all
 	$(Q)tests/run-checks.sh unit "$(MAKE) --no-print-directory unit-run" \
 		bpf "$(MAKE) --no-print-directory bpf-run" \
 		tools "$(MAKE) --no-print-directory tools-run" \
+		units "tests/units/test_units.sh $(O)" \
 		format "$(MAKE) --no-print-directory format-check" \
 		netns "$(MAKE) --no-print-directory check-netns" \
 		asan "$(MAKE) --no-print-directory check-asan" \
