@@ -336,11 +336,7 @@ int ctl_table_null(struct ctl_table *t)
 	return 0;
 }
 
-/*
- * Length (1-4) of the well-formed UTF-8 sequence at s and its code point;
- * 0 for a stray, overlong, surrogate or out-of-range sequence.
- */
-static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+size_t ctl_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
 {
 	uint32_t c = s[0], min;
 	size_t len, i;
@@ -404,7 +400,7 @@ static void json_string(struct ctl_buf *b, const char *s, size_t n)
 
 	ctl_buf_put(b, "\"", 1);
 	for (i = 0; i < n; i += len) {
-		len = utf8_decode(p + i, n - i, &cp);
+		len = ctl_utf8_decode(p + i, n - i, &cp);
 		if (!len) {
 			/* JSON text is UTF-8: a stray byte has no spelling. */
 			ctl_buf_puts(b, "\\ufffd");
@@ -424,7 +420,7 @@ static void text_string(struct ctl_buf *b, const char *s, size_t n)
 	uint32_t cp;
 
 	for (i = 0; i < n; i += len) {
-		len = utf8_decode(p + i, n - i, &cp);
+		len = ctl_utf8_decode(p + i, n - i, &cp);
 		if (len && cp == '\\') {
 			ctl_buf_puts(b, "\\\\");
 		} else if (len && !is_control(cp)) {

@@ -121,6 +121,12 @@ int ctl_render_error(const char *command, const char *msg, bool json,
 		     struct ctl_buf *out);
 
 /*
+ * Length (1-4) of the well-formed UTF-8 sequence at s (n > 0 bytes) and its
+ * code point; 0 for a stray, overlong, surrogate or out-of-range sequence.
+ */
+size_t ctl_utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+
+/*
  * For the client: whether a reply is an error reply. JSON: the member after
  * "command" is "error"; text: the reply starts with "n2nctl: ".
  */
