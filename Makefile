@@ -51,8 +51,10 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
 	      -Iinclude -Idaemon -I$(O) -I/usr/include/libnl3 $(SAN_CFLAGS)
 BPF_LDLIBS := -lbpf -lelf -lz
 # The library loads the XDP relay (daemon/kernel/xdp_relay_loader.c): libbpf
-# too; libsystemd for sd_notify (daemon/common/notify.c).
+# too; libsystemd for sd_notify (daemon/common/notify.c), libmicrohttpd for
+# the --metrics endpoint (daemon/ctl/metrics.c).
 LDLIBS := -lcap-ng -lsystemd -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3 -lxdp \
+	  -lmicrohttpd \
 	  $(BPF_LDLIBS)
 
 # Library: every concern's folder under daemon/ (proto, edge, supernode,

@@ -10,6 +10,8 @@ packages=(
 	libbpf-dev bpftool libxdp-dev libelf-dev zlib1g-dev
 	libsodium-dev libssl-dev libgcrypt20-dev liblzo2-dev libzstd-dev
 	libnl-3-dev libnl-route-3-dev libcap-ng-dev libsystemd-dev
+	libmicrohttpd-dev	# the --metrics endpoint
+	curl		# the metrics test scrapes with it
 	iproute2 nftables iperf3 tcpdump iputils-ping jq ethtool python3 util-linux
 )
 
