@@ -57,7 +57,8 @@ static void usage(FILE *f)
 		"only, interval, description\n"
 		"  -f -v -V                       foreground, more/less "
 		"logging\n"
-		"  --datapath=auto|kernel|socket  --ctl-socket=<path>\n"
+		"  --datapath=auto|kernel|socket  --ctl-socket=<path>  "
+		"--metrics=[ip:]<port>\n"
 		"  --mss-clamp=auto|off|<n>  --pin-root=<bpffs dir>  "
 		"--kernel-hold=<s>  --kernel-unload\n"
 		"See edge(8).\n");

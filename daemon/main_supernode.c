@@ -53,7 +53,8 @@ static void usage(FILE *f)
 		   "  -a <ip>-<ip>/<len>   auto-IP range (default "
 		   "10.128.0.0-10.255.255.0/24)\n"
 		   "  -m <mac> -V <text>   supernode MAC, version string\n"
-		   "  --datapath=auto|kernel|socket  --ctl-socket=<path>\n"
+		   "  --datapath=auto|kernel|socket  --ctl-socket=<path>  "
+		   "--metrics=[ip:]<port>\n"
 		   "  --xdp-mode=auto|native|generic  --xdp-unload  "
 		   "--pin-root=<bpffs dir>\n"
 		   "See supernode(8).\n");

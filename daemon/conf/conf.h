@@ -167,6 +167,8 @@ struct edge_conf {
 	 * restart without loss); 0: it stops with the daemon. */
 	unsigned int kernel_hold_s;
 	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/edge-<tap>.sock */
+	bool metrics;			    /* --metrics given */
+	struct sockaddr_in metrics_addr;    /* its address; 127.0.0.1 */
 	enum conf_help help;		    /* -h/--help: nothing checked */
 	struct conf_warnings warnings;
 };
@@ -206,6 +208,8 @@ struct sn_conf {
 	bool xdp_unload;		    /* --xdp-unload: remove, exit */
 	char pin_root[CONF_CTL_PATH_MAX];   /* --pin-root; "" = default */
 	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/supernode-<port>.sock */
+	bool metrics;			    /* --metrics given */
+	struct sockaddr_in metrics_addr;    /* its address; 127.0.0.1 */
 	enum conf_help help;
 	struct conf_warnings warnings;
 };
@@ -330,6 +334,10 @@ int conf_copy(char *dst, size_t size, const char *s, const char *what,
 	      char *msg, size_t msglen);
 int conf_parse_datapath(const char *s, enum datapath_kind *out, char *msg,
 			size_t msglen);
+/* --metrics=[ADDR:]PORT: an IPv4 address (127.0.0.1 when left out), port
+ * 1..65535. */
+int conf_parse_metrics(const char *s, struct sockaddr_in *out, char *msg,
+		       size_t msglen);
 /* --xdp-mode: "auto", "native" or "generic". */
 int conf_parse_xdp_mode(const char *s, enum datapath_xdp_mode *out, char *msg,
 			size_t msglen);

@@ -426,6 +426,41 @@ int conf_parse_ipv4(const char *s, struct in_addr *out)
 	return inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
 }
 
+/* Loopback unless an address is given: the endpoint has no access control
+ * of its own, so exposing it is the operator's explicit choice. */
+int conf_parse_metrics(const char *s, struct sockaddr_in *out, char *msg,
+		       size_t msglen)
+{
+	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
+	char ip[INET_ADDRSTRLEN];
+	long n;
+
+	memset(out, 0, sizeof(*out));
+	out->sin_family = AF_INET;
+	out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (colon) {
+		if ((size_t)(colon - s) >= sizeof(ip))
+			return conf_fail(msg, msglen,
+					 "'%s' is not ADDR:PORT "
+					 "with an IPv4 ADDR",
+					 s);
+		memcpy(ip, s, (size_t)(colon - s));
+		ip[colon - s] = 0;
+		if (conf_parse_ipv4(ip, &out->sin_addr))
+			return conf_fail(msg, msglen,
+					 "'%s' is not an IPv4 "
+					 "address in '%s'",
+					 ip, s);
+	}
+	if (conf_parse_long(port, 10, 1, 65535, &n))
+		return conf_fail(msg, msglen,
+				 "use [ADDR:]PORT with a port of "
+				 "1..65535, not '%s'",
+				 s);
+	out->sin_port = htons((uint16_t)n);
+	return 0;
+}
+
 int conf_parse_mac(const char *s, uint8_t mac[MAC_SIZE])
 {
 	int i;

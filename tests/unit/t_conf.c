@@ -911,3 +911,42 @@ TEST(conf_edge_kernel_unload_needs_only_the_tap)
 	CHECK(!strcmp(c.tap_name, "n2n7"));
 	edge_conf_free(&c);
 }
+
+/* --metrics: loopback unless an address is given, and a bad value named. */
+TEST(conf_metrics)
+{
+	static const char *const bad[] = {
+		"0",	 "65536",	   "x",
+		":9100", "1.2.3:9100",	   "localhost:9100",
+		"9100:", "1.2.3.4:9100:1", ""
+	};
+	struct edge_conf c;
+	struct sn_conf s;
+	char err[512], opt[64];
+	size_t i;
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "--metrics=9100"), 0);
+	CHECK(c.metrics);
+	CHECK(ip_is(c.metrics_addr.sin_addr, "127.0.0.1"));
+	CHECK_EQ(ntohs(c.metrics_addr.sin_port), 9100);
+	edge_conf_free(&c);
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1"), 0);
+	CHECK(!c.metrics);
+	edge_conf_free(&c);
+
+	CHECK_EQ(SN(&s, err, "--metrics=0.0.0.0:9101"), 0);
+	CHECK(s.metrics);
+	CHECK(ip_is(s.metrics_addr.sin_addr, "0.0.0.0"));
+	CHECK_EQ(ntohs(s.metrics_addr.sin_port), 9101);
+	sn_conf_free(&s);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(opt, sizeof(opt), "--metrics=%s", bad[i]);
+		/* The message names the option and what is wrong. */
+		CHECK_MSG(SN(&s, err, opt) == -EINVAL && strstr(err, opt) &&
+				  (strstr(err, "PORT") || strstr(err, "IPv4")),
+			  "%s: \"%s\"", opt, err);
+		sn_conf_free(&s);
+	}
+}
