@@ -8,6 +8,7 @@
 #define N2NK_EDGE_H
 
 #include <net/if.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -32,6 +33,21 @@
 
 struct edge_conf;
 
+/* Which way a peer's frames went, for `n2nctl traffic` and the metrics:
+ * the daemon directly or through the supernode, or the kernel path
+ * (either way; its own p2p/relay split is in the packet counters). */
+enum edge_via {
+	EDGE_VIA_P2P,
+	EDGE_VIA_RELAY,
+	EDGE_VIA_KERNEL,
+	EDGE_VIA_N
+};
+
+/* Frames and their bytes (the Ethernet frame, as the kernel counts). */
+struct edge_traffic {
+	uint64_t tx, rx, tx_bytes, rx_bytes;
+};
+
 /* A peer edge, by MAC. "p2p" once it answered our REGISTER directly. */
 struct edge_peer {
 	struct mac_entry key;
@@ -50,12 +66,14 @@ struct edge_peer {
 	uint64_t punch_sa_ms[2];
 	struct ts_replay replay;
 	uint64_t tx_p2p, rx_p2p, tx_relay, rx_relay;
+	struct edge_traffic via[EDGE_VIA_N];
 	/* The kernel path (edge_kernel.c): the path written to its map, and
 	 * the counters and last direct RX already folded into ours. */
 	enum datapath_edge_path k_path;
 	struct sockaddr_storage k_sa;
 	bool k_failed; /* the map refused this peer: logged once */
 	uint64_t k_tx_p2p, k_rx_p2p, k_tx_relay, k_rx_relay;
+	uint64_t k_tx_bytes, k_rx_bytes;
 	uint64_t k_rx_ns;
 };
 
@@ -131,6 +149,7 @@ struct edge {
 	bool tap_persist_ours;	   /* an edge made the TAP persistent */
 	uint32_t k_ip;		   /* the overlay address it has */
 	void *ctl;		   /* control socket, edge_ctl.c */
+	void *metrics;		   /* --metrics endpoint, edge_ctl.c */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
@@ -240,5 +259,8 @@ void edge_kernel_unload_stale(struct edge *e);
 /* edge_ctl.c: n2nctl commands. */
 int edge_ctl_open(struct edge *e, const char *path);
 void edge_ctl_close(struct edge *e);
+/* --metrics: listens on addr (before privileges go); 0 or -errno. */
+int edge_metrics_open(struct edge *e, const struct sockaddr_in *addr);
+void edge_metrics_close(struct edge *e);
 
 #endif /* N2NK_EDGE_H */

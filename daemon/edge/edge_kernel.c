@@ -91,6 +91,7 @@ static void write_path(struct edge *e, struct edge_peer *p,
 	if (path == DP_EDGE_NONE) {
 		/* Its kernel counters went with the entry. */
 		p->k_tx_p2p = p->k_rx_p2p = p->k_tx_relay = p->k_rx_relay = 0;
+		p->k_tx_bytes = p->k_rx_bytes = 0;
 		p->k_rx_ns = 0;
 	}
 }
@@ -112,6 +113,12 @@ static void collect(struct edge *e, struct edge_peer *p, uint64_t now)
 	p->rx_p2p += s->rx_p2p - p->k_rx_p2p;
 	p->rx_relay += s->rx_relay - p->k_rx_relay;
 	p->tx_relay += s->tx_relay - p->k_tx_relay;
+	p->via[EDGE_VIA_KERNEL].tx +=
+		s->tx_p2p - p->k_tx_p2p + s->tx_relay - p->k_tx_relay;
+	p->via[EDGE_VIA_KERNEL].rx +=
+		s->rx_p2p - p->k_rx_p2p + s->rx_relay - p->k_rx_relay;
+	p->via[EDGE_VIA_KERNEL].tx_bytes += s->tx_bytes - p->k_tx_bytes;
+	p->via[EDGE_VIA_KERNEL].rx_bytes += s->rx_bytes - p->k_rx_bytes;
 	/* Frames went through the supernode, either way: punch, as
 	 * edge_tx.c does for ours and the daemon's RX would on a relayed
 	 * PACKET the kernel now takes (rate-limited in edge_peer_query). */
@@ -128,6 +135,7 @@ static void collect(struct edge *e, struct edge_peer *p, uint64_t now)
 	}
 	p->k_tx_p2p = s->tx_p2p, p->k_rx_p2p = s->rx_p2p;
 	p->k_tx_relay = s->tx_relay, p->k_rx_relay = s->rx_relay;
+	p->k_tx_bytes = s->tx_bytes, p->k_rx_bytes = s->rx_bytes;
 	p->k_rx_ns = k.last_p2p_rx_ns;
 }
 
@@ -253,6 +261,8 @@ static void adopt_one(const uint8_t *mac, const struct n2nk_edge_peer *k,
 		p->k_rx_p2p = info.stats.rx_p2p;
 		p->k_tx_relay = info.stats.tx_relay;
 		p->k_rx_relay = info.stats.rx_relay;
+		p->k_tx_bytes = info.stats.tx_bytes;
+		p->k_rx_bytes = info.stats.rx_bytes;
 		p->k_rx_ns = info.last_p2p_rx_ns;
 	}
 }

@@ -47,10 +47,14 @@ static ssize_t open_payload(struct edge *e, const struct n2n_packet *p,
  */
 static void count_rx(struct edge *e, const struct n2n_msg *m,
 		     const struct sockaddr_storage *from, bool via_sn,
-		     bool inner_ok, uint64_t now)
+		     bool inner_ok, size_t len, uint64_t now)
 {
 	struct edge_peer *p = edge_peer_find(e, m->u.packet.src_mac);
 
+	if (p) {
+		p->via[via_sn ? EDGE_VIA_RELAY : EDGE_VIA_P2P].rx++;
+		p->via[via_sn ? EDGE_VIA_RELAY : EDGE_VIA_P2P].rx_bytes += len;
+	}
 	if (via_sn) {
 		e->stats.rx_sn++;
 		e->stats.rx_sn_bcast += mac_is_group(m->u.packet.dst_mac);
@@ -99,7 +103,7 @@ void edge_on_packet(struct edge *e, const struct n2n_msg *m,
 		return;
 	}
 	count_rx(e, m, from, via_sn, mac_equal(frame + MAC_SIZE, pk->src_mac),
-		 evloop_now_ms());
+		 (size_t)n, evloop_now_ms());
 	mss_clamp_frame(frame, (size_t)n, e->mss); /* a SYN-ACK from afar */
 	if (datapath_send_tap(&e->dp, frame, (size_t)n) < 0)
 		edge_drop(e, N2NK_SEND_FAILED);

@@ -53,13 +53,21 @@ static bool tx_filtered(const struct edge *e, const uint8_t *f, size_t len)
 }
 
 /* Direct to the peer while its path works, else through the supernode. */
+static void count_tx(struct edge_peer *p, enum edge_via via, size_t len)
+{
+	p->via[via].tx++;
+	p->via[via].tx_bytes += len;
+}
+
+/* len: the Ethernet frame's, for the per-peer byte counts. */
 static void send_packet(struct edge *e, struct edge_peer *p,
-			const struct n2n_msg *m, uint64_t now)
+			const struct n2n_msg *m, size_t len, uint64_t now)
 {
 	if (p && edge_peer_direct(e, p, now)) {
 		if (edge_send(e, &p->sa, m) == 0) {
 			e->stats.tx_p2p++;
 			p->tx_p2p++;
+			count_tx(p, EDGE_VIA_P2P, len);
 		}
 		return;
 	}
@@ -72,8 +80,10 @@ static void send_packet(struct edge *e, struct edge_peer *p,
 	if (edge_send_sn(e, m) == 0) {
 		e->stats.tx_sn++;
 		e->stats.tx_sn_bcast += mac_is_group(m->u.packet.dst_mac);
-		if (p)
+		if (p) {
 			p->tx_relay++;
+			count_tx(p, EDGE_VIA_RELAY, len);
+		}
 	}
 }
 
@@ -106,5 +116,5 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 	/* With the peer table full, a new peer's frames are relayed. */
 	if (!mac_is_group(frame))
 		p = edge_peer_get(e, frame, now);
-	send_packet(e, p, &m, now);
+	send_packet(e, p, &m, len, now);
 }
