@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "common/mac.h"
 #include "common/privdrop.h"
+#include "ctl/metrics.h"
 #include "common/sockaddr.h"
 #include "conf/conf.h"
 #include "ctl/ctl.h"
@@ -223,6 +224,7 @@ static void edge_tick(void *arg, uint64_t now)
 	edge_kernel_tick(e, now);
 	if (edge_registered(e))
 		apply_address(e);
+	metrics_tick(e->metrics);
 }
 
 static int setup_link(struct edge *e, struct netlink_ctx *nl,
@@ -503,6 +505,8 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 	if (!err && edge_ctl_open(e, c->ctl_socket))
 		log_warn("no control socket at %s; n2nctl will not reach us",
 			 c->ctl_socket);
+	if (!err && c->metrics)
+		err = edge_metrics_open(e, &c->metrics_addr);
 	return err;
 }
 
@@ -574,6 +578,7 @@ int edge_run(struct edge *e)
 
 void edge_fini(struct edge *e)
 {
+	edge_metrics_close(e);
 	edge_ctl_close(e);
 	datapath_close(&e->dp, &e->loop);
 	if (e->tap_fd >= 0)

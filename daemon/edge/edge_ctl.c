@@ -12,6 +12,8 @@
 #include "common/mac.h"
 #include "common/sockaddr.h"
 #include "ctl/ctl_loop.h"
+#include "ctl/ctl_prom.h"
+#include "ctl/metrics.h"
 #include "edge.h"
 #include "kernel/dp_edge.h"
 
@@ -66,6 +68,41 @@ static int cmd_peers(struct ctl_table *t, int argc __maybe_unused,
 	edge_kernel_collect_all(e);
 	columns(t, cols);
 	mac_table_each(&e->peers, peer_row, t);
+	return 0;
+}
+
+static void traffic_rows(struct mac_entry *me, void *arg)
+{
+	static const char *const via[] = { "p2p", "relay", "kernel" };
+	const struct edge_peer *p = (const struct edge_peer *)me;
+	struct ctl_table *t = arg;
+	int i;
+
+	for (i = 0; i < EDGE_VIA_N; i++) {
+		ctl_table_row(t);
+		put_mac(t, p->key.mac);
+		ctl_table_str(t, via[i]);
+		ctl_table_u64(t, p->via[i].tx);
+		ctl_table_u64(t, p->via[i].rx);
+		ctl_table_u64(t, p->via[i].tx_bytes);
+		ctl_table_u64(t, p->via[i].rx_bytes);
+	}
+}
+
+/* Per peer and way: the daemon directly (p2p), the daemon through the
+ * supernode (relay), or the kernel path. */
+static int cmd_traffic(struct ctl_table *t, int argc __maybe_unused,
+		       char **argv __maybe_unused, void *ctx)
+{
+	static const char *const cols[] = { "mac",	  "path",
+					    "tx_packets", "rx_packets",
+					    "tx_bytes",	  "rx_bytes",
+					    NULL };
+	struct edge *e = ctx;
+
+	edge_kernel_collect_all(e);
+	columns(t, cols);
+	mac_table_each(&e->peers, traffic_rows, t);
 	return 0;
 }
 
@@ -180,11 +217,114 @@ static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
 static const struct ctl_command edge_commands[] = {
 	{ "peers", "peer edges, the path each uses and its counters",
 	  cmd_peers },
+	{ "traffic", "packets and bytes per peer and path (p2p, relay, kernel)",
+	  cmd_traffic },
 	{ "supernodes", "configured and learned supernodes", cmd_supernodes },
 	{ "stats", "packet counters and drops by reason", cmd_stats },
 	{ "info", "this edge: community, MAC, address, datapath", cmd_info },
 	{ "maps", "the kernel path's BPF maps (kernel datapath)", cmd_maps },
 };
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The metrics (docs/metrics.md): the tables of the commands above, so a
+ * scrape says what n2nctl says.
+ */
+static int edge_metrics(void *ctx, struct ctl_buf *b)
+{
+	static const char *const by_mac_path[] = { "mac", "path", NULL };
+	static const char *const by_mac[] = { "mac", NULL };
+	static const struct prom_column traffic[] = {
+		{ "tx_packets",
+		  "n2nk_edge_peer_packets_total",
+		  "counter",
+		  "frames to and from each peer, by path",
+		  { "direction", "tx" } },
+		{ "rx_packets",
+		  "n2nk_edge_peer_packets_total",
+		  "counter",
+		  "",
+		  { "direction", "rx" } },
+		{ "tx_bytes",
+		  "n2nk_edge_peer_bytes_total",
+		  "counter",
+		  "bytes of Ethernet frames to and from each peer, by path",
+		  { "direction", "tx" } },
+		{ "rx_bytes",
+		  "n2nk_edge_peer_bytes_total",
+		  "counter",
+		  "",
+		  { "direction", "rx" } },
+	};
+	static const struct prom_column peers[] = {
+		{ "last_seen_s",
+		  "n2nk_edge_peer_last_seen_seconds",
+		  "gauge",
+		  "seconds since anything was heard from or about the peer",
+		  { NULL } },
+	};
+	static const char *const by_host[] = { "host", "sockaddr", NULL };
+	static const struct prom_column supernodes[] = {
+		{ "current",
+		  "n2nk_edge_supernode_current",
+		  "gauge",
+		  "1 for the supernode in use",
+		  { NULL } },
+		{ "last_seen_s",
+		  "n2nk_edge_supernode_last_seen_seconds",
+		  "gauge",
+		  "seconds since the supernode last answered",
+		  { NULL } },
+	};
+	static const char *const by_info[] = { "community", "mac",
+					       "ip4addr",   "device",
+					       "datapath",  NULL };
+	static const struct prom_column info[] = {
+		{ "registered",
+		  "n2nk_edge_registered",
+		  "gauge",
+		  "1 while registered with a supernode",
+		  { NULL } },
+	};
+	static const char *const by_map[] = { "map", "type", NULL };
+	static const struct prom_column maps[] = {
+		{ "entries",
+		  "n2nk_edge_map_entries",
+		  "gauge",
+		  "entries in the kernel path's BPF map",
+		  { NULL } },
+		{ "max_entries",
+		  "n2nk_edge_map_max_entries",
+		  "gauge",
+		  "the BPF map's capacity",
+		  { NULL } },
+	};
+
+	prom_command(b, "stats", cmd_stats, ctx, NULL, NULL, 0, "n2nk_edge");
+	prom_command(b, "info", cmd_info, ctx, by_info, info, N(info), NULL);
+	prom_command(b, "supernodes", cmd_supernodes, ctx, by_host, supernodes,
+		     N(supernodes), NULL);
+	prom_command(b, "peers", cmd_peers, ctx, by_mac, peers, N(peers), NULL);
+	prom_command(b, "traffic", cmd_traffic, ctx, by_mac_path, traffic,
+		     N(traffic), NULL);
+	return prom_command(b, "maps", cmd_maps, ctx, by_map, maps, N(maps),
+			    NULL);
+}
+
+int edge_metrics_open(struct edge *x, const struct sockaddr_in *addr)
+{
+	int err;
+
+	x->metrics = metrics_open(&x->loop, addr, edge_metrics, x, &err);
+	return err;
+}
+
+void edge_metrics_close(struct edge *x)
+{
+	metrics_close(&x->loop, x->metrics);
+	x->metrics = NULL;
+}
 
 int edge_ctl_open(struct edge *x, const char *path)
 {

@@ -11,6 +11,8 @@
 #include "common/mac.h"
 #include "common/sockaddr.h"
 #include "ctl/ctl_loop.h"
+#include "ctl/ctl_prom.h"
+#include "ctl/metrics.h"
 #include "kernel/dp_kernel.h"
 #include "kernel/dp_relay.h"
 #include "supernode.h"
@@ -192,6 +194,99 @@ static const struct ctl_command sn_commands[] = {
 	{ "stats", "forwarding counters and drops by reason", cmd_stats },
 	{ "maps", "the kernel relay's BPF maps (kernel datapath)", cmd_maps },
 };
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * The metrics (docs/metrics.md): the tables of the commands above, so a
+ * scrape says what n2nctl says.
+ */
+static int sn_metrics(void *ctx, struct ctl_buf *b)
+{
+	static const char *const by_community[] = { "community", "header",
+						    NULL };
+	static const struct prom_column communities[] = {
+		{ "edges",
+		  "n2nk_supernode_community_edges",
+		  "gauge",
+		  "edges registered in the community",
+		  { NULL } },
+		{ "forwarded",
+		  "n2nk_supernode_community_forwarded_total",
+		  "counter",
+		  "packets forwarded within the community",
+		  { NULL } },
+		{ "broadcast",
+		  "n2nk_supernode_community_broadcast_total",
+		  "counter",
+		  "broadcasts fanned out within the community",
+		  { NULL } },
+	};
+	static const char *const by_edge[] = { "community", "mac", NULL };
+	static const struct prom_column edges[] = {
+		{ "last_seen_s",
+		  "n2nk_supernode_edge_last_seen_seconds",
+		  "gauge",
+		  "seconds since the registered edge was last heard",
+		  { NULL } },
+		{ "rx_relayed",
+		  "n2nk_supernode_edge_relayed_packets_total",
+		  "counter",
+		  "packets relayed from and to each edge, by path",
+		  { "direction", "rx", "path", "relay" } },
+		{ "tx_relayed",
+		  "n2nk_supernode_edge_relayed_packets_total",
+		  "counter",
+		  "",
+		  { "direction", "tx", "path", "relay" } },
+		{ "xdp_rx_relayed",
+		  "n2nk_supernode_edge_relayed_packets_total",
+		  "counter",
+		  "",
+		  { "direction", "rx", "path", "kernel" } },
+		{ "xdp_tx_relayed",
+		  "n2nk_supernode_edge_relayed_packets_total",
+		  "counter",
+		  "",
+		  { "direction", "tx", "path", "kernel" } },
+	};
+	static const char *const by_map[] = { "map", "type", NULL };
+	static const struct prom_column maps[] = {
+		{ "entries",
+		  "n2nk_supernode_map_entries",
+		  "gauge",
+		  "entries in the XDP relay's BPF map",
+		  { NULL } },
+		{ "max_entries",
+		  "n2nk_supernode_map_max_entries",
+		  "gauge",
+		  "the BPF map's capacity",
+		  { NULL } },
+	};
+
+	prom_command(b, "stats", cmd_stats, ctx, NULL, NULL, 0,
+		     "n2nk_supernode");
+	prom_command(b, "communities", cmd_communities, ctx, by_community,
+		     communities, N(communities), NULL);
+	prom_command(b, "edges", cmd_edges, ctx, by_edge, edges, N(edges),
+		     NULL);
+	return prom_command(b, "maps", cmd_maps, ctx, by_map, maps, N(maps),
+			    NULL);
+}
+
+int sn_metrics_open(struct supernode *x, const struct sockaddr_in *addr)
+{
+	int err;
+
+	x->metrics = metrics_open(&x->loop, addr, sn_metrics, x, &err);
+	return err;
+}
+
+void sn_metrics_close(struct supernode *x)
+{
+	metrics_close(&x->loop, x->metrics);
+	x->metrics = NULL;
+}
 
 int sn_ctl_open(struct supernode *x, const char *path)
 {

@@ -16,6 +16,7 @@
 #include "common/log.h"
 #include "common/mac.h"
 #include "common/privdrop.h"
+#include "ctl/metrics.h"
 #include "common/sockaddr.h"
 #include "conf/conf.h"
 #include "ctl/ctl.h"
@@ -254,6 +255,7 @@ static void sn_tick(void *arg, uint64_t now)
 		datapath_relay_he_clock(&sn->dp);
 	}
 	sn_fed_tick(sn, now);
+	metrics_tick(sn->metrics);
 }
 
 /* Fixed names of the -c file exist from the start: -H needs them. */
@@ -372,6 +374,8 @@ int sn_init(struct supernode *sn, const struct sn_conf *c)
 	if (!err && sn_ctl_open(sn, c->ctl_socket))
 		log_warn("no control socket at %s; n2nctl will not reach us",
 			 c->ctl_socket);
+	if (!err && c->metrics)
+		err = sn_metrics_open(sn, &c->metrics_addr);
 	return err;
 }
 
@@ -425,6 +429,7 @@ void sn_fini(struct supernode *sn)
 {
 	struct sn_community *c, *next;
 
+	sn_metrics_close(sn);
 	sn_ctl_close(sn);
 	datapath_close(&sn->dp, &sn->loop);
 	for (c = sn->communities; c; c = next) {

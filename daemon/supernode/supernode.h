@@ -7,6 +7,7 @@
 #ifndef N2NK_SUPERNODE_H
 #define N2NK_SUPERNODE_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -139,6 +140,7 @@ struct supernode {
 	struct sn_stats stats;
 	struct drop_counters drops;
 	void *ctl;
+	void *metrics; /* --metrics endpoint, sn_ctl.c */
 };
 
 int sn_init(struct supernode *sn, const struct sn_conf *conf)
@@ -238,5 +240,8 @@ int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
 /* sn_ctl.c */
 int sn_ctl_open(struct supernode *sn, const char *path);
 void sn_ctl_close(struct supernode *sn);
+/* --metrics: listens on addr (before privileges go); 0 or -errno. */
+int sn_metrics_open(struct supernode *sn, const struct sockaddr_in *addr);
+void sn_metrics_close(struct supernode *sn);
 
 #endif /* N2NK_SUPERNODE_H */
