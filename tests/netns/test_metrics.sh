@@ -9,7 +9,8 @@
 # another path is 404, another method 405; an edge's default address is
 # loopback only, the supernode's explicit 0.0.0.0 is reachable; a daemon
 # without --metrics listens on no TCP port; a bad value is refused naming
-# it; `promtool check metrics` accepts every scrape (skipped without
+# it; a client holding idle connections neither blocks others nor itself
+# for long; `promtool check metrics` accepts every scrape (skipped without
 # promtool: PROMTOOL=path or on PATH; Debian's prometheus package has it).
 #
 #                  wan: br0 (198.18.0.0/24)
@@ -51,7 +52,7 @@ scrape() {
 status() {
 	local h=$1
 	shift
-	lab_exec "$h" curl -s -o /dev/null --max-time 5 -w '%{http_code}' "$@"
+	lab_exec "$h" curl -s -o /dev/null -m 5 -w '%{http_code}' "$@"
 }
 
 # metric TEXT NAME_AND_LABELS: the value of one sample, or nothing
@@ -185,6 +186,20 @@ path=relay
 [ "$(info_field a datapath)" = kernel ] && path=kernel
 t_check "edge a: peer b's packets and bytes (path=$path) as n2nctl traffic" \
 	same_traffic a a $MAC_B $path
+
+# A client that opens connections and sends nothing holds at most 4 of
+# them (per address), each for at most 5 s: others are still served, and
+# so is that client once they time out.
+# shellcheck disable=SC2016
+lab_bg a "$T/idle.log" bash -c 'for i in $(seq 10); do
+	exec {fd}<>/dev/tcp/198.18.0.1/9100 || exit 1; done; sleep 9' >/dev/null
+sleep 0.5
+t_check_eq "b is served while a holds 10 idle connections" 200 \
+	"$(status b http://198.18.0.1:9100/metrics)"
+t_check_eq "a's next connection is turned away meanwhile" 000 \
+	"$(status a --max-time 2 http://198.18.0.1:9100/metrics)"
+t_check "a is served again once its idle connections time out" \
+	lab_wait_for "a's idle connections to time out" 8 scrape a 198.18.0.1
 
 if [ -n "$PROMTOOL" ] && [ -x "$PROMTOOL" ]; then
 	t_check "promtool check metrics: supernode" promtool_ok sn
