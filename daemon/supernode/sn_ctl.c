@@ -152,6 +152,9 @@ static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
 	ctl_counter_row(t, "received", sn->stats.rx);
 	ctl_counter_row(t, "forwarded", sn->stats.fwd);
 	xdp_rows(t, sn);
+	if (sn->dp.relay)
+		ctl_counter_row(t, "xdp_mirror_failed",
+				sn->stats.xdp_mirror_failed);
 	xsk_rows(t, sn);
 	ctl_counter_row(t, "broadcast", sn->stats.bcast);
 	ctl_counter_row(t, "register_super", sn->stats.reg_super);

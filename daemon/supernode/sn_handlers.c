@@ -15,6 +15,7 @@
 #include "common/mac.h"
 #include "common/sockaddr.h"
 #include "conf/conf.h"
+#include "n2nk_relay.h"
 #include "proto/auth.h"
 #include "proto/pearson.h"
 #include "supernode.h"
@@ -260,6 +261,31 @@ static int mirror_he(struct supernode *sn, struct sn_community *c)
 	return 0;
 }
 
+/* A failed mirror is counted (n2nctl stats: xdp_mirror_failed) and logged
+ * once until one succeeds again: a full map must not become a log flood
+ * at the rate of registrations. */
+static void mirror_result(struct supernode *sn, const struct sn_community *c,
+			  int err)
+{
+	if (!err) {
+		sn->stats.xdp_mirror_failing = false;
+		return;
+	}
+	sn->stats.xdp_mirror_failed++;
+	if (sn->stats.xdp_mirror_failing)
+		return;
+	sn->stats.xdp_mirror_failing = true;
+	if (err == -E2BIG)
+		log_warn("XDP relay: its maps are full (%u edges); edges "
+			 "beyond are relayed by the daemon (n2nctl stats: "
+			 "xdp_mirror_failed)",
+			 N2NK_RELAY_MAX_EDGES);
+	else
+		log_warn("community \"%s\": %s (n2nctl stats: "
+			 "xdp_mirror_failed)",
+			 SN_NAME(c), sn->dp.err_buf);
+}
+
 /*
  * Keeps the kernel relay's maps in step with the registry (a no-op on the
  * socket datapath). IPv4 only, never the federation or a community with
@@ -285,8 +311,7 @@ void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 				&sn->dp, c->name, e->key.mac, e->replay.last);
 	} else
 		err = datapath_relay_edge_del(&sn->dp, c->name, e->key.mac);
-	if (err)
-		log_warn("community \"%s\": %s", SN_NAME(c), sn->dp.err_buf);
+	mirror_result(sn, c, err);
 }
 
 static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,

@@ -109,6 +109,10 @@ struct sn_source {
 
 struct sn_stats {
 	uint64_t rx, fwd, bcast, reg_super, reg_super_nak, queries;
+	/* Registrations the XDP relay's maps could not take (full: the
+	 * daemon relays those edges itself). */
+	uint64_t xdp_mirror_failed;
+	bool xdp_mirror_failing; /* logged once until one succeeds */
 };
 
 struct supernode {
