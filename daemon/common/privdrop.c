@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "privdrop.h"
 
 void privdrop_keep(struct privdrop *p, int cap)
@@ -107,4 +108,18 @@ void privdrop_describe(char *out, size_t len)
 		snprintf(out + n, len - (size_t)n, ", capabilities: %s",
 			 caps && *caps ? caps : "none");
 	free(caps);
+}
+
+int privdrop_run(const struct privdrop *p)
+{
+	char why[160], who[256];
+	int err = privdrop_apply(p, why, sizeof(why));
+
+	if (err) {
+		log_err("dropping root: %s", why);
+		return err;
+	}
+	privdrop_describe(who, sizeof(who));
+	log_notice("running as %s", who);
+	return 0;
 }

@@ -40,6 +40,9 @@ int privdrop_target(const struct privdrop *p, uid_t *uid, gid_t *gid);
  */
 int privdrop_apply(const struct privdrop *p, char *why, size_t len);
 
+/* privdrop_apply, logged: why it failed, or whom the daemon runs as. */
+int privdrop_run(const struct privdrop *p);
+
 /* "uid 65534 (nobody), gid 65534, keeping CAP_NET_ADMIN, CAP_BPF". */
 void privdrop_describe(char *out, size_t len);
 

@@ -513,9 +513,10 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 /*
  * Root only for set-up: the TAP, the sockets and the kernel path are
  * open. What stays: CAP_NET_ADMIN for the TAP's address, MTU and routes
- * (the supernode may assign the address later, -r routes follow the
- * peers) and, on the kernel path, CAP_BPF for its map updates (kernels
- * before 6.5 check it on every bpf() call where unprivileged BPF is off).
+ * (the supernode may assign the address later) and, on the kernel path,
+ * CAP_BPF for its map updates (kernels before 6.5 check it on every bpf()
+ * call where unprivileged BPF is off) and the links it attaches as the
+ * route to a peer changes.
  */
 int edge_drop_privileges(struct edge *e)
 {
@@ -523,11 +524,9 @@ int edge_drop_privileges(struct edge *e)
 			      .gid_set = e->conf->gid_set,
 			      .uid = e->conf->uid,
 			      .gid = e->conf->gid };
-	char why[160], who[256];
-	int err;
-
 	uid_t uid;
 	gid_t gid;
+	int err;
 
 	privdrop_keep(&p, CAP_NET_ADMIN);
 	if (e->dp.edge)
@@ -535,22 +534,18 @@ int edge_drop_privileges(struct edge *e)
 	/* What it still changes as the paths change, and removes when it
 	 * stops: its control socket, its pin directory. */
 	if (!privdrop_target(&p, &uid, &gid)) {
-		if (e->ctl && ctl_give_to(e->ctl, uid, gid))
-			log_warn("control socket: cannot hand it to uid %u: %m",
-				 (unsigned int)uid);
-		if (datapath_edge_give_pins(&e->dp, uid, gid))
+		err = e->ctl ? ctl_give_to(e->ctl, uid, gid) : 0;
+		if (err)
+			log_warn("control socket: cannot hand its directory "
+				 "to uid %u: %s",
+				 (unsigned int)uid, strerror(-err));
+		err = datapath_edge_give_pins(&e->dp, uid, gid);
+		if (err)
 			log_warn("kernel path pins: cannot hand them to uid "
-				 "%u: %m",
-				 (unsigned int)uid);
+				 "%u: %s",
+				 (unsigned int)uid, strerror(-err));
 	}
-	err = privdrop_apply(&p, why, sizeof(why));
-	if (err) {
-		log_err("dropping root: %s", why);
-		return err;
-	}
-	privdrop_describe(who, sizeof(who));
-	log_notice("running as %s", who);
-	return 0;
+	return privdrop_run(&p);
 }
 
 int edge_run(struct edge *e)

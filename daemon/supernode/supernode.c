@@ -391,27 +391,22 @@ int sn_drop_privileges(struct supernode *sn)
 			      .gid_set = sn->conf->gid_set,
 			      .uid = sn->conf->uid,
 			      .gid = sn->conf->gid };
-	char why[160], who[256];
-	int err;
-
 	uid_t uid;
 	gid_t gid;
+	int err;
 
 	if (sn->dp.relay)
 		privdrop_keep(&p, CAP_BPF);
-	/* Its control socket goes with it: it removes it when it stops. */
-	if (!privdrop_target(&p, &uid, &gid) && sn->ctl &&
-	    ctl_give_to(sn->ctl, uid, gid))
-		log_warn("control socket: cannot hand it to uid %u: %m",
-			 (unsigned int)uid);
-	err = privdrop_apply(&p, why, sizeof(why));
-	if (err) {
-		log_err("dropping root: %s", why);
-		return err;
+	/* Its control socket's directory goes with it, so that it removes
+	 * the socket when it stops. */
+	if (!privdrop_target(&p, &uid, &gid) && sn->ctl) {
+		err = ctl_give_to(sn->ctl, uid, gid);
+		if (err)
+			log_warn("control socket: cannot hand its directory "
+				 "to uid %u: %s",
+				 (unsigned int)uid, strerror(-err));
 	}
-	privdrop_describe(who, sizeof(who));
-	log_notice("running as %s", who);
-	return 0;
+	return privdrop_run(&p);
 }
 
 int sn_run(struct supernode *sn)
