@@ -188,25 +188,56 @@ int bpf_pin_tcx_link(int prog_fd, int ifindex, __u32 attach_type,
 			path, adopted);
 }
 
-int bpf_pin_remove(const char *dir)
+/* Unlinks every pin in the directory dir_fd holds (by name, so no path
+ * above it is walked); how many, or -errno. */
+static int remove_entries(int dir_fd)
 {
-	char path[512];
+	int fd = dup(dir_fd), err = 0, n = 0;
 	struct dirent *d;
-	DIR *dh = opendir(dir);
-	int err = 0, n = 0;
+	DIR *dh;
 
-	if (!dh)
-		return errno == ENOENT ? 0 : -errno;
+	if (fd < 0)
+		return -errno;
+	dh = fdopendir(fd);
+	if (!dh) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	rewinddir(dh);
 	while ((d = readdir(dh))) {
 		if (d->d_name[0] == '.')
 			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, d->d_name);
-		if (unlink(path) && !err)
+		if (unlinkat(dir_fd, d->d_name, 0) && !err)
 			err = -errno;
 		n++;
 	}
 	closedir(dh);
-	if (rmdir(dir) && !err)
-		err = -errno;
 	return err ? err : n;
+}
+
+int bpf_pin_remove_at(int dir_fd, const char *dir)
+{
+	int n = remove_entries(dir_fd);
+
+	if (n < 0)
+		return n;
+	/* The directory itself needs its parent's write permission: a
+	 * daemon that dropped root leaves it, empty. */
+	if (rmdir(dir) && errno != EACCES && errno != EPERM)
+		return -errno;
+	return n;
+}
+
+int bpf_pin_remove(const char *dir)
+{
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), n;
+
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	n = remove_entries(fd);
+	close(fd);
+	if (n >= 0 && rmdir(dir))
+		n = -errno;
+	return n;
 }

@@ -63,5 +63,9 @@ int bpf_pin_tcx_link(int prog_fd, int ifindex, __u32 attach_type,
  * go once no program holds them. How many pins went (0: none), or
  * -errno. */
 int bpf_pin_remove(const char *dir);
+/* The same through the directory's held fd (dir_fd), for a daemon that
+ * may no longer walk the path to it: the pins go, and the directory too
+ * where it may still remove it. */
+int bpf_pin_remove_at(int dir_fd, const char *dir);
 
 #endif /* N2NK_BPF_PIN_H */

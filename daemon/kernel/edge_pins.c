@@ -95,7 +95,7 @@ bool edge_pins_has(const struct edge_pins *p, const char *name)
 void edge_pins_close(struct edge_pins *p, bool leave)
 {
 	if (p->on && !leave)
-		bpf_pin_remove(p->dir);
+		bpf_pin_remove_at(p->lock_fd, p->dir);
 	if (p->lock_fd >= 0)
 		close(p->lock_fd);
 	p->lock_fd = -1;
