@@ -210,8 +210,10 @@ X(AUTO_IP_FULL,     -57, "auto_ip_full",           DROP, __,   __,   __,   __,  
  * BAD_EDGE_SOCKET   supernode: a REGISTER_SUPER from a socket no edge can
  *                   have (loopback, 0/8, multicast, 240/4, broadcast, port
  *                   0, our own listening socket, a federation member's).
- * SOURCE_LIMIT      supernode: too many edges registered at that IP, or at
- *                   that exact IP:port (SN_MAX_EDGES_PER_IP/_PER_SOCKET).
+ * SOURCE_LIMIT      supernode: a broadcast copy not sent to an edge's
+ *                   socket: that socket or IP had its share of this
+ *                   broadcast (once per socket, SN_MAX_BCAST_PER_IP per
+ *                   address), however many edges registered there.
  * AUTO_IP_FULL      supernode: no address left in the community's auto-IP
  *                   subnet; the registration is NAKed.
  */

@@ -345,18 +345,6 @@ static bool source_key(uint8_t key[MAC_SIZE], const struct sockaddr_storage *sa,
 	return true;
 }
 
-static uint32_t source_count(struct supernode *sn,
-			     const struct sockaddr_storage *sa, bool with_port)
-{
-	uint8_t key[MAC_SIZE];
-	struct sn_source *s;
-
-	if (!source_key(key, sa, with_port))
-		return 0;
-	s = (struct sn_source *)mac_table_find(&sn->sources, key);
-	return s ? s->edges : 0;
-}
-
 /* Adds d (1 or -1) to a source's count; false if out of memory. */
 static bool source_add(struct supernode *sn, const struct sockaddr_storage *sa,
 		       bool with_port, int d)
@@ -393,23 +381,32 @@ static void edge_uncount(struct supernode *sn, struct sn_edge *e)
 	e->counted = false;
 }
 
-/* Would one more edge at sa (e, if it is one already, moving there) stay
- * within the bounds on edges per address and per socket? */
-static bool source_has_room(struct supernode *sn, const struct sn_edge *e,
-			    const struct sockaddr_storage *sa)
+/*
+ * Whether the broadcast under way may send one more copy to sa: once per
+ * socket, SN_MAX_BCAST_PER_IP per address. Registrations at a victim's
+ * address (spoofed) then add nothing to what a broadcast sends it.
+ */
+static bool bcast_has_room(struct supernode *sn,
+			   const struct sockaddr_storage *sa)
 {
-	const struct sockaddr_in *to = (const struct sockaddr_in *)sa;
-	uint32_t per_ip = source_count(sn, sa, false);
+	uint8_t key_sock[MAC_SIZE], key_ip[MAC_SIZE];
+	struct sn_source *sock, *ip;
 
-	if (sa->ss_family != AF_INET ||
-	    (e && e->counted && sockaddr_equal(&e->sa, sa)))
-		return true; /* only IPv4 is counted (we listen on IPv4) */
-	if (e && e->counted &&
-	    ((const struct sockaddr_in *)&e->sa)->sin_addr.s_addr ==
-		    to->sin_addr.s_addr)
-		per_ip--; /* moving within that address */
-	return source_count(sn, sa, true) < SN_MAX_EDGES_PER_SOCKET &&
-	       per_ip < SN_MAX_EDGES_PER_IP;
+	if (!source_key(key_sock, sa, true) || !source_key(key_ip, sa, false))
+		return true; /* IPv6: not counted (we listen on IPv4) */
+	sock = (struct sn_source *)mac_table_find(&sn->sources, key_sock);
+	ip = (struct sn_source *)mac_table_find(&sn->sources, key_ip);
+	if (!sock || !ip)
+		return true; /* not counted: registered before the count */
+	if (sock->bcast_gen != sn->stats.bcast_gen)
+		sock->bcast_gen = sn->stats.bcast_gen, sock->bcast_sent = 0;
+	if (ip->bcast_gen != sn->stats.bcast_gen)
+		ip->bcast_gen = sn->stats.bcast_gen, ip->bcast_sent = 0;
+	if (sock->bcast_sent >= 1 || ip->bcast_sent >= SN_MAX_BCAST_PER_IP)
+		return false;
+	sock->bcast_sent++;
+	ip->bcast_sent++;
+	return true;
 }
 
 /* The edge is now at sa. */
@@ -624,9 +621,6 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 	if (e && !sn_auth_matches(sn, e, &r->auth)) {
 		sn_drop(sn, N2NK_AUTH);
 		sn_send_reg_nak(sn, c, r, from);
-	} else if (!mac_is_zero(r->edge_mac) && !source_has_room(sn, e, from)) {
-		/* No NAK: the source may be a victim's spoofed address. */
-		sn_drop(sn, N2NK_SOURCE_LIMIT);
 	} else if (assign_address(sn, c, r, e, &addr)) {
 		sn_drop(sn, N2NK_AUTO_IP_FULL);
 		sn_send_reg_nak(sn, c, r, from);
@@ -689,6 +683,10 @@ static void fanout_one(struct mac_entry *me, void *arg)
 	if (mac_equal(e->key.mac, f->except) ||
 	    !socket_plausible(f->sn, &e->sa))
 		return;
+	if (!bcast_has_room(f->sn, &e->sa)) {
+		sn_drop(f->sn, N2NK_SOURCE_LIMIT);
+		return;
+	}
 	if (sn_send(f->sn, f->c, &e->sa, f->m) == 0)
 		e->tx_pkts++;
 }
@@ -702,6 +700,7 @@ static void deliver_local(struct supernode *sn, struct sn_community *c,
 	if (mac_is_group(dst)) {
 		struct fanout f = { sn, c, m, src };
 
+		sn->stats.bcast_gen++;
 		mac_table_each(&c->edges, fanout_one, &f);
 		sn->stats.bcast++;
 		c->bcast++;

@@ -89,26 +89,31 @@ struct sn_anchor {
 #define SN_MAX_FED_MEMBERS	    64
 #define SN_MAX_REMOTE_PER_COMMUNITY 16384
 /*
- * Edges registered at one source, over all communities: what one
- * broadcast can send to one host. An edge has one socket (a restart with
- * a new MAC leaves the old record for a minute: hence a few); a NAT'd LAN
- * puts its edges behind one IP with a port each.
+ * What one broadcast sends to one host, however many edges registered
+ * there (spoofed registrations cost nothing): one copy per socket (an
+ * edge has one; the same frame twice helps nobody) and at most this many
+ * per IP (a NAT'd LAN puts its edges behind one IP with a port each).
+ * Registrations themselves are not refused by source: a spoofer could
+ * then lock a victim's NAT out.
  */
-#define SN_MAX_EDGES_PER_SOCKET	    4
-#define SN_MAX_EDGES_PER_IP	    256
+#define SN_MAX_BCAST_PER_IP	    64
 /* Auto-IP hands out addresses among the first 2^16 of a subnet. */
 #define SN_AUTO_IP_MAX_HOSTS	    65536
 #define SN_MAX_OWN_ADDRS	    64
 
-/* How many edges are at one IPv4 address (port 0) or socket. */
+/* How many edges are at one IPv4 address (port 0) or socket, and how
+ * many copies of the broadcast under way (bcast_gen) went there. */
 struct sn_source {
 	struct mac_entry
 		key; /* address (4 bytes) and port, both as on the wire */
 	uint32_t edges;
+	uint32_t bcast_sent;
+	uint64_t bcast_gen;
 };
 
 struct sn_stats {
 	uint64_t rx, fwd, bcast, reg_super, reg_super_nak, queries;
+	uint64_t bcast_gen; /* which broadcast fan-out is under way */
 	/* Registrations the XDP relay's maps could not take (full: the
 	 * daemon relays those edges itself). */
 	uint64_t xdp_mirror_failed;

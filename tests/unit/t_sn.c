@@ -412,33 +412,48 @@ TEST(sn_ttl_between_supernodes)
 	sn_down(&sn);
 }
 
-TEST(sn_edges_per_source_are_bounded)
+/*
+ * Spoofed registrations at a victim's address: a broadcast still sends it
+ * one copy per socket and at most SN_MAX_BCAST_PER_IP in all (no
+ * amplification), and they lock nobody out: a real edge behind that
+ * address still registers, in any community.
+ */
+TEST(sn_broadcast_copies_per_source_are_bounded)
 {
 	struct sockaddr_storage victim = sa4("198.18.2.2", 4000);
-	struct sn_community *c, *c2;
+	struct sockaddr_storage sender = sa4("198.18.1.1", 5000);
+	struct sn_community *c, *real;
 	struct supernode sn;
-	unsigned int i, n = 0;
+	struct n2n_msg m;
+	unsigned int i;
 
 	sn_up(&sn, NULL, NULL);
 	c = sn_community_add(&sn, "hostile", false);
-	c2 = sn_community_add(&sn, "other", false);
-	for (i = 1; i <= 50; i++) /* one socket, over two communities */
-		register_edge(&sn, i % 2 ? c : c2, i, &victim);
-	CHECK_EQ(c->edges.count + c2->edges.count, SN_MAX_EDGES_PER_SOCKET);
-	for (i = 1; i <= 1000; i++) {
+	real = sn_community_add(&sn, "real", false);
+	register_edge(&sn, c, 1, &sender);
+	for (i = 2; i <= 50; i++) /* one socket */
+		register_edge(&sn, c, i, &victim);
+	for (i = 1; i <= 300; i++) { /* one IP, a port each */
 		struct sockaddr_storage sa =
-			sa4("198.18.2.3", (uint16_t)(20000 + i));
+			sa4("198.18.2.2", (uint16_t)(20000 + i));
 
 		register_edge(&sn, c, 100 + i, &sa);
-		n += has_edge(c, 100 + i);
 	}
-	CHECK_EQ(n, SN_MAX_EDGES_PER_IP); /* a NAT'd LAN fits */
+	CHECK_EQ(c->edges.count, 1 + 49 + 300); /* none refused */
+	sent.n = 0;
+	broadcast(&m, c, 1, 0, 2);
+	sn_handle(&sn, c, &m, &sender, &opened);
+	CHECK_EQ(sent.n, SN_MAX_BCAST_PER_IP);
 	CHECK_EQ(dropped(&sn, N2NK_SOURCE_LIMIT),
-		 (50 - SN_MAX_EDGES_PER_SOCKET) + (1000 - SN_MAX_EDGES_PER_IP));
-	/* A registered edge renews at its socket. */
-	victim = sa4("198.18.2.3", 20001);
-	register_edge(&sn, c, 101, &victim);
-	CHECK(has_edge(c, 101));
+		 49 + 300 - SN_MAX_BCAST_PER_IP);
+	/* The next broadcast gets its own share. */
+	sent.n = 0;
+	sn_handle(&sn, c, &m, &sender, &opened);
+	CHECK_EQ(sent.n, SN_MAX_BCAST_PER_IP);
+	/* A real edge behind the victim's address still registers. */
+	victim = sa4("198.18.2.2", 4001);
+	register_edge(&sn, real, 1000, &victim);
+	CHECK(has_edge(real, 1000));
 	sn_down(&sn);
 }
 
