@@ -132,7 +132,7 @@ static int set_auto_ip(struct sn_conf *c, const char *v, char *msg, size_t len)
 		return conf_fail(msg, len, "expected ip-ip/len");
 	if (parse_range_end(v, (size_t)(dash - v), &lo, msg, len))
 		return -EINVAL;
-	if (conf_parse_prefix_net(dash + 1, &hi, &prefix, 1, 30, why,
+	if (conf_parse_prefix_net(dash + 1, &hi, &prefix, 8, 30, why,
 				  sizeof(why)))
 		return conf_fail(msg, len, "%s", why);
 	if (parse_range_end(dash + 1, (size_t)(slash - dash - 1), &hi, msg,

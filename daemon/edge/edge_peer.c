@@ -380,9 +380,14 @@ void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
 {
 	const struct n2n_peer_info *pi = &m->u.peer_info;
 	uint64_t now = evloop_now_ms();
-	struct edge_peer *p = edge_peer_get(e, pi->mac, now);
 	struct sockaddr_storage pref;
+	struct edge_peer *p;
 
+	/* An answer to our QUERY_PEER names us as the asker (srcMac), from
+	 * n2n's supernodes and ours alike: one that does not is not ours. */
+	if (!mac_equal(pi->src_mac, e->mac))
+		return edge_drop(e, N2NK_UNEXPECTED);
+	p = edge_peer_get(e, pi->mac, now);
 	if (!p || p->p2p || sock_is_loopback(&pi->sock))
 		return;
 	p->last_seen_ms = now;

@@ -136,16 +136,34 @@ static void learn_supernodes(struct edge *e,
 }
 
 /*
- * The address a supernode assigns (-a sn-assigned). A prefix outside
- * /8../30 would install a route taking the host's traffic (/0) or leave no
- * room for a peer (/31, /32): refused, the edge stays without an address.
- * What -a itself gives is the user's choice, as in n2n.
+ * Whether an assigned address is one a host may take: a unicast address
+ * (not 0/8, 127/8, 224/4 or 240/4) that is neither its subnet's network
+ * nor its broadcast address, with a prefix of /8../30 (a shorter one
+ * would install a route taking the host's traffic, /0 all of it; a
+ * longer one leaves no room for a peer).
+ */
+static bool assignable(const struct n2n_ip_subnet *a)
+{
+	uint32_t host_mask, first = a->addr >> 24;
+
+	if (a->prefix < 8 || a->prefix > 30)
+		return false;
+	if (first == 0 || first == 127 || first >= 224)
+		return false;
+	host_mask = (1u << (32 - a->prefix)) - 1;
+	return (a->addr & host_mask) != 0 && (a->addr & host_mask) != host_mask;
+}
+
+/*
+ * The address a supernode assigns (-a sn-assigned), if assignable(): else
+ * refused, the edge stays without an address. What -a itself gives is the
+ * user's choice, as in n2n.
  */
 static void take_address(struct edge *e, const struct n2n_ip_subnet *a, int sn)
 {
 	char ip[IP4_PREFIX_STR_MAX];
 
-	if (a->prefix >= 8 && a->prefix <= 30) {
+	if (assignable(a)) {
 		e->ip = a->addr;
 		e->prefix = a->prefix;
 		return;
@@ -154,8 +172,9 @@ static void take_address(struct edge *e, const struct n2n_ip_subnet *a, int sn)
 		return; /* said already */
 	e->refused_ip = a->addr;
 	e->refused_prefix = a->prefix;
-	log_err("supernode %s:%u assigned %s: refused, a prefix must be /8 to "
-		"/30; the edge stays without an address",
+	log_err("supernode %s:%u assigned %s: refused (a unicast host address "
+		"with a prefix of /8 to /30 is taken); the edge stays without "
+		"an address",
 		e->sn[sn].host, e->sn[sn].port,
 		ip4_prefix_str(a->addr, a->prefix, ip));
 }

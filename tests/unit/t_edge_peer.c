@@ -166,19 +166,41 @@ static void reg(struct edge *e, const uint8_t *src_mac,
 	edge_on_register(e, &m, from, via_sn);
 }
 
-static void peer_info(struct edge *e, const uint8_t *mac,
-		      const struct n2n_sock *pub, const struct n2n_sock *pref)
+static void peer_info_for(struct edge *e, const uint8_t *asker,
+			  const uint8_t *mac, const struct n2n_sock *pub,
+			  const struct n2n_sock *pref)
 {
 	struct n2n_msg m;
 
 	edge_init_msg(e, &m, N2N_MSG_PEER_INFO,
 		      N2N_FLAGS_FROM_SUPERNODE | (pref ? N2N_FLAGS_SOCKET : 0));
-	memcpy(m.u.peer_info.src_mac, our_mac, 6);
+	memcpy(m.u.peer_info.src_mac, asker, 6);
 	memcpy(m.u.peer_info.mac, mac, 6);
 	m.u.peer_info.sock = *pub;
 	if (pref)
 		m.u.peer_info.preferred_sock = *pref;
 	edge_on_peer_info(e, &m);
+}
+
+static void peer_info(struct edge *e, const uint8_t *mac,
+		      const struct n2n_sock *pub, const struct n2n_sock *pref)
+{
+	peer_info_for(e, our_mac, mac, pub, pref);
+}
+
+/* A PEER_INFO that answers another edge's query (srcMac not ours) names
+ * no peer of ours and makes us punch nothing. */
+TEST(edge_takes_only_peer_info_that_answers_us)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct edge *e = edge_new();
+
+	peer_info_for(e, other, victim, &xs, NULL);
+	CHECK_EQ(n_sent, 0);
+	CHECK(edge_peer_find(e, victim) == NULL);
+	peer_info(e, victim, &xs, NULL); /* ours: punched */
+	CHECK_EQ(n_sent, 1);
+	edge_free(e);
 }
 
 TEST(edge_never_sends_to_this_host)
@@ -252,10 +274,31 @@ TEST(edge_refuses_assigned_prefixes_outside_8_to_30)
 	}
 	for (i = 0; i < sizeof(good); i++) {
 		e->ip = 0;
-		super_ack(e, "198.19.0.7", good[i], NULL);
-		CHECK_EQ(e->ip, 0xc6130007);
+		super_ack(e, "198.19.0.6", good[i],
+			  NULL); /* a host in /30 too */
+		CHECK_EQ(e->ip, 0xc6130006);
 		CHECK_EQ(e->prefix, good[i]);
 	}
+	edge_free(e);
+}
+
+/* Nor an address no host can have: loopback, 0/8, multicast, 240/4, or
+ * its subnet's network or broadcast address. */
+TEST(edge_refuses_assigned_addresses_no_host_can_have)
+{
+	static const char *const bad[] = { "127.0.0.1",	 "0.1.2.3",
+					   "224.0.0.7",	 "240.0.0.7",
+					   "198.19.0.0", "198.19.0.255" };
+	struct edge *e = edge_new();
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		e->ip = 0;
+		super_ack(e, bad[i], 24, NULL);
+		CHECK_MSG(e->ip == 0, "%s/24 taken", bad[i]);
+	}
+	super_ack(e, "198.19.0.1", 24, NULL);
+	CHECK_EQ(e->ip, 0xc6130001);
 	edge_free(e);
 }
 
