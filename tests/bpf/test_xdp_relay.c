@@ -27,6 +27,7 @@
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
 #include "skel/xdp_relay.skel.h"
+#include "relay_fill.h"
 #include "suites.h"
 
 #define SN_PORT		 N2N_SN_PORT_DEFAULT
@@ -661,82 +662,24 @@ static int run_case(const struct xdp_relay *skel, const struct relay_case *tc)
 		return -1;
 	return check_output(tc, &f, &out);
 }
-
-/* Fills the community field of a map entry: NUL-padded, as on the wire. */
-static void put_community(struct n2nk_relay_edge *e, const char *community,
-			  const uint8_t mac[MAC_SIZE])
-{
-	memset(e, 0, sizeof(*e));
-	strncpy((char *)e->community, community, N2N_COMMUNITY_SIZE - 1);
-	mac_copy(e->mac, mac);
-}
-
-static void put_sock(struct n2nk_relay_sock4 *s, const uint8_t ip[4],
-		     uint16_t port)
-{
-	memset(s, 0, sizeof(*s));
-	memcpy(&s->addr, ip, sizeof(s->addr));
-	s->port = htons(port);
-}
-
-static int set_sender(const struct xdp_relay *skel, const uint8_t ip[4],
-		      uint16_t port, const char *community,
-		      const uint8_t mac[MAC_SIZE])
-{
-	struct n2nk_relay_sock4 s;
-	struct n2nk_relay_edge e;
-
-	put_sock(&s, ip, port);
-	put_community(&e, community, mac);
-	return bpf_map__update_elem(skel->maps.senders, &s, sizeof(s), &e,
-				    sizeof(e), BPF_ANY);
-}
-
-static int set_edge_until(const struct xdp_relay *skel, const char *community,
-			  const uint8_t mac[MAC_SIZE], const uint8_t ip[4],
-			  uint16_t port, uint64_t expires)
-{
-	struct n2nk_relay_dest d = { .expires_ns = expires };
-	struct n2nk_relay_edge e;
-
-	put_sock(&d.sock, ip, port);
-	put_community(&e, community, mac);
-	return bpf_map__update_elem(skel->maps.edges, &e, sizeof(e), &d,
-				    sizeof(d), BPF_ANY);
-}
-
-static int set_edge(const struct xdp_relay *skel, const char *community,
-		    const uint8_t mac[MAC_SIZE], const uint8_t ip[4],
-		    uint16_t port)
-{
-	return set_edge_until(skel, community, mac, ip, port, UINT64_MAX);
-}
-
-static int set_local(const struct xdp_relay *skel, const uint8_t ip[4])
-{
-	uint8_t one = 1;
-
-	return bpf_map__update_elem(skel->maps.local_addrs, ip, 4, &one,
-				    sizeof(one), BPF_ANY);
-}
-
 /* Edges A and B, registered in COMMUNITY, as the cases expect. */
 static int register_edges(const struct xdp_relay *skel)
 {
 	int err;
 
-	err = set_local(skel, sn_ip);
+	err = relay_set_local(skel, sn_ip);
 	if (!err)
-		err = set_sender(skel, a_ip, A_PORT, COMMUNITY, mac_a);
+		err = relay_set_sender(skel, a_ip, A_PORT, COMMUNITY, mac_a);
 	if (!err)
-		err = set_sender(skel, b_ip, B_PORT, COMMUNITY, mac_b);
+		err = relay_set_sender(skel, b_ip, B_PORT, COMMUNITY, mac_b);
 	if (!err)
-		err = set_edge(skel, COMMUNITY, mac_a, a_ip, A_PORT);
+		err = relay_set_edge(skel, COMMUNITY, mac_a, a_ip, A_PORT);
 	if (!err)
-		err = set_edge(skel, COMMUNITY, mac_b, b_ip, B_PORT);
+		err = relay_set_edge(skel, COMMUNITY, mac_b, b_ip, B_PORT);
 	/* D's registration ran out long ago (1 ns after boot). */
 	if (!err)
-		err = set_edge_until(skel, COMMUNITY, mac_d, b_ip, B_PORT, 1);
+		err = relay_set_edge_until(skel, COMMUNITY, mac_d, b_ip, B_PORT,
+					   1);
 	return err;
 }
 
@@ -862,13 +805,15 @@ static int run_golden_pair(const struct xdp_relay *skel, const char *name,
 	static struct run_out out; /* 2 KiB frame: off the stack */
 	int err;
 
-	err = set_local(skel, in->d.dst_ip);
+	err = relay_set_local(skel, in->d.dst_ip);
 	if (!err)
-		err = set_sender(skel, in->d.src_ip, in->d.src_port,
-				 VECTORS_NAME, p + N2N_PACKET_OFF_SRC_MAC);
+		err = relay_set_sender(skel, in->d.src_ip, in->d.src_port,
+				       VECTORS_NAME,
+				       p + N2N_PACKET_OFF_SRC_MAC);
 	if (!err)
-		err = set_edge(skel, VECTORS_NAME, p + N2N_PACKET_OFF_DST_MAC,
-			       relayed->d.dst_ip, relayed->d.dst_port);
+		err = relay_set_edge(skel, VECTORS_NAME,
+				     p + N2N_PACKET_OFF_DST_MAC,
+				     relayed->d.dst_ip, relayed->d.dst_port);
 	if (!err)
 		err = run_prog(skel, in->frame, in->frame_len, 1, &out);
 	if (err) {

@@ -33,6 +33,7 @@
 #include "proto/timestamp.h"
 #include "proto/wire.h"
 #include "skel/xdp_relay.skel.h"
+#include "relay_fill.h"
 #include "suites.h"
 
 #define SN_PORT		 N2N_SN_PORT_DEFAULT
@@ -290,56 +291,6 @@ static void expect_relayed(struct frame *w, const struct frame *p,
 
 /* ---- maps ---- */
 
-static void put_edge_key(struct n2nk_relay_edge *e, const char *community,
-			 const uint8_t mac[MAC_SIZE])
-{
-	memset(e, 0, sizeof(*e));
-	strncpy((char *)e->community, community, N2N_COMMUNITY_SIZE - 1);
-	mac_copy(e->mac, mac);
-}
-
-static void put_sock(struct n2nk_relay_sock4 *s, const uint8_t ip[4],
-		     uint16_t port)
-{
-	memset(s, 0, sizeof(*s));
-	memcpy(&s->addr, ip, sizeof(s->addr));
-	s->port = htons(port);
-}
-
-static int set_sender(const struct xdp_relay *skel, const uint8_t ip[4],
-		      uint16_t port, const char *community,
-		      const uint8_t mac[MAC_SIZE])
-{
-	struct n2nk_relay_sock4 s;
-	struct n2nk_relay_edge e;
-
-	put_sock(&s, ip, port);
-	put_edge_key(&e, community, mac);
-	return bpf_map__update_elem(skel->maps.senders, &s, sizeof(s), &e,
-				    sizeof(e), BPF_ANY);
-}
-
-static int set_edge(const struct xdp_relay *skel, const char *community,
-		    const uint8_t mac[MAC_SIZE], const uint8_t ip[4],
-		    uint16_t port)
-{
-	struct n2nk_relay_dest d = { .expires_ns = UINT64_MAX };
-	struct n2nk_relay_edge e;
-
-	put_sock(&d.sock, ip, port);
-	put_edge_key(&e, community, mac);
-	return bpf_map__update_elem(skel->maps.edges, &e, sizeof(e), &d,
-				    sizeof(d), BPF_ANY);
-}
-
-static int set_local(const struct xdp_relay *skel, const uint8_t ip[4])
-{
-	uint8_t one = 1;
-
-	return bpf_map__update_elem(skel->maps.local_addrs, ip, 4, &one,
-				    sizeof(one), BPF_ANY);
-}
-
 /* he_keys' entry for community as xdp_relay_loader_he_set() writes it,
  * with the clock offset off; on 0 for an entry whose keys are not in use. */
 static int set_keys(const struct xdp_relay *skel, const char *community,
@@ -375,7 +326,7 @@ static int get_record(const struct xdp_relay *skel, const struct edge_def *e,
 {
 	struct n2nk_relay_edge k;
 
-	put_edge_key(&k, e->community, e->mac);
+	relay_put_edge_key(&k, e->community, e->mac);
 	return bpf_map__lookup_elem(skel->maps.he_stamps, &k, sizeof(k), stamp,
 				    sizeof(*stamp), 0);
 }
@@ -386,7 +337,7 @@ static int set_record(const struct xdp_relay *skel, const struct edge_def *e,
 {
 	struct n2nk_relay_edge k;
 
-	put_edge_key(&k, e->community, e->mac);
+	relay_put_edge_key(&k, e->community, e->mac);
 	return bpf_map__update_elem(skel->maps.he_stamps, &k, sizeof(k), &stamp,
 				    sizeof(stamp), BPF_ANY);
 }
@@ -425,14 +376,15 @@ static int fill_maps(const struct xdp_relay *skel)
 	keys_of(&keys_off, OFF_COMM);
 	keys_of(&keys_vec, VECTORS_COMM);
 	clock_off = he_kernel_utc_offset_ns();
-	err = set_local(skel, sn_ip);
+	err = relay_set_local(skel, sn_ip);
 	for (i = 0; !err && i < sizeof(registered) / sizeof(registered[0]);
 	     i++) {
 		e = registered[i];
-		err = set_sender(skel, e->ip, e->port, e->community, e->mac);
+		err = relay_set_sender(skel, e->ip, e->port, e->community,
+				       e->mac);
 		if (!err)
-			err = set_edge(skel, e->community, e->mac, e->ip,
-				       e->port);
+			err = relay_set_edge(skel, e->community, e->mac, e->ip,
+					     e->port);
 	}
 	if (!err)
 		err = set_keys(skel, HE_COMM, &keys_he, clock_off, 1);
@@ -1231,15 +1183,15 @@ static int capture_pair(const struct xdp_relay *skel, const struct captured *in,
 	struct he_result res;
 	int err, reason;
 
-	err = set_local(skel, in->d.dst_ip);
+	err = relay_set_local(skel, in->d.dst_ip);
 	if (!err)
-		err = set_sender(skel, in->d.src_ip, in->d.src_port,
-				 VECTORS_COMM,
-				 in->plain + N2N_PACKET_OFF_SRC_MAC);
+		err = relay_set_sender(skel, in->d.src_ip, in->d.src_port,
+				       VECTORS_COMM,
+				       in->plain + N2N_PACKET_OFF_SRC_MAC);
 	if (!err)
-		err = set_edge(skel, VECTORS_COMM,
-			       in->plain + N2N_PACKET_OFF_DST_MAC,
-			       rel->d.dst_ip, rel->d.dst_port);
+		err = relay_set_edge(skel, VECTORS_COMM,
+				     in->plain + N2N_PACKET_OFF_DST_MAC,
+				     rel->d.dst_ip, rel->d.dst_port);
 	if (!err)
 		err = clock_at(skel, in->res.stamp);
 	if (err ||
@@ -1280,10 +1232,10 @@ static int capture_other(const struct xdp_relay *skel, const struct captured *c)
 	static struct run_out out;
 	int err, reason;
 
-	err = set_local(skel, c->d.dst_ip);
+	err = relay_set_local(skel, c->d.dst_ip);
 	if (!err)
-		err = set_sender(skel, c->d.src_ip, c->d.src_port, VECTORS_COMM,
-				 none);
+		err = relay_set_sender(skel, c->d.src_ip, c->d.src_port,
+				       VECTORS_COMM, none);
 	if (!err)
 		err = clock_at(skel, c->res.stamp);
 	if (err ||
