@@ -213,7 +213,9 @@ X(AUTO_IP_FULL,     -57, "auto_ip_full",           DROP, __,   __,   __,   __,  
  * SOURCE_LIMIT      supernode: a broadcast copy not sent to an edge's
  *                   socket: that socket or IP had its share of this
  *                   broadcast (once per socket, SN_MAX_BCAST_PER_IP per
- *                   address), however many edges registered there.
+ *                   address), however many edges registered there; or
+ *                   an answer to a supernode not yet a federation member
+ *                   beyond the rate (sn_federation.c).
  * AUTO_IP_FULL      supernode: no address left in the community's auto-IP
  *                   subnet; the registration is NAKed.
  */

@@ -7,6 +7,14 @@
  * goes to the supernode that has it, or to every member when unknown.
  * Only when the operator asked for it (-F or -l): the default name is
  * public, so a default federation would take in any host.
+ *
+ * The name is the only credential n2n has, and a source address proves
+ * nothing, so a supernode becomes a member only once it has shown it
+ * receives at its socket: it answers our REGISTER_SUPER with an ACK
+ * echoing the cookie, which is keyed to that socket (return routability,
+ * as a SYN cookie). Until then it gets a bare ACK (so that it can check
+ * us the same way) and our REGISTER_SUPER, both rationed, and nothing
+ * else: no member list, no registrations, no broadcasts, no eviction.
  */
 #include <sodium.h>
 #include <stdlib.h>
@@ -23,6 +31,11 @@
 #define FED_NEW_MS	    60000 /* n2n's LAST_SEEN_SN_NEW */
 #define FED_PURGE_MS	    90000 /* n2n's LAST_SEEN_SN_INACTIVE */
 #define FED_REMOTE_PURGE_MS 180000
+/* A cookie holds for its epoch and the next: 60 to 120 s. */
+#define FED_COOKIE_EPOCH_MS 60000
+/* Answers to supernodes not yet members: a burst, then this many per s. */
+#define FED_CHALLENGE_BURST 32
+#define FED_CHALLENGE_RATE  16
 
 /*
  * The federation's community as stock n2n 3.1.1 holds it: its header keys
@@ -59,6 +72,14 @@ int sn_fed_init(struct supernode *sn)
 	msg_he_init(&sn->federation->he, true, c->federation_keys);
 	sn_fed_wire_name(c, sn->federation->name);
 	randombytes_buf(sn->fed_token, sizeof(sn->fed_token));
+	randombytes_buf(sn->fed_cookie_key, sizeof(sn->fed_cookie_key));
+	sn->fed_challenge_tokens = FED_CHALLENGE_BURST;
+	sn->fed_challenge_ms = evloop_now_ms();
+	if (!strcmp(c->federation, CONF_FEDERATION_DEFAULT))
+		log_warn("federation under the public default name %s: anyone "
+			 "who can send to this supernode may join it; give "
+			 "-F a name only your supernodes know",
+			 c->federation + 1);
 	for (i = 0; i < c->n_federation_peers && i < SN_MAX_ANCHORS; i++) {
 		struct sn_anchor *a = &sn->anchors[sn->n_anchors++];
 
@@ -119,6 +140,74 @@ static struct sn_edge *member_by_sa(struct supernode *sn,
 	return f.found;
 }
 
+static uint32_t cookie_of_epoch(const struct supernode *sn,
+				const struct sockaddr_storage *to,
+				uint64_t epoch)
+{
+	struct {
+		uint8_t addr[16];
+		uint64_t epoch;
+		uint16_t port;
+		uint8_t ipv6, pad[5];
+	} in;
+	uint8_t h[crypto_shorthash_BYTES];
+	struct n2n_sock s;
+	uint32_t cookie;
+
+	memset(&s, 0, sizeof(s));
+	memset(&in, 0, sizeof(in));
+	sock_from_sockaddr(&s, to);
+	memcpy(in.addr, s.addr, sizeof(in.addr));
+	in.epoch = epoch;
+	in.port = s.port;
+	in.ipv6 = s.ipv6;
+	crypto_shorthash(h, (const uint8_t *)&in, sizeof(in),
+			 sn->fed_cookie_key);
+	memcpy(&cookie, h, sizeof(cookie));
+	return cookie;
+}
+
+/* The cookie of our REGISTER_SUPERs to `to`: SipHash of the socket. */
+uint32_t sn_fed_cookie(const struct supernode *sn,
+		       const struct sockaddr_storage *to, uint64_t now_ms)
+{
+	return cookie_of_epoch(sn, to, now_ms / FED_COOKIE_EPOCH_MS);
+}
+
+static bool cookie_holds(const struct supernode *sn,
+			 const struct sockaddr_storage *from, uint32_t cookie,
+			 uint64_t now)
+{
+	uint64_t epoch = now / FED_COOKIE_EPOCH_MS;
+
+	return cookie == cookie_of_epoch(sn, from, epoch) ||
+	       (epoch && cookie == cookie_of_epoch(sn, from, epoch - 1));
+}
+
+/* A token bucket for what we send to supernodes not yet members. */
+static bool challenge_allowed(struct supernode *sn, uint64_t now)
+{
+	uint64_t refill =
+		(now - sn->fed_challenge_ms) * FED_CHALLENGE_RATE / 1000;
+
+	if (refill) {
+		sn->fed_challenge_ms += refill * 1000 / FED_CHALLENGE_RATE;
+		sn->fed_challenge_tokens =
+			refill >= FED_CHALLENGE_BURST
+				? FED_CHALLENGE_BURST
+				: (unsigned int)refill +
+					  sn->fed_challenge_tokens;
+		if (sn->fed_challenge_tokens > FED_CHALLENGE_BURST)
+			sn->fed_challenge_tokens = FED_CHALLENGE_BURST;
+	}
+	if (!sn->fed_challenge_tokens) {
+		sn_drop(sn, N2NK_SOURCE_LIMIT);
+		return false;
+	}
+	sn->fed_challenge_tokens--;
+	return true;
+}
+
 static void send_fed_register(struct supernode *sn,
 			      const struct sockaddr_storage *to)
 {
@@ -127,7 +216,7 @@ static void send_fed_register(struct supernode *sn,
 
 	sn_init_msg(&m, sn->federation, N2N_MSG_REGISTER_SUPER,
 		    N2N_FLAGS_FROM_SUPERNODE);
-	r->cookie = sn->fed_cookie;
+	r->cookie = sn_fed_cookie(sn, to, evloop_now_ms());
 	mac_copy(r->edge_mac, sn->mac);
 	r->auth.scheme = N2N_AUTH_SIMPLE_ID;
 	r->auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
@@ -163,7 +252,6 @@ void sn_fed_tick(struct supernode *sn, uint64_t now)
 	if (!sn->federation || now - sn->last_fed_ms < FED_INTERVAL_MS)
 		return;
 	sn->last_fed_ms = now;
-	sn->fed_cookie = randombytes_random();
 	mac_table_each(&sn->federation->edges, member_tick, &t);
 	for (i = 0; i < sn->n_anchors; i++) {
 		struct sn_anchor *a = &sn->anchors[i];
@@ -182,21 +270,59 @@ void sn_fed_tick(struct supernode *sn, uint64_t now)
 	}
 }
 
+static bool is_anchor(const struct supernode *sn,
+		      const struct sockaddr_storage *sa)
+{
+	int i;
+
+	for (i = 0; i < sn->n_anchors; i++)
+		if (sn->anchors[i].resolved &&
+		    sockaddr_equal(&sn->anchors[i].sa, sa))
+			return true;
+	return false;
+}
+
+struct stale_at {
+	struct supernode *sn;
+	const uint8_t *mac;
+	const struct sockaddr_storage *sa;
+};
+
+/* Another MAC at a socket a supernode just proved its own: restarted. */
+static void drop_stale_at(struct mac_entry *me, void *arg)
+{
+	struct stale_at *st = arg;
+	struct sn_edge *e = (struct sn_edge *)me;
+
+	if (sockaddr_equal(&e->sa, st->sa) && !mac_equal(e->key.mac, st->mac)) {
+		mac_table_remove(&st->sn->federation->edges, me);
+		free(e);
+	}
+}
+
 /*
- * A member at sa; heard: it spoke from sa itself (not one listed in an
- * ACK). An edge registered at a socket a supernode turns out to have goes
- * then, once (a listed socket could be anyone's).
+ * The supernode MAC `mac` answered our cookie at sa. A live member keeps
+ * its socket (another host claiming its MAC would move its path); anchors
+ * (-l) do not count against the cap. An edge registered at that socket
+ * goes once: it is a supernode's.
  */
-static struct sn_edge *member_upsert(struct supernode *sn, const uint8_t *mac,
-				     const struct sockaddr_storage *sa,
-				     uint64_t seen, bool heard)
+static struct sn_edge *member_admit(struct supernode *sn, const uint8_t *mac,
+				    const struct sockaddr_storage *sa,
+				    uint64_t now)
 {
 	struct sn_community *f = sn->federation;
 	struct sn_edge *e = (struct sn_edge *)mac_table_find(&f->edges, mac);
+	struct stale_at st = { sn, mac, sa };
 
 	if (mac_equal(mac, sn->mac))
 		return NULL;
-	if (!e && f->edges.count >= SN_MAX_FED_MEMBERS) {
+	if (e && !sockaddr_equal(&e->sa, sa) &&
+	    now - e->last_seen_ms < FED_NEW_MS) {
+		sn_drop(sn, N2NK_UNEXPECTED);
+		return NULL;
+	}
+	mac_table_each(&f->edges, drop_stale_at, &st);
+	if (!e && f->edges.count >= SN_MAX_FED_MEMBERS && !is_anchor(sn, sa)) {
 		sn_drop(sn, N2NK_TABLE_FULL);
 		return NULL;
 	}
@@ -209,15 +335,11 @@ static struct sn_edge *member_upsert(struct supernode *sn, const uint8_t *mac,
 		log_notice("federation: supernode at %s",
 			   sockaddr_str(sa, (char[SOCKADDR_STR_MAX]){ 0 }));
 	}
-	if (!sockaddr_equal(&e->sa, sa))
-		e->heard = false;
-	if (heard && !e->heard) {
+	if (!e->heard || !sockaddr_equal(&e->sa, sa))
 		sn_evict_edges_at(sn, sa);
-		e->heard = true;
-	}
+	e->heard = true;
 	e->sa = *sa;
-	if (seen > e->last_seen_ms)
-		e->last_seen_ms = seen;
+	e->last_seen_ms = now;
 	return e;
 }
 
@@ -258,8 +380,10 @@ int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
 	return l.n;
 }
 
+/* Members get the list of the others; a supernode not yet one nothing. */
 static void answer_fed_register(struct supernode *sn, const struct n2n_msg *m,
-				const struct sockaddr_storage *from)
+				const struct sockaddr_storage *from,
+				bool member)
 {
 	struct n2n_msg a;
 	struct n2n_register_super_ack *k = &a.u.reg_super_ack;
@@ -270,12 +394,24 @@ static void answer_fed_register(struct supernode *sn, const struct n2n_msg *m,
 	mac_copy(k->src_mac, sn->mac);
 	k->lifetime = 15;
 	sock_from_sockaddr(&k->sock, from);
-	k->num_sn = (uint8_t)sn_fed_list(sn, k->sn, N2N_SN_ENTRY_MAX, from);
+	k->num_sn =
+		member ? (uint8_t)sn_fed_list(sn, k->sn, N2N_SN_ENTRY_MAX, from)
+		       : 0;
 	k->key_time = sn->key_time;
 	sn_send(sn, sn->federation, from, &a);
 }
 
-/* Supernodes named in an ACK join, due for registration at once. */
+/* A listed IPv4 socket one could send a REGISTER_SUPER to. */
+static bool listed_socket_sane(const struct n2n_sock *s)
+{
+	return s->port && s->addr[0] != 0 && s->addr[0] != 127 &&
+	       s->addr[0] < 224;
+}
+
+/*
+ * Supernodes named in a member's ACK: anyone could be named, so each gets
+ * our REGISTER_SUPER and joins when it answers, as any other.
+ */
 static void learn_listed(struct supernode *sn,
 			 const struct n2n_register_super_ack *k, uint64_t now)
 {
@@ -285,34 +421,48 @@ static void learn_listed(struct supernode *sn,
 		struct sockaddr_storage sa;
 		struct n2n_sock s = { .port = k->sn[i].port };
 
-		if (k->sn[i].family != 2)
+		if (k->sn[i].family != 2 || mac_equal(k->sn[i].mac, sn->mac))
 			continue;
 		memcpy(s.addr, k->sn[i].addr, 4);
 		sockaddr_from_sock(&sa, &s);
-		if (!member_by_sa(sn, &sa))
-			member_upsert(sn, k->sn[i].mac, &sa, now - FED_NEW_MS,
-				      false);
+		if (listed_socket_sane(&s) && !member_by_sa(sn, &sa) &&
+		    challenge_allowed(sn, now))
+			send_fed_register(sn, &sa);
 	}
+}
+
+static void on_fed_register(struct supernode *sn, const struct n2n_msg *m,
+			    const struct sockaddr_storage *from, uint64_t now)
+{
+	struct sn_edge *e = member_by_sa(sn, from);
+
+	if (e && mac_equal(e->key.mac, m->u.reg_super.edge_mac)) {
+		e->last_seen_ms = now;
+		answer_fed_register(sn, m, from, true);
+		return;
+	}
+	if (!challenge_allowed(sn, now))
+		return;
+	answer_fed_register(sn, m, from, false);
+	send_fed_register(sn, from);
 }
 
 /* REGISTER_SUPER and its ACK within "*Federation". */
 void sn_fed_handle(struct supernode *sn, const struct n2n_msg *m,
 		   const struct sockaddr_storage *from)
 {
+	const struct n2n_register_super_ack *k = &m->u.reg_super_ack;
 	uint64_t now = evloop_now_ms();
 
-	if (m->hdr.type == N2N_MSG_REGISTER_SUPER) {
-		if (member_upsert(sn, m->u.reg_super.edge_mac, from, now, true))
-			answer_fed_register(sn, m, from);
+	if (m->hdr.type == N2N_MSG_REGISTER_SUPER)
+		return on_fed_register(sn, m, from, now);
+	if (m->hdr.type != N2N_MSG_REGISTER_SUPER_ACK ||
+	    !cookie_holds(sn, from, k->cookie, now)) {
+		sn_drop(sn, N2NK_UNEXPECTED);
 		return;
 	}
-	if (m->hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
-	    m->u.reg_super_ack.cookie == sn->fed_cookie &&
-	    member_upsert(sn, m->u.reg_super_ack.src_mac, from, now, true)) {
-		learn_listed(sn, &m->u.reg_super_ack, now);
-		return;
-	}
-	sn_drop(sn, N2NK_UNEXPECTED);
+	if (member_admit(sn, k->src_mac, from, now))
+		learn_listed(sn, k, now);
 }
 
 struct fed_send {

@@ -134,7 +134,11 @@ struct supernode {
 	struct sn_community *federation;
 	struct sn_anchor anchors[SN_MAX_ANCHORS];
 	int n_anchors;
-	uint32_t fed_cookie;
+	/* Our REGISTER_SUPERs' cookies: keyed per socket (sn_fed_cookie()),
+	 * so an ACK proves its sender received ours; challenges rationed. */
+	uint8_t fed_cookie_key[16];
+	uint64_t fed_challenge_ms;
+	unsigned int fed_challenge_tokens;
 	uint8_t fed_token[N2N_AUTH_ID_TOKEN_SIZE];
 	uint64_t last_fed_ms;
 	uint64_t last_purge_ms;
@@ -243,6 +247,8 @@ void sn_fed_learn(struct supernode *sn, struct sn_community *c,
 /* Associations older than the federation keeps them go. */
 void sn_fed_purge_remote(struct sn_community *c, uint64_t now);
 /* Our active members as REGISTER_SUPER_ACK entries; returns the count. */
+uint32_t sn_fed_cookie(const struct supernode *sn,
+		       const struct sockaddr_storage *to, uint64_t now_ms);
 int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
 		const struct sockaddr_storage *skip);
 

@@ -138,15 +138,52 @@ static bool has_edge(struct sn_community *c, unsigned int n)
 	return mac_table_find(&c->edges, mac) != NULL;
 }
 
-/* Another supernode (MAC n) joins from sa. */
-static void join_member(struct supernode *sn, unsigned int n,
-			const struct sockaddr_storage *sa)
+/* Supernode MAC n answers from sa with cookie, listing n_listed others. */
+static void fed_ack(struct supernode *sn, unsigned int n,
+		    const struct sockaddr_storage *sa, uint32_t cookie,
+		    const struct sockaddr_storage *listed,
+		    unsigned int listed_n)
+{
+	struct n2n_register_super_ack *k;
+	struct n2n_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.ttl = 2;
+	m.hdr.type = N2N_MSG_REGISTER_SUPER_ACK;
+	m.hdr.flags = N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE;
+	memcpy(m.hdr.community, sn->federation->name, N2N_COMMUNITY_SIZE);
+	k = &m.u.reg_super_ack;
+	k->cookie = cookie;
+	mac_n(k->src_mac, n);
+	if (listed) {
+		const struct sockaddr_in *in = (const void *)listed;
+
+		k->num_sn = 1;
+		k->sn[0].family = 2;
+		k->sn[0].port = ntohs(in->sin_port);
+		memcpy(k->sn[0].addr, &in->sin_addr, 4);
+		mac_n(k->sn[0].mac, listed_n);
+	}
+	sn_handle(sn, sn->federation, &m, sa, &opened);
+}
+
+/* Supernode MAC n registers from sa (what anyone can send). */
+static void fed_register(struct supernode *sn, unsigned int n,
+			 const struct sockaddr_storage *sa)
 {
 	struct n2n_msg m;
 
 	reg_super(&m, sn->federation, n, 0x77);
 	m.hdr.flags = N2N_FLAGS_FROM_SUPERNODE;
 	sn_handle(sn, sn->federation, &m, sa, &opened);
+}
+
+/* Another supernode (MAC n) joins from sa: registers, answers our cookie. */
+static void join_member(struct supernode *sn, unsigned int n,
+			const struct sockaddr_storage *sa)
+{
+	fed_register(sn, n, sa);
+	fed_ack(sn, n, sa, sn_fed_cookie(sn, sa, evloop_now_ms()), NULL, 0);
 }
 
 static uint64_t dropped(const struct supernode *sn, enum n2nk_reason why)
@@ -332,31 +369,112 @@ TEST(sn_a_listed_supernode_evicts_no_edge)
 {
 	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
 	struct sockaddr_storage e1 = sa4("198.18.1.1", 5000);
-	struct n2n_register_super_ack *k;
 	struct sn_community *c;
 	struct supernode sn;
-	struct n2n_msg m;
 
 	sn_up(&sn, "-F", "ours");
 	c = sn_community_add(&sn, "hostile", false);
 	join_member(&sn, 900, &member);
 	register_edge(&sn, c, 1, &e1);
-	memset(&m, 0, sizeof(m));
-	m.hdr.ttl = 2;
-	m.hdr.type = N2N_MSG_REGISTER_SUPER_ACK;
-	m.hdr.flags = N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE;
-	memcpy(m.hdr.community, sn.federation->name, N2N_COMMUNITY_SIZE);
-	k = &m.u.reg_super_ack;
-	k->cookie = sn.fed_cookie;
-	mac_n(k->src_mac, 900);
-	k->num_sn = 1;
-	k->sn[0].family = 2;
-	k->sn[0].port = 5000;
-	memcpy(k->sn[0].addr, &((struct sockaddr_in *)&e1)->sin_addr, 4);
-	mac_n(k->sn[0].mac, 901);
-	sn_handle(&sn, sn.federation, &m, &member, &opened);
-	CHECK_EQ(sn.federation->edges.count, 2);
+	sent.n = 0;
+	fed_ack(&sn, 900, &member, sn_fed_cookie(&sn, &member, evloop_now_ms()),
+		&e1, 901);
+	/* It is asked, not taken in: only its own answer makes it one. */
+	CHECK_EQ(sn.federation->edges.count, 1);
+	CHECK_EQ(sent.n, 1);
+	CHECK(sockaddr_equal(&sent.to, &e1));
 	CHECK(has_edge(c, 1));
+	sn_down(&sn);
+}
+
+/*
+ * A REGISTER_SUPER with a spoofed source (issue 11, review M3): it makes
+ * no member, so it evicts no edge, learns no member list, gets no
+ * broadcast; the answer is one bare ACK and our own REGISTER_SUPER, and
+ * those are rationed.
+ */
+TEST(sn_federation_join_needs_return_routability)
+{
+	struct sockaddr_storage victim = sa4("198.18.1.1", 5000);
+	struct sockaddr_storage e2 = sa4("198.18.1.2", 5000);
+	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m;
+	unsigned int i;
+
+	sn_up(&sn, "-F", "ours");
+	c = sn_community_add(&sn, "hostile", false);
+	join_member(&sn, 900, &member);
+	register_edge(&sn, c, 1, &victim);
+	register_edge(&sn, c, 2, &e2);
+	sent.n = 0;
+	fed_register(&sn, 901, &victim);
+	CHECK(!sn_fed_is_member(&sn, &victim));
+	CHECK(has_edge(c, 1));
+	CHECK_EQ(sent.n, 2); /* a bare ACK and our REGISTER_SUPER */
+	/* Wrong cookie: one for another socket, or an old random guess. */
+	fed_ack(&sn, 901, &victim, sn_fed_cookie(&sn, &e2, evloop_now_ms()),
+		NULL, 0);
+	fed_ack(&sn, 901, &victim, 0x12345678, NULL, 0);
+	CHECK(!sn_fed_is_member(&sn, &victim));
+	CHECK(has_edge(c, 1));
+	CHECK_EQ(dropped(&sn, N2NK_UNEXPECTED), 2);
+	/* Broadcasts go to the edges and the one member. */
+	sent.n = 0;
+	broadcast(&m, c, 2, 0, 2);
+	sn_handle(&sn, c, &m, &e2, &opened);
+	CHECK_EQ(sent.n, 2);
+	/* A flood of joins from ever new sockets: answers rationed. */
+	sent.n = 0;
+	for (i = 0; i < 1000; i++) {
+		struct sockaddr_storage sa =
+			sa4("198.18.0.7", (uint16_t)(20000 + i));
+
+		fed_register(&sn, 2000 + i, &sa);
+	}
+	CHECK(sent.n <= 2 * 32 + 2);
+	CHECK(dropped(&sn, N2NK_SOURCE_LIMIT) > 900);
+	CHECK_EQ(sn.federation->edges.count, 1);
+	sn_down(&sn);
+}
+
+/* A live member's MAC claimed from another socket: no path move. */
+TEST(sn_federation_member_keeps_its_socket)
+{
+	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
+	struct sockaddr_storage other = sa4("198.18.0.66", SN_PORT);
+	struct supernode sn;
+
+	sn_up(&sn, "-F", "ours");
+	join_member(&sn, 900, &member);
+	join_member(&sn, 900, &other); /* passes the cookie at its socket */
+	CHECK(sn_fed_is_member(&sn, &member));
+	CHECK(!sn_fed_is_member(&sn, &other));
+	/* A restart there (new MAC, same socket) replaces the old entry. */
+	join_member(&sn, 901, &member);
+	CHECK(sn_fed_is_member(&sn, &member));
+	CHECK_EQ(sn.federation->edges.count, 1);
+	sn_down(&sn);
+}
+
+/* Strangers filling the member slots do not lock out an anchor (-l). */
+TEST(sn_federation_anchor_beyond_the_cap)
+{
+	struct sockaddr_storage anchor = sa4("198.18.0.9", 7654);
+	struct supernode sn;
+	unsigned int i;
+
+	sn_up(&sn, "-l", "198.18.0.9:7654");
+	for (i = 0; i < 100; i++) {
+		struct sockaddr_storage sa =
+			sa4("198.18.0.3", (uint16_t)(10000 + i));
+
+		join_member(&sn, 1000 + i, &sa);
+	}
+	CHECK_EQ(sn.federation->edges.count, 64);
+	join_member(&sn, 900, &anchor);
+	CHECK(sn_fed_is_member(&sn, &anchor));
 	sn_down(&sn);
 }
 
