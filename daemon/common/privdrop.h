@@ -34,9 +34,11 @@ int privdrop_target(const struct privdrop *p, uid_t *uid, gid_t *gid);
 
 /*
  * Becomes p's user (or n2n, or nobody) with only p's capabilities, its
- * supplementary groups and bounding set gone. Nothing to do when not
- * root, or when -u 0 was asked for (then root stays, and the log says
- * so). 0, or -errno with why[] saying what failed.
+ * supplementary groups and bounding set gone, and no_new_privs set. Not
+ * root (systemd's User= with AmbientCapabilities=, file capabilities):
+ * stays that user, with only p's capabilities (ambient ones gone, the
+ * bounding set too where CAP_SETPCAP allows). -u 0: root stays, and
+ * privdrop_run() says so. 0, or -errno with why[] saying what failed.
  */
 int privdrop_apply(const struct privdrop *p, char *why, size_t len);
 
