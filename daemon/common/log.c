@@ -18,27 +18,33 @@ void log_to_syslog(const char *ident)
 	use_syslog = 1;
 }
 
+/* One byte as the log shows it: itself, or escaped. */
+static size_t escape_one(char one[5], unsigned char c)
+{
+	if (c == '\\')
+		return (size_t)snprintf(one, 5, "\\\\");
+	if (c >= 0x20 && c < 0x7f && c != '"')
+		return (size_t)snprintf(one, 5, "%c", c);
+	return (size_t)snprintf(one, 5, "\\x%02x", c);
+}
+
 const char *log_escape(char *buf, size_t cap, const void *s, size_t len)
 {
 	const unsigned char *b = s;
-	size_t i, n = 0;
+	size_t i, n = 0, ends[4] = { 0 }; /* where the last units ended */
+	unsigned int u = 0, j;
 
 	if (!cap)
 		return buf;
 	for (i = 0; i < len && b[i]; i++) {
 		char one[5];
-		size_t k;
+		size_t k = escape_one(one, b[i]);
 
-		if (b[i] == '\\')
-			k = (size_t)snprintf(one, sizeof(one), "\\\\");
-		else if (b[i] >= 0x20 && b[i] < 0x7f && b[i] != '"')
-			k = (size_t)snprintf(one, sizeof(one), "%c", b[i]);
-		else
-			k = (size_t)snprintf(one, sizeof(one), "\\x%02x", b[i]);
 		if (n + k + 1 > cap) {
-			if (cap >= 4) { /* say it was cut */
-				if (n > cap - 4)
-					n = cap - 4;
+			/* Say it was cut, never within a \xNN. */
+			for (j = 1; cap >= 4 && n > cap - 4 && j <= 4; j++)
+				n = j > u ? 0 : ends[(u - j) & 3];
+			if (cap >= 4) {
 				memcpy(buf + n, "...", 3);
 				n += 3;
 			}
@@ -46,6 +52,7 @@ const char *log_escape(char *buf, size_t cap, const void *s, size_t len)
 		}
 		memcpy(buf + n, one, k);
 		n += k;
+		ends[u++ & 3] = n;
 	}
 	buf[n] = 0;
 	return buf;

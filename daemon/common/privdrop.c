@@ -4,6 +4,7 @@
  * the chosen capabilities across setuid() and clears the rest, the
  * bounding set included, so nothing can be regained.
  */
+#include <assert.h>
 #include <cap-ng.h>
 #include <errno.h>
 #include <grp.h>
@@ -20,8 +21,8 @@
 
 void privdrop_keep(struct privdrop *p, int cap)
 {
-	if (p->n_caps < PRIVDROP_MAX_CAPS)
-		p->caps[p->n_caps++] = cap;
+	assert(p->n_caps < PRIVDROP_MAX_CAPS); /* a fifth: raise the max */
+	p->caps[p->n_caps++] = cap;
 }
 
 /* -u/-g, else n2n's user, else nobody's, as stock n2n chooses. */

@@ -20,12 +20,17 @@ TEST(log_escape_keeps_printable_and_escapes_the_rest)
 
 TEST(log_escape_cuts_within_its_buffer)
 {
-	char buf[8];
+	char buf[8], buf10[10];
 
 	CHECK(!strcmp(log_escape(buf, sizeof(buf), "abcdefghij", 10),
 		      "abcd..."));
 	CHECK(!strcmp(log_escape(buf, sizeof(buf), "\x01\x02\x03", 3),
 		      "\\x01..."));
 	CHECK(!strcmp(log_escape(buf, 2, "abc", 3), "a"));
+	/* Cut between escapes, never within one (review N6). */
+	CHECK(!strcmp(log_escape(buf10, sizeof(buf10), "\x01\x02\x03", 3),
+		      "\\x01..."));
+	CHECK(!strcmp(log_escape(buf10, sizeof(buf10), "ab\x01\x02", 4),
+		      "ab\\x01..."));
 	CHECK(!strcmp(log_escape(buf, 1, "abc", 3), ""));
 }
