@@ -59,6 +59,52 @@ int bpf_pin_lock(const char *dir)
 	return fd;
 }
 
+/* Each entry of dir_fd that is not a pin (bpffs pins are regular
+ * files) goes; how many, or -errno. */
+static int remove_non_pins(int dir_fd, const char *dir)
+{
+	int fd = dup(dir_fd), n = 0;
+	struct dirent *d;
+	struct stat st;
+	DIR *dh;
+
+	if (fd < 0)
+		return -errno;
+	dh = fdopendir(fd);
+	if (!dh) {
+		close(fd);
+		return -errno;
+	}
+	rewinddir(dh);
+	while ((d = readdir(dh))) {
+		if (!strcmp(d->d_name, ".") || !strcmp(d->d_name, ".."))
+			continue;
+		if (!fstatat(dir_fd, d->d_name, &st, AT_SYMLINK_NOFOLLOW) &&
+		    S_ISREG(st.st_mode))
+			continue;
+		log_warn("%s/%s: not a pin (a symbolic link or directory "
+			 "planted there?): removed",
+			 dir,
+			 log_escape((char[64]){ 0 }, 64, d->d_name,
+				    strlen(d->d_name)));
+		if (unlinkat(dir_fd, d->d_name, 0) &&
+		    unlinkat(dir_fd, d->d_name, AT_REMOVEDIR)) {
+			n = -errno;
+			break;
+		}
+		n++;
+	}
+	closedir(dh);
+	return n;
+}
+
+int bpf_pin_reclaim(int dir_fd, const char *dir)
+{
+	if (geteuid() == 0 && (fchown(dir_fd, 0, 0) || fchmod(dir_fd, 0700)))
+		return -errno;
+	return remove_non_pins(dir_fd, dir);
+}
+
 /* Whether the pinned map info describes has m's type, key, value, size. */
 static bool same_layout(const struct bpf_map_info *info,
 			const struct bpf_map *m)

@@ -34,6 +34,16 @@ int bpf_pin_dir(char *out, size_t len, const char *root, const char *name);
 int bpf_pin_lock(const char *dir);
 
 /*
+ * Takes the locked directory (dir_fd from bpf_pin_lock) back before its
+ * pins are opened: when root, owner root and mode 0700 again (a previous
+ * run handed it to the user it dropped to, who could otherwise change
+ * entries while we open them), and anything in it that is not a pin (a
+ * symbolic link leading to another edge's maps, a directory) removed
+ * with a warning. How many entries went, or -errno.
+ */
+int bpf_pin_reclaim(int dir_fd, const char *dir);
+
+/*
  * Pins map m at dir/<its name> when loaded: libbpf reuses a pinned map of
  * the same type, key, value and size; one with another layout (an older
  * build) is unpinned first, losing its contents rather than failing, and

@@ -47,6 +47,9 @@ int edge_pins_open(struct edge_pins *p, const char *root, const char *tap,
 	if (p->lock_fd < 0)
 		return p->lock_fd;
 	p->on = true;
+	err = bpf_pin_reclaim(p->lock_fd, p->dir);
+	if (err < 0)
+		return err;
 	for (i = 0; i < EDGE_PINS_MAPS; i++) {
 		err = bpf_pin_map(maps[i], p->dir, &p->fresh[i]);
 		if (err)
