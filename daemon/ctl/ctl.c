@@ -37,9 +37,11 @@ static uint64_t now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
-/* Creates every missing directory above path's last component, 0750;
- * *made says whether the last one was. */
-static int make_parent_dirs(const char *path, bool *made)
+/* Creates every missing directory above path's last component, 0750,
+ * root's: a directory such as /run/n2nk is shared by every daemon of the
+ * host, so none hands it to the user it drops to (a socket left behind
+ * at a stop is replaced at the next start). */
+static int make_parent_dirs(const char *path)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	char *p, *slash;
@@ -55,8 +57,7 @@ static int make_parent_dirs(const char *path, bool *made)
 		if (c != '/' && c != 0)
 			continue;
 		*p = 0;
-		*made = !mkdir(dir, 0750);
-		if (!*made && errno != EEXIST)
+		if (mkdir(dir, 0750) && errno != EEXIST)
 			return -errno;
 		*p = c;
 		if (!c)
@@ -173,7 +174,7 @@ int ctl_open(struct ctl_server *s, const char *path,
 	s->cmds = cmds;
 	s->n_cmds = n_cmds;
 	s->ctx = ctx;
-	ret = make_parent_dirs(path, &s->made_parent);
+	ret = make_parent_dirs(path);
 	if (!ret)
 		ret = remove_stale_socket(path);
 	if (!ret)
@@ -193,17 +194,6 @@ int ctl_open(struct ctl_server *s, const char *path,
 int ctl_fd(const struct ctl_server *s)
 {
 	return s->fd;
-}
-
-int ctl_give_to(struct ctl_server *s, uid_t uid, gid_t gid)
-{
-	/* The directory only, through the fd held since the bind: a chown
-	 * by path could be aimed elsewhere meanwhile, and the socket itself
-	 * need not change hands (removing it takes the directory's write
-	 * permission, and connecting to it stays root's). */
-	if (s->dir_fd < 0 || !s->made_parent)
-		return 0;
-	return fchownat(s->dir_fd, "", uid, gid, AT_EMPTY_PATH) ? -errno : 0;
 }
 
 void ctl_close(struct ctl_server *s)

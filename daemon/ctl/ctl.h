@@ -40,9 +40,8 @@ struct ctl_server {
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	const struct ctl_command *cmds;
 	size_t n_cmds;
-	void *ctx;	  /* passed to every command */
-	bool made_parent; /* ctl_open created the socket's directory */
-	int dir_fd;	  /* that directory (O_PATH), for the unlink at close */
+	void *ctx;  /* passed to every command */
+	int dir_fd; /* that directory (O_PATH), for the unlink at close */
 };
 
 /*
@@ -61,16 +60,11 @@ int ctl_fd(const struct ctl_server *s);
  * dispatch, reply, close. Blocks at most about 2 * CTL_IO_TIMEOUT_MS.
  */
 void ctl_on_readable(struct ctl_server *s);
-/* Closes the socket and unlinks its file; safe to call twice. */
 /*
- * For a daemon about to drop root: the socket's directory, when ctl_open
- * made it, becomes uid's and gid's, so that it can still remove the
- * socket when it stops (a directory it did not make stays as it is: the
- * socket is then left behind, and the next start replaces it). Only root
- * and the uid the daemon started as may use the socket, whoever it runs
- * as later. 0 or -errno.
+ * Closes the socket and unlinks its file where it still may (a daemon
+ * that dropped root may not: the directory stays root's, and the next
+ * start replaces the socket left behind); safe to call twice.
  */
-int ctl_give_to(struct ctl_server *s, uid_t uid, gid_t gid);
 
 void ctl_close(struct ctl_server *s);
 

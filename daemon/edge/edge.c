@@ -532,13 +532,8 @@ int edge_drop_privileges(struct edge *e)
 	if (e->dp.edge)
 		privdrop_keep(&p, CAP_BPF);
 	/* What it still changes as the paths change, and removes when it
-	 * stops: its control socket, its pin directory. */
+	 * stops: its pin directory. */
 	if (!privdrop_target(&p, &uid, &gid)) {
-		err = e->ctl ? ctl_give_to(e->ctl, uid, gid) : 0;
-		if (err)
-			log_warn("control socket: cannot hand its directory "
-				 "to uid %u: %s",
-				 (unsigned int)uid, strerror(-err));
 		err = datapath_edge_give_pins(&e->dp, uid, gid);
 		if (err)
 			log_warn("kernel path pins: cannot hand them to uid "

@@ -391,21 +391,9 @@ int sn_drop_privileges(struct supernode *sn)
 			      .gid_set = sn->conf->gid_set,
 			      .uid = sn->conf->uid,
 			      .gid = sn->conf->gid };
-	uid_t uid;
-	gid_t gid;
-	int err;
 
 	if (sn->dp.relay)
 		privdrop_keep(&p, CAP_BPF);
-	/* Its control socket's directory goes with it, so that it removes
-	 * the socket when it stops. */
-	if (!privdrop_target(&p, &uid, &gid) && sn->ctl) {
-		err = ctl_give_to(sn->ctl, uid, gid);
-		if (err)
-			log_warn("control socket: cannot hand its directory "
-				 "to uid %u: %s",
-				 (unsigned int)uid, strerror(-err));
-	}
 	return privdrop_run(&p);
 }
 
