@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -117,9 +118,12 @@ int main(int argc, char **argv)
 		log_warn("cannot tell the service manager we are ready");
 	sig = edge_run(&e);
 	notify_stopping();
-	log_notice("stopping (signal %d)", sig);
+	if (sig < 0)
+		log_err("stopping: the event loop failed: %s", strerror(-sig));
+	else
+		log_notice("stopping (signal %d)", sig);
 	edge_print_stats(&e);
 	edge_fini(&e);
 	edge_conf_free(&conf);
-	return 0;
+	return sig < 0; /* a failure, which Restart=on-failure retries */
 }

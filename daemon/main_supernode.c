@@ -114,8 +114,11 @@ int main(int argc, char **argv)
 		log_warn("cannot tell the service manager we are ready");
 	sig = sn_run(&sn);
 	notify_stopping();
-	log_notice("stopping (signal %d)", sig);
+	if (sig < 0)
+		log_err("stopping: the event loop failed: %s", strerror(-sig));
+	else
+		log_notice("stopping (signal %d)", sig);
 	sn_fini(&sn);
 	sn_conf_free(&conf);
-	return 0;
+	return sig < 0; /* a failure, which Restart=on-failure retries */
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "evloop.h"
+#include "notify.h"
 
 uint64_t evloop_now_ms(void)
 {
@@ -128,7 +129,9 @@ static void dispatch(struct evloop *l, const struct epoll_event *evs, int n)
 int evloop_run(struct evloop *l)
 {
 	struct epoll_event evs[EVLOOP_MAX_FDS];
-	uint64_t next_tick = evloop_now_ms();
+	uint64_t next_tick = evloop_now_ms(), next_watchdog = 0;
+	/* After any fork (evloop_daemonize): the watchdog names a pid. */
+	uint64_t watchdog_ms = notify_watchdog_every_ms();
 
 	while (!l->stop) {
 		uint64_t now = evloop_now_ms();
@@ -138,6 +141,10 @@ int evloop_run(struct evloop *l)
 			if (l->tick)
 				l->tick(l->tick_arg, now);
 			next_tick = now + l->tick_ms;
+		}
+		if (watchdog_ms && now >= next_watchdog) {
+			notify_watchdog();
+			next_watchdog = now + watchdog_ms;
 		}
 		timeout = (int)(next_tick - now);
 		n = epoll_wait(l->epfd, evs, EVLOOP_MAX_FDS, timeout);

@@ -24,3 +24,17 @@ int notify_status(const char *status)
 {
 	return sd_notifyf(0, "STATUS=%s", status);
 }
+
+uint64_t notify_watchdog_every_ms(void)
+{
+	uint64_t usec = 0;
+
+	if (sd_watchdog_enabled(0, &usec) <= 0)
+		return 0;
+	return usec / 2000 ? usec / 2000 : 1;
+}
+
+int notify_watchdog(void)
+{
+	return sd_notify(0, "WATCHDOG=1");
+}

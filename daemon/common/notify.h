@@ -7,6 +7,8 @@
 #ifndef N2NK_NOTIFY_H
 #define N2NK_NOTIFY_H
 
+#include <stdint.h>
+
 /* Set up and serving: READY=1 with a STATUS= line. */
 int notify_ready(const char *status);
 
@@ -15,5 +17,12 @@ int notify_stopping(void);
 
 /* A STATUS= line alone, e.g. why start-up failed. */
 int notify_status(const char *status);
+
+/* How often to send WATCHDOG=1: half the unit's WatchdogSec=
+ * ($WATCHDOG_USEC), in ms; 0 without a watchdog for this process. */
+uint64_t notify_watchdog_every_ms(void);
+
+/* WATCHDOG=1: the event loop still turns. */
+int notify_watchdog(void);
 
 #endif /* N2NK_NOTIFY_H */

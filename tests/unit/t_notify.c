@@ -5,6 +5,7 @@
  * waits for, read here from a socket standing in for the service manager.
  */
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -55,6 +56,18 @@ TEST(notify_reaches_the_service_manager)
 	CHECK(notify_stopping() > 0);
 	next_datagram(fd, buf, sizeof(buf));
 	CHECK_MSG(!strcmp(buf, "STOPPING=1"), "got '%s'", buf);
+	/* WatchdogSec=30s: WATCHDOG=1 every 15 s, for this process only. */
+	CHECK_EQ(notify_watchdog_every_ms(), 0);
+	setenv("WATCHDOG_USEC", "30000000", 1);
+	CHECK_EQ(notify_watchdog_every_ms(), 15000);
+	snprintf(buf, sizeof(buf), "%d", (int)getpid() + 1);
+	setenv("WATCHDOG_PID", buf, 1);
+	CHECK_EQ(notify_watchdog_every_ms(), 0);
+	unsetenv("WATCHDOG_PID");
+	unsetenv("WATCHDOG_USEC");
+	CHECK(notify_watchdog() > 0);
+	next_datagram(fd, buf, sizeof(buf));
+	CHECK_MSG(!strcmp(buf, "WATCHDOG=1"), "got '%s'", buf);
 	unsetenv("NOTIFY_SOCKET");
 	unlink(sa.sun_path);
 	close(fd);
