@@ -47,15 +47,42 @@ ifneq ($(SANITIZE),)
 SAN_CFLAGS := -fsanitize=$(SANITIZE) -fno-omit-frame-pointer \
 	      -fno-sanitize-recover=all
 endif
+# The libraries, by their pkg-config names, and the Debian package that
+# ships each .pc file (for the error below). libbpf, libelf and zlib for the
+# BPF loaders; libxdp for the XDP dispatcher; libsodium, libcrypto, libgcrypt
+# for the ciphers; lzo2, libzstd for compression; libnl for the TAP and
+# routes; libcap-ng for dropping privileges; libsystemd for sd_notify
+# (daemon/common/notify.c); libmicrohttpd for --metrics
+# (daemon/ctl/metrics.c); libpcap for reading captures
+# (daemon/common/pcap_read.c).
+PKG_CONFIG ?= pkg-config
+PKGS := libbpf:libbpf-dev libxdp:libxdp-dev libelf:libelf-dev \
+	zlib:zlib1g-dev libsodium:libsodium-dev libcrypto:libssl-dev \
+	libgcrypt:libgcrypt20-dev lzo2:liblzo2-dev libzstd:libzstd-dev \
+	libnl-3.0:libnl-3-dev libnl-route-3.0:libnl-route-3-dev \
+	libcap-ng:libcap-ng-dev libsystemd:libsystemd-dev \
+	libmicrohttpd:libmicrohttpd-dev libpcap:libpcap-dev
+PKG_NAMES := $(foreach p,$(PKGS),$(firstword $(subst :, ,$(p))))
+# Goals that build nothing need no library (make deps installs them).
+NOLIB_GOALS := clean deps format format-check
+ifneq ($(filter-out $(NOLIB_GOALS),$(or $(MAKECMDGOALS),all)),)
+PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) \
+	--exists $(firstword $(subst :, ,$(p))) && echo y),,\
+	$(lastword $(subst :, ,$(p))))))
+ifneq ($(PKG_MISSING),)
+$(error libraries missing (no pkg-config file): \
+	apt-get install $(PKG_MISSING) (or make deps))
+endif
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKG_NAMES))
+LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKG_NAMES))
+endif
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
-	      -Iinclude -Idaemon -I$(O) -I/usr/include/libnl3 $(SAN_CFLAGS)
-BPF_LDLIBS := -lbpf -lelf -lz
-# The library loads the XDP relay (daemon/kernel/xdp_relay_loader.c): libbpf
-# too; libsystemd for sd_notify (daemon/common/notify.c), libmicrohttpd for
-# the --metrics endpoint (daemon/ctl/metrics.c).
-LDLIBS := -lcap-ng -lsystemd -lcrypto -lsodium -lgcrypt -llzo2 -lzstd -lnl-route-3 -lnl-3 -lxdp \
-	  -lmicrohttpd \
-	  $(BPF_LDLIBS)
+	      -Iinclude -Idaemon -I$(O) $(PKG_CFLAGS) $(SAN_CFLAGS)
+# Each program records only the libraries it calls (the daemons do not
+# need libpcap, n2n-dissect does not need libmicrohttpd): the package's
+# dependencies follow from that.
+LDFLAGS ?=
+LDFLAGS += -Wl,--as-needed
 
 # Library: every concern's folder under daemon/ (proto, edge, supernode,
 # kernel, ctl, conf, common); the program entry points daemon/main_*.c sit
@@ -121,7 +148,7 @@ $(LIB): $(LIB_OBJS)
 
 $(O)/tools/%: $(O)/tools/%.o $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A folder tool links its folder's objects, built under $(O)/objs/ since
 # $(O)/tools/NAME is the program itself.
@@ -134,23 +161,23 @@ $(O)/objs/%.o: %.c
 define tool_dir_rule
 $(O)/tools/$(1): $(filter $(O)/objs/tools/$(1)/%,$(TOOL_DIR_OBJS)) $(LIB)
 	$$(call msg,LD,$$@)
-	$$(Q)$$(CC) $$(SAN_CFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(Q)$$(CC) $$(SAN_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach t,$(sort $(TOOL_DIRS:tools/%=%)),$(eval $(call tool_dir_rule,$(t))))
 
 $(O)/sbin/%: $(O)/daemon/main_%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/tests/netns/%: $(O)/tests/netns/%.o $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # chmod wrapped: tests/unit/t_ctl.c counts the daemons' calls of it.
 $(UNIT): $(UNIT_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) -Wl,--wrap=chmod -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -Wl,--wrap=chmod -o $@ $^ $(LDLIBS)
 
 # BPF: clang -target bpf, then a skeleton the userspace side includes.
 BPF_HDRS := $(wildcard bpf/lib/*.h include/*.h)
@@ -183,7 +210,7 @@ $(TOOL_SRCS:tools/%.c=$(O)/tools/%.o) $(TOOL_DIR_OBJS): \
 	| $(BPF_SKELS)
 $(BPFTEST): $(BPFTEST_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Tests. Each runner ends with "N passed, N failed, N skipped" (a skip is a
 # case this host cannot run, never counted as a pass); tests/run-checks.sh

@@ -11,6 +11,7 @@ packages=(
 	libsodium-dev libssl-dev libgcrypt20-dev liblzo2-dev libzstd-dev
 	libnl-3-dev libnl-route-3-dev libcap-ng-dev libsystemd-dev
 	libmicrohttpd-dev	# the --metrics endpoint
+	libpcap-dev	# n2n-dissect and the tests read captures with it
 	curl		# the metrics test scrapes with it
 	iproute2 nftables iperf3 tcpdump iputils-ping jq ethtool python3 util-linux
 )
