@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * n2n-dissect: prints the n2n conversation in a pcap capture, one line per
- * datagram. With the community it undoes header encryption (at the capture's
- * own time), with the key it decrypts PACKET payloads. Exits 1 if any
- * datagram fails, naming why.
+ * n2n-dissect: prints the n2n conversation in a capture (pcap or pcapng),
+ * one line per datagram. With the community it undoes header encryption (at
+ * the capture's own time), with the key it decrypts PACKET payloads. Exits 1
+ * if any datagram fails, naming why.
  *
  *   n2n-dissect [-c community] [-k key] [-A1..-A5] [-H] capture.pcap...
  */
@@ -150,23 +150,23 @@ static int dissect_file(const struct dissect_opts *o, const char *path)
 {
 	struct transform tf, *tfp = NULL;
 	struct udp_datagram d;
-	struct pcap_file pf;
+	struct capture_file pf;
 	int ret, bad = 0;
 
-	if (pcap_open(&pf, path)) {
-		fprintf(stderr, "n2n-dissect: %s: not a readable pcap file\n",
-			path);
+	if (capture_open(&pf, path)) {
+		fprintf(stderr, "n2n-dissect: %s: %s\n", path, pf.error);
 		return -1;
 	}
 	if (o->key && transform_init(&tf, o->transform, o->key) == 0)
 		tfp = &tf;
-	while ((ret = pcap_next_udp(&pf, &d)) == 1)
+	while ((ret = capture_next_udp(&pf, &d)) == 1)
 		bad += print_datagram(o, &d, tfp) != 0;
 	if (ret < 0)
-		fprintf(stderr, "n2n-dissect: %s: malformed record\n", path);
+		fprintf(stderr, "n2n-dissect: %s: malformed record%s%s\n", path,
+			pf.error[0] ? ": " : "", pf.error);
 	if (tfp)
 		transform_fini(tfp);
-	pcap_close(&pf);
+	capture_close(&pf);
 	if (bad)
 		fprintf(stderr, "n2n-dissect: %s: %d datagrams failed\n", path,
 			bad);

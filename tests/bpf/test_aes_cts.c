@@ -167,20 +167,20 @@ static int check_capture(struct aes_harness *skel, const char *file)
 	static uint8_t plain[N2N_PKT_BUF_SIZE];
 	struct udp_datagram d;
 	struct transform tf;
-	struct pcap_file pf;
+	struct capture_file pf;
 	struct n2n_msg m;
 	int n = 0, bad = 0;
 	char path[512];
 	ssize_t len;
 
 	snprintf(path, sizeof(path), "%s/%s", vectors_dir(), file);
-	if (pcap_open(&pf, path) ||
+	if (capture_open(&pf, path) ||
 	    transform_init(&tf, N2N_TRANSFORM_AES, CAPTURE_KEY) ||
 	    set_key(skel, CAPTURE_KEY)) {
 		fprintf(stderr, "  %s: cannot read it or set its key\n", file);
 		return -1;
 	}
-	while (pcap_next_udp(&pf, &d) == 1) {
+	while (capture_next_udp(&pf, &d) == 1) {
 		if (wire_decode(&m, d.payload, d.len) < 0 ||
 		    m.hdr.type != N2N_MSG_PACKET ||
 		    m.u.packet.transform != N2N_TRANSFORM_AES)
@@ -194,7 +194,7 @@ static int check_capture(struct aes_harness *skel, const char *file)
 			bad = -1;
 		n++;
 	}
-	pcap_close(&pf);
+	capture_close(&pf);
 	transform_fini(&tf);
 	printf("     %s: %d PACKETs decrypted byte for byte\n", file, n);
 	return n ? bad : -1;

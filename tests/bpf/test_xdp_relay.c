@@ -690,44 +690,16 @@ struct captured {
 	size_t frame_len;
 };
 
-static uint32_t rec_u32(const struct pcap_file *pf, const uint8_t *p)
-{
-	if (pf->swapped)
-		return (uint32_t)p[0] << 24 | p[1] << 16 | p[2] << 8 | p[3];
-	return (uint32_t)p[3] << 24 | p[2] << 16 | p[1] << 8 | p[0];
-}
-
-/*
- * pcap_next_udp() consumed the records from "from" to pf->off, the last
- * of them the datagram's: finds that record's frame.
- */
-static int last_frame(const struct pcap_file *pf, size_t from,
-		      struct captured *c)
-{
-	uint32_t caplen;
-
-	while (from + 16 <= pf->off) {
-		caplen = rec_u32(pf, pf->data + from + 8);
-		if (from + 16 + caplen == pf->off) {
-			c->frame = pf->data + from + 16;
-			c->frame_len = caplen;
-			return 0;
-		}
-		from += 16 + caplen;
-	}
-	return -1;
-}
-
 /* Reads every UDP datagram; returns how many, or -1. */
-static int read_capture(struct pcap_file *pf, struct captured *c, int max)
+static int read_capture(struct capture_file *pf, struct captured *c, int max)
 {
-	size_t from = pf->off;
 	int n = 0, ret;
 
-	while (n < max && (ret = pcap_next_udp(pf, &c[n].d)) == 1) {
-		if (last_frame(pf, from, &c[n]))
+	while (n < max && (ret = capture_next_udp(pf, &c[n].d)) == 1) {
+		if (!pf->ethernet)
 			return -1;
-		from = pf->off;
+		c[n].frame = c[n].d.frame;
+		c[n].frame_len = c[n].d.frame_len;
 		n++;
 	}
 	return ret < 0 ? -1 : n;
@@ -841,11 +813,11 @@ static int run_golden_file(const struct xdp_relay *skel, const char *file)
 	static struct captured c[MAX_DATAGRAMS];
 	const char *dir = getenv("N2N_VECTORS");
 	int n, i, j, ret, pairs = 0, bcast = 0, bad = 0;
-	struct pcap_file pf;
+	struct capture_file pf;
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", dir ? dir : VECTORS_DIR, file);
-	if (pcap_open(&pf, path)) {
+	if (capture_open(&pf, path)) {
 		fail(file, "cannot read %s", path);
 		return -1;
 	}
@@ -866,7 +838,7 @@ static int run_golden_file(const struct xdp_relay *skel, const char *file)
 		else
 			pairs++;
 	}
-	pcap_close(&pf);
+	capture_close(&pf);
 	if (n < 0)
 		fail(file, "malformed capture %s", path);
 	printf("     %s: %d unicast pairs relayed byte for byte, "

@@ -1090,41 +1090,19 @@ struct captured {
 	uint8_t plain[N2N_PKT_BUF_SIZE];
 };
 
-static uint32_t rec_u32(const struct pcap_file *pf, const uint8_t *p)
-{
-	return pf->swapped ? get_be32(p) : get_le32(p);
-}
-
-/* The record pcap_next_udp() just consumed (the last before pf->off). */
-static int find_frame(const struct pcap_file *pf, size_t from,
-		      struct captured *c)
-{
-	uint32_t caplen;
-
-	for (; from + 16 <= pf->off; from += 16 + caplen) {
-		caplen = rec_u32(pf, pf->data + from + 8);
-		if (from + 16 + caplen == pf->off) {
-			c->frame = pf->data + from + 16;
-			c->frame_len = caplen;
-			return 0;
-		}
-	}
-	return -1;
-}
-
 /* Every UDP datagram, opened with the capture's community key where it
  * will; how many, or -1. */
-static int read_capture(struct pcap_file *pf, struct captured *c, int max)
+static int read_capture(struct capture_file *pf, struct captured *c, int max)
 {
 	char comm[N2N_COMMUNITY_SIZE];
-	size_t from = pf->off;
 	int n = 0, ret;
 
 	name20(comm, VECTORS_COMM);
-	while (n < max && (ret = pcap_next_udp(pf, &c[n].d)) == 1) {
-		if (find_frame(pf, from, &c[n]))
+	while (n < max && (ret = capture_next_udp(pf, &c[n].d)) == 1) {
+		if (!pf->ethernet)
 			return -1;
-		from = pf->off;
+		c[n].frame = c[n].d.frame;
+		c[n].frame_len = c[n].d.frame_len;
 		c[n].opened = !c[n].d.ipv6 &&
 			      !he_decrypt(c[n].plain, c[n].d.payload,
 					  c[n].d.len, comm, &keys_vec,
@@ -1270,11 +1248,11 @@ static void run_capture(struct suite_tally *t, const struct xdp_relay *skel)
 	const char *dir = getenv("N2N_VECTORS");
 	int n, i, j, pairs = 0, others = 0, closed = 0, bad_pairs = 0,
 		     bad_others = 0;
-	struct pcap_file pf;
+	struct capture_file pf;
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/%s", dir ? dir : VECTORS_DIR, CAPTURE);
-	if (pcap_open(&pf, path)) {
+	if (capture_open(&pf, path)) {
 		fail(CAPTURE, "cannot read %s", path);
 		suite_record(t, "relay -H: stock n2n 3.1.1 capture", -1);
 		return;
@@ -1300,7 +1278,7 @@ static void run_capture(struct suite_tally *t, const struct xdp_relay *skel)
 		bad_pairs += capture_pair(skel, &c[i], &c[j]) != 0;
 		pairs++;
 	}
-	pcap_close(&pf);
+	capture_close(&pf);
 	if (n < 0) {
 		fail(CAPTURE, "malformed capture %s", path);
 		suite_record(t, "relay -H: stock n2n 3.1.1 capture", -1);

@@ -68,21 +68,21 @@ static int seed_datagram(const char *corpus, const char *file, int i,
 static int seed_capture(const char *dir, const char *corpus, const char *file)
 {
 	char path[4096];
-	struct pcap_file pf;
+	struct capture_file pf;
 	struct udp_datagram d;
 	int i = 0, ret;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	if (pcap_open(&pf, path)) {
+	if (capture_open(&pf, path)) {
 		fprintf(stderr, "make-seeds: cannot read %s\n", path);
 		return -1;
 	}
-	while ((ret = pcap_next_udp(&pf, &d)) == 1)
+	while ((ret = capture_next_udp(&pf, &d)) == 1)
 		if (seed_datagram(corpus, file, i++, &d)) {
 			ret = -1;
 			break;
 		}
-	pcap_close(&pf);
+	capture_close(&pf);
 	return ret;
 }
 

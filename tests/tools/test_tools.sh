@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # The command-line tools as a user runs them: n2n-dissect on every golden
-# capture (and refusing a wrong key or bad flags), n2n-keygen's documented
+# capture (and refusing a wrong key or bad flags), the same capture saved as
+# pcapng, Linux cooked v2 and raw IP printing the same lines, a truncated or
+# foreign file refused, n2n-keygen's documented
 # outputs, and `make install` into a scratch DESTDIR.
 #   test_tools.sh BUILD_DIR VECTOR_DIR
 set -u
@@ -51,6 +53,28 @@ check "dissect right key not flagged" 1 grep -q "wrong key" \
 check "dissect wrong community fails" 1 "$dissect" -c other -H "$vec/A4-H-p2p.pcap"
 check "dissect -A7 refused" 2 "$dissect" -A7 "$vec/A4-p2p.pcap"
 check "dissect missing file" 1 "$dissect" /nonexistent.pcap
+
+# What Wireshark, dumpcap and `tcpdump -i any` save: the converter rewrites a
+# golden capture (tests/tools/pcap_convert.py); each must print what the
+# classic Ethernet original prints, line for line.
+conv=$(dirname "$0")/pcap_convert.py
+orig=$vec/A4-H-p2p.pcap
+dis=(-c vectors -k n2n-test-key -A4 -H)
+"$dissect" "${dis[@]}" "$orig" >"$tmp/orig.txt" 2>&1
+check "dissect original has lines" 0 test -s "$tmp/orig.txt"
+for how in pcapng sll2 raw; do
+	check "convert to $how" 0 python3 "$conv" "$orig" "$tmp/c.$how" "$how"
+	"$dissect" "${dis[@]}" "$tmp/c.$how" >"$tmp/c.$how.txt" 2>&1
+	check "dissect $how prints the same lines" 0 cmp "$tmp/orig.txt" "$tmp/c.$how.txt"
+done
+check_output "pcapng starts with a section header" " 0a 0d 0d 0a" \
+	od -An -tx1 -N4 "$tmp/c.pcapng"
+python3 "$conv" "$orig" "$tmp/c.trunc" truncate
+check "dissect truncated fails" 1 "$dissect" "${dis[@]}" "$tmp/c.trunc"
+cp "$tmp/out" "$tmp/trunc.txt"
+check "truncated named" 0 grep -q "malformed record" "$tmp/trunc.txt"
+printf 'not a capture at all' >"$tmp/junk"
+check "dissect foreign file fails" 1 "$dissect" "$tmp/junk"
 
 keygen=$out/tools/n2n-keygen
 check_output "keygen user" "* logan nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgpG" "$keygen" logan 007

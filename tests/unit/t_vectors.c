@@ -291,19 +291,19 @@ static void check_capture(const struct capture *c, struct tally *t)
 	static struct relay_memo memo;
 	struct replay_state rs = { .n = 0 };
 	struct udp_datagram d;
-	struct pcap_file pf;
+	struct capture_file pf;
 	struct transform tf;
 	int ret;
 
 	memset(&memo, 0, sizeof(memo));
-	CHECK_MSG(pcap_open(&pf, vector_path(c->file)) == 0, "open %s",
+	CHECK_MSG(capture_open(&pf, vector_path(c->file)) == 0, "open %s",
 		  c->file);
 	CHECK_EQ(transform_init(&tf, c->transform, VEC_KEY), 0);
-	while ((ret = pcap_next_udp(&pf, &d)) == 1)
+	while ((ret = capture_next_udp(&pf, &d)) == 1)
 		check_datagram(c, &d, &rs, &memo, &tf, t);
 	CHECK_MSG(ret == 0, "%s: malformed capture", c->file);
 	transform_fini(&tf);
-	pcap_close(&pf);
+	capture_close(&pf);
 }
 
 TEST(vectors_every_datagram_of_every_capture)
