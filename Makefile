@@ -8,7 +8,7 @@
 #   make check-netns     the namespace integration suites alone
 #   make bench           throughput and RTT, P2P and relayed, in namespaces
 #   make check           all tests (unit, unit under ASan+UBSan, BPF, systemd
-#                        units, fuzz smoke)
+#                        units, the package in a container, fuzz smoke)
 #   make check-units     the systemd units: verify, security, boot if PID 1 is
 #                        systemd
 #   make check-unit      codec/crypto/vector/BPF unit tests only
@@ -16,6 +16,7 @@
 #                        every mix of stock n2n and our nodes, in namespaces
 #   make fuzz            every fuzz target for FUZZ_SECONDS (default 60) each
 #   make install DESTDIR=... PREFIX=...
+#   make deb             a Debian package in $(O)/deb/ (docs/packaging.md)
 
 O ?= .output
 PREFIX ?= /usr/local
@@ -82,7 +83,7 @@ ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
 # need libpcap, n2n-dissect does not need libmicrohttpd): the package's
 # dependencies follow from that.
 LDFLAGS ?=
-LDFLAGS += -Wl,--as-needed
+ALL_LDFLAGS := $(LDFLAGS) -Wl,--as-needed
 
 # Library: every concern's folder under daemon/ (proto, edge, supernode,
 # kernel, ctl, conf, common); the program entry points daemon/main_*.c sit
@@ -129,7 +130,7 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
 .PHONY: deps all check check-unit unit-run bpf-run tools-run format \
 	format-check check-netns bench check-asan fuzz fuzz-smoke \
-	fuzz-build install clean demo check-interop check-units
+	fuzz-build install clean demo check-interop check-units deb
 .DELETE_ON_ERROR:
 # Keep every build output (BPF objects for bpftool and llvm-objdump too).
 .SECONDARY:
@@ -148,7 +149,7 @@ $(LIB): $(LIB_OBJS)
 
 $(O)/tools/%: $(O)/tools/%.o $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # A folder tool links its folder's objects, built under $(O)/objs/ since
 # $(O)/tools/NAME is the program itself.
@@ -161,23 +162,23 @@ $(O)/objs/%.o: %.c
 define tool_dir_rule
 $(O)/tools/$(1): $(filter $(O)/objs/tools/$(1)/%,$(TOOL_DIR_OBJS)) $(LIB)
 	$$(call msg,LD,$$@)
-	$$(Q)$$(CC) $$(SAN_CFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(Q)$$(CC) $$(SAN_CFLAGS) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
 $(foreach t,$(sort $(TOOL_DIRS:tools/%=%)),$(eval $(call tool_dir_rule,$(t))))
 
 $(O)/sbin/%: $(O)/daemon/main_%.o $(LIB)
 	$(call msg,LD,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(O)/tests/netns/%: $(O)/tests/netns/%.o $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # chmod wrapped: tests/unit/t_ctl.c counts the daemons' calls of it.
 $(UNIT): $(UNIT_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -Wl,--wrap=chmod -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(ALL_LDFLAGS) -Wl,--wrap=chmod -o $@ $^ $(LDLIBS)
 
 # BPF: clang -target bpf, then a skeleton the userspace side includes.
 BPF_HDRS := $(wildcard bpf/lib/*.h include/*.h)
@@ -210,7 +211,7 @@ $(TOOL_SRCS:tools/%.c=$(O)/tools/%.o) $(TOOL_DIR_OBJS): \
 	| $(BPF_SKELS)
 $(BPFTEST): $(BPFTEST_OBJS) $(LIB)
 	$(call msg,LD,$@)
-	$(Q)$(CC) $(SAN_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(SAN_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # Tests. Each runner ends with "N passed, N failed, N skipped" (a skip is a
 # case this host cannot run, never counted as a pass); tests/run-checks.sh
@@ -284,6 +285,7 @@ check: all
 		bpf "$(MAKE) --no-print-directory bpf-run" \
 		tools "$(MAKE) --no-print-directory tools-run" \
 		units "tests/units/test_units.sh $(O)" \
+		deb "tests/units/test_deb.sh $(O)" \
 		format "$(MAKE) --no-print-directory format-check" \
 		netns "$(MAKE) --no-print-directory check-netns" \
 		asan "$(MAKE) --no-print-directory check-asan" \
@@ -325,14 +327,16 @@ BENCH_SECONDS ?= 5
 bench: all
 	$(Q)tools/bench.sh $(O) $(BENCH_SECONDS)
 
-install: all
+install: $(TOOLS) $(SBINS)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
+		$(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man8 \
 		$(DESTDIR)$(UNITDIR) \
 		$(DESTDIR)$(PREFIX)/share/doc/n2nk/examples
 	$(Q)install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(Q)install -m 0755 $(SBINS) $(DESTDIR)$(PREFIX)/sbin/
+	$(Q)install -m 0644 docs/man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	$(Q)install -m 0644 docs/man/*.8 $(DESTDIR)$(PREFIX)/share/man/man8/
 	$(Q)for u in docs/systemd/*.service; do \
 		sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' "$$u" > \
@@ -342,6 +346,27 @@ install: all
 		$(DESTDIR)$(PREFIX)/share/doc/n2nk/
 	$(Q)install -m 0644 docs/examples/* \
 		$(DESTDIR)$(PREFIX)/share/doc/n2nk/examples/
+
+# A Debian package (tools/deb/, docs/packaging.md): version VERSION, plus
+# the commit's date and hash when built from git (no tags to describe).
+# The binaries are built again under $(O)/deb-build with Debian's build
+# flags (dpkg-buildflags, every hardening feature), as a package build is.
+VERSION ?= 0.1.0
+DEB_MAINTAINER ?= n2nk developers <n2nk-dev@example.org>
+DEB_O := $(O)/deb-build
+deb:
+	$(call msg,DEB,$(O)/deb)
+	$(Q)rm -rf $(O)/deb
+	$(Q)eval "$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all \
+		dpkg-buildflags --export=sh)" && \
+	$(MAKE) --no-print-directory O=$(DEB_O) \
+		CFLAGS="$$CFLAGS $$CPPFLAGS" LDFLAGS="$$LDFLAGS" install \
+		DESTDIR=$(abspath $(O))/deb/root PREFIX=/usr \
+		UNITDIR=/lib/systemd/system >/dev/null
+	$(Q)v='$(VERSION)'; \
+	g=$$(git log -1 --format=%cd.%h --date=format:%Y%m%d 2>/dev/null) && \
+		v="$$v+git$$g"; \
+	tools/deb/build.sh $(O)/deb "$$v" '$(DEB_MAINTAINER)'
 
 clean:
 	rm -rf $(O)

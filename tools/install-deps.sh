@@ -13,6 +13,7 @@ packages=(
 	libmicrohttpd-dev	# the --metrics endpoint
 	libpcap-dev	# n2n-dissect and the tests read captures with it
 	curl		# the metrics test scrapes with it
+	lintian		# the package test (tests/units/test_deb.sh) checks with it
 	iproute2 nftables iperf3 tcpdump iputils-ping jq ethtool python3 util-linux
 )
 

@@ -84,6 +84,7 @@ check "keygen no arguments" 2 "$keygen"
 check "make install" 0 make --no-print-directory O="$out" install DESTDIR="$tmp/root" PREFIX=/usr
 for f in usr/bin/n2n-keygen usr/bin/n2n-dissect usr/bin/n2nctl usr/sbin/edge \
 	usr/sbin/supernode usr/share/man/man8/edge.8 \
+	usr/share/man/man1/n2n-dissect.1 \
 	usr/lib/systemd/system/edge@.service usr/share/doc/n2nk/protocol.md; do
 	check "installed $f" 0 test -e "$tmp/root/$f"
 done
