@@ -5,13 +5,15 @@ so the capture reader is tested on what users hand it:
 
   pcap_convert.py IN OUT pcapng     pcapng (SHB, IDB, EPBs), as dumpcap
   pcap_convert.py IN OUT sll2       pcapng, Linux cooked v2 (tcpdump -i any)
+  pcap_convert.py IN OUT sll        classic pcap, Linux cooked v1
+  pcap_convert.py IN OUT vlan       pcapng, Ethernet with an 802.1Q tag
   pcap_convert.py IN OUT raw        classic pcap, raw IP (LINKTYPE_RAW)
   pcap_convert.py IN OUT truncate   the input cut inside its last record
 """
 import struct
 import sys
 
-LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_SLL2 = 1, 101, 276
+LINKTYPE_ETHERNET, LINKTYPE_RAW, LINKTYPE_SLL, LINKTYPE_SLL2 = 1, 101, 113, 276
 
 
 def read_pcap(data):
@@ -53,6 +55,16 @@ def to_sll2(frame):
             frame[6:12] + b"\0\0" + frame[14:])
 
 
+def to_sll(frame):
+    # packet type (from us), ARPHRD_ETHER, address length, address, protocol
+    return (struct.pack(">HHH", 4, 1, 6) + frame[6:12] + b"\0\0" +
+            frame[12:14] + frame[14:])
+
+
+def to_vlan(frame):
+    return frame[:12] + b"\x81\x00\x00\x2a" + frame[12:]
+
+
 def classic(recs, linktype, relink):
     out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144,
                       linktype)
@@ -71,6 +83,10 @@ def main():
         out = pcapng(recs, LINKTYPE_ETHERNET, lambda f: f)
     elif how == "sll2":
         out = pcapng(recs, LINKTYPE_SLL2, to_sll2)
+    elif how == "sll":
+        out = classic(recs, LINKTYPE_SLL, to_sll)
+    elif how == "vlan":
+        out = pcapng(recs, LINKTYPE_ETHERNET, to_vlan)
     elif how == "raw":
         out = classic(recs, LINKTYPE_RAW, lambda f: f[14:])
     elif how == "truncate":

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The command-line tools as a user runs them: n2n-dissect on every golden
 # capture (and refusing a wrong key or bad flags), the same capture saved as
-# pcapng, Linux cooked v2 and raw IP printing the same lines, a truncated or
-# foreign file refused, n2n-keygen's documented
+# pcapng, Linux cooked v1/v2, 802.1Q-tagged and raw IP printing the same
+# lines, a truncated or foreign file refused, n2n-keygen's documented
 # outputs, and `make install` into a scratch DESTDIR.
 #   test_tools.sh BUILD_DIR VECTOR_DIR
 set -u
@@ -62,7 +62,7 @@ orig=$vec/A4-H-p2p.pcap
 dis=(-c vectors -k n2n-test-key -A4 -H)
 "$dissect" "${dis[@]}" "$orig" >"$tmp/orig.txt" 2>&1
 check "dissect original has lines" 0 test -s "$tmp/orig.txt"
-for how in pcapng sll2 raw; do
+for how in pcapng sll2 sll vlan raw; do
 	check "convert to $how" 0 python3 "$conv" "$orig" "$tmp/c.$how" "$how"
 	"$dissect" "${dis[@]}" "$tmp/c.$how" >"$tmp/c.$how.txt" 2>&1
 	check "dissect $how prints the same lines" 0 cmp "$tmp/orig.txt" "$tmp/c.$how.txt"

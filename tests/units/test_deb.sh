@@ -22,7 +22,7 @@
 # Everything the container did goes with its namespaces (trap on exit too).
 #   test_deb.sh BUILD_DIR
 set -u
-OUT=${1:-.output}
+OUT=$(cd "${1:-.output}" && pwd)
 # Each is explained in docs/packaging.md; a new one fails until it is.
 LINTIAN_EXPECTED='W: n2nk: non-standard-file-perm 0600 != 0644 [etc/n2n/edge.conf]'
 
