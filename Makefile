@@ -357,8 +357,8 @@ DEB_O := $(O)/deb-build
 deb:
 	$(call msg,DEB,$(O)/deb)
 	$(Q)rm -rf $(O)/deb
-	$(Q)eval "$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all \
-		dpkg-buildflags --export=sh)" && \
+	$(Q)f=$$(DEB_BUILD_MAINT_OPTIONS=hardening=+all \
+		dpkg-buildflags --export=sh) && eval "$$f" && \
 	$(MAKE) --no-print-directory O=$(DEB_O) \
 		CFLAGS="$$CFLAGS $$CPPFLAGS" LDFLAGS="$$LDFLAGS" install \
 		DESTDIR=$(abspath $(O))/deb/root PREFIX=/usr \
