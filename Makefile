@@ -24,6 +24,8 @@ DESTDIR ?=
 # The units name the daemons by $(PREFIX)/sbin (make install rewrites
 # /usr/sbin); a package for Debian 12 sets UNITDIR=/lib/systemd/system.
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+# The n2n user for systemd-sysusers (docs/systemd/n2nk.sysusers).
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 CC ?= gcc
 CLANG ?= clang-16
 BPFTOOL ?= bpftool
@@ -332,7 +334,7 @@ install: $(TOOLS) $(SBINS)
 	$(Q)install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/sbin \
 		$(DESTDIR)$(PREFIX)/share/man/man1 \
 		$(DESTDIR)$(PREFIX)/share/man/man8 \
-		$(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
 		$(DESTDIR)$(PREFIX)/share/doc/n2nk/examples
 	$(Q)install -m 0755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
 	$(Q)install -m 0755 $(SBINS) $(DESTDIR)$(PREFIX)/sbin/
@@ -342,6 +344,8 @@ install: $(TOOLS) $(SBINS)
 		sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' "$$u" > \
 			$(DESTDIR)$(UNITDIR)/$${u##*/} && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$${u##*/} || exit 1; done
+	$(Q)install -m 0644 docs/systemd/n2nk.sysusers \
+		$(DESTDIR)$(SYSUSERSDIR)/n2nk.conf
 	$(Q)install -m 0644 README.md docs/*.md \
 		$(DESTDIR)$(PREFIX)/share/doc/n2nk/
 	$(Q)install -m 0644 docs/examples/* \
@@ -371,4 +375,4 @@ deb:
 clean:
 	rm -rf $(O)
 
--include $(shell find $(O) -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' -type f 2>/dev/null)

@@ -63,6 +63,22 @@ for u in $UNITS; do
 	fi
 done
 
+# --- the n2n user the daemons drop to, for systemd-sysusers -------------
+su=$tmp/usr/lib/sysusers.d/n2nk.conf
+mkdir -p "$tmp/root/etc"
+touch "$tmp/root/etc/passwd" "$tmp/root/etc/group" "$tmp/root/etc/shadow" \
+	"$tmp/root/etc/gshadow"
+if [ ! -f "$su" ]; then
+	fail "sysusers.d/n2nk.conf" "not installed"
+elif ! command -v systemd-sysusers >/dev/null; then
+	skip "sysusers.d/n2nk.conf" "no systemd-sysusers on this host"
+elif systemd-sysusers --root="$tmp/root" "$su" >/dev/null 2>&1 &&
+	grep -q '^n2n:x:[0-9]*:[0-9]*:.*:/usr/sbin/nologin$' "$tmp/root/etc/passwd"; then
+	pass "sysusers.d/n2nk.conf makes the system user n2n (nologin)"
+else
+	fail "sysusers.d/n2nk.conf" "$(cat "$tmp/root/etc/passwd")"
+fi
+
 # --- 1. verify: silent, the man pages of Documentation= found -----------
 cp "$ud/edge@.service" "$ud/edge@test.service"
 for u in edge.service edge@test.service supernode.service; do
