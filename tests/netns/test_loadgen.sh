@@ -37,7 +37,14 @@ refuses() {
 }
 
 refuses "an odd -n is refused" "-n" -l "$SN_AT" -n 3
-refuses "-n over 1024 is refused" "-n" -l "$SN_AT" -n 2048
+refuses "-n over 16384 is refused" "-n" -l "$SN_AT" -n 16386
+refuses "-C 0 is refused" "-C" -l "$SN_AT" -C 0
+refuses "-C over 4096 is refused" "-C" -l "$SN_AT" -C 4097
+refuses "-C with a -c too long for the suffix is refused" "-C" \
+	-l "$SN_AT" -C 10 -c loadgen-long-name
+refuses "an unknown -J is refused" "-J" -l "$SN_AT" -J lots
+refuses "-J with -m register is refused" "-J" -l "$SN_AT" -J mix -m register
+refuses "-H with -C is refused" "-H" -l "$SN_AT" -H -C 2
 refuses "an unknown -m is refused" "'fast'" -l "$SN_AT" -m fast
 refuses "an oversized -s is refused" "-s" -l "$SN_AT" -s 9000
 refuses "a negative -r is refused" "-r" -l "$SN_AT" -r -5
@@ -106,6 +113,16 @@ if start_sn sns --datapath=socket; then
 	n=$(ctl sns edges | jq '[.rows[] | select(.community == "loadgen")] |
 		length')
 	t_check_eq "n2nctl lists the 4 synthetic edges" 4 "$n"
+	t_check_num "n2n-loadgen had an ACK for each of the 4" \
+		"$(field "$out" registered)" -eq 4
+	out=$(loadgen -m register -n 8 -C 2 -t 1) || out='{}'
+	echo "socket backend, -m register -C 2: $out"
+	t_check_num "-m register sends no PACKET" "$(field "$out" sent)" -eq 0
+	n=$(ctl sns communities | jq -cS '[.rows[] |
+		select(.community | startswith("loadgen-")) |
+		{(.community): .edges}] | add')
+	t_check_eq "-C 2: pairs alternate between loadgen-0 and loadgen-1" \
+		'{"loadgen-0":4,"loadgen-1":4}' "$n"
 	lab_kill "$(cat "$T/sns.pid")"
 else
 	t_fail "the socket supernode starts" "see above"

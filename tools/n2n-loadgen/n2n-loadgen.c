@@ -48,42 +48,64 @@
 #include "proto/wire.h"
 #include "skel/loadgen.skel.h"
 
-#define LG_MAX_EDGES	  1024
-#define LG_MAX_SECONDS	  3600
+#define LG_MAX_EDGES	   16384
+#define LG_MAX_COMMUNITIES 4096
+/* Junk mode: datagrams prepared (sent round-robin) and sockets sent from. */
+#define LG_JUNK_VARIANTS   256
+#define LG_JUNK_SOCKETS	   4
+/* Above this many edges each socket's buffers are smaller: the burst of
+ * one edge is one registration or a few PACKETs. */
+#define LG_MANY_EDGES	   1024
+#define LG_MAX_SECONDS	   3600
 /* -H: each PACKET is sealed once, so its stamp must stay within n2n's
  * 16 s window, re-registrations (every LG_REREG_MS) included: one would
  * move the supernode's record past it. */
-#define LG_MAX_SECONDS_HE 8
-#define LG_MAX_RATE	  100000000ull
-#define LG_MAX_THREADS	  64
+#define LG_MAX_SECONDS_HE  8
+#define LG_MAX_RATE	   100000000ull
+#define LG_MAX_THREADS	   64
 /* The relayed datagram (8 bytes longer) still fits a 1500-byte MTU. */
-#define LG_MAX_PAYLOAD	  (1500 - 20 - 8 - N2N_PACKET_HDR_SIZE_SOCK)
-#define LG_SOCK_BATCH	  64 /* sendmmsg / recvmmsg */
+#define LG_MAX_PAYLOAD	   (1500 - 20 - 8 - N2N_PACKET_HDR_SIZE_SOCK)
+#define LG_SOCK_BATCH	   64 /* sendmmsg / recvmmsg */
 /* Frames per BPF_PROG_TEST_RUN at most: each call sets up and tears down a
  * page pool, ~20 ms on kernel 6.18, so calls must be big to go flat out. */
-#define LG_KERN_BATCH	  262144
-#define LG_KERN_NAPI	  64 /* frames between flushes (<= veth ring) */
-#define LG_REG_TIMEOUT_MS 5000
-#define LG_REG_RETRY_MS	  500
-#define LG_REREG_MS	  10000
-#define LG_DRAIN_MS	  500
-#define LG_RX_ROUNDS	  16 /* recvmmsg calls per ready socket per wakeup */
-#define LG_L2L3_SIZE	  (ETH_HLEN + 20 + 8) /* Ethernet, IPv4, UDP */
-#define LG_FRAME_MAX	  (LG_L2L3_SIZE + N2N_PKT_BUF_SIZE)
-#define LG_MAX_IFADDRS	  4096
-#define LG_MAX_ROUTES	  65536
-#define NS_PER_MS	  1000000ull
-#define NS_PER_S	  1000000000ull
+#define LG_KERN_BATCH	   262144
+#define LG_KERN_NAPI	   64 /* frames between flushes (<= veth ring) */
+/* Registrations unanswered this long (plus a millisecond per edge) fail. */
+#define LG_REG_TIMEOUT_MS  5000
+#define LG_REG_RETRY_MS	   500
+/* A round ends early when no new ACK came for this long. */
+#define LG_REG_QUIET_MS	   100
+#define LG_REG_MAX_ROUNDS  200
+#define LG_REREG_MS	   10000
+#define LG_DRAIN_MS	   500
+#define LG_RX_ROUNDS	   16 /* recvmmsg calls per ready socket per wakeup */
+#define LG_L2L3_SIZE	   (ETH_HLEN + 20 + 8) /* Ethernet, IPv4, UDP */
+#define LG_FRAME_MAX	   (LG_L2L3_SIZE + N2N_PKT_BUF_SIZE)
+#define LG_MAX_IFADDRS	   4096
+#define LG_MAX_ROUTES	   65536
+#define NS_PER_MS	   1000000ull
+#define NS_PER_S	   1000000000ull
 
 enum lg_mode {
 	LG_SOCKET,
 	LG_KERNEL,
+	LG_REGISTER, /* register, keep registered, send nothing else */
+};
+
+/* --junk: what the flood is made of. */
+enum lg_junk {
+	LG_JUNK_NONE,
+	LG_JUNK_GARBAGE,   /* random bytes */
+	LG_JUNK_COMMUNITY, /* REGISTER_SUPERs for communities nobody lists */
+	LG_JUNK_AUTH, /* REGISTER_SUPERs for our edges' MACs, wrong token */
+	LG_JUNK_MIX,  /* the three in turn */
 };
 
 struct lg_opts {
 	const char *sn_arg;
 	struct sockaddr_in sn;
 	char community[N2N_COMMUNITY_SIZE];
+	unsigned int n_communities; /* -C: pairs spread round-robin */
 	unsigned int n_edges;
 	unsigned int payload;
 	unsigned int seconds;
@@ -94,16 +116,26 @@ struct lg_opts {
 	unsigned int threads; /* kernel mode, flat out: senders, one per CPU */
 	bool json;
 	bool he; /* -H: headers encrypted with the community's keys */
+	enum lg_junk junk;
 };
 
 struct lg_edge {
-	int fd;
+	int fd;	       /* -1 in junk mode beyond the first LG_JUNK_SOCKETS */
+	uint16_t comm; /* index into lg->names */
 	struct sockaddr_in local;
 	uint8_t mac[MAC_SIZE];
 	uint32_t cookie;
 	uint8_t token[N2N_AUTH_ID_TOKEN_SIZE];
 	bool acked;
 	bool refused;
+};
+
+/* Registration: what was sent and answered, and how long it took. */
+struct lg_reg {
+	uint64_t start_ns, done_ns; /* first send, last new ACK */
+	uint64_t sent, acks, naks;
+	uint64_t resent; /* re-registrations, every LG_REREG_MS */
+	unsigned int registered, rounds;
 };
 
 struct lg_counts {
@@ -116,6 +148,9 @@ struct lg_counts {
 struct lg {
 	struct lg_opts o;
 	struct lg_edge *edges;
+	char (*names)[N2N_COMMUNITY_SIZE]; /* the -C communities */
+	unsigned int n_socks;		   /* edges with a socket */
+	struct lg_reg reg;
 	int epfd;
 	uint64_t start_ns;
 	uint64_t last_reg_ns;
@@ -171,20 +206,43 @@ static uint64_t now_ns(void)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: n2n-loadgen -l HOST:PORT [-c COMMUNITY] [-n EDGES] "
-		"[-s BYTES] [-r PPS]\n"
-		"                   [-t SECONDS] [-m socket|kernel] "
-		"[-i IFNAME] [-b ADDR] [--json]\n"
+		"usage: n2n-loadgen -l HOST:PORT [-c COMMUNITY] [-C N] "
+		"[-n EDGES] [-s BYTES]\n"
+		"                   [-r PPS] [-t SECONDS] "
+		"[-m socket|kernel|register] [-i IFNAME]\n"
+		"                   [-b ADDR] [-J KIND] [--json]\n"
 		"\n"
-		"Registers EDGES synthetic edges with the supernode and has "
-		"edge 2k send\n"
-		"PACKETs of BYTES payload to edge 2k+1 through it at PPS (0 = "
-		"as fast as\n"
-		"possible) for SECONDS, then prints what was relayed back.\n"
+		"Registers EDGES synthetic edges (2 to 16384, each with its "
+		"own MAC and\n"
+		"UDP port) with the supernode at once, retrying those not "
+		"answered, and\n"
+		"has edge 2k send PACKETs of BYTES payload to edge 2k+1 "
+		"through it at PPS\n"
+		"(0 = as fast as possible) for SECONDS, then prints what was "
+		"relayed back\n"
+		"and how the registration went.\n"
+		"  -C N        N communities (1 to 4096), COMMUNITY-0 .. "
+		"COMMUNITY-<N-1>;\n"
+		"              pair k (edges 2k, 2k+1) joins COMMUNITY-<k %% "
+		"N>\n"
 		"  -m socket   sendmmsg from the edges' sockets (default)\n"
 		"  -m kernel   BPF_PROG_TEST_RUN live frames out of -i (kernel "
 		">= 5.18),\n"
 		"              counted by an XDP sink on -i\n"
+		"  -m register only register, then keep the edges registered "
+		"for SECONDS\n"
+		"  -J KIND     a junk flood instead of edges, at PPS (0 = "
+		"flat out), from\n"
+		"              a few sockets (-m socket) or as live frames (-m "
+		"kernel):\n"
+		"              garbage (random bytes), community "
+		"(REGISTER_SUPERs for\n"
+		"              communities nobody lists), auth "
+		"(REGISTER_SUPERs for the\n"
+		"              MACs a run with the same -c, -C, -n registered, "
+		"wrong\n"
+		"              token) or mix (the three in turn); nothing "
+		"registers\n"
 		"  -i IFNAME   in socket mode: an XDP_PASS program on IFNAME, "
 		"so a veth\n"
 		"              peer's XDP_TX frames are accepted\n"
@@ -239,6 +297,24 @@ static int parse_supernode(struct lg_opts *o, const char *v)
 	return 0;
 }
 
+static int parse_junk(struct lg_opts *o, const char *v)
+{
+	static const char *const kinds[] = {
+		[LG_JUNK_GARBAGE] = "garbage",
+		[LG_JUNK_COMMUNITY] = "community",
+		[LG_JUNK_AUTH] = "auth",
+		[LG_JUNK_MIX] = "mix",
+	};
+	unsigned int k;
+
+	for (k = LG_JUNK_GARBAGE; k <= LG_JUNK_MIX; k++)
+		if (!strcmp(v, kinds[k])) {
+			o->junk = (enum lg_junk)k;
+			return 0;
+		}
+	return bad_value("-J", v, "garbage, community, auth or mix");
+}
+
 static int parse_one(struct lg_opts *o, int opt, const char *v)
 {
 	unsigned long long n;
@@ -252,9 +328,14 @@ static int parse_one(struct lg_opts *o, int opt, const char *v)
 		memset(o->community, 0, sizeof(o->community));
 		memcpy(o->community, v, strlen(v));
 		return 0;
+	case 'C':
+		if (!parse_ull(v, 1, LG_MAX_COMMUNITIES, &n))
+			return bad_value("-C", v, "1 to 4096 communities");
+		o->n_communities = (unsigned int)n;
+		return 0;
 	case 'n':
 		if (!parse_ull(v, 2, LG_MAX_EDGES, &n) || n % 2)
-			return bad_value("-n", v, "an even number, 2 to 1024");
+			return bad_value("-n", v, "an even number, 2 to 16384");
 		o->n_edges = (unsigned int)n;
 		return 0;
 	case 's':
@@ -272,10 +353,17 @@ static int parse_one(struct lg_opts *o, int opt, const char *v)
 		o->seconds = (unsigned int)n;
 		return 0;
 	case 'm':
-		if (strcmp(v, "socket") && strcmp(v, "kernel"))
-			return bad_value("-m", v, "socket or kernel");
-		o->mode = strcmp(v, "kernel") ? LG_SOCKET : LG_KERNEL;
+		if (!strcmp(v, "socket"))
+			o->mode = LG_SOCKET;
+		else if (!strcmp(v, "kernel"))
+			o->mode = LG_KERNEL;
+		else if (!strcmp(v, "register"))
+			o->mode = LG_REGISTER;
+		else
+			return bad_value("-m", v, "socket, kernel or register");
 		return 0;
+	case 'J':
+		return parse_junk(o, v);
 	case 'i':
 		if (!*v || strlen(v) >= IFNAMSIZ)
 			return bad_value("-i", v, "an interface name");
@@ -300,11 +388,15 @@ static int parse_one(struct lg_opts *o, int opt, const char *v)
 	return usage();
 }
 
+static int check_combination(const struct lg_opts *o);
+
 static int parse_args(struct lg_opts *o, int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "supernode", required_argument, NULL, 'l' },
 		{ "community", required_argument, NULL, 'c' },
+		{ "communities", required_argument, NULL, 'C' },
+		{ "junk", required_argument, NULL, 'J' },
 		{ "edges", required_argument, NULL, 'n' },
 		{ "size", required_argument, NULL, 's' },
 		{ "rate", required_argument, NULL, 'r' },
@@ -322,11 +414,12 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 
 	snprintf(o->community, sizeof(o->community), "loadgen");
 	o->n_edges = 2;
+	o->n_communities = 1;
 	o->payload = 64;
 	o->seconds = 5;
 	o->threads = 1;
 	opterr = 0;
-	while ((opt = getopt_long(argc, argv, ":l:c:n:s:r:t:m:i:b:T:jHh",
+	while ((opt = getopt_long(argc, argv, ":l:c:C:n:s:r:t:m:i:b:T:J:jHh",
 				  longopts, NULL)) != -1) {
 		if (opt == '?' || opt == ':') {
 			fprintf(stderr, "n2n-loadgen: %s '%s'\n",
@@ -348,6 +441,30 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 		fprintf(stderr, "n2n-loadgen: -l HOST:PORT is required\n");
 		return 2;
 	}
+	return check_combination(o);
+}
+
+/* Options that only make sense together, or not at all. */
+static int check_combination(const struct lg_opts *o)
+{
+	if (o->n_communities > 1 &&
+	    strlen(o->community) + 1 + 4 >= N2N_COMMUNITY_SIZE) {
+		fprintf(stderr,
+			"n2n-loadgen: -C: '%s-%u' does not fit 19 characters "
+			"(a shorter -c)\n",
+			o->community, o->n_communities - 1);
+		return 2;
+	}
+	if (o->he && (o->n_communities > 1 || o->junk)) {
+		fprintf(stderr, "n2n-loadgen: -H takes one community and no "
+				"-J\n");
+		return 2;
+	}
+	if (o->junk && o->mode == LG_REGISTER) {
+		fprintf(stderr, "n2n-loadgen: -J sends with -m socket or -m "
+				"kernel, not register\n");
+		return 2;
+	}
 	if (o->he && o->seconds > LG_MAX_SECONDS_HE) {
 		fprintf(stderr, "n2n-loadgen: -H runs at most %u s (-t)\n",
 			LG_MAX_SECONDS_HE);
@@ -367,12 +484,15 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 
 /* Messages, all through the project's codec. */
 
-static void init_msg(const struct lg *lg, struct n2n_msg *m, unsigned int type)
+/* A message of edge i (its community). */
+static void init_msg(const struct lg *lg, struct n2n_msg *m, unsigned int type,
+		     unsigned int i)
 {
 	memset(m, 0, sizeof(*m));
 	m->hdr.type = (uint8_t)type;
 	m->hdr.ttl = N2N_DEFAULT_TTL;
-	memcpy(m->hdr.community, lg->o.community, N2N_COMMUNITY_SIZE);
+	memcpy(m->hdr.community, lg->names[lg->edges[i].comm],
+	       N2N_COMMUNITY_SIZE);
 }
 
 static uint64_t wall_usec(void)
@@ -417,7 +537,8 @@ static void fill_register_super(const struct lg *lg, unsigned int i,
 	mac_copy(r->edge_mac, e->mac);
 	r->dev_addr.addr = 0xc6136400u + i + 1;
 	r->dev_addr.prefix = 16;
-	snprintf((char *)r->dev_desc, sizeof(r->dev_desc), "loadgen-%u", i);
+	snprintf((char *)r->dev_desc, sizeof(r->dev_desc), "loadgen-%u",
+		 i & 0xffff);
 	r->auth.scheme = N2N_AUTH_SIMPLE_ID;
 	r->auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
 	memcpy(r->auth.token, e->token, N2N_AUTH_ID_TOKEN_SIZE);
@@ -431,7 +552,7 @@ static int send_register(struct lg *lg, unsigned int i)
 	struct n2n_msg m;
 	ssize_t n;
 
-	init_msg(lg, &m, N2N_MSG_REGISTER_SUPER);
+	init_msg(lg, &m, N2N_MSG_REGISTER_SUPER, i);
 	fill_register_super(lg, i, &m.u.reg_super);
 	n = wire_encode(buf, sizeof(buf), &m);
 	if (n < 0)
@@ -439,9 +560,12 @@ static int send_register(struct lg *lg, unsigned int i)
 			    wire_strerror((int)n));
 	if (seal(lg, buf, (size_t)n, N2N_MSG_REGISTER_SUPER))
 		return -1;
-	if (send(lg->edges[i].fd, buf, (size_t)n, 0) < 0 && errno != EINTR)
+	if (send(lg->edges[i].fd, buf, (size_t)n, 0) >= 0)
+		lg->reg.sent++;
+	else if (errno != EINTR && errno != EAGAIN && errno != ENOBUFS)
 		return fail(errno, "sending REGISTER_SUPER to %s",
 			    lg->o.sn_arg);
+	/* A full buffer: the next round sends it again. */
 	return 0;
 }
 
@@ -453,7 +577,7 @@ static ssize_t encode_packet(struct lg *lg, unsigned int pair, uint8_t *buf,
 	struct n2n_msg m;
 	ssize_t n;
 
-	init_msg(lg, &m, N2N_MSG_PACKET);
+	init_msg(lg, &m, N2N_MSG_PACKET, 2 * pair);
 	p = &m.u.packet;
 	mac_copy(p->src_mac, lg->edges[2 * pair].mac);
 	mac_copy(p->dst_mac, lg->edges[2 * pair + 1].mac);
@@ -465,6 +589,68 @@ static ssize_t encode_packet(struct lg *lg, unsigned int pair, uint8_t *buf,
 	if (n < 0)
 		return fail(0, "encoding PACKET: %s", wire_strerror((int)n));
 	return seal(lg, buf, (size_t)n, N2N_MSG_PACKET) ? -1 : n;
+}
+
+/* Junk (-J): datagram k of a flood. */
+
+static enum lg_junk junk_kind(const struct lg *lg, unsigned int k)
+{
+	if (lg->o.junk == LG_JUNK_MIX)
+		return (enum lg_junk)(LG_JUNK_GARBAGE + k % 3);
+	return lg->o.junk;
+}
+
+/* Random bytes, at least a PACKET header long (what -m kernel's lg_tx
+ * restores in every frame). */
+static ssize_t junk_garbage(uint8_t *buf, size_t cap)
+{
+	uint8_t extra;
+	size_t n;
+
+	if (getrandom(&extra, sizeof(extra), 0) != sizeof(extra))
+		return fail(errno, "getrandom");
+	n = N2N_PACKET_HDR_SIZE + extra % 64;
+	if (n > cap || getrandom(buf, n, 0) != (ssize_t)n)
+		return fail(errno, "getrandom");
+	return (ssize_t)n;
+}
+
+/* A REGISTER_SUPER edge k %% -n would send, but with another token and
+ * cookie; for `community` also a community nobody lists and a MAC not
+ * ours. */
+static ssize_t junk_register(struct lg *lg, unsigned int k, enum lg_junk kind,
+			     uint8_t *buf, size_t cap)
+{
+	unsigned int i = k % lg->o.n_edges;
+	struct n2n_register_super *r;
+	struct n2n_msg m;
+	ssize_t n;
+
+	init_msg(lg, &m, N2N_MSG_REGISTER_SUPER, i);
+	r = &m.u.reg_super;
+	fill_register_super(lg, i, r);
+	r->cookie = ~r->cookie;
+	memset(r->auth.token, 0x6a, N2N_AUTH_ID_TOKEN_SIZE);
+	if (kind == LG_JUNK_COMMUNITY) {
+		memset(m.hdr.community, 0, N2N_COMMUNITY_SIZE);
+		snprintf(m.hdr.community, N2N_COMMUNITY_SIZE, "lg-junk-%u", k);
+		r->edge_mac[3] |= 0x80; /* edges have i < 2^15 */
+	}
+	n = wire_encode(buf, cap, &m);
+	if (n < 0)
+		return fail(0, "encoding REGISTER_SUPER: %s",
+			    wire_strerror((int)n));
+	return n;
+}
+
+static ssize_t encode_junk(struct lg *lg, unsigned int k, uint8_t *buf,
+			   size_t cap)
+{
+	enum lg_junk kind = junk_kind(lg, k);
+
+	if (kind == LG_JUNK_GARBAGE)
+		return junk_garbage(buf, cap);
+	return junk_register(lg, k, kind, buf, cap);
 }
 
 /* Edges: one connected UDP socket each. */
@@ -486,10 +672,11 @@ static int raise_fd_limit(unsigned int need)
 	return 0;
 }
 
-/* Big buffers absorb bursts; FORCE works as root, else the sysctl caps. */
-static void grow_buffers(int fd)
+/* Big buffers absorb bursts; FORCE works as root, else the sysctl caps.
+ * Thousands of edges each get less: none of them bursts much. */
+static void grow_buffers(int fd, unsigned int n_edges)
 {
-	int size = 4 << 20;
+	int size = n_edges > LG_MANY_EDGES ? 256 << 10 : 4 << 20;
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
@@ -497,7 +684,29 @@ static void grow_buffers(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
 }
 
-static int open_edge(struct lg *lg, unsigned int i, uint32_t cookie_base)
+/*
+ * Edge i's identity: MAC 02:4c:47:<i>, pair i/2 in community (i/2) % -C,
+ * a fixed token per MAC, so a rerun may take over the registration its
+ * predecessor left behind (a supernode NAKs a changed token) and a junk
+ * run (-J auth) knows which MACs to claim.
+ */
+static void edge_identity(struct lg *lg, unsigned int i, uint32_t cookie_base)
+{
+	struct lg_edge *e = &lg->edges[i];
+
+	e->mac[0] = 0x02;
+	e->mac[1] = 0x4c;
+	e->mac[2] = 0x47;
+	e->mac[3] = (uint8_t)(i >> 16);
+	e->mac[4] = (uint8_t)(i >> 8);
+	e->mac[5] = (uint8_t)i;
+	e->comm = (uint16_t)((i / 2) % lg->o.n_communities);
+	e->cookie = cookie_base + i;
+	memcpy(e->token, "n2n-loadgen:", 12);
+	memcpy(e->token + 12, e->mac + 2, 4);
+}
+
+static int open_edge(struct lg *lg, unsigned int i)
 {
 	struct lg_edge *e = &lg->edges[i];
 	struct sockaddr_in a = { .sin_family = AF_INET,
@@ -508,7 +717,7 @@ static int open_edge(struct lg *lg, unsigned int i, uint32_t cookie_base)
 	e->fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	if (e->fd < 0)
 		return fail(errno, "socket for edge %u", i);
-	grow_buffers(e->fd);
+	grow_buffers(e->fd, lg->o.n_edges);
 	if (bind(e->fd, (struct sockaddr *)&a, sizeof(a)))
 		return fail(errno, "binding edge %u to %s", i,
 			    inet_ntoa(lg->o.bind));
@@ -518,17 +727,25 @@ static int open_edge(struct lg *lg, unsigned int i, uint32_t cookie_base)
 		return fail(errno, "getsockname of edge %u", i);
 	if (epoll_ctl(lg->epfd, EPOLL_CTL_ADD, e->fd, &ev))
 		return fail(errno, "epoll_ctl for edge %u", i);
-	e->mac[0] = 0x02;
-	e->mac[1] = 0x4c;
-	e->mac[2] = 0x47;
-	e->mac[3] = (uint8_t)(i >> 16);
-	e->mac[4] = (uint8_t)(i >> 8);
-	e->mac[5] = (uint8_t)i;
-	e->cookie = cookie_base + i;
-	/* A fixed token per MAC, so a rerun may take over the registration
-	 * its predecessor left behind (a supernode NAKs a changed token). */
-	memcpy(e->token, "n2n-loadgen:", 12);
-	memcpy(e->token + 12, e->mac + 2, 4);
+	return 0;
+}
+
+/* "COMMUNITY", or with -C N "COMMUNITY-0" .. "COMMUNITY-<N-1>". */
+static int name_communities(struct lg *lg)
+{
+	unsigned int k, n = lg->o.n_communities;
+
+	lg->names = calloc(n, sizeof(*lg->names));
+	if (!lg->names)
+		return fail(ENOMEM, "community names");
+	for (k = 0; k < n; k++) {
+		if (n == 1)
+			memcpy(lg->names[k], lg->o.community,
+			       N2N_COMMUNITY_SIZE);
+		else
+			snprintf(lg->names[k], N2N_COMMUNITY_SIZE, "%s-%u",
+				 lg->o.community, k);
+	}
 	return 0;
 }
 
@@ -537,7 +754,10 @@ static int open_edges(struct lg *lg)
 	uint32_t cookie_base;
 	unsigned int i;
 
-	if (raise_fd_limit(lg->o.n_edges + 64))
+	lg->n_socks = lg->o.junk && lg->o.n_edges > LG_JUNK_SOCKETS
+			      ? LG_JUNK_SOCKETS
+			      : lg->o.n_edges;
+	if (raise_fd_limit(lg->n_socks + 64) || name_communities(lg))
 		return -1;
 	lg->edges = calloc(lg->o.n_edges, sizeof(*lg->edges));
 	if (!lg->edges)
@@ -551,7 +771,9 @@ static int open_edges(struct lg *lg)
 	    sizeof(cookie_base))
 		return fail(errno, "getrandom");
 	for (i = 0; i < lg->o.n_edges; i++)
-		if (open_edge(lg, i, cookie_base))
+		edge_identity(lg, i, cookie_base);
+	for (i = 0; i < lg->n_socks; i++)
+		if (open_edge(lg, i))
 			return -1;
 	return 0;
 }
@@ -567,11 +789,18 @@ static void on_answer(struct lg *lg, unsigned int i, const uint8_t *buf,
 	if (wire_decode(&m, buf, len) < 0)
 		return;
 	if (m.hdr.type == N2N_MSG_REGISTER_SUPER_ACK &&
-	    m.u.reg_super_ack.cookie == e->cookie)
-		e->acked = true;
-	else if (m.hdr.type == N2N_MSG_REGISTER_SUPER_NAK &&
-		 m.u.reg_super_nak.cookie == e->cookie)
+	    m.u.reg_super_ack.cookie == e->cookie) {
+		lg->reg.acks++;
+		if (!e->acked) {
+			e->acked = true;
+			lg->reg.registered++;
+			lg->reg.done_ns = now_ns();
+		}
+	} else if (m.hdr.type == N2N_MSG_REGISTER_SUPER_NAK &&
+		   m.u.reg_super_nak.cookie == e->cookie) {
+		lg->reg.naks++;
 		e->refused = true;
+	}
 }
 
 static void on_datagram(struct lg *lg, unsigned int i, uint8_t *buf, size_t len)
@@ -657,15 +886,49 @@ static unsigned int count_unacked(const struct lg *lg, unsigned int *refused)
 	return missing;
 }
 
+/*
+ * Drains for up to ms milliseconds, until every edge is acknowledged or
+ * no new ACK came for LG_REG_QUIET_MS: the rest were lost on the way (a
+ * full socket buffer), so the next round may as well start.
+ */
+static void wait_acks(struct lg *lg, unsigned int ms)
+{
+	uint64_t now = now_ns(), end = now + ms * NS_PER_MS, moved = now;
+	unsigned int calls, seen = lg->reg.registered;
+
+	for (calls = 0; calls < ms * 2 + 2 && !stop; calls++) {
+		now = now_ns();
+		if (lg->reg.registered != seen) {
+			seen = lg->reg.registered;
+			moved = now;
+		}
+		if (now >= end || seen == lg->o.n_edges ||
+		    now - moved >= LG_REG_QUIET_MS * NS_PER_MS)
+			return;
+		drain(lg, LG_REG_QUIET_MS / 4);
+	}
+}
+
+/*
+ * Every edge at once (as fast as the sockets take them), then again for
+ * those not acknowledged, each round ending after LG_REG_RETRY_MS or
+ * LG_REG_QUIET_MS without a new ACK, until all are or the
+ * time (5 s and a millisecond per edge) is up.
+ */
 static int register_all(struct lg *lg)
 {
 	unsigned int tries, i, missing, refused;
+	uint64_t end;
 
-	for (tries = 0; tries < LG_REG_TIMEOUT_MS / LG_REG_RETRY_MS; tries++) {
+	lg->reg.start_ns = now_ns();
+	end = lg->reg.start_ns +
+	      (LG_REG_TIMEOUT_MS + lg->o.n_edges) * NS_PER_MS;
+	for (tries = 0; tries < LG_REG_MAX_ROUNDS && now_ns() < end; tries++) {
+		lg->reg.rounds++;
 		for (i = 0; i < lg->o.n_edges; i++)
 			if (!lg->edges[i].acked && send_register(lg, i))
 				return -1;
-		drain_for(lg, LG_REG_RETRY_MS);
+		wait_acks(lg, LG_REG_RETRY_MS);
 		if (!count_unacked(lg, &refused) || stop)
 			break;
 	}
@@ -682,14 +945,32 @@ static int register_all(struct lg *lg)
 /* Every ~10 s during a run, so the supernode does not purge the edges. */
 static void maybe_reregister(struct lg *lg, uint64_t now)
 {
+	uint64_t sent = lg->reg.sent;
 	unsigned int i;
 
-	if (now - lg->last_reg_ns < LG_REREG_MS * NS_PER_MS)
+	if (lg->o.junk || now - lg->last_reg_ns < LG_REREG_MS * NS_PER_MS)
 		return;
 	lg->last_reg_ns = now;
 	for (i = 0; i < lg->o.n_edges; i++)
 		if (send_register(lg, i))
-			return;
+			break;
+	lg->reg.resent += lg->reg.sent - sent;
+	lg->reg.sent = sent;
+}
+
+/* -m register: the edges stay registered for -t seconds; nothing else. */
+static void run_hold(struct lg *lg)
+{
+	uint64_t end, now;
+
+	lg->start_ns = now_ns();
+	end = lg->start_ns + lg->o.seconds * NS_PER_S;
+	/* Bounded by the clock: each turn waits up to 100 ms. */
+	for (now = lg->start_ns; now < end && !stop; now = now_ns()) {
+		maybe_reregister(lg, now);
+		drain(lg, 100);
+	}
+	lg->elapsed_ns = now_ns() - lg->start_ns;
 }
 
 /* Pacing, for either mode: what to send now, or how long to wait. */
@@ -737,8 +1018,9 @@ static void pace_wait(struct lg *lg, unsigned int batch, uint64_t now)
 struct lg_tx {
 	uint8_t (*pkts)[N2N_PKT_BUF_SIZE];
 	size_t *lens;
-	unsigned int pairs;
+	unsigned int pairs; /* -J: the junk datagrams */
 	unsigned int next;
+	unsigned int next_sock; /* -J */
 };
 
 static int socket_prepare(struct lg *lg, struct lg_tx *tx)
@@ -746,13 +1028,16 @@ static int socket_prepare(struct lg *lg, struct lg_tx *tx)
 	unsigned int p;
 	ssize_t n;
 
-	tx->pairs = lg->o.n_edges / 2;
+	tx->pairs = lg->o.junk ? LG_JUNK_VARIANTS : lg->o.n_edges / 2;
 	tx->pkts = calloc(tx->pairs, sizeof(*tx->pkts));
 	tx->lens = calloc(tx->pairs, sizeof(*tx->lens));
 	if (!tx->pkts || !tx->lens)
 		return fail(ENOMEM, "packets");
 	for (p = 0; p < tx->pairs; p++) {
-		n = encode_packet(lg, p, tx->pkts[p], sizeof(tx->pkts[p]));
+		n = lg->o.junk ? encode_junk(lg, p, tx->pkts[p],
+					     sizeof(tx->pkts[p]))
+			       : encode_packet(lg, p, tx->pkts[p],
+					       sizeof(tx->pkts[p]));
 		if (n < 0)
 			return -1;
 		tx->lens[p] = (size_t)n;
@@ -775,6 +1060,30 @@ static void socket_send(struct lg *lg, void *arg, unsigned int batch)
 		msgs[k].msg_hdr.msg_iovlen = 1;
 	}
 	n = sendmmsg(lg->edges[2 * p].fd, msgs, batch, 0);
+	if (n > 0)
+		lg->c.sent += (unsigned int)n;
+	else if (errno != EINTR)
+		lg->c.send_errors++;
+}
+
+/* -J: a batch of junk datagrams, in turn, from the next socket. */
+static void junk_send(struct lg *lg, void *arg, unsigned int batch)
+{
+	struct lg_tx *tx = arg;
+	struct mmsghdr msgs[LG_SOCK_BATCH];
+	struct iovec iov[LG_SOCK_BATCH];
+	int fd = lg->edges[tx->next_sock++ % lg->n_socks].fd, n;
+	unsigned int k, v;
+
+	memset(msgs, 0, sizeof(msgs));
+	for (k = 0; k < batch; k++) {
+		v = tx->next++ % tx->pairs;
+		iov[k].iov_base = tx->pkts[v];
+		iov[k].iov_len = tx->lens[v];
+		msgs[k].msg_hdr.msg_iov = &iov[k];
+		msgs[k].msg_hdr.msg_iovlen = 1;
+	}
+	n = sendmmsg(fd, msgs, batch, 0);
 	if (n > 0)
 		lg->c.sent += (unsigned int)n;
 	else if (errno != EINTR)
@@ -818,7 +1127,7 @@ static int run_socket(struct lg *lg)
 	int ret = socket_prepare(lg, &tx);
 
 	if (!ret) {
-		run_loop(lg, socket_send, &tx);
+		run_loop(lg, lg->o.junk ? junk_send : socket_send, &tx);
 		drain_for(lg, LG_DRAIN_MS);
 	}
 	free(tx.pkts);
@@ -946,7 +1255,9 @@ static int build_frame(struct lg *lg, const uint8_t src[ETH_ALEN],
 	struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64 };
 	struct udphdr udp = { 0 };
 	uint8_t *n2n = lg->frame + LG_L2L3_SIZE;
-	ssize_t n = encode_packet(lg, 0, n2n, N2N_PKT_BUF_SIZE);
+	/* -J: the flood's first datagram, over and over. */
+	ssize_t n = lg->o.junk ? encode_junk(lg, 0, n2n, N2N_PKT_BUF_SIZE)
+			       : encode_packet(lg, 0, n2n, N2N_PKT_BUF_SIZE);
 
 	if (n < 0)
 		return -1;
@@ -1174,45 +1485,105 @@ static int run_kernel(struct lg *lg)
 
 /* Report. */
 
-static void report(const struct lg *lg)
+static const char *mode_name(const struct lg *lg)
+{
+	static const char *const names[] = {
+		[LG_SOCKET] = "socket",
+		[LG_KERNEL] = "kernel",
+		[LG_REGISTER] = "register",
+	};
+	static const char *const junk[] = {
+		[LG_JUNK_NONE] = "none",
+		[LG_JUNK_GARBAGE] = "garbage",
+		[LG_JUNK_COMMUNITY] = "community",
+		[LG_JUNK_AUTH] = "auth",
+		[LG_JUNK_MIX] = "mix",
+	};
+
+	return lg->o.junk ? junk[lg->o.junk] : names[lg->o.mode];
+}
+
+/* Milliseconds from the first REGISTER_SUPER to the last new ACK. */
+static double reg_ms(const struct lg *lg)
+{
+	const struct lg_reg *r = &lg->reg;
+
+	return r->done_ns > r->start_ns
+		       ? (double)(r->done_ns - r->start_ns) / 1e6
+		       : 0;
+}
+
+static void report_json(const struct lg *lg, double s)
 {
 	const struct lg_counts *c = &lg->c;
-	double s = lg->elapsed_ns ? (double)lg->elapsed_ns / 1e9 : 1e-9;
+	const struct lg_reg *r = &lg->reg;
 	uint64_t lost = c->sent > c->received ? c->sent - c->received : 0;
-	double loss = c->sent ? 100.0 * (double)lost / (double)c->sent : 0;
-	double gbps = (double)c->rx_bytes * 8 / s / 1e9;
-	const char *mode = lg->o.mode == LG_KERNEL ? "kernel" : "socket";
 
-	if (lg->o.json) {
-		printf("{\"mode\":\"%s\",\"edges\":%u,\"payload_bytes\":%u,"
-		       "\"frame_bytes\":%u,\"relayed_frame_bytes\":%u,"
-		       "\"seconds\":%.3f,\"sent\":%llu,\"sent_pps\":%.0f,"
-		       "\"received\":%llu,\"received_pps\":%.0f,"
-		       "\"lost\":%llu,\"loss_pct\":%.3f,\"rx_gbps\":%.3f,"
-		       "\"send_errors\":%llu}\n",
-		       mode, lg->o.n_edges, lg->o.payload, lg->frame_len,
-		       lg->frame_len + N2N_SOCK_SIZE_V4, s,
-		       (unsigned long long)c->sent, (double)c->sent / s,
-		       (unsigned long long)c->received, (double)c->received / s,
-		       (unsigned long long)lost, loss, gbps,
-		       (unsigned long long)c->send_errors);
-		return;
-	}
+	printf("{\"mode\":\"%s\",\"junk\":\"%s\",\"edges\":%u,"
+	       "\"communities\":%u,\"registered\":%u,\"reg_ms\":%.1f,"
+	       "\"reg_sent\":%llu,\"reg_acks\":%llu,\"reg_naks\":%llu,"
+	       "\"reg_rounds\":%u,\"reregistrations\":%llu,"
+	       "\"payload_bytes\":%u,\"frame_bytes\":%u,"
+	       "\"relayed_frame_bytes\":%u,"
+	       "\"seconds\":%.3f,\"sent\":%llu,\"sent_pps\":%.0f,"
+	       "\"received\":%llu,\"received_pps\":%.0f,"
+	       "\"lost\":%llu,\"loss_pct\":%.3f,\"rx_gbps\":%.3f,"
+	       "\"send_errors\":%llu}\n",
+	       lg->o.mode == LG_KERNEL	   ? "kernel"
+	       : lg->o.mode == LG_REGISTER ? "register"
+					   : "socket",
+	       lg->o.junk ? mode_name(lg) : "none", lg->o.n_edges,
+	       lg->o.n_communities, r->registered, reg_ms(lg),
+	       (unsigned long long)r->sent, (unsigned long long)r->acks,
+	       (unsigned long long)r->naks, r->rounds,
+	       (unsigned long long)r->resent, lg->o.payload, lg->frame_len,
+	       lg->frame_len + N2N_SOCK_SIZE_V4, s, (unsigned long long)c->sent,
+	       (double)c->sent / s, (unsigned long long)c->received,
+	       (double)c->received / s, (unsigned long long)lost,
+	       c->sent ? 100.0 * (double)lost / (double)c->sent : 0,
+	       (double)c->rx_bytes * 8 / s / 1e9,
+	       (unsigned long long)c->send_errors);
+}
+
+static void report_text(const struct lg *lg, double s)
+{
+	const struct lg_counts *c = &lg->c;
+	const struct lg_reg *r = &lg->reg;
+	uint64_t lost = c->sent > c->received ? c->sent - c->received : 0;
+
+	if (!lg->o.junk)
+		printf("registered %u of %u edges in %u communities in %.1f "
+		       "ms (%llu REGISTER_SUPER, %llu ACK, %llu NAK, %u "
+		       "rounds)\n",
+		       r->registered, lg->o.n_edges, lg->o.n_communities,
+		       reg_ms(lg), (unsigned long long)r->sent,
+		       (unsigned long long)r->acks, (unsigned long long)r->naks,
+		       r->rounds);
 	printf("mode %s, %u edges, payload %u B, frame %u B (relayed %u B), "
 	       "%.2f s\n",
-	       mode, lg->o.n_edges, lg->o.payload, lg->frame_len,
+	       mode_name(lg), lg->o.n_edges, lg->o.payload, lg->frame_len,
 	       lg->frame_len + N2N_SOCK_SIZE_V4, s);
 	printf("sent      %12llu packets %12.0f pps\n",
 	       (unsigned long long)c->sent, (double)c->sent / s);
 	printf("received  %12llu packets %12.0f pps\n",
 	       (unsigned long long)c->received, (double)c->received / s);
 	printf("lost      %12llu packets %11.3f %%\n", (unsigned long long)lost,
-	       loss);
+	       c->sent ? 100.0 * (double)lost / (double)c->sent : 0);
 	printf("received  %12.3f Gbit/s (Ethernet frames with headers)\n",
-	       gbps);
+	       (double)c->rx_bytes * 8 / s / 1e9);
 	if (c->send_errors)
 		printf("send errors %llu\n",
 		       (unsigned long long)c->send_errors);
+}
+
+static void report(const struct lg *lg)
+{
+	double s = lg->elapsed_ns ? (double)lg->elapsed_ns / 1e9 : 1e-9;
+
+	if (lg->o.json)
+		report_json(lg, s);
+	else
+		report_text(lg, s);
 }
 
 static void close_edges(struct lg *lg)
@@ -1223,6 +1594,7 @@ static void close_edges(struct lg *lg)
 		if (lg->edges[i].fd >= 0)
 			close(lg->edges[i].fd);
 	free(lg->edges);
+	free(lg->names);
 	if (lg->epfd >= 0)
 		close(lg->epfd);
 }
@@ -1239,8 +1611,12 @@ static int run(struct lg *lg)
 	}
 	if (lg->o.ifname && xdp_open(lg))
 		return -1;
-	if (open_edges(lg) || register_all(lg))
+	if (open_edges(lg) || (!lg->o.junk && register_all(lg)))
 		return -1;
+	if (lg->o.mode == LG_REGISTER) {
+		run_hold(lg);
+		return 0;
+	}
 	if (lg->o.mode == LG_KERNEL)
 		return run_kernel(lg);
 	return run_socket(lg);
