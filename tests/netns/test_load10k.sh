@@ -4,9 +4,9 @@
 # 10,000 synthetic edges in 100 communities at once and every one is
 # registered (the generator's ACKs and the supernode's own count agree);
 # then, while a junk flood runs at the generator's top rate, two real
-# edges register and ping each other through the supernode, which stays
-# up and counts the junk by reason. Run for each backend: the socket
-# datapath and, where native XDP loads, the kernel one (XDP relay).
+# edges register with the supernode and ping each other; the supernode
+# stays up and counts the junk by reason. Run for each backend: the socket
+# datapath and the kernel one (the XDP relay, native mode).
 #
 # Behaviour only: the figures it prints (supernode RSS per edge, daemon
 # CPU per relayed PACKET at 100 and 10,000 edges, the flood's offered
@@ -23,7 +23,8 @@
 #  +--------+   +--------+   +--------+   +--------+
 #
 #   test_load10k.sh BUILD_DIR
-#   LOAD10K_BACKENDS="socket kernel" (default) chooses the backends.
+#   LOAD10K_BACKENDS="socket kernel" (default) chooses the backends;
+#   LOAD10K_BPF_STATS=1 adds the XDP relay's own run time (see below).
 set -u
 OUT=$(cd "${1:-.output}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -60,6 +61,11 @@ lab_add_public_host sn 198.18.0.1 &&
 
 rss_kb() {	# rss_kb PID: resident set in KiB
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"
+}
+
+rcvbuf_errors() {	# the sn namespace's UDP receive-buffer drops
+	lab_exec sn awk '/^Udp:/ { n++ } /^Udp:/ && n == 2 { print $6 }' \
+		/proc/net/snmp
 }
 
 cpu_ticks() {	# cpu_ticks PID: utime + stime in clock ticks
@@ -159,7 +165,7 @@ still_running() {	# still_running NAME: a loadgen_bg run has not exited
 }
 
 run_backend() {	# run_backend socket|kernel
-	local dp=$1 sn=sn_$1 pid rss0 rss1 out n drop0 drop1 reason t0 c0 c1
+	local dp=$1 sn=sn_$1 pid rss0 rss1 out n drop0 drop1 reason t0 c0 c1 q0
 	local -a xdp=()
 	[ "$dp" = kernel ] && xdp=(--xdp-mode=native)
 	if ! sn_start sn "$sn" -p 7654 --datapath="$dp" "${xdp[@]}" \
@@ -179,6 +185,7 @@ run_backend() {	# run_backend socket|kernel
 
 	# --- 10,000 edges at once ---
 	c0=$(cpu_ticks "$pid")
+	q0=$(rcvbuf_errors)
 	loadgen_bg "reg_$dp" -m register -n "$EDGES" -C "$COMMUNITIES" \
 		-t $((FLOOD_S + 60))
 	t_check "$dp: the supernode lists all $EDGES edges" \
@@ -193,12 +200,15 @@ run_backend() {	# run_backend socket|kernel
 	rss1=$(rss_kb "$pid")
 	echo "$dp: daemon CPU while $EDGES edges registered:" \
 		"$(((c1 - c0) * 1000000000 / $(getconf CLK_TCK) / EDGES))" \
-		"ns per edge (n2nctl's polls included)"
+		"ns per edge (n2nctl's polls included);" \
+		"$(($(rcvbuf_errors) - q0)) REGISTER_SUPERs dropped by" \
+		"its full UDP socket buffer (UdpRcvbufErrors)"
 	echo "$dp: supernode RSS $rss0 KiB -> $rss1 KiB with $EDGES edges:" \
 		"$(((rss1 - rss0) * 1024 / EDGES)) B per edge"
 
 	# --- a junk flood at the top rate, real edges still served ---
 	drop0=$(ctl "$sn" stats)
+	q0=$(rcvbuf_errors)
 	# Every kind from sockets, and where it can, the top rate: live
 	# frames of wrong-token REGISTER_SUPERs (they cost the supernode a
 	# lookup and a NAK each).
@@ -235,6 +245,8 @@ run_backend() {	# run_backend socket|kernel
 	t_check "$dp: the supernode is alive after the flood" \
 		sh -c "kill -0 $pid"
 	drop1=$(ctl "$sn" stats)
+	echo "$dp: the flood overflowed the UDP socket buffer" \
+		"$(($(rcvbuf_errors) - q0)) times (UdpRcvbufErrors)"
 	for reason in drop_community drop_auth; do
 		t_check_num "$dp: the junk is counted as $reason" \
 			"$(($(jq ".rows[] | select(.counter == \"$reason\") |
