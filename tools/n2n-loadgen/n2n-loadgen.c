@@ -6,6 +6,9 @@
  * and counts arrivals on the edges' sockets; kernel mode transmits one
  * prebuilt frame with BPF_PROG_TEST_RUN live frames (tools/n2n-loadgen/loadgen.bpf.c) and
  * counts the relayed PACKETs in an XDP sink on the same interface.
+ * Up to 16384 edges register at once, over up to 4096 communities (-C);
+ * -m register only keeps them registered, and -J floods the supernode
+ * with junk instead (random bytes, unlisted communities, wrong tokens).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -241,8 +244,9 @@ static int usage(void)
 		"(REGISTER_SUPERs for the\n"
 		"              MACs a run with the same -c, -C, -n registered, "
 		"wrong\n"
-		"              token) or mix (the three in turn); nothing "
-		"registers\n"
+		"              token) or mix (the three in turn; -m kernel "
+		"repeats the\n"
+		"              first datagram only); nothing registers\n"
 		"  -i IFNAME   in socket mode: an XDP_PASS program on IFNAME, "
 		"so a veth\n"
 		"              peer's XDP_TX frames are accepted\n"
@@ -663,12 +667,14 @@ static int raise_fd_limit(unsigned int need)
 		return fail(errno, "getrlimit");
 	if (rl.rlim_cur >= need)
 		return 0;
-	if (rl.rlim_max < need)
-		return fail(0, "%u edges need %u open files, the limit is %llu",
-			    need - 64, need, (unsigned long long)rl.rlim_max);
 	rl.rlim_cur = need;
+	if (rl.rlim_max < need)
+		rl.rlim_max = need; /* root may (CAP_SYS_RESOURCE) */
 	if (setrlimit(RLIMIT_NOFILE, &rl))
-		return fail(errno, "raising the open file limit to %u", need);
+		return fail(errno,
+			    "%u edges need %u open files; raising the limit "
+			    "(ulimit -n)",
+			    need - 64, need);
 	return 0;
 }
 
