@@ -36,9 +36,12 @@ LG=$OUT/tools/n2n-loadgen
 SN_AT=198.18.0.1:7654
 EDGES=10000
 COMMUNITIES=100
-# The flood lasts this long at most; the real edges must register and
-# ping within it.
-FLOOD_S=40
+# The floods last this long at most (they are stopped once the checks
+# are done); the real edges must register (REG_S) and ping (PING_S)
+# within it.
+REG_S=30
+PING_S=20
+FLOOD_S=60
 
 T=$(mktemp -d /tmp/n2nk-load10k.XXXXXX)
 lab_on_cleanup rm -rf "$T"
@@ -223,11 +226,11 @@ run_backend() {	# run_backend socket|kernel
 	edge_up e1 e1 198.19.50.1 02:00:00:00:50:01
 	edge_up e2 e2 198.19.50.2 02:00:00:00:50:02
 	t_check "$dp: two real edges register during the flood" \
-		lab_wait_for "e1 and e2 registered" $((FLOOD_S - 10)) \
+		lab_wait_for "e1 and e2 registered" "$REG_S" \
 		both_registered
 	echo "$dp: the real edges registered $((SECONDS - t0)) s into the flood"
 	t_check "$dp: and ping each other during the flood" \
-		lab_wait_for "e1 -> e2 echo" 20 pings e1 198.19.50.2 1
+		lab_wait_for "e1 -> e2 echo" "$PING_S" pings e1 198.19.50.2 1
 	t_check "$dp: the flood was still on" still_running "flood_$dp"
 	# Stopped (TERM) once the checks are done: it reports then.
 	out=$(loadgen_wait "flood_$dp" 0)
