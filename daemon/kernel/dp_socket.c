@@ -49,6 +49,19 @@ static void tap_readable(void *arg)
 	}
 }
 
+/* Room for a burst (thousands of edges registering at once after a
+ * supernode restart): 4 MiB, beyond net.core.rmem_max while set-up still
+ * holds CAP_NET_ADMIN; else what rmem_max allows. Not fatal. */
+#define DP_SOCKET_RCVBUF (4 << 20)
+
+static void grow_rcvbuf(int fd)
+{
+	int size = DP_SOCKET_RCVBUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 static int bind_udp(struct datapath *dp)
 {
 	struct sockaddr_storage *b = &dp->cfg.bind;
@@ -59,6 +72,7 @@ static int bind_udp(struct datapath *dp)
 
 	if (fd < 0)
 		return -errno;
+	grow_rcvbuf(fd);
 	if (bind(fd, (struct sockaddr *)b, len) < 0 ||
 	    getsockname(fd, (struct sockaddr *)b, &len) < 0) {
 		int err = -errno;

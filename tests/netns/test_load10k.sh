@@ -38,10 +38,11 @@ EDGES=10000
 COMMUNITIES=100
 # The floods last this long at most (they are stopped once the checks
 # are done); the real edges must register (REG_S) and ping (PING_S)
-# within it.
+# within it (generous: a hang guard on a loaded 2-core machine, where
+# the edges' ARP broadcasts queue behind the junk at the supernode).
 REG_S=30
-PING_S=20
-FLOOD_S=60
+PING_S=40
+FLOOD_S=90
 
 T=$(mktemp -d /tmp/n2nk-load10k.XXXXXX)
 lab_on_cleanup rm -rf "$T"
