@@ -57,6 +57,18 @@ bool sockaddr_equal(const struct sockaddr_storage *a,
 	return x.port == y.port && !memcmp(x.addr, y.addr, 16);
 }
 
+bool sockaddr_same_host(const struct sockaddr_storage *a,
+			const struct sockaddr_storage *b)
+{
+	struct n2n_sock x, y;
+
+	if (a->ss_family != b->ss_family)
+		return false;
+	sock_from_sockaddr(&x, a);
+	sock_from_sockaddr(&y, b);
+	return !memcmp(x.addr, y.addr, 16);
+}
+
 const char *sock_str(const struct n2n_sock *s, char buf[SOCKADDR_STR_MAX])
 {
 	char a[INET6_ADDRSTRLEN];

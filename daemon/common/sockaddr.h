@@ -19,6 +19,9 @@ socklen_t sockaddr_from_sock(struct sockaddr_storage *sa,
 			     const struct n2n_sock *s);
 bool sockaddr_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
+/* The same address, whatever the ports. */
+bool sockaddr_same_host(const struct sockaddr_storage *a,
+			const struct sockaddr_storage *b);
 /* "198.18.0.1:7654" or "[2001:db8::1]:7654"; returns buf. */
 const char *sockaddr_str(const struct sockaddr_storage *sa,
 			 char buf[SOCKADDR_STR_MAX]);

@@ -60,10 +60,12 @@ struct edge_peer {
 	uint64_t last_punch_ms; /* last direct REGISTER to it */
 	uint64_t burst_ms;	/* start of the current punch burst */
 	uint64_t quiet_ms;	/* no new burst before (stale NAT state) */
-	/* Where the last punches went (public and -e socket): a REGISTER_ACK
-	 * counts only from one of them, within ACK_WINDOW_MS. */
+	/* Where the last punches went (public and -e socket) and the random
+	 * cookie each carried: a REGISTER_ACK counts only from one of them,
+	 * echoing its cookie, within ACK_WINDOW_MS. */
 	struct sockaddr_storage punch_sa[2];
 	uint64_t punch_sa_ms[2];
+	uint32_t punch_cookie[2];
 	struct ts_replay replay;
 	uint64_t tx_p2p, rx_p2p, tx_relay, rx_relay;
 	struct edge_traffic via[EDGE_VIA_N];

@@ -86,28 +86,38 @@ struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t *mac)
 	return p ? &p->replay : NULL;
 }
 
-/* A punch's target, in the slot of the same address or the older one. */
-static void remember_punch(struct edge_peer *p,
-			   const struct sockaddr_storage *to, uint64_t now)
+/*
+ * A punch's target, in the slot of the same address or the older one, and
+ * the cookie it carries: random per address, so that only who receives
+ * our punches there can answer them (a blind spoofer cannot).
+ */
+static uint32_t remember_punch(struct edge_peer *p,
+			       const struct sockaddr_storage *to, uint64_t now)
 {
 	int i = sockaddr_equal(&p->punch_sa[1], to) ||
 		(!sockaddr_equal(&p->punch_sa[0], to) &&
 		 p->punch_sa_ms[1] < p->punch_sa_ms[0]);
 
+	if (!p->punch_sa_ms[i] || !sockaddr_equal(&p->punch_sa[i], to))
+		p->punch_cookie[i] = randombytes_random();
 	p->punch_sa[i] = *to;
 	p->punch_sa_ms[i] = now;
+	return p->punch_cookie[i];
 }
 
-/* Whether from is where we punched, recently enough for its answer. */
+/* Whether from is where we punched, recently enough for its answer, and
+ * the answer echoes that punch's cookie (n2n's REGISTER_ACK does). */
 static bool punched(const struct edge_peer *p,
-		    const struct sockaddr_storage *from, uint64_t now)
+		    const struct sockaddr_storage *from, uint32_t cookie,
+		    uint64_t now)
 {
 	int i;
 
 	for (i = 0; i < 2; i++)
 		if (p->punch_sa_ms[i] &&
 		    now - p->punch_sa_ms[i] <= ACK_WINDOW_MS &&
-		    sockaddr_equal(&p->punch_sa[i], from))
+		    sockaddr_equal(&p->punch_sa[i], from) &&
+		    p->punch_cookie[i] == cookie)
 			return true;
 	return false;
 }
@@ -122,14 +132,13 @@ static void punch_to(struct edge *e, struct edge_peer *p,
 	if (e->relay_only || !p->have_sa || now - p->last_punch_ms < 100)
 		return;
 	edge_init_msg(e, &m, N2N_MSG_REGISTER, 0);
-	r->cookie = N2N_REGULAR_REG_COOKIE;
 	mac_copy(r->src_mac, e->mac);
 	mac_copy(r->dst_mac, p->key.mac);
 	r->dev_addr.addr = e->ip;
 	r->dev_addr.prefix = e->prefix;
 	memcpy(r->dev_desc, e->desc, N2N_DESC_SIZE);
 	p->last_punch_ms = now;
-	remember_punch(p, to, now);
+	r->cookie = remember_punch(p, to, now);
 	if (log_level >= LOG_LEVEL_DEBUG) {
 		char buf[SOCKADDR_STR_MAX];
 
@@ -262,6 +271,22 @@ void edge_peer_learn_relayed(struct edge *e, const struct n2n_msg *m,
 	}
 }
 
+/*
+ * Whether a direct datagram from `from` may make us punch there: only when
+ * no live path is elsewhere and from is at the address the supernode named
+ * for p (its NAT gave it another port towards us: a symmetric NAT, or a
+ * rebinding). Nothing in a PACKET or REGISTER authenticates its sender (a
+ * captured PACKET replays), and an address of the attacker's own would
+ * answer our punch; at the named address only its owner receives the
+ * punch's random cookie that the ACK must echo.
+ */
+static bool may_punch_from(const struct edge *e, const struct edge_peer *p,
+			   const struct sockaddr_storage *from, uint64_t now)
+{
+	return !edge_peer_direct(e, p, now) && p->have_sa &&
+	       sockaddr_same_host(&p->sa, from);
+}
+
 void edge_peer_heard_direct(struct edge *e, struct edge_peer *p,
 			    const struct sockaddr_storage *from, uint64_t now)
 {
@@ -270,12 +295,12 @@ void edge_peer_heard_direct(struct edge *e, struct edge_peer *p,
 		p->last_p2p_ms = now;
 		return;
 	}
-	/* New, or a confirmed peer at a new address (its NAT rebound): prove
-	 * the path again rather than keep sending to the old one (as n2n). */
-	p->p2p = false;
-	p->sa = *from;
-	p->have_sa = true;
-	punch(e, p, now);
+	/* A live path is never left for a new address: that waits until the
+	 * old one went quiet (-i/2). Meanwhile the supernode is asked. */
+	if (may_punch_from(e, p, from, now))
+		punch_to(e, p, from, now);
+	else
+		edge_peer_query(e, p, now);
 }
 
 static void send_register_ack(struct edge *e, const struct n2n_register *r,
@@ -337,11 +362,16 @@ void edge_on_register(struct edge *e, const struct n2n_msg *m,
 		edge_peer_ask(e, r->src_mac, now);
 		return;
 	}
-	if (!p->p2p) {
-		p->sa = *from;
-		p->have_sa = true;
+	/* We punch back where the supernode named the peer (or at another
+	 * port there, may_punch_from()), never at an address of its sender's
+	 * choosing (docs/architecture.md,
+	 * "Peer paths"). */
+	if (edge_peer_direct(e, p, now))
+		return;
+	if (!sockaddr_equal(&p->sa, from) && may_punch_from(e, p, from, now))
+		punch_to(e, p, from, now);
+	else
 		punch(e, p, now);
-	}
 }
 
 void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
@@ -356,11 +386,11 @@ void edge_on_register_ack(struct edge *e, const struct n2n_msg *m,
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
-	/* Only an answer from where we recently punched counts, and it never
-	 * moves a path that is working elsewhere: a forged ACK from anywhere
-	 * else cannot hijack it. */
+	/* Only an answer from where we recently punched, with that punch's
+	 * cookie, counts, and it never moves a path that is working
+	 * elsewhere. */
 	p = edge_peer_find(e, a->src_mac);
-	if (!p || !punched(p, from, now) ||
+	if (!p || !punched(p, from, a->cookie, now) ||
 	    (edge_peer_direct(e, p, now) && !sockaddr_equal(&p->sa, from))) {
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;

@@ -22,6 +22,7 @@
 static struct {
 	struct sockaddr_storage to;
 	uint8_t type;
+	uint32_t cookie; /* a REGISTER's (after n2n's 24-byte header) */
 } sent[MAX_SENT];
 static int n_sent, n_tap;
 
@@ -32,6 +33,10 @@ static int fake_send_udp(struct datapath *dp, const struct sockaddr_storage *to,
 	if (n_sent < MAX_SENT && len >= 4) {
 		sent[n_sent].to = *to;
 		sent[n_sent].type = buf[3] & 0x1f; /* n2n's flags/type word */
+		if (len >= 28)
+			sent[n_sent].cookie = (uint32_t)buf[24] << 24 |
+					      (uint32_t)buf[25] << 16 |
+					      (uint32_t)buf[26] << 8 | buf[27];
 	}
 	n_sent++;
 	return 0;
@@ -82,6 +87,19 @@ static int sent_to(const struct sockaddr_storage *to)
 	return n;
 }
 
+/* The cookie of our last REGISTER to `to` (0 if none). */
+static uint32_t cookie_sent_to(const struct sockaddr_storage *to)
+{
+	uint32_t c = 0;
+	int i;
+
+	for (i = 0; i < n_sent && i < MAX_SENT; i++)
+		if (sent[i].type == N2N_MSG_REGISTER &&
+		    sockaddr_equal(&sent[i].to, to))
+			c = sent[i].cookie;
+	return c;
+}
+
 static struct edge *edge_new(void)
 {
 	struct edge *e = calloc(1, sizeof(*e));
@@ -120,30 +138,38 @@ static void edge_free(struct edge *e)
 	log_level = LOG_LEVEL_NOTICE;
 }
 
-/* A PACKET from src_mac whose (null-transform) frame says it is from
- * eth_src. */
-static void packet(struct edge *e, const uint8_t *src_mac,
-		   const uint8_t *eth_src, const struct sockaddr_storage *from,
-		   bool via_sn)
+/* A PACKET from src_mac whose frame says it is from eth_src, encrypted
+ * with the edge's own transform into enc (the captured bytes). */
+static void packet_make(struct edge *e, struct n2n_msg *m, uint8_t *enc,
+			size_t cap, const uint8_t *src_mac,
+			const uint8_t *eth_src, bool via_sn)
 {
-	uint8_t frame[64] = { 0 }, enc[128], iv[TRANSFORM_IV_SIZE] = { 0 };
-	struct n2n_msg m;
+	uint8_t frame[64] = { 0 }, iv[TRANSFORM_IV_SIZE] = { 0 };
 	ssize_t n;
 
 	memcpy(frame, our_mac, 6);
 	memcpy(frame + 6, eth_src, 6);
 	frame[12] = 0x88, frame[13] = 0xb5; /* not IP: no -r filter */
-	n = transform_encode(&e->tf, enc, sizeof(enc), frame, sizeof(frame),
-			     iv);
+	n = transform_encode(&e->tf, enc, cap, frame, sizeof(frame), iv);
 	CHECK(n > 0);
-	edge_init_msg(e, &m, N2N_MSG_PACKET,
+	edge_init_msg(e, m, N2N_MSG_PACKET,
 		      via_sn ? N2N_FLAGS_FROM_SUPERNODE : 0);
-	memcpy(m.u.packet.src_mac, src_mac, 6);
-	memcpy(m.u.packet.dst_mac, our_mac, 6);
-	m.u.packet.transform = N2N_TRANSFORM_NULL;
-	m.u.packet.compression = N2N_COMPRESSION_NONE;
-	m.u.packet.payload = enc;
-	m.u.packet.payload_len = (size_t)n;
+	memcpy(m->u.packet.src_mac, src_mac, 6);
+	memcpy(m->u.packet.dst_mac, our_mac, 6);
+	m->u.packet.transform = (uint8_t)e->tf.ops->id;
+	m->u.packet.compression = N2N_COMPRESSION_NONE;
+	m->u.packet.payload = enc;
+	m->u.packet.payload_len = n > 0 ? (size_t)n : 0;
+}
+
+static void packet(struct edge *e, const uint8_t *src_mac,
+		   const uint8_t *eth_src, const struct sockaddr_storage *from,
+		   bool via_sn)
+{
+	uint8_t enc[256];
+	struct n2n_msg m;
+
+	packet_make(e, &m, enc, sizeof(enc), src_mac, eth_src, via_sn);
 	edge_on_packet(e, &m, from, via_sn);
 }
 
@@ -302,16 +328,23 @@ TEST(edge_refuses_assigned_addresses_no_host_can_have)
 	edge_free(e);
 }
 
-static void ack(struct edge *e, const uint8_t *src_mac,
-		const struct sockaddr_storage *from)
+static void ack_cookie(struct edge *e, const uint8_t *src_mac,
+		       const struct sockaddr_storage *from, uint32_t cookie)
 {
 	struct n2n_msg m;
 
 	edge_init_msg(e, &m, N2N_MSG_REGISTER_ACK, 0);
-	m.u.reg_ack.cookie = N2N_REGULAR_REG_COOKIE;
+	m.u.reg_ack.cookie = cookie;
 	memcpy(m.u.reg_ack.dst_mac, our_mac, 6);
 	memcpy(m.u.reg_ack.src_mac, src_mac, 6);
 	edge_on_register_ack(e, &m, from);
+}
+
+/* The answer of whoever is at `from`: it echoes what we sent there. */
+static void ack(struct edge *e, const uint8_t *src_mac,
+		const struct sockaddr_storage *from)
+{
+	ack_cookie(e, src_mac, from, cookie_sent_to(from));
 }
 
 /* A peer with a working P2P path at x. */
@@ -343,12 +376,124 @@ TEST(edge_forged_packet_keeps_the_p2p_path)
 	CHECK_EQ(sent_to(&y), 0);
 	CHECK(edge_peer_direct(e, p, evloop_now_ms()));
 
-	/* The peer itself from a new address (its NAT rebound): re-proved
-	 * there, as n2n does. */
+	/* A well-formed one from elsewhere (a replay: n2n's PACKETs have no
+	 * replay protection): the live path stays, the supernode is asked. */
 	packet(e, victim, victim, &y, false);
-	CHECK(!p->p2p);
-	CHECK(sockaddr_equal(&p->sa, &y));
+	CHECK(p->p2p);
+	CHECK(sockaddr_equal(&p->sa, &x));
+	CHECK_EQ(sent_to(&y), 0);
+	CHECK(sent_to(&e->sn[0].sa) >= 1);
+	ack(e, victim, &y);
+	CHECK(p->p2p && sockaddr_equal(&p->sa, &x));
+	edge_free(e);
+}
+
+/* The attack with a real cipher: a PACKET the victim sent through the
+ * supernode (a broadcast any member receives), captured and sent to us
+ * directly from the attacker's address, before and after P2P. */
+TEST(edge_replayed_packet_moves_no_path)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000),
+				y = sa4("198.18.6.6", 6666);
+	struct edge *e = edge_new();
+	struct edge_peer *p;
+	uint8_t enc[256];
+	struct n2n_msg m;
+
+	transform_fini(&e->tf);
+	CHECK_EQ(transform_init(&e->tf, N2N_TRANSFORM_AES, "s3cret"), 0);
+	peer_info(e, victim, &xs, NULL); /* named at x, punched there */
+	p = edge_peer_find(e, victim);
+	CHECK(p && !p->p2p);
+	packet_make(e, &m, enc, sizeof(enc), victim, victim, true);
+	edge_on_packet(e, &m, &e->sn[0].sa, true); /* relayed: captured */
+	CHECK_EQ(n_tap, 1);
+	m.hdr.flags &= (uint16_t)~N2N_FLAGS_FROM_SUPERNODE;
+	edge_on_packet(e, &m, &y, false); /* replayed from y */
+	CHECK_EQ(n_tap, 2);		  /* it decrypts */
+	CHECK_EQ(sent_to(&y), 0);	  /* but y is not punched */
+	ack(e, victim, &y);
+	CHECK(!p->p2p && sockaddr_equal(&p->sa, &x));
+
+	ack(e, victim, &x); /* the real peer answers: P2P at x */
+	CHECK(p->p2p && sockaddr_equal(&p->sa, &x));
+	edge_on_packet(e, &m, &y, false);
+	CHECK(p->p2p && sockaddr_equal(&p->sa, &x));
+	CHECK(edge_peer_direct(e, p, evloop_now_ms()));
+	CHECK_EQ(sent_to(&y), 0);
+	edge_free(e);
+}
+
+/* A direct REGISTER for a peer the supernode named, from another address,
+ * then an ACK from there: acked (as n2n, no larger than it came), but no
+ * punch there and no P2P. */
+TEST(edge_direct_register_from_elsewhere_moves_no_path)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000),
+				y = sa4("198.18.6.6", 6666);
+	struct edge *e = edge_new();
+	struct edge_peer *p;
+
+	peer_info(e, victim, &xs, NULL);
+	p = edge_peer_find(e, victim);
+	CHECK(p && !p->p2p);
+	p->last_punch_ms -= 500; /* not rate-limited */
+	reg(e, victim, &y, false, NULL);
 	CHECK_EQ(sent_to(&y), 1);
+	CHECK_EQ(sent[n_sent - 2].type, N2N_MSG_REGISTER_ACK);
+	CHECK_EQ(cookie_sent_to(&y), 0); /* no punch there */
+	CHECK_EQ(sent_to(&x), 2);	 /* but at the named socket */
+	ack_cookie(e, victim, &y, cookie_sent_to(&x));
+	ack_cookie(e, victim, &y, N2N_REGULAR_REG_COOKIE);
+	CHECK(!p->p2p && sockaddr_equal(&p->sa, &x));
+	edge_free(e);
+}
+
+/* A symmetric NAT: the peer's REGISTER comes from another port of the
+ * address the supernode named. We punch there; only an ACK echoing that
+ * punch's random cookie makes the path, so a blind spoofer cannot. */
+TEST(edge_symmetric_nat_peer_gets_p2p_at_its_new_port)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct sockaddr_storage x2 = sa4("198.18.1.2", 2000);
+	struct edge *e = edge_new();
+	struct edge_peer *p;
+
+	peer_info(e, victim, &xs, NULL);
+	p = edge_peer_find(e, victim);
+	CHECK(p != NULL);
+	p->last_punch_ms -= 500;
+	reg(e, victim, &x2, false, NULL);
+	CHECK_EQ(sent_to(&x2), 2); /* the ACK and our punch */
+	CHECK(cookie_sent_to(&x2) != 0);
+	ack_cookie(e, victim, &x2, cookie_sent_to(&x2) ^ 1);
+	CHECK(!p->p2p);
+	ack_cookie(e, victim, &x2, N2N_REGULAR_REG_COOKIE);
+	CHECK(!p->p2p);
+	ack(e, victim, &x2);
+	CHECK(p->p2p && sockaddr_equal(&p->sa, &x2));
+	edge_free(e);
+}
+
+/* The peer's NAT rebinds to another port: the live path stays until it
+ * went quiet (-i/2), then the new port is punched and proved. */
+TEST(edge_rebound_peer_moves_only_after_the_old_path_went_quiet)
+{
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000),
+				x2 = sa4("198.18.1.2", 2000);
+	struct edge *e = edge_new();
+	struct edge_peer *p = p2p_peer(e, victim, &x);
+
+	packet(e, victim, victim, &x2, false);
+	CHECK_EQ(sent_to(&x2), 0);
+	CHECK(p->p2p && sockaddr_equal(&p->sa, &x));
+	p->last_p2p_ms -= e->reg_interval_s * 1000; /* quiet since */
+	packet(e, victim, victim, &x2, false);
+	CHECK_EQ(sent_to(&x2), 1);
+	ack(e, victim, &x2);
+	CHECK(p->p2p && sockaddr_equal(&p->sa, &x2));
 	edge_free(e);
 }
 
