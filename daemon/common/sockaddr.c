@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bytes.h"
 #include "sockaddr.h"
 
 void sock_from_sockaddr(struct n2n_sock *s, const struct sockaddr_storage *sa)
@@ -127,14 +128,40 @@ int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
 	return 0;
 }
 
-bool sock_is_loopback(const struct n2n_sock *s)
+bool ip4_possible(uint32_t a, bool loopback_ok)
 {
+	uint32_t first = a >> 24;
+
+	/* 0/8 is "this host" (RFC 1122 3.2.1.3): sending there reaches us;
+	 * 224/4 multicast, 240/4 reserved, 255.255.255.255 broadcast. */
+	if (first == 0 || first >= 224)
+		return false;
+	return first != 127 || loopback_ok;
+}
+
+bool sock_possible(const struct n2n_sock *s, bool loopback_ok)
+{
+	static const uint8_t v4_mapped[12] = { [10] = 0xff, [11] = 0xff };
 	static const uint8_t v6_loopback[16] = { [15] = 1 };
 	static const uint8_t v6_any[16];
 
-	/* 0/8 is "this host" (RFC 1122 3.2.1.3): sending there reaches us. */
+	if (!s->port)
+		return false;
 	if (!s->ipv6)
-		return s->addr[0] == 127 || s->addr[0] == 0;
-	return !memcmp(s->addr, v6_loopback, 16) ||
-	       !memcmp(s->addr, v6_any, 16);
+		return ip4_possible(get_be32(s->addr), loopback_ok);
+	if (!memcmp(s->addr, v4_mapped, 12))
+		return ip4_possible(get_be32(s->addr + 12), loopback_ok);
+	if (s->addr[0] == 0xff || !memcmp(s->addr, v6_any, 16))
+		return false;
+	return memcmp(s->addr, v6_loopback, 16) || loopback_ok;
+}
+
+bool sockaddr_possible(const struct sockaddr_storage *sa, bool loopback_ok)
+{
+	struct n2n_sock s;
+
+	if (sa->ss_family != AF_INET && sa->ss_family != AF_INET6)
+		return false;
+	sock_from_sockaddr(&s, sa);
+	return sock_possible(&s, loopback_ok);
 }

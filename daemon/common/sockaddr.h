@@ -36,8 +36,18 @@ int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
  * form n2n's -a takes and n2nctl shows; returns buf. */
 const char *ip4_prefix_str(uint32_t ip, unsigned int prefix,
 			   char buf[IP4_PREFIX_STR_MAX]);
-/* True for 127/8 and ::1 (n2n's rule), 0/8 and ::: never a peer's or a
- * supernode's address, since sending there reaches this host. */
-bool sock_is_loopback(const struct n2n_sock *s);
+/*
+ * The one rule for "no host sends from or may be sent to there", for the
+ * AF_XDP parser, the supernode and the edge alike: not 0/8 (this host),
+ * 224/4 (multicast), 240/4 (reserved) or 255.255.255.255, not port 0,
+ * nor their v4-mapped forms, ::, ::1 or ff00::/8 (multicast). 127/8 (and
+ * ::1) only when loopback_ok: the supernode's socket datapath, where the
+ * stack already keeps 127/8 off the wire, so it is an edge on this very
+ * host (-l 127.0.0.1); never a peer's or a learned supernode's socket
+ * (n2n's rule: that would be this host).
+ */
+bool ip4_possible(uint32_t addr_host_order, bool loopback_ok);
+bool sock_possible(const struct n2n_sock *s, bool loopback_ok);
+bool sockaddr_possible(const struct sockaddr_storage *sa, bool loopback_ok);
 
 #endif /* N2NK_SOCKADDR_H */

@@ -258,7 +258,7 @@ void edge_peer_learn_relayed(struct edge *e, const struct n2n_msg *m,
 	const struct n2n_sock *sock = &m->u.packet.sock;
 	struct edge_peer *p;
 
-	if (!(m->hdr.flags & N2N_FLAGS_SOCKET) || sock_is_loopback(sock) ||
+	if (!(m->hdr.flags & N2N_FLAGS_SOCKET) || !sock_possible(sock, false) ||
 	    e->relay_only)
 		return;
 	p = edge_peer_get(e, m->u.packet.src_mac, now);
@@ -339,7 +339,7 @@ void edge_on_register(struct edge *e, const struct n2n_msg *m,
 	if (via_sn) {
 		/* n2n never acks a relayed REGISTER; it punches instead. */
 		if ((m->hdr.flags & N2N_FLAGS_SOCKET) && !p->p2p &&
-		    !sock_is_loopback(&r->sock)) {
+		    sock_possible(&r->sock, false)) {
 			sockaddr_from_sock(&p->sa, &r->sock);
 			p->have_sa = true;
 			answer_burst(e, p, now);
@@ -418,7 +418,7 @@ void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
 	if (!mac_equal(pi->src_mac, e->mac))
 		return edge_drop(e, N2NK_UNEXPECTED);
 	p = edge_peer_get(e, pi->mac, now);
-	if (!p || p->p2p || sock_is_loopback(&pi->sock))
+	if (!p || p->p2p || !sock_possible(&pi->sock, false))
 		return;
 	p->last_seen_ms = now;
 	sockaddr_from_sock(&p->sa, &pi->sock);
@@ -427,7 +427,7 @@ void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
 		return;
 	punch_to(e, p, &p->sa, now);
 	if ((m->hdr.flags & N2N_FLAGS_SOCKET) &&
-	    !sock_is_loopback(&pi->preferred_sock)) {
+	    sock_possible(&pi->preferred_sock, false)) {
 		/* n2n's LAN path (-e); the public one went first, on time. */
 		sockaddr_from_sock(&pref, &pi->preferred_sock);
 		p->last_punch_ms = 0;

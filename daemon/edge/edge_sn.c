@@ -117,7 +117,7 @@ static void learn_supernodes(struct edge *e,
 		if (a->sn[i].family != 2) /* AF_INET on every n2n host */
 			continue;
 		memcpy(s.addr, a->sn[i].addr, 4);
-		if (sock_is_loopback(&s)) /* would be this host */
+		if (!sock_possible(&s, false)) /* this host, multicast... */
 			continue;
 		sockaddr_from_sock(&sn->sa, &s);
 		for (j = 0; j < e->n_sn; j++)

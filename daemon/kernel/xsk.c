@@ -29,6 +29,7 @@
 #include "common/bytes.h"
 #include "common/inet_csum.h"
 #include "common/log.h"
+#include "common/sockaddr.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
 #include "xsk.h"
@@ -137,16 +138,14 @@ static enum n2nk_reason check_udp(const uint8_t *ip, size_t tot,
 }
 
 /*
- * What the stack would drop as martian (or could never answer): 0/8,
- * 127/8, multicast, 240/4 and the broadcast address, port 0, and the
- * address the datagram is for. The relay hands frames up before the
+ * What the stack would drop as martian (or could never answer): what
+ * ip4_possible() refuses, 127/8 included, port 0, and the address the
+ * datagram is for. The relay hands frames up before the
  * stack sees them, so the check is ours to make.
  */
 static bool source_possible(const uint8_t *ip)
 {
-	uint8_t first = ip[12];
-
-	if (first == 0 || first == 127 || first >= 224)
+	if (!ip4_possible(get_be32(ip + 12), false))
 		return false;
 	if (!memcmp(ip + 12, ip + 16, 4))
 		return false;

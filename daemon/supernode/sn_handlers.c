@@ -468,24 +468,17 @@ static bool is_own_socket(struct supernode *sn, const struct sockaddr_in *in)
 	return false;
 }
 
-/* Neither a socket no host sends from nor our own: cheap enough for
- * every edge of a broadcast. */
+/* Neither a socket no host sends from (sockaddr_possible()) nor our
+ * own: cheap enough for every edge of a broadcast. 127/8 does arrive,
+ * from an edge on this very host (-l 127.0.0.1); from the wire the stack
+ * drops it, and the AF_XDP path drops it itself (impossible_source). */
 static bool socket_plausible(struct supernode *sn,
 			     const struct sockaddr_storage *sa)
 {
-	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
-	uint32_t a;
-
-	if (sa->ss_family != AF_INET)
-		return sa->ss_family == AF_INET6; /* not ours to judge */
-	a = ntohl(in->sin_addr.s_addr);
-	/* 0/8, 224/4 multicast, 240/4 reserved and the broadcast: no edge
-	 * sends from those. 127/8 does arrive, from an edge on this very
-	 * host (-l 127.0.0.1); from the wire the stack drops it, and the
-	 * AF_XDP path drops it itself (impossible_source). */
-	if ((a >> 24) == 0 || (a >> 28) >= 0xe || !in->sin_port)
+	if (!sockaddr_possible(sa, true))
 		return false;
-	return !is_own_socket(sn, in);
+	return sa->ss_family != AF_INET ||
+	       !is_own_socket(sn, (const struct sockaddr_in *)sa);
 }
 
 bool sn_edge_socket_ok(struct supernode *sn, const struct sockaddr_storage *sa)

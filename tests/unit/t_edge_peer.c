@@ -249,6 +249,43 @@ TEST(edge_never_sends_to_this_host)
 	edge_free(e);
 }
 
+/* Multicast, broadcast, reserved, port 0 and v4-mapped forms of this host
+ * are never a peer's socket, from PEER_INFO or a relayed REGISTER or
+ * PACKET: a forged one must not make us send to a group on our LAN. */
+TEST(edge_never_takes_an_impossible_peer_socket)
+{
+	static const char *const bad[] = { "224.0.0.1", "239.255.255.250",
+					   "240.0.0.1", "255.255.255.255" };
+	struct n2n_sock s, zport = sock4("198.18.1.2", 0), mapped = { 0 },
+			   xs = sock4("198.18.1.2", 1000);
+	struct edge *e = edge_new();
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		s = sock4(bad[i], 1000);
+		peer_info(e, victim, &s, NULL);
+		reg(e, other, &e->sn[0].sa, true, &s);
+		peer_info(e, victim, &xs, &s);
+	}
+	peer_info(e, other, &zport, NULL);
+	reg(e, victim, &e->sn[0].sa, true, &zport);
+	mapped.ipv6 = true;
+	mapped.port = 1000;
+	mapped.addr[10] = mapped.addr[11] = 0xff;
+	mapped.addr[12] = 127, mapped.addr[15] = 1; /* ::ffff:127.0.0.1 */
+	reg(e, other, &e->sn[0].sa, true, &mapped);
+	for (i = 0; i < (unsigned int)n_sent && i < MAX_SENT; i++) {
+		const struct sockaddr_in *in = (const void *)&sent[i].to;
+		uint32_t a = ntohl(in->sin_addr.s_addr);
+
+		CHECK_EQ(sent[i].to.ss_family, AF_INET);
+		CHECK_MSG(a >> 28 < 0xe && in->sin_port, "sent to %08x:%u", a,
+			  ntohs(in->sin_port));
+	}
+	CHECK(n_sent >= 1); /* the punches to xs */
+	edge_free(e);
+}
+
 static void super_ack(struct edge *e, const char *ip, uint8_t prefix,
 		      const char *sn_ip)
 {
@@ -281,6 +318,19 @@ TEST(edge_learns_no_supernode_at_this_host)
 	super_ack(e, "0.0.0.0", 0, "127.0.0.2");
 	CHECK_EQ(e->n_sn, 1);
 	super_ack(e, "0.0.0.0", 0, "198.18.0.9");
+	CHECK_EQ(e->n_sn, 2);
+	edge_free(e);
+}
+
+/* Nor a supernode a REGISTER_SUPER_ACK lists at a multicast address. */
+TEST(edge_learns_no_supernode_at_an_impossible_socket)
+{
+	struct edge *e = edge_new();
+
+	super_ack(e, "198.19.0.1", 24, "224.0.0.1");
+	super_ack(e, "198.19.0.1", 24, "255.255.255.255");
+	CHECK_EQ(e->n_sn, 1);
+	super_ack(e, "198.19.0.1", 24, "198.18.0.2");
 	CHECK_EQ(e->n_sn, 2);
 	edge_free(e);
 }
