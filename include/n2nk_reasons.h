@@ -119,7 +119,8 @@ X(REPLAYED,         -53, "replayed",               __,   DROP, __,   __,   __,  
 X(IMPOSSIBLE_SOURCE,-54, "impossible_source",      __,   __,   DROP, __,   __,   __,   __)     \
 X(BAD_EDGE_SOCKET,  -55, "bad_edge_socket",        DROP, __,   __,   __,   __,   __,   __)     \
 X(SOURCE_LIMIT,     -56, "source_limit",           DROP, __,   __,   __,   __,   __,   __)     \
-X(AUTO_IP_FULL,     -57, "auto_ip_full",           DROP, __,   __,   __,   __,   __,   __)
+X(AUTO_IP_FULL,     -57, "auto_ip_full",           DROP, __,   __,   __,   __,   __,   __)     \
+X(PUNCH_LIMIT,      -58, "punch_limit",            DROP, __,   __,   __,   __,   __,   __)
 /* clang-format on */
 
 /*
@@ -218,6 +219,10 @@ X(AUTO_IP_FULL,     -57, "auto_ip_full",           DROP, __,   __,   __,   __,  
  *                   beyond the rate (sn_federation.c).
  * AUTO_IP_FULL      supernode: no address left in the community's auto-IP
  *                   subnet; the registration is NAKed.
+ * PUNCH_LIMIT       edge: a punch (direct REGISTER) to a path not yet
+ *                   proved not sent: the edge's punches went over their
+ *                   global rate (relayed REGISTERs with made-up MACs
+ *                   must not turn it into a reflector).
  */
 
 enum n2nk_verdict {

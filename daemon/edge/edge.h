@@ -67,6 +67,10 @@ struct edge_peer {
 	uint64_t punch_sa_ms[2];
 	uint32_t punch_cookie[2];
 	struct ts_replay replay;
+	/* Peers in the order they came, until found proven (P2P once, or
+	 * sent to): a full table evicts the first unproven one. */
+	struct edge_peer *age_prev, *age_next;
+	bool on_age_list;
 	uint64_t tx_p2p, rx_p2p, tx_relay, rx_relay;
 	struct edge_traffic via[EDGE_VIA_N];
 	/* The kernel path (edge_kernel.c): the path written to its map, and
@@ -133,7 +137,10 @@ struct edge {
 	uint64_t last_reg_ms;
 	uint64_t registered_ms; /* first ACK; 0 = never */
 	struct mac_table peers;
-	bool peers_full_said;	/* the cap was logged */
+	bool peers_full_said;			/* the cap was logged */
+	struct edge_peer *age_first, *age_last; /* see edge_peer.on_age_list */
+	/* Punches towards unproven paths: a token bucket (thousandths). */
+	uint64_t punch_tokens, punch_refill_ms;
 	uint64_t ask_window_ms; /* edge_peer_ask()'s budget: this second's */
 	unsigned int ask_count;
 	/* The last address a supernode assigned that we refused, logged once */

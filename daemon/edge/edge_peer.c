@@ -35,6 +35,10 @@
 /* How early we join a burst the peer started: covers its jitter. */
 #define PUNCH_SLACK_MS	3000
 #define EDGE_ASK_PER_S	8 /* QUERY_PEERs for MACs heard only directly */
+/* Punches towards paths not yet proved, for all peers together: a burst
+ * of three for 85 peers a second (n2n sets no bound at all). */
+#define PUNCH_PER_S	256
+#define PUNCH_BURST	512
 
 static uint64_t p2p_timeout_ms(const struct edge *e)
 {
@@ -52,6 +56,68 @@ struct edge_peer *edge_peer_find(struct edge *e, const uint8_t *mac)
 	return (struct edge_peer *)mac_table_find(&e->peers, mac);
 }
 
+static void age_list_del(struct edge *e, struct edge_peer *p)
+{
+	if (!p->on_age_list)
+		return;
+	if (p->age_prev)
+		p->age_prev->age_next = p->age_next;
+	else
+		e->age_first = p->age_next;
+	if (p->age_next)
+		p->age_next->age_prev = p->age_prev;
+	else
+		e->age_last = p->age_prev;
+	p->age_prev = p->age_next = NULL;
+	p->on_age_list = false;
+}
+
+static void age_list_add(struct edge *e, struct edge_peer *p)
+{
+	p->age_prev = e->age_last;
+	p->age_next = NULL;
+	if (e->age_last)
+		e->age_last->age_next = p;
+	else
+		e->age_first = p;
+	e->age_last = p;
+	p->on_age_list = true;
+}
+
+/* Reached P2P once, or we sent it frames from the TAP (either path). */
+static bool peer_proven(const struct edge_peer *p)
+{
+	return p->last_p2p_ms || p->tx_p2p || p->tx_relay;
+}
+
+static void peer_remove(struct edge *e, struct edge_peer *p)
+{
+	age_list_del(e, p);
+	edge_kernel_forget(e, p);
+	mac_table_remove(&e->peers, &p->key);
+	free(p);
+}
+
+/*
+ * Room for one more peer in a full table: the oldest peer that never went
+ * P2P and that we never sent to goes (what relayed REGISTERs with made-up
+ * MACs fill it with). Proven peers leave the list as they are met, so
+ * each costs one look in its life. False when every peer is proven.
+ */
+static bool make_room(struct edge *e)
+{
+	struct edge_peer *p;
+
+	while ((p = e->age_first)) {
+		age_list_del(e, p);
+		if (!peer_proven(p)) {
+			peer_remove(e, p);
+			return true;
+		}
+	}
+	return false;
+}
+
 struct edge_peer *edge_peer_get(struct edge *e, const uint8_t *mac,
 				uint64_t now)
 {
@@ -64,10 +130,13 @@ struct edge_peer *edge_peer_get(struct edge *e, const uint8_t *mac,
 	if (e->peers.count >= EDGE_MAX_PEERS) {
 		edge_drop(e, N2NK_TABLE_FULL);
 		if (!e->peers_full_said)
-			log_warn("peer table full (%u): new peers relayed",
+			log_warn("peer table full (%u): peers that never went "
+				 "P2P and were never sent to make room, else "
+				 "new peers are relayed",
 				 (unsigned int)EDGE_MAX_PEERS);
 		e->peers_full_said = true;
-		return NULL;
+		if (!make_room(e))
+			return NULL;
 	}
 	p = calloc(1, sizeof(*p));
 	if (!p)
@@ -76,6 +145,7 @@ struct edge_peer *edge_peer_get(struct edge *e, const uint8_t *mac,
 	p->last_seen_ms = now;
 	ts_replay_init(&p->replay, ts_from_usec(evloop_wall_usec()));
 	mac_table_insert(&e->peers, &p->key);
+	age_list_add(e, p);
 	return p;
 }
 
@@ -122,6 +192,24 @@ static bool punched(const struct edge_peer *p,
 	return false;
 }
 
+/* One punch's worth from the global bucket, if there is one. */
+static bool punch_token(struct edge *e, uint64_t now)
+{
+	uint64_t cap = (uint64_t)PUNCH_BURST * 1000;
+
+	if (!e->punch_refill_ms)
+		e->punch_tokens = cap;
+	else
+		e->punch_tokens += (now - e->punch_refill_ms) * PUNCH_PER_S;
+	if (e->punch_tokens > cap)
+		e->punch_tokens = cap;
+	e->punch_refill_ms = now;
+	if (e->punch_tokens < 1000)
+		return false;
+	e->punch_tokens -= 1000;
+	return true;
+}
+
 /* A direct REGISTER: opens our NAT towards the peer and asks for an ACK. */
 static void punch_to(struct edge *e, struct edge_peer *p,
 		     const struct sockaddr_storage *to, uint64_t now)
@@ -131,6 +219,10 @@ static void punch_to(struct edge *e, struct edge_peer *p,
 
 	if (e->relay_only || !p->have_sa || now - p->last_punch_ms < 100)
 		return;
+	if (!edge_peer_direct(e, p, now) && !punch_token(e, now)) {
+		edge_drop(e, N2NK_PUNCH_LIMIT);
+		return;
+	}
 	edge_init_msg(e, &m, N2N_MSG_REGISTER, 0);
 	mac_copy(r->src_mac, e->mac);
 	mac_copy(r->dst_mac, p->key.mac);
@@ -448,9 +540,7 @@ static void peer_tick(struct mac_entry *me, void *arg)
 
 	edge_kernel_sync(e, p, t->now); /* its counters and liveness in */
 	if (t->now - p->last_seen_ms > PEER_PURGE_MS) {
-		edge_kernel_forget(e, p);
-		mac_table_remove(&e->peers, me);
-		free(p);
+		peer_remove(e, p);
 		return;
 	}
 	if (p->p2p && t->now - p->last_p2p_ms > p2p_timeout_ms(e)) {
@@ -477,11 +567,7 @@ void edge_peers_tick(struct edge *e, uint64_t now)
 
 static void peer_free(struct mac_entry *me, void *arg)
 {
-	struct edge *e = arg;
-
-	edge_kernel_forget(e, (struct edge_peer *)me);
-	mac_table_remove(&e->peers, me);
-	free(me);
+	peer_remove(arg, (struct edge_peer *)me);
 }
 
 void edge_peers_free(struct edge *e)

@@ -651,20 +651,67 @@ TEST(edge_peer_named_by_the_supernode_registers_directly)
 	edge_free(e);
 }
 
+static void mac_of(uint8_t mac[6], uint32_t i)
+{
+	mac[0] = 0x02, mac[1] = 0x55;
+	mac[2] = (uint8_t)(i >> 16);
+	mac[3] = (uint8_t)(i >> 8);
+	mac[4] = (uint8_t)i;
+	mac[5] = 0x01;
+}
+
+/* Relayed REGISTERs with made-up MACs fill the table: it stays at its
+ * cap, and the oldest peers that never went P2P and were never sent to
+ * make room, so a real new peer still gets in; proven peers stay. */
 TEST(edge_peer_table_is_capped)
 {
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000);
 	struct edge *e = edge_new();
 	struct sockaddr_storage sn = e->sn[0].sa;
-	uint8_t mac[6] = { 0x02 };
+	struct edge_peer *p2p, *sent_to_p;
+	uint8_t mac[6];
 	uint32_t i;
 
+	p2p = p2p_peer(e, victim, &x);
+	sent_to_p = edge_peer_get(e, other, evloop_now_ms());
+	sent_to_p->tx_relay = 1; /* our TAP sent it a frame */
 	for (i = 0; i < EDGE_MAX_PEERS + 10; i++) {
-		mac[2] = (uint8_t)(i >> 16);
-		mac[3] = (uint8_t)(i >> 8);
-		mac[4] = (uint8_t)i;
+		mac_of(mac, i);
 		reg(e, mac, &sn, true, NULL); /* relayed: a peer each */
 	}
 	CHECK_EQ(e->peers.count, EDGE_MAX_PEERS);
-	CHECK_EQ(e->drops.n[n2nk_reason_slot(N2NK_TABLE_FULL)], 10);
+	CHECK_EQ(e->drops.n[n2nk_reason_slot(N2NK_TABLE_FULL)], 12);
+	CHECK(edge_peer_find(e, victim) == p2p);
+	CHECK(edge_peer_find(e, other) == sent_to_p);
+	mac_of(mac, 11); /* the oldest junk went first */
+	CHECK(edge_peer_find(e, mac) == NULL);
+	mac_of(mac, 12);
+	CHECK(edge_peer_find(e, mac) != NULL);
+	mac_of(mac, EDGE_MAX_PEERS + 9);
+	CHECK(edge_peer_find(e, mac) != NULL);
+	edge_free(e);
+}
+
+/* Each relayed REGISTER with a made-up MAC and a SOCKET made us punch the
+ * socket it names: a global bucket bounds that, counted as punch_limit. */
+TEST(edge_punches_are_rate_limited)
+{
+	struct n2n_sock ts = sock4("198.18.7.7", 7777);
+	struct edge *e = edge_new();
+	struct sockaddr_storage sn = e->sn[0].sa;
+	uint64_t t0 = evloop_now_ms(), ms;
+	uint8_t mac[6];
+	uint32_t i;
+
+	for (i = 0; i < 2000; i++) {
+		mac_of(mac, i);
+		reg(e, mac, &sn, true, &ts);
+	}
+	ms = evloop_now_ms() - t0; /* the bucket refills meanwhile */
+	CHECK_MSG((uint64_t)n_sent <= 512 + (ms + 1) * 256 / 1000,
+		  "%d punches in %llu ms", n_sent, (unsigned long long)ms);
+	CHECK(n_sent >= 512);
+	CHECK_EQ(n_sent + (int)e->drops.n[n2nk_reason_slot(N2NK_PUNCH_LIMIT)],
+		 2000);
 	edge_free(e);
 }
