@@ -120,7 +120,8 @@ X(IMPOSSIBLE_SOURCE,-54, "impossible_source",      __,   __,   DROP, __,   __,  
 X(BAD_EDGE_SOCKET,  -55, "bad_edge_socket",        DROP, __,   __,   __,   __,   __,   __)     \
 X(SOURCE_LIMIT,     -56, "source_limit",           DROP, __,   __,   __,   __,   __,   __)     \
 X(AUTO_IP_FULL,     -57, "auto_ip_full",           DROP, __,   __,   __,   __,   __,   __)     \
-X(PUNCH_LIMIT,      -58, "punch_limit",            DROP, __,   __,   __,   __,   __,   __)
+X(PUNCH_LIMIT,      -58, "punch_limit",            DROP, __,   __,   __,   __,   __,   __)     \
+X(ANSWER_LIMIT,     -59, "answer_limit",           DROP, __,   __,   __,   __,   __,   __)
 /* clang-format on */
 
 /*
@@ -223,6 +224,9 @@ X(PUNCH_LIMIT,      -58, "punch_limit",            DROP, __,   __,   __,   __,  
  *                   proved not sent: the edge's punches went over their
  *                   global rate (relayed REGISTERs with made-up MACs
  *                   must not turn it into a reflector).
+ * ANSWER_LIMIT      supernode: an answer (REGISTER_SUPER_ACK/NAK, PONG,
+ *                   PEER_INFO) not sent: its destination address had its
+ *                   share (SN_ANSWERS_PER_S); requests can be spoofed.
  */
 
 enum n2nk_verdict {

@@ -10,7 +10,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sodium.h>
 
+#include "common/bytes.h"
 #include "common/log.h"
 #include "common/mac.h"
 #include "common/sockaddr.h"
@@ -176,8 +178,53 @@ static bool needs_auto_ip(const struct n2n_ip_subnet *a)
 	       (a->addr >> 16) == 0xa9fe; /* 169.254/16 */
 }
 
+/* The bucket of to's address (every port shares it). */
+static struct sn_answer_slot *answer_slot(struct supernode *sn,
+					  const struct sockaddr_storage *to)
+{
+	uint8_t h[crypto_shorthash_BYTES];
+	struct n2n_sock s;
+
+	if (!sn->answer_slots) {
+		sn->answer_slots =
+			calloc(SN_ANSWER_SLOTS, sizeof(*sn->answer_slots));
+		if (!sn->answer_slots)
+			return NULL;
+		randombytes_buf(sn->answer_key, sizeof(sn->answer_key));
+	}
+	sock_from_sockaddr(&s, to);
+	crypto_shorthash(h, s.addr, sizeof(s.addr), sn->answer_key);
+	return &sn->answer_slots[get_be32(h) % SN_ANSWER_SLOTS];
+}
+
+/*
+ * Whether we may answer to: anyone can send what makes us answer, from
+ * a spoofed address, so each host gets SN_ANSWERS_PER_S at most (the
+ * rest is counted: answer_limit). Out of memory: no limit.
+ */
+bool sn_answer_allowed(struct supernode *sn, const struct sockaddr_storage *to)
+{
+	const uint64_t cap = (uint64_t)SN_ANSWER_BURST * 1000;
+	struct sn_answer_slot *a = answer_slot(sn, to);
+	uint64_t now = evloop_now_ms(), tokens;
+
+	if (!a)
+		return true;
+	tokens = a->last_ms ? a->tokens + (now - a->last_ms) * SN_ANSWERS_PER_S
+			    : cap;
+	a->last_ms = now;
+	a->tokens = (uint32_t)(tokens > cap ? cap : tokens);
+	if (a->tokens < 1000) {
+		sn_drop(sn, N2NK_ANSWER_LIMIT);
+		return false;
+	}
+	a->tokens -= 1000;
+	return true;
+}
+
 static void send_reg_ack(struct supernode *sn, struct sn_community *c,
 			 const struct n2n_register_super *r,
+			 const struct sn_edge *e,
 			 const struct n2n_ip_subnet *addr,
 			 const struct sockaddr_storage *from,
 			 const struct auth_secret *upw)
@@ -185,6 +232,8 @@ static void send_reg_ack(struct supernode *sn, struct sn_community *c,
 	struct n2n_msg m;
 	struct n2n_register_super_ack *a = &m.u.reg_super_ack;
 
+	if (!sn_answer_allowed(sn, from))
+		return;
 	sn_init_msg(&m, c, N2N_MSG_REGISTER_SUPER_ACK,
 		    N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE);
 	a->cookie = r->cookie;
@@ -192,8 +241,11 @@ static void send_reg_ack(struct supernode *sn, struct sn_community *c,
 	a->dev_addr = *addr;
 	a->lifetime = SN_REG_LIFETIME;
 	sock_from_sockaddr(&a->sock, from);
-	/* Other supernodes, so the edge can fail over to them. */
-	a->num_sn = (uint8_t)sn_fed_list(sn, a->sn, N2N_SN_ENTRY_MAX, NULL);
+	/* Other supernodes, so the edge can fail over to them: only to an
+	 * edge registered a while (SN_LIST_AFTER_MS). */
+	if (e && evloop_now_ms() - e->first_ms >= SN_LIST_AFTER_MS)
+		a->num_sn =
+			(uint8_t)sn_fed_list(sn, a->sn, N2N_SN_ENTRY_MAX, NULL);
 	if (upw) {
 		/* Proves we know the secret and hands over the dynamic key. */
 		a->auth.scheme = N2N_AUTH_USER_PASSWORD;
@@ -210,6 +262,8 @@ void sn_send_reg_nak(struct supernode *sn, struct sn_community *c,
 {
 	struct n2n_msg m;
 
+	if (!sn_answer_allowed(sn, from))
+		return;
 	sn_init_msg(&m, c, N2N_MSG_REGISTER_SUPER_NAK,
 		    N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE);
 	m.u.reg_super_nak.cookie = r->cookie;
@@ -326,6 +380,7 @@ static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
 		return NULL;
 	mac_copy(e->key.mac, mac);
 	e->auth = *auth;
+	e->first_ms = evloop_now_ms();
 	ts_replay_init(&e->replay, ts_from_usec(evloop_wall_usec()));
 	mac_table_insert(&c->edges, &e->key);
 	return e;
@@ -619,7 +674,8 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 		sn_send_reg_nak(sn, c, r, from);
 	} else if (mac_is_zero(r->edge_mac)) {
 		/* The bootstrap request only asks for an address. */
-		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
+		send_reg_ack(sn, c, r, NULL, &addr, from,
+			     c->he.upw ? &s : NULL);
 	} else if (!e && !(e = edge_add(c, r->edge_mac, &r->auth))) {
 		sn_drop(sn, N2NK_TABLE_FULL);
 	} else {
@@ -628,7 +684,7 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 		memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
 		e->last_seen_ms = evloop_now_ms();
 		sn_mirror_edge(sn, c, e, true);
-		send_reg_ack(sn, c, r, &addr, from, c->he.upw ? &s : NULL);
+		send_reg_ack(sn, c, r, e, &addr, from, c->he.upw ? &s : NULL);
 		sn_fed_propagate(sn, c, m, from, c->he.upw ? &s : NULL);
 	}
 	auth_secret_wipe(&s);
@@ -778,6 +834,8 @@ static void send_pong(struct supernode *sn, struct sn_community *c,
 	struct n2n_msg m;
 	struct n2n_peer_info *pi = &m.u.peer_info;
 
+	if (!sn_answer_allowed(sn, from))
+		return;
 	sn_init_msg(&m, c, N2N_MSG_PEER_INFO, N2N_FLAGS_FROM_SUPERNODE);
 	mac_copy(pi->src_mac, sn->mac);
 	sock_from_sockaddr(&pi->sock, from);
@@ -795,6 +853,8 @@ static void answer_query(struct supernode *sn, struct sn_community *c,
 {
 	struct n2n_msg a;
 
+	if (!sn_answer_allowed(sn, to))
+		return;
 	sn_init_msg(&a, c, N2N_MSG_PEER_INFO, N2N_FLAGS_FROM_SUPERNODE);
 	mac_copy(a.u.peer_info.src_mac, q->src_mac);
 	mac_copy(a.u.peer_info.mac, q->target_mac);
@@ -842,7 +902,8 @@ static void on_peer_info(struct supernode *sn, struct sn_community *c,
 	    !sn_fed_is_member(sn, from) || !asker)
 		return sn_drop(sn, N2NK_UNEXPECTED);
 	sn_fed_learn(sn, c, pi->mac, from);
-	sn_send(sn, c, &asker->sa, m);
+	if (sn_answer_allowed(sn, &asker->sa))
+		sn_send(sn, c, &asker->sa, m);
 }
 
 void sn_handle(struct supernode *sn, struct sn_community *c,

@@ -421,5 +421,7 @@ void sn_fini(struct supernode *sn)
 	}
 	sn->communities = NULL;
 	mac_table_each(&sn->sources, free_source, &sn->sources);
+	free(sn->answer_slots);
+	sn->answer_slots = NULL;
 	evloop_fini(&sn->loop);
 }

@@ -31,8 +31,14 @@ struct sn_edge {
 	uint64_t last_seen_ms; /* last REGISTER_SUPER */
 	struct ts_replay replay;
 	uint64_t rx_pkts, tx_pkts;
-	bool counted; /* sa is counted in the supernode's sources */
-	bool heard;   /* a federation member that spoke from sa itself */
+	bool counted;	   /* sa is counted in the supernode's sources */
+	bool heard;	   /* a federation member that spoke from sa itself */
+	uint64_t first_ms; /* its first registration */
+};
+
+struct sn_answer_slot {
+	uint64_t last_ms;
+	uint32_t tokens; /* thousandths */
 };
 
 enum sn_community_mode {
@@ -100,6 +106,21 @@ struct sn_anchor {
 /* Auto-IP hands out addresses among the first 2^16 of a subnet. */
 #define SN_AUTO_IP_MAX_HOSTS	    65536
 #define SN_MAX_OWN_ADDRS	    64
+/*
+ * Answers to what anyone can send (REGISTER_SUPER_ACK/NAK, PONG,
+ * PEER_INFO) per destination address: a token bucket in one of
+ * SN_ANSWER_SLOTS, picked by a keyed hash of the address, so spoofed
+ * requests aim at most SN_ANSWERS_PER_S a second at any host. A NAT with
+ * a thousand edges behind one address sends about 50 registrations a
+ * second (n2n's 20 s interval) plus their queries.
+ */
+#define SN_ANSWER_SLOTS		    8192
+#define SN_ANSWERS_PER_S	    128
+#define SN_ANSWER_BURST		    512
+/* The federation's members go in a REGISTER_SUPER_ACK only to an edge
+ * registered this long (n2n's default -i): one spoofed registration
+ * gets a short answer (no 44-entry list, about 12 times its size). */
+#define SN_LIST_AFTER_MS	    20000
 
 /* How many edges are at one IPv4 address (port 0) or socket, and how
  * many copies of the broadcast under way (bcast_gen) went there. */
@@ -150,6 +171,8 @@ struct supernode {
 	 * purge: no edge registers at our own listening socket. */
 	uint32_t own_addrs[SN_MAX_OWN_ADDRS];
 	unsigned int n_own_addrs;
+	struct sn_answer_slot *answer_slots; /* SN_ANSWER_SLOTS, on first use */
+	uint8_t answer_key[16];		     /* their hash's */
 	struct sn_stats stats;
 	struct drop_counters drops;
 	void *ctl;
@@ -195,6 +218,9 @@ void sn_community_free(struct sn_community *c);
 /* An edge leaves the registry (kernel relay, counters, auto-IP) and is freed. */
 void sn_edge_delete(struct supernode *sn, struct sn_community *c,
 		    struct sn_edge *e);
+/* Whether an answer may go to `to` now (SN_ANSWERS_PER_S per host);
+ * counts answer_limit when not. */
+bool sn_answer_allowed(struct supernode *sn, const struct sockaddr_storage *to);
 /* A socket an edge may be registered at: not one no host can send from,
  * not ours, not another supernode's. */
 bool sn_edge_socket_ok(struct supernode *sn, const struct sockaddr_storage *sa);

@@ -95,8 +95,9 @@ t_check_delta "sn1 forwarded each echo and reply (>= 10)" \
 	"$f1" "$(counter sn1 forwarded)" -ge 10
 t_check_delta "sn2 forwarded each echo and reply (>= 10)" \
 	"$f2" "$(counter sn2 forwarded)" -ge 10
+# The list comes only in ACKs to an edge registered 20 s (SN_LIST_AFTER_MS).
 t_check "edges learn the other supernode from the ACK" lab_wait_for \
-	"learned supernode" 10 sh -c "'$CTL' -s '$T/fa.sock' -j supernodes | \
+	"learned supernode" 30 sh -c "'$CTL' -s '$T/fa.sock' -j supernodes | \
 	jq -e '.rows | length >= 2' >/dev/null"
 
 # --- user/password community ---

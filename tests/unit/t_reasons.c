@@ -118,6 +118,7 @@ static const struct {
 	{ N2NK_SOURCE_LIMIT, -56, "source_limit" },
 	{ N2NK_AUTO_IP_FULL, -57, "auto_ip_full" },
 	{ N2NK_PUNCH_LIMIT, -58, "punch_limit" },
+	{ N2NK_ANSWER_LIMIT, -59, "answer_limit" },
 };
 
 #define N_GOLDEN (sizeof(golden) / sizeof(golden[0]))

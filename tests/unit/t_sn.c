@@ -25,7 +25,9 @@
 static struct {
 	unsigned int n;
 	struct sockaddr_storage to;
-	uint8_t ttl; /* of a plaintext datagram */
+	uint8_t ttl;		       /* of a plaintext datagram */
+	struct sockaddr_storage watch; /* the last datagram's length to it */
+	size_t watch_len;
 } sent;
 
 static int fake_send(struct datapath *dp __attribute__((unused)),
@@ -35,6 +37,8 @@ static int fake_send(struct datapath *dp __attribute__((unused)),
 	sent.n++;
 	sent.to = *to;
 	sent.ttl = len > 1 ? buf[1] : 0;
+	if (sockaddr_equal(to, &sent.watch))
+		sent.watch_len = len;
 	return 0;
 }
 
@@ -692,5 +696,76 @@ TEST(sn_logs_network_names_escaped)
 	out[n > 0 ? n : 0] = 0;
 	CHECK_MSG(strstr(out, "a\\x1b[2Jb\\x22\\x0a") != NULL, "%s", out);
 	CHECK(!strchr(out, '\x1b'));
+	sn_down(&sn);
+}
+
+/* PINGs (and registrations) can come from a spoofed address: whatever
+ * their number, one host gets SN_ANSWERS_PER_S answers a second (bursts
+ * of SN_ANSWER_BURST), the rest counted; other hosts are still answered. */
+TEST(sn_answers_per_host_are_bounded)
+{
+	struct sockaddr_storage sa;
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m;
+	unsigned int i, n;
+	uint64_t t0, ms;
+
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "hostile", false);
+	memset(&m, 0, sizeof(m));
+	m.hdr.ttl = 2;
+	m.hdr.type = N2N_MSG_QUERY_PEER; /* no target: a PING */
+	memcpy(m.hdr.community, c->name, N2N_COMMUNITY_SIZE);
+	t0 = evloop_now_ms();
+	for (i = 0; i < 2000; i++) {
+		sa = sa4("198.18.66.6", (uint16_t)(1000 + i));
+		sn_handle(&sn, c, &m, &sa, &opened);
+	}
+	ms = evloop_now_ms() - t0; /* the bucket refills meanwhile */
+	CHECK(sent.n >= SN_ANSWER_BURST);
+	CHECK_MSG(sent.n <=
+			  SN_ANSWER_BURST + (ms + 1) * SN_ANSWERS_PER_S / 1000,
+		  "%u answers in %llu ms", sent.n, (unsigned long long)ms);
+	CHECK_EQ(dropped(&sn, N2NK_ANSWER_LIMIT) + sent.n, 2000);
+	n = sent.n;
+	sa = sa4("198.18.66.7", 1000);
+	sn_handle(&sn, c, &m, &sa, &opened);
+	CHECK_EQ(sent.n, n + 1);
+	sn_down(&sn);
+}
+
+/* The federation's member list (about 12 times a request's size) goes
+ * only to an edge registered SN_LIST_AFTER_MS: one spoofed registration
+ * gets a short answer. */
+TEST(sn_lists_members_only_to_edges_registered_a_while)
+{
+	struct sockaddr_storage sa = sa4("198.18.1.1", 5000), m1, m2;
+	struct sn_community *c;
+	struct supernode sn;
+	struct sn_edge *e;
+	uint8_t mac[MAC_SIZE];
+	size_t short_len;
+
+	sn_up(&sn, "-F", "ours");
+	m1 = sa4("198.18.0.8", SN_PORT);
+	m2 = sa4("198.18.0.9", SN_PORT);
+	join_member(&sn, 1001, &m1);
+	join_member(&sn, 1002, &m2);
+	c = sn_community_add(&sn, "lab", false);
+	sent.watch = sa;
+	register_edge(&sn, c, 1, &sa);
+	CHECK(has_edge(c, 1));
+	short_len = sent.watch_len;
+	CHECK(short_len > 0);
+	register_edge(&sn, c, 1, &sa); /* again at once: still short */
+	CHECK_EQ(sent.watch_len, short_len);
+	mac_n(mac, 1);
+	e = (struct sn_edge *)mac_table_find(&c->edges, mac);
+	CHECK(e != NULL);
+	if (e)
+		e->first_ms -= SN_LIST_AFTER_MS;
+	register_edge(&sn, c, 1, &sa);
+	CHECK(sent.watch_len > short_len);
 	sn_down(&sn);
 }
