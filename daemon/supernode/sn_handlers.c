@@ -78,54 +78,73 @@ static long auto_bit(const struct sn_community *c, uint32_t ip)
 	return (long)off;
 }
 
+static struct sn_auto_dup *dup_find(const struct sn_community *c, uint32_t ip)
+{
+	uint8_t key[MAC_SIZE] = { 0 };
+
+	memcpy(key, &ip, 4);
+	return (struct sn_auto_dup *)mac_table_find(c->auto_dups, key);
+}
+
 static void addr_take(struct sn_community *c, uint32_t ip)
 {
 	long b = auto_bit(c, ip);
+	struct sn_auto_dup *d;
 
 	if (b < 0)
 		return;
-	if (c->auto_used[b / 8] & (1u << (b % 8))) {
-		c->dup_addrs++;
+	if (!(c->auto_used[b / 8] & (1u << (b % 8)))) {
+		c->auto_used[b / 8] |= (uint8_t)(1u << (b % 8));
+		c->auto_n_used++;
 		return;
 	}
-	c->auto_used[b / 8] |= (uint8_t)(1u << (b % 8));
-	c->auto_n_used++;
+	/* Someone chose an address in use (as n2n allows): counted, so
+	 * that its release needs no walk of the edges. */
+	d = dup_find(c, ip);
+	if (!d) {
+		d = calloc(1, sizeof(*d));
+		if (!d)
+			return; /* the bit may then clear one release early */
+		memcpy(d->key.mac, &ip, 4);
+		mac_table_insert(c->auto_dups, &d->key);
+	}
+	d->extra++;
 }
 
-struct addr_probe {
-	const struct sn_edge *except;
-	uint32_t ip;
-	bool taken;
-};
-
-static void addr_in_use(struct mac_entry *me, void *arg)
-{
-	struct addr_probe *p = arg;
-	const struct sn_edge *e = (const struct sn_edge *)me;
-
-	p->taken |= e != p->except && e->dev_addr.addr == p->ip;
-}
-
-/* The edge e no longer has ip. */
-static void addr_release(struct sn_community *c, const struct sn_edge *e,
-			 uint32_t ip)
+/* An edge no longer has ip. */
+static void addr_release(struct sn_community *c, uint32_t ip)
 {
 	long b = auto_bit(c, ip);
+	struct sn_auto_dup *d;
 
 	if (b < 0 || !(c->auto_used[b / 8] & (1u << (b % 8))))
 		return;
-	if (c->dup_addrs) {
-		/* Rare: someone chose an address in use; ask the edges. */
-		struct addr_probe p = { e, ip, false };
-
-		mac_table_each(&c->edges, addr_in_use, &p);
-		if (p.taken) {
-			c->dup_addrs--;
-			return;
+	d = dup_find(c, ip);
+	if (d) {
+		if (!--d->extra) {
+			mac_table_remove(c->auto_dups, &d->key);
+			free(d);
 		}
+		return;
 	}
 	c->auto_used[b / 8] &= (uint8_t) ~(1u << (b % 8));
 	c->auto_n_used--;
+}
+
+static void free_dup(struct mac_entry *me, void *arg)
+{
+	mac_table_remove(arg, me);
+	free(me);
+}
+
+static void auto_set_free(struct sn_community *c)
+{
+	if (c->auto_dups)
+		mac_table_each(c->auto_dups, free_dup, c->auto_dups);
+	free(c->auto_dups);
+	free(c->auto_used);
+	c->auto_dups = NULL;
+	c->auto_used = NULL;
 }
 
 static void take_existing(struct mac_entry *me, void *arg)
@@ -143,13 +162,15 @@ static int auto_set_init(struct sn_community *c)
 	if (hosts > SN_AUTO_IP_MAX_HOSTS)
 		hosts = SN_AUTO_IP_MAX_HOSTS;
 	c->auto_used = calloc(hosts / 8 ? hosts / 8 : 1, 1);
-	if (!c->auto_used)
+	c->auto_dups = calloc(1, sizeof(*c->auto_dups));
+	if (!c->auto_used || !c->auto_dups) {
+		auto_set_free(c);
 		return -ENOMEM;
+	}
 	c->auto_hosts = hosts;
 	c->auto_used[0] |= 1;
 	c->auto_used[(hosts - 1) / 8] |= (uint8_t)(1u << ((hosts - 1) % 8));
 	c->auto_n_used = 2;
-	c->dup_addrs = 0;
 	mac_table_each(&c->edges, take_existing, c);
 	return 0;
 }
@@ -487,7 +508,7 @@ void sn_edge_delete(struct supernode *sn, struct sn_community *c,
 	sn_mirror_edge(sn, c, e, false);
 	edge_uncount(sn, e);
 	mac_table_remove(&c->edges, &e->key);
-	addr_release(c, e, e->dev_addr.addr);
+	addr_release(c, e->dev_addr.addr);
 	free(e);
 }
 
@@ -635,7 +656,7 @@ static void edge_set_addr(struct sn_community *c, struct sn_edge *e,
 			  const struct n2n_ip_subnet *addr)
 {
 	if (e->dev_addr.addr != addr->addr) {
-		addr_release(c, e, e->dev_addr.addr);
+		addr_release(c, e->dev_addr.addr);
 		addr_take(c, addr->addr);
 	}
 	e->dev_addr = *addr;
@@ -994,7 +1015,7 @@ void sn_community_free(struct sn_community *c)
 {
 	sn_free_edges(c);
 	sn_free_remote(c);
-	free(c->auto_used);
+	auto_set_free(c);
 	free(c);
 }
 

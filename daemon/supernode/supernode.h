@@ -64,11 +64,20 @@ struct sn_community {
 	uint8_t auto_prefix;
 	/* Auto-IP: which of the first auto_hosts addresses of the subnet
 	 * an edge has (a bit each; host 0 and the last reserved), so a
-	 * registration never walks the edges. dup_addrs: edges that chose
-	 * an address another edge has (a bit then must not simply clear). */
+	 * registration never walks the edges. auto_dups: how many more
+	 * edges chose an address another edge has (struct sn_auto_dup, by
+	 * address), so its bit clears with the last holder, in O(1). */
 	uint8_t *auto_used;
-	uint32_t auto_hosts, auto_n_used, dup_addrs;
+	uint32_t auto_hosts, auto_n_used;
+	struct mac_table *auto_dups;
 	uint64_t fwd, bcast;
+};
+
+/* An address in use by 1 + extra edges; key: the address (host order,
+ * 4 bytes) and two zero bytes. */
+struct sn_auto_dup {
+	struct mac_entry key;
+	uint32_t extra;
 };
 
 /* Federation: an edge registered at another supernode, and where. */

@@ -769,3 +769,58 @@ TEST(sn_lists_members_only_to_edges_registered_a_while)
 	CHECK(sent.watch_len > short_len);
 	sn_down(&sn);
 }
+
+static struct sn_edge *edge_n(struct sn_community *c, unsigned int n)
+{
+	uint8_t mac[MAC_SIZE];
+
+	mac_n(mac, n);
+	return (struct sn_edge *)mac_table_find(&c->edges, mac);
+}
+
+/* Edges that chose an address another edge has (n2n allows it): the
+ * address is free again only when its last holder leaves, and each
+ * release is counted, not found by a walk of the community's edges
+ * (which made a purge of n such edges cost n^2/2 steps). */
+TEST(sn_auto_ip_duplicate_frees_with_its_last_holder)
+{
+	struct sockaddr_storage sa = sa4("198.18.3.3", 30000);
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m;
+	uint32_t a;
+	unsigned int i;
+
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "autoip", false);
+	reg_super(&m, c, 1, 0x11); /* edge 1 is given address a */
+	m.u.reg_super.dev_addr.addr = 0;
+	m.u.reg_super.dev_addr.prefix = 0;
+	sn_handle(&sn, c, &m, &sa, &opened);
+	CHECK(edge_n(c, 1) != NULL);
+	a = edge_n(c, 1)->dev_addr.addr;
+	for (i = 2; i <= 4; i++) { /* 2..4 choose a themselves */
+		reg_super(&m, c, i, 0x11);
+		m.u.reg_super.dev_addr.addr = a;
+		m.u.reg_super.dev_addr.prefix = c->auto_prefix;
+		sn_handle(&sn, c, &m, &sa, &opened);
+		CHECK(edge_n(c, i) != NULL);
+	}
+	CHECK_EQ(c->auto_dups->count, 1);
+	for (i = 1; i <= 4; i++) {
+		sn_edge_delete(&sn, c, edge_n(c, i));
+		/* An address-less edge with edge 1's description would be
+		 * given a again only once nobody has it. */
+		reg_super(&m, c, 100 + i, 0x11);
+		m.u.reg_super.dev_addr.addr = 0;
+		m.u.reg_super.dev_addr.prefix = 0;
+		sn_handle(&sn, c, &m, &sa, &opened);
+		CHECK(edge_n(c, 100 + i) != NULL);
+		CHECK_MSG((edge_n(c, 100 + i)->dev_addr.addr == a) == (i == 4),
+			  "after %u of 4 left", i);
+		sn_edge_delete(&sn, c, edge_n(c, 100 + i));
+	}
+	CHECK_EQ(c->auto_dups->count, 0);
+	CHECK_EQ(c->auto_n_used, 2); /* host 0 and the last */
+	sn_down(&sn);
+}
