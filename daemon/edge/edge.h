@@ -25,7 +25,8 @@
 #include "proto/msg_io.h"
 #include "proto/transform.h"
 
-#define EDGE_MAX_SN 16
+#define EDGE_MAX_SN	16
+#define EDGE_ASKED_RING 64
 
 /* The peer table holds what the kernel path's peers map can: every peer
  * the daemon knows can be handed to it. */
@@ -143,6 +144,12 @@ struct edge {
 	uint64_t punch_tokens, punch_refill_ms;
 	uint64_t ask_window_ms; /* edge_peer_ask()'s budget: this second's */
 	unsigned int ask_count;
+	/* The MACs it asked about lately (a ring), each asked once per -i. */
+	struct {
+		uint8_t mac[MAC_SIZE];
+		uint64_t ms;
+	} asked[EDGE_ASKED_RING];
+	unsigned int asked_next;
 	/* The last address a supernode assigned that we refused, logged once */
 	uint32_t refused_ip;
 	uint8_t refused_prefix;

@@ -315,6 +315,19 @@ void edge_peer_query(struct edge *e, struct edge_peer *p, uint64_t now)
 	edge_send_sn(e, &m);
 }
 
+/* Whether we asked about mac within -i: a chatty peer is asked once. */
+static bool asked_lately(const struct edge *e, const uint8_t *mac, uint64_t now)
+{
+	unsigned int i;
+
+	for (i = 0; i < EDGE_ASKED_RING; i++)
+		if (e->asked[i].ms &&
+		    now - e->asked[i].ms < (uint64_t)e->reg_interval_s * 1000 &&
+		    mac_equal(e->asked[i].mac, mac))
+			return true;
+	return false;
+}
+
 /*
  * An edge that knew us before we restarted goes on sending directly. As
  * nothing authenticates that, the supernode vouches for it: QUERY_PEER,
@@ -325,7 +338,7 @@ void edge_peer_ask(struct edge *e, const uint8_t *mac, uint64_t now)
 {
 	struct n2n_msg m;
 
-	if (e->relay_only || mac_is_group(mac))
+	if (e->relay_only || mac_is_group(mac) || asked_lately(e, mac, now))
 		return;
 	if (now - e->ask_window_ms >= 1000) {
 		e->ask_window_ms = now;
@@ -334,6 +347,9 @@ void edge_peer_ask(struct edge *e, const uint8_t *mac, uint64_t now)
 	if (e->ask_count >= EDGE_ASK_PER_S)
 		return;
 	e->ask_count++;
+	mac_copy(e->asked[e->asked_next].mac, mac);
+	e->asked[e->asked_next].ms = now;
+	e->asked_next = (e->asked_next + 1) % EDGE_ASKED_RING;
 	edge_init_msg(e, &m, N2N_MSG_QUERY_PEER, 0);
 	mac_copy(m.u.query_peer.src_mac, e->mac);
 	mac_copy(m.u.query_peer.target_mac, mac);

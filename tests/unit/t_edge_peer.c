@@ -631,6 +631,22 @@ TEST(edge_asks_the_supernode_about_macs_heard_directly)
 	edge_free(e);
 }
 
+/* One chatty restarted peer is asked about once per -i, not 8 times a
+ * second; other MACs are still asked. */
+TEST(edge_asks_about_a_mac_once_per_interval)
+{
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000);
+	struct edge *e = edge_new();
+	int i;
+
+	for (i = 0; i < 50; i++)
+		packet(e, victim, victim, &x, false);
+	CHECK_EQ(sent_to(&e->sn[0].sa), 1);
+	packet(e, other, other, &x, false);
+	CHECK_EQ(sent_to(&e->sn[0].sa), 2);
+	edge_free(e);
+}
+
 /* Stock n2n: the peer's REGISTER via the supernode first, then its direct
  * REGISTER; we ack and punch back. */
 TEST(edge_peer_named_by_the_supernode_registers_directly)
