@@ -4,7 +4,8 @@
 # edges register (and log it as n2n does); ping and TCP cross the VPN P2P
 # between full-cone NATs; -S1 edges are relayed (path "relay", the
 # supernode's per-community forwarded count moves by exactly the echoes);
-# symmetric NATs are connected through the relay (path "relay"); -A1, -A2,
+# symmetric NATs are connected through the relay (path "relay"), a full
+# cone and a symmetric NAT P2P both ways; -A1, -A2,
 # -A5 -z1 and -H put on the wire what they say (capture decoded with
 # n2n-dissect); the config-file form sets MTU, MAC and route; an edge with
 # the wrong key, and an edge of another community, get no answer although
@@ -190,6 +191,14 @@ t_check_num "sa sent nothing to sb P2P" "$(peer_field sa $MAC_SB tx_p2p)" -eq 0
 t_check_delta "the supernode's forwarded count moved (>= 10)" \
 	"$fwd_before" "$(counter sn1 forwarded)" -ge 10
 t_check "ping full cone - symmetric" pings ca 198.19.1.3 5
+# The symmetric side's REGISTER reaches ca from another port than the
+# supernode saw; ca punches back there only because it is the address the
+# supernode named (docs/architecture.md, "Peer paths"), and both go P2P.
+fullcone_symmetric_p2p() {
+	path_is ca $MAC_SA p2p && path_is sa $MAC_CA p2p
+}
+t_check "full cone - symmetric goes P2P both ways" lab_wait_for \
+	"P2P both ways" 15 fullcone_symmetric_p2p
 
 # --- every cipher, compression, header encryption: each pair pings, and
 # what it put on the wire says so (captured on ca's eth0, before nat1,
