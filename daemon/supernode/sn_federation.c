@@ -401,13 +401,6 @@ static void answer_fed_register(struct supernode *sn, const struct n2n_msg *m,
 	sn_send(sn, sn->federation, from, &a);
 }
 
-/* A listed IPv4 socket one could send a REGISTER_SUPER to. */
-static bool listed_socket_sane(const struct n2n_sock *s)
-{
-	return s->port && s->addr[0] != 0 && s->addr[0] != 127 &&
-	       s->addr[0] < 224;
-}
-
 /*
  * Supernodes named in a member's ACK: anyone could be named, so each gets
  * our REGISTER_SUPER and joins when it answers, as any other.
@@ -425,7 +418,7 @@ static void learn_listed(struct supernode *sn,
 			continue;
 		memcpy(s.addr, k->sn[i].addr, 4);
 		sockaddr_from_sock(&sa, &s);
-		if (listed_socket_sane(&s) && !member_by_sa(sn, &sa) &&
+		if (sock_possible(&s, false) && !member_by_sa(sn, &sa) &&
 		    challenge_allowed(sn, now))
 			send_fed_register(sn, &sa);
 	}
