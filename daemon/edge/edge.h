@@ -61,12 +61,13 @@ struct edge_peer {
 	uint64_t last_punch_ms; /* last direct REGISTER to it */
 	uint64_t burst_ms;	/* start of the current punch burst */
 	uint64_t quiet_ms;	/* no new burst before (stale NAT state) */
-	/* Where the last punches went (public and -e socket) and the random
-	 * cookie each carried: a REGISTER_ACK counts only from one of them,
-	 * echoing its cookie, within ACK_WINDOW_MS. */
-	struct sockaddr_storage punch_sa[2];
-	uint64_t punch_sa_ms[2];
-	uint32_t punch_cookie[2];
+	/* Where the last punches went (public and -e socket; the last in
+	 * PUNCH_SLOT_PORT: another port at the public address) and the
+	 * random cookie each carried: a REGISTER_ACK counts only from one of
+	 * them, echoing its cookie, within ACK_WINDOW_MS. */
+	struct sockaddr_storage punch_sa[3];
+	uint64_t punch_sa_ms[3];
+	uint32_t punch_cookie[3];
 	struct ts_replay replay;
 	/* Peers in the order they came, until found proven (P2P once, or
 	 * sent to): a full table evicts the first unproven one. */

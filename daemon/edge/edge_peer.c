@@ -159,8 +159,12 @@ struct ts_replay *edge_peer_replay(struct edge *e, const uint8_t *mac)
 /*
  * A punch's target, in the slot of the same address or the older one, and
  * the cookie it carries: random per address, so that only who receives
- * our punches there can answer them (a blind spoofer cannot).
+ * our punches there can answer them (a blind spoofer cannot). Another
+ * port at the peer's address (may_punch_from()) has a slot of its own:
+ * datagrams spoofed from such ports cannot push out the punches to the
+ * sockets the supernode named.
  */
+#define PUNCH_SLOT_PORT 2
 static uint32_t remember_punch(struct edge_peer *p,
 			       const struct sockaddr_storage *to, uint64_t now)
 {
@@ -168,6 +172,8 @@ static uint32_t remember_punch(struct edge_peer *p,
 		(!sockaddr_equal(&p->punch_sa[0], to) &&
 		 p->punch_sa_ms[1] < p->punch_sa_ms[0]);
 
+	if (!sockaddr_equal(&p->sa, to) && sockaddr_same_host(&p->sa, to))
+		i = PUNCH_SLOT_PORT;
 	if (!p->punch_sa_ms[i] || !sockaddr_equal(&p->punch_sa[i], to))
 		p->punch_cookie[i] = randombytes_random();
 	p->punch_sa[i] = *to;
@@ -183,7 +189,7 @@ static bool punched(const struct edge_peer *p,
 {
 	int i;
 
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < 3; i++)
 		if (p->punch_sa_ms[i] &&
 		    now - p->punch_sa_ms[i] <= ACK_WINDOW_MS &&
 		    sockaddr_equal(&p->punch_sa[i], from) &&

@@ -527,6 +527,31 @@ TEST(edge_symmetric_nat_peer_gets_p2p_at_its_new_port)
 	edge_free(e);
 }
 
+/* Datagrams spoofed from other ports of the peer's address make us punch
+ * there, but never push out the punch to the socket the supernode named:
+ * the real peer's ACK from there still counts. */
+TEST(edge_port_candidates_keep_the_named_punch)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000), y;
+	struct edge *e = edge_new();
+	struct edge_peer *p;
+	uint16_t port;
+
+	peer_info(e, victim, &xs, NULL);
+	p = edge_peer_find(e, victim);
+	CHECK(p != NULL);
+	for (port = 2000; port < 2010; port++) {
+		y = sa4("198.18.1.2", port);
+		p->last_punch_ms -= 500; /* not rate-limited */
+		reg(e, victim, &y, false, NULL);
+	}
+	CHECK_EQ(sent_to(&x), 1);
+	ack(e, victim, &x);
+	CHECK(p->p2p && sockaddr_equal(&p->sa, &x));
+	edge_free(e);
+}
+
 /* The peer's NAT rebinds to another port: the live path stays until it
  * went quiet (-i/2), then the new port is punched and proved. */
 TEST(edge_rebound_peer_moves_only_after_the_old_path_went_quiet)
