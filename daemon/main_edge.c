@@ -120,10 +120,13 @@ int main(int argc, char **argv)
 	notify_stopping();
 	if (sig < 0)
 		log_err("stopping: the event loop failed: %s", strerror(-sig));
-	else
+	else if (!e.tap_gone)
 		log_notice("stopping (signal %d)", sig);
 	edge_print_stats(&e);
+	/* A failure, which Restart=on-failure retries: the loop failed, or
+	 * the TAP went under us. */
+	sig = sig < 0 || e.tap_gone;
 	edge_fini(&e);
 	edge_conf_free(&conf);
-	return sig < 0; /* a failure, which Restart=on-failure retries */
+	return sig;
 }

@@ -33,12 +33,19 @@ static void on_signal(void *arg)
 	struct signalfd_siginfo si;
 
 	while (read(l->sigfd, &si, sizeof(si)) == sizeof(si)) {
+		if (si.ssi_signo == SIGHUP) {
+			if (l->hup)
+				l->hup(l->hup_arg);
+			continue;
+		}
 		l->stop = true;
 		l->stop_signal = (int)si.ssi_signo;
 	}
 }
 
-/* SIGINT, SIGTERM and SIGHUP, blocked and read from a signalfd. */
+/* SIGINT, SIGTERM and SIGHUP, blocked and read from a signalfd: the first
+ * two stop the loop, SIGHUP calls the daemon's hup callback (if any) and
+ * never stops it. */
 static int open_signals(struct evloop *l)
 {
 	sigset_t set;

@@ -2,6 +2,7 @@
 /*
  * The daemon's event loop: epoll over file descriptors, a periodic tick for
  * protocol timers, and SIGINT/SIGTERM/SIGHUP through a signalfd. One thread.
+ * SIGINT and SIGTERM stop it; SIGHUP only calls the hup callback.
  */
 #ifndef N2NK_EVLOOP_H
 #define N2NK_EVLOOP_H
@@ -22,6 +23,8 @@ struct evloop {
 	uint64_t tick_ms;
 	evloop_tick_cb tick;
 	void *tick_arg;
+	evloop_fd_cb hup; /* on SIGHUP, or NULL: SIGHUP is ignored */
+	void *hup_arg;
 	struct {
 		int fd;
 		evloop_fd_cb cb;
@@ -35,6 +38,12 @@ int evloop_init(struct evloop *l, uint64_t tick_ms, evloop_tick_cb tick,
 int evloop_add(struct evloop *l, int fd, evloop_fd_cb cb, void *arg)
 	__attribute__((warn_unused_result));
 void evloop_del(struct evloop *l, int fd);
+/* What SIGHUP does (after evloop_init): cb(arg); the loop goes on. */
+static inline void evloop_on_hup(struct evloop *l, evloop_fd_cb cb, void *arg)
+{
+	l->hup = cb;
+	l->hup_arg = arg;
+}
 /* Runs until a stop signal; returns the signal, or -errno if epoll fails. */
 int evloop_run(struct evloop *l);
 /* daemon(3), keeping the loop's signals: 0 or -errno. */

@@ -284,6 +284,16 @@ static int open_tap(struct edge *e)
 	return err;
 }
 
+/* SIGHUP: as a detached stock edge, it goes on; nothing is re-read. */
+static void edge_on_hup(void *arg)
+{
+	const struct edge *e = arg;
+
+	log_notice("SIGHUP: the edge on %s re-reads nothing and keeps "
+		   "running (restart it to apply a changed configuration)",
+		   e->tap_name);
+}
+
 static void copy_settings(struct edge *e, const struct edge_conf *c)
 {
 	unsigned int i;
@@ -449,6 +459,7 @@ static int open_datapath(struct edge *e)
 		.tap_fd = e->tap_fd,
 		.on_udp = edge_on_udp,
 		.on_tap = edge_on_tap,
+		.on_tap_gone = edge_on_tap_gone,
 		.ctx = e,
 	};
 	struct sockaddr_in *in = (struct sockaddr_in *)&dc.bind;
@@ -490,6 +501,8 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 	err = setup_crypto(e);
 	if (!err)
 		err = evloop_init(&e->loop, EDGE_TICK_MS, edge_tick, e);
+	if (!err)
+		evloop_on_hup(&e->loop, edge_on_hup, e);
 	if (!err && resolve_supernodes(e))
 		log_warn("no supernode resolves yet; retrying");
 	if (!err)
@@ -550,7 +563,7 @@ int edge_run(struct edge *e)
 	/* The kernel path (and the TAP it works on) stay up for the next
 	 * edge on this TAP, which takes them over: no unregistering then, so
 	 * the supernode goes on relaying to our socket meanwhile. */
-	if (edge_kernel_leave(e)) {
+	if (!e->tap_gone && edge_kernel_leave(e)) {
 		datapath_edge_lease(&e->dp,
 				    e->conf->kernel_hold_s); /* from now */
 		log_notice("kernel path left running on %s for %u s; the next "

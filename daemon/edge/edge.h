@@ -164,6 +164,7 @@ struct edge {
 	uint64_t k_adopt_until_ms; /* adopted paths kept at most until */
 	uint64_t k_lease_ms;	   /* last push of the kernel's lease */
 	bool tap_persist_ours;	   /* an edge made the TAP persistent */
+	int tap_gone;		   /* -errno: the TAP was removed; we stop */
 	uint32_t k_ip;		   /* the overlay address it has */
 	void *ctl;		   /* control socket, edge_ctl.c */
 	void *metrics;		   /* --metrics endpoint, edge_ctl.c */
@@ -202,6 +203,8 @@ void edge_on_re_register_super(struct edge *e);
 
 /* edge_tx.c: TAP -> PACKET, the TAP fd's callback. */
 void edge_on_tap(void *ctx, uint8_t *frame, size_t len);
+/* The TAP was removed under us: the edge stops, exit status 1. */
+void edge_on_tap_gone(void *ctx, int err);
 
 /* edge_rx.c: PACKET -> TAP. */
 void edge_on_packet(struct edge *e, const struct n2n_msg *m,

@@ -7,6 +7,7 @@
  */
 #include <string.h>
 
+#include "common/log.h"
 #include "common/mac.h"
 #include "edge.h"
 
@@ -117,4 +118,20 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 	if (!mac_is_group(frame))
 		p = edge_peer_get(e, frame, now);
 	send_packet(e, p, &m, len, now);
+}
+
+/*
+ * Someone removed our TAP (ip link del): nothing can reach the overlay
+ * any more. As WireGuard's and Tailscale's daemons do when their device
+ * goes, the edge says so and stops, with exit status 1, so a supervisor
+ * (systemd's Restart=on-failure) can bring up a new one.
+ */
+void edge_on_tap_gone(void *ctx, int err)
+{
+	struct edge *e = ctx;
+
+	log_err("TAP %s is gone (%s; removed with ip link del?): stopping",
+		e->tap_name, strerror(-err));
+	e->tap_gone = err;
+	e->loop.stop = true;
 }

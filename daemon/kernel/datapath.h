@@ -50,6 +50,9 @@ struct datapath_cfg {
 	void (*on_udp)(void *ctx, const struct sockaddr_storage *from,
 		       uint8_t *buf, size_t len);
 	void (*on_tap)(void *ctx, uint8_t *frame, size_t len);
+	/* The TAP fd failed (-errno): its device was removed. The backend
+	 * stops reading it; the role decides what next. */
+	void (*on_tap_gone)(void *ctx, int err);
 	void *ctx;
 };
 
@@ -67,6 +70,7 @@ struct datapath {
 	const struct datapath_ops *ops;
 	struct datapath_cfg cfg;
 	int udp_fd;
+	struct evloop *loop;		/* the loop its fds are on, once open */
 	uint16_t bound_port;		/* the port actually bound */
 	const char *why;		/* why this backend was chosen */
 	struct xdp_relay_loader *relay; /* kernel backend: the XDP relay */

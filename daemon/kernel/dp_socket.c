@@ -34,6 +34,19 @@ static void sock_readable(void *arg)
 	}
 }
 
+/*
+ * A TAP whose device was removed (ip link del) stays readable for ever
+ * (EPOLLERR) and every read fails with EBADFD: tell the role once and
+ * stop reading it, or the loop spins.
+ */
+static void tap_failed(struct datapath *dp, int err)
+{
+	if (dp->loop)
+		evloop_del(dp->loop, dp->cfg.tap_fd);
+	if (dp->cfg.on_tap_gone)
+		dp->cfg.on_tap_gone(dp->cfg.ctx, err);
+}
+
 static void tap_readable(void *arg)
 {
 	struct datapath *dp = arg;
@@ -43,6 +56,10 @@ static void tap_readable(void *arg)
 	for (i = 0; i < 64; i++) {
 		ssize_t n = read(dp->cfg.tap_fd, frame, sizeof(frame));
 
+		if (n < 0 && errno != EAGAIN && errno != EINTR) {
+			tap_failed(dp, -errno);
+			return;
+		}
 		if (n <= 0)
 			return;
 		dp->cfg.on_tap(dp->cfg.ctx, frame, (size_t)n);
@@ -93,6 +110,7 @@ static int socket_open(struct datapath *dp, struct evloop *loop)
 
 	if (err)
 		return err;
+	dp->loop = loop;
 	err = evloop_add(loop, dp->udp_fd, sock_readable, dp);
 	if (!err && dp->cfg.tap_fd >= 0)
 		err = evloop_add(loop, dp->cfg.tap_fd, tap_readable, dp);

@@ -258,6 +258,40 @@ static void sn_tick(void *arg, uint64_t now)
 	metrics_tick(sn->metrics);
 }
 
+static void log_registration(struct mac_entry *me, void *arg)
+{
+	const struct sn_edge *e = (const struct sn_edge *)me;
+	char mac[MAC_STR_MAX], sa[SOCKADDR_STR_MAX];
+	char ip[IP4_PREFIX_STR_MAX];
+
+	log_notice(
+		"  %s at %s, %s, last seen %llu s ago",
+		mac_str(e->key.mac, mac), sockaddr_str(&e->sa, sa),
+		ip4_prefix_str(e->dev_addr.addr, e->dev_addr.prefix, ip),
+		(unsigned long long)(*(const uint64_t *)arg - e->last_seen_ms) /
+			1000);
+}
+
+/*
+ * SIGHUP, as stock n2n's supernode: the registrations go to the log and
+ * the supernode goes on. Nothing is re-read (a changed -c file needs a
+ * restart; with the XDP relay, that loses no relayed flow).
+ */
+static void sn_on_hup(void *arg)
+{
+	struct supernode *sn = arg;
+	uint64_t now = evloop_now_ms();
+	struct sn_community *c;
+
+	log_notice("SIGHUP: registrations (nothing is re-read; restart to "
+		   "apply a changed configuration)");
+	for (c = sn->communities; c; c = c->next) {
+		log_notice("community \"%s\": %zu edge(s)", SN_NAME(c),
+			   c->edges.count);
+		mac_table_each(&c->edges, log_registration, &now);
+	}
+}
+
 /* Fixed names of the -c file exist from the start: -H needs them. */
 static int add_listed(struct supernode *sn)
 {
@@ -367,6 +401,8 @@ int sn_init(struct supernode *sn, const struct sn_conf *c)
 		err = sn_fed_init(sn);
 	if (!err)
 		err = evloop_init(&sn->loop, SN_TICK_MS, sn_tick, sn);
+	if (!err)
+		evloop_on_hup(&sn->loop, sn_on_hup, sn);
 	if (!err)
 		err = open_datapath(sn);
 	if (!err)
