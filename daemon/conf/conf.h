@@ -274,6 +274,9 @@ struct conf_scanner {
 	/* Config files: the value is the rest of the line (edge) or only the
 	 * next word (supernode). */
 	bool value_is_rest_of_line;
+	/* Short options each value of which adds one (-l, -n): these may
+	 * repeat in a config file, every other option with a value not. */
+	const char *repeatable;
 };
 
 /* A config file split per §9.3: one entry per option line. */

@@ -110,12 +110,55 @@ static int add_line(struct conf_lines *out, unsigned int lineno, char *text,
 	return 0;
 }
 
+/* Length of the UTF-8 sequence lead byte c starts, 0 if it starts none. */
+static size_t utf8_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef)
+		return 3;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	return 0;
+}
+
+/*
+ * Where a config line (len bytes, its newline included) stops being text:
+ * the offset of a NUL or other control character but tab and the line's
+ * end, or of a byte that is not UTF-8; -1 when it is all text. A binary
+ * or mangled file is refused there, not read as options.
+ */
+static ssize_t not_text(const char *s, size_t len)
+{
+	size_t i = 0, n, k;
+
+	while (len && (s[len - 1] == '\n' || s[len - 1] == '\r'))
+		len--;
+	while (i < len) {
+		unsigned char c = (unsigned char)s[i];
+
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return (ssize_t)i;
+		n = utf8_len(c);
+		if (!n || i + n > len)
+			return (ssize_t)i;
+		for (k = 1; k < n; k++)
+			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
+				return (ssize_t)i;
+		i += n;
+	}
+	return -1;
+}
+
 int conf_file_read(const char *path, bool value_is_rest_of_line,
 		   struct conf_lines *out, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
 	unsigned int lineno = 0;
 	char *raw = NULL, *line;
+	ssize_t got, bad;
 	size_t cap = 0;
 	int ret = 0;
 
@@ -126,11 +169,21 @@ int conf_file_read(const char *path, bool value_is_rest_of_line,
 			 strerror(-ret));
 		return ret;
 	}
-	while (!ret && getline(&raw, &cap, f) >= 0) {
+	while (!ret && (got = getline(&raw, &cap, f)) >= 0) {
 		lineno++;
+		bad = not_text(raw, (size_t)got);
 		line = trim(raw);
 		if (strlen(line) < 2 || line[0] == '#')
 			continue;
+		if (bad >= 0) {
+			snprintf(err, errlen,
+				 "%s:%u: not text: byte 0x%02x at column %zd "
+				 "(a control character or not UTF-8)",
+				 path, lineno, (unsigned char)raw[bad],
+				 bad + 1);
+			ret = -EINVAL;
+			break;
+		}
 		ret = add_line(out, lineno, line, value_is_rest_of_line);
 		if (ret)
 			snprintf(err, errlen, "%s:%u: out of memory", path,
@@ -212,7 +265,56 @@ struct scan_tok {
 	bool from_file;
 	const char *where; /* file lines: fixed; command line: built here */
 	bool used_next;
+	struct conf_seen *seen; /* file lines: options this file set */
+	unsigned int lineno;
 };
+
+/* The options with a value one config file set, and on which line. */
+#define CONF_SEEN_MAX 64
+struct conf_seen {
+	int key[CONF_SEEN_MAX];
+	unsigned int line[CONF_SEEN_MAX];
+	size_t n;
+};
+
+static const char *opt_name(const struct conf_option *o, char *buf, size_t len)
+{
+	if (o->key < 256)
+		snprintf(buf, len, "-%c", o->key);
+	else
+		snprintf(buf, len, "--%s", o->long_name);
+	return buf;
+}
+
+/*
+ * An option with one value set twice in the same file: the second would
+ * silently replace the first (n2n keeps the last), and a user editing a
+ * long file rarely means that. Options that add (-l, -n) may repeat; the
+ * command line may still override the file.
+ */
+static int check_repeat(const struct conf_scanner *s, struct scan_tok *t,
+			const struct conf_option *o, const char *where,
+			char *err, size_t errlen)
+{
+	char name[64];
+	size_t i;
+
+	if (!t->seen || o->arg == CONF_ARG_NONE ||
+	    (o->key < 256 && s->repeatable && strchr(s->repeatable, o->key)))
+		return 0;
+	for (i = 0; i < t->seen->n; i++)
+		if (t->seen->key[i] == o->key)
+			return conf_fail(err, errlen,
+					 "%s: %s given twice in this file "
+					 "(also line %u); keep one",
+					 where, opt_name(o, name, sizeof(name)),
+					 t->seen->line[i]);
+	if (t->seen->n < CONF_SEEN_MAX) {
+		t->seen->key[t->seen->n] = o->key;
+		t->seen->line[t->seen->n++] = t->lineno;
+	}
+	return 0;
+}
 
 static const char *tok_where(struct scan_tok *t, char *buf, size_t len)
 {
@@ -247,6 +349,8 @@ static int scan_long(const struct conf_scanner *s, struct scan_tok *t,
 	if (o->arg == CONF_ARG_NONE && value)
 		return conf_fail(err, errlen, "%s: option takes no value",
 				 tok_where(t, buf, sizeof(buf)));
+	if (check_repeat(s, t, o, tok_where(t, buf, sizeof(buf)), err, errlen))
+		return -EINVAL;
 	return dispatch(s, o, value, tok_where(t, buf, sizeof(buf)), err,
 			errlen);
 }
@@ -303,8 +407,12 @@ static int scan_short(const struct conf_scanner *s, struct scan_tok *t,
 			return conf_fail(err, errlen,
 					 "%s: option -%c needs a value",
 					 tok_where(t, buf, sizeof(buf)), *p);
-		ret = dispatch(s, o, value, tok_where(t, buf, sizeof(buf)), err,
-			       errlen);
+		ret = check_repeat(s, t, o, tok_where(t, buf, sizeof(buf)), err,
+				   errlen);
+		if (!ret)
+			ret = dispatch(s, o, value,
+				       tok_where(t, buf, sizeof(buf)), err,
+				       errlen);
 		if (ret || o->arg != CONF_ARG_NONE)
 			return ret;
 	}
@@ -344,8 +452,27 @@ int conf_scan_argv(const struct conf_scanner *s, int argc, char **argv,
 	return 0;
 }
 
+/*
+ * How much of a line an error message quotes: up to QUOTE_MAX bytes, cut
+ * before a UTF-8 continuation byte, so the problem that follows the
+ * quote is never lost off the end of a long line.
+ */
+#define QUOTE_MAX 64
+static int quote_len(const char *text)
+{
+	size_t n = strlen(text);
+
+	if (n <= QUOTE_MAX)
+		return (int)n;
+	n = QUOTE_MAX;
+	while (n && ((unsigned char)text[n] & 0xc0) == 0x80)
+		n--;
+	return (int)n;
+}
+
 static int scan_line(const struct conf_scanner *s, const char *path,
-		     const struct conf_line *cl, char *err, size_t errlen)
+		     const struct conf_line *cl, struct conf_seen *seen,
+		     char *err, size_t errlen)
 {
 	char where[WHERE_LEN];
 	struct scan_tok t = {
@@ -353,10 +480,14 @@ static int scan_line(const struct conf_scanner *s, const char *path,
 		.next = cl->value,
 		.from_file = true,
 		.where = where,
+		.seen = seen,
+		.lineno = cl->lineno,
 	};
 	int ret;
 
-	snprintf(where, sizeof(where), "%s:%u: %s", path, cl->lineno, cl->text);
+	snprintf(where, sizeof(where), "%s:%u: %.*s%s", path, cl->lineno,
+		 quote_len(cl->text), cl->text,
+		 cl->text[quote_len(cl->text)] ? "..." : "");
 	ret = scan_token(s, &t, err, errlen);
 	if (ret)
 		return ret;
@@ -373,6 +504,7 @@ static int scan_line(const struct conf_scanner *s, const char *path,
 int conf_scan_file(const struct conf_scanner *s, const char *path, char *err,
 		   size_t errlen)
 {
+	struct conf_seen seen = { .n = 0 };
 	struct conf_lines lines;
 	size_t i;
 	int ret;
@@ -380,7 +512,7 @@ int conf_scan_file(const struct conf_scanner *s, const char *path, char *err,
 	ret = conf_file_read(path, s->value_is_rest_of_line, &lines, err,
 			     errlen);
 	for (i = 0; !ret && i < lines.count; i++)
-		ret = scan_line(s, path, &lines.line[i], err, errlen);
+		ret = scan_line(s, path, &lines.line[i], &seen, err, errlen);
 	conf_lines_free(&lines);
 	return ret;
 }

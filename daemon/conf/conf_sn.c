@@ -288,6 +288,7 @@ int sn_conf_parse_env(struct sn_conf *c, int argc, char **argv,
 		.ctx = &sp,
 		.warnings = &c->warnings,
 		.value_is_rest_of_line = false,
+		.repeatable = "l",
 	};
 	int ret;
 

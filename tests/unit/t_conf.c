@@ -445,6 +445,82 @@ TEST(conf_edge_bad_value_in_file_names_line)
 	edge_conf_free(&c);
 }
 
+/* A value set twice in one file is refused (n2n silently keeps the last);
+ * -l and -n add, so they repeat; the command line still overrides. */
+TEST(conf_file_duplicate_option)
+{
+	struct edge_conf c;
+	struct sn_conf sc;
+	char path[64], err[512];
+
+	temp_file(path, "-c=lab\n-l=s:1\n-A4\n-k=x\n-c=other\n");
+	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":5: -c=other: -c given twice in this file "
+			      "(also line 1); keep one"),
+		  "%s", err);
+	edge_conf_free(&c);
+	unlink(path);
+
+	temp_file(path, "--community=lab\n-l=s:1\n-c=lab\n");
+	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":3: -c=lab: -c given twice"), "%s", err);
+	edge_conf_free(&c);
+	unlink(path);
+
+	temp_file(path, "-c=lab\n-l=s:1\n-l=t:2\n-n=198.19.9.0/24:198.19.1.1\n"
+			"-n=198.19.8.0/24:198.19.1.1\n-v\n-v\n-f\n-f\n");
+	CHECK_EQ(EDGE(&c, err, path, "-c", "cli"), 0);
+	CHECK_MSG(!strcmp(c.community, "cli"), "%s", c.community);
+	edge_conf_free(&c);
+	unlink(path);
+
+	temp_file(path, "-p=7655\n-p=7656\n");
+	CHECK_EQ(SN(&sc, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":2: -p=7656: -p given twice in this file"), "%s",
+		  err);
+	sn_conf_free(&sc);
+	unlink(path);
+}
+
+/* A control character or a byte that is not UTF-8 stops the file at its
+ * line and column (comments may hold anything); a long line is quoted
+ * short, so the problem after it is never cut off. */
+TEST(conf_file_not_text_and_long_lines)
+{
+	struct edge_conf c;
+	char path[64], err[512], text[6000];
+
+	temp_file(path, "-c=lab\n# Gr\xfc\xdf\x65\n-l=s:1\n-d=n2n\xff\n");
+	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":4: not text: byte 0xff at column 7"), "%s",
+		  err);
+	edge_conf_free(&c);
+	unlink(path);
+
+	temp_file(path, "-c=lab\n-l=s:1\n-I=a\x01z\n");
+	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":3: not text: byte 0x01 at column 5"), "%s",
+		  err);
+	edge_conf_free(&c);
+	unlink(path);
+
+	temp_file(path, "-c=caf\xc3\xa9\n-l=s:1\r\n-I=\xe2\x82\xac\t1\n");
+	CHECK_EQ(EDGE(&c, err, path), 0);
+	edge_conf_free(&c);
+	unlink(path);
+
+	snprintf(text, sizeof(text), "-c=lab\n-l=s:1\n-d=%05000d\n", 0);
+	temp_file(path, text);
+	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":3: -d=0000") && strstr(err, "...: TAP device "
+							    "name longer than "
+							    "15 characters"),
+		  "%s", err);
+	CHECK(strlen(err) < 200);
+	edge_conf_free(&c);
+	unlink(path);
+}
+
 TEST(conf_edge_required_and_limits)
 {
 	struct edge_conf c;
