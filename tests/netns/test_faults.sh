@@ -469,6 +469,12 @@ t_check "loss gone: 5 of 5" pings_all a 198.19.1.2 5
 
 # === 5. the TAP removed under a running edge =============================
 t_require "c is registered at sn2" lab_wait_for "c" 10 sn_has sn2 $MAC_C
+# Control: the TAP taken down and up again is no removal; c stays.
+lab_exec c ip link set dev n2n0 down
+sleep 1
+lab_exec c ip link set dev n2n0 up
+t_check "TAP down and up: the edge stays" alive c
+t_check "and c reaches a again" lab_wait_for "c -> a" 10 pings c 198.19.1.1 1
 lab_exec c ip link del n2n0
 t0=$(lab_now_ms)
 gone_ms=$(wait_ms 2000 lab_pid_gone "$(pid_of c)")
