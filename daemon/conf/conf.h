@@ -277,6 +277,9 @@ struct conf_scanner {
 	/* Short options each value of which adds one (-l, -n): these may
 	 * repeat in a config file, every other option with a value not. */
 	const char *repeatable;
+	/* Short options whose value a message never quotes (-k, -J); so
+	 * is any long option named "...password". */
+	const char *secret;
 };
 
 /* A config file split per §9.3: one entry per option line. */

@@ -621,6 +621,7 @@ int edge_conf_parse_env(struct edge_conf *c, int argc, char **argv,
 		.warnings = &c->warnings,
 		.value_is_rest_of_line = true,
 		.repeatable = "ln",
+		.secret = "kJ",
 	};
 	int ret;
 

@@ -470,6 +470,21 @@ static int quote_len(const char *text)
 	return (int)n;
 }
 
+/* A file line setting a key or password: quoted without its value. */
+static bool secret_line(const struct conf_scanner *s, const char *option)
+{
+	const struct conf_option *o = NULL;
+	const char *name = option + 2;
+
+	if (option[0] != '-')
+		return false;
+	if (option[1] != '-')
+		return s->secret && option[1] && strchr(s->secret, option[1]);
+	o = find_long(s, name, strcspn(name, "="));
+	return o && ((o->key < 256 && s->secret && strchr(s->secret, o->key)) ||
+		     (o->long_name && strstr(o->long_name, "password")));
+}
+
 static int scan_line(const struct conf_scanner *s, const char *path,
 		     const struct conf_line *cl, struct conf_seen *seen,
 		     char *err, size_t errlen)
@@ -485,9 +500,16 @@ static int scan_line(const struct conf_scanner *s, const char *path,
 	};
 	int ret;
 
-	snprintf(where, sizeof(where), "%s:%u: %.*s%s", path, cl->lineno,
-		 quote_len(cl->text), cl->text,
-		 cl->text[quote_len(cl->text)] ? "..." : "");
+	if (secret_line(s, cl->option))
+		snprintf(where, sizeof(where), "%s:%u: %.*s (value not shown)",
+			 path, cl->lineno,
+			 cl->option[1] == '-' ? (int)strcspn(cl->option, "=")
+					      : 2,
+			 cl->option);
+	else
+		snprintf(where, sizeof(where), "%s:%u: %.*s%s", path,
+			 cl->lineno, quote_len(cl->text), cl->text,
+			 cl->text[quote_len(cl->text)] ? "..." : "");
 	ret = scan_token(s, &t, err, errlen);
 	if (ret)
 		return ret;

@@ -474,6 +474,25 @@ TEST(conf_file_duplicate_option)
 	edge_conf_free(&c);
 	unlink(path);
 
+	/* A key or password is never quoted, also when it is wrong. */
+	temp_file(path, "-c=lab\n-l=s:1\n-k=first\n-k=second\n"
+			"--management-password=pw1\n"
+			"--management-password=pw2\n");
+	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":4: -k (value not shown): -k given twice") &&
+			  !strstr(err, "second"),
+		  "%s", err);
+	edge_conf_free(&c);
+	unlink(path);
+	temp_file(path, "-c=lab\n-l=s:1\n--management-password=pw1\n"
+			"--management-password=pw2\n");
+	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":4: --management-password (value not shown)") &&
+			  !strstr(err, "pw2"),
+		  "%s", err);
+	edge_conf_free(&c);
+	unlink(path);
+
 	temp_file(path, "-p=7655\n-p=7656\n");
 	CHECK_EQ(SN(&sc, err, path), -EINVAL);
 	CHECK_MSG(strstr(err, ":2: -p=7656: -p given twice in this file"), "%s",
