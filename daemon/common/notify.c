@@ -7,12 +7,28 @@
  * is never a service of its own.
  */
 #include <systemd/sd-daemon.h>
+#include <time.h>
 
 #include "notify.h"
 
 int notify_ready(const char *status)
 {
 	return sd_notifyf(0, "READY=1\nSTATUS=%s", status);
+}
+
+int notify_reloading(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return sd_notifyf(0, "RELOADING=1\nMONOTONIC_USEC=%llu",
+			  (unsigned long long)ts.tv_sec * 1000000ULL +
+				  (unsigned long long)ts.tv_nsec / 1000);
+}
+
+int notify_ready_again(void)
+{
+	return sd_notify(0, "READY=1");
 }
 
 int notify_stopping(void)

@@ -15,6 +15,11 @@ int notify_ready(const char *status);
 /* On the way out: STOPPING=1. */
 int notify_stopping(void);
 
+/* Reading the configuration again (SIGHUP): RELOADING=1, then
+ * notify_ready_again() when done, so `systemctl reload` waits for it. */
+int notify_reloading(void);
+int notify_ready_again(void);
+
 /* A STATUS= line alone, e.g. why start-up failed. */
 int notify_status(const char *status);
 

@@ -600,7 +600,7 @@ static int check_upw(struct supernode *sn, struct sn_community *c,
 {
 	if (r->auth.scheme != N2N_AUTH_USER_PASSWORD ||
 	    r->auth.token_size != AUTH_TOKEN_SIZE ||
-	    !community_list_find_user(&sn->conf->communities, c->name,
+	    !community_list_find_user(sn->community_list, c->name,
 				      r->auth.token) ||
 	    auth_secret_init(s, sn->fed_prv, r->auth.token))
 		return -EPERM;

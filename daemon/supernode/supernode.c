@@ -15,6 +15,7 @@
 #include "common/bytes.h"
 #include "common/log.h"
 #include "common/mac.h"
+#include "common/notify.h"
 #include "common/privdrop.h"
 #include "ctl/metrics.h"
 #include "common/sockaddr.h"
@@ -75,7 +76,7 @@ int sn_send_registration(struct supernode *sn, struct sn_community *c,
 static void setup_upw(struct supernode *sn, struct sn_community *c)
 {
 	const struct community_entry *ce =
-		community_list_find(&sn->conf->communities, c->name);
+		community_list_find(sn->community_list, c->name);
 
 	if (!ce || !ce->n_users)
 		return;
@@ -150,7 +151,7 @@ static struct sn_community *plain_community(struct supernode *sn,
 	struct sn_community *c = sn_community_find(sn, m->hdr.community);
 
 	if (!c && m->hdr.type == N2N_MSG_REGISTER_SUPER &&
-	    community_list_allows(&sn->conf->communities, m->hdr.community))
+	    community_list_allows(sn->community_list, m->hdr.community))
 		c = sn_community_add(sn, m->hdr.community, false);
 	if (c && c->mode == SN_COMMUNITY_UNDECIDED)
 		c->mode = SN_COMMUNITY_PLAIN;
@@ -228,8 +229,7 @@ static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
 			return sn_drop(sn, why);
 		c = plain_community(sn, &m);
 		if (!c && is_ping(&m) &&
-		    community_list_allows(&sn->conf->communities,
-					  m.hdr.community))
+		    community_list_allows(sn->community_list, m.hdr.community))
 			return sn_answer_ping(sn, &m, from);
 		if (!c)
 			return sn_drop(sn, N2NK_COMMUNITY);
@@ -277,31 +277,20 @@ static void log_registration(struct mac_entry *me, void *arg)
  * the supernode goes on. Nothing is re-read (a changed -c file needs a
  * restart; with the XDP relay, that loses no relayed flow).
  */
-static void sn_on_hup(void *arg)
-{
-	struct supernode *sn = arg;
-	uint64_t now = evloop_now_ms();
-	struct sn_community *c;
 
-	log_notice("SIGHUP: registrations (nothing is re-read; restart to "
-		   "apply a changed configuration)");
-	for (c = sn->communities; c; c = c->next) {
-		log_notice("community \"%s\": %zu edge(s)", SN_NAME(c),
-			   c->edges.count);
-		mac_table_each(&c->edges, log_registration, &now);
-	}
-}
-
-/* Fixed names of the -c file exist from the start: -H needs them. */
+/* Fixed names of the -c file exist from the start (-H needs them), and
+ * those a reload adds. */
 static int add_listed(struct supernode *sn)
 {
-	const struct community_list *l = &sn->conf->communities;
+	const struct community_list *l = sn->community_list;
 	size_t i;
 
 	for (i = 0; i < l->n_fixed; i++) {
-		struct sn_community *c =
-			sn_community_add(sn, l->fixed[i].name, true);
+		struct sn_community *c;
 
+		if (sn_community_find(sn, l->fixed[i].name))
+			continue; /* kept through a reload */
+		c = sn_community_add(sn, l->fixed[i].name, true);
 		if (!c)
 			return -ENOMEM;
 		if (l->fixed[i].has_subnet) {
@@ -343,7 +332,7 @@ static int open_datapath(struct supernode *sn)
 static bool may_be_he_in_kernel(const char *name, void *arg)
 {
 	const struct community_entry *ce = community_list_find(
-		&((struct supernode *)arg)->conf->communities, name);
+		((struct supernode *)arg)->community_list, name);
 
 	return ce && !ce->n_users;
 }
@@ -375,12 +364,124 @@ static void relay_he_start(struct supernode *sn)
 			c->he.lead_usec = 1000;
 }
 
-int sn_init(struct supernode *sn, const struct sn_conf *c)
+/* Whether a community's entry is the same in both lists (or in neither). */
+static bool same_entry(const struct community_list *a,
+		       const struct community_list *b, const char *name)
+{
+	const struct community_entry *x = community_list_find(a, name);
+	const struct community_entry *y = community_list_find(b, name);
+	size_t i;
+
+	if (!x || !y)
+		return !x && !y;
+	if (x->has_subnet != y->has_subnet || x->prefix != y->prefix ||
+	    x->subnet.s_addr != y->subnet.s_addr || x->n_users != y->n_users)
+		return false;
+	for (i = 0; i < x->n_users; i++)
+		if (strcmp(x->users[i].name, y->users[i].name) ||
+		    memcmp(x->users[i].public_key, y->users[i].public_key,
+			   AUTH_KEY_SIZE))
+			return false;
+	return true;
+}
+
+struct drop_all {
+	struct supernode *sn;
+	struct sn_community *c;
+};
+
+static void drop_edge(struct mac_entry *me, void *arg)
+{
+	struct drop_all *d = arg;
+
+	sn_edge_delete(d->sn, d->c, (struct sn_edge *)me);
+}
+
+/* Communities the fresh list does not allow, or names another way, go
+ * with their edges (and the kernel relay's entries of them). */
+static unsigned int drop_changed(struct supernode *sn,
+				 const struct community_list *fresh)
+{
+	struct sn_community **pc = &sn->communities, *c;
+	unsigned int n = 0;
+
+	while ((c = *pc)) {
+		struct drop_all d = { sn, c };
+
+		if (c == sn->federation ||
+		    (community_list_allows(fresh, c->name) &&
+		     same_entry(sn->community_list, fresh, c->name))) {
+			pc = &c->next;
+			continue;
+		}
+		log_notice("community \"%s\": %s by the list, %zu edge(s) "
+			   "dropped",
+			   SN_NAME(c),
+			   community_list_allows(fresh, c->name) ? "changed"
+								 : "removed",
+			   c->edges.count);
+		mac_table_each(&c->edges, drop_edge, &d);
+		*pc = c->next;
+		sn_community_free(c);
+		sn->n_communities--;
+		n++;
+	}
+	return n;
+}
+
+int sn_reload_communities(struct supernode *sn)
+{
+	const char *path = sn->conf->community_file;
+	struct community_list fresh;
+	unsigned int dropped, before;
+	char err[256];
+	int ret;
+
+	if (!path[0]) {
+		log_notice("SIGHUP: no community list (-c) to read again");
+		return 0;
+	}
+	ret = community_list_load(&fresh, path, err, sizeof(err));
+	if (ret) {
+		log_err("SIGHUP: %s; the list in use stays", err);
+		return ret;
+	}
+	dropped = drop_changed(sn, &fresh);
+	community_list_free(sn->community_list);
+	*sn->community_list = fresh;
+	before = sn->n_communities;
+	ret = add_listed(sn);
+	relay_he_start(sn);
+	log_notice("SIGHUP: %s read again: %u community(ies) dropped, %u "
+		   "added",
+		   path, dropped, sn->n_communities - before);
+	return ret;
+}
+
+static void sn_on_hup(void *arg)
+{
+	struct supernode *sn = arg;
+	uint64_t now = evloop_now_ms();
+	struct sn_community *c;
+
+	notify_reloading();
+	sn_reload_communities(sn);
+	log_notice("SIGHUP: registrations");
+	for (c = sn->communities; c; c = c->next) {
+		log_notice("community \"%s\": %zu edge(s)", SN_NAME(c),
+			   c->edges.count);
+		mac_table_each(&c->edges, log_registration, &now);
+	}
+	notify_ready_again();
+}
+
+int sn_init(struct supernode *sn, struct sn_conf *c)
 {
 	int err;
 
 	memset(sn, 0, sizeof(*sn));
 	sn->conf = c;
+	sn->community_list = &c->communities;
 	evloop_reset(&sn->loop);
 	if (sodium_init() < 0)
 		return -ENOSYS;

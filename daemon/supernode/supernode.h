@@ -152,6 +152,8 @@ struct sn_stats {
 
 struct supernode {
 	const struct sn_conf *conf;
+	/* The -c list in use: conf's, replaced on SIGHUP (sn_reload). */
+	struct community_list *community_list;
 	struct evloop loop;
 	struct datapath dp;
 	uint8_t mac[MAC_SIZE];
@@ -188,8 +190,16 @@ struct supernode {
 	void *metrics; /* --metrics endpoint, sn_ctl.c */
 };
 
-int sn_init(struct supernode *sn, const struct sn_conf *conf)
+int sn_init(struct supernode *sn, struct sn_conf *conf)
 	__attribute__((warn_unused_result));
+/*
+ * SIGHUP: the -c file read again, as n2n's reload_communities. A file
+ * that does not load changes nothing (-errno, logged). Communities it no
+ * longer allows go with their edges, and so do those whose entry changed
+ * (subnet, users: their edges register again under the new terms);
+ * newly named ones are created.
+ */
+int sn_reload_communities(struct supernode *sn);
 int sn_run(struct supernode *sn);
 void sn_fini(struct supernode *sn);
 

@@ -64,12 +64,16 @@ static struct sn_conf *conf_of(const char *a1, const char *a2)
 /* A supernode at 198.18.0.1:7654 without sockets; a1/a2: more options. */
 static void sn_up(struct supernode *sn, const char *a1, const char *a2)
 {
+	struct sn_conf *cf;
+
 	memset(sn, 0, sizeof(*sn));
 	memset(&sent, 0, sizeof(sent));
 	saved_level = log_level;
 	log_level = LOG_LEVEL_ERROR; /* quiet: every member and community */
 	evloop_reset(&sn->loop);
-	sn->conf = conf_of(a1, a2);
+	cf = conf_of(a1, a2);
+	sn->conf = cf;
+	sn->community_list = &cf->communities;
 	memset(sn->mac, 0x02, MAC_SIZE);
 	sn->dp.ops = &fake_ops;
 	sn->dp.udp_fd = -1;
@@ -823,4 +827,58 @@ TEST(sn_auto_ip_duplicate_frees_with_its_last_holder)
 	CHECK_EQ(c->auto_dups->count, 0);
 	CHECK_EQ(c->auto_n_used, 2); /* host 0 and the last */
 	sn_down(&sn);
+}
+
+static void write_list(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	CHECK(f != NULL);
+	fputs(text, f);
+	fclose(f);
+}
+
+/*
+ * SIGHUP reads -c again (n2n's reload_communities): what the list no
+ * longer allows goes with its edges, an entry that changed starts afresh
+ * (its edges register again under the new terms), new names appear, the
+ * rest keeps its edges; a list that does not load changes nothing.
+ */
+TEST(sn_reload_communities)
+{
+	char path[] = "/tmp/n2nk-list-XXXXXX";
+	struct sockaddr_storage e1 = sa4("198.18.1.1", 5000);
+	struct sockaddr_storage e2 = sa4("198.18.1.2", 5000);
+	struct sockaddr_storage e3 = sa4("198.18.1.3", 5000);
+	struct supernode sn;
+	int fd = mkstemp(path);
+
+	CHECK(fd >= 0);
+	close(fd);
+	write_list(path, "keep\nchange 10.1.0.0/24\ngone\n");
+	sn_up(&sn, "-c", path);
+	CHECK(!sn_reload_communities(&sn)); /* nothing changed: all stay */
+	register_edge(&sn, sn_community_find(&sn, "keep"), 1, &e1);
+	register_edge(&sn, sn_community_find(&sn, "change"), 2, &e2);
+	register_edge(&sn, sn_community_find(&sn, "gone"), 3, &e3);
+	CHECK(has_edge(sn_community_find(&sn, "keep"), 1));
+	CHECK(has_edge(sn_community_find(&sn, "change"), 2));
+	CHECK(has_edge(sn_community_find(&sn, "gone"), 3));
+	write_list(path, "keep\nchange 10.2.0.0/24\nnew\n");
+	CHECK(!sn_reload_communities(&sn));
+	CHECK(has_edge(sn_community_find(&sn, "keep"), 1));
+	CHECK(sn_community_find(&sn, "change") != NULL);
+	CHECK(!has_edge(sn_community_find(&sn, "change"), 2));
+	CHECK_EQ(sn_community_find(&sn, "change")->auto_net, 0x0a020000);
+	CHECK(sn_community_find(&sn, "gone") == NULL);
+	CHECK(sn_community_find(&sn, "new") != NULL);
+	/* A registration into the removed community is refused now. */
+	CHECK(!community_list_allows(sn.community_list, "gone"));
+	/* A broken list: an error, and the one in use stays. */
+	write_list(path, "keep\n* user notakey\n");
+	CHECK(sn_reload_communities(&sn) < 0);
+	CHECK(community_list_allows(sn.community_list, "new"));
+	CHECK(has_edge(sn_community_find(&sn, "keep"), 1));
+	sn_down(&sn);
+	unlink(path);
 }
