@@ -60,6 +60,8 @@ static void usage(FILE *f)
 		"logging\n"
 		"  --datapath=auto|kernel|socket  --ctl-socket=<path>  "
 		"--metrics=[ip:]<port>\n"
+		"  --metrics-community-names  names, not ids, as community "
+		"labels\n"
 		"  --mss-clamp=auto|off|<n>  --pin-root=<bpffs dir>  "
 		"--kernel-hold=<s>  --kernel-unload\n"
 		"See edge(8).\n");

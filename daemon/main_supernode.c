@@ -55,6 +55,8 @@ static void usage(FILE *f)
 		   "  -m <mac> -V <text>   supernode MAC, version string\n"
 		   "  --datapath=auto|kernel|socket  --ctl-socket=<path>  "
 		   "--metrics=[ip:]<port>\n"
+		   "  --metrics-community-names  names, not ids, as community "
+		   "labels\n"
 		   "  --xdp-mode=auto|native|generic  --xdp-unload  "
 		   "--pin-root=<bpffs dir>\n"
 		   "See supernode(8).\n");

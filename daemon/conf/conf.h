@@ -166,10 +166,11 @@ struct edge_conf {
 	/* --kernel-hold: how long the kernel path outlives the daemon (a
 	 * restart without loss); 0: it stops with the daemon. */
 	unsigned int kernel_hold_s;
-	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/edge-<tap>.sock */
-	bool metrics;			    /* --metrics given */
-	struct sockaddr_in metrics_addr;    /* its address; 127.0.0.1 */
-	enum conf_help help;		    /* -h/--help: nothing checked */
+	char ctl_socket[CONF_CTL_PATH_MAX];   /* /run/n2nk/edge-<tap>.sock */
+	bool metrics;			      /* --metrics given */
+	struct sockaddr_storage metrics_addr; /* its address; 127.0.0.1 */
+	bool metrics_names;  /* --metrics-community-names: names as labels */
+	enum conf_help help; /* -h/--help: nothing checked */
 	struct conf_warnings warnings;
 };
 
@@ -209,7 +210,8 @@ struct sn_conf {
 	char pin_root[CONF_CTL_PATH_MAX];   /* --pin-root; "" = default */
 	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/supernode-<port>.sock */
 	bool metrics;			    /* --metrics given */
-	struct sockaddr_in metrics_addr;    /* its address; 127.0.0.1 */
+	struct sockaddr_storage metrics_addr; /* its address; 127.0.0.1 */
+	bool metrics_names; /* --metrics-community-names: names as labels */
 	enum conf_help help;
 	struct conf_warnings warnings;
 };
@@ -340,9 +342,9 @@ int conf_copy(char *dst, size_t size, const char *s, const char *what,
 	      char *msg, size_t msglen);
 int conf_parse_datapath(const char *s, enum datapath_kind *out, char *msg,
 			size_t msglen);
-/* --metrics=[ADDR:]PORT: an IPv4 address (127.0.0.1 when left out), port
- * 1..65535. */
-int conf_parse_metrics(const char *s, struct sockaddr_in *out, char *msg,
+/* --metrics=[ADDR:]PORT: an IPv4 address or [an IPv6 one] (127.0.0.1 when
+ * left out), port 1..65535. */
+int conf_parse_metrics(const char *s, struct sockaddr_storage *out, char *msg,
 		       size_t msglen);
 /* --xdp-mode: "auto", "native" or "generic". */
 int conf_parse_xdp_mode(const char *s, enum datapath_xdp_mode *out, char *msg,

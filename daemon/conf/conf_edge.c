@@ -24,6 +24,7 @@ enum edge_long_only {
 	OPT_DATAPATH,
 	OPT_CTL_SOCKET,
 	OPT_METRICS,
+	OPT_METRICS_NAMES,
 	OPT_MSS_CLAMP,
 	OPT_PIN_ROOT,
 	OPT_KERNEL_UNLOAD,
@@ -73,6 +74,7 @@ static const struct conf_option edge_options[] = {
 	{ OPT_DATAPATH, "datapath", CONF_ARG_REQUIRED, NULL },
 	{ OPT_CTL_SOCKET, "ctl-socket", CONF_ARG_REQUIRED, NULL },
 	{ OPT_METRICS, "metrics", CONF_ARG_REQUIRED, NULL },
+	{ OPT_METRICS_NAMES, "metrics-community-names", CONF_ARG_NONE, NULL },
 	{ OPT_MSS_CLAMP, "mss-clamp", CONF_ARG_REQUIRED, NULL },
 	{ OPT_PIN_ROOT, "pin-root", CONF_ARG_REQUIRED, NULL },
 	{ OPT_KERNEL_UNLOAD, "kernel-unload", CONF_ARG_NONE, NULL },
@@ -483,6 +485,9 @@ static int edge_local_option(struct edge_parse *ep, int key, const char *v,
 	case OPT_METRICS:
 		c->metrics = true;
 		return conf_parse_metrics(v, &c->metrics_addr, msg, len);
+	case OPT_METRICS_NAMES:
+		c->metrics_names = true;
+		return 0;
 	case OPT_CTL_SOCKET:
 		ep->ctl_socket_set = true;
 		return conf_copy(c->ctl_socket, sizeof(c->ctl_socket), v,

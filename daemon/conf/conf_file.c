@@ -580,38 +580,54 @@ int conf_parse_ipv4(const char *s, struct in_addr *out)
 	return inet_pton(AF_INET, s, out) == 1 ? 0 : -EINVAL;
 }
 
+/* The ADDR of --metrics=ADDR:PORT: IPv4, or IPv6 in brackets. */
+static int metrics_addr(const char *s, size_t n, struct sockaddr_storage *out)
+{
+	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)out;
+	struct sockaddr_in *s4 = (struct sockaddr_in *)out;
+	char ip[INET6_ADDRSTRLEN];
+
+	if (n >= 2 && s[0] == '[' && s[n - 1] == ']') {
+		if (n - 2 >= sizeof(ip))
+			return -EINVAL;
+		memcpy(ip, s + 1, n - 2);
+		ip[n - 2] = 0;
+		s6->sin6_family = AF_INET6;
+		return inet_pton(AF_INET6, ip, &s6->sin6_addr) == 1 ? 0
+								    : -EINVAL;
+	}
+	if (n >= sizeof(ip) || memchr(s, ':', n))
+		return -EINVAL;
+	memcpy(ip, s, n);
+	ip[n] = 0;
+	s4->sin_family = AF_INET;
+	return conf_parse_ipv4(ip, &s4->sin_addr);
+}
+
 /* Loopback unless an address is given: the endpoint has no access control
  * of its own, so exposing it is the operator's explicit choice. */
-int conf_parse_metrics(const char *s, struct sockaddr_in *out, char *msg,
+int conf_parse_metrics(const char *s, struct sockaddr_storage *out, char *msg,
 		       size_t msglen)
 {
 	const char *colon = strrchr(s, ':'), *port = colon ? colon + 1 : s;
-	char ip[INET_ADDRSTRLEN];
+	struct sockaddr_in *s4 = (struct sockaddr_in *)out;
 	long n;
 
 	memset(out, 0, sizeof(*out));
-	out->sin_family = AF_INET;
-	out->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (colon) {
-		if ((size_t)(colon - s) >= sizeof(ip))
-			return conf_fail(msg, msglen,
-					 "'%s' is not ADDR:PORT "
-					 "with an IPv4 ADDR",
-					 s);
-		memcpy(ip, s, (size_t)(colon - s));
-		ip[colon - s] = 0;
-		if (conf_parse_ipv4(ip, &out->sin_addr))
-			return conf_fail(msg, msglen,
-					 "'%s' is not an IPv4 "
-					 "address in '%s'",
-					 ip, s);
-	}
+	s4->sin_family = AF_INET;
+	s4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (colon && metrics_addr(s, (size_t)(colon - s), out))
+		return conf_fail(msg, msglen,
+				 "'%.*s' is not an IPv4 address or an IPv6 "
+				 "one in brackets in '%s'",
+				 (int)(colon - s), s, s);
 	if (conf_parse_long(port, 10, 1, 65535, &n))
 		return conf_fail(msg, msglen,
 				 "use [ADDR:]PORT with a port of "
 				 "1..65535, not '%s'",
 				 s);
-	out->sin_port = htons((uint16_t)n);
+	/* sin_port and sin6_port sit at the same offset. */
+	s4->sin_port = htons((uint16_t)n);
 	return 0;
 }
 

@@ -19,6 +19,7 @@ enum sn_long_only {
 	OPT_DATAPATH,
 	OPT_CTL_SOCKET,
 	OPT_METRICS,
+	OPT_METRICS_NAMES,
 	OPT_XDP_MODE,
 	OPT_XDP_UNLOAD,
 	OPT_PIN_ROOT,
@@ -45,6 +46,7 @@ static const struct conf_option sn_options[] = {
 	{ OPT_DATAPATH, "datapath", CONF_ARG_REQUIRED, NULL },
 	{ OPT_CTL_SOCKET, "ctl-socket", CONF_ARG_REQUIRED, NULL },
 	{ OPT_METRICS, "metrics", CONF_ARG_REQUIRED, NULL },
+	{ OPT_METRICS_NAMES, "metrics-community-names", CONF_ARG_NONE, NULL },
 	{ OPT_XDP_MODE, "xdp-mode", CONF_ARG_REQUIRED, NULL },
 	{ OPT_XDP_UNLOAD, "xdp-unload", CONF_ARG_NONE, NULL },
 	{ OPT_PIN_ROOT, "pin-root", CONF_ARG_REQUIRED, NULL },
@@ -243,6 +245,9 @@ static int sn_option(void *ctx, const struct conf_item *it, char *msg,
 	case OPT_METRICS:
 		c->metrics = true;
 		return conf_parse_metrics(v, &c->metrics_addr, msg, len);
+	case OPT_METRICS_NAMES:
+		c->metrics_names = true;
+		return 0;
 	case OPT_CTL_SOCKET:
 		sp->ctl_socket_set = true;
 		return conf_copy(c->ctl_socket, sizeof(c->ctl_socket), v,

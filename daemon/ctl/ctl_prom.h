@@ -26,10 +26,11 @@ struct prom_label {
 int prom_family(struct ctl_buf *b, const char *name, const char *type,
 		const char *help);
 /*
- * One sample: name{l1="v1",...} value. Label values are escaped as the
- * format says (backslash, double quote, newline) and bytes that are not
- * UTF-8 become U+FFFD, since they come from the network (community names,
- * descriptions).
+ * One sample: name{l1="v1",...} value. Label values come from the network
+ * (community names, descriptions), so they are escaped one-to-one: first a
+ * backslash becomes "\\" and a byte that is not UTF-8 the text "\xNN" (as
+ * n2nctl shows them), then the format's own escapes (backslash, double
+ * quote, newline). Two names never give one label value.
  */
 int prom_sample(struct ctl_buf *b, const char *name,
 		const struct prom_label *labels, size_t n_labels,
@@ -61,11 +62,51 @@ int prom_table(struct ctl_buf *b, const struct ctl_table *t,
 	       const char *const *label_cols, const struct prom_column *specs,
 	       size_t n_specs);
 /*
- * A "counter, value" table (n2nctl stats): every row becomes
+ * A "counter, value" table (n2nctl stats). A row that counts a reason of
+ * include/n2nk_reasons.h ([layer_][drop_]reason) is a sample of one of two
+ * families: <prefix>_dropped_total{layer,reason} for drops,
+ * <prefix>_passed_on_total{layer,reason,to} for what a layer handed on
+ * unchanged (to="daemon" or "stack"); every other row is
  * <prefix>_<counter>_total, a counter of its own.
  */
 int prom_counter_table(struct ctl_buf *b, const struct ctl_table *t,
 		       const char *prefix);
+
+/*
+ * The PROM_TOP_MAX items with the highest (score, tie) of all offered:
+ * per-peer series stay few whatever the network makes the tables hold.
+ * seen - n were left out.
+ */
+#define PROM_TOP_MAX 256
+struct prom_top {
+	size_t n, seen;
+	struct prom_top_item {
+		uint64_t score, tie;
+		const void *item, *ctx; /* ctx: what item belongs to */
+	} e[PROM_TOP_MAX];
+};
+
+void prom_top_init(struct prom_top *t);
+void prom_top_add(struct prom_top *t, const void *item, const void *ctx,
+		  uint64_t score, uint64_t tie);
+/* Orders e[0..n) highest first. */
+void prom_top_sort(struct prom_top *t);
+
+/*
+ * A community's label value: its name only when names is set (the
+ * operator's --metrics-community-names), else an opaque id, the same for
+ * the daemon's life and nothing to anyone without it: n2n community names
+ * are credentials (the key of -H, all one needs to join an open one).
+ * `n2nctl communities` and `n2nctl info` show the id beside the name.
+ */
+/* A monotonic evloop_now_ms() time as Unix seconds (a *_timestamp_seconds
+ * gauge's value). */
+uint64_t prom_unix_s(uint64_t mono_ms);
+
+#define PROM_ID_HEX 12
+void prom_community_id(const char *name, size_t len, char out[PROM_ID_HEX + 1]);
+int prom_put_community(struct ctl_table *t, const char *name, size_t len,
+		       bool names);
 
 /* An n2nctl command's fn, as ctl_command holds it. */
 typedef int (*prom_cmd_fn)(struct ctl_table *t, int argc, char **argv,

@@ -280,7 +280,7 @@ void edge_kernel_unload_stale(struct edge *e);
 int edge_ctl_open(struct edge *e, const char *path);
 void edge_ctl_close(struct edge *e);
 /* --metrics: listens on addr (before privileges go); 0 or -errno. */
-int edge_metrics_open(struct edge *e, const struct sockaddr_in *addr);
+int edge_metrics_open(struct edge *e, const struct sockaddr_storage *addr);
 void edge_metrics_close(struct edge *e);
 
 #endif /* N2NK_EDGE_H */

@@ -4,6 +4,7 @@
  * supernodes, stats (n2n's packet counters and every drop reason) and info.
  * Columns are documented in docs/n2nctl.md.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "common/compiler.h"
 #include "common/mac.h"
 #include "common/sockaddr.h"
+#include "conf/conf.h"
 #include "ctl/ctl_loop.h"
 #include "ctl/ctl_prom.h"
 #include "ctl/metrics.h"
@@ -146,13 +148,13 @@ static void kernel_rows(struct ctl_table *t, struct edge *e)
 			ctl_reason_rows(t, layers[i], count);
 }
 
-static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
-		     char **argv __maybe_unused, void *ctx)
+/* `n2nctl stats`, the kernel path's counts already collected. */
+static int stats_rows(struct ctl_table *t, int argc __maybe_unused,
+		      char **argv __maybe_unused, void *ctx)
 {
 	struct edge *e = ctx;
 	const struct edge_stats *s = &e->stats;
 
-	edge_kernel_collect_all(e);
 	ctl_table_column(t, "counter");
 	ctl_table_column(t, "value");
 	ctl_counter_row(t, "tx_p2p", s->tx_p2p);
@@ -166,6 +168,12 @@ static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
 	kernel_rows(t, e);
 	ctl_reason_rows(t, N2NK_LAYER_DAEMON, e->drops.n);
 	return 0;
+}
+
+static int cmd_stats(struct ctl_table *t, int argc, char **argv, void *ctx)
+{
+	edge_kernel_collect_all(ctx);
+	return stats_rows(t, argc, argv, ctx);
 }
 
 static int cmd_maps(struct ctl_table *t, int argc __maybe_unused,
@@ -195,15 +203,17 @@ static int cmd_maps(struct ctl_table *t, int argc __maybe_unused,
 static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
 		    char **argv __maybe_unused, void *ctx)
 {
-	static const char *const cols[] = { "community",  "mac",      "ip4addr",
-					    "device",	  "datapath", "why",
-					    "registered", "udp_port", NULL };
+	static const char *const cols[] = {
+		"community", "community_id", "mac",	   "ip4addr",  "device",
+		"datapath",  "why",	     "registered", "udp_port", NULL
+	};
 	char ip[IP4_PREFIX_STR_MAX];
 	struct edge *e = ctx;
 
 	columns(t, cols);
 	ctl_table_row(t);
 	ctl_table_str(t, e->community);
+	prom_put_community(t, e->community, strlen(e->community), false);
 	put_mac(t, e->mac);
 	ctl_table_str(t, ip4_prefix_str(e->ip, e->prefix, ip));
 	ctl_table_str(t, e->tap_name);
@@ -227,11 +237,96 @@ static const struct ctl_command edge_commands[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/*
- * The metrics (docs/metrics.md): the tables of the commands above, so a
- * scrape says what n2nctl says.
- */
-static int edge_metrics(void *ctx, struct ctl_buf *b)
+/* This edge: n2nk_edge_info's labels (which change: an info metric) and
+ * n2nk_edge_registered (which keeps none). */
+static void info_metric_rows(struct ctl_table *t, struct edge *e)
+{
+	static const char *const cols[] = { "community",  "mac",      "ip4addr",
+					    "device",	  "datapath", "info",
+					    "registered", NULL };
+	char ip[IP4_PREFIX_STR_MAX];
+
+	columns(t, cols);
+	ctl_table_row(t);
+	prom_put_community(t, e->community, strlen(e->community),
+			   e->conf->metrics_names);
+	put_mac(t, e->mac);
+	ctl_table_str(t, ip4_prefix_str(e->ip, e->prefix, ip));
+	ctl_table_str(t, e->tap_name);
+	ctl_table_str(t, e->dp.ops ? e->dp.ops->name : "none");
+	ctl_table_u64(t, 1);
+	ctl_table_bool(t, edge_registered(e) && !e->sn_wait);
+}
+
+/* When each supernode last answered; nothing for one that never did. */
+static void supernode_metric_rows(struct ctl_table *t, struct edge *e)
+{
+	static const char *const cols[] = { "host", "current", "last_seen",
+					    NULL };
+	int i;
+
+	columns(t, cols);
+	for (i = 0; i < e->n_sn; i++) {
+		const struct edge_sn *sn = &e->sn[i];
+
+		ctl_table_row(t);
+		ctl_table_strf(t, "%s:%u", sn->host, sn->port);
+		ctl_table_bool(t, i == e->cur_sn);
+		if (sn->last_seen_ms)
+			ctl_table_u64(t, prom_unix_s(sn->last_seen_ms));
+		else
+			ctl_table_null(t);
+	}
+}
+
+static void pick_peer(struct mac_entry *me, void *arg)
+{
+	const struct edge_peer *p = (const struct edge_peer *)me;
+	uint64_t n = 0;
+	int i;
+
+	for (i = 0; i < EDGE_VIA_N; i++)
+		n += p->via[i].tx + p->via[i].rx;
+	prom_top_add(arg, p, NULL, n, p->last_seen_ms);
+}
+
+/* The PROM_TOP_MAX peers with most frames, into two tables: when each was
+ * last seen, and its traffic by path. *omitted: the peers left out. */
+static int peer_metric_rows(struct ctl_table *seen, struct ctl_table *traffic,
+			    struct edge *e, uint64_t *omitted)
+{
+	static const char *const seen_cols[] = { "mac", "last_seen", NULL };
+	static const char *const traffic_cols[] = { "mac",	  "path",
+						    "tx_packets", "rx_packets",
+						    "tx_bytes",	  "rx_bytes",
+						    NULL };
+	struct prom_top *top = malloc(sizeof(*top));
+	size_t i;
+
+	columns(seen, seen_cols);
+	columns(traffic, traffic_cols);
+	if (!top)
+		return -ENOMEM;
+	prom_top_init(top);
+	mac_table_each(&e->peers, pick_peer, top);
+	prom_top_sort(top);
+	for (i = 0; i < top->n; i++) {
+		const struct edge_peer *p = top->e[i].item;
+
+		ctl_table_row(seen);
+		put_mac(seen, p->key.mac);
+		if (p->last_seen_ms)
+			ctl_table_u64(seen, prom_unix_s(p->last_seen_ms));
+		else
+			ctl_table_null(seen);
+		traffic_rows((struct mac_entry *)&p->key, traffic);
+	}
+	*omitted = top->seen - top->n;
+	free(top);
+	return 0;
+}
+
+static void edge_peer_metrics(struct ctl_buf *b, struct edge *e)
 {
 	static const char *const by_mac_path[] = { "mac", "path", NULL };
 	static const char *const by_mac[] = { "mac", NULL };
@@ -257,36 +352,86 @@ static int edge_metrics(void *ctx, struct ctl_buf *b)
 		  "",
 		  { "direction", "rx" } },
 	};
-	static const struct prom_column peers[] = {
-		{ "last_seen_s",
-		  "n2nk_edge_peer_last_seen_seconds",
+	static const struct prom_column seen_spec[] = {
+		{ "last_seen",
+		  "n2nk_edge_peer_last_seen_timestamp_seconds",
 		  "gauge",
-		  "seconds since anything was heard from or about the peer",
+		  "when anything was last heard from or about the peer "
+		  "(Unix time)",
 		  { NULL } },
 	};
-	static const char *const by_host[] = { "host", "sockaddr", NULL };
-	static const struct prom_column supernodes[] = {
-		{ "current",
-		  "n2nk_edge_supernode_current",
-		  "gauge",
-		  "1 for the supernode in use",
-		  { NULL } },
-		{ "last_seen_s",
-		  "n2nk_edge_supernode_last_seen_seconds",
-		  "gauge",
-		  "seconds since the supernode last answered",
-		  { NULL } },
-	};
+	struct ctl_table seen, tr;
+	uint64_t omitted = 0;
+
+	ctl_table_init(&seen, "peers");
+	ctl_table_init(&tr, "traffic");
+	if (!peer_metric_rows(&seen, &tr, e, &omitted)) {
+		prom_table(b, &seen, by_mac, seen_spec, N(seen_spec));
+		prom_table(b, &tr, by_mac_path, traffic, N(traffic));
+	}
+	ctl_table_fini(&seen);
+	ctl_table_fini(&tr);
+	prom_family(b, "n2nk_edge_peer_series_omitted", "gauge",
+		    "peers left out of the per-peer series (the 256 with "
+		    "most frames are in)");
+	prom_sample(b, "n2nk_edge_peer_series_omitted", NULL, 0, omitted);
+}
+
+static void edge_self_metrics(struct ctl_buf *b, struct edge *e)
+{
 	static const char *const by_info[] = { "community", "mac",
 					       "ip4addr",   "device",
 					       "datapath",  NULL };
+	static const char *const none[] = { NULL };
 	static const struct prom_column info[] = {
+		{ "info",
+		  "n2nk_edge_info",
+		  "gauge",
+		  "1, labelled with this edge's community, MAC, address, "
+		  "TAP device and datapath",
+		  { NULL } },
+	};
+	static const struct prom_column registered[] = {
 		{ "registered",
 		  "n2nk_edge_registered",
 		  "gauge",
 		  "1 while registered with a supernode",
 		  { NULL } },
 	};
+	static const char *const by_host[] = { "host", NULL };
+	static const struct prom_column supernodes[] = {
+		{ "current",
+		  "n2nk_edge_supernode_current",
+		  "gauge",
+		  "1 for the supernode in use",
+		  { NULL } },
+		{ "last_seen",
+		  "n2nk_edge_supernode_last_seen_timestamp_seconds",
+		  "gauge",
+		  "when the supernode last answered (Unix time; none if "
+		  "never)",
+		  { NULL } },
+	};
+	struct ctl_table t;
+
+	ctl_table_init(&t, "info");
+	info_metric_rows(&t, e);
+	prom_table(b, &t, by_info, info, N(info));
+	prom_table(b, &t, none, registered, N(registered));
+	ctl_table_fini(&t);
+	ctl_table_init(&t, "supernodes");
+	supernode_metric_rows(&t, e);
+	prom_table(b, &t, by_host, supernodes, N(supernodes));
+	ctl_table_fini(&t);
+}
+
+/*
+ * The metrics (docs/metrics.md): `n2nctl stats` and `n2nctl maps` as they
+ * are, this edge, its supernodes and its busiest peers. The kernel path's
+ * counters are read once per rendering.
+ */
+static int edge_metrics(void *ctx, struct ctl_buf *b)
+{
 	static const char *const by_map[] = { "map", "type", NULL };
 	static const struct prom_column maps[] = {
 		{ "entries",
@@ -301,18 +446,15 @@ static int edge_metrics(void *ctx, struct ctl_buf *b)
 		  { NULL } },
 	};
 
-	prom_command(b, "stats", cmd_stats, ctx, NULL, NULL, 0, "n2nk_edge");
-	prom_command(b, "info", cmd_info, ctx, by_info, info, N(info), NULL);
-	prom_command(b, "supernodes", cmd_supernodes, ctx, by_host, supernodes,
-		     N(supernodes), NULL);
-	prom_command(b, "peers", cmd_peers, ctx, by_mac, peers, N(peers), NULL);
-	prom_command(b, "traffic", cmd_traffic, ctx, by_mac_path, traffic,
-		     N(traffic), NULL);
+	edge_kernel_collect_all(ctx);
+	prom_command(b, "stats", stats_rows, ctx, NULL, NULL, 0, "n2nk_edge");
+	edge_self_metrics(b, ctx);
+	edge_peer_metrics(b, ctx);
 	return prom_command(b, "maps", cmd_maps, ctx, by_map, maps, N(maps),
 			    NULL);
 }
 
-int edge_metrics_open(struct edge *x, const struct sockaddr_in *addr)
+int edge_metrics_open(struct edge *x, const struct sockaddr_storage *addr)
 {
 	int err;
 

@@ -10,6 +10,7 @@
 #include "common/compiler.h"
 #include "common/mac.h"
 #include "common/sockaddr.h"
+#include "conf/conf.h"
 #include "ctl/ctl_loop.h"
 #include "ctl/ctl_prom.h"
 #include "ctl/metrics.h"
@@ -32,6 +33,7 @@ static int cmd_communities(struct ctl_table *t, int argc __maybe_unused,
 	struct sn_community *c;
 
 	ctl_table_column(t, "community");
+	ctl_table_column(t, "id"); /* the metrics' community label */
 	ctl_table_column(t, "header");
 	ctl_table_column(t, "listed");
 	ctl_table_column(t, "edges");
@@ -40,6 +42,7 @@ static int cmd_communities(struct ctl_table *t, int argc __maybe_unused,
 	for (c = sn->communities; c; c = c->next) {
 		ctl_table_row(t);
 		ctl_table_str(t, c->name);
+		prom_put_community(t, c->name, strlen(c->name), false);
 		ctl_table_str(t, mode_name(c->mode));
 		ctl_table_bool(t, c->listed);
 		ctl_table_u64(t, c->edges.count);
@@ -200,14 +203,119 @@ static const struct ctl_command sn_commands[] = {
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
-/*
- * The metrics (docs/metrics.md): the tables of the commands above, so a
- * scrape says what n2nctl says.
- */
-static int sn_metrics(void *ctx, struct ctl_buf *b)
+/* A community as a metric label: an id unless names were asked for, and
+ * never the federation's name (what supernodes authenticate with). */
+static void put_community(struct ctl_table *t, const struct supernode *sn,
+			  const struct sn_community *c)
 {
-	static const char *const by_community[] = { "community", "header",
-						    NULL };
+	prom_put_community(t, c->name, strlen(c->name),
+			   sn->conf->metrics_names && c != sn->federation);
+}
+
+/* Per community: complete, bounded by SN_MAX_COMMUNITIES. */
+static void community_metric_rows(struct ctl_table *t, struct supernode *sn)
+{
+	static const char *const cols[] = { "community", "header",
+					    "info",	 "edges",
+					    "forwarded", "broadcast",
+					    NULL };
+	const char *const *col;
+	struct sn_community *c;
+
+	for (col = cols; *col; col++)
+		ctl_table_column(t, *col);
+	for (c = sn->communities; c; c = c->next) {
+		ctl_table_row(t);
+		put_community(t, sn, c);
+		ctl_table_str(t, mode_name(c->mode));
+		ctl_table_u64(t, 1);
+		ctl_table_u64(t, c->edges.count);
+		ctl_table_u64(t, c->fwd);
+		ctl_table_u64(t, c->bcast);
+	}
+}
+
+struct edge_pick {
+	struct prom_top *top;
+	const struct sn_community *c;
+};
+
+/* Ranked by what the daemon relayed for the edge, then by how recently it
+ * was heard: the kernel relay's own counts would cost a lookup each. */
+static void pick_edge(struct mac_entry *me, void *arg)
+{
+	const struct sn_edge *e = (const struct sn_edge *)me;
+	struct edge_pick *p = arg;
+
+	prom_top_add(p->top, e, p->c, e->rx_pkts + e->tx_pkts, e->last_seen_ms);
+}
+
+static void edge_metric_row(struct ctl_table *t, struct supernode *sn,
+			    const struct prom_top_item *it, bool kernel)
+{
+	const struct sn_community *c = it->ctx;
+	const struct sn_edge *e = it->item;
+	struct n2nk_relay_edge_stats st;
+	char mac[MAC_STR_MAX];
+
+	ctl_table_row(t);
+	put_community(t, sn, c);
+	ctl_table_str(t, mac_str(e->key.mac, mac));
+	ctl_table_u64(t, prom_unix_s(e->last_seen_ms));
+	ctl_table_u64(t, e->rx_pkts);
+	ctl_table_u64(t, e->tx_pkts);
+	if (!kernel)
+		return;
+	if (!datapath_relay_edge_stats(&sn->dp, c->name, e->key.mac, &st))
+		memset(&st, 0, sizeof(st));
+	ctl_table_u64(t, st.from_packets);
+	ctl_table_u64(t, st.to_packets);
+}
+
+/* Per edge: the PROM_TOP_MAX busiest; *omitted says how many are not. */
+static void edge_metric_rows(struct ctl_table *t, struct supernode *sn,
+			     uint64_t *omitted)
+{
+	static const char *const cols[] = { "community",      "mac",
+					    "last_seen",      "rx_relayed",
+					    "tx_relayed",     "xdp_rx_relayed",
+					    "xdp_tx_relayed", NULL };
+	bool kernel = sn->dp.relay != NULL;
+	struct prom_top *top = malloc(sizeof(*top));
+	struct edge_pick p = { top, NULL };
+	const char *const *col;
+	struct sn_community *c;
+	size_t i;
+
+	for (col = cols; *col && (kernel || strncmp(*col, "xdp_", 4)); col++)
+		ctl_table_column(t, *col);
+	if (!top) {
+		ctl_table_errorf(t, "out of memory");
+		return;
+	}
+	prom_top_init(top);
+	for (c = sn->communities; c; c = c->next) {
+		p.c = c;
+		mac_table_each(&c->edges, pick_edge, &p);
+	}
+	prom_top_sort(top);
+	for (i = 0; i < top->n; i++)
+		edge_metric_row(t, sn, &top->e[i], kernel);
+	*omitted = top->seen - top->n;
+	free(top);
+}
+
+static void sn_metric_tables(struct ctl_buf *b, struct supernode *sn)
+{
+	static const char *const by_community[] = { "community", NULL };
+	static const char *const by_info[] = { "community", "header", NULL };
+	static const struct prom_column info[] = {
+		{ "info",
+		  "n2nk_supernode_community_info",
+		  "gauge",
+		  "1 per community; header: plain, encrypted or undecided",
+		  { NULL } },
+	};
 	static const struct prom_column communities[] = {
 		{ "edges",
 		  "n2nk_supernode_community_edges",
@@ -227,10 +335,10 @@ static int sn_metrics(void *ctx, struct ctl_buf *b)
 	};
 	static const char *const by_edge[] = { "community", "mac", NULL };
 	static const struct prom_column edges[] = {
-		{ "last_seen_s",
-		  "n2nk_supernode_edge_last_seen_seconds",
+		{ "last_seen",
+		  "n2nk_supernode_edge_last_seen_timestamp_seconds",
 		  "gauge",
-		  "seconds since the registered edge was last heard",
+		  "when the registered edge was last heard (Unix time)",
 		  { NULL } },
 		{ "rx_relayed",
 		  "n2nk_supernode_edge_relayed_packets_total",
@@ -253,6 +361,30 @@ static int sn_metrics(void *ctx, struct ctl_buf *b)
 		  "",
 		  { "direction", "tx", "path", "kernel" } },
 	};
+	struct ctl_table t;
+	uint64_t omitted = 0;
+
+	ctl_table_init(&t, "communities");
+	community_metric_rows(&t, sn);
+	prom_table(b, &t, by_info, info, N(info));
+	prom_table(b, &t, by_community, communities, N(communities));
+	ctl_table_fini(&t);
+	ctl_table_init(&t, "edges");
+	edge_metric_rows(&t, sn, &omitted);
+	prom_table(b, &t, by_edge, edges, N(edges));
+	ctl_table_fini(&t);
+	prom_family(b, "n2nk_supernode_edge_series_omitted", "gauge",
+		    "registered edges left out of the per-edge series (the "
+		    "256 that relayed most are in)");
+	prom_sample(b, "n2nk_supernode_edge_series_omitted", NULL, 0, omitted);
+}
+
+/*
+ * The metrics (docs/metrics.md): the counters of `n2nctl stats` and
+ * `n2nctl maps`, the communities (all of them) and the busiest edges.
+ */
+static int sn_metrics(void *ctx, struct ctl_buf *b)
+{
 	static const char *const by_map[] = { "map", "type", NULL };
 	static const struct prom_column maps[] = {
 		{ "entries",
@@ -269,15 +401,12 @@ static int sn_metrics(void *ctx, struct ctl_buf *b)
 
 	prom_command(b, "stats", cmd_stats, ctx, NULL, NULL, 0,
 		     "n2nk_supernode");
-	prom_command(b, "communities", cmd_communities, ctx, by_community,
-		     communities, N(communities), NULL);
-	prom_command(b, "edges", cmd_edges, ctx, by_edge, edges, N(edges),
-		     NULL);
+	sn_metric_tables(b, ctx);
 	return prom_command(b, "maps", cmd_maps, ctx, by_map, maps, N(maps),
 			    NULL);
 }
 
-int sn_metrics_open(struct supernode *x, const struct sockaddr_in *addr)
+int sn_metrics_open(struct supernode *x, const struct sockaddr_storage *addr)
 {
 	int err;
 

@@ -301,7 +301,7 @@ int sn_fed_list(struct supernode *sn, struct n2n_sn_entry *out, int max,
 int sn_ctl_open(struct supernode *sn, const char *path);
 void sn_ctl_close(struct supernode *sn);
 /* --metrics: listens on addr (before privileges go); 0 or -errno. */
-int sn_metrics_open(struct supernode *sn, const struct sockaddr_in *addr);
+int sn_metrics_open(struct supernode *sn, const struct sockaddr_storage *addr);
 void sn_metrics_close(struct supernode *sn);
 
 #endif /* N2NK_SUPERNODE_H */

@@ -2,16 +2,23 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The --metrics endpoint (docs/metrics.md). Proves: a supernode (XDP relay)
 # and two -S1 edges serve GET /metrics; every counter `n2nctl stats` shows
-# is there under n2nk_<daemon>_<counter>_total with the value n2nctl gives
-# (read between two n2nctl reads); after relayed pings the relay counters
-# and the per-peer packets and bytes (path label) move and agree with
-# `n2nctl traffic` and `n2nctl edges`; the edge says it is registered;
+# is there with the value n2nctl gives (read between two n2nctl reads), a
+# reason row as a sample of n2nk_<daemon>_dropped_total or _passed_on_total
+# {layer,reason}; after relayed pings the relay counters and the per-peer
+# packets and bytes (path label) move and agree with `n2nctl traffic` and
+# `n2nctl edges`; the edge says it is registered (a label-free gauge, its
+# labels in n2nk_edge_info) and when its supernode answered (Unix time);
 # another path is 404, another method 405; an edge's default address is
-# loopback only, the supernode's explicit 0.0.0.0 is reachable; a daemon
-# without --metrics listens on no TCP port; a bad value is refused naming
-# it; a client holding idle connections neither blocks others nor itself
-# for long; `promtool check metrics` accepts every scrape (skipped without
-# promtool: PROMTOOL=path or on PATH; Debian's prometheus package has it).
+# loopback only, the supernode's explicit 0.0.0.0 is reachable (and logs a
+# warning); a daemon without --metrics listens on no TCP port; a bad value
+# is refused naming it; IPv6 in brackets works, and an edge whose supernode
+# never answered has no last-seen sample; community names appear nowhere
+# by default (listed -c ones, -F's), only ids `n2nctl communities` maps,
+# and with --metrics-community-names the names, never -F's; clients that
+# trickle header bytes from two addresses or hold idle connections cannot
+# keep a scrape out; 300 edges give at most 256 per-edge series and say
+# how many were left out; `promtool check metrics` accepts every scrape
+# (skipped without promtool: PROMTOOL=path or on PATH).
 #
 #                  wan: br0 (198.18.0.0/24)
 #       +-----------------+-----------------+-----------------+
@@ -22,6 +29,8 @@
 #   +-------+         |   a   | .1.2    |   b   | .2.2    +-------+
 #   0.0.0.0:9100      | -S1   |         | -S1   |   overlay 198.19.7.1/.2
 #                     +-------+         +-------+   metrics 127.0.0.1:9100
+#   sn2 .0.12: -F/-c supernode (names); pub: edge to a dead supernode,
+#   metrics [::1]:9100; pub also runs n2n-loadgen's 300 edges against sn
 #   test_metrics.sh BUILD_DIR
 set -u
 OUT=$(cd "${1:-.output}" && pwd)
@@ -42,6 +51,7 @@ lab_add_public_host sn 198.18.0.1
 lab_add_nat_host a 1 full
 lab_add_nat_host b 2 full
 lab_add_public_host pub 198.18.0.11
+lab_add_public_host sn2 198.18.0.12
 
 # scrape HOST [URL_HOST]: the body of GET /metrics (curl fails on >= 400)
 scrape() {
@@ -60,20 +70,53 @@ metric() {
 	awk -v k="$2" '$1 == k { print $2; exit }' <<<"$1"
 }
 
+# lacks TEXT ERE: TEXT is not empty and no line of it matches ERE
+lacks() {
+	[ -n "$1" ] && ! grep -qE -- "$2" <<<"$1"
+}
+
+# within V LO HI: LO <= V <= HI
+within() {
+	t_is_num "$1" && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]
+}
+
+# as_rows PREFIX: a scrape's counters (stdin) as `n2nctl stats` rows
+# "counter value": PREFIX_<counter>_total, and the reason families back
+# to [layer_][drop_]reason
+as_rows() {
+	awk -v p="$1" '
+	/^#/ { next }
+	index($1, p "_dropped_total{") == 1 ||
+	index($1, p "_passed_on_total{") == 1 {
+		match($1, /layer="[a-z_]*"/)
+		l = substr($1, RSTART + 7, RLENGTH - 8)
+		match($1, /reason="[a-z0-9_]*"/)
+		r = substr($1, RSTART + 8, RLENGTH - 9)
+		d = index($1, p "_dropped_total{") == 1 ? "drop_" : ""
+		print (l == "daemon" ? "" : l "_") d r, $2
+		next
+	}
+	$1 ~ "^" p "_[a-z0-9_]*_total$" {
+		n = substr($1, length(p) + 2)
+		sub(/_total$/, "", n)
+		print n, $2
+	}'
+}
+
 # same_stats NAME HOST PREFIX: every `n2nctl stats` row is in a scrape as
 # PREFIX_<counter>_total, between the values n2nctl read before and after
 same_stats() {
 	local name=$1 host=$2 prefix=$3 before body after c v lo hi bad=0 n=0
 	before=$(ctl_rows "$name" stats) || return 1
-	body=$(scrape "$host") || return 1
+	body=$(scrape "$host" | as_rows "$prefix") || return 1
 	after=$(ctl_rows "$name" stats) || return 1
 	while read -r c lo; do
 		hi=$(jq -r --arg c "$c" '.rows[] | select(.counter == $c) |
 			.value' <<<"$after")
-		v=$(metric "$body" "${prefix}_${c}_total")
+		v=$(metric "$body" "$c")
 		n=$((n + 1))
 		if ! t_is_num "$v" || [ "$v" -lt "$lo" ] || [ "$v" -gt "$hi" ]; then
-			echo "$name: ${prefix}_${c}_total is '$v', n2nctl $lo..$hi" >&2
+			echo "$name: $c is '$v' in the scrape, n2nctl $lo..$hi" >&2
 			bad=$((bad + 1))
 		fi
 	done < <(jq -r '.rows[] | "\(.counter) \(.value)"' <<<"$before")
@@ -113,9 +156,66 @@ promtool_ok() {
 	scrape "$@" | "$PROMTOOL" check metrics
 }
 
+# as_nobody HOST URL: the body of GET URL, fetched as uid 65534
+as_nobody() {
+	lab_exec "$1" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		curl -sSf --max-time 5 "$2"
+}
+
+# scrapes_ok HOST URL_HOST SECONDS: a scrape every second for SECONDS, each
+# answered within 6 s (curl -m 6); prints the failures
+scrapes_ok() {
+	local i bad=0 code
+	for ((i = 0; i < $3; i++)); do
+		code=$(lab_exec "$1" curl -s -o /dev/null -m 6 \
+			-w '%{http_code}' "http://$2:9100/metrics")
+		[ "$code" = 200 ] || { echo "scrape $i: $code"; bad=$((bad + 1)); }
+		sleep 1
+	done
+	echo "$bad of $3 scrapes failed"
+	[ "$bad" -eq 0 ]
+}
+
+# trickle HOST TARGET SECONDS SRC...: 4 connections from each SRC to
+# TARGET:9100, each sending a request line and then a header byte a
+# second, reopened when closed; prints how many it opened
+trickle() {
+	lab_exec "$1" python3 - "${@:2}" <<'PY'
+import socket, sys, time
+host, secs, srcs = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+def opn(src):
+    s = socket.socket()
+    try:
+        s.bind((src, 0))
+        s.settimeout(0.5)
+        s.connect((host, 9100))
+        s.send(b"GET /metrics HTTP/1.1\r\nHost: x\r\n")
+        return s
+    except OSError:
+        s.close()
+        return None
+conns = [[src, None] for src in srcs for _ in range(4)]
+end, opened = time.time() + secs, 0
+while time.time() < end:
+    for c in conns:
+        if c[1] is None:
+            c[1] = opn(c[0])
+            opened += c[1] is not None
+            continue
+        try:
+            c[1].send(b"X")
+        except OSError:
+            c[1].close()
+            c[1] = None
+    time.sleep(1)
+print(opened)
+PY
+}
+
 lab_exec sn sysctl -qw net.ipv4.conf.eth0.forwarding=1
 t_require "supernode starts with --metrics=0.0.0.0:9100" \
 	sn_start sn sn -p 7654 --datapath=kernel --metrics=0.0.0.0:9100
+# shellcheck disable=SC2034 # read by relayed_edges (n2nk.sh)
 RELAYED_EDGE_ARGS=(--metrics=9100)
 t_require "-S1 edges a and b register, with --metrics=9100" \
 	relayed_edges 7 198.18.0.1:7654
@@ -126,6 +226,10 @@ t_check "edge a serves /metrics on 127.0.0.1:9100" scrape a
 t_check "edge b serves /metrics on 127.0.0.1:9100" scrape b
 t_check "the supernode serves /metrics on 0.0.0.0:9100, from a" \
 	scrape a 198.18.0.1
+t_check "the supernode warned that 0.0.0.0 is beyond loopback" \
+	grep -q "metrics: listening on 0.0.0.0:9100, beyond loopback" "$T/sn.log"
+t_check "edge a (loopback) warned nothing about its metrics address" \
+	lacks "$(cat "$T/a.log")" "beyond loopback"
 t_check_eq "the scrape's content type is the text format 0.0.4" \
 	"text/plain; version=0.0.4; charset=utf-8" \
 	"$(lab_exec a curl -s -o /dev/null --max-time 5 \
@@ -152,8 +256,17 @@ t_check "--metrics=70000 is refused, naming the value" bash -c \
 	 echo "$out"' "$SN"
 
 body=$(scrape a)
-t_check_eq "edge a: n2nk_edge_registered is 1" 1 \
-	"$(grep '^n2nk_edge_registered{' <<<"$body" | awk '{ print $2 }')"
+t_check_eq "edge a: n2nk_edge_registered (no labels) is 1" 1 \
+	"$(metric "$body" n2nk_edge_registered)"
+A_ID=$(info_field a community_id)
+t_check "edge a: n2nk_edge_info labels community with its id, not the name" \
+	grep -q "^n2nk_edge_info{community=\"$A_ID\",mac=\"$MAC_A\",ip4addr=\"198.19.7.1/24\",device=\"n2x\",datapath=\"" <<<"$body"
+t_check "edge a: the name 'plain' is in no label" \
+	lacks "$body" 'community="plain"'
+now=$(date +%s)
+seen=$(grep '^n2nk_edge_supernode_last_seen_timestamp_seconds{host="198.18.0.1:7654"}' <<<"$body" | awk '{ print $2 }')
+t_check "edge a: its supernode last answered within 30 s (Unix time $seen, now $now)" \
+	within "$seen" $((now - 30)) "$now"
 
 # Relayed echoes (neighbours pinned: no ARP) move the relay's counters.
 pin_neigh a n2x 198.19.7.2 $MAC_B
@@ -170,10 +283,15 @@ t_check "supernode: XDP verdicts are there (xdp_relayed)" \
 	grep -q '^n2nk_supernode_xdp_relayed_total ' <<<"$body"
 t_check "supernode: map fill is there" \
 	grep -q '^n2nk_supernode_map_entries{' <<<"$body"
-t_check "supernode: edge a's relayed packets, by path" \
-	grep -q "^n2nk_supernode_edge_relayed_packets_total{community=\"plain\",mac=\"$MAC_A\",direction=\"rx\",path=\"" <<<"$body"
+PLAIN_ID=$(sn_community sn plain id)
+t_check "supernode: edge a's relayed packets, by path (community $PLAIN_ID)" \
+	grep -q "^n2nk_supernode_edge_relayed_packets_total{community=\"$PLAIN_ID\",mac=\"$MAC_A\",direction=\"rx\",path=\"" <<<"$body"
 t_check_eq "supernode: two edges in community plain" 2 \
-	"$(metric "$body" 'n2nk_supernode_community_edges{community="plain",header="plain"}')"
+	"$(metric "$body" "n2nk_supernode_community_edges{community=\"$PLAIN_ID\"}")"
+t_check_eq "supernode: its header mode in community_info" 1 \
+	"$(metric "$body" "n2nk_supernode_community_info{community=\"$PLAIN_ID\",header=\"plain\"}")"
+t_check "supernode: the name 'plain' is in no label" \
+	lacks "$body" 'community="plain"'
 
 t_check "supernode: every n2nctl stats counter, same value" \
 	same_stats sn sn n2nk_supernode
@@ -187,23 +305,107 @@ path=relay
 t_check "edge a: peer b's packets and bytes (path=$path) as n2nctl traffic" \
 	same_traffic a a $MAC_B $path
 
-# A client that opens connections and sends nothing holds at most 4 of
-# them (per address), each for at most 5 s: others are still served, and
-# so is that client once they time out.
+# Clients that trickle a header byte a second from two addresses (a and b,
+# through their NATs) for 12 s: each connection is cut 2 s after accept
+# and a newcomer pushes out the oldest, so pub's scrapes are all served.
+# The same against edge a's loopback endpoint from 127.0.0.2 and .3.
+lab_exec a ip addr add 127.0.0.2/8 dev lo 2>/dev/null
+lab_exec a ip addr add 127.0.0.3/8 dev lo 2>/dev/null
+trickle a 198.18.0.1 12 198.18.1.2 >"$T/trickle_a" 2>&1 &
+p1=$!
+trickle b 198.18.0.1 12 198.18.2.2 >"$T/trickle_b" 2>&1 &
+p2=$!
+trickle a 127.0.0.1 12 127.0.0.2 127.0.0.3 >"$T/trickle_lo" 2>&1 &
+p3=$!
+sleep 1
+scrapes_ok pub 198.18.0.1 10 >"$T/scrapes_sn" 2>&1 &
+p4=$!
+t_check "a's own scrapes of 127.0.0.1:9100 are served meanwhile" \
+	scrapes_ok a 127.0.0.1 10
+wait $p4
+t_check "pub's scrapes of the supernode are served meanwhile" \
+	grep -q "^0 of 10 scrapes failed" "$T/scrapes_sn"
+wait $p1 $p2 $p3
+cat "$T/scrapes_sn"
+opened=$(( $(cat "$T/trickle_a") + $(cat "$T/trickle_b") ))
+t_check_num "the trickling connections to the supernode were cut and reopened (8 at a time)" \
+	"$opened" -gt 16
+t_check_num "the trickling connections to edge a were cut and reopened" \
+	"$(cat "$T/trickle_lo")" -gt 16
+
+# Connections that send nothing do not hold a slot for more than 2 s, nor
+# does one client's pile of them keep that client or anyone else out.
 # shellcheck disable=SC2016
 lab_bg a "$T/idle.log" bash -c 'for i in $(seq 10); do
 	exec {fd}<>/dev/tcp/198.18.0.1/9100 || exit 1; done; sleep 9' >/dev/null
 sleep 0.5
 t_check_eq "b is served while a holds 10 idle connections" 200 \
-	"$(status b http://198.18.0.1:9100/metrics)"
-t_check_eq "a's next connection is turned away meanwhile" 000 \
-	"$(status a --max-time 2 http://198.18.0.1:9100/metrics)"
-t_check "a is served again once its idle connections time out" \
-	lab_wait_for "a's idle connections to time out" 8 scrape a 198.18.0.1
+	"$(status b -m 6 http://198.18.0.1:9100/metrics)"
+t_check_eq "and so is a" 200 \
+	"$(status a -m 6 http://198.18.0.1:9100/metrics)"
+
+# Community names: sn2 lists encpriv (a -H candidate) and federates as
+# fedsecret; neither is in a scrape by default, even to another uid, only
+# ids that `n2nctl communities` maps; with --metrics-community-names the
+# listed name is, the federation's never.
+printf 'encpriv\nopen2\n' >"$T/comm.list"
+t_require "supernode sn2 starts with -F, -c and --metrics=9100" \
+	sn_start sn2 sn2 -p 7654 -F fedsecret -c "$T/comm.list" --metrics=9100
+body=$(as_nobody sn2 http://127.0.0.1:9100/metrics)
+t_check "sn2: served to uid 65534, without encpriv, open2 or fedsecret" \
+	lacks "$body" 'encpriv|open2|fedsecret'
+ENC_ID=$(sn_community sn2 encpriv id)
+FED_ID=$(sn_community sn2 '*fedsecret' id)
+t_check "sn2: encpriv's id ($ENC_ID, from n2nctl communities) labels it" \
+	grep -q "^n2nk_supernode_community_edges{community=\"$ENC_ID\"} 0" <<<"$body"
+t_check "sn2: the federation's id ($FED_ID) labels it" \
+	grep -q "^n2nk_supernode_community_edges{community=\"$FED_ID\"} 0" <<<"$body"
+sn_stop sn2
+t_require "sn2 restarts with --metrics-community-names" \
+	sn_start sn2 sn2 -p 7654 -F fedsecret -c "$T/comm.list" --metrics=9100 \
+	--metrics-community-names
+body=$(scrape sn2)
+t_check "sn2 --metrics-community-names: encpriv by name" \
+	grep -q '^n2nk_supernode_community_edges{community="encpriv"} 0' <<<"$body"
+t_check "sn2 --metrics-community-names: the federation still by id only" \
+	lacks "$body" fedsecret
+
+# An edge whose supernode never answers, its endpoint on [::1]: no
+# last-seen sample for that supernode, registered 0.
+lab_bg pub "$T/dead.log" "$EDGE" -f --ctl-socket="$T/dead.sock" -c dead \
+	-a 198.19.9.1/24 -d n2d -l 198.18.0.99:7654 --metrics='[::1]:9100' \
+	>"$T/dead.pid"
+t_check "an edge listens on [::1]:9100 (--metrics=[::1]:9100)" \
+	lab_wait_for "[::1]:9100" 5 lab_exec pub curl -sSf -m 2 \
+	'http://[::1]:9100/metrics'
+body=$(lab_exec pub curl -sSf -m 5 'http://[::1]:9100/metrics')
+t_check_eq "its supernode is configured and current" 1 \
+	"$(metric "$body" 'n2nk_edge_supernode_current{host="198.18.0.99:7654"}')"
+t_check "no last-seen sample for a supernode that never answered" \
+	lacks "$body" '^n2nk_edge_supernode_last_seen_timestamp_seconds\{'
+t_check_eq "n2nk_edge_registered 0" 0 "$(metric "$body" n2nk_edge_registered)"
+lab_kill "$(cat "$T/dead.pid")"
+
+# 300 edges from n2n-loadgen in one community: every one counted per
+# community, 256 with series of their own, 44 said to be left out.
+lab_exec pub "$OUT/tools/n2n-loadgen" -l 198.18.0.1:7654 -c many -n 300 \
+	-r 100 -t 1 >"$T/loadgen.log" 2>&1
+MANY_ID=$(sn_community sn many id)
+body=$(scrape sn)
+t_check_eq "300 edges in the community's gauge" 300 \
+	"$(metric "$body" "n2nk_supernode_community_edges{community=\"$MANY_ID\"}")"
+t_check_eq "256 edges have per-edge series (2 of plain, 254 of many)" 256 \
+	"$(grep -c '^n2nk_supernode_edge_last_seen_timestamp_seconds{' <<<"$body")"
+t_check_eq "46 edges left out, as n2nk_supernode_edge_series_omitted says" 46 \
+	"$(metric "$body" n2nk_supernode_edge_series_omitted)"
+scrape sn >"$T/big"
+t_check_eq "no series twice in a scrape" "" \
+	"$(grep -v '^#' "$T/big" | awk '{ print $1 }' | sort | uniq -d)"
 
 if [ -n "$PROMTOOL" ] && [ -x "$PROMTOOL" ]; then
 	t_check "promtool check metrics: supernode" promtool_ok sn
 	t_check "promtool check metrics: edge a" promtool_ok a
+	t_check "promtool check metrics: sn2 (names)" promtool_ok sn2
 else
 	t_skip "promtool check metrics" "no promtool (set PROMTOOL or install Debian's prometheus)"
 fi

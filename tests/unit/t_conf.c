@@ -1007,14 +1007,43 @@ TEST(conf_edge_kernel_unload_needs_only_the_tap)
 	edge_conf_free(&c);
 }
 
+static const struct sockaddr_in *sin_of(const struct sockaddr_storage *ss)
+{
+	return (const struct sockaddr_in *)ss;
+}
+
+/* Whether ss is the IPv6 address text, port port. */
+static bool in6_is(const struct sockaddr_storage *ss, const char *text,
+		   uint16_t port)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)ss;
+	struct in6_addr a;
+
+	return ss->ss_family == AF_INET6 &&
+	       inet_pton(AF_INET6, text, &a) == 1 &&
+	       !memcmp(&a, &s6->sin6_addr, sizeof(a)) &&
+	       ntohs(s6->sin6_port) == port;
+}
+
 /* --metrics: loopback unless an address is given, and a bad value named. */
 TEST(conf_metrics)
 {
-	static const char *const bad[] = {
-		"0",	 "65536",	   "x",
-		":9100", "1.2.3:9100",	   "localhost:9100",
-		"9100:", "1.2.3.4:9100:1", ""
-	};
+	static const char *const bad[] = { "0",
+					   "65536",
+					   "x",
+					   ":9100",
+					   "1.2.3:9100",
+					   "localhost:9100",
+					   "9100:",
+					   "1.2.3.4:9100:1",
+					   "",
+					   "::1:9100",
+					   "[::1]",
+					   "[1.2.3.4]:9100",
+					   "[::1:9100",
+					   "[]:9100",
+					   "[::1]x:9100",
+					   "[fe80::1%lo]:9100" };
 	struct edge_conf c;
 	struct sn_conf s;
 	char err[512], opt[64];
@@ -1022,8 +1051,10 @@ TEST(conf_metrics)
 
 	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "--metrics=9100"), 0);
 	CHECK(c.metrics);
-	CHECK(ip_is(c.metrics_addr.sin_addr, "127.0.0.1"));
-	CHECK_EQ(ntohs(c.metrics_addr.sin_port), 9100);
+	CHECK(!c.metrics_names);
+	CHECK_EQ(c.metrics_addr.ss_family, AF_INET);
+	CHECK(ip_is(sin_of(&c.metrics_addr)->sin_addr, "127.0.0.1"));
+	CHECK_EQ(ntohs(sin_of(&c.metrics_addr)->sin_port), 9100);
 	edge_conf_free(&c);
 
 	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1"), 0);
@@ -1032,9 +1063,22 @@ TEST(conf_metrics)
 
 	CHECK_EQ(SN(&s, err, "--metrics=0.0.0.0:9101"), 0);
 	CHECK(s.metrics);
-	CHECK(ip_is(s.metrics_addr.sin_addr, "0.0.0.0"));
-	CHECK_EQ(ntohs(s.metrics_addr.sin_port), 9101);
+	CHECK(ip_is(sin_of(&s.metrics_addr)->sin_addr, "0.0.0.0"));
+	CHECK_EQ(ntohs(sin_of(&s.metrics_addr)->sin_port), 9101);
 	sn_conf_free(&s);
+
+	/* IPv6 in brackets, as in a URL. */
+	CHECK_EQ(SN(&s, err, "--metrics=[::1]:9102"), 0);
+	CHECK(in6_is(&s.metrics_addr, "::1", 9102));
+	sn_conf_free(&s);
+	CHECK_EQ(SN(&s, err, "--metrics=[::]:9103"), 0);
+	CHECK(in6_is(&s.metrics_addr, "::", 9103));
+	sn_conf_free(&s);
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1",
+		      "--metrics=[2001:db8::7]:9104"),
+		 0);
+	CHECK(in6_is(&c.metrics_addr, "2001:db8::7", 9104));
+	edge_conf_free(&c);
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(opt, sizeof(opt), "--metrics=%s", bad[i]);
@@ -1044,4 +1088,24 @@ TEST(conf_metrics)
 			  "%s: \"%s\"", opt, err);
 		sn_conf_free(&s);
 	}
+}
+
+/* --metrics-community-names: both daemons, off unless given. */
+TEST(conf_metrics_community_names)
+{
+	struct edge_conf c;
+	struct sn_conf s;
+	char err[512];
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "--metrics=9100",
+		      "--metrics-community-names"),
+		 0);
+	CHECK(c.metrics_names);
+	edge_conf_free(&c);
+	CHECK_EQ(SN(&s, err, "--metrics=9100"), 0);
+	CHECK(!s.metrics_names);
+	sn_conf_free(&s);
+	CHECK_EQ(SN(&s, err, "--metrics=9100", "--metrics-community-names"), 0);
+	CHECK(s.metrics_names);
+	sn_conf_free(&s);
 }
