@@ -348,7 +348,7 @@ t_check_eq "and so is a" 200 \
 # fedsecret; neither is in a scrape by default, even to another uid, only
 # ids that `n2nctl communities` maps; with --metrics-community-names the
 # listed name is, the federation's never.
-printf 'encpriv\nopen2\n' >"$T/comm.list"
+printf 'encpriv\nopen2\n.*\n' >"$T/comm.list"
 t_require "supernode sn2 starts with -F, -c and --metrics=9100" \
 	sn_start sn2 sn2 -p 7654 -F fedsecret -c "$T/comm.list" --metrics=9100
 body=$(as_nobody sn2 http://127.0.0.1:9100/metrics)
@@ -369,6 +369,19 @@ t_check "sn2 --metrics-community-names: encpriv by name" \
 	grep -q '^n2nk_supernode_community_edges{community="encpriv"} 0' <<<"$body"
 t_check "sn2 --metrics-community-names: the federation still by id only" \
 	lacks "$body" fedsecret
+# Two communities whose names differ only in a byte that is not UTF-8
+# stay two series (\xNN, escaped once more by the format).
+for c in $'dup\xff' $'dup\xfe'; do
+	lab_exec pub "$OUT/tools/n2n-loadgen" -l 198.18.0.12:7654 -c "$c" -n 2 \
+		-r 10 -t 1 >>"$T/loadgen_dup.log" 2>&1
+done
+scrape sn2 >"$T/dup"
+t_check "sn2: community dup+0xff is the label dup\\\\xff" \
+	grep -qF '_community_edges{community="dup\\xff"} 2' "$T/dup"
+t_check "sn2: community dup+0xfe is the label dup\\\\xfe" \
+	grep -qF '_community_edges{community="dup\\xfe"} 2' "$T/dup"
+t_check_eq "sn2: no series twice" "" \
+	"$(grep -v '^#' "$T/dup" | awk '{ print $1 }' | sort | uniq -d)"
 
 # An edge whose supernode never answers, its endpoint on [::1]: no
 # last-seen sample for that supernode, registered 0.
