@@ -103,11 +103,18 @@ as_rows() {
 	}'
 }
 
+# fresh: the next scrape renders anew (one rendering serves 1 s), after
+# whatever was read before this
+fresh() {
+	sleep 1.1
+}
+
 # same_stats NAME HOST PREFIX: every `n2nctl stats` row is in a scrape as
 # PREFIX_<counter>_total, between the values n2nctl read before and after
 same_stats() {
 	local name=$1 host=$2 prefix=$3 before body after c v lo hi bad=0 n=0
 	before=$(ctl_rows "$name" stats) || return 1
+	fresh
 	body=$(scrape "$host" | as_rows "$prefix") || return 1
 	after=$(ctl_rows "$name" stats) || return 1
 	while read -r c lo; do
@@ -130,6 +137,7 @@ same_traffic() {
 	local name=$1 host=$2 mac=$3 path=$4 before body after col d v lo hi
 	local bad=0 moved=0
 	before=$(ctl_rows "$name" traffic) || return 1
+	fresh
 	body=$(scrape "$host") || return 1
 	after=$(ctl_rows "$name" traffic) || return 1
 	for col in tx_packets rx_packets tx_bytes rx_bytes; do
@@ -375,6 +383,7 @@ for c in $'dup\xff' $'dup\xfe'; do
 	lab_exec pub "$OUT/tools/n2n-loadgen" -l 198.18.0.12:7654 -c "$c" -n 2 \
 		-r 10 -t 1 >>"$T/loadgen_dup.log" 2>&1
 done
+fresh
 scrape sn2 >"$T/dup"
 t_check "sn2: community dup+0xff is the label dup\\\\xff" \
 	grep -qF '_community_edges{community="dup\\xff"} 2' "$T/dup"
@@ -404,6 +413,7 @@ lab_kill "$(cat "$T/dead.pid")"
 lab_exec pub "$OUT/tools/n2n-loadgen" -l 198.18.0.1:7654 -c many -n 300 \
 	-r 100 -t 1 >"$T/loadgen.log" 2>&1
 MANY_ID=$(sn_community sn many id)
+fresh
 body=$(scrape sn)
 t_check_eq "300 edges in the community's gauge" 300 \
 	"$(metric "$body" "n2nk_supernode_community_edges{community=\"$MANY_ID\"}")"
