@@ -204,12 +204,15 @@ static const struct ctl_command sn_commands[] = {
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
 /* A community as a metric label: an id unless names were asked for, and
- * never the federation's name (what supernodes authenticate with). */
+ * never the federation's name (what supernodes authenticate with), nor
+ * any '*' name, which n2n keeps for federations. */
 static void put_community(struct ctl_table *t, const struct supernode *sn,
 			  const struct sn_community *c)
 {
+	bool fed = c == sn->federation || c->name[0] == '*';
+
 	prom_put_community(t, c->name, strlen(c->name),
-			   sn->conf->metrics_names && c != sn->federation);
+			   sn->conf->metrics_names && !fed);
 }
 
 /* Per community: complete, bounded by SN_MAX_COMMUNITIES. */

@@ -393,10 +393,11 @@ t_check_eq "sn2: no series twice" "" \
 	"$(grep -v '^#' "$T/dup" | awk '{ print $1 }' | sort | uniq -d)"
 
 # An edge whose supernode never answers, its endpoint on [::1]: no
-# last-seen sample for that supernode, registered 0.
+# last-seen sample for that supernode, registered 0; asked to, it labels
+# its community by name.
 lab_bg pub "$T/dead.log" "$EDGE" -f --ctl-socket="$T/dead.sock" -c dead \
 	-a 198.19.9.1/24 -d n2d -l 198.18.0.99:7654 --metrics='[::1]:9100' \
-	>"$T/dead.pid"
+	--metrics-community-names >"$T/dead.pid"
 t_check "an edge listens on [::1]:9100 (--metrics=[::1]:9100)" \
 	lab_wait_for "[::1]:9100" 5 lab_exec pub curl -sSf -m 2 \
 	'http://[::1]:9100/metrics'
@@ -406,6 +407,8 @@ t_check_eq "its supernode is configured and current" 1 \
 t_check "no last-seen sample for a supernode that never answered" \
 	lacks "$body" '^n2nk_edge_supernode_last_seen_timestamp_seconds\{'
 t_check_eq "n2nk_edge_registered 0" 0 "$(metric "$body" n2nk_edge_registered)"
+t_check "--metrics-community-names on an edge: its community by name" \
+	grep -q '^n2nk_edge_info{community="dead",' <<<"$body"
 lab_kill "$(cat "$T/dead.pid")"
 
 # 300 edges from n2n-loadgen in one community: every one counted per
