@@ -509,7 +509,8 @@ void sn_fed_learn(struct supernode *sn, struct sn_community *c,
 	struct sn_remote *r =
 		(struct sn_remote *)mac_table_find(&c->remote, mac);
 
-	if (!r && c->remote.count >= SN_MAX_REMOTE_PER_COMMUNITY) {
+	if (!r && (c->remote.count >= SN_MAX_REMOTE_PER_COMMUNITY ||
+		   sn->n_remote >= SN_MAX_REMOTE)) {
 		sn_drop(sn, N2NK_TABLE_FULL);
 		return;
 	}
@@ -519,12 +520,14 @@ void sn_fed_learn(struct supernode *sn, struct sn_community *c,
 			return;
 		mac_copy(r->key.mac, mac);
 		mac_table_insert(&c->remote, &r->key);
+		sn->n_remote++;
 	}
 	r->sn_sa = *sn_sa;
 	r->last_seen_ms = evloop_now_ms();
 }
 
 struct remote_purge {
+	struct supernode *sn;
 	struct sn_community *c;
 	uint64_t now;
 };
@@ -537,12 +540,14 @@ static void purge_remote_one(struct mac_entry *me, void *arg)
 	if (p->now - r->last_seen_ms < FED_REMOTE_PURGE_MS)
 		return;
 	mac_table_remove(&p->c->remote, me);
+	p->sn->n_remote--;
 	free(r);
 }
 
-void sn_fed_purge_remote(struct sn_community *c, uint64_t now)
+void sn_fed_purge_remote(struct supernode *sn, struct sn_community *c,
+			 uint64_t now)
 {
-	struct remote_purge p = { c, now };
+	struct remote_purge p = { sn, c, now };
 
 	mac_table_each(&c->remote, purge_remote_one, &p);
 }

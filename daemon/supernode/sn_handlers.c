@@ -389,12 +389,13 @@ void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 	mirror_result(sn, c, err);
 }
 
-static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
-				const struct n2n_auth *auth)
+static struct sn_edge *edge_add(struct supernode *sn, struct sn_community *c,
+				const uint8_t *mac, const struct n2n_auth *auth)
 {
 	struct sn_edge *e;
 
-	if (c->edges.count >= SN_MAX_EDGES_PER_COMMUNITY)
+	if (c->edges.count >= SN_MAX_EDGES_PER_COMMUNITY ||
+	    sn->n_edges >= (sn->max_edges ? sn->max_edges : SN_MAX_EDGES))
 		return NULL;
 	e = calloc(1, sizeof(*e));
 	if (!e)
@@ -404,6 +405,7 @@ static struct sn_edge *edge_add(struct sn_community *c, const uint8_t *mac,
 	e->first_ms = evloop_now_ms();
 	ts_replay_init(&e->replay, ts_from_usec(evloop_wall_usec()));
 	mac_table_insert(&c->edges, &e->key);
+	sn->n_edges++;
 	return e;
 }
 
@@ -508,6 +510,7 @@ void sn_edge_delete(struct supernode *sn, struct sn_community *c,
 	sn_mirror_edge(sn, c, e, false);
 	edge_uncount(sn, e);
 	mac_table_remove(&c->edges, &e->key);
+	sn->n_edges--;
 	addr_release(c, e->dev_addr.addr);
 	free(e);
 }
@@ -697,7 +700,7 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 		/* The bootstrap request only asks for an address. */
 		send_reg_ack(sn, c, r, NULL, &addr, from,
 			     c->he.upw ? &s : NULL);
-	} else if (!e && !(e = edge_add(c, r->edge_mac, &r->auth))) {
+	} else if (!e && !(e = edge_add(sn, c, r->edge_mac, &r->auth))) {
 		sn_drop(sn, N2NK_TABLE_FULL);
 	} else {
 		edge_move(sn, e, from);
@@ -984,10 +987,10 @@ void sn_purge(struct supernode *sn, uint64_t now)
 			continue;
 		}
 		mac_table_each(&c->edges, purge_edge, &p);
-		sn_fed_purge_remote(c, now);
+		sn_fed_purge_remote(sn, c, now);
 		if (!c->listed && !c->edges.count) {
 			*pc = c->next;
-			sn_community_free(c);
+			sn_community_free(sn, c);
 			sn->n_communities--;
 			continue;
 		}
@@ -1011,8 +1014,11 @@ void sn_free_remote(struct sn_community *c)
 	mac_table_each(&c->remote, free_edge, &c->remote);
 }
 
-void sn_community_free(struct sn_community *c)
+void sn_community_free(struct supernode *sn, struct sn_community *c)
 {
+	if (c != sn->federation) /* its members are not counted */
+		sn->n_edges -= c->edges.count;
+	sn->n_remote -= c->remote.count;
 	sn_free_edges(c);
 	sn_free_remote(c);
 	auto_set_free(c);

@@ -422,7 +422,7 @@ static unsigned int drop_changed(struct supernode *sn,
 			   c->edges.count);
 		mac_table_each(&c->edges, drop_edge, &d);
 		*pc = c->next;
-		sn_community_free(c);
+		sn_community_free(sn, c);
 		sn->n_communities--;
 		n++;
 	}
@@ -554,7 +554,7 @@ void sn_fini(struct supernode *sn)
 	datapath_close(&sn->dp, &sn->loop);
 	for (c = sn->communities; c; c = next) {
 		next = c->next;
-		sn_community_free(c);
+		sn_community_free(sn, c);
 	}
 	sn->communities = NULL;
 	mac_table_each(&sn->sources, free_source, &sn->sources);

@@ -103,6 +103,10 @@ struct sn_anchor {
 /* Other supernodes, and edges known to be at one of them, per community. */
 #define SN_MAX_FED_MEMBERS	    64
 #define SN_MAX_REMOTE_PER_COMMUNITY 16384
+/* And for all communities together (about 330 bytes an edge): what
+ * registrations, spoofed ones included, can make the supernode hold. */
+#define SN_MAX_EDGES		    262144
+#define SN_MAX_REMOTE		    262144
 /*
  * What one broadcast sends to one host, however many edges registered
  * there (spoofed registrations cost nothing): one copy per socket (an
@@ -175,6 +179,9 @@ struct supernode {
 	uint64_t last_fed_ms;
 	uint64_t last_purge_ms;
 	uint64_t last_sweep_ms; /* kernel relay entries left by others */
+	/* Edges and remote associations of all communities, against
+	 * max_edges and SN_MAX_REMOTE (a field: the tests lower it). */
+	size_t n_edges, n_remote, max_edges;
 	struct sn_community *communities;
 	unsigned int n_communities;
 	struct mac_table sources; /* struct sn_source */
@@ -233,7 +240,7 @@ void sn_free_edges(struct sn_community *c);
 void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 		    const struct sn_edge *e, bool registered);
 void sn_free_remote(struct sn_community *c);
-void sn_community_free(struct sn_community *c);
+void sn_community_free(struct supernode *sn, struct sn_community *c);
 /* An edge leaves the registry (kernel relay, counters, auto-IP) and is freed. */
 void sn_edge_delete(struct supernode *sn, struct sn_community *c,
 		    struct sn_edge *e);
@@ -290,7 +297,8 @@ void sn_fed_broadcast(struct supernode *sn, struct sn_community *c,
 void sn_fed_learn(struct supernode *sn, struct sn_community *c,
 		  const uint8_t *mac, const struct sockaddr_storage *sn_sa);
 /* Associations older than the federation keeps them go. */
-void sn_fed_purge_remote(struct sn_community *c, uint64_t now);
+void sn_fed_purge_remote(struct supernode *sn, struct sn_community *c,
+			 uint64_t now);
 /* Our active members as REGISTER_SUPER_ACK entries; returns the count. */
 uint32_t sn_fed_cookie(const struct supernode *sn,
 		       const struct sockaddr_storage *to, uint64_t now_ms);

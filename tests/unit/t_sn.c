@@ -882,3 +882,39 @@ TEST(sn_reload_communities)
 	sn_down(&sn);
 	unlink(path);
 }
+
+/* A global cap beside the per-community ones (review S2): registrations
+ * in many communities stop at it, and room comes back as edges age. */
+TEST(sn_edges_capped_across_communities)
+{
+	struct sn_community *c[3];
+	struct supernode sn;
+	unsigned int i;
+
+	sn_up(&sn, NULL, NULL);
+	sn.max_edges = 100;
+	c[0] = sn_community_add(&sn, "one", false);
+	c[1] = sn_community_add(&sn, "two", false);
+	c[2] = sn_community_add(&sn, "three", false);
+	for (i = 0; i < 150; i++) {
+		struct sockaddr_storage sa =
+			sa4("198.18.1.1", (uint16_t)(10000 + i));
+
+		register_edge(&sn, c[i % 3], i + 1, &sa);
+	}
+	CHECK_EQ(c[0]->edges.count + c[1]->edges.count + c[2]->edges.count,
+		 100);
+	CHECK_EQ(sn.n_edges, 100);
+	CHECK_EQ(dropped(&sn, N2NK_TABLE_FULL), 50);
+	c[0]->listed = c[1]->listed = c[2]->listed = true;
+	sn_purge(&sn, evloop_now_ms() + 200000);
+	CHECK_EQ(sn.n_edges, 0);
+	{
+		struct sockaddr_storage sa = sa4("198.18.1.1", 9999);
+
+		register_edge(&sn, c[0], 1001, &sa);
+	}
+	CHECK(has_edge(c[0], 1001));
+	CHECK_EQ(sn.n_edges, 1);
+	sn_down(&sn);
+}
