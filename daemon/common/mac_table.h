@@ -15,7 +15,12 @@
 
 #include "mac.h"
 
-#define MAC_TABLE_BUCKETS 256
+/* Buckets: a power of two, from MAC_TABLE_MIN_BUCKETS, doubled once
+ * there are two entries a bucket (so a lookup stays about two compares at
+ * any size); the array goes when the table is empty, so a table needs no
+ * set-up and no tear-down but to be emptied. */
+#define MAC_TABLE_MIN_BUCKETS 16
+#define MAC_TABLE_MAX_BUCKETS (1u << 20)
 
 struct mac_entry {
 	struct mac_entry *next;
@@ -23,7 +28,10 @@ struct mac_entry {
 };
 
 struct mac_table {
-	struct mac_entry *bucket[MAC_TABLE_BUCKETS];
+	struct mac_entry **bucket; /* n_buckets of them, or NULL */
+	unsigned int n_buckets;
+	unsigned int walking;  /* inside mac_table_each: no array change */
+	struct mac_entry *one; /* the bucket when no array could be had */
 	size_t count;
 	bool keyed;
 	uint8_t key[16]; /* crypto_shorthash_KEYBYTES */

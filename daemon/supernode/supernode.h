@@ -123,13 +123,15 @@ struct sn_anchor {
  * Answers to what anyone can send (REGISTER_SUPER_ACK/NAK, PONG,
  * PEER_INFO) per destination address: a token bucket in one of
  * SN_ANSWER_SLOTS, picked by a keyed hash of the address, so spoofed
- * requests aim at most SN_ANSWERS_PER_S a second at any host. A NAT with
- * a thousand edges behind one address sends about 50 registrations a
- * second (n2n's 20 s interval) plus their queries.
+ * requests aim at most SN_ANSWERS_PER_S a second at any host (each answer
+ * no bigger than its request: no amplification). Generous, since it is
+ * also what a spoofer can take from a real site: 10,000 edges behind one
+ * address re-registering at once after a supernode restart all get their
+ * ACK (the burst), and one at 20 s intervals needs 500 a second.
  */
 #define SN_ANSWER_SLOTS		    8192
-#define SN_ANSWERS_PER_S	    128
-#define SN_ANSWER_BURST		    512
+#define SN_ANSWERS_PER_S	    2048
+#define SN_ANSWER_BURST		    16384
 /* The federation's members go in a REGISTER_SUPER_ACK only to an edge
  * registered this long (n2n's default -i): one spoofed registration
  * gets a short answer (no 44-entry list, about 12 times its size). */
