@@ -2,7 +2,9 @@
 /*
  * An edge's side of supernode registration, as n2n 3.x does it:
  * REGISTER_SUPER every -i seconds, a fast retry every -i/10 seconds while
- * unanswered, and after three unanswered tries the next supernode.
+ * unanswered, and after three unanswered tries the next supernode; with
+ * more than one supernode, every -i/2, so that the failover is done
+ * within one interval (reg_period_ms).
  */
 #include <sodium.h>
 #include <string.h>
@@ -86,6 +88,23 @@ static void switch_supernode(struct edge *e)
 	}
 }
 
+/*
+ * How long after a REGISTER_SUPER the next one goes. With another
+ * supernode to fail over to, early enough that if this one died just
+ * after answering, the three tries (-i/10 apart) have failed and the next
+ * supernode is asked within one interval of its last answer: every half
+ * interval, so the switch comes at 0.8 of it, leaving the event loop's
+ * ticks (each step may wait one more) and the new answer room.
+ */
+static unsigned int reg_period_ms(const struct edge *e)
+{
+	unsigned int interval = reg_interval_ms(e);
+
+	if (e->n_sn < 2)
+		return interval;
+	return interval - (EDGE_REG_ATTEMPTS + 2) * (interval / 10);
+}
+
 void edge_sn_tick(struct edge *e, uint64_t now)
 {
 	unsigned int interval = reg_interval_ms(e);
@@ -100,7 +119,7 @@ void edge_sn_tick(struct edge *e, uint64_t now)
 		send_register_super(e, now);
 		return;
 	}
-	if (!e->last_reg_ms || now - e->last_reg_ms >= interval)
+	if (!e->last_reg_ms || now - e->last_reg_ms >= reg_period_ms(e))
 		send_register_super(e, now);
 }
 

@@ -756,3 +756,39 @@ TEST(edge_punches_are_rate_limited)
 		 2000);
 	edge_free(e);
 }
+
+/*
+ * Failover within one registration interval (final review F1): the
+ * supernode dies right after answering; with a second one to go to, the
+ * edge re-registers early enough that its three tries have failed and the
+ * second supernode is asked before -i has passed since that answer.
+ */
+TEST(edge_fails_over_within_one_interval)
+{
+	struct sockaddr_storage sn2 = sa4("198.18.0.2", 7654);
+	struct edge *e = edge_new();
+	uint64_t t0 = 1000000, t, asked_sn2 = 0;
+	int i;
+
+	e->n_sn = 2;
+	strcpy(e->sn[1].host, "198.18.0.2");
+	e->sn[1].port = 7654;
+	e->sn[1].sa = sn2;
+	e->sn[1].resolved = true;
+	e->reg_attempts = 3;
+	e->last_reg_ms = t0; /* answered at once: sn_wait false */
+	for (t = t0; t <= t0 + 2 * 20000 && !asked_sn2; t += 50) {
+		int before = n_sent;
+
+		edge_sn_tick(e, t);
+		for (i = before; i < n_sent && i < MAX_SENT; i++)
+			if (sent[i].type == N2N_MSG_REGISTER_SUPER &&
+			    sockaddr_equal(&sent[i].to, &sn2))
+				asked_sn2 = t;
+	}
+	CHECK(asked_sn2 != 0);
+	CHECK_MSG(asked_sn2 - t0 < 20000, "sn2 asked %llu ms after the answer",
+		  (unsigned long long)(asked_sn2 - t0));
+	CHECK_EQ(e->cur_sn, 1);
+	edge_free(e);
+}
