@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/log.h"
 #include "common/mac.h"
 #include "common/pcap_read.h"
 #include "proto/header_crypt.h"
@@ -103,7 +104,7 @@ static int print_datagram(const struct dissect_opts *o,
 			  const struct transform *tf)
 {
 	uint8_t plain[N2N_PKT_BUF_SIZE];
-	char src[64], dst[64];
+	char src[64], dst[64], name[LOG_ESCAPE_MAX(N2N_COMMUNITY_SIZE)];
 	struct he_result r;
 	struct he_keys keys;
 	struct n2n_msg m;
@@ -137,8 +138,12 @@ static int print_datagram(const struct dissect_opts *o,
 		printf(" %s\n", wire_strerror((int)n));
 		return -1;
 	}
+	/* The community is anyone's bytes: escaped, never sent raw to a
+	 * terminal. */
 	printf(" %s \"%s\" ttl %u%s%s", wire_msg_name(m.hdr.type),
-	       m.hdr.community, m.hdr.ttl,
+	       log_escape(name, sizeof(name), m.hdr.community,
+			  N2N_COMMUNITY_SIZE),
+	       m.hdr.ttl,
 	       m.hdr.flags & N2N_FLAGS_FROM_SUPERNODE ? " from-sn" : "",
 	       m.hdr.flags & N2N_FLAGS_SOCKET ? " +sock" : "");
 	n = m.hdr.type == N2N_MSG_PACKET ? print_packet(&m.u.packet, tf) : 0;
@@ -161,6 +166,11 @@ static int dissect_file(const struct dissect_opts *o, const char *path)
 		tfp = &tf;
 	while ((ret = capture_next_udp(&pf, &d)) == 1)
 		bad += print_datagram(o, &d, tfp) != 0;
+	if (pf.skipped)
+		fprintf(stderr,
+			"n2n-dissect: %s: %zu frame(s) skipped: cut short by "
+			"the snap length, or IP fragments\n",
+			path, pf.skipped);
 	if (ret < 0)
 		fprintf(stderr, "n2n-dissect: %s: malformed record%s%s\n", path,
 			pf.error[0] ? ": " : "", pf.error);

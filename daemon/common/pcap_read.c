@@ -24,7 +24,7 @@
 struct rec_hdr {
 	uint64_t ts_usec;
 	uint32_t caplen;
-	uint32_t pad;
+	uint32_t origlen; /* on the wire: more than caplen when cut */
 };
 
 static size_t rec_size(uint32_t caplen)
@@ -48,6 +48,7 @@ static int keep_record(struct capture_file *pf, const struct pcap_pkthdr *h,
 		.ts_usec = (uint64_t)h->ts.tv_sec * 1000000 +
 			   (uint64_t)h->ts.tv_usec,
 		.caplen = h->caplen,
+		.origlen = h->len,
 	};
 
 	if (pf->cap - pf->len < need) {
@@ -121,7 +122,8 @@ int capture_open(struct capture_file *pf, const char *path)
 	return 0;
 }
 
-/* Fills d from an IP packet; 0 if it is not UDP, -1 if it is bad. */
+/* Fills d from an IP packet; 0 if it is not UDP, -1 if it is bad, 2 for
+ * an IPv4 fragment (not reassembled: skipped). */
 static int parse_ip(const uint8_t *p, size_t len, struct udp_datagram *d)
 {
 	size_t ip_len;
@@ -129,6 +131,8 @@ static int parse_ip(const uint8_t *p, size_t len, struct udp_datagram *d)
 	if (len >= 1 && (p[0] >> 4) == 4) {
 		if (len < 20)
 			return -1;
+		if (get_be16(p + 6) & 0x3fff) /* more fragments, or an offset */
+			return 2;
 		ip_len = (size_t)(p[0] & 15) * 4;
 		if (ip_len < 20 || len < ip_len + 8 || p[9] != IPPROTO_UDP_)
 			return p[9] == IPPROTO_UDP_ ? -1 : 0;
@@ -214,6 +218,12 @@ int capture_next_udp(struct capture_file *pf, struct udp_datagram *d)
 		d->frame_len = rh.caplen;
 		pf->off += rec_size(rh.caplen);
 		ret = parse_frame(pf->linktype, d->frame, d->frame_len, d);
+		/* Cut short by the capture's snap length, or a fragment: not
+		 * the capture's fault, counted and skipped. */
+		if (ret == 2 || (ret < 0 && rh.origlen > rh.caplen)) {
+			pf->skipped++;
+			continue;
+		}
 		if (ret)
 			return ret;
 	}

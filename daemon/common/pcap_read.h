@@ -39,6 +39,7 @@ struct capture_file {
 	int linktype;	 /* libpcap's DLT_ value */
 	bool ethernet;	 /* frames start with an Ethernet header */
 	bool bad_tail;	 /* libpcap stopped at a malformed record */
+	size_t skipped;	 /* frames cut short (snap length) or fragments */
 	char error[256]; /* why open failed, or what bad_tail was */
 };
 

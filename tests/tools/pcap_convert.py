@@ -9,6 +9,10 @@ so the capture reader is tested on what users hand it:
   pcap_convert.py IN OUT vlan       pcapng, Ethernet with an 802.1Q tag
   pcap_convert.py IN OUT raw        classic pcap, raw IP (LINKTYPE_RAW)
   pcap_convert.py IN OUT truncate   the input cut inside its last record
+  pcap_convert.py IN OUT snap       a copy of the first record cut to 60
+                                    bytes (tcpdump -s 60) before the rest
+  pcap_convert.py IN OUT escape     the first record's n2n community made
+                                    terminal escapes (plain headers only)
 """
 import struct
 import sys
@@ -75,6 +79,23 @@ def classic(recs, linktype, relink):
     return out
 
 
+def snap(recs):
+    out = struct.pack("<IHHiIII", 0xA1B2C3D4, 2, 4, 0, 0, 262144,
+                      LINKTYPE_ETHERNET)
+    ts, first = recs[0]
+    out += struct.pack("<IIII", ts // 1000000, ts % 1000000, 60,
+                       len(first)) + first[:60]
+    return out + classic(recs, LINKTYPE_ETHERNET, lambda f: f)[24:]
+
+
+def escape(recs):
+    ts, f = recs[0]
+    udp = 14 + (f[14] & 15) * 4 + 8  # the n2n header: version, ttl, flags
+    name = b"\x1b[31mPWN\x1b]0;x\x07".ljust(20, b"\0")
+    return classic([(ts, f[:udp + 4] + name + f[udp + 24:])] + recs[1:],
+                   LINKTYPE_ETHERNET, lambda g: g)
+
+
 def main():
     src, dst, how = sys.argv[1:4]
     data = open(src, "rb").read()
@@ -91,6 +112,10 @@ def main():
         out = classic(recs, LINKTYPE_RAW, lambda f: f[14:])
     elif how == "truncate":
         out = data[:-5]
+    elif how == "snap":
+        out = snap(recs)
+    elif how == "escape":
+        out = escape(recs)
     else:
         sys.exit("unknown conversion " + how)
     open(dst, "wb").write(out)

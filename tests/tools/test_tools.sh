@@ -73,6 +73,19 @@ python3 "$conv" "$orig" "$tmp/c.trunc" truncate
 check "dissect truncated fails" 1 "$dissect" "${dis[@]}" "$tmp/c.trunc"
 cp "$tmp/out" "$tmp/trunc.txt"
 check "truncated named" 0 grep -q "malformed record" "$tmp/trunc.txt"
+# A record cut by the snap length is skipped and said, not the end of it.
+python3 "$conv" "$orig" "$tmp/c.snap" snap
+"$dissect" "${dis[@]}" "$tmp/c.snap" >"$tmp/snap.txt" 2>"$tmp/snap.err"
+check "dissect a snap-cut record: the rest as before" 0 \
+	cmp "$tmp/orig.txt" "$tmp/snap.txt"
+check "and says one frame was skipped" 0 grep -q "1 frame(s) skipped" \
+	"$tmp/snap.err"
+# A community of terminal escapes from the wire reaches no terminal raw.
+python3 "$conv" "$vec/A1-p2p.pcap" "$tmp/c.esc" escape
+"$dissect" -c vectors -A1 "$tmp/c.esc" >"$tmp/esc.txt" 2>&1
+check "dissect escapes a community's control bytes" 1 grep -q "$(printf '\033')" \
+	"$tmp/esc.txt"
+check "and shows them as \\x1b" 0 grep -qF '\x1b[31mPWN' "$tmp/esc.txt"
 printf 'not a capture at all' >"$tmp/junk"
 check "dissect foreign file fails" 1 "$dissect" "$tmp/junk"
 
