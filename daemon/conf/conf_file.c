@@ -130,6 +130,17 @@ static size_t utf8_len(unsigned char c)
  * end, or of a byte that is not UTF-8; -1 when it is all text. A binary
  * or mangled file is refused there, not read as options.
  */
+/* Whether byte `at` of a line lies in a comment ('#' first, after
+ * blanks). */
+static bool in_comment(const char *s, size_t at)
+{
+	size_t i = 0;
+
+	while (i < at && (s[i] == ' ' || s[i] == '\t'))
+		i++;
+	return i < at && s[i] == '#';
+}
+
 static ssize_t not_text(const char *s, size_t len)
 {
 	size_t i = 0, n, k;
@@ -172,10 +183,9 @@ int conf_file_read(const char *path, bool value_is_rest_of_line,
 	while (!ret && (got = getline(&raw, &cap, f)) >= 0) {
 		lineno++;
 		bad = not_text(raw, (size_t)got);
-		line = trim(raw);
-		if (strlen(line) < 2 || line[0] == '#')
-			continue;
-		if (bad >= 0) {
+		/* Judged on the raw bytes: a NUL would end the trimmed line
+		 * early and hide what follows. Only a comment may hold them. */
+		if (bad >= 0 && !in_comment(raw, (size_t)bad)) {
 			snprintf(err, errlen,
 				 "%s:%u: not text: byte 0x%02x at column %zd "
 				 "(a control character or not UTF-8)",
@@ -184,6 +194,9 @@ int conf_file_read(const char *path, bool value_is_rest_of_line,
 			ret = -EINVAL;
 			break;
 		}
+		line = trim(raw);
+		if (strlen(line) < 2 || line[0] == '#')
+			continue;
 		ret = add_line(out, lineno, line, value_is_rest_of_line);
 		if (ret)
 			snprintf(err, errlen, "%s:%u: out of memory", path,

@@ -523,6 +523,27 @@ TEST(conf_file_not_text_and_long_lines)
 	edge_conf_free(&c);
 	unlink(path);
 
+	/* A one-byte line, and a NUL first on a line (it used to end the
+	 * trimmed line there, so both were skipped: final review C1). */
+	temp_file(path, "-c=lab\n\xff\n-l=s:1\n");
+	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":2: not text: byte 0xff at column 1"), "%s",
+		  err);
+	edge_conf_free(&c);
+	{
+		static const char nul[] = "-c=lab\n\0-Z=1\n-l=s:1\n";
+		FILE *f = fopen(path, "w");
+
+		CHECK(f &&
+		      fwrite(nul, 1, sizeof(nul) - 1, f) == sizeof(nul) - 1);
+		fclose(f);
+	}
+	CHECK_EQ(EDGE(&c, err, path), -EINVAL);
+	CHECK_MSG(strstr(err, ":2: not text: byte 0x00 at column 1"), "%s",
+		  err);
+	edge_conf_free(&c);
+	unlink(path);
+
 	temp_file(path, "-c=caf\xc3\xa9\n-l=s:1\r\n-I=\xe2\x82\xac\t1\n");
 	CHECK_EQ(EDGE(&c, err, path), 0);
 	edge_conf_free(&c);
