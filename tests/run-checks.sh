@@ -4,8 +4,11 @@
 # reads its "N passed, N failed, N skipped" line (a runner that prints no
 # skip count skipped nothing) and prints the sums as the last line,
 # "total: N passed, N failed, N skipped". A step without a result line, or
-# one that exits non-zero with no failed test, counts as one failure.
+# one that exits non-zero with no failed test, counts as one failure; so
+# does one still running after STEP_TIMEOUT seconds (default 1800: a hang
+# guard, far beyond any step's time), which is stopped.
 set -u
+STEP_TIMEOUT=${STEP_TIMEOUT:-1800}
 total_pass=0
 total_fail=0
 total_skip=0
@@ -14,11 +17,17 @@ while [ $# -ge 2 ]; do
 	shift 2
 	echo "== $name: $cmd"
 	out=$(mktemp)
-	bash -c "$cmd" 2>&1 | tee "$out"
+	timeout -k 30 "$STEP_TIMEOUT" bash -c "$cmd" 2>&1 | tee "$out"
 	rc=${PIPESTATUS[0]}
 	line=$(grep -E '^([A-Za-z-]+: )?[0-9]+ passed, [0-9]+ failed(, [0-9]+ skipped)?$' \
 		"$out" | tail -n 1)
 	rm -f "$out"
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		echo "$name: still running after $STEP_TIMEOUT s: stopped," \
+			"counted as 1 failure"
+		total_fail=$((total_fail + 1))
+		continue
+	fi
 	if [ -z "$line" ]; then
 		echo "$name: no result line (exit $rc), counted as 1 failure"
 		total_fail=$((total_fail + 1))
