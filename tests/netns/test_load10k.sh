@@ -219,8 +219,9 @@ run_backend() {	# run_backend socket|kernel
 	loadgen_bg "flood_$dp" -J mix -n "$EDGES" -C "$COMMUNITIES" -r 0 \
 		-t "$FLOOD_S"
 	if [ "$KFLOOD" = yes ]; then
+		# One sender per CPU, flat out: the generator's top rate.
 		loadgen_bg "kflood_$dp" -J auth -m kernel -i eth0 -n "$EDGES" \
-			-C "$COMMUNITIES" -r 0 -t "$FLOOD_S"
+			-C "$COMMUNITIES" -r 0 -T "$(nproc)" -t "$FLOOD_S"
 	fi
 	sleep 2
 	t0=$SECONDS
