@@ -125,9 +125,10 @@ int main(int argc, char **argv)
 	else if (!e.tap_gone)
 		log_notice("stopping (signal %d)", sig);
 	edge_print_stats(&e);
-	/* A failure, which Restart=on-failure retries: the loop failed, or
-	 * the TAP went under us. */
-	sig = sig < 0 || e.tap_gone;
+	/* 1: a failure, which Restart=on-failure retries (the loop failed);
+	 * 3: the TAP was removed under us, which the units leave stopped
+	 * (RestartPreventExitStatus=3): whoever removed it meant it. */
+	sig = e.tap_gone ? 3 : sig < 0;
 	edge_fini(&e);
 	edge_conf_free(&conf);
 	return sig;

@@ -65,6 +65,7 @@ else
 	exit 1
 fi
 dpkg-deb -f "$deb" Depends | grep -q 'adduser' &&
+	dpkg-deb -f "$deb" Depends | grep -q 'init-system-helpers (>= 1.9)' &&
 	dpkg-deb -f "$deb" Depends | grep -q 'libbpf1' &&
 	pass "Depends: adduser and the shared libraries" ||
 	fail "Depends" "$(dpkg-deb -f "$deb" Depends)"

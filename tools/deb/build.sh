@@ -64,7 +64,7 @@ printf 'Source: n2nk\n\nPackage: n2nk\nArchitecture: any\n' \
 	>"$work/src/debian/control"
 shlibs=$(cd "$work/src" && dpkg-shlibdeps -O \
 	"$root"/usr/bin/* "$root"/usr/sbin/*)
-depends="adduser, ${shlibs#shlibs:Depends=}"
+depends="adduser, init-system-helpers (>= 1.9), ${shlibs#shlibs:Depends=}"
 
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
 no_comments "$here/control.in" | sed -e "s|@VERSION@|$version|" \
