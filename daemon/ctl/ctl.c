@@ -359,14 +359,38 @@ static void dispatch(struct ctl_server *s, struct ctl_request *req,
 	ctl_table_fini(&t);
 }
 
+/* A whole line from a permitted client: parsed, then run or refused. */
+static void answer(struct ctl_server *s, struct ctl_request *req,
+		   struct ctl_buf *reply)
+{
+	int parsed = parse_request(req);
+
+	if (parsed)
+		ctl_render_error(req->argv[0], "too many words in the request",
+				 req->json, reply);
+	else if (!req->argc)
+		ctl_render_error("request", "empty request", req->json, reply);
+	else
+		dispatch(s, req, reply);
+}
+
+void ctl_answer(struct ctl_server *s, const char *line, size_t len,
+		struct ctl_buf *reply)
+{
+	struct ctl_request req;
+
+	if (len > CTL_MAX_REQUEST)
+		len = CTL_MAX_REQUEST;
+	memcpy(req.line, line, len);
+	req.line[len] = 0;
+	answer(s, &req, reply);
+}
+
 /* Builds the reply for one client; an empty reply means say nothing. */
 static void serve(struct ctl_server *s, int fd, struct ctl_buf *reply)
 {
 	struct ctl_request req;
 	int rd = read_request(fd, &req);
-	int parsed = parse_request(&req);
-	/* A cut or late line names no command we could trust to echo. */
-	const char *cmd = !rd && req.argc ? req.argv[0] : "request";
 	const char *why = NULL;
 
 	if (rd == -ECONNRESET)
@@ -379,14 +403,15 @@ static void serve(struct ctl_server *s, int fd, struct ctl_buf *reply)
 		why = "timed out waiting for the request line";
 	else if (rd)
 		why = strerror(-rd);
-	else if (parsed)
-		why = "too many words in the request";
-	else if (!req.argc)
-		why = "empty request";
-	if (why)
-		ctl_render_error(cmd, why, req.json, reply);
-	else
-		dispatch(s, &req, reply);
+	if (!why) {
+		answer(s, &req, reply);
+		return;
+	}
+	/* Parsed for its "json" word and the command to name: a cut or
+	 * late line names no command we could trust to echo. */
+	parse_request(&req);
+	ctl_render_error(!rd && req.argc ? req.argv[0] : "request", why,
+			 req.json, reply);
 }
 
 static void send_reply(int fd, const struct ctl_buf *reply)

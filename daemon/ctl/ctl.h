@@ -61,11 +61,17 @@ int ctl_fd(const struct ctl_server *s);
  */
 void ctl_on_readable(struct ctl_server *s);
 /*
+ * Answers one request line as serve() does for a permitted client, without
+ * a socket: line is len bytes (cut at CTL_MAX_REQUEST, a NUL ends it
+ * early), without its newline. For the fuzzer (tests/fuzz/fuzz_ctl_request.c).
+ */
+void ctl_answer(struct ctl_server *s, const char *line, size_t len,
+		struct ctl_buf *reply);
+/*
  * Closes the socket and unlinks its file where it still may (a daemon
  * that dropped root may not: the directory stays root's, and the next
  * start replaces the socket left behind); safe to call twice.
  */
-
 void ctl_close(struct ctl_server *s);
 
 #endif /* N2NK_CTL_H */
