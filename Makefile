@@ -15,6 +15,8 @@
 #   make check-interop N2N_STOCK_DIR=<your stock n2n 3.1.1 build>
 #                        every mix of stock n2n and our nodes, in namespaces
 #   make fuzz            every fuzz target for FUZZ_SECONDS (default 60) each
+#   make fuzz-long       every fuzz target for FUZZ_RUNS (default 10000000)
+#                        executions each (docs/fuzzing.md)
 #   make install DESTDIR=... PREFIX=...
 #   make deb             a Debian package in $(O)/deb/ (docs/packaging.md)
 
@@ -32,6 +34,7 @@ BPFTOOL ?= bpftool
 SHARED ?= $(abspath ../shared)
 FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_RUNS ?= 20000
+FUZZ_RUNS ?= 10000000
 
 ifeq ($(V),1)
 Q =
@@ -132,7 +135,7 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
 .PHONY: deps all check check-unit unit-run bpf-run tools-run format \
 	format-check check-netns bench check-asan fuzz fuzz-smoke \
-	fuzz-build install clean demo check-interop check-units deb
+	fuzz-long fuzz-build install clean demo check-interop check-units deb
 .DELETE_ON_ERROR:
 # Keep every build output (BPF objects for bpftool and llvm-objdump too).
 .SECONDARY:
@@ -314,6 +317,10 @@ fuzz-smoke: fuzz-build
 
 fuzz: fuzz-build
 	$(Q)tests/fuzz/run.sh $(FUZZ_O) seconds $(FUZZ_SECONDS) $(FUZZ_NAMES)
+
+# One target at a time, niced: hours on a small machine (docs/fuzzing.md).
+fuzz-long: fuzz-build
+	$(Q)nice -n 10 tests/fuzz/run.sh $(FUZZ_O) runs $(FUZZ_RUNS) $(FUZZ_NAMES)
 
 # Installs the packages the build needs (Debian/Ubuntu, as root).
 deps:

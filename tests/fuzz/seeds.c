@@ -43,6 +43,20 @@ static void target_for_type(char *out, size_t cap, unsigned int type)
 	out[n] = 0;
 }
 
+/* msg_open's: the mode byte (header encryption when the capture's file
+ * name says -H), then the datagram. */
+static int write_msg_open_seed(const char *corpus, const char *file, int i,
+			       const struct udp_datagram *d)
+{
+	uint8_t seed[N2N_PKT_BUF_SIZE + 1];
+
+	if (d->len > N2N_PKT_BUF_SIZE)
+		return 0;
+	seed[0] = strstr(file, "-H") ? 1 : 0;
+	memcpy(seed + 1, d->payload, d->len);
+	return write_seed(corpus, "msg_open", file, i, seed, d->len + 1);
+}
+
 static int seed_datagram(const char *corpus, const char *file, int i,
 			 const struct udp_datagram *d)
 {
@@ -50,6 +64,8 @@ static int seed_datagram(const char *corpus, const char *file, int i,
 	char target[64];
 	struct n2n_msg m;
 
+	if (write_msg_open_seed(corpus, file, i, d))
+		return -1;
 	if (wire_decode(&m, d->payload, d->len) < 0)
 		return write_seed(corpus, "header_decrypt", file, i, d->payload,
 				  d->len);
