@@ -98,6 +98,41 @@ static const char *escape_class(char c)
 	return NULL;
 }
 
+/*
+ * tiny-regex has no groups, alternatives or counted repetition: there
+ * ( ) { } | are plain characters, so they are escaped for ERE too (which
+ * also keeps glibc from copying a group once per repetition).
+ */
+static bool tiny_regex_literal(char c)
+{
+	return c && strchr("(){}|", c);
+}
+
+/*
+ * A quantifier right after another one ("a++"): tiny-regex has no meaning
+ * for it, and glibc's regcomp doubles its tree per extra quantifier (50 of
+ * them take every byte of memory the supernode has).
+ */
+static bool stacked_quantifier(const char *p)
+{
+	bool in_bracket = false, after_quantifier = false;
+
+	for (; *p; p++) {
+		bool quantifier = !in_bracket && strchr("*+?", *p);
+
+		if (quantifier && after_quantifier)
+			return true;
+		after_quantifier = quantifier;
+		if (*p == '\\' && p[1])
+			p++;
+		else if (*p == '[')
+			in_bracket = true;
+		else if (*p == ']')
+			in_bracket = false;
+	}
+	return false;
+}
+
 /* "^(" pattern ")$" with tiny-regex classes spelled out; NULL on ENOMEM. */
 static char *anchored_pattern(const char *p)
 {
@@ -119,6 +154,8 @@ static char *anchored_pattern(const char *p)
 		}
 		if (*p == '\\' && p[1]) {
 			*o++ = *p++;
+		} else if (!in_bracket && tiny_regex_literal(*p)) {
+			*o++ = '\\';
 		} else if (*p == '[') {
 			in_bracket = true;
 		} else if (*p == ']') {
@@ -137,6 +174,10 @@ static int add_regex(struct load_state *st, const char *pattern, char *msg)
 	char *anchored;
 	int rc;
 
+	if (stacked_quantifier(pattern))
+		return conf_fail(msg, MSG_LEN,
+				 "bad regular expression: a repetition "
+				 "(* + ?) right after another one");
 	grown = realloc(l->regex, (l->n_regex + 1) * sizeof(*grown));
 	if (!grown)
 		return conf_fail(msg, MSG_LEN, "out of memory");

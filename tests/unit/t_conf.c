@@ -982,6 +982,10 @@ static const struct bad_list bad_lists[] = {
 	{ "cc\ncc\n", ":2: cc: community listed twice" },
 	{ "net[0-9\n", ":1: net[0-9: bad regular expression" },
 	{ "net.* 10.0.0.0/8\n", "a regular expression takes no subnet" },
+	/* Found by tests/fuzz/fuzz_community_list.c: regcomp's memory
+	 * doubles per stacked quantifier. */
+	{ "x++++++++++++++++++++++++++++++++++++++++++++++++++\n", ":1: x+++" },
+	{ "net.*?\n", "right after another one" },
 };
 
 TEST(community_list_errors)
