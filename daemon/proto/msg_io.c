@@ -72,7 +72,8 @@ static int open_static(uint8_t *buf, size_t len,
 	struct he_result r;
 	size_t n = len - AUTH_TRAILER_SIZE;
 
-	if (len < N2N_COMMON_SIZE + AUTH_TRAILER_SIZE ||
+	/* Longer than o->enc (and than he_decrypt takes): not ours. */
+	if (len < N2N_COMMON_SIZE + AUTH_TRAILER_SIZE || n > sizeof(o->enc) ||
 	    !he_magic_matches(buf, n, &he->static_keys))
 		return -1;
 	memcpy(o->enc, buf, n);
