@@ -89,6 +89,14 @@ static long mss_walk_step(__u64 step __attribute__((unused)), void *ctx)
 	return 0;
 }
 
+/* The MSS as the checksum counts it: at an odd offset into the segment
+ * (after one NOP) it straddles two of the sum's words, so byte-swapped
+ * (daemon/edge/mss_clamp.c does the same). */
+static __always_inline __u32 mss_csum_word(__be16 v, int at)
+{
+	return at & 1 ? (__u16)(v << 8 | v >> 8) : v;
+}
+
 /* Clamps a SYN's MSS: 1 if it rewrote the frame, 0 if not, -1 on error.
  * A function of its own: its frame then stacks on the caller's alone, not
  * on the keystream's calls as well (edge_rx's deepest chain is near the
@@ -130,7 +138,8 @@ edge_clamp_mss(struct __sk_buff *skb, const struct n2nk_edge_conf *conf)
 	to = bpf_htons(max);
 	if (bpf_skb_store_bytes(skb, t + MSS_TCP_HDR + w.at + 2, &to, 2, 0))
 		return -1;
-	if (bpf_l4_csum_replace(skb, t + 16, from, to, 2)) {
+	if (bpf_l4_csum_replace(skb, t + 16, mss_csum_word(from, w.at),
+				mss_csum_word(to, w.at), 2)) {
 		/* Never with a writable skb; if so, as it came, not half. */
 		bpf_skb_store_bytes(skb, t + MSS_TCP_HDR + w.at + 2, &from, 2,
 				    0);

@@ -65,11 +65,20 @@ static size_t tcp_offset(const uint8_t *f, size_t len, struct mss_limit lim,
 	return 0;
 }
 
-/* RFC 1624 (eqn. 3): the checksum at field after a word went from -> to. */
-static void csum_replace16(uint8_t *field, uint16_t from, uint16_t to)
+/*
+ * RFC 1624 (eqn. 3): the checksum at field after a word went from -> to.
+ * A word at an odd offset into the segment (an MSS option after one NOP)
+ * straddles two of the sum's words: it counts byte-swapped.
+ */
+static void csum_replace16(uint8_t *field, uint16_t from, uint16_t to, bool odd)
 {
-	uint32_t sum =
-		(uint32_t)(uint16_t)~get_be16(field) + (uint16_t)~from + to;
+	uint32_t sum;
+
+	if (odd) {
+		from = (uint16_t)(from << 8 | from >> 8);
+		to = (uint16_t)(to << 8 | to >> 8);
+	}
+	sum = (uint32_t)(uint16_t)~get_be16(field) + (uint16_t)~from + to;
 
 	put_be16(field, (uint16_t)~inet_csum_fold(sum));
 }
@@ -102,7 +111,7 @@ bool mss_clamp_frame(uint8_t *frame, size_t len, struct mss_limit lim)
 			if (mss <= max)
 				return false;
 			put_be16(opt + 2, max);
-			csum_replace16(tcp + 16, mss, max);
+			csum_replace16(tcp + 16, mss, max, i & 1);
 			return true;
 		}
 		i += opt[1];

@@ -133,3 +133,26 @@ TEST(mss_every_mss_value_keeps_the_checksum_right)
 		CHECK_MSG(tcp4_csum_ok(f, n), "mss %u", mss);
 	}
 }
+
+/* Found by tests/fuzz/fuzz_mss_clamp.c: an MSS after a single NOP sits at
+ * an odd offset, where its bytes count swapped in the checksum. */
+TEST(mss_at_an_odd_offset_keeps_the_checksum_right)
+{
+	static const uint8_t opts[12] = {
+		1, 2, 4, 5, 0xb4, 3, 3, 7, 4, 2, 1, 1
+	};
+	uint8_t f[128], *tcp = f + TCP4_AT;
+	size_t n = syn4(f, 1460, 0x02);
+	uint16_t tcp_len = (uint16_t)(n - TCP4_AT);
+
+	memcpy(tcp + 20, opts, sizeof(opts));
+	put_be16(tcp + 16, 0);
+	put_be16(tcp + 16,
+		 (uint16_t)~inet_csum_fold(inet_csum_add(
+			 inet_csum_pseudo(f + IP4_AT + 12, 8, 6, tcp_len), tcp,
+			 tcp_len)));
+	CHECK(tcp4_csum_ok(f, n));
+	CHECK(mss_clamp_frame(f, n, lim1250));
+	CHECK_EQ(get_be16(tcp + 23), 1250);
+	CHECK(tcp4_csum_ok(f, n));
+}
