@@ -28,12 +28,12 @@ for t in "$@"; do
 	execs=$(grep -oE 'Done [0-9]+ runs' "$log" | awk '{print $2}' | tail -n 1)
 	cov=$(grep -oE 'cov: [0-9]+ ft: [0-9]+' "$log" | tail -n 1)
 	if [ $rc -eq 0 ] && [ -n "$execs" ]; then
-		printf 'fuzz_%-24s %10s runs %8s s %8s/s  %-20s ok\n' "$t" \
+		printf 'fuzz_%-26s %10s runs %8s s %8s/s  %-20s ok\n' "$t" \
 			"$execs" "$(awk "BEGIN{printf \"%.1f\", $ns/1e9}")" \
 			"$(awk "BEGIN{printf \"%d\", $execs*1e9/$ns}")" "$cov"
 		passed=$((passed + 1))
 	else
-		printf 'fuzz_%-24s FAILED (exit %d), log: %s\n' "$t" $rc "$log"
+		printf 'fuzz_%-26s FAILED (exit %d), log: %s\n' "$t" $rc "$log"
 		tail -n 30 "$log"
 		failed=$((failed + 1))
 	fi
