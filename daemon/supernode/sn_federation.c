@@ -104,8 +104,8 @@ bool sn_fed_is_member(struct supernode *sn, const struct sockaddr_storage *from)
 	return member_by_sa(sn, from) != NULL;
 }
 
-bool sn_fed_is_supernode(struct supernode *sn,
-			 const struct sockaddr_storage *sa)
+static bool is_anchor(const struct supernode *sn,
+		      const struct sockaddr_storage *sa)
 {
 	int i;
 
@@ -113,7 +113,13 @@ bool sn_fed_is_supernode(struct supernode *sn,
 		if (sn->anchors[i].resolved &&
 		    sockaddr_equal(&sn->anchors[i].sa, sa))
 			return true;
-	return sn_fed_is_member(sn, sa);
+	return false;
+}
+
+bool sn_fed_is_supernode(struct supernode *sn,
+			 const struct sockaddr_storage *sa)
+{
+	return is_anchor(sn, sa) || sn_fed_is_member(sn, sa);
 }
 
 struct sa_find {
@@ -268,18 +274,6 @@ void sn_fed_tick(struct supernode *sn, uint64_t now)
 		    (!m || now - m->last_seen_ms > FED_ACTIVE_MS))
 			send_fed_register(sn, &a->sa);
 	}
-}
-
-static bool is_anchor(const struct supernode *sn,
-		      const struct sockaddr_storage *sa)
-{
-	int i;
-
-	for (i = 0; i < sn->n_anchors; i++)
-		if (sn->anchors[i].resolved &&
-		    sockaddr_equal(&sn->anchors[i].sa, sa))
-			return true;
-	return false;
 }
 
 struct stale_at {
