@@ -232,22 +232,31 @@ static void deliver(struct xsk_rx *x, const uint8_t *frame, size_t len)
 
 /*
  * Up to XSK_RX_BATCH frames, each handed back to the fill ring once read.
- * Every frame is always in exactly one place: the fill ring, the RX ring or
- * our hands, and both rings hold all of them, so reserving as many fill
- * slots as frames just read cannot come up short.
+ * Every frame is in one place: the fill ring, the RX ring or our hands,
+ * and both rings hold all of them; but the kernel tells what it consumed
+ * from the fill ring late, so its free room can look short for a while
+ * (a flood made that an abort() once): frames that do not fit wait.
  */
 static void sock_drain(struct xsk_rx *x, struct xsk_rx_sock *s)
 {
-	uint32_t i, n, rx_idx = 0, fill_idx = 0;
+	uint32_t i, n, room, rx_idx = 0, fill_idx = 0;
 
 	n = xsk_ring_cons__peek(&s->rx, XSK_RX_BATCH, &rx_idx);
 	if (!n)
 		return;
+	/* The kernel publishes what it took from the fill ring lazily, so
+	 * under a flood the ring can look fuller than it is: take only the
+	 * frames we can give back now, the rest stay for the next call. */
+	room = xsk_prod_nb_free(&s->fill, n);
+	if (room < n) {
+		xsk_ring_cons__cancel(&s->rx, n - room);
+		n = room;
+		if (!n)
+			return;
+	}
 	if (xsk_ring_prod__reserve(&s->fill, n, &fill_idx) != n) {
-		log_err("AF_XDP %s queue %u: no room to refill %u frames, "
-			"a broken invariant",
-			x->ifname, s->queue, n);
-		abort();
+		xsk_ring_cons__cancel(&s->rx, n);
+		return;
 	}
 	for (i = 0; i < n; i++) {
 		const struct xdp_desc *d =
