@@ -114,14 +114,21 @@ X(INNER_SOURCE,     -50, "inner_source",           __,   __,   __,   __,   __,  
 X(MERGED,           -51, "merged_datagrams",       __,   __,   __,   __,   __,   __,   STK)     \
 X(REWRITE_FAILED,   -52, "rewrite_failed",         __,   DROP, __,   __,   __,   __,   DROP)   \
 /* Header encryption in the kernel (issue 10). */                                               \
-X(REPLAYED,         -53, "replayed",               __,   DROP, __,   __,   __,   __,   DROP)   \
+X(REPLAYED,         -53, "replayed",               DROP, DROP, __,   __,   __,   __,   DROP)   \
 /* Hardening (issue 11). */                                                                     \
 X(IMPOSSIBLE_SOURCE,-54, "impossible_source",      __,   __,   DROP, __,   __,   __,   __)     \
 X(BAD_EDGE_SOCKET,  -55, "bad_edge_socket",        DROP, __,   __,   __,   __,   __,   __)     \
 X(SOURCE_LIMIT,     -56, "source_limit",           DROP, __,   __,   __,   __,   __,   __)     \
 X(AUTO_IP_FULL,     -57, "auto_ip_full",           DROP, __,   __,   __,   __,   __,   __)     \
 X(PUNCH_LIMIT,      -58, "punch_limit",            DROP, __,   __,   __,   __,   __,   __)     \
-X(ANSWER_LIMIT,     -59, "answer_limit",           DROP, __,   __,   __,   __,   __,   __)
+X(ANSWER_LIMIT,     -59, "answer_limit",           DROP, __,   __,   __,   __,   __,   __)     \
+/* Per-peer sessions, -A6 (issue 12). */                                                        \
+X(NO_SESSION,       -60, "no_session",             DROP, __,   __,   __,   DMN,  __,   DMN)     \
+X(AEAD_TAG,         -61, "aead_tag",               DROP, __,   __,   __,   __,   __,   DROP)    \
+X(HANDSHAKE,        -62, "handshake",              DROP, __,   __,   __,   __,   __,   __)      \
+X(HANDSHAKE_LIMIT,  -63, "handshake_limit",        DROP, __,   __,   __,   __,   __,   __)      \
+X(KEEPALIVE,        -64, "keepalive",              __,   __,   __,   __,   __,   __,   DMN)     \
+X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN,  __,   DMN)
 /* clang-format on */
 
 /*
@@ -195,6 +202,26 @@ X(ANSWER_LIMIT,     -59, "answer_limit",           DROP, __,   __,   __,   __,  
  * MERGED_DATAGRAMS  several datagrams merged into one skb (GRO, a
  *                   UDP_SEGMENT sender over veth): the stack splits them
  *                   for the daemon's socket.
+ * NO_SESSION        -A6: a data frame under a receiver index no session
+ *                   of ours has (expired, from before a restart, or made
+ *                   up); the kernel path hands it to the daemon, which
+ *                   drops it and starts a handshake when the sender is a
+ *                   peer it knows.
+ * AEAD_TAG          -A6: the Poly1305 tag does not verify (a forged,
+ *                   bit-flipped or rewritten frame, or a wrong key).
+ * HANDSHAKE         -A6: a handshake message that does not verify (mac1,
+ *                   wrong community key or identity, a pinned peer's new
+ *                   key, a stale time stamp, a bad cookie).
+ * HANDSHAKE_LIMIT   -A6: over the handshake budget (per peer, per second
+ *                   overall), answered with a cookie or not at all.
+ * KEEPALIVE         -A6: an empty data frame (a keepalive or the
+ *                   initiator's confirmation); the kernel path leaves it
+ *                   to the daemon, which keeps its own replay window for
+ *                   these (a keepalive and a data frame never share a
+ *                   counter: the tag covers the length).
+ * SESSION_CONTROL   -A6: handshake, cookie, key query and group frames
+ *                   (and, from the TAP, frames to a group MAC): the
+ *                   daemon's.
  * REWRITE_FAILED    a helper failed after the frame was cut to the inner
  *                   frame (the relay: rewritten, or opened under -H),
  *                   which can then go nowhere whole.
@@ -203,6 +230,9 @@ X(ANSWER_LIMIT,     -59, "answer_limit",           DROP, __,   __,   __,   __,  
  *                   at the relay: the last one it accepted from that
  *                   edge); dropped there, wherever that record is: the
  *                   daemon's record does not know what the kernel took.
+ *                   -A6: the frame's counter is below the session's
+ *                   replay window or was seen already (after its tag
+ *                   verified: a forgery cannot move the window).
  * IMPOSSIBLE_SOURCE a source no host can send from or be answered at
  *                   (0/8, 127/8, multicast and 240/4 with the broadcast
  *                   address, port 0, or our own address), which the

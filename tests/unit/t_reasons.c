@@ -119,6 +119,12 @@ static const struct {
 	{ N2NK_AUTO_IP_FULL, -57, "auto_ip_full" },
 	{ N2NK_PUNCH_LIMIT, -58, "punch_limit" },
 	{ N2NK_ANSWER_LIMIT, -59, "answer_limit" },
+	{ N2NK_NO_SESSION, -60, "no_session" },
+	{ N2NK_AEAD_TAG, -61, "aead_tag" },
+	{ N2NK_HANDSHAKE, -62, "handshake" },
+	{ N2NK_HANDSHAKE_LIMIT, -63, "handshake_limit" },
+	{ N2NK_KEEPALIVE, -64, "keepalive" },
+	{ N2NK_SESSION_CONTROL, -65, "session_control" },
 };
 
 #define N_GOLDEN (sizeof(golden) / sizeof(golden[0]))
