@@ -25,7 +25,8 @@ const char *identity_strerror(int err)
 	case 0:
 		return "success";
 	case -ENOENT:
-		return "no key file (n2n-keygen --identity FILE makes one)";
+		return "no such file or directory (n2n-keygen --identity FILE "
+		       "makes a key file)";
 	case -EPERM:
 		return "key file is open to group or others (chmod 600 it)";
 	case -EBADMSG:

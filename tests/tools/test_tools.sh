@@ -93,6 +93,17 @@ keygen=$out/tools/n2n-keygen
 check_output "keygen user" "* logan nHWum+r42k1qDXdIeH-WFKeylK5UyLStRzxofRNAgpG" "$keygen" logan 007
 check_output "keygen -F secretFed" "-P opIyaWhWjKLJSNOHNpKnGmelhHWRqkmY5pAx7lbDHp4" "$keygen" -F secretFed
 check "keygen no arguments" 2 "$keygen"
+# --identity: RFC 7748 §6.1's Alice as a key file, then a new one.
+printf 'dwdtCnMYpX08FsFyUbJmRd9ML4frwJkqsXf7pR25LCo=\n' >"$tmp/alice.key"
+chmod 600 "$tmp/alice.key"
+check_output "keygen --identity loads a key file" "public key  hSDwCYkwp1R0i33ctD73Wg2/Og0mOBr066SpjqqbTmo=
+fingerprint 7a91:869e:4c11:4964" "$keygen" --identity "$tmp/alice.key"
+chmod 640 "$tmp/alice.key"
+check "keygen --identity refuses a group-readable file" 1 "$keygen" --identity "$tmp/alice.key"
+check "keygen --identity creates a key file" 0 "$keygen" --identity "$tmp/new.key"
+created=$(grep -v created "$tmp/out")
+check "with mode 0600" 0 test "$(stat -c %a "$tmp/new.key")" = 600
+check_output "and loads it the next time" "$created" "$keygen" --identity "$tmp/new.key"
 
 check "make install" 0 make --no-print-directory O="$out" install DESTDIR="$tmp/root" PREFIX=/usr
 for f in usr/bin/n2n-keygen usr/bin/n2n-dissect usr/bin/n2nctl usr/sbin/edge \
