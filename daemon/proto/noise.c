@@ -18,6 +18,9 @@
 /* 37 bytes, under HASHLEN: h starts as the zero-padded name (Noise §5.2). */
 static const char protocol_name[] = "Noise_IKpsk2_25519_ChaChaPoly_BLAKE2b";
 _Static_assert(sizeof(protocol_name) - 1 <= NOISE_HASH_LEN, "name too long");
+_Static_assert(NOISE_INIT_LEN == 144 && NOISE_RESP_LEN == 88 &&
+		       NOISE_COOKIE_LEN == 60,
+	       "WireGuard's message sizes less their 4-byte type");
 
 static void hash2(uint8_t out[NOISE_HASH_LEN], const void *a, size_t alen,
 		  const void *b, size_t blen)

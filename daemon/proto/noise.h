@@ -29,12 +29,13 @@
 #define NOISE_TAG_LEN	       16
 #define NOISE_COOKIE_NONCE_LEN 24
 
-/* sender idx, e, enc(s), enc(tai64n), mac1, mac2 */
-#define NOISE_INIT_LEN	 (4 + 32 + (32 + 16) + (12 + 16) + 16 + 16) /* 148 */
+/* sender idx, e, enc(s), enc(tai64n), mac1, mac2: WireGuard's 148 bytes
+ * without its 4-byte type, whose place our n2nk header takes */
+#define NOISE_INIT_LEN	 (4 + 32 + (32 + 16) + (12 + 16) + 16 + 16) /* 144 */
 /* sender idx, receiver idx, e, enc(empty), mac1, mac2 */
-#define NOISE_RESP_LEN	 (4 + 4 + 32 + 16 + 16 + 16) /* 92 */
+#define NOISE_RESP_LEN	 (4 + 4 + 32 + 16 + 16 + 16) /* 88, WireGuard's 92 */
 /* receiver idx, nonce, xchacha20poly1305(cookie) */
-#define NOISE_COOKIE_LEN (4 + 24 + 16 + 16) /* 60 */
+#define NOISE_COOKIE_LEN (4 + 24 + 16 + 16) /* 60, WireGuard's 64 */
 
 /* Raw Noise messages (no indices, no macs) around a payload of n bytes. */
 #define NOISE_MSG1_LEN(n) (32 + 32 + 16 + (n) + 16)

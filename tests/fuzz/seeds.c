@@ -4,6 +4,7 @@
  * datagram goes to its message type's decoder target, header-encrypted ones
  * to the header target, PACKET payloads to the transform target. The
  * captures stay in ../shared; the seeds live only in the build directory.
+ * The noise target's seeds are its own fixed handshake (noise_setup.h).
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -13,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "common/pcap_read.h"
+#include "noise_setup.h"
 #include "proto/wire.h"
 
 static int write_seed(const char *corpus, const char *target, const char *name,
@@ -102,6 +104,35 @@ static int seed_capture(const char *dir, const char *corpus, const char *file)
 	return ret;
 }
 
+/* A mode byte (fuzz_noise.c) and one message. */
+static int write_noise_seed(const char *corpus, const char *name, uint8_t mode,
+			    const uint8_t *msg, size_t len)
+{
+	uint8_t seed[1 + NOISE_INIT_LEN];
+
+	seed[0] = mode;
+	memcpy(seed + 1, msg, len);
+	return write_seed(corpus, "noise", name, 0, seed, len + 1);
+}
+
+static int seed_noise(const char *corpus)
+{
+	struct fuzz_noise f;
+	int ret;
+
+	fuzz_noise_setup(&f);
+	ret = write_noise_seed(corpus, "init", 0, f.init, sizeof(f.init)) ||
+	      write_noise_seed(corpus, "init-mac1", 0x80, f.init,
+			       sizeof(f.init)) ||
+	      write_noise_seed(corpus, "resp", 1, f.resp, sizeof(f.resp)) ||
+	      write_noise_seed(corpus, "resp-mac1", 0x81, f.resp,
+			       sizeof(f.resp)) ||
+	      write_noise_seed(corpus, "cookie", 2, f.cookie_msg,
+			       sizeof(f.cookie_msg));
+	noise_hs_wipe(&f.sent);
+	return ret ? -1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct dirent *de;
@@ -130,6 +161,8 @@ int main(int argc, char **argv)
 		files++;
 	}
 	closedir(dir);
+	if (seed_noise(argv[2]))
+		return 1;
 	printf("make-seeds: seeded from %d captures\n", files);
 	return files ? 0 : 1;
 }
