@@ -162,7 +162,9 @@ struct edge_conf {
 	enum datapath_kind datapath; /* --datapath; AUTO */
 	int mss_clamp; /* --mss-clamp: -1 auto (default), 0 off, else MSS */
 	char pin_root[CONF_CTL_PATH_MAX]; /* --pin-root; "" = default */
-	bool kernel_unload;		  /* --kernel-unload: remove, exit */
+	/* --identity: -A6's key file; "" = /var/lib/n2nk/<tap>.key */
+	char identity[CONF_CTL_PATH_MAX];
+	bool kernel_unload; /* --kernel-unload: remove, exit */
 	/* --kernel-hold: how long the kernel path outlives the daemon (a
 	 * restart without loss); 0: it stops with the daemon. */
 	unsigned int kernel_hold_s;

@@ -12,6 +12,7 @@
 
 #include "common/mac.h"
 #include "conf.h"
+#include "n2nk_session.h"
 #include "edge/mss_clamp.h"
 #include "proto/compress.h"
 #include "proto/transform.h"
@@ -29,6 +30,7 @@ enum edge_long_only {
 	OPT_PIN_ROOT,
 	OPT_KERNEL_UNLOAD,
 	OPT_KERNEL_HOLD,
+	OPT_IDENTITY,
 };
 
 /*
@@ -77,6 +79,7 @@ static const struct conf_option edge_options[] = {
 	{ OPT_METRICS_NAMES, "metrics-community-names", CONF_ARG_NONE, NULL },
 	{ OPT_MSS_CLAMP, "mss-clamp", CONF_ARG_REQUIRED, NULL },
 	{ OPT_PIN_ROOT, "pin-root", CONF_ARG_REQUIRED, NULL },
+	{ OPT_IDENTITY, "identity", CONF_ARG_REQUIRED, NULL },
 	{ OPT_KERNEL_UNLOAD, "kernel-unload", CONF_ARG_NONE, NULL },
 	{ OPT_KERNEL_HOLD, "kernel-hold", CONF_ARG_REQUIRED, NULL },
 	{ 0, NULL, CONF_ARG_NONE, NULL },
@@ -100,11 +103,14 @@ static int set_cipher(struct edge_parse *ep, const char *v, char *msg,
 	if (!v)
 		conf_warn(&ep->c->warnings,
 			  "-A: a bare -A is deprecated in n2n, use -A3 (AES)");
-	else if (conf_parse_long(v, 10, 1, 5, &n))
-		return conf_fail(msg, len, "unknown cipher, use -A1..-A5");
+	else if (conf_parse_long(v, 10, 1, 6, &n))
+		return conf_fail(msg, len,
+				 "unknown cipher, use -A1..-A5 (n2n's) or -A6 "
+				 "(n2nk's per-peer sessions)");
 	ep->cipher_flag = (int)n;
 	ep->c->transform =
-		(enum n2n_transform_id)transform_id_from_flag((int)n);
+		n == 6 ? (enum n2n_transform_id)N2NK_TRANSFORM_A6
+		       : (enum n2n_transform_id)transform_id_from_flag((int)n);
 	return 0;
 }
 
@@ -471,6 +477,9 @@ static int edge_local_option(struct edge_parse *ep, int key, const char *v,
 	case OPT_PIN_ROOT:
 		return conf_copy(c->pin_root, sizeof(c->pin_root), v,
 				 "pin root", msg, len);
+	case OPT_IDENTITY:
+		return conf_copy(c->identity, sizeof(c->identity), v,
+				 "identity key file", msg, len);
 	case OPT_KERNEL_UNLOAD:
 		c->kernel_unload = true;
 		return 0;
@@ -556,6 +565,28 @@ static int resolve_transform(struct edge_parse *ep, char *err, size_t errlen)
 	return 0;
 }
 
+/* -A6 (ours): sessions keyed by -k; no compression, no -J (yet). */
+static int check_a6(struct edge_conf *c, char *err, size_t errlen)
+{
+	if (c->transform != (enum n2n_transform_id)N2NK_TRANSFORM_A6) {
+		if (c->identity[0])
+			conf_warn(&c->warnings,
+				  "--identity: only -A6 uses an identity key");
+		return 0;
+	}
+	if (c->password)
+		return conf_fail(err, errlen,
+				 "-J with -A6: user/password communities "
+				 "cannot vouch for -A6 identities yet; use -k");
+	if (c->compression != N2N_COMPRESSION_NONE) {
+		conf_warn(&c->warnings, "-z with -A6: frames go uncompressed "
+					"(compression before encryption leaks "
+					"lengths)");
+		c->compression = N2N_COMPRESSION_NONE;
+	}
+	return 0;
+}
+
 /* n2n edge_init(): user/password auth hides the IV, see protocol §6. */
 static int check_user_auth(struct edge_conf *c, char *err, size_t errlen)
 {
@@ -599,6 +630,8 @@ static int edge_finish(struct edge_parse *ep, const struct conf_env *env,
 		return conf_fail(err, errlen,
 				 "no supernode: use -l <host:port>");
 	ret = resolve_transform(ep, err, errlen);
+	if (!ret)
+		ret = check_a6(c, err, errlen);
 	if (!ret)
 		ret = check_user_auth(c, err, errlen);
 	if (ret)

@@ -222,6 +222,7 @@ static void edge_tick(void *arg, uint64_t now)
 	edge_sn_tick(e, now);
 	edge_peers_tick(e, now);
 	edge_kernel_tick(e, now);
+	edge_a6_tick(e, now);
 	if (edge_registered(e))
 		apply_address(e);
 	metrics_tick(e->metrics);
@@ -361,8 +362,13 @@ static int setup_upw(struct edge *e)
 static int setup_crypto(struct edge *e)
 {
 	const struct edge_conf *c = e->conf;
-	int err = transform_init(&e->tf, c->transform, c->key);
+	int err;
 
+	if (c->transform == (enum n2n_transform_id)N2NK_TRANSFORM_A6) {
+		msg_he_init(&e->he, c->header_encryption, e->community);
+		return edge_a6_init(e);
+	}
+	err = transform_init(&e->tf, c->transform, c->key);
 	if (err) {
 		log_err("cipher %s: %s", transform_name(c->transform),
 			transform_strerror(err));
@@ -514,6 +520,7 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 	if (!err) {
 		edge_kernel_adopt(e);
 		edge_kernel_unload_stale(e);
+		edge_a6_kernel_start(e);
 	}
 	if (!err && edge_ctl_open(e, c->ctl_socket))
 		log_warn("no control socket at %s; n2nctl will not reach us",
@@ -588,6 +595,7 @@ void edge_fini(struct edge *e)
 		close(e->tap_fd);
 	edge_peers_free(e);
 	auth_secret_wipe(&e->upw_secret);
+	edge_a6_fini(e);
 	transform_fini(&e->tf);
 	compress_fini(&e->comp);
 	evloop_fini(&e->loop);

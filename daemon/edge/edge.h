@@ -18,6 +18,7 @@
 #include "common/evloop.h"
 #include "common/mac.h"
 #include "common/mac_table.h"
+#include "edge/edge_a6.h"
 #include "edge/mss_clamp.h"
 #include "kernel/datapath.h"
 #include "proto/auth.h"
@@ -83,6 +84,7 @@ struct edge_peer {
 	uint64_t k_tx_p2p, k_rx_p2p, k_tx_relay, k_rx_relay;
 	uint64_t k_tx_bytes, k_rx_bytes;
 	uint64_t k_rx_ns;
+	struct a6_peer *a6; /* -A6 sessions (edge_a6.c), or NULL */
 };
 
 struct edge_sn {
@@ -168,6 +170,7 @@ struct edge {
 	uint32_t k_ip;		   /* the overlay address it has */
 	void *ctl;		   /* control socket, edge_ctl.c */
 	void *metrics;		   /* --metrics endpoint, edge_ctl.c */
+	struct edge_a6 *a6;	   /* -A6 (edge_a6.c), or NULL */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
@@ -206,9 +209,18 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len);
 /* The TAP was removed under us: the edge stops, exit status 1. */
 void edge_on_tap_gone(void *ctx, int err);
 
+/* Sends PACKET m to p (direct while its path works, else through the
+ * supernode; p NULL: the supernode); len: the frame's, for the counts. */
+void edge_tx_send_packet(struct edge *e, struct edge_peer *p,
+			 const struct n2n_msg *m, size_t len, uint64_t now);
+
 /* edge_rx.c: PACKET -> TAP. */
 void edge_on_packet(struct edge *e, const struct n2n_msg *m,
 		    const struct sockaddr_storage *from, bool via_sn);
+/* The frame opened from PACKET m: filtered, counted, to the TAP. */
+void edge_rx_deliver(struct edge *e, const struct n2n_msg *m,
+		     const struct sockaddr_storage *from, bool via_sn,
+		     uint8_t *frame, size_t n);
 
 /* edge_peer.c: the peer table and the punching state machine. */
 void edge_on_register(struct edge *e, const struct n2n_msg *m,

@@ -37,10 +37,42 @@ static void columns(struct ctl_table *t, const char *const *names)
 		ctl_table_column(t, *names);
 }
 
+struct peer_rows {
+	struct ctl_table *t;
+	struct edge *e;
+};
+
+static void put_ago(struct ctl_table *t, int64_t s)
+{
+	if (s < 0)
+		ctl_table_null(t);
+	else
+		ctl_table_u64(t, (uint64_t)s);
+}
+
+/* -A6: who the peer is and how its sessions go. */
+static void a6_columns(struct ctl_table *t, const struct edge *e,
+		       const struct edge_peer *p)
+{
+	struct a6_peer_view v;
+
+	edge_a6_peer_view(e, p, evloop_now_ms(), &v);
+	if (v.fingerprint[0])
+		ctl_table_str(t, v.fingerprint);
+	else
+		ctl_table_null(t);
+	put_ago(t, v.session_age_s);
+	put_ago(t, v.last_handshake_s);
+	ctl_table_u64(t, v.rekeys);
+	ctl_table_u64(t, v.replayed);
+	ctl_table_u64(t, v.tag_failed);
+}
+
 static void peer_row(struct mac_entry *me, void *arg)
 {
 	const struct edge_peer *p = (const struct edge_peer *)me;
-	struct ctl_table *t = arg;
+	struct peer_rows *r = arg;
+	struct ctl_table *t = r->t;
 	char buf[SOCKADDR_STR_MAX];
 
 	ctl_table_row(t);
@@ -56,6 +88,8 @@ static void peer_row(struct mac_entry *me, void *arg)
 	ctl_table_u64(t, p->tx_relay);
 	ctl_table_u64(t, p->rx_relay);
 	ctl_table_str(t, p->k_path != DP_EDGE_NONE ? "kernel" : "userspace");
+	if (r->e->a6)
+		a6_columns(t, r->e, p);
 }
 
 static int cmd_peers(struct ctl_table *t, int argc __maybe_unused,
@@ -65,11 +99,48 @@ static int cmd_peers(struct ctl_table *t, int argc __maybe_unused,
 		"mac",	  "path",     "sockaddr", "last_seen_s", "tx_p2p",
 		"rx_p2p", "tx_relay", "rx_relay", "datapath",	 NULL
 	};
+	static const char *const a6_cols[] = {
+		"identity", "session_age_s", "last_handshake_s",
+		"rekeys",   "replayed",	     "tag_failed",
+		NULL
+	};
 	struct edge *e = ctx;
+	struct peer_rows r = { t, e };
 
 	edge_kernel_collect_all(e);
 	columns(t, cols);
-	mac_table_each(&e->peers, peer_row, t);
+	if (e->a6)
+		columns(t, a6_cols);
+	mac_table_each(&e->peers, peer_row, &r);
+	return 0;
+}
+
+/* keys: our -A6 identity; keys rotate: a new one (sessions renegotiate). */
+static int cmd_keys(struct ctl_table *t, int argc, char **argv, void *ctx)
+{
+	static const char *const cols[] = { "identity", "public_key", "file",
+					    NULL };
+	char fp[32], pub[64];
+	struct edge *e = ctx;
+	int err;
+
+	if (!e->a6)
+		return ctl_table_errorf(t, "no identity: this community does "
+					   "not use -A6");
+	if (argc > 2 || (argc == 2 && strcmp(argv[1], "rotate")))
+		return ctl_table_errorf(t, "usage: keys [rotate]");
+	if (argc == 2) {
+		err = edge_a6_rotate_identity(e);
+		if (err)
+			return ctl_table_errorf(t, "cannot rotate: %s",
+						strerror(-err));
+	}
+	edge_a6_identity(e, fp, sizeof(fp), pub, sizeof(pub));
+	columns(t, cols);
+	ctl_table_row(t);
+	ctl_table_str(t, fp);
+	ctl_table_str(t, pub);
+	ctl_table_str(t, edge_a6_identity_path(e));
 	return 0;
 }
 
@@ -232,6 +303,8 @@ static const struct ctl_command edge_commands[] = {
 	{ "supernodes", "configured and learned supernodes", cmd_supernodes },
 	{ "stats", "packet counters and drops by reason", cmd_stats },
 	{ "info", "this edge: community, MAC, address, datapath", cmd_info },
+	{ "keys", "the -A6 identity key; 'keys rotate' makes a new one",
+	  cmd_keys },
 	{ "maps", "the kernel path's BPF maps (kernel datapath)", cmd_maps },
 };
 

@@ -87,13 +87,15 @@ static void age_list_add(struct edge *e, struct edge_peer *p)
 /* Reached P2P once, or we sent it frames from the TAP (either path). */
 static bool peer_proven(const struct edge_peer *p)
 {
-	return p->last_p2p_ms || p->tx_p2p || p->tx_relay;
+	return p->last_p2p_ms || p->tx_p2p || p->tx_relay ||
+	       edge_a6_peer_live(p, evloop_now_ms());
 }
 
 static void peer_remove(struct edge *e, struct edge_peer *p)
 {
 	age_list_del(e, p);
 	edge_kernel_forget(e, p);
+	edge_a6_peer_free(e, p);
 	mac_table_remove(&e->peers, &p->key);
 	free(p);
 }
@@ -577,6 +579,7 @@ static void peer_tick(struct mac_entry *me, void *arg)
 	else if (!p->p2p && in_burst(p, t->now) &&
 		 t->now - p->last_punch_ms >= PUNCH_RETRY_MS)
 		punch(e, p, t->now);
+	edge_a6_peer_tick(e, p, t->now);
 	edge_kernel_sync(e, p, t->now); /* a path that changed, out */
 }
 

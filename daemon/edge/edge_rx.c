@@ -93,19 +93,32 @@ void edge_on_packet(struct edge *e, const struct n2n_msg *m,
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
+	if (e->a6) {
+		edge_a6_on_packet(e, m, from, via_sn);
+		return;
+	}
 	n = open_payload(e, pk, frame, sizeof(frame));
 	if (n < ETH_FRAME_HDR_LEN) {
 		edge_drop(e, N2NK_DECRYPT);
 		return;
 	}
-	if (rx_filtered(e, frame, (size_t)n)) {
+	edge_rx_deliver(e, m, from, via_sn, frame, (size_t)n);
+}
+
+void edge_rx_deliver(struct edge *e, const struct n2n_msg *m,
+		     const struct sockaddr_storage *from, bool via_sn,
+		     uint8_t *frame, size_t n)
+{
+	const struct n2n_packet *pk = &m->u.packet;
+
+	if (rx_filtered(e, frame, n)) {
 		edge_drop(e, N2NK_FILTERED);
 		return;
 	}
 	count_rx(e, m, from, via_sn, mac_equal(frame + MAC_SIZE, pk->src_mac),
-		 (size_t)n, evloop_now_ms());
-	mss_clamp_frame(frame, (size_t)n, e->mss); /* a SYN-ACK from afar */
-	if (datapath_send_tap(&e->dp, frame, (size_t)n) < 0)
+		 n, evloop_now_ms());
+	mss_clamp_frame(frame, n, e->mss); /* a SYN-ACK from afar */
+	if (datapath_send_tap(&e->dp, frame, n) < 0)
 		edge_drop(e, N2NK_SEND_FAILED);
 	else
 		e->stats.tap_written++;

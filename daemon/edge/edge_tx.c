@@ -61,8 +61,8 @@ static void count_tx(struct edge_peer *p, enum edge_via via, size_t len)
 }
 
 /* len: the Ethernet frame's, for the per-peer byte counts. */
-static void send_packet(struct edge *e, struct edge_peer *p,
-			const struct n2n_msg *m, size_t len, uint64_t now)
+void edge_tx_send_packet(struct edge *e, struct edge_peer *p,
+			 const struct n2n_msg *m, size_t len, uint64_t now)
 {
 	if (p && edge_peer_direct(e, p, now)) {
 		if (edge_send(e, &p->sa, m) == 0) {
@@ -88,6 +88,20 @@ static void send_packet(struct edge *e, struct edge_peer *p,
 	}
 }
 
+/* -A6: the peer's session seals it (edge_a6_data.c). */
+static void a6_from_tap(struct edge *e, const uint8_t *frame, size_t len,
+			uint64_t now)
+{
+	struct edge_peer *p = NULL;
+
+	if (!mac_is_group(frame)) {
+		p = edge_peer_get(e, frame, now);
+		if (!p)
+			return edge_drop(e, N2NK_TABLE_FULL);
+	}
+	edge_a6_send_frame(e, p, frame, len, now);
+}
+
 void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 {
 	struct edge *e = ctx;
@@ -110,6 +124,8 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 		return;
 	}
 	mss_clamp_frame(frame, len, e->mss); /* a SYN into the overlay */
+	if (e->a6)
+		return a6_from_tap(e, frame, len, now);
 	if (seal_frame(e, &m, enc, sizeof(enc), frame, len) < 0) {
 		edge_drop(e, N2NK_DECRYPT);
 		return;
@@ -117,7 +133,7 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 	/* With the peer table full, a new peer's frames are relayed. */
 	if (!mac_is_group(frame))
 		p = edge_peer_get(e, frame, now);
-	send_packet(e, p, &m, len, now);
+	edge_tx_send_packet(e, p, &m, len, now);
 }
 
 /*

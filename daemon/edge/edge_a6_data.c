@@ -1,0 +1,370 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * -A6 frames: DATA to one peer under its session, GROUP to everyone
+ * under the sender's group key, both ChaCha20-Poly1305 (libsodium) with
+ * the PACKET fields a supernode routes by as associated data
+ * (include/n2nk_session.h). A frame is opened, then its counter is
+ * taken by the window: a forgery never moves it.
+ */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/bytes.h"
+#include "common/log.h"
+#include "common/mac.h"
+#include "edge_a6_int.h"
+
+#define GROUP_KEY_LABEL "n2nk group v1"
+
+static void build_ad(const struct edge *e, uint8_t ad[N2NK_A6_AD_LEN],
+		     const uint8_t *src, const uint8_t *dst, const uint8_t *hdr)
+{
+	uint8_t *p = ad;
+
+	memcpy(p, e->community, N2N_COMMUNITY_SIZE);
+	p += N2N_COMMUNITY_SIZE;
+	memcpy(p, src, MAC_SIZE);
+	memcpy(p + MAC_SIZE, dst, MAC_SIZE);
+	p += 2 * MAC_SIZE;
+	*p++ = N2N_COMPRESSION_NONE;
+	*p++ = N2NK_TRANSFORM_A6;
+	memcpy(p, hdr, N2NK_A6_DATA_HDR);
+}
+
+static void put_hdr(uint8_t *hdr, uint8_t type, uint32_t index, uint64_t ctr)
+{
+	memset(hdr, 0, N2NK_A6_TYPE_LEN);
+	hdr[0] = type;
+	put_le32(hdr + 4, index);
+	put_le64(hdr + 8, ctr);
+}
+
+static void nonce_of(uint8_t nonce[12], uint64_t ctr)
+{
+	memset(nonce, 0, 4);
+	put_le64(nonce + 4, ctr);
+}
+
+/* hdr is filled; seals len frame bytes after it, the tag after them. */
+static void seal(const struct edge *e, uint8_t *pl, const uint8_t *dst,
+		 const uint8_t *key, const uint8_t *frame, size_t len)
+{
+	uint8_t ad[N2NK_A6_AD_LEN], nonce[12];
+
+	build_ad(e, ad, e->mac, dst, pl);
+	nonce_of(nonce, get_le64(pl + 8));
+	crypto_aead_chacha20poly1305_ietf_encrypt_detached(
+		pl + N2NK_A6_DATA_HDR, pl + N2NK_A6_DATA_HDR + len, NULL, frame,
+		len, ad, sizeof(ad), NULL, nonce, key);
+}
+
+static int open_payload(const struct edge *e, const struct n2n_msg *m,
+			const uint8_t *pl, size_t len, const uint8_t *key,
+			uint8_t *frame)
+{
+	const struct n2n_packet *pk = &m->u.packet;
+	uint8_t ad[N2NK_A6_AD_LEN], nonce[12];
+	size_t n = len - N2NK_A6_OVERHEAD;
+
+	build_ad(e, ad, pk->src_mac, pk->dst_mac, pl);
+	nonce_of(nonce, get_le64(pl + 8));
+	return crypto_aead_chacha20poly1305_ietf_decrypt_detached(
+		frame, NULL, pl + N2NK_A6_DATA_HDR, n,
+		pl + N2NK_A6_DATA_HDR + n, ad, sizeof(ad), nonce, key);
+}
+
+static void send_to(struct edge *e, struct edge_peer *p, const uint8_t *dst,
+		    const uint8_t *payload, size_t len, size_t frame_len)
+{
+	struct n2n_msg m;
+
+	edge_init_msg(e, &m, N2N_MSG_PACKET, 0);
+	mac_copy(m.u.packet.src_mac, e->mac);
+	mac_copy(m.u.packet.dst_mac, dst);
+	m.u.packet.compression = N2N_COMPRESSION_NONE;
+	m.u.packet.transform = N2NK_TRANSFORM_A6;
+	m.u.packet.payload = payload;
+	m.u.packet.payload_len = len;
+	edge_tx_send_packet(e, p, &m, frame_len, evloop_now_ms());
+}
+
+void a6_send_payload(struct edge *e, struct edge_peer *p,
+		     const uint8_t *payload, size_t len, size_t frame_len)
+{
+	send_to(e, p, p->key.mac, payload, len, frame_len);
+}
+
+int a6_seal_to(struct edge *e, struct edge_peer *p, struct a6_keypair *kp,
+	       const uint8_t *frame, size_t len)
+{
+	uint8_t pl[N2N_PKT_BUF_SIZE + N2NK_A6_OVERHEAD];
+	uint64_t ctr;
+
+	if (len > N2N_PKT_BUF_SIZE)
+		return -1;
+	ctr = __atomic_fetch_add(kp->tx_ctr, 1, __ATOMIC_RELAXED);
+	if (ctr >= N2NK_A6_REJECT_AFTER_MESSAGES)
+		return -1;
+	put_hdr(pl, N2NK_A6_DATA, kp->remote_index, ctr);
+	seal(e, pl, p->key.mac, kp->tx_key, frame, len);
+	send_to(e, p, p->key.mac, pl, len + N2NK_A6_OVERHEAD, len);
+	p->a6->last_tx_ms = evloop_now_ms();
+	return 0;
+}
+
+static void enqueue(struct edge *e, struct a6_peer *ap, const uint8_t *frame,
+		    size_t len)
+{
+	if (!ap->queue)
+		ap->queue = calloc(A6_QUEUE_FRAMES, sizeof(*ap->queue));
+	if (!ap->queue || len > sizeof(ap->queue->buf))
+		return edge_drop(e, N2NK_NO_SESSION);
+	if (ap->queued == A6_QUEUE_FRAMES) { /* the oldest goes */
+		memmove(ap->queue, ap->queue + 1,
+			(A6_QUEUE_FRAMES - 1) * sizeof(*ap->queue));
+		ap->queued--;
+		edge_drop(e, N2NK_NO_SESSION);
+	}
+	memcpy(ap->queue[ap->queued].buf, frame, len);
+	ap->queue[ap->queued++].len = (uint16_t)len;
+}
+
+void a6_flush_queue(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	struct a6_peer *ap = p->a6;
+	unsigned int i;
+
+	if (!ap->queued || !a6_keypair_usable(e, ap->cur, now))
+		return;
+	for (i = 0; i < ap->queued; i++)
+		a6_seal_to(e, p, ap->cur, ap->queue[i].buf, ap->queue[i].len);
+	ap->queued = 0;
+	free(ap->queue);
+	ap->queue = NULL;
+}
+
+static void group_key(uint8_t key[N2NK_A6_KEY_LEN], const uint8_t *psk,
+		      const uint8_t *mac, uint32_t epoch)
+{
+	uint8_t in[sizeof(GROUP_KEY_LABEL) - 1 + MAC_SIZE + 4];
+
+	memcpy(in, GROUP_KEY_LABEL, sizeof(GROUP_KEY_LABEL) - 1);
+	memcpy(in + sizeof(GROUP_KEY_LABEL) - 1, mac, MAC_SIZE);
+	put_le32(in + sizeof(in) - 4, epoch);
+	crypto_generichash(key, N2NK_A6_KEY_LEN, in, sizeof(in), psk,
+			   N2NK_A6_KEY_LEN);
+}
+
+/* A new group key every A6_GROUP_EPOCH_MS; the counter starts at random,
+ * so a restart within the same second does not reuse a nonce. */
+static void group_epoch(struct edge *e, uint64_t now)
+{
+	struct edge_a6 *a = e->a6;
+	uint32_t epoch = (uint32_t)time(NULL);
+
+	if (a->g_epoch_ms && now - a->g_epoch_ms < A6_GROUP_EPOCH_MS)
+		return;
+	if (epoch <= a->g_epoch)
+		epoch = a->g_epoch + 1;
+	a->g_epoch = epoch;
+	a->g_epoch_ms = now;
+	randombytes_buf(&a->g_counter, sizeof(a->g_counter));
+	a->g_counter &= (1ULL << 47) - 1;
+	group_key(a->g_key, a->psk, e->mac, epoch);
+}
+
+static void send_group(struct edge *e, const uint8_t *frame, size_t len,
+		       uint64_t now)
+{
+	uint8_t pl[N2N_PKT_BUF_SIZE + N2NK_A6_OVERHEAD];
+	struct edge_a6 *a = e->a6;
+
+	group_epoch(e, now);
+	put_hdr(pl, N2NK_A6_GROUP, a->g_epoch, a->g_counter++);
+	seal(e, pl, frame, a->g_key, frame, len);
+	send_to(e, NULL, frame, pl, len + N2NK_A6_OVERHEAD, len);
+}
+
+void edge_a6_send_frame(struct edge *e, struct edge_peer *p,
+			const uint8_t *frame, size_t len, uint64_t now)
+{
+	struct a6_peer *ap;
+
+	if (!p)
+		return send_group(e, frame, len, now);
+	ap = a6_peer_of(e, p);
+	if (!ap)
+		return edge_drop(e, N2NK_NO_SESSION);
+	if (a6_keypair_usable(e, ap->cur, now)) {
+		a6_seal_to(e, p, ap->cur, frame, len);
+		return;
+	}
+	enqueue(e, ap, frame, len);
+	a6_hs_start(e, p, now);
+}
+
+/* A frame under no session of ours from a peer we know: it restarted, or
+ * our sessions expired; a handshake mends it (at most one per 5 s). */
+static void no_session(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	struct a6_peer *ap = p ? a6_peer_of(e, p) : NULL;
+
+	edge_drop(e, N2NK_NO_SESSION);
+	if (ap && !ap->hs_kp &&
+	    (!ap->last_hs_ms || now - ap->last_hs_ms >= A6_REKEY_TIMEOUT_MS))
+		a6_hs_start(e, p, now);
+}
+
+static bool take_counter(struct edge *e, struct a6_peer *ap,
+			 struct n2nk_replay *w, uint64_t ctr)
+{
+	if (!n2nk_replay_accept(w, ctr))
+		return true;
+	ap->replayed++;
+	edge_drop(e, N2NK_REPLAYED);
+	return false;
+}
+
+static void opened(struct edge *e, const struct n2n_msg *m, struct edge_peer *p,
+		   const uint8_t *frame, size_t n,
+		   const struct sockaddr_storage *from, bool via_sn)
+{
+	uint64_t now = evloop_now_ms();
+
+	p->a6->last_rx_ms = now;
+	p->last_seen_ms = now;
+	if (!n)
+		return; /* a keepalive */
+	if (n < ETH_FRAME_HDR_LEN)
+		return edge_drop(e, N2NK_MALFORMED);
+	edge_rx_deliver(e, m, from, via_sn, (uint8_t *)frame, n);
+}
+
+void a6_on_data(struct edge *e, const struct n2n_msg *m, const uint8_t *pl,
+		size_t len, const struct sockaddr_storage *from, bool via_sn)
+{
+	struct edge_peer *p = edge_peer_find(e, m->u.packet.src_mac);
+	struct a6_keypair *kp = a6_keypair_find(e, get_le32(pl + 4));
+	uint8_t frame[N2N_PKT_BUF_SIZE];
+	uint64_t now = evloop_now_ms(), ctr = get_le64(pl + 8);
+
+	if (len - N2NK_A6_OVERHEAD > sizeof(frame))
+		return edge_drop(e, N2NK_OVERSIZE);
+	if (!p || !kp || kp->pending || kp->peer != p ||
+	    now - kp->created_ms >= e->a6->reject_after_ms)
+		return no_session(e, p, now);
+	if (n2nk_replay_stale(&kp->win, ctr)) {
+		p->a6->replayed++;
+		return edge_drop(e, N2NK_REPLAYED);
+	}
+	if (open_payload(e, m, pl, len, kp->rx_key, frame)) {
+		p->a6->tag_failed++;
+		return edge_drop(e, N2NK_AEAD_TAG);
+	}
+	if (!take_counter(e, p->a6, &kp->win, ctr))
+		return;
+	if (kp == p->a6->next)
+		a6_session_confirm(e, p, kp, now);
+	opened(e, m, p, frame, len - N2NK_A6_OVERHEAD, from, via_sn);
+}
+
+static bool epoch_recent(uint32_t epoch)
+{
+	int64_t d = (int64_t)time(NULL) - (int64_t)epoch;
+
+	return d <= A6_GROUP_SKEW_S && d >= -A6_GROUP_SKEW_S;
+}
+
+void a6_on_group(struct edge *e, const struct n2n_msg *m, const uint8_t *pl,
+		 size_t len, const struct sockaddr_storage *from, bool via_sn)
+{
+	const struct n2n_packet *pk = &m->u.packet;
+	struct edge_peer *p = edge_peer_find(e, pk->src_mac);
+	uint32_t epoch = get_le32(pl + 4);
+	uint8_t frame[N2N_PKT_BUF_SIZE], key[N2NK_A6_KEY_LEN];
+	struct a6_peer *ap;
+
+	if (!p && via_sn)
+		p = edge_peer_get(e, pk->src_mac, evloop_now_ms());
+	ap = p ? a6_peer_of(e, p) : NULL;
+	if (!ap || !mac_is_group(pk->dst_mac))
+		return edge_drop(e, ap ? N2NK_MALFORMED : N2NK_NO_SESSION);
+	if (len - N2NK_A6_OVERHEAD > sizeof(frame))
+		return edge_drop(e, N2NK_OVERSIZE);
+	if (epoch < ap->g_epoch || !epoch_recent(epoch)) {
+		ap->replayed++;
+		return edge_drop(e, N2NK_REPLAYED);
+	}
+	if (epoch == ap->g_epoch)
+		memcpy(key, ap->g_key, sizeof(key));
+	else
+		group_key(key, e->a6->psk, pk->src_mac, epoch);
+	if (open_payload(e, m, pl, len, key, frame)) {
+		ap->tag_failed++;
+		return edge_drop(e, N2NK_AEAD_TAG);
+	}
+	if (epoch > ap->g_epoch) {
+		ap->g_epoch = epoch;
+		memcpy(ap->g_key, key, sizeof(key));
+		memset(&ap->g_win, 0, sizeof(ap->g_win));
+	}
+	if (take_counter(e, ap, &ap->g_win, get_le64(pl + 8)))
+		opened(e, m, p, frame, len - N2NK_A6_OVERHEAD, from, via_sn);
+}
+
+/* A stock n2n edge (or one of ours without -A6) in this community: say
+ * so, once a minute, since it cannot work. */
+static void foreign_transform(struct edge *e, const struct n2n_packet *pk)
+{
+	static uint64_t said_ms;
+	uint64_t now = evloop_now_ms();
+	char mac[MAC_STR_MAX];
+
+	edge_drop(e, N2NK_TRANSFORM);
+	if (said_ms && now - said_ms < 60000)
+		return;
+	said_ms = now;
+	log_warn("-A6: %s sends n2n's transform %u; this community uses -A6 "
+		 "(n2nk's per-peer sessions), which stock n2n edges cannot "
+		 "join: give every edge -A6 and n2nk",
+		 mac_str(pk->src_mac, mac), pk->transform);
+}
+
+void edge_a6_on_packet(struct edge *e, const struct n2n_msg *m,
+		       const struct sockaddr_storage *from, bool via_sn)
+{
+	const struct n2n_packet *pk = &m->u.packet;
+	const uint8_t *pl = pk->payload;
+	struct edge_peer *p;
+
+	if (pk->transform != N2NK_TRANSFORM_A6)
+		return foreign_transform(e, pk);
+	if (pk->compression != N2N_COMPRESSION_NONE ||
+	    pk->payload_len < N2NK_A6_TYPE_LEN || pl[1] || pl[2] || pl[3])
+		return edge_drop(e, N2NK_MALFORMED);
+	if (pl[0] == N2NK_A6_DATA || pl[0] == N2NK_A6_GROUP) {
+		if (pk->payload_len < N2NK_A6_OVERHEAD)
+			return edge_drop(e, N2NK_MALFORMED);
+		if (pl[0] == N2NK_A6_GROUP)
+			return a6_on_group(e, m, pl, pk->payload_len, from,
+					   via_sn);
+		if (!mac_equal(pk->dst_mac, e->mac))
+			return edge_drop(e, N2NK_UNEXPECTED);
+		return a6_on_data(e, m, pl, pk->payload_len, from, via_sn);
+	}
+	if (!mac_equal(pk->dst_mac, e->mac))
+		return edge_drop(e, N2NK_UNEXPECTED);
+	/* Handshakes: peers the supernode told of, or asked about. */
+	p = edge_peer_find(e, pk->src_mac);
+	if (!p && via_sn)
+		p = edge_peer_get(e, pk->src_mac, evloop_now_ms());
+	if (!p) {
+		edge_peer_ask(e, pk->src_mac, evloop_now_ms());
+		return edge_drop(e, N2NK_NO_SESSION);
+	}
+	p->last_seen_ms = evloop_now_ms();
+	a6_hs_on_msg(e, p, pl[0], pl + N2NK_A6_TYPE_LEN,
+		     pk->payload_len - N2NK_A6_TYPE_LEN, from, via_sn);
+}
