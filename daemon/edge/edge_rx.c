@@ -85,16 +85,16 @@ void edge_on_packet(struct edge *e, const struct n2n_msg *m,
 		edge_drop(e, N2NK_NOT_REGISTERED);
 		return;
 	}
-	if (pk->transform != e->tf.ops->id) {
-		edge_drop(e, N2NK_TRANSFORM);
-		return;
-	}
 	if (mac_equal(pk->src_mac, e->mac)) {
 		edge_drop(e, N2NK_UNEXPECTED);
 		return;
 	}
-	if (e->a6) {
+	if (e->a6) { /* its own transform check, which says more */
 		edge_a6_on_packet(e, m, from, via_sn);
+		return;
+	}
+	if (pk->transform != e->tf.ops->id) {
+		edge_drop(e, N2NK_TRANSFORM);
 		return;
 	}
 	n = open_payload(e, pk, frame, sizeof(frame));

@@ -146,6 +146,60 @@ non_member() {	# non_member DP
 	stop x
 }
 
+# keys_of NAME MAC: NAME's receive keys for MAC's sessions, oldest first.
+keys_of() {
+	awk -v m="$2" '$2 == m { print $6 }' "$T/$1.keys"
+}
+
+# min_interval FILE: the slowest 1 s interval of an iperf3 JSON, bit/s.
+min_interval() {
+	jq '[.intervals[].sum.bits_per_second] | min | floor' "$1"
+}
+
+# --- Rekey under a TCP flow; old keys open nothing after it --------------
+rekey() {	# rekey DP (a and b run with N2NK_A6_REKEY_AFTER_S=3)
+	local dp=$1 keys first later n0 srv
+	n0=$(peer_field a "$MB" rekeys)
+	capture rk b 5602 14
+	srv=$(lab_bg b "$T/iperf-s.log" iperf3 -s -1 -p 5201)
+	lab_wait_port b tcp 5201 5
+	t_check "$dp: TCP for 10 s across rekeys" lab_exec a iperf3 -c \
+		198.19.6.2 -p 5201 -t 10 -i 1 -J --logfile "$T/iperf-$dp.json"
+	t_check "$dp: no 1 s interval without data (no stall)" \
+		[ "$(min_interval "$T/iperf-$dp.json")" -gt 0 ]
+	t_check "$dp: a rekeyed at least twice meanwhile" \
+		[ "$(peer_field a "$MB" rekeys)" -ge $((n0 + 2)) ]
+	sleep 3
+	"$A6F" pick "$T/rk.pcap" a6 "$T/late-frame"
+	keys=$(keys_of b "$MA")
+	first=$(head -n 1 <<<"$keys")
+	later=$(tail -n +2 <<<"$keys")
+	t_check "$dp: a frame after the rekeys opens under a later key" \
+		"$A6F" open "$T/late-frame" a6 $later
+	t_check "$dp: ... and not under the first session's key" \
+		eval '! "$A6F" open "$T/late-frame" a6 "$first"'
+}
+
+# --- Restart, identity rotation ----------------------------------------
+restart() {	# restart DP
+	local dp=$1 n0 fp0
+	n0=$(wc -l <"$T/b.keys")
+	stop b
+	edge b b 2 "$dp"
+	t_require "$dp: b registers again" wait_registered b
+	t_check "$dp: a reaches the restarted b" lab_wait_for "restart ping" \
+		20 pings a 198.19.6.2 1
+	t_check "$dp: ... under a new session" \
+		[ "$(wc -l <"$T/b.keys")" -gt "$n0" ]
+	fp0=$(my_identity b)
+	ctl b keys rotate >/dev/null
+	t_check "$dp: n2nctl keys rotate: a new identity" \
+		[ "$(my_identity b)" != "$fp0" ]
+	t_check "$dp: a learns it through a new handshake" lab_wait_for \
+		"rotated identity" 15 eval '[ "$(fingerprint a $MB)" = "$(my_identity b)" ]'
+	t_check "$dp: traffic goes on" pings a 198.19.6.2 3
+}
+
 run_dp() {	# run_dp DP: the suite on one datapath
 	local dp=$1
 	edge a a 1 "$dp"
@@ -158,7 +212,59 @@ run_dp() {	# run_dp DP: the suite on one datapath
 	stop a
 	stop b
 	stop c
+	EDGE_ENV=(N2NK_A6_REKEY_AFTER_S=3)
+	edge a a 1 "$dp"
+	edge b b 2 "$dp"
+	EDGE_ENV=()
+	t_require "$dp: edges register (rekey every 3 s)" wait_registered a b
+	t_check "$dp: ping" lab_wait_for "a6 ping" 20 pings a 198.19.6.2 1
+	rekey "$dp"
+	restart "$dp"
+	stop a
+	stop b
 }
 
-run_dp socket
+# --- Through stock n2n 3.1.1's supernode; a stock edge told to join ------
+STOCK=${N2N_STOCK_DIR:-}
+stock() {
+	local dp=$1
+	lab_bg sn "$T/stock-sn.log" "$STOCK/supernode" -p 7655 -f \
+		>"$T/stock-sn.pid"
+	SN_ADDR=198.18.0.1:7655
+	edge a a 1 "$dp"
+	edge b b 2 "$dp"
+	edge c c 3 "$dp" -S1
+	SN_ADDR=
+	t_require "$dp, stock supernode: edges register" wait_registered a b c
+	t_check "$dp, stock supernode: ping a -> b" lab_wait_for "ping" 20 \
+		pings a 198.19.6.2 1
+	t_check "$dp, stock supernode: P2P" lab_wait_for "P2P" 15 \
+		eval '[ "$(peer_path a $MB 2>/dev/null)" = p2p ]'
+	t_check "$dp, stock supernode: ping c -> a, relayed" lab_wait_for \
+		"relayed" 20 pings c 198.19.6.1 1
+	t_check "$dp, stock supernode: c and a have a session" has_session a "$MC"
+	lab_bg x "$T/stock-x.log" "$STOCK/edge" -f -c a6 -k s3cret -A4 \
+		-a 198.19.6.4/24 -d n26 -m "$MX" -l 198.18.0.1:7655 \
+		>"$T/stock-x.pid"
+	sleep 2
+	lab_exec x ip neigh replace 198.19.6.1 lladdr "$MA" dev n26 nud permanent
+	t_check "$dp: a stock edge cannot join an -A6 community" \
+		no_reply x 198.19.6.1 4
+	t_check "$dp: ... and the -A6 edge says why" lab_wait_for "warning" 10 \
+		grep -q 'stock n2n edges cannot join' "$T/a.log"
+	lab_kill "$(cat "$T/stock-x.pid")"
+	stop a
+	stop b
+	stop c
+	lab_kill "$(cat "$T/stock-sn.pid")"
+}
+
+for dp in ${N2NK_A6_DP:-socket}; do
+	run_dp "$dp"
+	if [ -n "$STOCK" ]; then
+		stock "$dp"
+	else
+		t_skip "$dp: through stock n2n 3.1.1" "set N2N_STOCK_DIR"
+	fi
+done
 t_summary
