@@ -4,7 +4,7 @@
 # one run, in the namespace lab: two edges, each behind a full-cone NAT,
 # a supernode on the public segment (the topology of tools/bench.sh).
 #
-# Per transform (-A1, -A3, -A4, -A5, -A4 -H) and path: TCP Gbit/s with 1
+# Per transform (-A1, -A3, -A4, -A5, -A4 -H, our -A6) and path: TCP Gbit/s with 1
 # and 4 streams
 # (iperf3, closed loop: TCP's own pacing), UDP frames/s received with
 # 64-byte payloads (iperf3 -u, unlimited rate: the sender's CPU limits it),
@@ -166,9 +166,14 @@ pair() {
 	shift 5
 	wanted "$name" || return 0
 	if [ "$dp" = - ]; then sn=7655; else extra=(--datapath="$dp"); fi
-	pa=$(on_bg a "$T/$net-a.log" "$bin" -c "bench$net" "$@" \
+	# -A6: an identity key of its own for each edge
+	local ida=() idb=()
+	if [[ " $* " == *" -A6 "* ]]; then
+		ida=(--identity "$T/$net-a.id") idb=(--identity "$T/$net-b.id")
+	fi
+	pa=$(on_bg a "$T/$net-a.log" "$bin" -c "bench$net" "$@" "${ida[@]}" \
 		-a "198.19.$net.1/24" -d n2b -l 198.18.0.1:$sn -f "${extra[@]}")
-	pb=$(on_bg b "$T/$net-b.log" "$bin" -c "bench$net" "$@" \
+	pb=$(on_bg b "$T/$net-b.log" "$bin" -c "bench$net" "$@" "${idb[@]}" \
 		-a "198.19.$net.2/24" -d n2b -l 198.18.0.1:$sn -f "${extra[@]}")
 	if lab_wait_for "$name up" 20 lab_exec a ping -c 1 -W 1 \
 		"198.19.$net.2" >/dev/null; then
@@ -247,6 +252,12 @@ pair "n2nk -A4 -H, socket path" "stock n2n -A4 -H" "$OUT/sbin/edge" 44 \
 	socket -k bench -A4 -H
 pair "n2nk -A4 -H, kernel path" "stock n2n -A4 -H" "$OUT/sbin/edge" 45 \
 	kernel -k bench -A4 -H
+# -A6 (ours, docs/security.md): per-peer sessions, ChaCha20-Poly1305,
+# against stock n2n's -A4 (ChaCha20 without authentication).
+pair "n2nk -A6, socket path" "stock n2n -A4" "$OUT/sbin/edge" 50 socket \
+	-k bench -A6
+pair "n2nk -A6, kernel path" "stock n2n -A4" "$OUT/sbin/edge" 51 kernel \
+	-k bench -A6
 [ -z "$STOCK" ] || pair "stock n2n -A4, relayed (-S1)" "" "$STOCK/edge" \
 	40 - -k bench -A4 -S1
 pair "n2nk -A4 -S1, socket path" "stock n2n -A4, relayed (-S1)" \

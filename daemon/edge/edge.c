@@ -412,9 +412,11 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 
 	if (!edge_kernel_possible(e, &dc->edge_kernel_why))
 		return;
-	if (id != N2N_TRANSFORM_NULL)
+	/* -A6: no community key; the sessions' keys come with each one. */
+	if (id != N2N_TRANSFORM_NULL && id != N2NK_TRANSFORM_A6)
 		n = transform_derive_key(id, c->key, key);
-	if (id != N2N_TRANSFORM_NULL && n != N2NK_EDGE_KEY_SIZE &&
+	if (id != N2N_TRANSFORM_NULL && id != N2NK_TRANSFORM_A6 &&
+	    n != N2NK_EDGE_KEY_SIZE &&
 	    !(id == N2N_TRANSFORM_AES && (n == 16 || n == 24))) {
 		dc->edge_kernel_why = "no key of the cipher's size for the "
 				      "kernel path";
@@ -430,7 +432,7 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	kc->mss_ipv4 = e->mss.ipv4;
 	kc->mss_ipv6 = e->mss.ipv6;
 	kc->transform = (uint8_t)id;
-	kc->key = id == N2N_TRANSFORM_NULL ? NULL : key;
+	kc->key = n ? key : NULL;
 	kc->key_len = (size_t)n;
 	kc->tap_mtu = c->mtu;
 	kc->pin_root = c->pin_root[0] ? c->pin_root : NULL;
