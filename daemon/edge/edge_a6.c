@@ -141,8 +141,15 @@ bool edge_a6_peer_live(const struct edge_peer *p, uint64_t now)
 static void make_current(struct edge *e, struct a6_peer *ap,
 			 struct a6_keypair *kp)
 {
-	if (ap->cur)
+	char mac[MAC_STR_MAX], fp[IDENTITY_FINGERPRINT_SIZE];
+
+	if (ap->cur) {
 		ap->rekeys++;
+	} else {
+		identity_fingerprint(fp, ap->pub);
+		log_info("-A6: session with %s (identity %s)",
+			 mac_str(kp->peer->key.mac, mac), fp);
+	}
 	a6_keypair_free(e, ap->prev);
 	ap->prev = ap->cur;
 	ap->cur = kp;
@@ -240,10 +247,13 @@ bool a6_under_load(const struct edge *e)
 	return e->a6->hs_count >= A6_HS_LOAD;
 }
 
-/* Keypairs past REJECT_AFTER_TIME go, whichever slot they hold. */
-static void expire(struct edge *e, struct a6_keypair **kpp, uint64_t now)
+/* Keypairs past REJECT_AFTER_TIME go, whichever slot they hold; a
+ * responder's unconfirmed one sooner (initiations cost nothing to make,
+ * so they must not fill the pool). */
+static void expire(struct edge *e, struct a6_keypair **kpp, uint64_t limit,
+		   uint64_t now)
 {
-	if (*kpp && kp_age_ms(*kpp, now) >= e->a6->reject_after_ms) {
+	if (*kpp && kp_age_ms(*kpp, now) >= limit) {
 		a6_keypair_free(e, *kpp);
 		*kpp = NULL;
 	}
@@ -281,9 +291,9 @@ void edge_a6_peer_tick(struct edge *e, struct edge_peer *p, uint64_t now)
 
 	if (!e->a6 || !ap)
 		return;
-	expire(e, &ap->prev, now);
-	expire(e, &ap->next, now);
-	expire(e, &ap->cur, now);
+	expire(e, &ap->prev, e->a6->reject_after_ms, now);
+	expire(e, &ap->next, A6_UNCONFIRMED_MS, now);
+	expire(e, &ap->cur, e->a6->reject_after_ms, now);
 	a6_kernel_poll(e, p, now);
 	a6_hs_tick(e, p, now);
 	if (wants_rekey(e, ap, now))

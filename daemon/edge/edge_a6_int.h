@@ -17,6 +17,7 @@
 #define A6_REKEY_ATTEMPT_MS  90000 /* give up a handshake */
 #define A6_KEEPALIVE_MS	     10000 /* received, nothing sent: say so */
 #define A6_QUERY_RETRY_MS    1000  /* key query again */
+#define A6_UNCONFIRMED_MS    15000 /* a responder's session, unconfirmed */
 #define A6_COOKIE_LIFE_MS    120000
 #define A6_COOKIE_SECRET_MS  120000
 #define A6_HS_PER_PEER_PER_S 10	   /* initiations taken from one peer */
