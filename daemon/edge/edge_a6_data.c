@@ -75,25 +75,37 @@ static int open_payload(const struct edge *e, const struct n2n_msg *m,
 		pl + N2NK_A6_DATA_HDR + n, ad, sizeof(ad), nonce, key);
 }
 
+static void a6_msg(struct edge *e, struct n2n_msg *m, const uint8_t *dst,
+		   const uint8_t *payload, size_t len)
+{
+	edge_init_msg(e, m, N2N_MSG_PACKET, 0);
+	mac_copy(m->u.packet.src_mac, e->mac);
+	mac_copy(m->u.packet.dst_mac, dst);
+	m->u.packet.compression = N2N_COMPRESSION_NONE;
+	m->u.packet.transform = N2NK_TRANSFORM_A6;
+	m->u.packet.payload = payload;
+	m->u.packet.payload_len = len;
+}
+
 static void send_to(struct edge *e, struct edge_peer *p, const uint8_t *dst,
 		    const uint8_t *payload, size_t len, size_t frame_len)
 {
 	struct n2n_msg m;
 
-	edge_init_msg(e, &m, N2N_MSG_PACKET, 0);
-	mac_copy(m.u.packet.src_mac, e->mac);
-	mac_copy(m.u.packet.dst_mac, dst);
-	m.u.packet.compression = N2N_COMPRESSION_NONE;
-	m.u.packet.transform = N2NK_TRANSFORM_A6;
-	m.u.packet.payload = payload;
-	m.u.packet.payload_len = len;
+	a6_msg(e, &m, dst, payload, len);
 	edge_tx_send_packet(e, p, &m, frame_len, evloop_now_ms());
 }
 
 void a6_send_payload(struct edge *e, struct edge_peer *p,
-		     const uint8_t *payload, size_t len, size_t frame_len)
+		     const struct sockaddr_storage *to, const uint8_t *payload,
+		     size_t len)
 {
-	send_to(e, p, p->key.mac, payload, len, frame_len);
+	struct n2n_msg m;
+
+	if (!to)
+		return send_to(e, p, p->key.mac, payload, len, 0);
+	a6_msg(e, &m, p->key.mac, payload, len);
+	edge_send(e, to, &m);
 }
 
 int a6_seal_to(struct edge *e, struct edge_peer *p, struct a6_keypair *kp,

@@ -29,8 +29,10 @@
 
 #define MSG_MAX (N2NK_A6_TYPE_LEN + NOISE_INIT_LEN)
 
-static void send_typed(struct edge *e, struct edge_peer *p, uint8_t type,
-		       const uint8_t *body, size_t len)
+/* to: that address; NULL: p's path (direct or through the supernode). */
+static void send_typed_to(struct edge *e, struct edge_peer *p,
+			  const struct sockaddr_storage *to, uint8_t type,
+			  const uint8_t *body, size_t len)
 {
 	uint8_t msg[MSG_MAX];
 
@@ -39,7 +41,26 @@ static void send_typed(struct edge *e, struct edge_peer *p, uint8_t type,
 	memset(msg, 0, N2NK_A6_TYPE_LEN);
 	msg[0] = type;
 	memcpy(msg + N2NK_A6_TYPE_LEN, body, len);
-	a6_send_payload(e, p, msg, N2NK_A6_TYPE_LEN + len, 0);
+	a6_send_payload(e, p, to, msg, N2NK_A6_TYPE_LEN + len);
+}
+
+static void send_typed(struct edge *e, struct edge_peer *p, uint8_t type,
+		       const uint8_t *body, size_t len)
+{
+	send_typed_to(e, p, NULL, type, body, len);
+}
+
+/* Cookie replies: A6_HS_PER_S a second at most, whoever asks. */
+static bool cookie_budget(struct edge *e)
+{
+	struct edge_a6 *a = e->a6;
+	uint64_t now = evloop_now_ms();
+
+	if (now - a->cookie_window_ms >= 1000) {
+		a->cookie_window_ms = now;
+		a->cookie_count = 0;
+	}
+	return ++a->cookie_count <= A6_HS_PER_S;
 }
 
 static void send_query(struct edge *e, struct edge_peer *p, uint64_t now)
@@ -206,11 +227,16 @@ static bool cookie_ok(struct edge *e, struct edge_peer *p, const uint8_t *body,
 	noise_cookie_make(cookie, e->a6->cookie_secret, src, n);
 	if (noise_mac2_ok(body, NOISE_INIT_LEN, cookie))
 		return true;
-	if (!noise_cookie_reply(&e->a6->me, get_le32(body), cookie,
-				body + NOISE_INIT_LEN - 2 * NOISE_MAC_LEN,
-				reply))
-		send_typed(e, p, N2NK_A6_COOKIE, reply, sizeof(reply));
 	edge_drop(e, N2NK_HANDSHAKE_LIMIT);
+	if (!cookie_budget(e) ||
+	    noise_cookie_reply(&e->a6->me, get_le32(body), cookie,
+			       body + NOISE_INIT_LEN - 2 * NOISE_MAC_LEN,
+			       reply))
+		return false;
+	/* To where the initiation came from (a direct one may be forged
+	 * with the peer's MAC: the peer must not get the cookies). */
+	send_typed_to(e, p, via_sn ? NULL : from, N2NK_A6_COOKIE, reply,
+		      sizeof(reply));
 	return false;
 }
 

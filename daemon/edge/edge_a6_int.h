@@ -39,6 +39,8 @@ struct edge_a6 {
 	unsigned int pool_used;
 	uint64_t hs_window_ms; /* the handshake budget's second */
 	unsigned int hs_count;
+	uint64_t cookie_window_ms; /* the cookie replies' second */
+	unsigned int cookie_count;
 	uint64_t q_window_ms; /* the key query budget's second */
 	unsigned int q_count;
 	/* GROUP frames we send: this epoch's key and counter. */
@@ -80,7 +82,8 @@ void a6_hs_tick(struct edge *e, struct edge_peer *p, uint64_t now);
 /* edge_a6_data.c */
 /* Sends a PACKET with our -A6 payload to p (direct or via supernode). */
 void a6_send_payload(struct edge *e, struct edge_peer *p,
-		     const uint8_t *payload, size_t len, size_t frame_len);
+		     const struct sockaddr_storage *to, const uint8_t *payload,
+		     size_t len);
 int a6_seal_to(struct edge *e, struct edge_peer *p, struct a6_keypair *kp,
 	       const uint8_t *frame, size_t len);
 void a6_flush_queue(struct edge *e, struct edge_peer *p, uint64_t now);

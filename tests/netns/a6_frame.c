@@ -10,6 +10,10 @@
  *   a6_frame send FILE DST_IP DST_PORT [flip]
  *   a6_frame open FILE COMMUNITY KEYHEX... 0 when one of the keys opens it
  *   a6_frame count PCAP COMMUNITY KEYHEX  how many DATA frames it opens
+ *   a6_frame inits PUB_B64 COMMUNITY SRC_MAC DST_MAC N DST_IP DST_PORT
+ *                         N initiations to the identity PUB_B64, each from
+ *                         a fresh key, with a valid mac1 (a flood that gets
+ *                         past the cheap check: what the budget must stop)
  */
 #include <arpa/inet.h>
 #include <sodium.h>
@@ -22,14 +26,20 @@
 #include "common/bytes.h"
 #include "common/pcap_read.h"
 #include "n2nk_session.h"
+#include "common/mac.h"
+#include "conf/conf.h"
 #include "proto/msg_io.h"
+#include "proto/noise.h"
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: a6_frame pick PCAP COMMUNITY OUT\n"
-			"       a6_frame send FILE DST_IP DST_PORT [flip]\n"
-			"       a6_frame open FILE COMMUNITY KEYHEX...\n"
-			"       a6_frame count PCAP COMMUNITY KEYHEX\n");
+	fprintf(stderr,
+		"usage: a6_frame pick PCAP COMMUNITY OUT\n"
+		"       a6_frame send FILE DST_IP DST_PORT [flip]\n"
+		"       a6_frame open FILE COMMUNITY KEYHEX...\n"
+		"       a6_frame count PCAP COMMUNITY KEYHEX\n"
+		"       a6_frame inits PUB_B64 COMMUNITY SRC_MAC DST_MAC "
+		"N DST_IP DST_PORT\n");
 	return 2;
 }
 
@@ -209,6 +219,76 @@ static int cmd_count(char **argv)
 	return 0;
 }
 
+/* One PACKET with an initiation to pub, from a key made for it. */
+static ssize_t make_init(uint8_t *buf, size_t cap, const uint8_t *pub,
+			 const char *comm, const uint8_t *src,
+			 const uint8_t *dst)
+{
+	uint8_t priv[32], psk[32], tai[12], body[4 + NOISE_INIT_LEN];
+	uint8_t pro[7 + N2N_COMMUNITY_SIZE + 12];
+	struct noise_static me;
+	struct noise_hs hs;
+	struct msg_he he;
+	struct n2n_msg m;
+
+	randombytes_buf(priv, sizeof(priv));
+	randombytes_buf(psk, sizeof(psk));
+	if (noise_static_init(&me, priv))
+		return -1;
+	memcpy(pro, "n2nk v1", 7);
+	memset(pro + 7, 0, N2N_COMMUNITY_SIZE);
+	memcpy(pro + 7, comm, strnlen(comm, N2N_COMMUNITY_SIZE - 1));
+	memcpy(pro + 7 + N2N_COMMUNITY_SIZE, src, 6);
+	memcpy(pro + 13 + N2N_COMMUNITY_SIZE, dst, 6);
+	noise_tai64n_now(tai);
+	memset(body, 0, 4);
+	body[0] = N2NK_A6_INIT;
+	if (noise_init_create(&hs, &me, pub, psk, pro, sizeof(pro),
+			      randombytes_random(), tai, body + 4))
+		return -1;
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = N2N_MSG_PACKET;
+	m.hdr.ttl = N2N_DEFAULT_TTL;
+	memcpy(m.hdr.community, pro + 7, N2N_COMMUNITY_SIZE);
+	memcpy(m.u.packet.src_mac, src, 6);
+	memcpy(m.u.packet.dst_mac, dst, 6);
+	m.u.packet.compression = N2N_COMPRESSION_NONE;
+	m.u.packet.transform = N2NK_TRANSFORM_A6;
+	m.u.packet.payload = body;
+	m.u.packet.payload_len = sizeof(body);
+	msg_he_init(&he, false, (const char *)m.hdr.community);
+	return msg_seal(buf, cap, &m, &he);
+}
+
+static int cmd_inits(char **argv)
+{
+	uint8_t pub[32], src[6], dst[6], buf[512];
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	size_t n = 0;
+	int fd, i, count = atoi(argv[4]);
+	ssize_t len;
+
+	if (sodium_base642bin(pub, sizeof(pub), argv[0], strlen(argv[0]), NULL,
+			      &n, NULL, sodium_base64_VARIANT_ORIGINAL) ||
+	    n != 32 || conf_parse_mac(argv[2], src) ||
+	    conf_parse_mac(argv[3], dst) ||
+	    inet_pton(AF_INET, argv[5], &to.sin_addr) != 1)
+		return 2;
+	to.sin_port = htons((uint16_t)atoi(argv[6]));
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return 2;
+	for (i = 0; i < count; i++) {
+		len = make_init(buf, sizeof(buf), pub, argv[1], src, dst);
+		if (len < 0 ||
+		    sendto(fd, buf, (size_t)len, 0, (struct sockaddr *)&to,
+			   sizeof(to)) != len)
+			return 2;
+	}
+	close(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (sodium_init() < 0 || argc < 2)
@@ -221,5 +301,7 @@ int main(int argc, char **argv)
 		return cmd_open(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "count") && argc == 5)
 		return cmd_count(argv + 2);
+	if (!strcmp(argv[1], "inits") && argc == 9)
+		return cmd_inits(argv + 2);
 	return usage();
 }

@@ -112,7 +112,7 @@ basics() {	# basics DP
 
 # --- Replayed, flipped frames ---------------------------------------------
 attacks() {	# attacks DP
-	local dp=$1 r0 f0
+	local dp=$1 r0 f0 l0
 	capture b b 5602 5
 	lab_exec a ping -q -c 3 -i 0.2 -s 200 198.19.6.2 >/dev/null
 	sleep 4
@@ -126,6 +126,16 @@ attacks() {	# attacks DP
 	t_check "$dp: a bit-flipped frame is dropped and counted" \
 		lab_wait_for "aead_tag" 5 counter_grew b drop_aead_tag "$f0" 1
 	t_check "$dp: a's traffic still flows" pings a 198.19.6.2 3
+	t_check_eq "$dp: replays from a's address moved no path" \
+		198.18.0.11:5601 "$(peer_field b "$MA" sockaddr)"
+	# x floods b with valid-looking initiations "from a" (each from a
+	# fresh key, mac1 right): the budget takes 10 a second per peer.
+	l0=$(counter b drop_handshake_limit)
+	lab_exec x "$A6F" inits "$(ctl b keys | jq -r '.rows[0].public_key')" \
+		a6 "$MA" "$MB" 600 198.18.0.12 5602
+	t_check "$dp: an initiation flood is held to the budget" lab_wait_for \
+		"budget" 5 counter_grew b drop_handshake_limit "$l0" 500
+	t_check "$dp: a's session survives the flood" pings a 198.19.6.2 3
 }
 
 # --- A non-member: the community's name, another key ----------------------
