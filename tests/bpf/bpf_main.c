@@ -47,6 +47,7 @@ int main(void)
 	suite_xdp_relay(&t);
 	suite_xdp_relay_he(&t);
 	suite_keystream(&t);
+	suite_aead(&t);
 	suite_aes_cts(&t);
 	suite_tc_edge(&t);
 	suite_tc_edge_he(&t);
