@@ -35,19 +35,52 @@
 #define AEAD_TAG_LEN	16
 #define AEAD_NONCE_LEN	12
 
-/* The keystream for key and nonce (12 bytes), Poly1305 keyed with its
- * block 0; the block counter is then 1. 0 or -1. */
-static __always_inline int aead_start(struct n2nk_aead_scratch *s,
-				      const __u8 *key, const __u8 *nonce)
+/* ChaCha20's constants and key, block counter 0; the nonce words next.
+ * Straight into the scratch area: the callers' stack is short. */
+static __always_inline void aead_key(struct n2nk_aead_scratch *s,
+				     const __u8 *key)
 {
-	__u8 iv[16] = {};
+	int i;
 
-	__builtin_memcpy(iv + 4, nonce, AEAD_NONCE_LEN);
-	cc20_setup(&s->ks, key, iv);
+	s->ks.cc20[0] = 0x61707865;
+	s->ks.cc20[1] = 0x3320646e;
+	s->ks.cc20[2] = 0x79622d32;
+	s->ks.cc20[3] = 0x6b206574;
+#pragma unroll
+	for (i = 0; i < 8; i++)
+		s->ks.cc20[4 + i] = (__u32)poly_le32(key + 4 * i);
+	s->ks.cc20[12] = 0;
+}
+
+/* Poly1305 keyed with keystream block 0; the block counter is then 1. */
+static __always_inline int aead_poly_key(struct n2nk_aead_scratch *s)
+{
 	if (n2nk_cc20_block(&s->ks))
 		return -1;
 	poly_init(s, (const __u8 *)s->ks.ks);
 	return 0;
+}
+
+/* The keystream for key and nonce (12 bytes), Poly1305 keyed. 0 or -1. */
+static __always_inline int aead_start(struct n2nk_aead_scratch *s,
+				      const __u8 *key, const __u8 *nonce)
+{
+	aead_key(s, key);
+	s->ks.cc20[13] = (__u32)poly_le32(nonce);
+	s->ks.cc20[14] = (__u32)poly_le32(nonce + 4);
+	s->ks.cc20[15] = (__u32)poly_le32(nonce + 8);
+	return aead_poly_key(s);
+}
+
+/* The same for the nonce 00000000 || LE64(c), -A6's. */
+static __always_inline int aead_start_counter(struct n2nk_aead_scratch *s,
+					      const __u8 *key, __u64 c)
+{
+	aead_key(s, key);
+	s->ks.cc20[13] = 0;
+	s->ks.cc20[14] = (__u32)c;
+	s->ks.cc20[15] = (__u32)(c >> 32);
+	return aead_poly_key(s);
 }
 
 /* Authenticates the ad_len bytes of AD the caller put in s->buf, zero
@@ -82,128 +115,160 @@ static __always_inline void aead_buf_zero(struct n2nk_aead_scratch *s)
 	s->buf[4] = 0, s->buf[5] = 0, s->buf[6] = 0, s->buf[7] = 0;
 }
 
+/* Where the chunk at done of the len bytes at off starts, as a pointer the
+ * verifier can bound, or NULL when fewer than n bytes are there. */
+static __always_inline void *aead_at(struct __sk_buff *skb, __u32 pos, __u32 n)
+{
+	void *data = (void *)(long)skb->data;
+	void *end = (void *)(long)skb->data_end;
+	void *p = data + (pos & KS_POS_MASK);
+
+	return p + n > end ? NULL : p;
+}
+
 /*
  * Encrypts the len bytes at off of the skb's linear data in place and
  * authenticates the ciphertext (after aead_start and aead_ad). 0, or -1
- * when the bytes are not there.
+ * when the bytes are not there. Whole 64-byte chunks in the loop, the
+ * rest after it: a loop whose last round may be short would have the
+ * verifier follow a short round after each whole one.
  */
 __attribute__((noinline)) int n2nk_aead_seal_skb(struct __sk_buff *skb,
 						 __u32 off, __u32 len,
 						 struct n2nk_aead_scratch *s)
 {
-	__u32 done = 0, n, j;
-	void *data, *end;
+	__u32 chunks, rest, j;
 	__u8 *ks8, *b8, *p;
 	__u64 *w;
 	int i;
 
 	if (!skb || !s || len > AEAD_MAX_LEN || off > AEAD_MAX_OFF)
 		return -1;
-	ks8 = (__u8 *)s->ks.ks;
-	b8 = (__u8 *)s->buf;
-	for (i = 0; i < AEAD_MAX_CHUNKS && done < len; i++) {
+	chunks = len / AEAD_CHUNK;
+	for (i = 0; i < AEAD_MAX_CHUNKS; i++) {
+		if (i >= chunks)
+			break;
 		if (n2nk_cc20_block(&s->ks))
 			return -1;
-		data = (void *)(long)skb->data;
-		end = (void *)(long)skb->data_end;
-		n = len - done;
-		if (n >= AEAD_CHUNK) {
-			w = data + ((off + done) & KS_POS_MASK);
-			if ((void *)(w + 8) > end)
-				return -1;
-			s->buf[0] = w[0] ^= s->ks.ks[0];
-			s->buf[1] = w[1] ^= s->ks.ks[1];
-			s->buf[2] = w[2] ^= s->ks.ks[2];
-			s->buf[3] = w[3] ^= s->ks.ks[3];
-			s->buf[4] = w[4] ^= s->ks.ks[4];
-			s->buf[5] = w[5] ^= s->ks.ks[5];
-			s->buf[6] = w[6] ^= s->ks.ks[6];
-			s->buf[7] = w[7] ^= s->ks.ks[7];
-			n = AEAD_CHUNK;
-		} else {
-			aead_buf_zero(s);
-			for (j = 0; j < AEAD_CHUNK && j < n; j++) {
-				p = data + ((off + done + j) & KS_POS_MASK);
-				if ((void *)(p + 1) > end)
-					return -1;
-				*p ^= ks8[j];
-				b8[j] = *p;
-			}
-		}
-		if (n2nk_poly_blocks(s, aead_blocks(n)))
+		w = aead_at(skb, off + i * AEAD_CHUNK, AEAD_CHUNK);
+		if (!w)
 			return -1;
-		done += n;
+		s->buf[0] = w[0] ^= s->ks.ks[0];
+		s->buf[1] = w[1] ^= s->ks.ks[1];
+		s->buf[2] = w[2] ^= s->ks.ks[2];
+		s->buf[3] = w[3] ^= s->ks.ks[3];
+		s->buf[4] = w[4] ^= s->ks.ks[4];
+		s->buf[5] = w[5] ^= s->ks.ks[5];
+		s->buf[6] = w[6] ^= s->ks.ks[6];
+		s->buf[7] = w[7] ^= s->ks.ks[7];
+		if (n2nk_poly_blocks(s, 4))
+			return -1;
 	}
-	return done == len ? 0 : -1;
+	rest = len % AEAD_CHUNK;
+	if (!rest)
+		return 0;
+	if (n2nk_cc20_block(&s->ks))
+		return -1;
+	aead_buf_zero(s);
+	ks8 = (__u8 *)s->ks.ks;
+	b8 = (__u8 *)s->buf;
+	off += len - rest;
+	for (j = 0; j < AEAD_CHUNK && j < rest; j++) {
+		p = aead_at(skb, off + j, 1);
+		if (!p)
+			return -1;
+		*p ^= ks8[j];
+		b8[j] = *p;
+	}
+	return n2nk_poly_blocks(s, aead_blocks(rest));
+}
+
+/* The n (< 64) bytes at pos into s->buf, zero padded. 0 or -1. */
+static __always_inline int aead_load_rest(struct __sk_buff *skb, __u32 pos,
+					  __u32 n, struct n2nk_aead_scratch *s)
+{
+	__u8 *b8 = (__u8 *)s->buf, *p;
+	__u32 j;
+
+	aead_buf_zero(s);
+	for (j = 0; j < AEAD_CHUNK && j < n; j++) {
+		p = aead_at(skb, pos + j, 1);
+		if (!p)
+			return -1;
+		b8[j] = *p;
+	}
+	return 0;
 }
 
 /*
  * Authenticates the len bytes of ciphertext at off (after aead_start and
- * aead_ad) without writing to the skb, and decrypts its first 64 bytes
- * into s->head. 0, or -1 when the bytes are not there.
+ * aead_ad) without writing to the skb. 0, or -1 when the bytes are not
+ * there. (No ChaCha20 block in here: its stack would come on top.)
  */
 __attribute__((noinline)) int n2nk_aead_auth_skb(struct __sk_buff *skb,
 						 __u32 off, __u32 len,
 						 struct n2nk_aead_scratch *s)
 {
-	__u32 done = 0, n, j;
-	void *data, *end;
-	__u8 *b8, *p;
+	__u32 chunks, rest;
 	__u64 *w;
 	int i;
 
 	if (!skb || !s || len > AEAD_MAX_LEN || off > AEAD_MAX_OFF)
 		return -1;
-	b8 = (__u8 *)s->buf;
-	for (i = 0; i < AEAD_MAX_CHUNKS && done < len; i++) {
-		data = (void *)(long)skb->data;
-		end = (void *)(long)skb->data_end;
-		n = len - done;
-		if (n >= AEAD_CHUNK) {
-			w = data + ((off + done) & KS_POS_MASK);
-			if ((void *)(w + 8) > end)
-				return -1;
-			s->buf[0] = w[0], s->buf[1] = w[1];
-			s->buf[2] = w[2], s->buf[3] = w[3];
-			s->buf[4] = w[4], s->buf[5] = w[5];
-			s->buf[6] = w[6], s->buf[7] = w[7];
-			n = AEAD_CHUNK;
-		} else {
-			aead_buf_zero(s);
-			for (j = 0; j < AEAD_CHUNK && j < n; j++) {
-				p = data + ((off + done + j) & KS_POS_MASK);
-				if ((void *)(p + 1) > end)
-					return -1;
-				b8[j] = *p;
-			}
-		}
-		if (i == 0) {
-			if (n2nk_cc20_block(&s->ks)) /* block 1 */
-				return -1;
-			for (j = 0; j < 8; j++)
-				s->head[j] = s->buf[j] ^ s->ks.ks[j];
-		}
-		if (n2nk_poly_blocks(s, aead_blocks(n)))
+	chunks = len / AEAD_CHUNK;
+	for (i = 0; i < AEAD_MAX_CHUNKS; i++) {
+		if (i >= chunks)
+			break;
+		w = aead_at(skb, off + i * AEAD_CHUNK, AEAD_CHUNK);
+		if (!w)
 			return -1;
-		done += n;
+		s->buf[0] = w[0], s->buf[1] = w[1];
+		s->buf[2] = w[2], s->buf[3] = w[3];
+		s->buf[4] = w[4], s->buf[5] = w[5];
+		s->buf[6] = w[6], s->buf[7] = w[7];
+		if (n2nk_poly_blocks(s, 4))
+			return -1;
 	}
-	return done == len ? 0 : -1;
+	rest = len % AEAD_CHUNK;
+	if (!rest)
+		return 0;
+	if (aead_load_rest(skb, off + len - rest, rest, s))
+		return -1;
+	return n2nk_poly_blocks(s, aead_blocks(rest));
+}
+
+/* The first (up to) 64 bytes of the len at off decrypted into s->head,
+ * for a look before n2nk_aead_open_skb(). 0 or -1. */
+static __always_inline int aead_head(struct __sk_buff *skb, __u32 off,
+				     __u32 len, struct n2nk_aead_scratch *s)
+{
+	int j;
+
+	if (len > AEAD_CHUNK)
+		len = AEAD_CHUNK;
+	if (len && bpf_skb_load_bytes(skb, off, s->head, len))
+		return -1;
+	s->ks.cc20[12] = 1;
+	if (n2nk_cc20_block(&s->ks))
+		return -1;
+	for (j = 0; j < 8; j++)
+		s->head[j] ^= s->ks.ks[j];
+	return 0;
 }
 
 /*
- * Decrypts what n2nk_aead_auth_skb() authenticated (with s as it left
- * it), writing the plaintext shift bytes (0..16) after where the
+ * Decrypts what n2nk_aead_auth_skb() authenticated and aead_head() began
+ * (with s as they left it), writing the plaintext shift bytes (0..16) after where the
  * ciphertext was: the last chunk first, so no chunk is overwritten before
- * it is read. 0, or -1 when the bytes are not there, which the first
- * write never follows.
+ * it is read. 0, or -1 when the bytes are not there (found before the
+ * first write: the last chunk's reach is the furthest).
  */
 __attribute__((noinline)) int n2nk_aead_open_skb(struct __sk_buff *skb,
 						 __u32 off, __u32 len,
 						 __u32 shift,
 						 struct n2nk_aead_scratch *s)
 {
-	__u32 chunks, c, at, n, j;
-	void *data, *end;
+	__u32 chunks, rest, c, at, j;
 	__u8 *ks8, *b8, *h8, *p;
 	__u64 *w;
 	int i;
@@ -211,10 +276,30 @@ __attribute__((noinline)) int n2nk_aead_open_skb(struct __sk_buff *skb,
 	if (!skb || !s || len > AEAD_MAX_LEN || off > AEAD_MAX_OFF ||
 	    shift > AEAD_MAX_SHIFT)
 		return -1;
-	chunks = (len + AEAD_CHUNK - 1) / AEAD_CHUNK;
+	chunks = len / AEAD_CHUNK;
+	rest = len % AEAD_CHUNK;
 	ks8 = (__u8 *)s->ks.ks;
 	b8 = (__u8 *)s->buf;
-	h8 = (__u8 *)s->head;
+	/* The short chunk at the end, unless it is the first. */
+	if (rest && chunks) {
+		s->ks.cc20[12] = 1 + chunks;
+		if (n2nk_cc20_block(&s->ks))
+			return -1;
+		at = off + chunks * AEAD_CHUNK;
+		for (j = 0; j < AEAD_CHUNK && j < rest; j++) {
+			p = aead_at(skb, at + j, 1);
+			if (!p)
+				return -1;
+			b8[j] = *p ^ ks8[j];
+		}
+		for (j = 0; j < AEAD_CHUNK && j < rest; j++) {
+			p = aead_at(skb, at + shift + j, 1);
+			if (!p)
+				return -1;
+			*p = b8[j];
+		}
+	}
+	/* The whole ones but the first, from the last. */
 	for (i = 0; i < AEAD_MAX_CHUNKS; i++) {
 		c = chunks - 1 - i;
 		if (c < 1 || c >= AEAD_MAX_CHUNKS)
@@ -222,52 +307,30 @@ __attribute__((noinline)) int n2nk_aead_open_skb(struct __sk_buff *skb,
 		s->ks.cc20[12] = 1 + c;
 		if (n2nk_cc20_block(&s->ks))
 			return -1;
-		data = (void *)(long)skb->data;
-		end = (void *)(long)skb->data_end;
 		at = off + c * AEAD_CHUNK;
-		n = len - c * AEAD_CHUNK;
-		if (n >= AEAD_CHUNK) {
-			w = data + (at & KS_POS_MASK);
-			if ((void *)(w + 8) > end)
-				return -1;
-			s->buf[0] = w[0] ^ s->ks.ks[0];
-			s->buf[1] = w[1] ^ s->ks.ks[1];
-			s->buf[2] = w[2] ^ s->ks.ks[2];
-			s->buf[3] = w[3] ^ s->ks.ks[3];
-			s->buf[4] = w[4] ^ s->ks.ks[4];
-			s->buf[5] = w[5] ^ s->ks.ks[5];
-			s->buf[6] = w[6] ^ s->ks.ks[6];
-			s->buf[7] = w[7] ^ s->ks.ks[7];
-			w = data + ((at + shift) & KS_POS_MASK);
-			if ((void *)(w + 8) > end)
-				return -1;
-			w[0] = s->buf[0], w[1] = s->buf[1];
-			w[2] = s->buf[2], w[3] = s->buf[3];
-			w[4] = s->buf[4], w[5] = s->buf[5];
-			w[6] = s->buf[6], w[7] = s->buf[7];
-			continue;
-		}
-		for (j = 0; j < AEAD_CHUNK && j < n; j++) {
-			p = data + ((at + j) & KS_POS_MASK);
-			if ((void *)(p + 1) > end)
-				return -1;
-			b8[j] = *p ^ ks8[j];
-		}
-		for (j = 0; j < AEAD_CHUNK && j < n; j++) {
-			p = data + ((at + shift + j) & KS_POS_MASK);
-			if ((void *)(p + 1) > end)
-				return -1;
-			*p = b8[j];
-		}
+		w = aead_at(skb, at, AEAD_CHUNK);
+		if (!w)
+			return -1;
+		s->buf[0] = w[0] ^ s->ks.ks[0];
+		s->buf[1] = w[1] ^ s->ks.ks[1];
+		s->buf[2] = w[2] ^ s->ks.ks[2];
+		s->buf[3] = w[3] ^ s->ks.ks[3];
+		s->buf[4] = w[4] ^ s->ks.ks[4];
+		s->buf[5] = w[5] ^ s->ks.ks[5];
+		s->buf[6] = w[6] ^ s->ks.ks[6];
+		s->buf[7] = w[7] ^ s->ks.ks[7];
+		w = aead_at(skb, at + shift, AEAD_CHUNK);
+		if (!w)
+			return -1;
+		w[0] = s->buf[0], w[1] = s->buf[1];
+		w[2] = s->buf[2], w[3] = s->buf[3];
+		w[4] = s->buf[4], w[5] = s->buf[5];
+		w[6] = s->buf[6], w[7] = s->buf[7];
 	}
 	/* The first chunk, decrypted already. */
-	if (!len)
-		return 0;
-	data = (void *)(long)skb->data;
-	end = (void *)(long)skb->data_end;
 	if (len >= AEAD_CHUNK) {
-		w = data + ((off + shift) & KS_POS_MASK);
-		if ((void *)(w + 8) > end)
+		w = aead_at(skb, off + shift, AEAD_CHUNK);
+		if (!w)
 			return -1;
 		w[0] = s->head[0], w[1] = s->head[1];
 		w[2] = s->head[2], w[3] = s->head[3];
@@ -275,9 +338,10 @@ __attribute__((noinline)) int n2nk_aead_open_skb(struct __sk_buff *skb,
 		w[6] = s->head[6], w[7] = s->head[7];
 		return 0;
 	}
+	h8 = (__u8 *)s->head;
 	for (j = 0; j < AEAD_CHUNK && j < len; j++) {
-		p = data + ((off + shift + j) & KS_POS_MASK);
-		if ((void *)(p + 1) > end)
+		p = aead_at(skb, off + shift + j, 1);
+		if (!p)
 			return -1;
 		*p = h8[j];
 	}

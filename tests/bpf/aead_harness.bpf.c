@@ -99,6 +99,8 @@ int aead_open(struct __sk_buff *skb)
 		return TC_ACT_SHOT;
 	if (!poly_tag_equal(s, s->buf) && !p->bench)
 		return TC_ACT_SHOT;
+	if (aead_head(skb, HARNESS_HDR, len, s))
+		return TC_ACT_STOLEN;
 	if (n2nk_aead_open_skb(skb, HARNESS_HDR, len, p->shift, s))
 		return TC_ACT_STOLEN; /* not a verdict the tests expect */
 	return TC_ACT_OK;
