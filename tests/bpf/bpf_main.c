@@ -51,6 +51,7 @@ int main(void)
 	suite_aes_cts(&t);
 	suite_tc_edge(&t);
 	suite_tc_edge_he(&t);
+	suite_tc_edge_a6(&t);
 	if (t.skipped)
 		printf("skipped cases: this kernel cannot test-run them\n");
 	printf("%d passed, %d failed, %d skipped\n", t.passed, t.failed,

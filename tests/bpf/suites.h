@@ -25,5 +25,6 @@ void suite_aead(struct suite_tally *t);
 void suite_aes_cts(struct suite_tally *t);
 void suite_tc_edge(struct suite_tally *t);
 void suite_tc_edge_he(struct suite_tally *t);
+void suite_tc_edge_a6(struct suite_tally *t);
 
 #endif /* N2NK_BPF_SUITES_H */
