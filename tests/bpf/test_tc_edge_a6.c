@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 
 #include <arpa/inet.h>
@@ -189,6 +190,24 @@ static int tx_sealed(const struct env *e)
 		return -1;
 	}
 	return 0;
+}
+
+/* The daemon's view of the counter (kernel/a6_maps.c mmaps a6_tx the
+ * same way) is the programs'. */
+static int tx_counter_shared(const struct env *e, uint64_t want)
+{
+	const struct bpf_map *m = e->skel->maps.a6_tx;
+	size_t len = (size_t)bpf_map__max_entries(m) * bpf_map__value_size(m);
+	struct n2nk_a6_tx *mem;
+	uint64_t got;
+
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   bpf_map__fd(m), 0);
+	if (mem == MAP_FAILED)
+		return -1;
+	got = __atomic_fetch_add(&mem[A6_TX_SLOT].counter, 1, __ATOMIC_RELAXED);
+	munmap(mem, len);
+	return got == want && read_counter(e) == want + 1 ? 0 : -1;
 }
 
 static int tx_to_daemon(const struct env *e)
@@ -410,6 +429,9 @@ void suite_tc_edge_a6(struct suite_tally *t)
 	} else {
 		suite_record(t, "edge_tx -A6: sealed as the contract says",
 			     tx_sealed(&e));
+		suite_record(t,
+			     "a6_tx mmapped: the daemon takes the next counter",
+			     tx_counter_shared(&e, 8));
 		suite_record(t,
 			     "edge_tap -A6: no session, spent, group: daemon",
 			     tx_to_daemon(&e));
