@@ -6,10 +6,12 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <bpf/libbpf.h>
 
 #include "suites.h"
+#include "test_aead.h"
 
 void suite_record(struct suite_tally *t, const char *name, int ret)
 {
@@ -38,11 +40,13 @@ static int libbpf_print_warnings(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct suite_tally t = { 0 };
 
 	libbpf_set_print(libbpf_print_warnings);
+	if (argc > 1 && !strcmp(argv[1], "aead-bench"))
+		return aead_bench(); /* make bench's -A6 AEAD rows */
 	suite_xdp_n2n_count(&t);
 	suite_xdp_relay(&t);
 	suite_xdp_relay_he(&t);

@@ -18,5 +18,7 @@ struct aead_cost {
 
 int aead_cost(struct aead_harness *skel, size_t len, int repeat,
 	      struct aead_cost *c);
+/* `bpf-tests aead-bench`: the rows for make bench. 0 or 1. */
+int aead_bench(void);
 
 #endif /* N2NK_TEST_AEAD_H */
