@@ -7,6 +7,7 @@
  * daemon loads this object only for -A3 communities, sharing
  * tc_edge.bpf.c's maps (its edge_tap sends the frames here).
  */
+#define N2NK_EDGE_NO_A6	 /* lib/edge_a6.h: not in -A3 communities */
 #include "lib/aes_cts.h" /* first: edge_tx.h and edge_rx.h take these */
 
 #include <linux/bpf.h>

@@ -104,3 +104,6 @@ echo
 "$TOP/tools/bench-edge.sh" "$OUT" "$SECS"
 echo
 "$TOP/tools/bench-relay.sh" "$OUT" "$SECS"
+echo
+# -A6's AEAD in BPF against libsodium on one core (PROG_TEST_RUN).
+"$OUT/tests/bpf-tests" aead-bench

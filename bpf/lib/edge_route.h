@@ -16,6 +16,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "n2nk_edge.h"
+#include "n2nk_session.h"
 
 #ifndef AF_INET
 #define AF_INET 2
@@ -49,10 +50,17 @@ static __always_inline void edge_dest_of(const struct n2nk_edge_conf *conf,
 	d->mtu = conf->underlay_mtu;
 }
 
-/* The transform's bytes in front of the frame: the IV, or none. */
+/* The transform's bytes in front of the frame: the IV (-A6: the DATA
+ * header), or none. */
 static __always_inline __u32 edge_iv_len(const struct n2nk_edge_conf *conf)
 {
 	return conf->transform == N2N_TRANSFORM_NULL ? 0 : 16;
+}
+
+/* And after it: -A6's tag. */
+static __always_inline __u32 edge_tag_len(const struct n2nk_edge_conf *conf)
+{
+	return conf->transform == N2NK_TRANSFORM_A6 ? N2NK_A6_TAG_LEN : 0;
 }
 
 #endif /* N2NK_BPF_EDGE_ROUTE_H */

@@ -20,6 +20,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "lib/aes_none.h" /* unless the object took lib/aes_cts.h */
+#include "lib/edge_a6.h"
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
 #include "lib/edge_he.h"
@@ -228,6 +229,127 @@ static __always_inline int edge_rx_inner(struct __sk_buff *skb,
 	return dst == conf->ip || (inner->h_dest[0] & 1) ? 0 : N2NK_FILTERED;
 }
 
+/* -A6: edge_rx_inner's checks on the decrypted head of the frame (len
+ * bytes) from srcMac smac; s->head holds its first 64 bytes. */
+static __always_inline int edge_rx_a6_inner(const struct n2nk_edge_conf *conf,
+					    const struct n2nk_aead_scratch *s,
+					    const __u8 *smac, __u32 len)
+{
+	const __u8 *f = (const __u8 *)s->head;
+	__be32 dst;
+
+	if (__builtin_memcmp(f + ETH_ALEN, smac, ETH_ALEN))
+		return N2NK_INNER_SOURCE;
+	if (!conf->accept_multicast && edge_mac_is_ip_multicast(f))
+		return N2NK_FILTERED;
+	if (conf->allow_routing || !conf->ip || f[12] != 0x08 || f[13] != 0 ||
+	    len < ETH_HLEN + 20)
+		return 0;
+	__builtin_memcpy(&dst, f + ETH_HLEN + 16, sizeof(dst));
+	return dst == conf->ip || (f[0] & 1) ? 0 : N2NK_FILTERED;
+}
+
+/* What n2nk_a6_rx_check leaves n2nk_a6_rx_open in s->user. */
+#define A6_RX_OFF   0 /* the DATA header's offset */
+#define A6_RX_LEN   1 /* the frame's length */
+#define A6_RX_INDEX 2 /* the session, a6_rx's key */
+#define A6_RX_CTR   3 /* the frame's counter */
+
+/*
+ * -A6, first pass over the payload (len bytes at off: DATA header,
+ * frame, tag) of a PACKET whose header passed, pulled linear: a DATA
+ * frame of a live session of its sender's, not too old for the replay
+ * window, with what the second pass needs left in s->user: 0. Else why,
+ * the skb as it came. A global function, verified once.
+ */
+__attribute__((noinline)) int n2nk_a6_rx_check(struct __sk_buff *skb, __u32 off,
+					       __u32 len)
+{
+	struct n2nk_aead_scratch *s = a6_scratch_get();
+	struct n2nk_a6_data_hdr h;
+	struct n2nk_a6_rx *v;
+	__u8 smac[ETH_ALEN];
+	__u32 index;
+
+	if (!skb || !s)
+		return N2NK_DECRYPT;
+	if (he_conf_get()) /* -A6 under -H: the daemon's (header restored) */
+		return N2NK_HEADER_ENCRYPTED;
+	if (bpf_skb_load_bytes(skb, off, &h, sizeof(h)))
+		return N2NK_TRUNCATED_N2N;
+	if (h.type != N2NK_A6_DATA)
+		return N2NK_SESSION_CONTROL;
+	if (len == N2NK_A6_OVERHEAD)
+		return N2NK_KEEPALIVE;
+	if (len < N2NK_A6_OVERHEAD + ETH_HLEN ||
+	    len > N2NK_A6_OVERHEAD + AEAD_MAX_LEN || off > AEAD_MAX_OFF)
+		return N2NK_DECRYPT;
+	index = h.index;
+	v = bpf_map_lookup_elem(&a6_rx, &index);
+	if (!v || bpf_ktime_get_ns() > v->reject_ns)
+		return N2NK_NO_SESSION;
+	/* The session is its peer's: another's frame (whose AD would not
+	 * verify either) costs no crypto. */
+	if (bpf_skb_load_bytes(skb, EDGE_RX_N2N_OFF + N2N_PACKET_OFF_SRC_MAC,
+			       smac, ETH_ALEN) ||
+	    __builtin_memcmp(smac, v->peer_mac, ETH_ALEN))
+		return N2NK_AEAD_TAG;
+	if (n2nk_replay_stale(&v->win, h.counter))
+		return N2NK_REPLAYED;
+	s->user[A6_RX_OFF] = off;
+	s->user[A6_RX_LEN] = len - N2NK_A6_OVERHEAD;
+	s->user[A6_RX_INDEX] = index;
+	s->user[A6_RX_CTR] = h.counter;
+	return 0;
+}
+
+/*
+ * -A6, second pass: the tag verified, the inner frame checked (from its
+ * decrypted head, left in s->head), the counter taken in the replay
+ * window under the session's lock: N2NK_OK, for edge_rx_a6 to decrypt.
+ * Else why, the skb as it came. Everything lives in the scratch area:
+ * the ChaCha20 block's stack comes on top of this one's and the
+ * program's.
+ */
+__attribute__((noinline)) int n2nk_a6_rx_open(struct __sk_buff *skb)
+{
+	struct n2nk_aead_scratch *s = a6_scratch_get();
+	struct n2nk_edge_conf *conf;
+	struct n2nk_a6_rx *v;
+	__u32 off, flen;
+	int ret;
+
+	if (!skb || !s)
+		return N2NK_DECRYPT;
+	off = (__u32)s->user[A6_RX_OFF];
+	flen = (__u32)s->user[A6_RX_LEN];
+	v = bpf_map_lookup_elem(&a6_rx, &s->user[A6_RX_INDEX]);
+	if (!v || off > AEAD_MAX_OFF || flen > AEAD_MAX_LEN)
+		return N2NK_NO_SESSION; /* gone since the first pass */
+	if (aead_start_counter(s, v->key, s->user[A6_RX_CTR]) ||
+	    a6_ad_load(skb, EDGE_RX_N2N_OFF, off, s) ||
+	    n2nk_aead_auth_skb(skb, off + N2NK_A6_DATA_HDR, flen, s) ||
+	    aead_finish(s, N2NK_A6_AD_LEN, flen) ||
+	    bpf_skb_load_bytes(skb, off + N2NK_A6_DATA_HDR + flen, s->buf,
+			       N2NK_A6_TAG_LEN))
+		return N2NK_DECRYPT;
+	if (!poly_tag_equal(s, s->buf))
+		return N2NK_AEAD_TAG;
+	conf = edge_conf_get();
+	if (!conf || aead_head(skb, off + N2NK_A6_DATA_HDR, flen, s))
+		return N2NK_DECRYPT;
+	ret = edge_rx_a6_inner(conf, s, v->peer_mac, flen);
+	if (ret)
+		return ret; /* the daemon's, as it came */
+	bpf_spin_lock(&v->lock);
+	ret = n2nk_replay_accept(&v->win, s->user[A6_RX_CTR]);
+	bpf_spin_unlock(&v->lock);
+	if (ret)
+		return N2NK_REPLAYED;
+	v->last_rx_ns = bpf_ktime_get_ns();
+	return N2NK_OK;
+}
+
 /* The keystream's XOR over the frame, its own inverse. It can only fail
  * before its first write (no keystream for this transform): -1. */
 static __always_inline int edge_rx_keystream(struct __sk_buff *skb,
@@ -377,6 +499,55 @@ static __always_inline int edge_rx_payload(struct __sk_buff *skb,
 	return N2NK_OK;
 }
 
+/* -A6: the payload opened (n2nk_a6_rx_check, _open) and the skb cut to the inner
+ * frame, which ends where the tag did. N2NK_OK or why. */
+/*
+ * -A6, last pass: the frame decrypted 16 bytes on, over the tag, so the
+ * skb is cut at its head (bpf_skb_change_tail() refuses encapsulated
+ * skbs) to the inner frame, whose Ethernet header n2nk_a6_rx_open left in
+ * s->head. 0, or -1 (drop: it cannot go back).
+ */
+__attribute__((noinline)) int n2nk_a6_rx_finish(struct __sk_buff *skb)
+{
+	struct n2nk_aead_scratch *s = a6_scratch_get();
+	__u32 off, flen;
+
+	if (!skb || !s)
+		return -1;
+	off = (__u32)s->user[A6_RX_OFF];
+	flen = (__u32)s->user[A6_RX_LEN];
+	if (off > AEAD_MAX_OFF ||
+	    n2nk_aead_open_skb(skb, off + N2NK_A6_DATA_HDR, flen,
+			       N2NK_A6_TAG_LEN, s) ||
+	    bpf_skb_adjust_room(skb, -(__s32)(off + N2NK_A6_OVERHEAD),
+				BPF_ADJ_ROOM_MAC, 0) ||
+	    bpf_skb_store_bytes(skb, 0, s->head, ETH_HLEN, 0))
+		return -1;
+	return 0;
+}
+
+/* -A6: the payload opened (n2nk_a6_rx_check, _open, _finish: global
+ * functions called from here, each with the stack to itself) and the skb
+ * cut to the inner frame. N2NK_OK or why. */
+static __always_inline int edge_rx_a6(struct __sk_buff *skb,
+				      struct edge_rx_pkt *k)
+{
+	int ret;
+
+	if (bpf_skb_pull_data(skb, skb->len))
+		return N2NK_DECRYPT;
+	ret = n2nk_a6_rx_check(skb, k->off, k->frame_len + N2NK_A6_DATA_HDR);
+	if (!ret)
+		ret = n2nk_a6_rx_open(skb);
+	if (ret)
+		return ret;
+	if (n2nk_a6_rx_finish(skb))
+		return N2NK_REWRITE_FAILED; /* opened: cannot go back */
+	k->frame_len -= N2NK_A6_TAG_LEN;
+	edge_count_peer_rx(k);
+	return N2NK_OK;
+}
+
 /*
  * N2NK_OK with the skb now the inner frame, for the TAP's receive path;
  * else why not, with the skb as it arrived (unless dropped).
@@ -396,7 +567,8 @@ static __always_inline int edge_rx_frame(struct __sk_buff *skb,
 			  skb->len < EDGE_RX_HEAD ? skb->len : EDGE_RX_HEAD);
 	ret = edge_rx_header(skb, conf, &k);
 	if (!ret)
-		ret = edge_rx_payload(skb, conf, s, &k);
+		ret = edge_is_a6(conf) ? edge_rx_a6(skb, &k)
+				       : edge_rx_payload(skb, conf, s, &k);
 	if (!ret && k.he_opened)
 		he_stamp_commit(k.relayed ? NULL : k.src_mac);
 	if (ret && k.he_opened &&

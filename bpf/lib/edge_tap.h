@@ -16,6 +16,8 @@
 #include <bpf/bpf_endian.h>
 #include <bpf/bpf_helpers.h>
 
+#include "lib/edge_a6.h"
+#include "lib/edge_he.h"
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
 #include "lib/keystream.h"
@@ -83,7 +85,7 @@ static __always_inline int edge_tap_classify(struct __sk_buff *skb,
 	struct edge_tap_head h = {};
 	struct n2nk_edge_peer *p;
 	struct edge_dest d;
-	__u32 seg, ip_len;
+	__u32 seg, ip_len, slot;
 
 	if (skb->len < ETH_HLEN ||
 	    bpf_skb_load_bytes(skb, 0, &h,
@@ -99,8 +101,9 @@ static __always_inline int edge_tap_classify(struct __sk_buff *skb,
 	if (skb->vlan_present || h.eth.h_proto == bpf_htons(ETH_P_8021Q) ||
 	    h.eth.h_proto == bpf_htons(ETH_P_8021AD))
 		return N2NK_VLAN;
-	if (h.eth.h_dest[0] & 1)
-		return N2NK_MULTICAST_DEST;
+	if (h.eth.h_dest[0] & 1) /* -A6: group frames are the daemon's */
+		return edge_is_a6(conf) ? N2NK_SESSION_CONTROL
+					: N2NK_MULTICAST_DEST;
 	/* The encapsulation needs an IP frame (unicast ARP is rare). */
 	if (h.eth.h_proto != bpf_htons(ETH_P_IP) &&
 	    h.eth.h_proto != bpf_htons(ETH_P_IPV6))
@@ -110,11 +113,17 @@ static __always_inline int edge_tap_classify(struct __sk_buff *skb,
 		return N2NK_UNKNOWN_DEST;
 	if (edge_tap_filtered(conf, &h, skb->len))
 		return N2NK_FILTERED;
+	/* -A6: a session the kernel may seal with (not under -H: that is
+	 * the daemon's). */
+	if (edge_is_a6(conf) &&
+	    (he_conf_get() || !a6_tx_session(h.eth.h_dest, &slot)))
+		return N2NK_NO_SESSION;
 	/* Each frame edge_tx gets must pass the veth (the TAP's MTU), fit
 	 * the keystream's scratch and, encapsulated, the underlay. */
 	edge_dest_of(conf, p, &d);
 	seg = edge_tap_seg_len(skb, &h);
-	ip_len = EDGE_OUTER_LEN - ETH_HLEN + edge_iv_len(conf) + seg;
+	ip_len = EDGE_OUTER_LEN - ETH_HLEN + edge_iv_len(conf) +
+		 edge_tag_len(conf) + seg;
 	if (!seg || seg > conf->tap_mtu + ETH_HLEN || seg > KS_MAX_LEN ||
 	    ip_len > d.mtu)
 		return N2NK_FRAG_NEEDED;

@@ -21,6 +21,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "lib/aes_none.h" /* unless the object took lib/aes_cts.h */
+#include "lib/edge_a6.h"
 #include "lib/edge_maps.h"
 #include "lib/edge_route.h"
 #include "lib/edge_he.h"
@@ -133,6 +134,72 @@ static __always_inline int edge_seal(struct __sk_buff *skb,
 	return n2nk_ks_xor_skb(skb, EDGE_OUTER_LEN + 16, frame_len, conf, s);
 }
 
+/*
+ * -A6 (edge_a6.h), first pass: the PACKET around the frame, room for the
+ * DATA header before it and the tag after it, which n2nk_a6_seal() fills
+ * in. A global function, verified on its own: inlined, its branches would
+ * multiply the other transforms' states. N2NK_OK with *ifindex where it
+ * leaves; else why.
+ */
+__attribute__((noinline)) int n2nk_edge_tx_a6(struct __sk_buff *skb,
+					      __u32 *ifindex)
+{
+	struct n2nk_edge_conf *conf = edge_conf_get();
+	struct n2nk_aead_scratch *s = a6_scratch_get();
+	__u32 zero = 0, frame_len, ip_len, slot = 0;
+	struct n2nk_edge_peer *p;
+	struct n2nk_a6_tx *tx;
+	struct edge_dest d;
+	void *data, *end;
+	__u8 *inner;
+	__u64 *seq;
+
+	/* The stack is the TX program's and the ChaCha20 block's too: the
+	 * inner Ethernet header waits in the scratch area, whose head is
+	 * free until a6_seal. */
+	if (!skb || !ifindex || !conf || !s)
+		return N2NK_TRANSFORM;
+	inner = (__u8 *)s->head;
+	frame_len = skb->len;
+	if (frame_len < ETH_HLEN || bpf_skb_load_bytes(skb, 0, inner, ETH_HLEN))
+		return N2NK_TRUNCATED_ETH;
+	p = edge_peer_get(inner); /* h_dest */
+	if (!p)
+		return N2NK_UNKNOWN_DEST; /* gone since the TAP program */
+	edge_dest_of(conf, p, &d);
+	ip_len = EDGE_OUTER_LEN + N2NK_A6_DATA_HDR - ETH_HLEN + frame_len +
+		 N2NK_A6_TAG_LEN;
+	if (ip_len > d.mtu || frame_len > AEAD_MAX_LEN)
+		return N2NK_FRAG_NEEDED;
+	tx = he_conf_get() ? NULL : a6_tx_session(inner, &slot);
+	seq = bpf_map_lookup_elem(&iv_seq, &zero);
+	if (!tx || !seq)
+		return N2NK_TRANSFORM;
+	s->user[A6_TX_SLOT] = slot;
+	s->user[A6_TX_LEN] = frame_len;
+	d.ip_id = (__u16)(*seq)++;
+	/* The tag's room, before the encapsulation: bpf_skb_change_tail()
+	 * refuses encapsulated skbs. */
+	if (bpf_skb_change_tail(skb, frame_len + N2NK_A6_TAG_LEN, 0) ||
+	    bpf_skb_adjust_room(skb, EDGE_OUTER_LEN + N2NK_A6_DATA_HDR,
+				BPF_ADJ_ROOM_MAC, EDGE_ENCAP_FLAGS) ||
+	    bpf_skb_pull_data(skb, skb->len))
+		return N2NK_NO_HEADROOM;
+	data = (void *)(long)skb->data;
+	end = (void *)(long)skb->data_end;
+	if (data + EDGE_OUTER_LEN > end)
+		return N2NK_NO_HEADROOM;
+	edge_write_outer(data, conf, &d, ip_len);
+	edge_write_packet(data + EDGE_OUTER_LEN - N2N_PACKET_HDR_SIZE, conf,
+			  inner);
+	if (bpf_skb_store_bytes(skb, EDGE_OUTER_LEN + N2NK_A6_DATA_HDR, inner,
+				ETH_HLEN, 0))
+		return N2NK_NO_HEADROOM;
+	edge_count_peer_tx(inner, &d, frame_len);
+	*ifindex = d.ifindex;
+	return N2NK_OK;
+}
+
 /* N2NK_OK with the PACKET built and *ifindex where it leaves; else why. */
 static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 {
@@ -145,10 +212,15 @@ static __always_inline int edge_tx_frame(struct __sk_buff *skb, __u32 *ifindex)
 	struct ethhdr inner;
 	struct edge_dest d;
 	void *data, *end;
+	int ret;
 
 	s = bpf_map_lookup_elem(&ks_scratch, &zero);
 	if (!conf || !s)
 		return N2NK_TRANSFORM;
+	if (edge_is_a6(conf)) {
+		ret = n2nk_edge_tx_a6(skb, ifindex);
+		return ret || !n2nk_a6_seal(skb) ? ret : N2NK_TRANSFORM;
+	}
 	if (frame_len < ETH_HLEN ||
 	    bpf_skb_load_bytes(skb, 0, &inner, sizeof(inner)))
 		return N2NK_TRUNCATED_ETH;

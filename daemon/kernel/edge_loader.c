@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -79,6 +80,8 @@ struct edge_loader {
 	struct n2nk_he he; /* -H: keys and clock; he.on 0 without */
 	bool he_written;   /* he_conf has he */
 	struct sockaddr_in bind;
+	void *a6_tx_mem; /* a6_tx, mmapped: the counters */
+	size_t a6_tx_len;
 	char where[320];
 	size_t where_base; /* what load() wrote; the RX interface follows */
 };
@@ -352,6 +355,41 @@ static void pinned_maps(struct edge_loader *l,
 	maps[7] = l->skel->maps.daemon_state;
 	maps[8] = l->skel->maps.edge_lease;
 	maps[9] = l->skel->maps.he_stamps; /* -H's replay state */
+	/* -A6's sessions: keys, windows, counters a restart goes on with. */
+	maps[10] = l->skel->maps.a6_rx;
+	maps[11] = l->skel->maps.a6_tx;
+	maps[12] = l->skel->maps.a6_peer_tx;
+}
+
+/* a6_tx in our memory: the daemon takes counters from it as the programs
+ * do (n2nk_session.h). */
+static int a6_tx_map(struct edge_loader *l)
+{
+	const struct bpf_map *m = l->skel->maps.a6_tx;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = (size_t)bpf_map__max_entries(m) * bpf_map__value_size(m);
+	void *mem;
+
+	if (page <= 0)
+		return -EINVAL;
+	len = (len + (size_t)page - 1) & ~((size_t)page - 1);
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   bpf_map__fd(m), 0);
+	if (mem == MAP_FAILED)
+		return -errno;
+	l->a6_tx_mem = mem;
+	l->a6_tx_len = len;
+	return 0;
+}
+
+int edge_loader_a6(struct edge_loader *l, struct edge_loader_a6 *out)
+{
+	out->rx_fd = bpf_map__fd(l->skel->maps.a6_rx);
+	out->tx_fd = bpf_map__fd(l->skel->maps.a6_tx);
+	out->peer_tx_fd = bpf_map__fd(l->skel->maps.a6_peer_tx);
+	out->tx_mem = l->a6_tx_mem;
+	out->tx_slots = bpf_map__max_entries(l->skel->maps.a6_tx);
+	return 0;
 }
 
 /* The peers map an earlier daemon left, when we cannot take them over (it
@@ -511,6 +549,9 @@ static int load_programs(struct edge_loader *l,
 				"loading the edge's BPF programs");
 	l->prog_tx = l->skel->progs.edge_tx;
 	l->prog_rx = l->skel->progs.edge_rx;
+	err = a6_tx_map(l);
+	if (err)
+		return why_fail(why, len, err, "mapping the -A6 counters");
 	if (!aes)
 		return 0;
 	err = edge_aes_open(&l->aes, l->skel->obj, &ac, why, len);
@@ -700,6 +741,8 @@ void edge_loader_close(struct edge_loader *l)
 		netlink_close(&l->nl);
 	}
 	edge_aes_close(l->aes);
+	if (l->a6_tx_mem)
+		munmap(l->a6_tx_mem, l->a6_tx_len);
 	tc_edge__destroy(l->skel);
 	sodium_memzero(&l->conf, sizeof(l->conf));
 	sodium_memzero(&l->he, sizeof(l->he));
@@ -1050,7 +1093,8 @@ int edge_loader_map_info(const struct edge_loader *l, unsigned int i,
 		l->skel->maps.tx_stats,	    l->skel->maps.rx_stats,
 		l->skel->maps.iv_seq,	    l->skel->maps.edge_lease,
 		l->skel->maps.daemon_state, l->skel->maps.he_conf,
-		l->skel->maps.he_stamps,
+		l->skel->maps.he_stamps,    l->skel->maps.a6_rx,
+		l->skel->maps.a6_tx,	    l->skel->maps.a6_peer_tx,
 	};
 
 	if (i >= sizeof(maps) / sizeof(maps[0]))

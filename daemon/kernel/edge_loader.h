@@ -146,6 +146,15 @@ int edge_loader_reasons(struct edge_loader *l, enum n2nk_layer layer,
 			uint64_t count[N2NK_REASON_SLOTS]);
 
 /* The i-th map, or -ENOENT past the last. */
+/* -A6's session maps (include/n2nk_session.h), for kernel/a6_maps.c. */
+struct edge_loader_a6 {
+	int rx_fd, tx_fd, peer_tx_fd;
+	void *tx_mem; /* a6_tx, mmapped */
+	uint32_t tx_slots;
+};
+
+int edge_loader_a6(struct edge_loader *l, struct edge_loader_a6 *out);
+
 int edge_loader_map_info(const struct edge_loader *l, unsigned int i,
 			 struct bpf_map_row *out);
 

@@ -17,7 +17,7 @@
 
 struct bpf_map;
 
-#define EDGE_PINS_MAPS 10
+#define EDGE_PINS_MAPS 13
 
 struct edge_pins {
 	char dir[256];

@@ -6,10 +6,12 @@
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <bpf/libbpf.h>
 
 #include "suites.h"
+#include "test_aead.h"
 
 void suite_record(struct suite_tally *t, const char *name, int ret)
 {
@@ -38,18 +40,22 @@ static int libbpf_print_warnings(enum libbpf_print_level level, const char *fmt,
 	return vfprintf(stderr, fmt, ap);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct suite_tally t = { 0 };
 
 	libbpf_set_print(libbpf_print_warnings);
+	if (argc > 1 && !strcmp(argv[1], "aead-bench"))
+		return aead_bench(); /* make bench's -A6 AEAD rows */
 	suite_xdp_n2n_count(&t);
 	suite_xdp_relay(&t);
 	suite_xdp_relay_he(&t);
 	suite_keystream(&t);
+	suite_aead(&t);
 	suite_aes_cts(&t);
 	suite_tc_edge(&t);
 	suite_tc_edge_he(&t);
+	suite_tc_edge_a6(&t);
 	if (t.skipped)
 		printf("skipped cases: this kernel cannot test-run them\n");
 	printf("%d passed, %d failed, %d skipped\n", t.passed, t.failed,

@@ -21,8 +21,10 @@ void suite_xdp_n2n_count(struct suite_tally *t);
 void suite_xdp_relay(struct suite_tally *t);
 void suite_xdp_relay_he(struct suite_tally *t);
 void suite_keystream(struct suite_tally *t);
+void suite_aead(struct suite_tally *t);
 void suite_aes_cts(struct suite_tally *t);
 void suite_tc_edge(struct suite_tally *t);
 void suite_tc_edge_he(struct suite_tally *t);
+void suite_tc_edge_a6(struct suite_tally *t);
 
 #endif /* N2NK_BPF_SUITES_H */

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The edge daemon's hand on -A6's session maps (include/n2nk_session.h):
+ * receive sessions by our index, sending sessions by slot (their
+ * counters in shared memory), which slot each peer's frames take. Each
+ * call returns 0 or -errno, and -EOPNOTSUPP without the kernel path.
+ */
+#ifndef N2NK_A6_MAPS_H
+#define N2NK_A6_MAPS_H
+
+#include <stdint.h>
+
+#include "datapath.h"
+#include "n2nk_session.h"
+
+int datapath_edge_a6_rx_put(struct datapath *dp, uint32_t index,
+			    const struct n2nk_a6_rx *v);
+int datapath_edge_a6_rx_del(struct datapath *dp, uint32_t index);
+/* When the kernel last took a frame under index (CLOCK_MONOTONIC ns). */
+int datapath_edge_a6_rx_last(struct datapath *dp, uint32_t index,
+			     uint64_t *last_rx_ns);
+/* A slot written whole: only while no peer points at it. */
+int datapath_edge_a6_tx_write(struct datapath *dp, uint32_t slot,
+			      const struct n2nk_a6_tx *v);
+/* The slot's counter in the mmapped a6_tx, for
+ * __atomic_fetch_add(p, 1, __ATOMIC_RELAXED); NULL without. */
+uint64_t *datapath_edge_a6_tx_counter(struct datapath *dp, uint32_t slot);
+int datapath_edge_a6_peer_tx_set(struct datapath *dp, const uint8_t mac[6],
+				 uint32_t slot);
+int datapath_edge_a6_peer_tx_del(struct datapath *dp, const uint8_t mac[6]);
+/* Empties all three (start-up): no session outlives its daemon's keys. */
+int datapath_edge_a6_clear(struct datapath *dp);
+
+#endif /* N2NK_A6_MAPS_H */
