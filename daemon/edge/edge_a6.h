@@ -82,8 +82,6 @@ struct a6_peer {
 
 int edge_a6_init(struct edge *e) __attribute__((warn_unused_result));
 void edge_a6_fini(struct edge *e);
-/* Whether this build hands -A6 sessions to the kernel path. */
-extern const bool edge_a6_kernel_ready;
 /* Once the datapath is open: sessions a kernel path left are cleared. */
 void edge_a6_kernel_start(struct edge *e);
 /* A frame from the TAP: to peer p (unicast) or to everyone (p NULL). */

@@ -25,10 +25,6 @@ bool edge_kernel_possible(const struct edge *e, const char **why)
 {
 	unsigned int t = e->tf.ops->id;
 
-	if (t == N2NK_TRANSFORM_A6 && !edge_a6_kernel_ready) {
-		*why = "-A6 runs in userspace on this build";
-		return false;
-	}
 	if (t == N2NK_TRANSFORM_A6 && e->he.on) {
 		*why = "-A6 with header encryption (-H) runs in userspace";
 		return false;
@@ -36,7 +32,7 @@ bool edge_kernel_possible(const struct edge *e, const char **why)
 	if (t != N2NK_TRANSFORM_A6 && t != N2N_TRANSFORM_NULL &&
 	    t != N2N_TRANSFORM_CHACHA20 && t != N2N_TRANSFORM_SPECK &&
 	    t != N2N_TRANSFORM_AES) {
-		*why = "the kernel path has -A1, -A3, -A4 and -A5; this "
+		*why = "the kernel path has -A1, -A3, -A4, -A5 and -A6; this "
 		       "community's cipher (Twofish) runs in userspace";
 		return false;
 	}

@@ -87,6 +87,18 @@ has_session() {	# has_session NAME MAC: a current session with MAC
 	[ -n "$age" ] && [ "$age" != null ]
 }
 
+# dropped NAME REASON: the daemon's and the kernel path's drops for REASON
+dropped() {
+	local d k
+	d=$(counter "$1" "drop_$2" 2>/dev/null) || d=0
+	k=$(counter "$1" "tc_rx_drop_$2" 2>/dev/null) || k=0
+	echo $((d + k))
+}
+
+dropped_grew() {	# dropped_grew NAME REASON BEFORE N
+	[ "$(dropped "$1" "$2")" -ge $(($3 + $4)) ]
+}
+
 # capture NAME HOST PORT SECONDS: tcpdump of the datagrams to PORT.
 capture() {
 	lab_bg "$2" "$T/$1.tcpdump.log" timeout "$4" tcpdump -i eth0 -U -n \
@@ -118,13 +130,13 @@ attacks() {	# attacks DP
 	sleep 4
 	t_require "$dp: a DATA frame to b captured" \
 		"$A6F" pick "$T/b.pcap" a6 "$T/frame"
-	r0=$(counter b drop_replayed) f0=$(counter b drop_aead_tag)
+	r0=$(dropped b replayed) f0=$(dropped b aead_tag)
 	lab_exec a "$A6F" send "$T/frame" 198.18.0.12 5602
 	t_check "$dp: a replayed frame is dropped and counted" lab_wait_for \
-		"replayed" 5 counter_grew b drop_replayed "$r0" 1
+		"replayed" 5 dropped_grew b replayed "$r0" 1
 	lab_exec a "$A6F" send "$T/frame" 198.18.0.12 5602 flip
 	t_check "$dp: a bit-flipped frame is dropped and counted" \
-		lab_wait_for "aead_tag" 5 counter_grew b drop_aead_tag "$f0" 1
+		lab_wait_for "aead_tag" 5 dropped_grew b aead_tag "$f0" 1
 	t_check "$dp: a's traffic still flows" pings a 198.19.6.2 3
 	t_check_eq "$dp: replays from a's address moved no path" \
 		198.18.0.11:5601 "$(peer_field b "$MA" sockaddr)"
@@ -143,10 +155,10 @@ non_member() {	# non_member DP
 	local dp=$1 f0
 	KEY=wrong edge x x 4 "$dp"
 	t_require "$dp: x registers" wait_registered x
-	f0=$(counter b drop_aead_tag)
+	f0=$(dropped b aead_tag)
 	t_check "$dp: x (another key) reaches nobody" no_reply x 198.19.6.2
 	t_check "$dp: b drops x's broadcasts (ARP)" \
-		counter_grew b drop_aead_tag "$f0" 1
+		dropped_grew b aead_tag "$f0" 1
 	# Told b's MAC, x sends to it directly: a handshake, which fails.
 	lab_exec x ip neigh replace 198.19.6.2 lladdr "$MB" dev n26 nud permanent
 	t_check "$dp: x still reaches nobody" no_reply x 198.19.6.2 8
@@ -170,6 +182,9 @@ min_interval() {
 rekey() {	# rekey DP (a and b run with N2NK_A6_REKEY_AFTER_S=3)
 	local dp=$1 keys first later n0 srv
 	n0=$(peer_field a "$MB" rekeys)
+	local tx0 rx0 rd0 wr0
+	tx0=$(counter a tc_tx_sent 2>/dev/null) rx0=$(counter b tc_rx_delivered 2>/dev/null)
+	rd0=$(counter a daemon_tap_read) wr0=$(counter b daemon_tap_written)
 	capture rk b 5602 14
 	srv=$(lab_bg b "$T/iperf-s.log" iperf3 -s -1 -p 5201)
 	lab_wait_port b tcp 5201 5
@@ -179,6 +194,16 @@ rekey() {	# rekey DP (a and b run with N2NK_A6_REKEY_AFTER_S=3)
 		[ "$(min_interval "$T/iperf-$dp.json")" -gt 0 ]
 	t_check "$dp: a rekeyed at least twice meanwhile" \
 		[ "$(peer_field a "$MB" rekeys)" -ge $((n0 + 2)) ]
+	if [ "$dp" = kernel ]; then
+		t_check_delta "$dp: the kernel sealed the flow" "$tx0" \
+			"$(counter a tc_tx_sent)" -ge 1000
+		t_check_delta "$dp: the kernel opened it" "$rx0" \
+			"$(counter b tc_rx_delivered)" -ge 1000
+		t_check_delta "$dp: the sender's daemon read almost none of it" \
+			"$rd0" "$(counter a daemon_tap_read)" -le 20
+		t_check_delta "$dp: the receiver's daemon wrote almost none" \
+			"$wr0" "$(counter b daemon_tap_written)" -le 20
+	fi
 	sleep 3
 	"$A6F" pick "$T/rk.pcap" a6 "$T/late-frame"
 	keys=$(keys_of b "$MA")
@@ -269,7 +294,9 @@ stock() {
 	lab_kill "$(cat "$T/stock-sn.pid")"
 }
 
-for dp in ${N2NK_A6_DP:-socket}; do
+# The kernel path where it loads (root, clang-built objects).
+dps=${N2NK_A6_DP:-socket kernel}
+for dp in $dps; do
 	run_dp "$dp"
 	if [ -n "$STOCK" ]; then
 		stock "$dp"
