@@ -15,6 +15,7 @@
 #include "common/mac.h"
 #include "conf/community_list.h"
 #include "conf/conf.h"
+#include "n2nk_session.h"
 #include "supernode/supernode.h"
 #include "test.h"
 
@@ -696,6 +697,71 @@ TEST(conf_edge_user_auth)
 	CHECK_EQ(auth_ascii_to_bin(want, sizeof(want), FED_KEY), 0);
 	CHECK_MEM(c.federation_pubkey, want, sizeof(want));
 	CHECK(c.header_encryption);
+	edge_conf_free(&c);
+}
+
+/* -A6 (ours): sessions keyed by -k, no -J yet, never compressed. */
+TEST(conf_edge_a6)
+{
+	struct edge_conf c;
+	char err[512];
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-A6", "-k", "k"), 0);
+	CHECK_MSG(!err[0], "%s", err);
+	CHECK_EQ(c.transform, N2NK_TRANSFORM_A6);
+	CHECK_EQ(c.compression, N2N_COMPRESSION_NONE);
+	CHECK(!c.identity[0]); /* the daemon picks /var/lib/n2nk/<tap>.key */
+	CHECK_EQ(c.warnings.count, 0);
+	edge_conf_free(&c);
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-A6"), -EINVAL);
+	CHECK_MSG(strstr(err, "-A6") && strstr(err, "needs a key"), "%s", err);
+	edge_conf_free(&c);
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-A6", "-k", "k", "-J",
+		      "007", "-I", "logan", "-P", FED_KEY),
+		 -EINVAL);
+	CHECK_MSG(strstr(err, "-J with -A6") && strstr(err, "use -k"), "%s",
+		  err);
+	edge_conf_free(&c);
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-A6", "-k", "k", "-z1"),
+		 0);
+	CHECK(has_warning(&c.warnings, "-z with -A6"));
+	CHECK_EQ(c.compression, N2N_COMPRESSION_NONE);
+	edge_conf_free(&c);
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-z2", "-A6", "-k", "k"),
+		 0);
+	CHECK(has_warning(&c.warnings, "-z with -A6"));
+	CHECK_EQ(c.compression, N2N_COMPRESSION_NONE);
+	edge_conf_free(&c);
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-A6", "-k", "k",
+		      "--identity", "/etc/n2nk/home.key"),
+		 0);
+	CHECK_EQ(c.transform, N2NK_TRANSFORM_A6);
+	CHECK(!strcmp(c.identity, "/etc/n2nk/home.key"));
+	CHECK_EQ(c.warnings.count, 0);
+	edge_conf_free(&c);
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-A6", "-k", "k",
+		      "--identity=/etc/n2nk/other.key"),
+		 0);
+	CHECK(!strcmp(c.identity, "/etc/n2nk/other.key"));
+	edge_conf_free(&c);
+
+	/* An identity only -A6 uses: said, not fatal. */
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-A4", "-k", "k",
+		      "--identity", "/etc/n2nk/home.key"),
+		 0);
+	CHECK_EQ(c.transform, N2N_TRANSFORM_CHACHA20);
+	CHECK(has_warning(&c.warnings, "only -A6 uses an identity key"));
+	edge_conf_free(&c);
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-A7", "-k", "k"),
+		 -EINVAL);
+	CHECK_MSG(strstr(err, "-A6"), "%s", err);
 	edge_conf_free(&c);
 }
 
