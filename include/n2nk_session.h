@@ -13,7 +13,7 @@
  *   DATA      type 4 | 0 0 0 | receiver index LE32 | counter LE64 |
  *             ChaCha20-Poly1305(session key, nonce 00000000 | LE64(counter),
  *             AD, Ethernet frame) | tag 16. No frame: a keepalive.
- *   GROUP     type 7 | 0 0 0 | sender epoch LE64 | counter LE64 |
+ *   GROUP     type 7 | 0 0 0 | sender epoch LE32 | counter LE64 |
  *             sealed frame | tag: frames to a group MAC, under the
  *             sender's group key (BLAKE2b of the community's PSK, the
  *             sender's MAC and epoch); the daemon's, never the kernel's.
@@ -61,7 +61,7 @@ enum n2nk_a6_type {
 struct n2nk_a6_data_hdr {
 	__u8 type;
 	__u8 zero[3];
-	__u32 index;   /* LE: receiver index (GROUP: low half of epoch) */
+	__u32 index;   /* LE: receiver index (GROUP: the sender's epoch) */
 	__u64 counter; /* LE */
 } __attribute__((packed));
 

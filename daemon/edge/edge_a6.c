@@ -179,6 +179,7 @@ void a6_session_start(struct edge *e, struct edge_peer *p,
 	struct a6_peer *ap = p->a6;
 
 	ap->last_hs_ms = now;
+	p->last_seen_ms = now;
 	a6_kernel_add(e, kp);
 	keylog(e, kp);
 	if (kp->initiator) {
@@ -242,8 +243,9 @@ bool a6_hs_budget(struct edge *e, struct a6_peer *ap, uint64_t now)
 	return true;
 }
 
-bool a6_under_load(const struct edge *e)
+bool a6_under_load(struct edge *e)
 {
+	budget_second(&e->a6->hs_window_ms, &e->a6->hs_count, evloop_now_ms());
 	return e->a6->hs_count >= A6_HS_LOAD;
 }
 
@@ -280,9 +282,8 @@ static void send_keepalive(struct edge *e, struct edge_peer *p, uint64_t now)
 {
 	struct a6_peer *ap = p->a6;
 
-	if (a6_keypair_usable(e, ap->cur, now) &&
-	    a6_seal_to(e, p, ap->cur, NULL, 0) == 0)
-		ap->last_tx_ms = now;
+	if (a6_keypair_usable(e, ap->cur, now))
+		a6_seal_to(e, p, ap->cur, NULL, 0);
 }
 
 void edge_a6_peer_tick(struct edge *e, struct edge_peer *p, uint64_t now)
@@ -298,9 +299,31 @@ void edge_a6_peer_tick(struct edge *e, struct edge_peer *p, uint64_t now)
 	a6_hs_tick(e, p, now);
 	if (wants_rekey(e, ap, now))
 		a6_hs_start(e, p, now);
-	if (ap->last_rx_ms > ap->last_tx_ms &&
-	    now - ap->last_rx_ms >= A6_KEEPALIVE_MS)
+	if (ap->rx_unanswered_ms &&
+	    now - ap->rx_unanswered_ms >= A6_KEEPALIVE_MS)
 		send_keepalive(e, p, now);
+	/* Data out, nothing back for 15 s: the peer may have lost our
+	 * session (a restart); a handshake mends it. */
+	if (ap->tx_unanswered_ms && now - ap->tx_unanswered_ms >= A6_DEAD_MS) {
+		ap->tx_unanswered_ms = 0;
+		a6_hs_start(e, p, now);
+	}
+}
+
+void a6_heard(struct a6_peer *ap, uint64_t now)
+{
+	ap->last_rx_ms = now;
+	ap->tx_unanswered_ms = 0;
+	if (!ap->rx_unanswered_ms)
+		ap->rx_unanswered_ms = now;
+}
+
+void a6_sent(struct a6_peer *ap, bool data, uint64_t now)
+{
+	ap->last_tx_ms = now;
+	ap->rx_unanswered_ms = 0;
+	if (data && !ap->tx_unanswered_ms)
+		ap->tx_unanswered_ms = now;
 }
 
 void edge_a6_peer_free(struct edge *e, struct edge_peer *p)
@@ -357,10 +380,14 @@ static uint64_t env_seconds(const char *name, uint64_t dflt)
 static void open_keylog(struct edge_a6 *a)
 {
 	const char *path = getenv("N2NK_A6_KEYLOG");
+	int fd;
 
 	if (!path || !*path)
 		return;
-	a->keylog = fopen(path, "ae");
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	a->keylog = fd < 0 ? NULL : fdopen(fd, "a");
+	if (!a->keylog && fd >= 0)
+		close(fd);
 	if (a->keylog)
 		log_warn("N2NK_A6_KEYLOG=%s: session keys are written there "
 			 "(for tests only: anyone who reads it reads the "
@@ -513,7 +540,16 @@ int edge_a6_rotate_identity(struct edge *e)
 
 	if (!e->a6)
 		return -EOPNOTSUPP;
-	err = rewrite_identity(e->a6);
+	/* A new file renamed over the old, else (the daemon may run as
+	 * nobody by now) the old one rewritten. */
+	err = identity_rotate(&e->a6->me, e->a6->identity_path);
+	if (err == -EACCES || err == -EPERM || err == -EROFS) {
+		err = rewrite_identity(e->a6);
+	} else if (!err) {
+		close(e->a6->identity_fd); /* the renamed-over file */
+		e->a6->identity_fd =
+			open(e->a6->identity_path, O_RDWR | O_CLOEXEC);
+	}
 	if (err) {
 		log_err("-A6: cannot rotate identity %s: %s",
 			e->a6->identity_path, identity_strerror(err));

@@ -67,6 +67,9 @@ struct a6_peer {
 	uint64_t cookie_ms;
 	uint8_t mac1_sent[NOISE_MAC_LEN];
 	uint64_t last_hs_ms, last_tx_ms, last_rx_ms, last_query_ms;
+	/* WireGuard's keepalive and dead-peer timers: since when frames came
+	 * and we sent nothing back; since when we sent data and nothing came. */
+	uint64_t rx_unanswered_ms, tx_unanswered_ms;
 	uint64_t init_window_ms; /* initiations taken this second */
 	unsigned int init_count;
 	uint32_t rekeys;

@@ -122,7 +122,7 @@ int a6_seal_to(struct edge *e, struct edge_peer *p, struct a6_keypair *kp,
 	put_hdr(pl, N2NK_A6_DATA, kp->remote_index, ctr);
 	seal(e, pl, p->key.mac, kp->tx_key, frame, len);
 	send_to(e, p, p->key.mac, pl, len + N2NK_A6_OVERHEAD, len);
-	p->a6->last_tx_ms = evloop_now_ms();
+	a6_sent(p->a6, len > 0, evloop_now_ms());
 	return 0;
 }
 
@@ -169,8 +169,11 @@ static void group_key(uint8_t key[N2NK_A6_KEY_LEN], const uint8_t *psk,
 			   N2NK_A6_KEY_LEN);
 }
 
-/* A new group key every A6_GROUP_EPOCH_MS; the counter starts at random,
- * so a restart within the same second does not reuse a nonce. */
+/* A new group key every A6_GROUP_EPOCH_MS. The counter starts at the
+ * wall clock's microseconds times 256: a restart within the same second
+ * (same epoch, same key) starts above every counter the run before could
+ * have used, so no nonce repeats and receivers do not take it for a
+ * replay. */
 static void group_epoch(struct edge *e, uint64_t now)
 {
 	struct edge_a6 *a = e->a6;
@@ -182,8 +185,7 @@ static void group_epoch(struct edge *e, uint64_t now)
 		epoch = a->g_epoch + 1;
 	a->g_epoch = epoch;
 	a->g_epoch_ms = now;
-	randombytes_buf(&a->g_counter, sizeof(a->g_counter));
-	a->g_counter &= (1ULL << 47) - 1;
+	a->g_counter = evloop_wall_usec() << 8;
 	group_key(a->g_key, a->psk, e->mac, epoch);
 }
 
@@ -245,7 +247,7 @@ static void opened(struct edge *e, const struct n2n_msg *m, struct edge_peer *p,
 {
 	uint64_t now = evloop_now_ms();
 
-	p->a6->last_rx_ms = now;
+	a6_heard(p->a6, now);
 	p->last_seen_ms = now;
 	if (!n)
 		return; /* a keepalive */
@@ -282,6 +284,13 @@ void a6_on_data(struct edge *e, const struct n2n_msg *m, const uint8_t *pl,
 	opened(e, m, p, frame, len - N2NK_A6_OVERHEAD, from, via_sn);
 }
 
+static void group_replayed(struct edge *e, struct a6_peer *ap)
+{
+	if (ap)
+		ap->replayed++;
+	edge_drop(e, N2NK_REPLAYED);
+}
+
 static bool epoch_recent(uint32_t epoch)
 {
 	int64_t d = (int64_t)time(NULL) - (int64_t)epoch;
@@ -298,25 +307,28 @@ void a6_on_group(struct edge *e, const struct n2n_msg *m, const uint8_t *pl,
 	uint8_t frame[N2N_PKT_BUF_SIZE], key[N2NK_A6_KEY_LEN];
 	struct a6_peer *ap;
 
-	if (!p && via_sn)
-		p = edge_peer_get(e, pk->src_mac, evloop_now_ms());
 	ap = p ? a6_peer_of(e, p) : NULL;
-	if (!ap || !mac_is_group(pk->dst_mac))
-		return edge_drop(e, ap ? N2NK_MALFORMED : N2NK_NO_SESSION);
+	if (!mac_is_group(pk->dst_mac))
+		return edge_drop(e, N2NK_MALFORMED);
 	if (len - N2NK_A6_OVERHEAD > sizeof(frame))
 		return edge_drop(e, N2NK_OVERSIZE);
-	if (epoch < ap->g_epoch || !epoch_recent(epoch)) {
-		ap->replayed++;
-		return edge_drop(e, N2NK_REPLAYED);
-	}
-	if (epoch == ap->g_epoch)
+	if ((ap && epoch < ap->g_epoch) || !epoch_recent(epoch))
+		return group_replayed(e, ap);
+	if (ap && epoch == ap->g_epoch)
 		memcpy(key, ap->g_key, sizeof(key));
 	else
 		group_key(key, e->a6->psk, pk->src_mac, epoch);
 	if (open_payload(e, m, pl, len, key, frame)) {
-		ap->tag_failed++;
+		if (ap)
+			ap->tag_failed++;
 		return edge_drop(e, N2NK_AEAD_TAG);
 	}
+	/* A member's: one the supernode relayed makes a peer, now. */
+	if (!p && via_sn)
+		p = edge_peer_get(e, pk->src_mac, evloop_now_ms());
+	ap = p ? a6_peer_of(e, p) : NULL;
+	if (!ap)
+		return edge_drop(e, N2NK_NO_SESSION);
 	if (epoch > ap->g_epoch) {
 		ap->g_epoch = epoch;
 		memcpy(ap->g_key, key, sizeof(key));
@@ -376,7 +388,6 @@ void edge_a6_on_packet(struct edge *e, const struct n2n_msg *m,
 		edge_peer_ask(e, pk->src_mac, evloop_now_ms());
 		return edge_drop(e, N2NK_NO_SESSION);
 	}
-	p->last_seen_ms = evloop_now_ms();
 	a6_hs_on_msg(e, p, pl[0], pl + N2NK_A6_TYPE_LEN,
 		     pk->payload_len - N2NK_A6_TYPE_LEN, from, via_sn);
 }

@@ -128,7 +128,10 @@ static void give_up(struct edge *e, struct edge_peer *p)
 	ap->hs_kp = NULL;
 	ap->hs_started_ms = 0;
 	ap->hs_tries = 0;
-	ap->queued = 0;
+	while (ap->queued) {
+		ap->queued--;
+		edge_drop(e, N2NK_NO_SESSION);
+	}
 	noise_hs_wipe(&ap->hs);
 	char mb[MAC_STR_MAX];
 
@@ -160,11 +163,12 @@ void a6_hs_tick(struct edge *e, struct edge_peer *p, uint64_t now)
 	a6_hs_start(e, p, now);
 }
 
-static void on_key_query(struct edge *e, struct edge_peer *p,
-			 const uint8_t *body, size_t len, uint64_t now)
+/* The asker's key in body is not taken: anyone can ask, and the
+ * handshake that follows tells who it is. */
+static void on_key_query(struct edge *e, struct edge_peer *p, size_t len,
+			 uint64_t now)
 {
 	struct edge_a6 *a = e->a6;
-	struct a6_peer *ap;
 
 	if (len != NOISE_KEY_LEN)
 		return edge_drop(e, N2NK_MALFORMED);
@@ -174,11 +178,6 @@ static void on_key_query(struct edge *e, struct edge_peer *p,
 	}
 	if (++a->q_count > A6_QUERIES_PER_S)
 		return edge_drop(e, N2NK_HANDSHAKE_LIMIT);
-	ap = a6_peer_of(e, p);
-	if (ap && !ap->have_pub && !sodium_is_zero(body, NOISE_KEY_LEN)) {
-		memcpy(ap->pub, body, NOISE_KEY_LEN);
-		ap->have_pub = true;
-	}
 	send_typed(e, p, N2NK_A6_KEY_REPLY, a->me.pub, NOISE_KEY_LEN);
 }
 
@@ -240,12 +239,15 @@ static bool cookie_ok(struct edge *e, struct edge_peer *p, const uint8_t *body,
 	return false;
 }
 
-/* Newer than what we took, and than what waits to be confirmed. */
+/* Newer than the last confirmed one, and not the one that waits to be
+ * confirmed again (a replay of it). Not "newer than the waiting one": an
+ * initiation proves nothing, so one stamped far ahead would lock the
+ * real initiator out. */
 static bool tai_fresh(const struct a6_peer *ap, const uint8_t *tai)
 {
 	if (noise_tai64n_cmp(tai, ap->last_tai) <= 0)
 		return false;
-	return !ap->next || noise_tai64n_cmp(tai, ap->next->tai) > 0;
+	return !ap->next || noise_tai64n_cmp(tai, ap->next->tai) != 0;
 }
 
 static void respond(struct edge *e, struct edge_peer *p, struct noise_hs *hs,
@@ -323,8 +325,7 @@ static void on_response(struct edge *e, struct edge_peer *p,
 	ap->hs_tries = 0;
 	a6_session_start(e, p, kp, now);
 	/* Our first frame confirms the session to the responder. */
-	if (a6_seal_to(e, p, kp, NULL, 0) == 0)
-		ap->last_tx_ms = now;
+	a6_seal_to(e, p, kp, NULL, 0);
 	a6_flush_queue(e, p, now);
 }
 
@@ -353,7 +354,7 @@ void a6_hs_on_msg(struct edge *e, struct edge_peer *p, uint8_t type,
 
 	switch (type) {
 	case N2NK_A6_KEY_QUERY:
-		return on_key_query(e, p, body, len, now);
+		return on_key_query(e, p, len, now);
 	case N2NK_A6_KEY_REPLY:
 		return on_key_reply(e, p, body, len, now);
 	case N2NK_A6_INIT:

@@ -16,6 +16,7 @@
 #define A6_REKEY_TIMEOUT_MS  5000  /* resend an initiation */
 #define A6_REKEY_ATTEMPT_MS  90000 /* give up a handshake */
 #define A6_KEEPALIVE_MS	     10000 /* received, nothing sent: say so */
+#define A6_DEAD_MS	     15000 /* sent, nothing came: handshake */
 #define A6_QUERY_RETRY_MS    1000  /* key query again */
 #define A6_UNCONFIRMED_MS    15000 /* a responder's session, unconfirmed */
 #define A6_COOKIE_LIFE_MS    120000
@@ -70,7 +71,12 @@ void a6_prologue(const struct edge *e, uint8_t out[A6_PROLOGUE_LEN],
 		 const uint8_t *init_mac, const uint8_t *resp_mac);
 /* Handshake budget: false when over (per peer and overall). */
 bool a6_hs_budget(struct edge *e, struct a6_peer *ap, uint64_t now);
-bool a6_under_load(const struct edge *e);
+bool a6_under_load(struct edge *e);
+
+/* Traffic under p's sessions, for the timers (data: a frame, not a
+ * keepalive). */
+void a6_heard(struct a6_peer *ap, uint64_t now);
+void a6_sent(struct a6_peer *ap, bool data, uint64_t now);
 
 /* edge_a6_hs.c */
 void a6_hs_start(struct edge *e, struct edge_peer *p, uint64_t now);

@@ -155,9 +155,9 @@ void a6_kernel_poll(struct edge *e, struct edge_peer *p, uint64_t now)
 	if (kernel_rx(e, ap->next))
 		a6_session_confirm(e, p, ap->next, now);
 	if (kernel_rx(e, ap->cur) || kernel_rx(e, ap->prev)) {
-		ap->last_rx_ms = now;
+		a6_heard(ap, now);
 		p->last_seen_ms = now;
 	}
 	if (kernel_tx(ap->cur))
-		ap->last_tx_ms = now;
+		a6_sent(ap, true, now);
 }
