@@ -278,7 +278,7 @@ pair "n2nk -A4 -H -S1, kernel path" "stock n2n -A4 -H, relayed (-S1)" \
 # receiver's softirq on the sender's CPU, so one CPU does both.
 echo
 echo "BPF cost per 1400-byte frame (PROG_TEST_RUN) and the ceiling it sets"
-for t in -A1 -A3 -A4 -A5; do
+for t in -A1 -A3 -A4 -A5 -A6; do
 	[ -n "${COST_TX[$t]:-}" ] || { echo "  $t: no cost (bpf-tests)"; continue; }
 	[ -n "${GBIT["n2nk $t, kernel path"]:-}" ] || continue # not measured
 	awk -v t="$t" -v tx="${COST_TX[$t]}" -v rx="${COST_RX[$t]}" -v pin="$PIN" \
@@ -296,7 +296,7 @@ done
 a1=${GBIT["n2nk -A1, kernel path"]:-0}
 if [ -n "$PIN" ] && [ -n "${COST_TX[-A1]:-}" ] && awk -v g="$a1" 'BEGIN { exit !(g > 0) }'; then
 	echo "with this path's own per-frame cost (from the -A1 kernel row: 1400 B x 8 / $a1 Gbit/s):"
-	for t in -A3 -A4 -A5; do
+	for t in -A3 -A4 -A5 -A6; do
 		[ -n "${COST_TX[$t]:-}" ] || continue
 		[ -n "${GBIT["n2nk $t, kernel path"]:-}" ] || continue
 		awk -v t="$t" -v a1="$a1" -v a1tx="${COST_TX[-A1]}" -v a1rx="${COST_RX[-A1]}" \

@@ -253,7 +253,8 @@ struct a6_pkt {
 	uint64_t counter;
 	const uint8_t *key;
 	int keepalive;
-	long flip; /* byte of the payload after the header to flip, or -1 */
+	long flip;  /* byte of the payload after the header to flip, or -1 */
+	size_t len; /* the inner frame's, 0: 300 */
 };
 
 static void build_rx(struct frame *f, struct frame *inner, const struct env *e,
@@ -262,7 +263,7 @@ static void build_rx(struct frame *f, struct frame *inner, const struct env *e,
 	const uint8_t *src_mac = p->relayed ? mac_relayed : mac_p2p;
 	const struct inner spec = { .kind = IN_UDP4,
 				    .dst = mac_ours,
-				    .len = 300,
+				    .len = p->len ? p->len : 300,
 				    .src = src_mac,
 				    .ip_src = p->relayed ? relayed_vip
 							 : p2p_vip,
@@ -404,6 +405,59 @@ static int rx_cases(struct suite_tally *t, const struct env *e)
 	return 0;
 }
 
+#define COST_LEN   1400
+#define COST_RUNS  2000
+#define TAP_REPEAT 10000
+
+/* ns per single run of prog; mk (if any) builds each run's input. */
+static double a6_mean(const struct env *e, const struct bpf_program *prog,
+		      struct frame *f, struct a6_pkt *p)
+{
+	static struct frame inner;
+	static struct run_out out;
+	uint64_t total = 0;
+	int i;
+
+	for (i = 0; i < COST_RUNS; i++) {
+		if (p) {
+			p->counter++; /* a fresh one: the window takes it */
+			build_rx(f, &inner, e, p);
+		}
+		if (tce_run(prog, f, NULL, 1, &out) ||
+		    out.retval != TC_ACT_REDIRECT)
+			return -1;
+		total += out.duration;
+	}
+	return (double)total / COST_RUNS;
+}
+
+/* The whole programs' cost per 1400-byte frame, as test_tc_edge.c
+ * prints it for n2n's ciphers (tools/bench-edge.sh reads it). */
+static void print_cost(const struct env *e)
+{
+	static const struct inner spec = TO(IN_TCP4, mac_p2p, COST_LEN);
+	struct a6_pkt p = { .type = N2NK_A6_DATA,
+			    .index = A6_LOCAL,
+			    .key = rx_key,
+			    .counter = 1000000,
+			    .flip = -1,
+			    .len = COST_LEN };
+	static struct frame frame, dgram;
+	static struct run_out out;
+	double tap = -1;
+
+	if (set_tx(e, 1, N2NK_A6_REKEY_AFTER_MESSAGES) ||
+	    set_rx(e, A6_LOCAL, rx_key, mac_p2p))
+		return;
+	tce_build_inner(&frame, e, &spec);
+	if (!tce_run(e->skel->progs.edge_tap, &frame, NULL, TAP_REPEAT, &out))
+		tap = (double)out.duration;
+	printf("     cost -A6: edge_tap %.0f ns (repeat %d), edge_tx %.0f ns, "
+	       "edge_rx %.0f ns per %d-byte frame (mean of %d single runs)\n",
+	       tap, TAP_REPEAT, a6_mean(e, e->tx, &frame, NULL),
+	       a6_mean(e, e->rx, &dgram, &p), COST_LEN, COST_RUNS);
+}
+
 void suite_tc_edge_a6(struct suite_tally *t)
 {
 	struct tc_edge *skel;
@@ -437,6 +491,7 @@ void suite_tc_edge_a6(struct suite_tally *t)
 			     tx_to_daemon(&e));
 		if (rx_cases(t, &e))
 			suite_record(t, "edge_rx -A6: sessions", -1);
+		print_cost(&e);
 	}
 	transform_fini(&e.tf);
 	tc_edge__destroy(skel);
