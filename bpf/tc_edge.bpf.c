@@ -53,4 +53,33 @@ int edge_rx(struct __sk_buff *skb)
 	return edge_rx_prog(skb);
 }
 
+/*
+ * -A6: the daemon's way into a session's replay window (run with
+ * BPF_PROG_TEST_RUN, never attached). A DATA frame that reached the
+ * daemon without the programs taking its counter (IP options, fragments,
+ * merged datagrams, a sender or frame they hand on) takes it here, under
+ * the same lock, so a session in the kernel has one window whichever
+ * way its frames come. In: struct n2nk_a6_take at the start of the data;
+ * out: N2NK_A6_TAKEN, N2NK_A6_SEEN or N2NK_A6_NO_SESSION.
+ */
+SEC("tc")
+int a6_take(struct __sk_buff *skb)
+{
+	struct n2nk_a6_take in;
+	struct n2nk_a6_rx *v;
+	int seen;
+
+	if (bpf_skb_load_bytes(skb, 0, &in, sizeof(in)))
+		return N2NK_A6_NO_SESSION;
+	v = bpf_map_lookup_elem(&a6_rx, &in.index);
+	if (!v)
+		return N2NK_A6_NO_SESSION;
+	if (n2nk_replay_stale(&v->win, in.counter))
+		return N2NK_A6_SEEN;
+	bpf_spin_lock(&v->lock);
+	seen = n2nk_replay_accept(&v->win, in.counter);
+	bpf_spin_unlock(&v->lock);
+	return seen ? N2NK_A6_SEEN : N2NK_A6_TAKEN;
+}
+
 char LICENSE[] SEC("license") = "GPL";

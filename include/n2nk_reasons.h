@@ -110,7 +110,7 @@ X(TABLE_FULL,       -47, "table_full",             DROP, __,   __,   __,   __,  
 /* The edge data path (issue 9). */                                                             \
 X(VLAN,             -48, "vlan",                   __,   __,   __,   __,   DMN,  __,   __)      \
 X(COMPRESSED,       -49, "compressed",             __,   __,   __,   __,   __,   __,   DMN)     \
-X(INNER_SOURCE,     -50, "inner_source",           __,   __,   __,   __,   __,   __,   DMN)     \
+X(INNER_SOURCE,     -50, "inner_source",           DROP, __,   __,   __,   __,   __,   DMN)     \
 X(MERGED,           -51, "merged_datagrams",       __,   __,   __,   __,   __,   __,   STK)     \
 X(REWRITE_FAILED,   -52, "rewrite_failed",         __,   DROP, __,   __,   __,   __,   DROP)   \
 /* Header encryption in the kernel (issue 10). */                                               \
@@ -198,7 +198,9 @@ X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN, 
  * VLAN              a VLAN-tagged frame: the daemon sends it.
  * COMPRESSED        a compressed PACKET (-z): the daemon inflates it.
  * INNER_SOURCE      the decrypted frame's source MAC is not the PACKET's
- *                   srcMac (a forgery, or garbage that "decrypted").
+ *                   srcMac (a forgery, or garbage that "decrypted"); the
+ *                   daemon (-A6): a GROUP frame whose frame inside is not
+ *                   from its sender to its group address.
  * MERGED_DATAGRAMS  several datagrams merged into one skb (GRO, a
  *                   UDP_SEGMENT sender over veth): the stack splits them
  *                   for the daemon's socket.

@@ -20,8 +20,10 @@
  *   INIT      type 1 | 0 0 0 | Noise initiation (daemon/proto/noise.h)
  *   RESPONSE  type 2 | 0 0 0 | Noise response
  *   COOKIE    type 3 | 0 0 0 | cookie reply
- *   KEY_QUERY type 5 | 0 0 0 | the asker's public identity key (32)
- *   KEY_REPLY type 6 | 0 0 0 | the answerer's public identity key (32)
+ *   KEY_QUERY type 5 | 0 0 0 | a random nonce (16)
+ *   KEY_REPLY type 6 | 0 0 0 | the answerer's public identity key (32) |
+ *             BLAKE2b-128 keyed from the PSK over nonce, asker's MAC,
+ *             answerer's MAC, key (16)
  *
  * AD (DATA and GROUP) = community[20] | srcMac | dstMac | compression |
  * transform | the 16-byte DATA/GROUP header: the fields a supernode
@@ -148,6 +150,20 @@ static inline int n2nk_replay_accept(struct n2nk_replay *w, __u64 c)
  *               No entry: the peer's frames go to the daemon.
  */
 #define N2NK_A6_MAX_SESSIONS 8192
+
+/* What the daemon hands the a6_take program (BPF_PROG_TEST_RUN's data,
+ * padded to an Ethernet header's length), and its answers. */
+struct n2nk_a6_take {
+	__u32 index; /* a6_rx's key */
+	__u32 pad;   /* zero */
+	__u64 counter;
+};
+
+enum n2nk_a6_take_ret {
+	N2NK_A6_TAKEN = 0,	/* first time: now in the window */
+	N2NK_A6_SEEN = 1,	/* in the window already, or too old */
+	N2NK_A6_NO_SESSION = 2, /* no such session in the kernel */
+};
 
 struct n2nk_a6_rx {
 	__u8 key[N2NK_A6_KEY_LEN];

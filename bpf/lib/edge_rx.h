@@ -47,12 +47,6 @@ struct edge_rx_pkt {
 	__u8 he_opened; /* -H: the header in the skb is ours, decrypted */
 };
 
-/* -A6: k->off's bits from here up carry -(the reason) edge_rx_sender had
- * to hand it to the daemon (edge_rx_sender_defer), for the global
- * functions that take the counter first: a field of its own costs the
- * program stack it does not have. */
-#define EDGE_RX_DEFER_SHIFT 16
-
 static __always_inline void cursor_init_skb(struct cursor *c,
 					    struct __sk_buff *skb)
 {
@@ -144,17 +138,6 @@ static __always_inline int edge_rx_sender(const struct n2nk_edge_conf *conf,
 	return 0;
 }
 
-/* -A6: a PACKET for the daemon from the wrong address or sender still
- * has its tag checked and its counter taken here first (edge_rx_a6), so a
- * replayed copy from elsewhere cannot reach the daemon's own window. */
-static __always_inline int
-edge_rx_sender_defer(const struct n2nk_edge_conf *conf, int why)
-{
-	return edge_is_a6(conf) &&
-	       (why == N2NK_SPOOFED_SOURCE || why == N2NK_UNKNOWN_SENDER ||
-		why == N2NK_HAS_SOCKET);
-}
-
 static __always_inline int edge_rx_parse(struct __sk_buff *skb,
 					 const struct n2nk_edge_conf *conf,
 					 struct edge_rx_pkt *k)
@@ -189,9 +172,7 @@ static __always_inline int edge_rx_parse(struct __sk_buff *skb,
 			     N2N_COMMUNITY_SIZE))
 		return N2NK_COMMUNITY;
 	ret = edge_rx_sender(conf, iph, udph, hdr, flags, k);
-	if (ret && edge_rx_sender_defer(conf, ret))
-		k->off = (__u32)-ret << EDGE_RX_DEFER_SHIFT;
-	else if (ret)
+	if (ret)
 		return ret;
 	tail = hdr + N2N_PACKET_OFF_SOCK;
 	if (flags & N2N_FLAGS_SOCKET) {
@@ -212,7 +193,7 @@ static __always_inline int edge_rx_parse(struct __sk_buff *skb,
 	payload = bpf_ntohs(udph->len) - 8 - hlen;
 	if (payload > KS_MAX_LEN + 16 || payload < edge_iv_len(conf) + ETH_HLEN)
 		return N2NK_DECRYPT;
-	k->off |= ETH_HLEN + 20 + 8 + hlen;
+	k->off = ETH_HLEN + 20 + 8 + hlen;
 	k->frame_len = payload - edge_iv_len(conf);
 	return 0;
 }
@@ -273,7 +254,6 @@ static __always_inline int edge_rx_a6_inner(const struct n2nk_edge_conf *conf,
 #define A6_RX_LEN   1 /* the frame's length */
 #define A6_RX_INDEX 2 /* the session, a6_rx's key */
 #define A6_RX_CTR   3 /* the frame's counter */
-#define A6_RX_DEFER 4 /* the sender check's reason to hand it on, or 0 */
 
 /*
  * -A6, first pass over the payload (len bytes at off: DATA header,
@@ -287,12 +267,10 @@ __attribute__((noinline)) int n2nk_a6_rx_check(struct __sk_buff *skb, __u32 off,
 {
 	struct n2nk_aead_scratch *s = a6_scratch_get();
 	struct n2nk_a6_data_hdr h;
-	__u32 defer = off >> EDGE_RX_DEFER_SHIFT;
 	struct n2nk_a6_rx *v;
 	__u8 smac[ETH_ALEN];
 	__u32 index;
 
-	off &= (1U << EDGE_RX_DEFER_SHIFT) - 1;
 	if (!skb || !s)
 		return N2NK_DECRYPT;
 	if (he_conf_get()) /* -A6 under -H: the daemon's (header restored) */
@@ -322,16 +300,13 @@ __attribute__((noinline)) int n2nk_a6_rx_check(struct __sk_buff *skb, __u32 off,
 	s->user[A6_RX_LEN] = len - N2NK_A6_OVERHEAD;
 	s->user[A6_RX_INDEX] = index;
 	s->user[A6_RX_CTR] = h.counter;
-	s->user[A6_RX_DEFER] = defer;
 	return 0;
 }
 
 /*
- * -A6, second pass: the tag verified, the counter taken in the replay
- * window under the session's lock, the inner frame checked (from its
- * decrypted head, left in s->head): N2NK_OK, for edge_rx_a6 to decrypt.
- * Or, the counter taken, the sender check's reason to hand it on, kept
- * by the first pass (edge_rx_sender_defer).
+ * -A6, second pass: the tag verified, the inner frame checked (from its
+ * decrypted head, left in s->head), the counter taken in the replay
+ * window under the session's lock: N2NK_OK, for edge_rx_a6 to decrypt.
  * Else why, the skb as it came. Everything lives in the scratch area:
  * the ChaCha20 block's stack comes on top of this one's and the
  * program's.
@@ -363,18 +338,16 @@ __attribute__((noinline)) int n2nk_a6_rx_open(struct __sk_buff *skb)
 	conf = edge_conf_get();
 	if (!conf || aead_head(skb, off + N2NK_A6_DATA_HDR, flen, s))
 		return N2NK_DECRYPT;
+	ret = edge_rx_a6_inner(conf, s, v->peer_mac, flen);
+	if (ret)
+		return ret; /* the daemon's, as it came */
 	bpf_spin_lock(&v->lock);
 	ret = n2nk_replay_accept(&v->win, s->user[A6_RX_CTR]);
 	bpf_spin_unlock(&v->lock);
 	if (ret)
 		return N2NK_REPLAYED;
 	v->last_rx_ns = bpf_ktime_get_ns();
-	/* The daemon's (the sender check's reason, bridged or filtered
-	 * frames), as it came: its counter is taken, so no copy of it gets
-	 * past the daemon's own window. */
-	if (s->user[A6_RX_DEFER])
-		return -(int)s->user[A6_RX_DEFER];
-	return edge_rx_a6_inner(conf, s, v->peer_mac, flen);
+	return N2NK_OK;
 }
 
 /* The keystream's XOR over the frame, its own inverse. It can only fail
@@ -441,7 +414,7 @@ static __always_inline void edge_count_peer_rx(const struct edge_rx_pkt *k)
 {
 	struct n2nk_edge_peer_stats *st = edge_peer_stats(k->src_mac);
 
-	if (!k->relayed && k->peer) /* NULL only if -A6 deferred (not here) */
+	if (!k->relayed)
 		k->peer->last_p2p_rx_ns = bpf_ktime_get_ns();
 	if (!st)
 		return;

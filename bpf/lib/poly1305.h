@@ -28,7 +28,7 @@ struct n2nk_aead_scratch {
 	__u64 buf[8];		   /* up to 4 blocks to authenticate next */
 	__u64 head[8];		   /* open: the frame's first 64 bytes */
 	__u64 tag[2];		   /* the computed tag */
-	__u64 user[5];		   /* the caller's, between its passes */
+	__u64 user[4];		   /* the caller's, between its passes */
 };
 
 static __always_inline __u64 poly_le32(const __u8 *p)

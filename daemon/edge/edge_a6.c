@@ -69,31 +69,56 @@ struct a6_peer *a6_peer_of(struct edge *e, struct edge_peer *p)
 	return p->a6;
 }
 
-struct a6_keypair *a6_keypair_new(struct edge *e, struct edge_peer *p)
+/* A free slot, not freed in the last A6_SLOT_QUARANTINE_MS (a program
+ * may still be sealing with it); the round-robin start spreads reuse. */
+static int free_slot(struct edge_a6 *a, uint64_t now)
 {
-	struct edge_a6 *a = e->a6;
-	struct a6_keypair *kp;
-	uint32_t i, slot, rnd;
+	const struct a6_keypair *kp;
+	uint32_t i, slot;
 
 	for (i = 0; i < N2NK_A6_MAX_SESSIONS; i++) {
 		slot = (a->pool_next + i) & POOL_SLOT_MASK;
-		if (!a->pool[slot].local_index)
-			break;
+		kp = &a->pool[slot];
+		if (!kp->local_index &&
+		    (!kp->freed_ms ||
+		     now - kp->freed_ms >= A6_SLOT_QUARANTINE_MS))
+			return (int)slot;
 	}
-	if (i == N2NK_A6_MAX_SESSIONS) {
+	return -1;
+}
+
+/*
+ * unconfirmed: for a handshake (ours, or one we answer), which proves
+ * nothing yet. Those of peers never confirmed take at most a quarter of
+ * the pool, so initiations from made-up MACs (which cost their sender
+ * nothing) cannot keep known peers from their sessions.
+ */
+struct a6_keypair *a6_keypair_new(struct edge *e, struct edge_peer *p,
+				  bool unconfirmed)
+{
+	struct edge_a6 *a = e->a6;
+	uint64_t now = evloop_now_ms();
+	struct a6_keypair *kp;
+	uint32_t rnd;
+	int slot = free_slot(a, now);
+
+	if (slot < 0 || (unconfirmed && !(p->a6 && p->a6->confirmed_once) &&
+			 a->unconfirmed >= N2NK_A6_MAX_SESSIONS / 4)) {
 		edge_drop(e, N2NK_TABLE_FULL);
 		return NULL;
 	}
-	a->pool_next = slot + 1;
+	a->pool_next = (uint32_t)slot + 1;
 	kp = &a->pool[slot];
 	memset(kp, 0, sizeof(*kp));
+	kp->unconfirmed = unconfirmed;
+	a->unconfirmed += unconfirmed;
 	do
 		rnd = randombytes_random() & ~(uint32_t)POOL_SLOT_MASK;
 	while (!rnd);
 	kp->local_index = rnd | slot;
 	kp->peer = p;
 	kp->tx_ctr = &kp->tx_counter;
-	kp->created_ms = evloop_now_ms();
+	kp->created_ms = now;
 	a->pool_used++;
 	return kp;
 }
@@ -103,7 +128,9 @@ void a6_keypair_free(struct edge *e, struct a6_keypair *kp)
 	if (!kp || !kp->local_index)
 		return;
 	a6_kernel_del(e, kp);
+	e->a6->unconfirmed -= kp->unconfirmed;
 	sodium_memzero(kp, sizeof(*kp));
+	kp->freed_ms = evloop_now_ms();
 	e->a6->pool_used--;
 }
 
@@ -143,6 +170,11 @@ static void make_current(struct edge *e, struct a6_peer *ap,
 {
 	char mac[MAC_STR_MAX], fp[IDENTITY_FINGERPRINT_SIZE];
 
+	if (kp->unconfirmed) {
+		kp->unconfirmed = false;
+		e->a6->unconfirmed--;
+	}
+	ap->confirmed_once = true;
 	if (ap->cur) {
 		ap->rekeys++;
 	} else {
@@ -310,11 +342,12 @@ void edge_a6_peer_tick(struct edge *e, struct edge_peer *p, uint64_t now)
 	}
 }
 
-void a6_heard(struct a6_peer *ap, uint64_t now)
+void a6_heard(struct a6_peer *ap, bool data, uint64_t now)
 {
 	ap->last_rx_ms = now;
 	ap->tx_unanswered_ms = 0;
-	if (!ap->rx_unanswered_ms)
+	/* A keepalive asks for no answer: two idle peers stay quiet. */
+	if (data && !ap->rx_unanswered_ms)
 		ap->rx_unanswered_ms = now;
 }
 
@@ -446,6 +479,9 @@ int edge_a6_init(struct edge *e)
 		free(a);
 		return err;
 	}
+	crypto_generichash(a->reply_key, sizeof(a->reply_key),
+			   (const uint8_t *)"n2nk key reply v1", 17, a->psk,
+			   sizeof(a->psk));
 	open_keylog(a);
 	a->rekey_after_ms = env_seconds("N2NK_A6_REKEY_AFTER_S",
 					N2NK_A6_REKEY_AFTER_S * 1000ULL);

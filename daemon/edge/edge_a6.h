@@ -39,9 +39,12 @@ struct a6_keypair {
 	uint64_t tx_counter; /* without the kernel path */
 	uint64_t *tx_ctr;    /* &tx_counter, or the kernel's shared one */
 	bool pending;	     /* our initiation, no response yet: no keys */
+	bool unconfirmed;    /* counted in edge_a6.unconfirmed */
+	uint64_t freed_ms;   /* (a free slot) when it was freed */
 	bool initiator;
 	bool in_kernel;
-	uint64_t k_tx_seen, k_rx_ns; /* kernel counters last looked at */
+	uint64_t k_tx_seen, k_rx_ns;	  /* kernel counters last looked at */
+	uint64_t daemon_sent, k_own_seen; /* counters the daemon took */
 	/* A responder's: what the initiation said, taken at confirmation. */
 	uint8_t peer_pub[NOISE_KEY_LEN];
 	uint8_t tai[NOISE_TAI64N_LEN];
@@ -57,6 +60,7 @@ struct a6_frame {
 struct a6_peer {
 	uint8_t pub[NOISE_KEY_LEN]; /* its identity, once known */
 	bool have_pub;
+	uint8_t query_nonce[16];	      /* our last KEY_QUERY's */
 	struct a6_keypair *cur, *prev, *next; /* next: responder, unconfirmed */
 	struct a6_keypair *hs_kp;	      /* our initiation's, pending */
 	struct noise_hs hs;
@@ -73,6 +77,7 @@ struct a6_peer {
 	uint64_t init_window_ms; /* initiations taken this second */
 	unsigned int init_count;
 	uint32_t rekeys;
+	bool confirmed_once; /* a session with it was ever confirmed */
 	uint64_t replayed, tag_failed;
 	/* Its GROUP frames: the epoch we hold a key and window for. */
 	uint32_t g_epoch;

@@ -122,6 +122,7 @@ int a6_seal_to(struct edge *e, struct edge_peer *p, struct a6_keypair *kp,
 	put_hdr(pl, N2NK_A6_DATA, kp->remote_index, ctr);
 	seal(e, pl, p->key.mac, kp->tx_key, frame, len);
 	send_to(e, p, p->key.mac, pl, len + N2NK_A6_OVERHEAD, len);
+	kp->daemon_sent++;
 	a6_sent(p->a6, len > 0, evloop_now_ms());
 	return 0;
 }
@@ -226,7 +227,8 @@ static void no_session(struct edge *e, struct edge_peer *p, uint64_t now)
 	struct a6_peer *ap = p ? a6_peer_of(e, p) : NULL;
 
 	edge_drop(e, N2NK_NO_SESSION);
-	if (ap && !ap->hs_kp &&
+	/* Only for a peer we had a session with: anyone can send junk. */
+	if (ap && ap->confirmed_once && !ap->hs_kp &&
 	    (!ap->last_hs_ms || now - ap->last_hs_ms >= A6_REKEY_TIMEOUT_MS))
 		a6_hs_start(e, p, now);
 }
@@ -241,13 +243,35 @@ static bool take_counter(struct edge *e, struct a6_peer *ap,
 	return false;
 }
 
+/* A session in the kernel has one window, the kernel's: whichever way a
+ * frame came to us (handed on by the programs, or past them: IP options,
+ * fragments), its counter is taken there. */
+static bool take_session_counter(struct edge *e, struct a6_peer *ap,
+				 struct a6_keypair *kp, uint64_t ctr)
+{
+	int r;
+
+	if (!kp->in_kernel)
+		return take_counter(e, ap, &kp->win, ctr);
+	r = a6_kernel_take(e, kp, ctr);
+	if (r == N2NK_A6_TAKEN)
+		return true;
+	if (r == N2NK_A6_SEEN) {
+		ap->replayed++;
+		edge_drop(e, N2NK_REPLAYED);
+	} else {
+		edge_drop(e, N2NK_NO_SESSION); /* fail closed */
+	}
+	return false;
+}
+
 static void opened(struct edge *e, const struct n2n_msg *m, struct edge_peer *p,
 		   const uint8_t *frame, size_t n,
 		   const struct sockaddr_storage *from, bool via_sn)
 {
 	uint64_t now = evloop_now_ms();
 
-	a6_heard(p->a6, now);
+	a6_heard(p->a6, n > 0, now);
 	p->last_seen_ms = now;
 	if (!n)
 		return; /* a keepalive */
@@ -269,7 +293,7 @@ void a6_on_data(struct edge *e, const struct n2n_msg *m, const uint8_t *pl,
 	if (!p || !kp || kp->pending || kp->peer != p ||
 	    now - kp->created_ms >= e->a6->reject_after_ms)
 		return no_session(e, p, now);
-	if (n2nk_replay_stale(&kp->win, ctr)) {
+	if (!kp->in_kernel && n2nk_replay_stale(&kp->win, ctr)) {
 		p->a6->replayed++;
 		return edge_drop(e, N2NK_REPLAYED);
 	}
@@ -277,7 +301,7 @@ void a6_on_data(struct edge *e, const struct n2n_msg *m, const uint8_t *pl,
 		p->a6->tag_failed++;
 		return edge_drop(e, N2NK_AEAD_TAG);
 	}
-	if (!take_counter(e, p->a6, &kp->win, ctr))
+	if (!take_session_counter(e, p->a6, kp, ctr))
 		return;
 	if (kp == p->a6->next)
 		a6_session_confirm(e, p, kp, now);
@@ -323,6 +347,12 @@ void a6_on_group(struct edge *e, const struct n2n_msg *m, const uint8_t *pl,
 			ap->tag_failed++;
 		return edge_drop(e, N2NK_AEAD_TAG);
 	}
+	/* The group key is every member's: what it seals can only be what
+	 * it is for, the sender's frame to that group address. */
+	if (len - N2NK_A6_OVERHEAD < ETH_FRAME_HDR_LEN ||
+	    !mac_equal(frame, pk->dst_mac) ||
+	    !mac_equal(frame + MAC_SIZE, pk->src_mac))
+		return edge_drop(e, N2NK_INNER_SOURCE);
 	/* A member's: one the supernode relayed makes a peer, now. */
 	if (!p && via_sn)
 		p = edge_peer_get(e, pk->src_mac, evloop_now_ms());

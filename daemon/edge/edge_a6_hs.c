@@ -3,9 +3,13 @@
  * -A6 handshakes between edges, carried in PACKET frames to the peer's
  * MAC (so any supernode, stock n2n's included, relays them):
  *
- *   KEY_QUERY / KEY_REPLY  each side's public identity key, in clear:
- *                          IK needs the responder's before it starts,
- *                          and the handshake then proves it.
+ *   KEY_QUERY / KEY_REPLY  the answerer's public identity key, in clear
+ *                          (IK needs the responder's before it starts):
+ *                          the query carries a random nonce, the reply a
+ *                          MAC over it, both MACs and the key under a
+ *                          key from the PSK, so only a member can answer
+ *                          (a non-member's answers would keep initiations
+ *                          going to a key nobody holds).
  *   INIT / RESPONSE        Noise IKpsk2 (daemon/proto/noise.h); the
  *                          community key's PSK enters with the response,
  *                          so only a member completes a session.
@@ -63,6 +67,22 @@ static bool cookie_budget(struct edge *e)
 	return ++a->cookie_count <= A6_HS_PER_S;
 }
 
+/* The reply's MAC: nonce, the asker's and the answerer's MAC, the key. */
+static void reply_tag(const struct edge *e, uint8_t tag[NOISE_MAC_LEN],
+		      const uint8_t *nonce, const uint8_t *asker,
+		      const uint8_t *answerer, const uint8_t *pub)
+{
+	crypto_generichash_state st;
+
+	crypto_generichash_init(&st, e->a6->reply_key, sizeof(e->a6->reply_key),
+				NOISE_MAC_LEN);
+	crypto_generichash_update(&st, nonce, A6_QUERY_NONCE_LEN);
+	crypto_generichash_update(&st, asker, MAC_SIZE);
+	crypto_generichash_update(&st, answerer, MAC_SIZE);
+	crypto_generichash_update(&st, pub, NOISE_KEY_LEN);
+	crypto_generichash_final(&st, tag, NOISE_MAC_LEN);
+}
+
 static void send_query(struct edge *e, struct edge_peer *p, uint64_t now)
 {
 	struct a6_peer *ap = p->a6;
@@ -70,7 +90,24 @@ static void send_query(struct edge *e, struct edge_peer *p, uint64_t now)
 	if (ap->last_query_ms && now - ap->last_query_ms < A6_QUERY_RETRY_MS)
 		return;
 	ap->last_query_ms = now;
-	send_typed(e, p, N2NK_A6_KEY_QUERY, e->a6->me.pub, NOISE_KEY_LEN);
+	randombytes_buf(ap->query_nonce, sizeof(ap->query_nonce));
+	send_typed(e, p, N2NK_A6_KEY_QUERY, ap->query_nonce,
+		   sizeof(ap->query_nonce));
+}
+
+/* Our own initiations count in the second's DH budget too: they can be
+ * set off from afar (a frame under an unknown session). */
+static bool own_dh_budget(struct edge *e)
+{
+	struct edge_a6 *a = e->a6;
+
+	a6_under_load(e); /* a new second, if it is one */
+	if (a->hs_count >= A6_HS_PER_S) {
+		edge_drop(e, N2NK_HANDSHAKE_LIMIT);
+		return false;
+	}
+	a->hs_count++;
+	return true;
 }
 
 static void send_init(struct edge *e, struct edge_peer *p, uint64_t now)
@@ -80,7 +117,9 @@ static void send_init(struct edge *e, struct edge_peer *p, uint64_t now)
 	uint8_t out[NOISE_INIT_LEN];
 
 	a6_keypair_free(e, ap->hs_kp);
-	ap->hs_kp = a6_keypair_new(e, p);
+	if (!own_dh_budget(e))
+		return; /* the next tick tries again */
+	ap->hs_kp = a6_keypair_new(e, p, true);
 	if (!ap->hs_kp)
 		return;
 	ap->hs_kp->pending = ap->hs_kp->initiator = true;
@@ -163,14 +202,13 @@ void a6_hs_tick(struct edge *e, struct edge_peer *p, uint64_t now)
 	a6_hs_start(e, p, now);
 }
 
-/* The asker's key in body is not taken: anyone can ask, and the
- * handshake that follows tells who it is. */
-static void on_key_query(struct edge *e, struct edge_peer *p, size_t len,
-			 uint64_t now)
+static void on_key_query(struct edge *e, struct edge_peer *p,
+			 const uint8_t *body, size_t len, uint64_t now)
 {
+	uint8_t reply[NOISE_KEY_LEN + NOISE_MAC_LEN];
 	struct edge_a6 *a = e->a6;
 
-	if (len != NOISE_KEY_LEN)
+	if (len != A6_QUERY_NONCE_LEN)
 		return edge_drop(e, N2NK_MALFORMED);
 	if (now - a->q_window_ms >= 1000) {
 		a->q_window_ms = now;
@@ -178,21 +216,28 @@ static void on_key_query(struct edge *e, struct edge_peer *p, size_t len,
 	}
 	if (++a->q_count > A6_QUERIES_PER_S)
 		return edge_drop(e, N2NK_HANDSHAKE_LIMIT);
-	send_typed(e, p, N2NK_A6_KEY_REPLY, a->me.pub, NOISE_KEY_LEN);
+	memcpy(reply, a->me.pub, NOISE_KEY_LEN);
+	reply_tag(e, reply + NOISE_KEY_LEN, body, p->key.mac, e->mac,
+		  a->me.pub);
+	send_typed(e, p, N2NK_A6_KEY_REPLY, reply, sizeof(reply));
 }
 
 static void on_key_reply(struct edge *e, struct edge_peer *p,
 			 const uint8_t *body, size_t len, uint64_t now)
 {
 	struct a6_peer *ap = p->a6;
+	uint8_t tag[NOISE_MAC_LEN];
 
-	if (len != NOISE_KEY_LEN)
+	if (len != NOISE_KEY_LEN + NOISE_MAC_LEN)
 		return edge_drop(e, N2NK_MALFORMED);
 	/* Only an answer to our question, and only while we have none. */
 	if (!ap || ap->have_pub || !ap->last_query_ms ||
 	    now - ap->last_query_ms > A6_REKEY_TIMEOUT_MS ||
 	    sodium_is_zero(body, NOISE_KEY_LEN))
 		return edge_drop(e, N2NK_UNEXPECTED);
+	reply_tag(e, tag, ap->query_nonce, e->mac, p->key.mac, body);
+	if (crypto_verify_16(tag, body + NOISE_KEY_LEN))
+		return edge_drop(e, N2NK_HANDSHAKE); /* not a member's */
 	memcpy(ap->pub, body, NOISE_KEY_LEN);
 	ap->have_pub = true;
 	if (ap->hs_started_ms)
@@ -253,7 +298,7 @@ static bool tai_fresh(const struct a6_peer *ap, const uint8_t *tai)
 static void respond(struct edge *e, struct edge_peer *p, struct noise_hs *hs,
 		    const uint8_t *pub, const uint8_t *tai, uint32_t their_idx)
 {
-	struct a6_keypair *kp = a6_keypair_new(e, p);
+	struct a6_keypair *kp = a6_keypair_new(e, p, true);
 	uint8_t out[NOISE_RESP_LEN];
 	uint64_t now = evloop_now_ms();
 
@@ -354,7 +399,7 @@ void a6_hs_on_msg(struct edge *e, struct edge_peer *p, uint8_t type,
 
 	switch (type) {
 	case N2NK_A6_KEY_QUERY:
-		return on_key_query(e, p, len, now);
+		return on_key_query(e, p, body, len, now);
 	case N2NK_A6_KEY_REPLY:
 		return on_key_reply(e, p, body, len, now);
 	case N2NK_A6_INIT:

@@ -13,32 +13,36 @@
 #include "edge_a6.h"
 
 /* WireGuard's timers (docs/security.md), in ms. */
-#define A6_REKEY_TIMEOUT_MS  5000  /* resend an initiation */
-#define A6_REKEY_ATTEMPT_MS  90000 /* give up a handshake */
-#define A6_KEEPALIVE_MS	     10000 /* received, nothing sent: say so */
-#define A6_DEAD_MS	     15000 /* sent, nothing came: handshake */
-#define A6_QUERY_RETRY_MS    1000  /* key query again */
-#define A6_UNCONFIRMED_MS    15000 /* a responder's session, unconfirmed */
-#define A6_COOKIE_LIFE_MS    120000
-#define A6_COOKIE_SECRET_MS  120000
-#define A6_HS_PER_PEER_PER_S 10	   /* initiations taken from one peer */
-#define A6_HS_PER_S	     200   /* DH work a second, all peers */
-#define A6_HS_LOAD	     50	   /* beyond it, a cookie is required */
-#define A6_QUERIES_PER_S     200   /* key queries answered a second */
-#define A6_GROUP_EPOCH_MS    60000 /* a new group key this often */
-#define A6_GROUP_SKEW_S	     180   /* a GROUP epoch at most this old */
-#define A6_PROLOGUE_LEN	     (7 + N2N_COMMUNITY_SIZE + 2 * MAC_SIZE)
+#define A6_REKEY_TIMEOUT_MS   5000  /* resend an initiation */
+#define A6_REKEY_ATTEMPT_MS   90000 /* give up a handshake */
+#define A6_KEEPALIVE_MS	      10000 /* received, nothing sent: say so */
+#define A6_DEAD_MS	      15000 /* sent, nothing came: handshake */
+#define A6_SLOT_QUARANTINE_MS 2000  /* a freed slot is not reused before */
+#define A6_QUERY_NONCE_LEN    16
+#define A6_QUERY_RETRY_MS     1000  /* key query again */
+#define A6_UNCONFIRMED_MS     15000 /* a responder's session, unconfirmed */
+#define A6_COOKIE_LIFE_MS     120000
+#define A6_COOKIE_SECRET_MS   120000
+#define A6_HS_PER_PEER_PER_S  10    /* initiations taken from one peer */
+#define A6_HS_PER_S	      200   /* DH work a second, all peers */
+#define A6_HS_LOAD	      50    /* beyond it, a cookie is required */
+#define A6_QUERIES_PER_S      200   /* key queries answered a second */
+#define A6_GROUP_EPOCH_MS     60000 /* a new group key this often */
+#define A6_GROUP_SKEW_S	      180   /* a GROUP epoch at most this old */
+#define A6_PROLOGUE_LEN	      (7 + N2N_COMMUNITY_SIZE + 2 * MAC_SIZE)
 
 struct edge_a6 {
 	struct noise_static me;
 	char identity_path[PATH_MAX];
 	uint8_t psk[N2NK_A6_KEY_LEN];
+	uint8_t reply_key[32]; /* KEY_REPLY's MAC key, from the PSK */
 	uint8_t cookie_secret[32];
 	uint64_t cookie_secret_ms;
 	struct a6_keypair *pool; /* N2NK_A6_MAX_SESSIONS, by slot */
 	uint32_t pool_next;
 	unsigned int pool_used;
-	uint64_t hs_window_ms; /* the handshake budget's second */
+	unsigned int unconfirmed; /* keypairs of handshakes not yet done */
+	uint64_t hs_window_ms;	  /* the handshake budget's second */
 	unsigned int hs_count;
 	uint64_t cookie_window_ms; /* the cookie replies' second */
 	unsigned int cookie_count;
@@ -56,7 +60,8 @@ struct edge_a6 {
 
 /* edge_a6.c */
 struct a6_peer *a6_peer_of(struct edge *e, struct edge_peer *p);
-struct a6_keypair *a6_keypair_new(struct edge *e, struct edge_peer *p);
+struct a6_keypair *a6_keypair_new(struct edge *e, struct edge_peer *p,
+				  bool unconfirmed);
 void a6_keypair_free(struct edge *e, struct a6_keypair *kp);
 struct a6_keypair *a6_keypair_find(struct edge *e, uint32_t index);
 bool a6_keypair_usable(const struct edge *e, const struct a6_keypair *kp,
@@ -75,7 +80,7 @@ bool a6_under_load(struct edge *e);
 
 /* Traffic under p's sessions, for the timers (data: a frame, not a
  * keepalive). */
-void a6_heard(struct a6_peer *ap, uint64_t now);
+void a6_heard(struct a6_peer *ap, bool data, uint64_t now);
 void a6_sent(struct a6_peer *ap, bool data, uint64_t now);
 
 /* edge_a6_hs.c */
@@ -102,6 +107,8 @@ void a6_on_group(struct edge *e, const struct n2n_msg *m, const uint8_t *pl,
 void a6_kernel_add(struct edge *e, struct a6_keypair *kp);
 void a6_kernel_del(struct edge *e, struct a6_keypair *kp);
 void a6_kernel_tx(struct edge *e, struct edge_peer *p);
+/* kp's counter taken in the kernel's window (n2nk_a6_take_ret, -errno). */
+int a6_kernel_take(struct edge *e, struct a6_keypair *kp, uint64_t ctr);
 /* The kernel's traffic under p's sessions into our timers (1/s). */
 void a6_kernel_poll(struct edge *e, struct edge_peer *p, uint64_t now);
 

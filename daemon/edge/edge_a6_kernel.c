@@ -48,27 +48,46 @@ static int put_rx(struct edge *e, struct a6_keypair *kp)
 	return err;
 }
 
-static int put_tx(struct edge *e, struct a6_keypair *kp, uint32_t slot)
+static uint32_t slot_of(const struct a6_keypair *kp)
 {
-	struct n2nk_a6_tx v;
-	uint64_t *ctr;
-	int err;
+	return kp->local_index & (N2NK_A6_MAX_SESSIONS - 1);
+}
 
-	memset(&v, 0, sizeof(v));
-	memcpy(v.key, kp->tx_key, sizeof(v.key));
-	v.counter = *kp->tx_ctr;
-	v.reject_ns = deadline_ns(e, kp);
-	v.rekey_at = N2NK_A6_REKEY_AFTER_MESSAGES;
-	v.remote_idx = kp->remote_index;
-	err = datapath_edge_a6_tx_write(&e->dp, slot, &v);
-	sodium_memzero(&v, sizeof(v));
-	ctr = err ? NULL : datapath_edge_a6_tx_counter(&e->dp, slot);
-	if (!ctr)
-		return err ? err : -ENOENT;
+/*
+ * Filled in place, in an order a program may read at any moment: first
+ * rekey_at 0 (its frames go to the daemon), then the key and the rest,
+ * the counter, and rekey_at last. No peer points at the slot yet, and it
+ * was freed A6_SLOT_QUARANTINE_MS ago at least.
+ */
+static int put_tx(struct edge *e, struct a6_keypair *kp)
+{
+	struct n2nk_a6_tx *t = datapath_edge_a6_tx_slot(&e->dp, slot_of(kp));
+
+	if (!t)
+		return -ENOENT;
+	__atomic_store_n(&t->rekey_at, 0, __ATOMIC_RELEASE);
+	memcpy(t->key, kp->tx_key, sizeof(t->key));
+	t->remote_idx = kp->remote_index;
+	t->reject_ns = deadline_ns(e, kp);
 	/* Never below what the daemon took already under this key. */
-	__atomic_store_n(ctr, kp->tx_counter, __ATOMIC_RELEASE);
-	kp->tx_ctr = ctr;
+	__atomic_store_n(&t->counter, kp->tx_counter, __ATOMIC_RELEASE);
+	__atomic_store_n(&t->rekey_at, N2NK_A6_REKEY_AFTER_MESSAGES,
+			 __ATOMIC_RELEASE);
+	kp->tx_ctr = (uint64_t *)(void *)&t->counter;
 	return 0;
+}
+
+/* The key gone from the kernel's memory with its session. */
+static void clear_tx(struct edge *e, struct a6_keypair *kp)
+{
+	struct n2nk_a6_tx *t = datapath_edge_a6_tx_slot(&e->dp, slot_of(kp));
+
+	if (!t)
+		return;
+	__atomic_store_n(&t->rekey_at, 0, __ATOMIC_RELEASE);
+	sodium_memzero(t->key, sizeof(t->key));
+	t->remote_idx = 0;
+	t->reject_ns = 0;
 }
 
 void a6_kernel_add(struct edge *e, struct a6_keypair *kp)
@@ -79,8 +98,7 @@ void a6_kernel_add(struct edge *e, struct a6_keypair *kp)
 		return;
 	err = put_rx(e, kp);
 	if (!err)
-		err = put_tx(e, kp,
-			     kp->local_index & (N2NK_A6_MAX_SESSIONS - 1));
+		err = put_tx(e, kp);
 	if (err) {
 		datapath_edge_a6_rx_del(&e->dp, kp->local_index);
 		log_warn("-A6: a session stays in the daemon: the kernel path "
@@ -102,6 +120,7 @@ void a6_kernel_del(struct edge *e, struct a6_keypair *kp)
 	datapath_edge_a6_rx_del(&e->dp, kp->local_index);
 	kp->tx_counter = __atomic_load_n(kp->tx_ctr, __ATOMIC_ACQUIRE);
 	kp->tx_ctr = &kp->tx_counter;
+	clear_tx(e, kp);
 	kp->in_kernel = false;
 }
 
@@ -112,11 +131,14 @@ void a6_kernel_tx(struct edge *e, struct edge_peer *p)
 	if (!e->a6->kernel)
 		return;
 	if (kp && kp->in_kernel)
-		datapath_edge_a6_peer_tx_set(
-			&e->dp, p->key.mac,
-			kp->local_index & (N2NK_A6_MAX_SESSIONS - 1));
+		datapath_edge_a6_peer_tx_set(&e->dp, p->key.mac, slot_of(kp));
 	else
 		datapath_edge_a6_peer_tx_del(&e->dp, p->key.mac);
+}
+
+int a6_kernel_take(struct edge *e, struct a6_keypair *kp, uint64_t ctr)
+{
+	return datapath_edge_a6_take(&e->dp, kp->local_index, ctr);
 }
 
 /* Whether the kernel took a frame under kp since we last looked. */
@@ -132,17 +154,20 @@ static bool kernel_rx(struct edge *e, struct a6_keypair *kp)
 	return true;
 }
 
+/* Whether the programs sent data under kp since we last looked (the
+ * counter moved by more than the daemon's own keepalives took). */
 static bool kernel_tx(struct a6_keypair *kp)
 {
-	uint64_t c;
+	uint64_t c, moved, own;
 
 	if (!kp || !kp->in_kernel)
 		return false;
 	c = __atomic_load_n(kp->tx_ctr, __ATOMIC_RELAXED);
-	if (c == kp->k_tx_seen)
-		return false;
+	moved = c - kp->k_tx_seen;
+	own = kp->daemon_sent - kp->k_own_seen;
 	kp->k_tx_seen = c;
-	return true;
+	kp->k_own_seen = kp->daemon_sent;
+	return moved > own;
 }
 
 void a6_kernel_poll(struct edge *e, struct edge_peer *p, uint64_t now)
@@ -155,7 +180,7 @@ void a6_kernel_poll(struct edge *e, struct edge_peer *p, uint64_t now)
 	if (kernel_rx(e, ap->next))
 		a6_session_confirm(e, p, ap->next, now);
 	if (kernel_rx(e, ap->cur) || kernel_rx(e, ap->prev)) {
-		a6_heard(ap, now);
+		a6_heard(ap, true, now);
 		p->last_seen_ms = now;
 	}
 	if (kernel_tx(ap->cur))

@@ -37,14 +37,34 @@ int datapath_edge_a6_rx_put(struct datapath *dp, uint32_t index,
 	return bpf_map_update_elem(a.rx_fd, &index, v, BPF_ANY) ? -errno : 0;
 }
 
+/* Its key overwritten first: a hash map recycles elements unzeroed. */
 int datapath_edge_a6_rx_del(struct datapath *dp, uint32_t index)
 {
+	static const struct n2nk_a6_rx zero;
 	struct edge_loader_a6 a;
 	int err = a6_of(dp, &a);
 
 	if (err)
 		return err;
+	bpf_map_update_elem(a.rx_fd, &index, &zero, BPF_EXIST);
 	return bpf_map_delete_elem(a.rx_fd, &index) ? -errno : 0;
+}
+
+int datapath_edge_a6_take(struct datapath *dp, uint32_t index, uint64_t counter)
+{
+	uint8_t data[64] = { 0 }; /* an Ethernet header's length at least */
+	struct n2nk_a6_take in = { .index = index, .counter = counter };
+	struct edge_loader_a6 a;
+	int err = a6_of(dp, &a);
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = data,
+		    .data_size_in = sizeof(data), .repeat = 1);
+
+	if (err)
+		return err;
+	memcpy(data, &in, sizeof(in));
+	if (bpf_prog_test_run_opts(a.take_fd, &o))
+		return -errno;
+	return (int)o.retval;
 }
 
 int datapath_edge_a6_rx_last(struct datapath *dp, uint32_t index,
@@ -63,17 +83,13 @@ int datapath_edge_a6_rx_last(struct datapath *dp, uint32_t index,
 	return 0;
 }
 
-int datapath_edge_a6_tx_write(struct datapath *dp, uint32_t slot,
-			      const struct n2nk_a6_tx *v)
+struct n2nk_a6_tx *datapath_edge_a6_tx_slot(struct datapath *dp, uint32_t slot)
 {
 	struct edge_loader_a6 a;
-	int err = a6_of(dp, &a);
 
-	if (err)
-		return err;
-	if (slot >= a.tx_slots)
-		return -ERANGE;
-	return bpf_map_update_elem(a.tx_fd, &slot, v, BPF_ANY) ? -errno : 0;
+	if (a6_of(dp, &a) || !a.tx_mem || slot >= a.tx_slots)
+		return NULL;
+	return &((struct n2nk_a6_tx *)a.tx_mem)[slot];
 }
 
 uint64_t *datapath_edge_a6_tx_counter(struct datapath *dp, uint32_t slot)

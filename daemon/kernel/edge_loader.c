@@ -387,6 +387,7 @@ int edge_loader_a6(struct edge_loader *l, struct edge_loader_a6 *out)
 	out->rx_fd = bpf_map__fd(l->skel->maps.a6_rx);
 	out->tx_fd = bpf_map__fd(l->skel->maps.a6_tx);
 	out->peer_tx_fd = bpf_map__fd(l->skel->maps.a6_peer_tx);
+	out->take_fd = bpf_program__fd(l->skel->progs.a6_take);
 	out->tx_mem = l->a6_tx_mem;
 	out->tx_slots = bpf_map__max_entries(l->skel->maps.a6_tx);
 	return 0;

@@ -149,6 +149,7 @@ int edge_loader_reasons(struct edge_loader *l, enum n2nk_layer layer,
 /* -A6's session maps (include/n2nk_session.h), for kernel/a6_maps.c. */
 struct edge_loader_a6 {
 	int rx_fd, tx_fd, peer_tx_fd;
+	int take_fd;  /* the a6_take program */
 	void *tx_mem; /* a6_tx, mmapped */
 	uint32_t tx_slots;
 };

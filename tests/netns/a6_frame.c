@@ -7,7 +7,8 @@
  * thing asked about is not so, 2 on usage or system errors.
  *
  *   a6_frame pick PCAP COMMUNITY OUT   the last DATA frame of >= 100 bytes
- *   a6_frame send FILE DST_IP DST_PORT [flip]
+ *   a6_frame send FILE DST_IP DST_PORT [flip|ipopt]  ipopt: with IP options,
+ *                         which the kernel path leaves to the stack
  *   a6_frame open FILE COMMUNITY KEYHEX... 0 when one of the keys opens it
  *   a6_frame count PCAP COMMUNITY KEYHEX  how many DATA frames it opens
  *   a6_frame inits PUB_B64 COMMUNITY SRC_MAC DST_MAC N DST_IP DST_PORT
@@ -35,7 +36,7 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: a6_frame pick PCAP COMMUNITY OUT\n"
-		"       a6_frame send FILE DST_IP DST_PORT [flip]\n"
+		"       a6_frame send FILE DST_IP DST_PORT [flip|ipopt]\n"
 		"       a6_frame open FILE COMMUNITY KEYHEX...\n"
 		"       a6_frame count PCAP COMMUNITY KEYHEX\n"
 		"       a6_frame inits PUB_B64 COMMUNITY SRC_MAC DST_MAC "
@@ -165,6 +166,9 @@ static int cmd_send(int argc, char **argv)
 	if (argc > 3 && !strcmp(argv[3], "flip"))
 		buf[len - N2NK_A6_TAG_LEN - 1] ^= 0x01;
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd >= 0 && argc > 3 && !strcmp(argv[3], "ipopt") &&
+	    setsockopt(fd, IPPROTO_IP, IP_OPTIONS, "\x01\x01\x01\x00", 4))
+		return 2;
 	if (fd < 0 || sendto(fd, buf, len, 0, (struct sockaddr *)&to,
 			     sizeof(to)) != (ssize_t)len)
 		return 2;

@@ -124,7 +124,7 @@ basics() {	# basics DP
 
 # --- Replayed, flipped frames ---------------------------------------------
 attacks() {	# attacks DP
-	local dp=$1 r0 f0 l0
+	local dp=$1 r0 f0 l0 w0
 	capture b b 5602 5
 	lab_exec a ping -q -c 3 -i 0.2 -s 200 198.19.6.2 >/dev/null
 	sleep 4
@@ -134,6 +134,14 @@ attacks() {	# attacks DP
 	lab_exec a "$A6F" send "$T/frame" 198.18.0.12 5602
 	t_check "$dp: a replayed frame is dropped and counted" lab_wait_for \
 		"replayed" 5 dropped_grew b replayed "$r0" 1
+	# With IP options the kernel path leaves it to the stack, so to the
+	# daemon, which must know the counter was taken in the kernel.
+	r0=$(dropped b replayed) w0=$(counter b daemon_tap_written)
+	lab_exec a "$A6F" send "$T/frame" 198.18.0.12 5602 ipopt
+	t_check "$dp: ... also when it comes with IP options" lab_wait_for \
+		"replayed (IP options)" 5 dropped_grew b replayed "$r0" 1
+	t_check_delta "$dp: ... and is not written to the TAP" "$w0" \
+		"$(counter b daemon_tap_written)" -eq 0
 	lab_exec a "$A6F" send "$T/frame" 198.18.0.12 5602 flip
 	t_check "$dp: a bit-flipped frame is dropped and counted" \
 		lab_wait_for "aead_tag" 5 dropped_grew b aead_tag "$f0" 1
