@@ -15,49 +15,16 @@
 #include "common/log.h"
 #include "common/mac.h"
 #include "edge_a6_int.h"
+#include "proto/a6_frame.h"
 
 #define GROUP_KEY_LABEL "n2nk group v1"
-
-static void build_ad(const struct edge *e, uint8_t ad[N2NK_A6_AD_LEN],
-		     const uint8_t *src, const uint8_t *dst, const uint8_t *hdr)
-{
-	uint8_t *p = ad;
-
-	memcpy(p, e->community, N2N_COMMUNITY_SIZE);
-	p += N2N_COMMUNITY_SIZE;
-	memcpy(p, src, MAC_SIZE);
-	memcpy(p + MAC_SIZE, dst, MAC_SIZE);
-	p += 2 * MAC_SIZE;
-	*p++ = N2N_COMPRESSION_NONE;
-	*p++ = N2NK_TRANSFORM_A6;
-	memcpy(p, hdr, N2NK_A6_DATA_HDR);
-}
-
-static void put_hdr(uint8_t *hdr, uint8_t type, uint32_t index, uint64_t ctr)
-{
-	memset(hdr, 0, N2NK_A6_TYPE_LEN);
-	hdr[0] = type;
-	put_le32(hdr + 4, index);
-	put_le64(hdr + 8, ctr);
-}
-
-static void nonce_of(uint8_t nonce[12], uint64_t ctr)
-{
-	memset(nonce, 0, 4);
-	put_le64(nonce + 4, ctr);
-}
 
 /* hdr is filled; seals len frame bytes after it, the tag after them. */
 static void seal(const struct edge *e, uint8_t *pl, const uint8_t *dst,
 		 const uint8_t *key, const uint8_t *frame, size_t len)
 {
-	uint8_t ad[N2NK_A6_AD_LEN], nonce[12];
-
-	build_ad(e, ad, e->mac, dst, pl);
-	nonce_of(nonce, get_le64(pl + 8));
-	crypto_aead_chacha20poly1305_ietf_encrypt_detached(
-		pl + N2NK_A6_DATA_HDR, pl + N2NK_A6_DATA_HDR + len, NULL, frame,
-		len, ad, sizeof(ad), NULL, nonce, key);
+	a6_frame_seal(pl, (const uint8_t *)e->community, e->mac, dst, key,
+		      frame, len);
 }
 
 static int open_payload(const struct edge *e, const struct n2n_msg *m,
@@ -65,14 +32,9 @@ static int open_payload(const struct edge *e, const struct n2n_msg *m,
 			uint8_t *frame)
 {
 	const struct n2n_packet *pk = &m->u.packet;
-	uint8_t ad[N2NK_A6_AD_LEN], nonce[12];
-	size_t n = len - N2NK_A6_OVERHEAD;
 
-	build_ad(e, ad, pk->src_mac, pk->dst_mac, pl);
-	nonce_of(nonce, get_le64(pl + 8));
-	return crypto_aead_chacha20poly1305_ietf_decrypt_detached(
-		frame, NULL, pl + N2NK_A6_DATA_HDR, n,
-		pl + N2NK_A6_DATA_HDR + n, ad, sizeof(ad), nonce, key);
+	return a6_frame_open(pl, len, (const uint8_t *)e->community,
+			     pk->src_mac, pk->dst_mac, key, frame);
 }
 
 static void a6_msg(struct edge *e, struct n2n_msg *m, const uint8_t *dst,
@@ -119,7 +81,7 @@ int a6_seal_to(struct edge *e, struct edge_peer *p, struct a6_keypair *kp,
 	ctr = __atomic_fetch_add(kp->tx_ctr, 1, __ATOMIC_RELAXED);
 	if (ctr >= N2NK_A6_REJECT_AFTER_MESSAGES)
 		return -1;
-	put_hdr(pl, N2NK_A6_DATA, kp->remote_index, ctr);
+	a6_frame_hdr(pl, N2NK_A6_DATA, kp->remote_index, ctr);
 	seal(e, pl, p->key.mac, kp->tx_key, frame, len);
 	send_to(e, p, p->key.mac, pl, len + N2NK_A6_OVERHEAD, len);
 	kp->daemon_sent++;
@@ -197,7 +159,7 @@ static void send_group(struct edge *e, const uint8_t *frame, size_t len,
 	struct edge_a6 *a = e->a6;
 
 	group_epoch(e, now);
-	put_hdr(pl, N2NK_A6_GROUP, a->g_epoch, a->g_counter++);
+	a6_frame_hdr(pl, N2NK_A6_GROUP, a->g_epoch, a->g_counter++);
 	seal(e, pl, frame, a->g_key, frame, len);
 	send_to(e, NULL, frame, pl, len + N2NK_A6_OVERHEAD, len);
 }

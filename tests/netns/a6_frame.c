@@ -29,6 +29,7 @@
 #include "n2nk_session.h"
 #include "common/mac.h"
 #include "conf/conf.h"
+#include "proto/a6_frame.h"
 #include "proto/msg_io.h"
 #include "proto/noise.h"
 
@@ -67,21 +68,12 @@ static const struct n2n_packet *data_packet(struct n2n_msg *m, uint8_t *buf,
 static bool opens(const struct n2n_msg *m, const uint8_t key[32])
 {
 	const struct n2n_packet *p = &m->u.packet;
-	size_t n = p->payload_len - N2NK_A6_OVERHEAD;
-	uint8_t ad[N2NK_A6_AD_LEN], nonce[12] = { 0 }, out[2048];
+	static uint8_t out[N2N_PKT_BUF_SIZE];
 
-	memcpy(ad, m->hdr.community, N2N_COMMUNITY_SIZE);
-	memcpy(ad + 20, p->src_mac, 6);
-	memcpy(ad + 26, p->dst_mac, 6);
-	ad[32] = p->compression;
-	ad[33] = p->transform;
-	memcpy(ad + 34, p->payload, N2NK_A6_DATA_HDR);
-	memcpy(nonce + 4, p->payload + 8, 8);
-	return n <= sizeof(out) &&
-	       !crypto_aead_chacha20poly1305_ietf_decrypt_detached(
-		       out, NULL, p->payload + N2NK_A6_DATA_HDR, n,
-		       p->payload + N2NK_A6_DATA_HDR + n, ad, sizeof(ad), nonce,
-		       key);
+	return p->payload_len - N2NK_A6_OVERHEAD <= sizeof(out) &&
+	       !a6_frame_open(p->payload, p->payload_len,
+			      (const uint8_t *)m->hdr.community, p->src_mac,
+			      p->dst_mac, key, out);
 }
 
 static int read_file(const char *path, uint8_t *buf, size_t cap, size_t *len)
