@@ -323,15 +323,18 @@ static void on_init(struct edge *e, struct edge_peer *p, const uint8_t *body,
 		    size_t len, const struct sockaddr_storage *from,
 		    bool via_sn)
 {
-	struct a6_peer *ap = a6_peer_of(e, p);
 	uint8_t pro[A6_PROLOGUE_LEN], pub[NOISE_KEY_LEN], tai[NOISE_TAI64N_LEN];
-	struct noise_hs hs;
 	uint64_t now = evloop_now_ms();
+	struct a6_peer *ap;
+	struct noise_hs hs;
 
-	if (len != NOISE_INIT_LEN || !ap)
+	if (len != NOISE_INIT_LEN)
 		return edge_drop(e, N2NK_MALFORMED);
 	if (!noise_mac1_ok(&e->a6->me, body, len))
 		return edge_drop(e, N2NK_HANDSHAKE); /* before any DH */
+	ap = a6_peer_of(e, p); /* allocated only past mac1 */
+	if (!ap)
+		return edge_drop(e, N2NK_TABLE_FULL);
 	if (a6_under_load(e) && !cookie_ok(e, p, body, from, via_sn))
 		return;
 	if (!a6_hs_budget(e, ap, now))
@@ -388,7 +391,8 @@ static void on_cookie(struct edge *e, struct edge_peer *p, const uint8_t *body,
 	if (noise_cookie_consume(ck, body, len, ap->mac1_sent, ap->cookie))
 		return edge_drop(e, N2NK_HANDSHAKE);
 	ap->cookie_ms = evloop_now_ms();
-	ap->hs_sent_ms = 0; /* the next try carries it, at the next tick */
+	/* The next try (within REKEY_TIMEOUT) carries it: a cookie does not
+	 * hurry it, or whoever sees our mac1 could make us redo DH at will. */
 }
 
 void a6_hs_on_msg(struct edge *e, struct edge_peer *p, uint8_t type,

@@ -121,13 +121,13 @@ static int wire_opens(const uint8_t *pl, size_t n, const uint8_t *key,
 	m.u.packet.payload_len = n;
 	msg_he_init(&he, false, (const char *)comm);
 	len = msg_seal(buf, sizeof(buf), &m, &he);
-	if (len <= 0 || msg_open(&got, buf, (size_t)len, (const char *)comm,
-				 &he, &o, &why))
+	if (len <= 0 ||
+	    msg_open(&got, buf, (size_t)len, (const char *)comm, &he, &o, &why))
 		return -1;
 	return a6_frame_open(got.u.packet.payload, got.u.packet.payload_len,
 			     (const uint8_t *)got.hdr.community,
-			     got.u.packet.src_mac,
-			     got.u.packet.dst_mac, key, out);
+			     got.u.packet.src_mac, got.u.packet.dst_mac, key,
+			     out);
 }
 
 TEST(a6_frame_same_ad_direct_and_relayed)
