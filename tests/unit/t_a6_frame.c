@@ -57,6 +57,7 @@ TEST(a6_nonce_is_rfc8439_a5_layout)
 }
 
 static const uint8_t comm[N2N_COMMUNITY_SIZE] = "a6";
+static const uint8_t other[N2N_COMMUNITY_SIZE] = "a7";
 static const uint8_t mac_a[6] = { 2, 0, 0, 0, 6, 1 };
 static const uint8_t mac_b[6] = { 2, 0, 0, 0, 6, 2 };
 
@@ -81,8 +82,7 @@ TEST(a6_frame_seals_and_opens_only_as_sent)
 	CHECK_MEM(out, frame, sizeof(frame));
 	/* Another pair, community, header byte or ciphertext bit: refused. */
 	CHECK(a6_frame_open(pl, n, comm, mac_b, mac_a, key, out));
-	CHECK(a6_frame_open(pl, n, (const uint8_t *)"a7", mac_a, mac_b, key,
-			    out));
+	CHECK(a6_frame_open(pl, n, other, mac_a, mac_b, key, out));
 	pl[8] ^= 1; /* the counter */
 	CHECK(a6_frame_open(pl, n, comm, mac_a, mac_b, key, out));
 	pl[8] ^= 1;
