@@ -14,8 +14,8 @@
 
 /* UDP port the supernode listens on (host order); set before load. */
 const volatile __u16 sn_port = N2N_SN_PORT_DEFAULT;
-/* 1: next hop from the FIB; 0: back where the frame came from. */
-const volatile __u8 next_hop_by_fib = 1;
+/* Where next hops come from: enum n2nk_relay_next_hop. */
+const volatile __u8 next_hop = N2NK_RELAY_HOP_FIB;
 
 SEC("xdp")
 int xdp_relay(struct xdp_md *ctx)
@@ -24,11 +24,11 @@ int xdp_relay(struct xdp_md *ctx)
 	struct relay_hop hop = {};
 	int ret;
 
-	ret = relay_frame(ctx, sn_port, next_hop_by_fib, &hop);
+	ret = relay_frame(ctx, sn_port, next_hop, &hop);
 	relay_count(ret, bytes);
 	switch (n2nk_verdict(N2NK_LAYER_RELAY, ret)) {
 	case N2NK_VERDICT_OK:
-		return XDP_TX; /* the FIB named the interface it came in on */
+		return XDP_TX; /* the next hop is on the interface it came in on */
 	case N2NK_VERDICT_DAEMON:
 		return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
 	case N2NK_VERDICT_STACK:

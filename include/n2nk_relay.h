@@ -59,6 +59,18 @@
  *                 value: __u64, the newest header time stamp relayed from
  *                 it (n2n's replay record; the daemon seeds it from its
  *                 own when it mirrors the edge, the program moves it on).
+ *   relay_hops    BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_EDGES entries.
+ *                 key: __be32, a registered edge's IPv4 address
+ *                 value: struct n2nk_relay_hop, the next hop towards it
+ *                 (the edge itself on our segment, else the gateway of
+ *                 its route): the Ethernet addresses a relayed frame gets
+ *                 and the interface it leaves by. The daemon fills it
+ *                 from the kernel's route and neighbour tables (rtnetlink)
+ *                 when an edge registers or moves and again every few
+ *                 seconds; an address without a resolved neighbour has no
+ *                 entry. Read only under next_hop == N2NK_RELAY_HOP_MAP
+ *                 (IPv4 forwarding off, so no bpf_fib_lookup()); past
+ *                 expires_ns an entry counts as missing. Pinned.
  *   relay_stats   BPF_MAP_TYPE_PERCPU_ARRAY, N2NK_REASON_SLOTS slots.
  *                 key: __u32 slot = -(enum n2nk_reason), the reasons of
  *                 include/n2nk_reasons.h (its relay column)
@@ -86,7 +98,11 @@
  * XDP transmit is not set up: a redirect there would lose the rewritten
  * frame), the frame goes to the daemon unchanged, which relays it through
  * its socket; the kernel then resolves the neighbour, and the next frames
- * stay in XDP. Without the FIB, bpf_check_mtu() guards the 8 bytes added.
+ * stay in XDP. With IPv4 forwarding off the FIB does not answer: the
+ * next hop then comes from relay_hops, the daemon's copy of the same
+ * tables, with the same outcomes (no entry yet: no_neighbour; another
+ * interface: other_interface; longer than the route's MTU: frag_needed),
+ * and bpf_check_mtu() guards the 8 bytes added.
  *
  * A header-encrypted PACKET is relayed the same way when its sender's
  * socket is registered in a community of he_keys and that community's key
@@ -105,9 +121,7 @@
  *
  * Load-time knobs (skeleton rodata, set before load): sn_port, the UDP port
  * (host order) the supernode listens on, default N2N_SN_PORT_DEFAULT;
- * next_hop_by_fib, default 1; 0 swaps the Ethernet addresses instead
- * (the sender's next hop is the way back: BPF_PROG_TEST_RUN tests, whose
- * frames never leave).
+ * next_hop, enum n2nk_relay_next_hop below, default N2NK_RELAY_HOP_FIB.
  *
  */
 #ifndef N2NK_RELAY_H
@@ -124,6 +138,25 @@
 #define N2NK_RELAY_MAX_QUEUES	      64
 #define N2NK_RELAY_MAX_LOCAL_ADDRS    64
 #define N2NK_RELAY_MAX_HE_COMMUNITIES 1024
+
+/* Where the next hop of a relayed frame comes from (rodata next_hop). */
+enum n2nk_relay_next_hop {
+	N2NK_RELAY_HOP_FIB = 0, /* bpf_fib_lookup(): IPv4 forwarding on */
+	N2NK_RELAY_HOP_MAP = 1, /* relay_hops, resolved by the daemon */
+	/* The sender's next hop, Ethernet addresses swapped: for
+	 * BPF_PROG_TEST_RUN tests, whose frames never leave. */
+	N2NK_RELAY_HOP_BACK = 2,
+};
+
+/* The next hop towards an edge's address: relay_hops' value. */
+struct n2nk_relay_hop {
+	__u8 dmac[N2N_MAC_SIZE]; /* the edge's, or its route's gateway's */
+	__u8 smac[N2N_MAC_SIZE]; /* the interface's own */
+	__u32 ifindex;		 /* the interface the route leaves by */
+	__u32 mtu;		 /* the route's MTU, 0: the interface's */
+	__u8 pad[4];		 /* zero */
+	__u64 expires_ns;	 /* CLOCK_MONOTONIC; refreshed before */
+};
 
 /* A community's name, NUL-padded: he_keys' key. */
 struct n2nk_relay_community {
@@ -158,6 +191,16 @@ struct n2nk_relay_edge_stats {
 	__u64 to_packets, to_bytes;	/* we relayed to it */
 };
 
+_Static_assert(sizeof(struct n2nk_relay_hop) == 32,
+	       "n2nk_relay_hop is part of the BPF map ABI");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_hop, smac) == 6,
+	       "n2nk_relay_hop.smac moved");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_hop, ifindex) == 12,
+	       "n2nk_relay_hop.ifindex moved");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_hop, mtu) == 16,
+	       "n2nk_relay_hop.mtu moved");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_hop, expires_ns) == 24,
+	       "n2nk_relay_hop.expires_ns moved");
 _Static_assert(sizeof(struct n2nk_relay_community) == 20,
 	       "n2nk_relay_community is part of the BPF map ABI");
 _Static_assert(sizeof(struct n2nk_relay_edge_stats) == 32,

@@ -225,12 +225,31 @@ static __always_inline int relay_parse_n2n(struct xdp_md *ctx, struct cursor *c,
 	return 0;
 }
 
+/* The next hop by the knob's source (enum n2nk_relay_next_hop). */
+static __always_inline int relay_find_hop(struct xdp_md *ctx,
+					  const struct relay_pkt *p, __u16 port,
+					  int next_hop, __u16 ip_len,
+					  struct relay_hop *hop)
+{
+	int ret;
+
+	if (next_hop == N2NK_RELAY_HOP_FIB)
+		return relay_next_hop(ctx, p->sn_addr, port, p->to, ip_len,
+				      hop);
+	if (next_hop == N2NK_RELAY_HOP_MAP) {
+		ret = relay_hop_from_map(ctx, p->to.addr, ip_len, hop);
+		if (ret)
+			return ret;
+	}
+	return relay_check_mtu(ctx);
+}
+
 /*
- * Returns N2NK_OK with the frame rewritten, or why not. With
- * by_fib, hop says where it goes (else back where it came from).
+ * Returns N2NK_OK with the frame rewritten, or why not. hop says where it
+ * goes (N2NK_RELAY_HOP_BACK: back where it came from).
  */
 static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
-				       int by_fib, struct relay_hop *hop)
+				       int next_hop, struct relay_hop *hop)
 {
 	struct relay_pkt p = {};
 	struct cursor c;
@@ -244,12 +263,11 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	ret = relay_parse_n2n(ctx, &c, &p);
 	ip_len = sizeof(struct iphdr) + p.udp_len + N2N_SOCK_SIZE_V4;
 	if (!ret)
-		ret = by_fib ? relay_next_hop(ctx, p.sn_addr, port, p.to,
-					      ip_len, hop)
-			     : relay_check_mtu(ctx);
+		ret = relay_find_hop(ctx, &p, port, next_hop, ip_len, hop);
 	if (!ret)
 		ret = relay_rewrite(ctx, p.from, p.to, p.sn_addr, port,
-				    by_fib ? hop : NULL);
+				    next_hop == N2NK_RELAY_HOP_BACK ? NULL
+								    : hop);
 	/* -H: sealed again over the new packet, with our stamp. */
 	if (!ret && p.he_opened &&
 	    he_seal(ctx, RELAY_N2N_OFF,

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Where a relayed frame goes next: the kernel's FIB and neighbour tables,
+ * or without IPv4 forwarding the daemon's copy of them (relay_hops),
  * asked before anything is rewritten, so a frame without an answer still
  * reaches the daemon as it arrived. Every failed lookup but NO_NEIGH,
  * FRAG_NEEDED and FWD_DISABLED counts as no_route: a blackhole,
@@ -19,6 +20,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "n2n_wire_defs.h"
+#include "lib/relay_maps.h"
 #include "n2nk_relay.h"
 
 #ifndef AF_INET
@@ -75,6 +77,28 @@ static __always_inline int relay_next_hop(struct xdp_md *ctx, __be32 sn_addr,
 	__builtin_memcpy(hop->dmac, fib.dmac, ETH_ALEN);
 	__builtin_memcpy(hop->smac, fib.smac, ETH_ALEN);
 	hop->ifindex = fib.ifindex;
+	return 0;
+}
+
+/*
+ * Forwarding off: the daemon's answer for the edge's address (relay_hops),
+ * with the FIB's outcomes. ip_len is the rewritten datagram's length.
+ */
+static __always_inline int relay_hop_from_map(struct xdp_md *ctx, __be32 to,
+					      __u16 ip_len,
+					      struct relay_hop *hop)
+{
+	struct n2nk_relay_hop *h = bpf_map_lookup_elem(&relay_hops, &to);
+
+	if (!h || bpf_ktime_get_coarse_ns() > h->expires_ns)
+		return N2NK_NO_NEIGHBOUR;
+	if (h->ifindex != ctx->ingress_ifindex)
+		return N2NK_OTHER_INTERFACE;
+	if (h->mtu && ip_len > h->mtu)
+		return N2NK_FRAG_NEEDED;
+	__builtin_memcpy(hop->dmac, h->dmac, ETH_ALEN);
+	__builtin_memcpy(hop->smac, h->smac, ETH_ALEN);
+	hop->ifindex = h->ifindex;
 	return 0;
 }
 

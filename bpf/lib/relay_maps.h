@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Maps of the XDP supernode relay: where the registered edges are, who is
- * registered at each source socket, the -H communities' keys and replay
- * records, and the per-reason counters. Their
+ * registered at each source socket, the next hop towards each edge's
+ * address, the -H communities' keys and replay records, and the
+ * per-reason counters. Their
  * layout is the contract in include/n2nk_relay.h.
  */
 #ifndef N2NK_BPF_RELAY_MAPS_H
@@ -69,6 +70,14 @@ struct {
 	__type(key, struct n2nk_relay_edge);
 	__type(value, __u64);
 } he_stamps SEC(".maps");
+
+/* Edge address -> its next hop, without the FIB (forwarding off). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
+	__type(key, __be32);
+	__type(value, struct n2nk_relay_hop);
+} relay_hops SEC(".maps");
 
 /* Every frame, by what the relay made of it (slot = -reason). */
 struct {

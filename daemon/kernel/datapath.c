@@ -12,7 +12,6 @@
 
 #include "common/log.h"
 #include "datapath.h"
-#include "sysctl.h"
 #include "xdp_relay_loader.h"
 
 static void datapath_reset(struct datapath *dp, const struct datapath_cfg *cfg)
@@ -20,17 +19,6 @@ static void datapath_reset(struct datapath *dp, const struct datapath_cfg *cfg)
 	memset(dp, 0, sizeof(*dp));
 	dp->cfg = *cfg;
 	dp->udp_fd = -1;
-}
-
-/*
- * Without IPv4 forwarding the relay cannot ask the FIB for a next hop
- * (bpf_fib_lookup() needs it) and sends relayed frames back to the
- * Ethernet address they came from: right only when every edge is behind
- * the one router in front of this host. auto does not bet on that.
- */
-static bool ipv4_forwarding(void)
-{
-	return sysctl_is_on("/proc/sys/net/ipv4/ip_forward");
 }
 
 /*
@@ -68,9 +56,10 @@ static int open_sockets_because(struct datapath *dp,
 }
 
 /*
- * auto for a role that can use the XDP relay: the kernel backend if the
- * relay can route (IPv4 forwarding) and this host lets us load and attach
- * it (BPF, root, XDP), else sockets. A failed kernel open has closed its
+ * auto for a role that can use the XDP relay: the kernel backend if this
+ * host lets us load and attach it (BPF, root, XDP), else sockets. Next
+ * hops come from the FIB with IPv4 forwarding, else from the route and
+ * neighbour tables the daemon copies (xdp_relay_hops.c). A failed kernel open has closed its
  * socket and detached the program, so the socket backend starts from a
  * clean slate (and the configured bind).
  */
@@ -80,15 +69,8 @@ static int open_auto_relay(struct datapath *dp, const struct datapath_cfg *cfg,
 	char reason[sizeof(dp->err_buf) + 32];
 	int err;
 
-	if (!ipv4_forwarding())
-		return open_sockets_because(
-			dp, cfg, loop,
-			"IPv4 forwarding is off, so the XDP relay could only "
-			"send relayed frames back the way they came "
-			"(--datapath=kernel does that)");
 	dp->ops = &datapath_kernel_ops;
 	dp->why = "auto: the XDP relay loaded";
-	dp->cfg.xdp_need_fib = true;
 	err = dp->ops->open(dp, loop);
 	if (!err)
 		return 0;

@@ -40,7 +40,6 @@ struct datapath_cfg {
 	int tap_fd;		      /* edge: the TAP device, else -1 */
 	bool xdp_relay;		      /* supernode: kernel = sockets + relay */
 	enum datapath_xdp_mode xdp_mode;
-	bool xdp_need_fib;	 /* the relay only with FIB next hops (auto) */
 	bool edge_need_fast_aes; /* -A3 in the kernel only with a kernel
 				  * AES faster than OpenSSL's (auto) */
 	/* Edge: what its kernel path needs (kernel/edge_loader.h), or NULL
@@ -130,6 +129,10 @@ int datapath_relay_edge_del(struct datapath *dp, const char *community,
 int datapath_edge_give_pins(struct datapath *dp, uid_t uid, gid_t gid);
 /* Drops the kernel relay's entries whose registration ran out. */
 void datapath_relay_sweep(struct datapath *dp);
+/* Without IPv4 forwarding: the kernel relay's next hops refreshed from
+ * the route and neighbour tables, a bounded share each call; every
+ * second. */
+void datapath_relay_hops_tick(struct datapath *dp);
 struct he_keys;
 /* A -H community relayed in the kernel with these (static) keys. */
 int datapath_relay_he_set(struct datapath *dp, const char *community,

@@ -121,8 +121,7 @@ static int kernel_open(struct datapath *dp, struct evloop *loop)
 	if (err)
 		return err;
 	err = xdp_relay_loader_open(&dp->relay, &dp->cfg.bind, dp->bound_port,
-				    dp->cfg.xdp_mode, dp->cfg.xdp_need_fib,
-				    &why);
+				    dp->cfg.xdp_mode, &why);
 	if (err) {
 		dp->relay = NULL;
 		datapath_socket_ops.close(dp, loop);

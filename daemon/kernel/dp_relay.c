@@ -58,6 +58,23 @@ void datapath_relay_sweep(struct datapath *dp)
 		log_info("XDP relay: %u registration(s) ran out", swept);
 }
 
+void datapath_relay_hops_tick(struct datapath *dp)
+{
+	struct xdp_relay_hops_tally t;
+	struct xdp_relay_why why;
+
+	if (!dp->relay)
+		return;
+	if (xdp_relay_loader_hops_tick(dp->relay, &t, &why))
+		log_warn("%s", why.msg);
+	if (t.removed)
+		log_info("XDP relay: %u next hop(s) no edge uses any more",
+			 t.removed);
+	if (t.resolved || t.missing)
+		log_debug("XDP relay: next hops: %u resolved, %u unresolved",
+			  t.resolved, t.missing);
+}
+
 int datapath_relay_he_set(struct datapath *dp, const char *community,
 			  const struct he_keys *keys)
 {

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <linux/if.h>
+#include <linux/neighbour.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
@@ -496,6 +497,9 @@ static int on_route(struct nl_msg *msg, void *arg)
 		r->oif = (int)nla_get_u32(tb[RTA_OIF]);
 	if (tb[RTA_PREFSRC])
 		r->src = nla_get_u32(tb[RTA_PREFSRC]);
+	if (tb[RTA_GATEWAY] && nla_len(tb[RTA_GATEWAY]) == 4)
+		r->gateway = nla_get_u32(tb[RTA_GATEWAY]);
+	r->type = ((const struct rtmsg *)nlmsg_data(h))->rtm_type;
 	if (tb[RTA_METRICS] &&
 	    !nla_parse_nested(mx, RTAX_MAX, tb[RTA_METRICS], NULL) &&
 	    mx[RTAX_MTU])
@@ -503,7 +507,8 @@ static int on_route(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-static int route_request(struct netlink_ctx *ctx, uint32_t dst, uint32_t src)
+/* RTM_GETROUTE for dst (from src unless 0); *out to send, or -NLE_*. */
+static int route_request(struct nl_msg **out, uint32_t dst, uint32_t src)
 {
 	struct rtmsg rtm = { .rtm_family = AF_INET,
 			     .rtm_dst_len = 32,
@@ -518,36 +523,100 @@ static int route_request(struct netlink_ctx *ctx, uint32_t dst, uint32_t src)
 		err = nla_put_u32(msg, RTA_DST, dst);
 	if (!err && src)
 		err = nla_put_u32(msg, RTA_SRC, src);
-	if (!err)
-		err = nl_send_auto(ctx->sock,
-				   msg); /* the answer, then an ACK */
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	*out = msg;
+	return 0;
+}
+
+/* Sends msg (freed here) and reads its one answer into on_answer. */
+static int ask_one(struct netlink_ctx *ctx, struct nl_msg *msg,
+		   nl_recvmsg_msg_cb_t on_answer, void *arg)
+{
+	struct nl_cb *base, *cb;
+	int err = nl_send_auto(ctx->sock, msg); /* the answer, then an ACK */
+
 	nlmsg_free(msg);
+	if (err < 0)
+		return err;
+	base = nl_socket_get_cb(ctx->sock); /* keeps on_kernel_error */
+	cb = base ? nl_cb_clone(base) : NULL;
+	nl_cb_put(base);
+	if (!cb)
+		return -NLE_NOMEM;
+	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_answer, arg);
+	err = nl_recvmsgs(ctx->sock, cb);
+	nl_cb_put(cb);
+	if (err >= 0)
+		err = nl_wait_for_ack(
+			ctx->sock); /* libnl's sequence moves on */
 	return err < 0 ? err : 0;
 }
 
 int netlink_route_get4(struct netlink_ctx *ctx, uint32_t dst, uint32_t src,
 		       struct netlink_route4 *out)
 {
-	struct nl_cb *base, *cb;
+	struct nl_msg *msg;
 	int err;
 
 	begin(ctx);
 	memset(out, 0, sizeof(*out));
-	err = route_request(ctx, dst, src);
-	if (err)
-		return finish(ctx, err);
-	base = nl_socket_get_cb(ctx->sock); /* keeps on_kernel_error */
-	cb = base ? nl_cb_clone(base) : NULL;
-	nl_cb_put(base);
-	if (!cb)
-		return finish(ctx, -NLE_NOMEM);
-	nl_cb_set(cb, NL_CB_VALID, NL_CB_CUSTOM, on_route, out);
-	err = nl_recvmsgs(ctx->sock, cb);
-	nl_cb_put(cb);
-	if (err >= 0)
-		err = nl_wait_for_ack(
-			ctx->sock); /* libnl's sequence moves on */
+	err = route_request(&msg, dst, src);
+	if (!err)
+		err = ask_one(ctx, msg, on_route, out);
 	if (err < 0)
 		return finish(ctx, err);
 	return out->oif ? 0 : finish(ctx, -NLE_OBJ_NOTFOUND);
+}
+
+/* The kernel's NUD_VALID (not in the UAPI): states with an address. */
+#define NEIGH_USABLE                                                         \
+	(NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | \
+	 NUD_DELAY)
+
+/* The one RTM_NEWNEIGH answer to an RTM_GETNEIGH. */
+static int on_neigh(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct netlink_neigh4 *n = arg;
+	struct nlattr *tb[NDA_MAX + 1];
+	const struct ndmsg *ndm;
+
+	if (h->nlmsg_type != RTM_NEWNEIGH ||
+	    nlmsg_parse(h, sizeof(*ndm), tb, NDA_MAX, NULL) < 0)
+		return NL_SKIP;
+	ndm = nlmsg_data(h);
+	n->state = ndm->ndm_state;
+	if ((ndm->ndm_state & NEIGH_USABLE) && tb[NDA_LLADDR] &&
+	    nla_len(tb[NDA_LLADDR]) == MAC_SIZE) {
+		memcpy(n->mac, nla_data(tb[NDA_LLADDR]), MAC_SIZE);
+		n->has_mac = true;
+	}
+	return NL_OK;
+}
+
+int netlink_neigh_get4(struct netlink_ctx *ctx, int ifindex, uint32_t addr,
+		       struct netlink_neigh4 *out)
+{
+	struct ndmsg ndm = { .ndm_family = AF_INET, .ndm_ifindex = ifindex };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETNEIGH, 0);
+	int err;
+
+	begin(ctx);
+	memset(out, 0, sizeof(*out));
+	if (!msg)
+		return finish(ctx, -NLE_NOMEM);
+	err = nlmsg_append(msg, &ndm, sizeof(ndm), NLMSG_ALIGNTO);
+	if (!err)
+		err = nla_put_u32(msg, NDA_DST, addr);
+	if (err) {
+		nlmsg_free(msg);
+		return finish(ctx, err);
+	}
+	err = ask_one(ctx, msg, on_neigh, out);
+	if (err < 0)
+		return finish(ctx, err);
+	return out->has_mac ? 0 : finish(ctx, -NLE_OBJ_NOTFOUND);
 }

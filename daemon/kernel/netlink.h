@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Link, address and route configuration over rtnetlink (libnl-route-3),
- * everything the edge sets on its TAP device. Callers need no libnl headers.
+ * everything the edge sets on its TAP device, and the route and neighbour
+ * lookups the supernode's relay needs. Callers need no libnl headers.
  * Every function returns 0 or -errno and logs nothing: the caller logs, with
  * netlink_last_error() for the detail the kernel or libnl gave.
  */
@@ -85,10 +86,24 @@ struct netlink_route4 {
 	int oif;	  /* the interface it leaves by */
 	uint32_t src;	  /* the source address it gets, network order */
 	unsigned int mtu; /* the route's (or a learned path MTU), 0 if none */
+	uint32_t gateway; /* its next hop, network order; 0: on the link */
+	uint8_t type;	  /* RTN_UNICAST, RTN_LOCAL, ... */
 };
 
 /* dst and, unless 0, a bound source src (network order): its route. */
 int netlink_route_get4(struct netlink_ctx *ctx, uint32_t dst, uint32_t src,
 		       struct netlink_route4 *out);
+
+/* The neighbour table's entry for an IPv4 address (ip neigh get). */
+struct netlink_neigh4 {
+	uint8_t mac[MAC_SIZE];
+	bool has_mac;	/* usable: not INCOMPLETE, FAILED or NONE */
+	uint16_t state; /* NUD_* */
+};
+
+/* addr (network order) on ifindex: -ENOENT when the table has no entry,
+ * or one without a usable link-layer address (still resolving, failed). */
+int netlink_neigh_get4(struct netlink_ctx *ctx, int ifindex, uint32_t addr,
+		       struct netlink_neigh4 *out);
 
 #endif /* N2NK_NETLINK_H */

@@ -10,22 +10,26 @@
 
 #include <net/if.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "n2nk_relay.h"
 #include "skel/xdp_relay.skel.h"
 #include "xdp_relay_loader.h"
 
 #define XRL_MAX_IFS	16
-/* edges, senders, edge_stats, relay_stats, he_keys, he_stamps: what
- * outlives the daemon. */
-#define XRL_PINNED_MAPS 6
+/* edges, senders, edge_stats, relay_stats, he_keys, he_stamps,
+ * relay_hops: what outlives the daemon. */
+#define XRL_PINNED_MAPS 7
 
 struct xrl_attach {
 	char name[IF_NAMESIZE];
 	int ifindex;
 	int link_fd;
-	bool pinned_new; /* we pinned this link (not taken over) */
+	bool pinned_new;	/* we pinned this link (not taken over) */
+	__u8 mac[N2N_MAC_SIZE]; /* its own: relayed frames' source */
 };
+
+struct xrl_hops;
 
 struct xdp_relay_loader {
 	struct xdp_relay *skel;
@@ -34,10 +38,11 @@ struct xdp_relay_loader {
 	__be32 addrs[N2NK_RELAY_MAX_LOCAL_ADDRS]; /* for local_addrs */
 	int n_addrs;
 	enum datapath_xdp_mode mode;
-	bool by_fib;   /* next hop from the FIB, else back the way it came */
-	bool pinned;   /* pin_dir holds our maps and links */
-	bool pin_busy; /* another daemon holds pin_dir: not pinned */
-	int lock_fd;   /* flock on pin_dir while we run, or -1 */
+	bool by_fib;	       /* next hop from the FIB, else from relay_hops */
+	struct xrl_hops *hops; /* !by_fib: relay_hops' keeper */
+	bool pinned;	       /* pin_dir holds our maps and links */
+	bool pin_busy;	       /* another daemon holds pin_dir: not pinned */
+	int lock_fd;	       /* flock on pin_dir while we run, or -1 */
 	int adopted_links;
 	bool map_fresh[XRL_PINNED_MAPS]; /* pinned by our load, not reused */
 	char pin_dir[192];
@@ -47,5 +52,14 @@ struct xdp_relay_loader {
 /* Fills why with the formatted step and strerror(-err); returns err. */
 int xrl_fail(struct xdp_relay_why *why, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Next hops without the FIB (xdp_relay_hops.c): the table, seeded from
+ * the pinned edges, and the interfaces' MACs; 0 or -errno. */
+int xrl_hops_open(struct xdp_relay_loader *r, struct xdp_relay_why *why);
+void xrl_hops_close(struct xdp_relay_loader *r);
+/* An edge registered at addr (network order) until `until`
+ * (CLOCK_MONOTONIC ns): its next hop is kept in relay_hops until then,
+ * resolved now if it is new. Nothing without r->hops. */
+void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until);
 
 #endif /* N2NK_XDP_RELAY_INT_H */

@@ -231,6 +231,7 @@ static void pinned_maps(const struct xdp_relay_loader *r,
 	maps[3] = r->skel->maps.relay_stats;
 	maps[4] = r->skel->maps.he_keys;
 	maps[5] = r->skel->maps.he_stamps;
+	maps[6] = r->skel->maps.relay_hops;
 }
 
 /*
@@ -321,9 +322,8 @@ static void note_next_hop(struct xdp_relay_loader *r)
 
 	snprintf(r->where + n, sizeof(r->where) - n, "; next hop %s",
 		 r->by_fib ? "from the FIB"
-			   : "= the sender's (IPv4 forwarding off, so no FIB "
-			     "lookup: the host must reach every edge through "
-			     "one router)");
+			   : "from the route and neighbour tables (IPv4 "
+			     "forwarding off, so no FIB lookup)");
 }
 
 /* The addresses the program treats as ours (the rest is transit). */
@@ -352,7 +352,7 @@ static int attach_all(struct xdp_relay_loader *r, struct xdp_relay_why *why)
 
 int xdp_relay_loader_open(struct xdp_relay_loader **out,
 			  const struct sockaddr_storage *bind, uint16_t port,
-			  enum datapath_xdp_mode mode, bool need_fib,
+			  enum datapath_xdp_mode mode,
 			  struct xdp_relay_why *why)
 {
 	const struct sockaddr_in *in = (const void *)bind;
@@ -372,22 +372,14 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	if (err)
 		goto err_free;
 	r->by_fib = ifs_forward(r);
-	if (need_fib && !r->by_fib) {
-		err = xrl_fail(
-			why, -ENETUNREACH,
-			"IPv4 forwarding is off on %s, so relayed frames "
-			"could only go back the way they came "
-			"(--datapath=kernel does that)",
-			r->ifs[0].name);
-		goto err_free;
-	}
 	r->skel = xdp_relay__open();
 	if (!r->skel) {
 		err = xrl_fail(why, -errno, "opening the XDP relay program");
 		goto err_free;
 	}
 	r->skel->rodata->sn_port = port;
-	r->skel->rodata->next_hop_by_fib = r->by_fib;
+	r->skel->rodata->next_hop = r->by_fib ? N2NK_RELAY_HOP_FIB
+					      : N2NK_RELAY_HOP_MAP;
 	err = pin_maps(r, bind, port, why);
 	if (err)
 		goto err_close;
@@ -397,6 +389,8 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 		goto err_close;
 	}
 	err = fill_local_addrs(r, why);
+	if (!err && !r->by_fib)
+		err = xrl_hops_open(r, why);
 	if (!err)
 		err = attach_all(r, why);
 	if (err)
@@ -427,6 +421,7 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r)
 	for (i = 0; i < r->n_ifs; i++)
 		if (r->ifs[i].link_fd >= 0)
 			close(r->ifs[i].link_fd);
+	xrl_hops_close(r);
 	xdp_relay__destroy(r->skel);
 	if (r->lock_fd >= 0)
 		close(r->lock_fd);
@@ -460,7 +455,8 @@ int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 		r->skel->maps.edges,	  r->skel->maps.senders,
 		r->skel->maps.edge_stats, r->skel->maps.relay_stats,
 		r->skel->maps.xsks,	  r->skel->maps.local_addrs,
-		r->skel->maps.he_keys,	  r->skel->maps.he_stamps
+		r->skel->maps.he_keys,	  r->skel->maps.he_stamps,
+		r->skel->maps.relay_hops
 	};
 	const struct bpf_map *m;
 	enum bpf_map_type type;

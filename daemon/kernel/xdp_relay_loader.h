@@ -33,13 +33,13 @@ struct xdp_relay_why {
  * owning `bind`'s IPv4 address, or to every non-loopback interface that is
  * up when bound to INADDR_ANY. XDP_MODE_AUTO: native mode first, generic
  * (SKB) mode on veth (see the .c) or when native is refused; NATIVE and
- * GENERIC force one. need_fib: refuse (-ENETUNREACH) unless IPv4
- * forwarding is on on every such interface, so next hops come from the
- * FIB. Returns 0 or -errno.
+ * GENERIC force one. Next hops come from the FIB when IPv4 forwarding is
+ * on on every such interface, else from relay_hops, which the daemon
+ * keeps (xdp_relay_loader_hops_tick()). Returns 0 or -errno.
  */
 int xdp_relay_loader_open(struct xdp_relay_loader **out,
 			  const struct sockaddr_storage *bind, uint16_t port,
-			  enum datapath_xdp_mode mode, bool need_fib,
+			  enum datapath_xdp_mode mode,
 			  struct xdp_relay_why *why)
 	__attribute__((warn_unused_result));
 /* Detaches from every interface and frees the maps. NULL is fine. */
@@ -95,6 +95,22 @@ int xdp_relay_loader_he_prune(struct xdp_relay_loader *r,
 int xdp_relay_loader_he_stamp_seed(struct xdp_relay_loader *r,
 				   const char *community, const uint8_t *mac,
 				   uint64_t stamp, struct xdp_relay_why *why);
+
+/* What a next-hop refresh did: entries written, addresses without a
+ * route or neighbour yet, addresses no edge registers from any more. */
+struct xdp_relay_hops_tally {
+	unsigned int resolved, missing, removed;
+};
+
+/*
+ * Without IPv4 forwarding: refreshes relay_hops (include/n2nk_relay.h)
+ * from the kernel's route and neighbour tables, a bounded share of the
+ * registered addresses at a time; call it every second or so (it does
+ * nothing sooner, nor with next hops from the FIB).
+ */
+int xdp_relay_loader_hops_tick(struct xdp_relay_loader *r,
+			       struct xdp_relay_hops_tally *tally,
+			       struct xdp_relay_why *why);
 
 /* Deletes the entries whose registration ran out (those a previous
  * daemon left and nobody renewed); *swept says how many. */

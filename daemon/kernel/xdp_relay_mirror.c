@@ -144,6 +144,7 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 		bpf_map__delete_elem(edges, &k, sizeof(k), 0);
 		return xrl_fail(why, err, "XDP relay: updating senders");
 	}
+	xrl_hops_want(r, s.addr, d.expires_ns);
 	return 0;
 }
 

@@ -254,6 +254,7 @@ static void sn_tick(void *arg, uint64_t now)
 		sn_purge(sn, now);
 		datapath_relay_he_clock(&sn->dp);
 	}
+	datapath_relay_hops_tick(&sn->dp);
 	sn_fed_tick(sn, now);
 	metrics_tick(sn->metrics);
 }

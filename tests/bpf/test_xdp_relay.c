@@ -1004,6 +1004,124 @@ static void print_cost(const struct xdp_relay *skel)
 	       (double)total / BENCH_RUNS, BENCH_RUNS);
 }
 
+/*
+ * Next hops from relay_hops (IPv4 forwarding off). A test run's frame
+ * arrives on the loopback device, so an entry for the way it came in
+ * names ifindex 1.
+ */
+#define TEST_RUN_IFINDEX 1
+
+static const uint8_t hop_eth[MAC_SIZE] = { 0x02, 0x4e, 0x00, 0x00, 0x00, 0x0b };
+static const uint8_t own_eth[MAC_SIZE] = { 0x02, 0x5e, 0x00, 0x00, 0x00, 0x02 };
+
+/* What the relay sends B, to the Ethernet addresses relay_hops gives. */
+static void expect_hop_relayed(struct frame *f)
+{
+	expect_relayed(f);
+	memcpy(f->data, hop_eth, MAC_SIZE);
+	memcpy(f->data + MAC_SIZE, own_eth, MAC_SIZE);
+}
+
+struct hop_case {
+	struct relay_case run;
+	bool present; /* relay_hops has an entry for B's address */
+	__u32 ifindex, mtu;
+	__u64 expires_ns;
+	bool mtu_exact; /* mtu: the relayed datagram's length */
+};
+
+/* B's entry in relay_hops: through interface ifx until exp. */
+#define HOP(ifx, exp) .present = true, .ifindex = (ifx), .expires_ns = (exp)
+
+static const struct hop_case hop_cases[] = {
+	{ .run = { "relay hops: B's next hop on the way in: TX to its MACs",
+		   build_good, RELAYED(expect_hop_relayed) },
+	  HOP(TEST_RUN_IFINDEX, UINT64_MAX) },
+	{ .run = { "relay hops: no entry for B yet: daemon", build_good,
+		   PASSED(N2NK_NO_NEIGHBOUR) } },
+	{ .run = { "relay hops: B's entry expired: daemon", build_good,
+		   PASSED(N2NK_NO_NEIGHBOUR) },
+	  HOP(TEST_RUN_IFINDEX, 1) },
+	{ .run = { "relay hops: B's route leaves by another interface",
+		   build_good, PASSED(N2NK_OTHER_INTERFACE) },
+	  HOP(TEST_RUN_IFINDEX + 1000, UINT64_MAX) },
+	{ .run = { "relay hops: longer than B's route MTU", build_good,
+		   PASSED(N2NK_FRAG_NEEDED) },
+	  HOP(TEST_RUN_IFINDEX, UINT64_MAX),
+	  .mtu = 100 },
+	{ .run = { "relay hops: exactly B's route MTU", build_good,
+		   RELAYED(expect_hop_relayed) },
+	  HOP(TEST_RUN_IFINDEX, UINT64_MAX),
+	  .mtu_exact = true },
+};
+
+#define N_HOP_CASES (sizeof(hop_cases) / sizeof(hop_cases[0]))
+
+/* The relayed datagram's IP length: the edge's one plus the socket. */
+static __u32 relayed_ip_len(void)
+{
+	struct frame f;
+
+	frame_init(&f);
+	build_good(&f);
+	return (__u32)(f.len - ETH_HLEN + N2N_SOCK_SIZE_V4);
+}
+
+static int run_hop_case(const struct xdp_relay *skel, const struct hop_case *hc)
+{
+	struct n2nk_relay_hop v = { .ifindex = hc->ifindex,
+				    .mtu = hc->mtu,
+				    .expires_ns = hc->expires_ns };
+	__be32 addr;
+	int err;
+
+	memcpy(&addr, b_ip, sizeof(addr));
+	memcpy(v.dmac, hop_eth, MAC_SIZE);
+	memcpy(v.smac, own_eth, MAC_SIZE);
+	if (hc->mtu_exact)
+		v.mtu = relayed_ip_len();
+	err = hc->present ? bpf_map__update_elem(skel->maps.relay_hops, &addr,
+						 sizeof(addr), &v, sizeof(v),
+						 BPF_ANY)
+			  : bpf_map__delete_elem(skel->maps.relay_hops, &addr,
+						 sizeof(addr), 0);
+	if (err && !(errno == ENOENT && !hc->present)) {
+		fail(hc->run.name, "relay_hops: %s", strerror(errno));
+		return -1;
+	}
+	return run_case(skel, &hc->run);
+}
+
+static struct xdp_relay *load_relay_hops(uint16_t port, __u8 next_hop)
+{
+	struct xdp_relay *skel = xdp_relay__open();
+
+	if (!skel)
+		return NULL;
+	skel->rodata->sn_port = port;
+	skel->rodata->next_hop = next_hop;
+	if (xdp_relay__load(skel) || register_edges(skel)) {
+		xdp_relay__destroy(skel);
+		return NULL;
+	}
+	return skel;
+}
+
+static void run_hop_cases(struct suite_tally *t)
+{
+	struct xdp_relay *skel = load_relay_hops(SN_PORT, N2NK_RELAY_HOP_MAP);
+	size_t i;
+
+	if (!skel) {
+		suite_record(t, "relay hops: load and fill maps", -1);
+		return;
+	}
+	for (i = 0; i < N_HOP_CASES; i++)
+		suite_record(t, hop_cases[i].run.name,
+			     run_hop_case(skel, &hop_cases[i]));
+	xdp_relay__destroy(skel);
+}
+
 static struct xdp_relay *load_relay(uint16_t port)
 {
 	struct xdp_relay *skel = xdp_relay__open();
@@ -1011,7 +1129,7 @@ static struct xdp_relay *load_relay(uint16_t port)
 	if (!skel)
 		return NULL;
 	skel->rodata->sn_port = port;
-	skel->rodata->next_hop_by_fib = 0; /* frames never leave */
+	skel->rodata->next_hop = N2NK_RELAY_HOP_BACK; /* never leave */
 	if (xdp_relay__load(skel) || register_edges(skel)) {
 		xdp_relay__destroy(skel);
 		return NULL;
@@ -1042,4 +1160,5 @@ void suite_xdp_relay(struct suite_tally *t)
 	print_cost(skel);
 	xdp_relay__destroy(skel);
 	xdp_relay__destroy(knob);
+	run_hop_cases(t);
 }

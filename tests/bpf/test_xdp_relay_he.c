@@ -1362,7 +1362,7 @@ void suite_xdp_relay_he(struct suite_tally *t)
 
 	if (skel) {
 		skel->rodata->sn_port = SN_PORT;
-		skel->rodata->next_hop_by_fib = 0; /* frames never leave */
+		skel->rodata->next_hop = N2NK_RELAY_HOP_BACK; /* never leave */
 	}
 	if (!skel || xdp_relay__load(skel) || fill_maps(skel)) {
 		suite_record(t, "relay -H: load and fill maps", -1);

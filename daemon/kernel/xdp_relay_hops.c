@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Next hops for the XDP relay on a host that does not forward IPv4, where
+ * bpf_fib_lookup() gives no answer: for every registered edge's address,
+ * the route (gateway or on-link, out interface) and the neighbour entry of
+ * the next hop, asked over rtnetlink and written into relay_hops
+ * (include/n2nk_relay.h). An address without a resolved neighbour gets no
+ * entry, so its frames reach the daemon, whose socket send makes the
+ * kernel resolve it; the next refresh then finds the entry.
+ *
+ * The addresses live in an open-addressing table here, each with when it
+ * is due again and until when a registration wants it; a tick refreshes at
+ * most HOPS_PER_TICK of them, so 10,000 edges cost a bounded slice of
+ * every second.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <linux/rtnetlink.h>
+
+#include "netlink.h"
+#include "n2nk_relay.h"
+#include "xdp_relay_int.h"
+
+/* Slots: a power of two, twice the most addresses the map holds. */
+#define HOPS_SLOTS	   (2u * N2NK_RELAY_MAX_EDGES)
+/* Resolutions per tick (two netlink round trips each), and per tick
+ * besides for addresses new to the table. */
+#define HOPS_PER_TICK	   512
+#define HOPS_NEW_PER_TICK  256
+#define HOPS_TICK_NS	   1000000000ull
+#define HOPS_MISSING_NS	   1000000000ull  /* unresolved: again in 1 s */
+#define HOPS_RESOLVED_NS   20000000000ull /* resolved: again in 20 s */
+/* How long the program trusts an entry: outlasts a slow refresh cycle
+ * (65,536 addresses at HOPS_PER_TICK a second) and a daemon restart. */
+#define HOPS_VALID_NS	   180000000000ull
+
+struct hop_slot {
+	__be32 addr; /* 0: free (no edge registers from 0.0.0.0) */
+	__u32 pad;
+	uint64_t due_ns;	/* refresh at or after */
+	uint64_t wanted_until; /* a registration needs it until */
+};
+
+struct xrl_hops {
+	struct netlink_ctx nl;
+	struct hop_slot *slots;
+	unsigned int count;
+	unsigned int cursor;	/* where the next tick's scan starts */
+	unsigned int new_left;	/* immediate resolutions left this tick */
+	uint64_t last_tick_ns;
+	struct xdp_relay_hops_tally tally;
+};
+
+static uint64_t hops_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static unsigned int slot_of(__be32 addr)
+{
+	/* Fibonacci hashing: consecutive addresses spread out. */
+	return (unsigned int)(((uint32_t)addr * 2654435769u) >> 15) &
+	       (HOPS_SLOTS - 1);
+}
+
+static struct hop_slot *hops_find(struct xrl_hops *h, __be32 addr)
+{
+	unsigned int i = slot_of(addr), n;
+
+	for (n = 0; n < HOPS_SLOTS; n++, i = (i + 1) & (HOPS_SLOTS - 1)) {
+		if (h->slots[i].addr == addr)
+			return &h->slots[i];
+		if (!h->slots[i].addr)
+			return NULL;
+	}
+	return NULL;
+}
+
+/* A free slot for addr (not in the table), or NULL when full. */
+static struct hop_slot *hops_insert(struct xrl_hops *h, __be32 addr)
+{
+	unsigned int i = slot_of(addr);
+
+	if (h->count >= N2NK_RELAY_MAX_EDGES)
+		return NULL;
+	while (h->slots[i].addr)
+		i = (i + 1) & (HOPS_SLOTS - 1);
+	memset(&h->slots[i], 0, sizeof(h->slots[i]));
+	h->slots[i].addr = addr;
+	h->count++;
+	return &h->slots[i];
+}
+
+/* Backward-shift deletion keeps every probe chain unbroken. */
+static void hops_remove(struct xrl_hops *h, struct hop_slot *s)
+{
+	unsigned int hole = (unsigned int)(s - h->slots), i = hole, home;
+
+	for (;;) {
+		i = (i + 1) & (HOPS_SLOTS - 1);
+		if (!h->slots[i].addr)
+			break;
+		home = slot_of(h->slots[i].addr);
+		/* Stays if its home lies cyclically in (hole, i]. */
+		if (((i - home) & (HOPS_SLOTS - 1)) <
+		    ((i - hole) & (HOPS_SLOTS - 1)))
+			continue;
+		h->slots[hole] = h->slots[i];
+		hole = i;
+	}
+	memset(&h->slots[hole], 0, sizeof(h->slots[hole]));
+	h->count--;
+}
+
+static const struct xrl_attach *attached_if(const struct xdp_relay_loader *r,
+					    int ifindex)
+{
+	int i;
+
+	for (i = 0; i < r->n_ifs; i++)
+		if (r->ifs[i].ifindex == ifindex)
+			return &r->ifs[i];
+	return NULL;
+}
+
+static int hop_delete(struct xdp_relay_loader *r, __be32 addr)
+{
+	if (bpf_map__delete_elem(r->skel->maps.relay_hops, &addr,
+				 sizeof(addr), 0) &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/*
+ * What the kernel would do with a datagram to addr, as a relay_hops entry:
+ * 1 written, 0 nothing to write yet (no route or neighbour: deleted), or
+ * -errno of the map update.
+ */
+static int hop_resolve(struct xdp_relay_loader *r, __be32 addr, uint64_t now)
+{
+	struct n2nk_relay_hop v = { 0 };
+	const struct xrl_attach *a;
+	struct netlink_route4 rt;
+	struct netlink_neigh4 nb;
+
+	if (netlink_route_get4(&r->hops->nl, addr, 0, &rt) ||
+	    rt.type != RTN_UNICAST)
+		return hop_delete(r, addr);
+	v.ifindex = (__u32)rt.oif;
+	v.expires_ns = now + HOPS_VALID_NS;
+	a = attached_if(r, rt.oif);
+	if (a) { /* else: the program sees another interface, no MACs */
+		if (netlink_neigh_get4(&r->hops->nl, rt.oif,
+				       rt.gateway ? rt.gateway : addr, &nb))
+			return hop_delete(r, addr);
+		memcpy(v.dmac, nb.mac, sizeof(v.dmac));
+		memcpy(v.smac, a->mac, sizeof(v.smac));
+		v.mtu = rt.mtu;
+	}
+	if (bpf_map__update_elem(r->skel->maps.relay_hops, &addr, sizeof(addr),
+				 &v, sizeof(v), BPF_ANY))
+		return -errno;
+	return 1;
+}
+
+/* Resolves s now and says when it is due again. */
+static int hops_refresh(struct xdp_relay_loader *r, struct hop_slot *s,
+			uint64_t now)
+{
+	int ret = hop_resolve(r, s->addr, now);
+
+	s->due_ns = now + (ret > 0 ? HOPS_RESOLVED_NS : HOPS_MISSING_NS);
+	r->hops->tally.resolved += ret > 0;
+	r->hops->tally.missing += ret == 0;
+	return ret < 0 ? ret : 0;
+}
+
+void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until)
+{
+	struct xrl_hops *h = r->hops;
+	struct hop_slot *s;
+	uint64_t now;
+
+	if (!h || !addr)
+		return;
+	s = hops_find(h, addr);
+	if (s) {
+		if (until > s->wanted_until)
+			s->wanted_until = until;
+		return;
+	}
+	s = hops_insert(h, addr);
+	if (!s)
+		return; /* full: its frames go through the daemon */
+	s->wanted_until = until;
+	now = hops_now_ns();
+	/* A new edge's first frames should not wait for the tick. */
+	if (h->new_left) {
+		h->new_left--;
+		hops_refresh(r, s, now);
+	} else {
+		s->due_ns = now;
+	}
+}
+
+/* Every pinned edge's address is wanted as long as its registration. */
+static void hops_seed(struct xdp_relay_loader *r)
+{
+	int fd = bpf_map__fd(r->skel->maps.edges);
+	struct n2nk_relay_edge k, prev;
+	struct n2nk_relay_dest d;
+	unsigned int n = 0;
+	struct hop_slot *s;
+
+	while (n < N2NK_RELAY_MAX_EDGES &&
+	       !bpf_map_get_next_key(fd, n ? &prev : NULL, &k)) {
+		prev = k;
+		n++;
+		if (bpf_map_lookup_elem(fd, &k, &d) || !d.sock.addr)
+			continue;
+		s = hops_find(r->hops, d.sock.addr);
+		if (!s)
+			s = hops_insert(r->hops, d.sock.addr);
+		if (s && d.expires_ns > s->wanted_until)
+			s->wanted_until = d.expires_ns;
+	}
+}
+
+/* Pinned entries for addresses no edge has any more. */
+static void hops_prune_pinned(struct xdp_relay_loader *r)
+{
+	static __be32 keys[N2NK_RELAY_MAX_EDGES];
+	int fd = bpf_map__fd(r->skel->maps.relay_hops);
+	unsigned int n = 0, i;
+
+	while (n < N2NK_RELAY_MAX_EDGES &&
+	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
+		n++;
+	for (i = 0; i < n; i++)
+		if (!hops_find(r->hops, keys[i]))
+			hop_delete(r, keys[i]);
+}
+
+int xrl_hops_open(struct xdp_relay_loader *r, struct xdp_relay_why *why)
+{
+	struct netlink_link link;
+	struct xrl_hops *h;
+	int i, err;
+
+	h = calloc(1, sizeof(*h));
+	if (h)
+		h->slots = calloc(HOPS_SLOTS, sizeof(*h->slots));
+	if (!h || !h->slots) {
+		free(h);
+		return xrl_fail(why, -ENOMEM, "XDP relay: next hop table");
+	}
+	err = netlink_open(&h->nl);
+	if (err) {
+		free(h->slots);
+		free(h);
+		return xrl_fail(why, err, "XDP relay: rtnetlink for next hops");
+	}
+	r->hops = h;
+	for (i = 0; i < r->n_ifs; i++) {
+		err = netlink_get_link(&h->nl, r->ifs[i].name, &link);
+		if (err)
+			return xrl_fail(why, err, "XDP relay: the MAC of %s",
+					r->ifs[i].name);
+		memcpy(r->ifs[i].mac, link.mac, sizeof(r->ifs[i].mac));
+	}
+	h->new_left = HOPS_NEW_PER_TICK;
+	hops_seed(r);
+	hops_prune_pinned(r);
+	return 0;
+}
+
+void xrl_hops_close(struct xdp_relay_loader *r)
+{
+	if (!r->hops)
+		return;
+	netlink_close(&r->hops->nl);
+	free(r->hops->slots);
+	free(r->hops);
+	r->hops = NULL;
+}
+
+int xdp_relay_loader_hops_tick(struct xdp_relay_loader *r,
+			       struct xdp_relay_hops_tally *tally,
+			       struct xdp_relay_why *why)
+{
+	struct xrl_hops *h = r->hops;
+	unsigned int budget = HOPS_PER_TICK, n, i;
+	uint64_t now = hops_now_ns();
+	struct hop_slot *s;
+	int ret, err = 0;
+
+	why->msg[0] = 0;
+	memset(tally, 0, sizeof(*tally));
+	if (!h || now - h->last_tick_ns < HOPS_TICK_NS)
+		return 0;
+	h->last_tick_ns = now;
+	h->new_left = HOPS_NEW_PER_TICK;
+	for (n = 0, i = h->cursor; n < HOPS_SLOTS && budget;
+	     n++, i = (i + 1) & (HOPS_SLOTS - 1)) {
+		s = &h->slots[i];
+		if (!s->addr)
+			continue;
+		if (s->wanted_until < now) {
+			hop_delete(r, s->addr);
+			hops_remove(h, s);
+			h->tally.removed++;
+			/* Something else may have moved into slot i. */
+			i = (i - 1) & (HOPS_SLOTS - 1);
+			continue;
+		}
+		if (s->due_ns > now)
+			continue;
+		budget--;
+		ret = hops_refresh(r, s, now);
+		if (ret && !err)
+			err = ret;
+	}
+	h->cursor = i;
+	*tally = h->tally;
+	memset(&h->tally, 0, sizeof(h->tally));
+	return err ? xrl_fail(why, err, "XDP relay: writing relay_hops") : 0;
+}
