@@ -27,22 +27,22 @@
 #include "xdp_relay_int.h"
 
 /* Slots: a power of two, twice the most addresses the map holds. */
-#define HOPS_SLOTS	   (2u * N2NK_RELAY_MAX_EDGES)
+#define HOPS_SLOTS	  (2u * N2NK_RELAY_MAX_EDGES)
 /* Resolutions per tick (two netlink round trips each), and per tick
  * besides for addresses new to the table. */
-#define HOPS_PER_TICK	   512
-#define HOPS_NEW_PER_TICK  256
-#define HOPS_TICK_NS	   1000000000ull
-#define HOPS_MISSING_NS	   1000000000ull  /* unresolved: again in 1 s */
-#define HOPS_RESOLVED_NS   20000000000ull /* resolved: again in 20 s */
+#define HOPS_PER_TICK	  512
+#define HOPS_NEW_PER_TICK 256
+#define HOPS_TICK_NS	  1000000000ull
+#define HOPS_MISSING_NS	  1000000000ull	 /* unresolved: again in 1 s */
+#define HOPS_RESOLVED_NS  20000000000ull /* resolved: again in 20 s */
 /* How long the program trusts an entry: outlasts a slow refresh cycle
  * (65,536 addresses at HOPS_PER_TICK a second) and a daemon restart. */
-#define HOPS_VALID_NS	   180000000000ull
+#define HOPS_VALID_NS	  180000000000ull
 
 struct hop_slot {
 	__be32 addr; /* 0: free (no edge registers from 0.0.0.0) */
 	__u32 pad;
-	uint64_t due_ns;	/* refresh at or after */
+	uint64_t due_ns;       /* refresh at or after */
 	uint64_t wanted_until; /* a registration needs it until */
 };
 
@@ -50,8 +50,8 @@ struct xrl_hops {
 	struct netlink_ctx nl;
 	struct hop_slot *slots;
 	unsigned int count;
-	unsigned int cursor;	/* where the next tick's scan starts */
-	unsigned int new_left;	/* immediate resolutions left this tick */
+	unsigned int cursor;   /* where the next tick's scan starts */
+	unsigned int new_left; /* immediate resolutions left this tick */
 	uint64_t last_tick_ns;
 	struct xdp_relay_hops_tally tally;
 };
@@ -133,8 +133,8 @@ static const struct xrl_attach *attached_if(const struct xdp_relay_loader *r,
 
 static int hop_delete(struct xdp_relay_loader *r, __be32 addr)
 {
-	if (bpf_map__delete_elem(r->skel->maps.relay_hops, &addr,
-				 sizeof(addr), 0) &&
+	if (bpf_map__delete_elem(r->skel->maps.relay_hops, &addr, sizeof(addr),
+				 0) &&
 	    errno != ENOENT)
 		return -errno;
 	return 0;
