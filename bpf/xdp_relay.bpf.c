@@ -28,9 +28,9 @@ int xdp_relay(struct xdp_md *ctx)
 	relay_count(ret, bytes);
 	switch (n2nk_verdict(N2NK_LAYER_RELAY, ret)) {
 	case N2NK_VERDICT_OK:
-		return XDP_TX; /* the next hop is on the interface it came in on */
+		return relay_egress(ctx, hop.ifindex); /* XDP_TX or redirect */
 	case N2NK_VERDICT_DAEMON:
-		return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
+		return relay_to_daemon(ctx);
 	case N2NK_VERDICT_STACK:
 		return XDP_PASS;
 	case N2NK_VERDICT_DROP:

@@ -138,6 +138,21 @@
 #define N2NK_RELAY_MAX_QUEUES	      64
 #define N2NK_RELAY_MAX_LOCAL_ADDRS    64
 #define N2NK_RELAY_MAX_HE_COMMUNITIES 1024
+/* Interfaces the relay attaches to: egress_ifs' and xsk_slots' size. */
+#define N2NK_RELAY_MAX_IFS	      16
+/* xsks' keys: an interface's slot (xsk_slots) times this, plus its RX
+ * queue index. */
+#define N2NK_RELAY_XSK_KEYS	      (N2NK_RELAY_MAX_IFS * N2NK_RELAY_MAX_QUEUES)
+
+/* How the relayed frames (relay_stats slot 0) left: egress_stats' slots. */
+enum n2nk_relay_egress {
+	N2NK_RELAY_EGRESS_TX = 0, /* XDP_TX: by the interface it came in */
+	N2NK_RELAY_EGRESS_REDIRECT = 1, /* bpf_redirect_map() to egress_ifs */
+	/* The interface left egress_ifs between the check and the redirect:
+	 * XDP_ABORTED, the frame is lost (tracepoint xdp:xdp_exception). */
+	N2NK_RELAY_EGRESS_ABORTED = 2,
+	N2NK_RELAY_EGRESS_SLOTS = 3,
+};
 
 /* Where the next hop of a relayed frame comes from (rodata next_hop). */
 enum n2nk_relay_next_hop {
@@ -154,7 +169,7 @@ struct n2nk_relay_hop {
 	__u8 smac[N2N_MAC_SIZE]; /* the interface's own */
 	__u32 ifindex;		 /* the interface the route leaves by */
 	__u32 mtu;		 /* the route's MTU, 0: the interface's */
-	__u8 pad[4];		 /* zero */
+	__be32 src;		 /* the route's source address, 0: none */
 	__u64 expires_ns;	 /* CLOCK_MONOTONIC; refreshed before */
 };
 
@@ -199,6 +214,8 @@ _Static_assert(__builtin_offsetof(struct n2nk_relay_hop, ifindex) == 12,
 	       "n2nk_relay_hop.ifindex moved");
 _Static_assert(__builtin_offsetof(struct n2nk_relay_hop, mtu) == 16,
 	       "n2nk_relay_hop.mtu moved");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_hop, src) == 20,
+	       "n2nk_relay_hop.src moved");
 _Static_assert(__builtin_offsetof(struct n2nk_relay_hop, expires_ns) == 24,
 	       "n2nk_relay_hop.expires_ns moved");
 _Static_assert(sizeof(struct n2nk_relay_community) == 20,

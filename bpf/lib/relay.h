@@ -241,7 +241,7 @@ static __always_inline int relay_find_hop(struct xdp_md *ctx,
 		if (ret)
 			return ret;
 	}
-	return relay_check_mtu(ctx);
+	return relay_check_mtu(ctx, hop->ifindex);
 }
 
 /*
@@ -265,9 +265,9 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	if (!ret)
 		ret = relay_find_hop(ctx, &p, port, next_hop, ip_len, hop);
 	if (!ret)
-		ret = relay_rewrite(ctx, p.from, p.to, p.sn_addr, port,
-				    next_hop == N2NK_RELAY_HOP_BACK ? NULL
-								    : hop);
+		ret = relay_rewrite(
+			ctx, p.from, p.to, hop->src ? hop->src : p.sn_addr,
+			port, next_hop == N2NK_RELAY_HOP_BACK ? NULL : hop);
 	/* -H: sealed again over the new packet, with our stamp. */
 	if (!ret && p.he_opened &&
 	    he_seal(ctx, RELAY_N2N_OFF,

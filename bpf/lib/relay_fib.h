@@ -20,6 +20,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "n2n_wire_defs.h"
+#include "lib/relay_egress.h"
 #include "lib/relay_maps.h"
 #include "n2nk_relay.h"
 
@@ -32,6 +33,7 @@ struct relay_hop {
 	__u8 dmac[ETH_ALEN];
 	__u8 smac[ETH_ALEN];
 	__u32 ifindex;
+	__be32 src; /* by another interface: its address; 0: ours as sent */
 };
 
 static __always_inline int relay_fib_reason(long rc)
@@ -72,11 +74,22 @@ static __always_inline int relay_next_hop(struct xdp_md *ctx, __be32 sn_addr,
 	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
 	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
 		return relay_fib_reason(rc);
-	if (fib.ifindex != ctx->ingress_ifindex)
+	if (!relay_egress_ok(ctx, fib.ifindex))
 		return N2NK_OTHER_INTERFACE;
 	__builtin_memcpy(hop->dmac, fib.dmac, ETH_ALEN);
 	__builtin_memcpy(hop->smac, fib.smac, ETH_ALEN);
 	hop->ifindex = fib.ifindex;
+	if (fib.ifindex != ctx->ingress_ifindex) {
+		/* The route's own source, as our socket would send from. */
+		fib.ifindex = ctx->ingress_ifindex;
+		fib.rt_metric = 0; /* the tos the first lookup read */
+		fib.ipv4_src = sn_addr;
+		if (bpf_fib_lookup(ctx, &fib, sizeof(fib),
+				   BPF_FIB_LOOKUP_SRC |
+					   BPF_FIB_LOOKUP_SKIP_NEIGH) ==
+		    BPF_FIB_LKUP_RET_SUCCESS)
+			hop->src = relay_egress_src(fib.ipv4_src);
+	}
 	return 0;
 }
 
@@ -92,22 +105,25 @@ static __always_inline int relay_hop_from_map(struct xdp_md *ctx, __be32 to,
 
 	if (!h || bpf_ktime_get_coarse_ns() > h->expires_ns)
 		return N2NK_NO_NEIGHBOUR;
-	if (h->ifindex != ctx->ingress_ifindex)
+	if (!relay_egress_ok(ctx, h->ifindex))
 		return N2NK_OTHER_INTERFACE;
 	if (h->mtu && ip_len > h->mtu)
 		return N2NK_FRAG_NEEDED;
 	__builtin_memcpy(hop->dmac, h->dmac, ETH_ALEN);
 	__builtin_memcpy(hop->smac, h->smac, ETH_ALEN);
 	hop->ifindex = h->ifindex;
+	if (h->ifindex != ctx->ingress_ifindex)
+		hop->src = relay_egress_src(h->src);
 	return 0;
 }
 
-/* Without the FIB: will the frame, 8 bytes longer, fit the interface? */
-static __always_inline int relay_check_mtu(struct xdp_md *ctx)
+/* Without the FIB: will the frame, 8 bytes longer, fit the interface it
+ * leaves by (ifindex; 0: the one it came in on)? */
+static __always_inline int relay_check_mtu(struct xdp_md *ctx, __u32 ifindex)
 {
 	__u32 mtu_len = 0;
 
-	if (bpf_check_mtu(ctx, 0, &mtu_len, N2N_SOCK_SIZE_V4, 0))
+	if (bpf_check_mtu(ctx, ifindex, &mtu_len, N2N_SOCK_SIZE_V4, 0))
 		return N2NK_FRAG_NEEDED;
 	return 0;
 }

@@ -147,6 +147,20 @@ bool datapath_relay_reasons(struct datapath *dp,
 	return true;
 }
 
+bool datapath_relay_egress(struct datapath *dp,
+			   uint64_t packets[N2NK_RELAY_EGRESS_SLOTS])
+{
+	struct xdp_relay_why why;
+
+	if (!dp->relay)
+		return false;
+	if (xdp_relay_loader_egress(dp->relay, packets, &why)) {
+		datapath_relay_err(dp, 0, &why);
+		return false;
+	}
+	return true;
+}
+
 int datapath_relay_map_info(struct datapath *dp, unsigned int i,
 			    struct xdp_relay_map_info *out)
 {

@@ -165,6 +165,7 @@ static int hop_resolve(struct xdp_relay_loader *r, __be32 addr, uint64_t now)
 		memcpy(v.dmac, nb.mac, sizeof(v.dmac));
 		memcpy(v.smac, a->mac, sizeof(v.smac));
 		v.mtu = rt.mtu;
+		v.src = rt.src;
 	}
 	if (bpf_map__update_elem(r->skel->maps.relay_hops, &addr, sizeof(addr),
 				 &v, sizeof(v), BPF_ANY))

@@ -132,6 +132,12 @@ int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
 			     uint64_t packets[N2NK_REASON_SLOTS],
 			     struct xdp_relay_why *why);
 
+/* Relayed frames by how they left (enum n2nk_relay_egress), summed over
+ * CPUs. */
+int xdp_relay_loader_egress(struct xdp_relay_loader *r,
+			    uint64_t packets[N2NK_RELAY_EGRESS_SLOTS],
+			    struct xdp_relay_why *why);
+
 /* What the kernel relayed from and to one edge, summed over CPUs;
  * -ENOENT when it is not in the kernel's registry. */
 int xdp_relay_loader_edge_stats(struct xdp_relay_loader *r,
