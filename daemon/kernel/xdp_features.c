@@ -39,8 +39,7 @@ static void put_attr(struct genl_req *r, uint16_t type, const void *data,
 }
 
 /* Sends r and finds attribute `want` of the answer (len bytes into out). */
-static int ask(int fd, struct genl_req *r, uint16_t want, void *out,
-	       size_t len)
+static int ask(int fd, struct genl_req *r, uint16_t want, void *out, size_t len)
 {
 	char buf[8192] __attribute__((aligned(4)));
 	struct nlmsghdr *nh = (void *)buf;

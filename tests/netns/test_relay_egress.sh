@@ -3,14 +3,15 @@
 # The XDP relay across interfaces: the supernode has one interface on each
 # of three segments and -S1 edges on each. Between eth0 and eth1, whose
 # veth peers take XDP frames (they run XDP), every relayed echo stays in
-# XDP:
-# redirected to the other interface (bpf_redirect_map, egress_ifs), from
-# the supernode's address on that segment, while the daemon forwards none.
-# eth2's peer takes no XDP frames (no XDP program, GRO off), so eth2 is
-# not in egress_ifs: frames towards e go to the daemon (other_interface),
-# e's own frames are still redirected. The slow path (registrations)
-# arrives over AF_XDP on all three interfaces. Run with IPv4 forwarding on
-# (next hops from bpf_fib_lookup()) and off (relay_hops), native XDP.
+# XDP: redirected to the other interface (bpf_redirect_map, egress_ifs),
+# from the supernode's address on that segment, while the daemon forwards
+# none. eth2's peer takes no XDP frames (no XDP program, GRO off), so with
+# native XDP eth2 is not in egress_ifs: frames towards e go to the daemon
+# (other_interface), e's own frames are still redirected. The slow path
+# (registrations) arrives over AF_XDP on all three interfaces. Run with
+# native XDP and IPv4 forwarding on (next hops from bpf_fib_lookup()) and
+# off (relay_hops), then in generic mode, where the stack transmits every
+# redirect and eth2 is in egress_ifs too.
 #
 #          br0 (198.18.0.0/24)                  br6 (198.18.6.0/24)
 #     +---------+---------+                 +---------+---------+
@@ -169,17 +170,23 @@ xsk_on() {
 	n=$(counter sn "xsk_received_$1") && [ "$n" -gt 0 ]
 }
 
-# phase LABEL FORWARDING: the whole run with net.ipv4.ip_forward set so.
+# phase LABEL FORWARDING MODE: the whole run with net.ipv4.ip_forward set
+# so and --xdp-mode=MODE (native: eth2 is not in egress_ifs; generic: it
+# is, the stack transmits every redirect).
 phase() {
-	local p=$1 fwd=$2 log pair i
+	local p=$1 fwd=$2 mode=$3 log pair i x y ifs="eth0 eth1" n=2
+	local -a e_counts=(10 10 0 10 10)
+	if [ "$mode" = generic ]; then
+		ifs="eth0 eth1 eth2" n=3 e_counts=(20 20 0 0 0)
+	fi
 	lab_exec sn sysctl -qw "net.ipv4.ip_forward=$fwd"
-	t_require "$p: the supernode starts (native XDP)" \
-		sn_start sn sn -p 7654 --datapath=kernel --xdp-mode=native
+	t_require "$p: the supernode starts ($mode XDP)" \
+		sn_start sn sn -p 7654 --datapath=kernel --xdp-mode="$mode"
 	log=$T/sn.log
-	t_check "$p: attached to eth0, eth1 and eth2 natively" \
-		grep -q 'XDP relay on eth0 (native), eth1 (native), eth2 (native)' "$log"
-	t_check "$p: redirects between eth0 and eth1 only" \
-		grep -q 'redirects between eth0 eth1;' "$log"
+	t_check "$p: attached to eth0, eth1 and eth2 in $mode mode" \
+		grep -q "XDP relay on eth0 ($mode), eth1 ($mode), eth2 ($mode)" "$log"
+	t_check "$p: redirects between $ifs" \
+		grep -q "redirects between $ifs;" "$log"
 	if [ "$fwd" = 1 ]; then
 		t_check "$p: next hop from the FIB" \
 			grep -q 'next hop from the FIB' "$log"
@@ -189,8 +196,8 @@ phase() {
 	fi
 	t_check "$p: AF_XDP slow path on all three interfaces" \
 		grep -q 'slow path over AF_XDP on eth0 (.*), eth1 (.*), eth2 (.*)' "$log"
-	t_check "$p: egress_ifs holds 2 interfaces" \
-		test "$(ctl_pick sn maps map egress_ifs entries)" = 2
+	t_check "$p: egress_ifs holds $n interfaces" \
+		test "$(ctl_pick sn maps map egress_ifs entries)" = $n
 	t_require "$p: edges a-e start" edges_start
 	t_require "$p: edges a-e register" \
 		lab_wait_for "all registered" 20 all_registered
@@ -207,15 +214,15 @@ phase() {
 	# Underlay neighbours resolved (the first frames may go through the
 	# daemon while the kernel resolves them) before anything is counted.
 	for pair in "a c" "b d" "a b" "a e" "d e"; do
-		set -- $pair
-		lab_wait_for "$1 reaches $2" 10 pings "$1" "198.19.9.$(num "$2")" 1
+		read -r x y <<<"$pair"
+		lab_wait_for "$x reaches $y" 10 pings "$x" "198.19.9.$(num "$y")" 1
 	done
 	[ "$fwd" = 0 ] && lab_wait_for "5 relay_hops entries" 10 hops_at_least 5
 	#     FROM TO LABEL                 relayed redir tx other fwd
 	burst a c "$p: a (eth0) -> c (eth1)" 20 20 0 0 0
 	burst d b "$p: d (eth1) -> b (eth0)" 20 20 0 0 0
 	burst a b "$p: a -> b (both eth0)" 20 0 20 0 0
-	burst a e "$p: a (eth0) -> e (eth2, not in egress_ifs)" 10 10 0 10 10
+	burst a e "$p: a (eth0) -> e (eth2)" "${e_counts[@]}"
 	t_check_eq "$p: no redirect aborted" 0 \
 		"$(counter sn xdp_drop_redirect_aborted)"
 	edges_stop
@@ -236,8 +243,9 @@ cap_check() {
 			grep -q '198.18.0.2.7654 >'
 }
 
-phase "FIB" 1
-phase "relay_hops" 0
+phase "FIB" 1 native
+phase "relay_hops" 0 native
+phase "generic, relay_hops" 0 generic
 
 # Once more with forwarding on, for the source address c sees.
 lab_exec sn sysctl -qw net.ipv4.ip_forward=1
