@@ -52,7 +52,9 @@
  *                 key: __u32 enum n2nk_relay_egress; value: struct
  *                 n2nk_xdp_counter per possible CPU: how the relayed
  *                 frames (relay_stats slot 0) left, XDP_TX or redirect,
- *                 bytes as sent (8 more than relay_stats counts).
+ *                 bytes as sent (8 more than relay_stats counts). Pinned
+ *                 like relay_stats. egress_ifs and xsk_slots are not: the
+ *                 next daemon fills its own.
  *   edge_stats    BPF_MAP_TYPE_PERCPU_HASH, N2NK_RELAY_MAX_EDGES entries.
  *                 key: struct n2nk_relay_edge; value: struct
  *                 n2nk_relay_edge_stats, one per possible CPU: PACKETs
@@ -121,8 +123,8 @@
  * that interface's MAC (the FIB's smac, relay_hops' smac) and its IP
  * source the route's preferred source address when the supernode listens
  * on it (local_addrs: bound to any; a second FIB lookup with
- * BPF_FIB_LOOKUP_SRC, or relay_hops' src), as the daemon's socket would
- * send it, else the address it came to. When the FIB has no answer yet
+ * BPF_FIB_LOOKUP_SRC, Linux 6.8+, or relay_hops' src), as the daemon's
+ * socket would send it, else the address it came to. When the FIB has no answer yet
  * (no route, no neighbour entry, too big for the route's MTU, forwarding
  * disabled on the interface) or the route leaves by an interface not in
  * egress_ifs (not ours, or ours but unable to transmit XDP frames: a

@@ -18,8 +18,8 @@
 
 #define XRL_MAX_IFS	N2NK_RELAY_MAX_IFS /* an interface's index: its slot */
 /* edges, senders, edge_stats, relay_stats, he_keys, he_stamps,
- * relay_hops: what outlives the daemon. */
-#define XRL_PINNED_MAPS 7
+ * relay_hops, egress_stats: what outlives the daemon. */
+#define XRL_PINNED_MAPS 8
 
 struct xrl_attach {
 	char name[IF_NAMESIZE];

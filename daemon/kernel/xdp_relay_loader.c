@@ -234,6 +234,7 @@ static void pinned_maps(const struct xdp_relay_loader *r,
 	maps[4] = r->skel->maps.he_keys;
 	maps[5] = r->skel->maps.he_stamps;
 	maps[6] = r->skel->maps.relay_hops;
+	maps[7] = r->skel->maps.egress_stats; /* relay_stats' slot 0 split */
 }
 
 /*
