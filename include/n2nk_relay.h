@@ -149,9 +149,10 @@
  * veth_set_xdp_features(); redirected frames reached a peer with GRO
  * alone in our runs, but native XDP_TX into such a peer stalls, see
  * docs/benchmarks.md, so tests put an XDP program there); many NICs only while they run an XDP program
- * themselves, which they do here (native). A device that loses ndo-xmit
- * later (its peer's program removed) stays in egress_ifs until the
- * daemon restarts, and loses the frames redirected to it.
+ * themselves, which they do here (native). The daemon asks again every
+ * 30 s (with its sweep of expired edges): a device that lost ndo-xmit
+ * since (its peer's program removed) loses the frames redirected to it
+ * until then, and then leaves egress_ifs.
  *
  * A failed redirect is not seen by the program (bpf_redirect_map() only
  * records the target): the ingress driver counts it (veth: ethtool -S

@@ -377,12 +377,30 @@ static bool takes_redirects(const struct xdp_relay_loader *r,
 	       (features & XDP_FEATURE_NDO_XMIT);
 }
 
+/* a in egress_ifs or not, as want says; 0 or -errno. */
+static int egress_set(struct xdp_relay_loader *r, struct xrl_attach *a,
+		      bool want)
+{
+	struct bpf_map *m = r->skel->maps.egress_ifs;
+	__u32 idx = (__u32)a->ifindex;
+	int err;
+
+	err = want ? bpf_map__update_elem(m, &idx, sizeof(idx), &idx,
+					  sizeof(idx), BPF_ANY)
+		   : bpf_map__delete_elem(m, &idx, sizeof(idx), 0);
+	if (err && !(errno == ENOENT && !want))
+		return -errno;
+	a->egress = want;
+	return 0;
+}
+
 /* egress_ifs (where redirects may go) and xsk_slots (each interface's
  * index is its slot in xsks, as xsk.c binds them). */
 static int fill_ifs(struct xdp_relay_loader *r, struct xdp_relay_why *why)
 {
 	struct xrl_attach *a;
 	__u32 idx, slot;
+	int err;
 
 	for (slot = 0; slot < (__u32)r->n_ifs; slot++) {
 		a = &r->ifs[slot];
@@ -391,12 +409,38 @@ static int fill_ifs(struct xdp_relay_loader *r, struct xdp_relay_why *why)
 					 sizeof(idx), &slot, sizeof(slot),
 					 BPF_ANY))
 			return xrl_fail(why, -errno, "XDP relay: xsk_slots");
-		a->egress = r->n_ifs > 1 && takes_redirects(r, a);
-		if (a->egress && bpf_map__update_elem(r->skel->maps.egress_ifs,
-						      &idx, sizeof(idx), &idx,
-						      sizeof(idx), BPF_ANY))
-			return xrl_fail(why, -errno, "XDP relay: egress_ifs %s",
+		err = egress_set(r, a, r->n_ifs > 1 && takes_redirects(r, a));
+		if (err)
+			return xrl_fail(why, err, "XDP relay: egress_ifs %s",
 					a->name);
+	}
+	return 0;
+}
+
+int xdp_relay_loader_egress_refresh(struct xdp_relay_loader *r, char *note,
+				    size_t len, struct xdp_relay_why *why)
+{
+	size_t used = 0;
+	bool want;
+	int i, err;
+
+	why->msg[0] = 0;
+	note[0] = 0;
+	for (i = 0; i < r->n_ifs && r->n_ifs > 1; i++) {
+		want = takes_redirects(r, &r->ifs[i]);
+		if (want == r->ifs[i].egress)
+			continue;
+		err = egress_set(r, &r->ifs[i], want);
+		if (err)
+			return xrl_fail(why, err, "XDP relay: egress_ifs %s",
+					r->ifs[i].name);
+		if (used < len)
+			used += (size_t)snprintf(
+				note + used, len - used, "%s%s %s",
+				used ? "; " : "", r->ifs[i].name,
+				want ? "takes redirected frames now"
+				     : "no longer takes redirected frames (the "
+				       "daemon relays what leaves by it)");
 	}
 	return 0;
 }

@@ -132,6 +132,14 @@ int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
 			     uint64_t packets[N2NK_REASON_SLOTS],
 			     struct xdp_relay_why *why);
 
+/*
+ * Re-asks each attached interface whether it takes redirected frames (a
+ * veth's peer may have gained or lost XDP since) and updates egress_ifs;
+ * note says what changed ("" if nothing). 0 or -errno.
+ */
+int xdp_relay_loader_egress_refresh(struct xdp_relay_loader *r, char *note,
+				    size_t len, struct xdp_relay_why *why);
+
 /* Relayed frames by how they left (enum n2nk_relay_egress), summed over
  * CPUs. */
 int xdp_relay_loader_egress(struct xdp_relay_loader *r,

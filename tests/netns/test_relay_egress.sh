@@ -231,6 +231,10 @@ phase() {
 		lab_wait_for "XDP detached" 5 no_xdp sn
 }
 
+egress_ifs_is() {	# egress_ifs_is N: egress_ifs has N entries
+	[ "$(ctl_pick sn maps map egress_ifs entries 2>/dev/null)" = "$1" ]
+}
+
 # What c sees: relayed frames from sn's address on its segment.
 cap_check() {
 	local pid
@@ -254,6 +258,18 @@ if sn_start sn sn -p 7654 --datapath=kernel --xdp-mode=native &&
 	pin_all && lab_wait_for "a reaches c" 10 pings a 198.19.9.3 1; then
 	t_check "relayed to c from 198.18.6.1, sn's address on c's segment" \
 		cap_check
+	# eth1's peer loses its XDP program: eth1 no longer takes redirected
+	# frames, and the next sweep (30 s) takes it out of egress_ifs.
+	ip -n "$WAN" link set dev p6-sn xdpdrv off
+	t_check "without p6-sn's XDP, eth1 leaves egress_ifs" \
+		lab_wait_for "egress_ifs down to 1" 45 egress_ifs_is 1
+	t_check "the log says eth1 no longer takes redirected frames" \
+		grep -q 'eth1 no longer takes redirected frames' "$T/sn.log"
+	o1=$(counter sn xdp_other_interface)
+	t_check "a -> c still answered, through the daemon" \
+		pings_all a 198.19.9.3 5
+	t_check_delta "frames towards c are other_interface again" \
+		"$o1" "$(counter sn xdp_other_interface)" -eq 5
 else
 	t_fail "relayed to c from sn's address on c's segment" "setup failed"
 fi
