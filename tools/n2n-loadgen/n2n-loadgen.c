@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
@@ -88,6 +89,7 @@
  * is 32 bits). */
 #define LG_PACE_MAX_CALL   (1u << 30)
 #define LG_MAX_CPUS	   256
+#define LG_MAX_PIDS	   8 /* --pids */
 /* Registrations unanswered this long (plus a millisecond per edge) fail. */
 #define LG_REG_TIMEOUT_MS  5000
 #define LG_REG_RETRY_MS	   500
@@ -140,6 +142,8 @@ struct lg_opts {
 	unsigned int burst;   /* kernel mode with -r: frames per group */
 	unsigned int batch;   /* kernel mode with -r: frames per flush */
 	unsigned int n_addrs; /* pair k binds to -b + k % n_addrs */
+	unsigned int n_pids;  /* --pids: run time reported over the sending */
+	int pids[LG_MAX_PIDS];
 };
 
 /* One CPU's times from /proc/stat, in clock ticks. */
@@ -187,6 +191,7 @@ struct lg {
 	/* Every CPU's times at the start and the end of sending. */
 	struct lg_cpu cpu0[LG_MAX_CPUS], cpu1[LG_MAX_CPUS];
 	unsigned int n_cpus;
+	uint64_t pid_ns0[LG_MAX_PIDS], pid_ns1[LG_MAX_PIDS];
 	uint64_t pace_resets;
 	uint8_t payload[N2N_PKT_BUF_SIZE];
 	unsigned int frame_len; /* a sent PACKET as an Ethernet frame */
@@ -309,7 +314,14 @@ static int usage(void)
 		"  --addrs N   pair k binds to the N-th address from -b, k %% "
 		"N (1 to 256;\n"
 		"              -b and the N - 1 addresses after it must be on "
-		"the host)\n");
+		"the host)\n"
+		"  --batch N   kernel mode with -r: frames per "
+		"BPF_PROG_TEST_RUN "
+		"batch\n"
+		"              (default: --burst)\n"
+		"  --pids LIST the JSON reports these processes' run time "
+		"(all their\n"
+		"              threads, ns) over the sending time\n");
 	return 2;
 }
 
@@ -376,8 +388,28 @@ enum {
 	LG_OPT_FLOWS = 256,
 	LG_OPT_BURST,
 	LG_OPT_ADDRS,
-	LG_OPT_BATCH
+	LG_OPT_BATCH,
+	LG_OPT_PIDS,
 };
+
+/* --pids PID[,PID...]: processes whose run time the JSON reports. */
+static int parse_pids(struct lg_opts *o, const char *v)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned long long n;
+
+	if (strlen(v) >= sizeof(buf))
+		return bad_value("--pids", v, "PID[,PID...]");
+	snprintf(buf, sizeof(buf), "%s", v);
+	o->n_pids = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (o->n_pids == LG_MAX_PIDS || !parse_ull(tok, 1, 1 << 22, &n))
+			return bad_value("--pids", v, "up to 8 PIDs, commas");
+		o->pids[o->n_pids++] = (int)n;
+	}
+	return o->n_pids ? 0 : bad_value("--pids", v, "PID[,PID...]");
+}
 
 static int parse_one(struct lg_opts *o, int opt, const char *v)
 {
@@ -461,6 +493,8 @@ static int parse_one(struct lg_opts *o, int opt, const char *v)
 			return bad_value("--burst", v, "1 to 256 frames");
 		o->burst = (unsigned int)n;
 		return 0;
+	case LG_OPT_PIDS:
+		return parse_pids(o, v);
 	case LG_OPT_BATCH:
 		if (!parse_ull(v, 1, LG_BURST_MAX, &n))
 			return bad_value("--batch", v, "1 to 256 frames");
@@ -500,6 +534,7 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 		{ "burst", required_argument, NULL, LG_OPT_BURST },
 		{ "addrs", required_argument, NULL, LG_OPT_ADDRS },
 		{ "batch", required_argument, NULL, LG_OPT_BATCH },
+		{ "pids", required_argument, NULL, LG_OPT_PIDS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, ret;
@@ -1106,13 +1141,47 @@ static void run_hold(struct lg *lg)
  * irq, softirq, steal); sets lg->n_cpus. Bounded by a line count (the
  * intr line is read in pieces).
  */
+/* The run time of every thread of pid, ns (/proc/PID/task/N/schedstat);
+ * 0 if it is gone. Bounded by a thread count. */
+static uint64_t pid_run_ns(int pid)
+{
+	unsigned long long ns, sum = 0;
+	unsigned int n = 0;
+	struct dirent *d;
+	char path[64];
+	FILE *f;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while (n++ < 4096 && (d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/schedstat",
+			 pid, d->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fscanf(f, "%llu", &ns) == 1)
+			sum += ns;
+		fclose(f);
+	}
+	closedir(dir);
+	return sum;
+}
+
 static void cpu_snap(struct lg *lg, struct lg_cpu *cpu)
 {
 	unsigned long long v[8];
 	unsigned int id, lines;
 	char line[1024];
 	FILE *f = fopen("/proc/stat", "re");
+	uint64_t *pid_ns = cpu == lg->cpu0 ? lg->pid_ns0 : lg->pid_ns1;
 
+	for (id = 0; id < lg->o.n_pids; id++)
+		pid_ns[id] = pid_run_ns(lg->o.pids[id]);
 	if (!f)
 		return;
 	for (lines = 0; lines < 65536 && fgets(line, sizeof(line), f);
@@ -1802,6 +1871,10 @@ static void report_cpus(const struct lg *lg)
 		       i ? "," : "", lg->cpu1[i].busy - lg->cpu0[i].busy,
 		       lg->cpu1[i].softirq - lg->cpu0[i].softirq,
 		       lg->cpu1[i].total - lg->cpu0[i].total);
+	printf("],\"pids_ns\":[");
+	for (i = 0; i < lg->o.n_pids; i++)
+		printf("%s%llu", i ? "," : "",
+		       (unsigned long long)(lg->pid_ns1[i] - lg->pid_ns0[i]));
 	printf("]}\n");
 }
 
