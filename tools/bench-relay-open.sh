@@ -53,8 +53,10 @@ GEN_CPU=1
 # half of it. Both relay threads have the same weight, so a daemon and
 # the NAPI thread feeding it share the relay CPU as on any host.
 NICE=${BENCH_OPEN_NICE:--10}
+RT=${BENCH_OPEN_RT:-0}
 DEFER_POLLS=${BENCH_OPEN_DEFER_POLLS:-1000}
 DEFER_NS=${BENCH_OPEN_DEFER_NS:-20000}
+RELAY_DEFER_POLLS=${BENCH_OPEN_RELAY_DEFER_POLLS:-0}
 LOSS_MAX=0.1	# percent
 N_ADDRS=64	# the generator's source addresses for many flows
 LG=$OUT/tools/n2n-loadgen
@@ -111,7 +113,7 @@ topo_down() {
 # come and go; lg_sink is on the generator's side whenever frames flow
 # (docs/benchmarks.md, caveat 4 of the closed-loop section).
 topo_up() {
-	local i
+	local i mac
 	lab_on_cleanup topo_down
 	ip netns add "$GEN_NS" && ip netns add "$SN_NS" &&
 		ip -n "$GEN_NS" link set lo up && ip -n "$SN_NS" link set lo up &&
@@ -120,26 +122,39 @@ topo_up() {
 			numtxqueues 1 numrxqueues 1 netns "$SN_NS" &&
 		ip -n "$GEN_NS" addr add "$GEN_ADDR/24" dev "$GEN_IF" &&
 		ip -n "$SN_NS" addr add "$SN_ADDR/24" dev "$SN_IF" || return 1
+	# The supernode side knows every generator address's MAC from the
+	# start (as it would after the first exchange), so the first frames
+	# of a run do not go to the daemon while neighbours resolve.
+	mac=$(ip -n "$GEN_NS" -j link show "$GEN_IF" | jq -r '.[0].address')
 	for ((i = 10; i < 10 + N_ADDRS; i++)); do
-		ip -n "$GEN_NS" addr add "198.18.41.$i/24" dev "$GEN_IF" ||
-			return 1
+		ip -n "$GEN_NS" addr add "198.18.41.$i/24" dev "$GEN_IF" &&
+			ip -n "$SN_NS" neigh replace "198.18.41.$i" lladdr "$mac" \
+				dev "$SN_IF" nud permanent || return 1
 	done
+	ip -n "$SN_NS" neigh replace "$GEN_ADDR" lladdr "$mac" dev "$SN_IF" \
+		nud permanent || return 1
 	ip -n "$GEN_NS" link set "$GEN_IF" up &&
 		ip -n "$SN_NS" link set "$SN_IF" up &&
 		ip netns exec "$SN_NS" ethtool -K "$SN_IF" gro on &&
 		ip netns exec "$GEN_NS" ethtool -K "$GEN_IF" gro on &&
 		ip netns exec "$SN_NS" sh -c "echo 1 >/sys/class/net/$SN_IF/threaded" &&
 		ip netns exec "$GEN_NS" sh -c "echo 1 >/sys/class/net/$GEN_IF/threaded" &&
-		napi_defer "$SN_NS" "$SN_IF" && napi_defer "$GEN_NS" "$GEN_IF"
+		napi_defer "$GEN_NS" "$GEN_IF" "$DEFER_POLLS" &&
+		napi_defer "$SN_NS" "$SN_IF" "$RELAY_DEFER_POLLS"
 }
 
-# napi_defer NS IF: after a poll, NAPI stays scheduled and polls again
-# from a local timer every DEFER_NS for up to DEFER_POLLS empty polls,
+# napi_defer NS IF POLLS: after a poll, NAPI stays scheduled and polls
+# again from a local timer every DEFER_NS for up to POLLS empty polls,
 # instead of waiting for the peer to wake it (a cross-CPU wakeup, tens of
-# microseconds in this VM: IPIs exit to the host).
+# microseconds in this VM: IPIs exit to the host). On the sink's side by
+# default, so the relay never spends its CPU waking the sink (a NIC's
+# transmit wakes no thread); the relay's side is woken by the generator's
+# flush, as a NIC's interrupt would, unless BENCH_OPEN_RELAY_DEFER_POLLS.
 napi_defer() {
-	ip netns exec "$1" sh -c "echo $DEFER_POLLS >/sys/class/net/$2/napi_defer_hard_irqs &&
-		echo $DEFER_NS >/sys/class/net/$2/gro_flush_timeout"
+	local ns=$DEFER_NS
+	[ "$3" = 0 ] && ns=0
+	ip netns exec "$1" sh -c "echo $3 >/sys/class/net/$2/napi_defer_hard_irqs &&
+		echo $ns >/sys/class/net/$2/gro_flush_timeout"
 }
 
 napi_pid() {	# napi_pid IF: the NAPI thread of our veth IF
@@ -161,11 +176,29 @@ pin_napi() {
 	taskset -pc "$RELAY_CPU" "$sn" >/dev/null &&
 		taskset -pc "$GEN_CPU" "$gen" >/dev/null &&
 		chrt -f -p 50 "$gen" && chrt -o -p 0 "$sn" &&
-		renice -n "$NICE" -p "$sn" >/dev/null
+		renice -n "$NICE" -p "$sn" >/dev/null || return 1
+	# BENCH_OPEN_RT=1: an XDP backend's NAPI thread, the only thread
+	# relaying, SCHED_FIFO too, out of reach of stray tasks (the daemons
+	# need CFS: their NAPI thread would starve them).
+	if [ "$RT" = 1 ] && [ "${CUR_BACKEND:-}" != socket ] &&
+		[ "${CUR_BACKEND:-}" != stock ]; then
+		chrt -f -p 50 "$sn"
+	fi
+}
+
+cpu_idle_share() {	# whole machine's busy % over a second
+	local a b
+	read -ra a <<<"$(awk '/^cpu / { b = $2+$3+$4+$7+$8+$9
+		print b, b + $5 + $6; exit }' /proc/stat)"
+	sleep 1
+	read -ra b <<<"$(awk '/^cpu / { b = $2+$3+$4+$7+$8+$9
+		print b, b + $5 + $6; exit }' /proc/stat)"
+	echo $(((b[0] - a[0]) * 100 / (b[1] - a[1] + 1)))
 }
 
 topo_up || die "cannot build the veth pair"
 pin_napi || exit 1
+BUSY=$(cpu_idle_share)
 
 # The relay CPU must not halt: this VM has no cpuidle driver, so an idle
 # vCPU executes HLT and takes hundreds of microseconds to run the NAPI
@@ -181,23 +214,7 @@ if [ "$SPIN" = 1 ]; then
 	SPIN_PID=$!
 	lab_on_cleanup kill "$SPIN_PID"
 fi
-spin_ns() {
-	if [ -n "$SPIN_PID" ]; then
-		cut -d' ' -f1 "/proc/$SPIN_PID/schedstat"
-	else
-		echo 0
-	fi
-}
 
-cpu_idle_share() {	# whole machine's busy % over a second
-	local a b
-	read -ra a <<<"$(awk '/^cpu / { b = $2+$3+$4+$7+$8+$9
-		print b, b + $5 + $6; exit }' /proc/stat)"
-	sleep 1
-	read -ra b <<<"$(awk '/^cpu / { b = $2+$3+$4+$7+$8+$9
-		print b, b + $5 + $6; exit }' /proc/stat)"
-	echo $(((b[0] - a[0]) * 100 / (b[1] - a[1] + 1)))
-}
 
 # Counters on the way, as "name value" lines: both veths' ethtool -S, the
 # supernode side's UDP and its interface drops, the relay's verdicts.
@@ -287,40 +304,42 @@ stop_backend() {
 # "offered fwd loss% busy% softirq% ns/pkt resets" and DROPS to the
 # counters that moved. Appends a TSV line.
 step() {
-	local flows=$1 size=$2 edges=$3 rate=$4 json load s0 s1 t0 t1 busy
+	local flows=$1 size=$2 edges=$3 rate=$4 json load pids
 	local extra=()
 	((flows > 1)) && extra=(--flows "$flows" -b 198.18.41.10 \
 		--addrs "$N_ADDRS")
 	counters >"$T/c0"
 	load=$(cut -d' ' -f1-3 /proc/loadavg)
-	s0=$(spin_ns) t0=${EPOCHREALTIME/[.,]/}
+	# Run times over the sending time, ns: the relay's NAPI thread, the
+	# daemon (every thread), the spinner.
+	pids=$(napi_pid "$SN_IF"),$SN_PID${SPIN_PID:+,$SPIN_PID}
 	# shellcheck disable=SC2086 # BENCH_OPEN_LGARGS: words
 	if ! json=$(lab_exec gen taskset -c "$GEN_CPU" nice -n "$NICE" "$LG" \
 		-l "$SN_ADDR:7654" -i "$GEN_IF" -m kernel -n "$edges" \
 		-s "$size" -r "$rate" --burst "$BURST" -t "$SECS" --json \
-		"${extra[@]}" ${BENCH_OPEN_LGARGS:-} 2>"$T/lg.err"); then
+		--pids "$pids" "${extra[@]}" ${BENCH_OPEN_LGARGS:-} \
+		2>"$T/lg.err"); then
 		echo "bench-relay-open: n2n-loadgen: $(tail -n 1 "$T/lg.err")" >&2
 		STEP="failed"
 		DROPS=
 		return 1
 	fi
-	t1=${EPOCHREALTIME/[.,]/} s1=$(spin_ns)
 	counters >"$T/c1"
 	DROPS=$(counter_delta "$T/c0" "$T/c1")
-	# The relay CPU's busy ns over the whole invocation (it idles
-	# outside the sending time: registration is a few datagrams).
-	busy=$(((t1 - t0) * 1000 - (s1 - s0)))
-	((busy < 0)) && busy=0
-	# Without the spinner: /proc/stat's ticks over the sending time.
-	STEP=$(jq -r --argjson busy "$busy" --argjson c "$RELAY_CPU" \
-		--argjson spin "$SPIN" '
-		(if $spin == 1 then $busy
+	# busy: the relay's threads; cpu0: all of the relay CPU (sending
+	# time - the spinner's; without it /proc/stat's ticks).
+	STEP=$(jq -r --argjson c "$RELAY_CPU" --argjson spin "$SPIN" '
+		(.seconds * 1e9) as $send |
+		(.pids_ns[0] + .pids_ns[1]) as $own |
+		(if $spin == 1 then [$send - .pids_ns[2], 0] | max
 		 else .cpus[$c].busy * .tick_ns end) as $busy |
 		[ (.sent_pps | round), (.received_pps | round), .loss_pct,
-		  ([$busy / (.seconds * 1e9) * 1000 | round / 10, 100] | min),
-		  (if .received > 0 then $busy / .received | round
+		  ([$own / $send * 1000 | round / 10, 100] | min),
+		  (if .received > 0 then $own / .received | round
 		   else "-" end),
-		  .pace_resets ] | map(tostring) | join(" ")' <<<"$json")
+		  .pace_resets,
+		  ([$busy / $send * 1000 | round / 10, 100] | min) ]
+		| map(tostring) | join(" ")' <<<"$json")
 	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$CUR_BACKEND" \
 		"${flows}x$size" "$edges" "$rate" "${STEP// /	}" "$load" \
 		"$DROPS" "$json" >>"$T/steps.tsv"
@@ -385,27 +404,33 @@ search() {
 
 printf 'loadgen\n' >"$T/comm"
 : >"$T/steps.tsv"
-BUSY=$(cpu_idle_share)
 declare -A LABEL=([reflect]="XDP_TX reflector" [xdp-fib]="n2nk XDP, FIB"
 	[xdp-map]="n2nk XDP, hop map" [socket]="n2nk socket"
 	[stock]="stock n2n")
 
 cat <<EOF
 Supernode relay, open loop, per relay core ($(date -u +%F), kernel $(uname -r), $(nproc) CPUs)
-Method: one veth pair, one queue; threaded NAPI on both ends. Relay CPU $RELAY_CPU:
-the supernode's NAPI thread ($SN_IF) and the daemon (taskset), nothing else.
-Generator CPU $GEN_CPU: n2n-loadgen -m kernel (BPF_PROG_TEST_RUN live frames), paced in
-its XDP program in groups of $BURST frames (one flush each), and the sink's NAPI
-thread ($GEN_IF, lg_sink, SCHED_FIFO 50). Open loop: the generator keeps its
-rate whatever the relay takes. Per step: $SECS s; loss = sent - counted at
-the sink; pass: loss < $LOSS_MAX %. Search: a probe at 20 Mpps (the generator's
-ceiling), then from 90 % of what it forwarded, +10 % / -20 % / halving,
-$STEPS steps. busy = CPU $RELAY_CPU's non-idle share (/proc/stat, softirq included);
-ns/pkt = CPU $RELAY_CPU's busy time / forwarded packets. Flows: pairs of edges
-(1 flow: 2 edges; N flows: 2N edges on $N_ADDRS source addresses, varied
-ports). xdp-fib: IPv4 forwarding on (bpf_fib_lookup); xdp-map: off (relay_hops).
-reflect: lg_reflect, a bare XDP_TX reflector (swap MACs, IPs, ports), the
-lab's ceiling. Machine busy before the run: $BUSY % (load $(cut -d' ' -f1-3 /proc/loadavg)).
+Method (docs/benchmarks.md, "Relay, open loop, per core"):
+- one veth pair ($GEN_IF | $SN_IF), one queue, threaded NAPI and GRO on both ends;
+  the sink's NAPI polls on a local timer (napi_defer_hard_irqs $DEFER_POLLS, gro_flush_timeout
+  $DEFER_NS ns), the relay's is woken by the generator's flush (defer: $RELAY_DEFER_POLLS).
+- relay CPU $RELAY_CPU: $SN_IF's NAPI thread and the daemon, taskset, nice $NICE, SCHED_OTHER
+  (BENCH_OPEN_RT=$RT: 1 = the XDP backends' NAPI thread SCHED_FIFO); spinner: $SPIN
+  (1 = a SCHED_IDLE busy loop keeps the vCPU from halting; its time is idle).
+- generator CPU $GEN_CPU: n2n-loadgen -m kernel (BPF_PROG_TEST_RUN live frames, nice $NICE), open
+  loop: paced in its XDP program, groups of $BURST frames, one flush each; the sink
+  ($GEN_IF's NAPI thread, lg_sink) SCHED_FIFO 50.
+- per step $SECS s; loss = sent - counted at the sink; pass: loss < $LOSS_MAX %; search: a
+  probe at 20 Mpps (the generator's ceiling), then from 90 % of what it forwarded,
+  +10 % while passing, -20 % while failing, then halving the gap: $STEPS steps.
+- busy = the relay's threads' run time over the sending time (schedstat: NAPI
+  thread + daemon); cpu0 = sending time - spinner time (all of CPU $RELAY_CPU);
+  ns/pkt = the relay's threads' time / forwarded packets.
+- flows: 1 = edge 0 to 1; N = 2N edges, N pairs in turn, on $N_ADDRS source addresses.
+- backends: reflect = lg_reflect, a bare XDP_TX reflector (the lab's ceiling);
+  xdp-fib = XDP relay, forwarding on (bpf_fib_lookup); xdp-map = forwarding off
+  (relay_hops); socket = --datapath=socket; stock = stock n2n's supernode.
+Machine busy before the run: $BUSY % (load $(cut -d' ' -f1-3 /proc/loadavg)); each step logs its load.
 EOF
 
 for b in $BACKENDS; do
@@ -451,24 +476,27 @@ losses() {
 		tr '\n' ' '
 }
 
-# The columns of a BEST or FAIL entry "rate offered fwd loss busy ns resets".
-FMT='%-18s %-9s %9s %9s %5s %6s %7s %9s %6s %6s %6s\n'
+# A BEST or FAIL entry: "rate offered fwd loss busy ns resets cpu0|moved".
+FMT='%-18s %-9s %9s %9s %5s %5s %6s %7s %8s %6s %6s %s\n'
 echo
 echo "Highest rate forwarded with < $LOSS_MAX % loss, per relay core ($SECS s steps)"
-echo "gen max = what the generator offered in the probe (its own ceiling"
-echo "with this backend); at-gen-max: the relay was not the limit. cap = 1e9 /"
-echo "ns/pkt: the relay CPU's rate at 100 % busy if its cost per packet held."
+echo "busy = the relay's threads (its NAPI thread, the daemon) over the sending"
+echo "time; cpu0 = the relay CPU's busy share, anything that ran there (a"
+echo "check: on a quiet machine the two agree); ns/pkt = the relay's threads'"
+echo "time / forwarded packets; cap = 1e9 / ns/pkt, its rate at 100 % if that"
+echo "cost held. gen max = what the generator offered in the probe (its own"
+echo "ceiling with this backend); at-gen-max: the relay was not the limit."
 # shellcheck disable=SC2059
-printf "$FMT" backend traffic "fwd pps" "gen max" busy "ns/pkt" cap \
+printf "$FMT" backend traffic "fwd pps" "gen max" busy cpu0 "ns/pkt" cap \
 	"fwd/refl" "ns x" "x stk" limit
 for t in $TRAFFIC; do
 	for b in $BACKENDS; do
 		key="$b $t"
-		read -ra g <<<"${PROBE[$key]:-- - - - - - -}"
+		read -ra g <<<"${PROBE[$key]:-- - - - - - - -}"
 		if [ -z "${BEST[$key]:-}" ]; then
 			# shellcheck disable=SC2059
-			printf "$FMT" "${LABEL[$b]}" "$t" none "${g[1]}" - - - - - \
-				- -
+			printf "$FMT" "${LABEL[$b]}" "$t" none "${g[1]}" - - - - \
+				- - - -
 			continue
 		fi
 		read -ra s <<<"${BEST[$key]%%|*}"
@@ -480,7 +508,7 @@ for t in $TRAFFIC; do
 			lim=at-gen-max
 		# shellcheck disable=SC2059
 		printf "$FMT" "${LABEL[$b]}" "$t" "${s[2]}" "${g[1]}" \
-			"${s[4]}%" "${s[5]}" \
+			"${s[4]}%" "${s[7]}%" "${s[5]}" \
 			"$(awk -v n="${s[5]}" 'BEGIN { if (n > 0) printf "%.2fM", 1e3 / n; else print "-" }')" \
 			"$(ratio "${s[2]}" "${rf[2]}" %)" \
 			"$(ratio "${rf[5]}" "${s[5]}" %)" \
@@ -496,8 +524,9 @@ for t in $TRAFFIC; do
 		f=${FAIL[$b $t]:-}
 		[ -n "$f" ] || continue
 		read -ra fa <<<"${f%%|*}"
-		printf '  %-18s %-9s at %s pps offered: loss %s %%, busy %s %%: %s\n' \
+		printf '  %-18s %-9s at %s pps offered: loss %s %%, busy %s %% (cpu0 %s %%): %s\n' \
 			"${LABEL[$b]}" "$t" "${fa[1]}" "${fa[3]}" "${fa[4]}" \
+			"${fa[7]}" \
 			"$(losses "${f#*|}")"
 	done
 done
@@ -506,9 +535,11 @@ for b in xdp-map xdp-fib; do
 	echo
 	echo "Lookup cost, ${LABEL[$b]}, 64 B, every pair sending, one rate"
 	for e in 10 10000; do
-		read -ra s <<<"${BEST[$b lookup$e]:-- - - - - - -}"
-		printf '  %5s edges: offered %s pps, fwd %s, loss %s %%, busy %s %%, %s ns/pkt\n' \
-			"$e" "${s[1]}" "${s[2]}" "${s[3]}" "${s[4]}" "${s[5]}"
+		read -ra s <<<"${BEST[$b lookup$e]:-- - - - - - - -}"
+		read -ra s <<<"${s[*]%%|*}"
+		printf '  %5s edges: offered %s pps, fwd %s, loss %s %%, busy %s %% (cpu0 %s %%), %s ns/pkt\n' \
+			"$e" "${s[1]}" "${s[2]}" "${s[3]}" "${s[4]}" "${s[7]}" \
+			"${s[5]}"
 	done
 done
 
@@ -520,11 +551,12 @@ for key in "${!BEST[@]}"; do
 		--argjson rate "${s[0]}" --argjson offered "${s[1]}" \
 		--argjson fwd "${s[2]}" --argjson loss "${s[3]}" \
 		--argjson busy "${s[4]}" --arg ns "${s[5]}" \
+		--argjson cpu0 "${s[7]}" \
 		--argjson resets "${s[6]}" --arg gen "${g[1]}" \
 		--arg moved "${BEST[$key]#*|}" --arg fail "${FAIL[$key]:-}" \
 		'{backend: $backend, traffic: $traffic, target_pps: $rate,
 		offered_pps: $offered, fwd_pps: $fwd, loss_pct: $loss,
-		relay_cpu_busy_pct: $busy,
+		relay_threads_busy_pct: $busy, relay_cpu_busy_pct: $cpu0,
 		relay_ns_per_pkt: ($ns | tonumber? // null),
 		pace_resets: $resets, gen_max_pps: ($gen | tonumber? // null),
 		counters_moved: $moved, first_fail: $fail}'
