@@ -250,7 +250,7 @@ counter_delta() {
 	awk 'NR == FNR { a[$1] = $2; next }
 		$2 != a[$1] && $2 ~ /^[0-9]+$/ {
 			d = $2 - a[$1]
-			if (d != 0) printf "%s%s=%+d", sep, $1, d; sep = " " }
+			if (d != 0) printf "%s%s=%+.0f", sep, $1, d; sep = " " }
 		END { print "" }' "$1" "$2"
 }
 
