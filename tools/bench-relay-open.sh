@@ -209,6 +209,20 @@ topo_up || die "cannot build the veth pair"
 pin_napi || exit 1
 BUSY=$(cpu_idle_share)
 
+# BENCH_OPEN_RMEM=BYTES: the daemons' default socket receive buffer, set
+# host-wide (net.core.rmem_default cannot be set inside a namespace here)
+# and restored at exit: only on a machine nothing else uses meanwhile.
+RMEM=${BENCH_OPEN_RMEM:-}
+if [ -n "$RMEM" ]; then
+	[[ $RMEM =~ ^[1-9][0-9]*$ ]] || die "bad BENCH_OPEN_RMEM '$RMEM'"
+	lab_on_cleanup sysctl -qw \
+		"net.core.rmem_default=$(sysctl -n net.core.rmem_default)" \
+		"net.core.rmem_max=$(sysctl -n net.core.rmem_max)"
+	sysctl -qw "net.core.rmem_max=$((RMEM > $(sysctl -n net.core.rmem_max) ?
+		RMEM : $(sysctl -n net.core.rmem_max)))" \
+		"net.core.rmem_default=$RMEM" || die "cannot set rmem_default"
+fi
+
 # The relay CPU must not halt: this VM has no cpuidle driver, so an idle
 # vCPU executes HLT and takes hundreds of microseconds to run the NAPI
 # thread again, longer than the 256-slot veth ring lasts at 1 Mpps (the
@@ -449,6 +463,7 @@ Method (docs/benchmarks.md, "Relay, open loop, per core"):
 - backends: reflect = lg_reflect, a bare XDP_TX reflector (the lab's ceiling);
   xdp-fib = XDP relay, forwarding on (bpf_fib_lookup); xdp-map = forwarding off
   (relay_hops); socket = --datapath=socket; stock = stock n2n's supernode.
+- daemons' socket receive buffer: net.core.rmem_default $(sysctl -n net.core.rmem_default) bytes${RMEM:+ (BENCH_OPEN_RMEM)}.
 Machine busy before the run: $BUSY % (load $(cut -d' ' -f1-3 /proc/loadavg)); each step logs its load.
 EOF
 
