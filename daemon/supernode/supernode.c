@@ -308,13 +308,9 @@ static int open_datapath(struct supernode *sn)
 	struct datapath_cfg dc = {
 		.tap_fd = -1, .xdp_relay = true, .on_udp = sn_on_udp, .ctx = sn
 	};
-	struct sockaddr_in *in = (struct sockaddr_in *)&dc.bind;
 	int err;
 
-	in->sin_family = AF_INET;
-	in->sin_port = htons(c->port);
-	if (c->bind_addr.family == AF_INET)
-		in->sin_addr = c->bind_addr.v4;
+	datapath_bind_set(&dc, c->bind_addr.family, &c->bind_addr.v4, c->port);
 	dc.xdp_mode = c->xdp_mode;
 	err = datapath_open(&sn->dp, c->datapath, &dc, &sn->loop);
 	if (err) {
@@ -323,8 +319,9 @@ static int open_datapath(struct supernode *sn)
 			datapath_open_error(&sn->dp, err));
 		return err;
 	}
-	log_notice("supernode listening on UDP port %u, datapath %s (%s)",
-		   sn->dp.bound_port, sn->dp.ops->name, sn->dp.why);
+	log_notice("supernode listening on UDP port %u (%s), datapath %s (%s)",
+		   sn->dp.bound_port, datapath_families(&sn->dp),
+		   sn->dp.ops->name, sn->dp.why);
 	return 0;
 }
 

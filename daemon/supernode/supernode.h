@@ -150,6 +150,8 @@ struct sn_source {
 struct sn_stats {
 	uint64_t rx, fwd, bcast, reg_super, reg_super_nak, queries;
 	uint64_t bcast_gen; /* which broadcast fan-out is under way */
+	/* QUERY_PEERs of IPv4 edges about IPv6-only ones, not answered. */
+	uint64_t peer_info_v6_withheld;
 	/* Registrations the XDP relay's maps could not take (full: the
 	 * daemon relays those edges itself). */
 	uint64_t xdp_mirror_failed;
