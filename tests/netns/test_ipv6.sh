@@ -13,7 +13,8 @@
 # IPv6-only edge reaches it through the supernode and is never told an
 # IPv6 socket (the supernode withholds it: peer_info_v6_withheld).
 #
-#   wan br0: sn1 198.18.0.1 + 2001:db8::1 (dual-stack supernode, 7654)
+#   wan br0: sn1 198.18.0.1 + 2001:db8::1 (dual-stack supernode, 7654,
+#            --datapath=auto: the XDP relay where the host runs it)
 #            sn2 2001:db8::2 only (supernode -p [2001:db8::2]:7654)
 #            a 2001:db8::11 only, b 2001:db8::12 only (IPv6 edges)
 #            c 198.18.0.13 only (IPv4 edges, ours and stock)
@@ -79,10 +80,17 @@ t_require "supernode on an IPv6-only host" \
 	sn_start sn2 sn2 -p '[2001:db8::2]:7654' --datapath=socket
 t_check "it listens on IPv6 only" \
 	grep -q 'listening on UDP port 7654 (IPv6)' "$T/sn2.log"
-t_require "dual-stack supernode (-p 7654)" \
-	sn_start sn1 sn1 -p 7654 --datapath=socket
+# auto: the XDP relay where this host runs it (IPv4 edges relayed there,
+# IPv6 left to the stack and so to the daemon's socket), sockets if not.
+t_require "dual-stack supernode (-p 7654)" sn_start sn1 sn1 -p 7654
 t_check "it listens on IPv6 and IPv4" \
 	grep -q 'listening on UDP port 7654 (IPv6 and IPv4)' "$T/sn1.log"
+if grep -q 'datapath kernel' "$T/sn1.log"; then
+	t_pass "the dual-stack supernode runs the XDP relay (auto)"
+else
+	t_skip "the dual-stack supernode with the XDP relay" \
+		"$(grep -o 'datapath socket.*' "$T/sn1.log")"
+fi
 
 # --- IPv6 only, P2P ---
 MAC_A=02:00:00:00:61:01 MAC_B=02:00:00:00:61:02
