@@ -413,17 +413,31 @@ static struct sn_edge *edge_add(struct supernode *sn, struct sn_community *c,
 	return e;
 }
 
-/* The sources' key: the IPv4 address and port as on the wire; port 0 for
- * the address as a whole (no edge has port 0: sn_edge_socket_ok). */
-static bool source_key(uint8_t key[MAC_SIZE], const struct sockaddr_storage *sa,
-		       bool with_port)
+/*
+ * The sources' key: the IPv4 address and port as on the wire; port 0 for
+ * the address as a whole (no edge has port 0: sn_edge_socket_ok). IPv6:
+ * a keyed hash in the address's place, of the address (with the port) or
+ * of its /64 (as a whole: one host or site, as a NAT's IPv4 address).
+ */
+static bool source_key(struct supernode *sn, uint8_t key[MAC_SIZE],
+		       const struct sockaddr_storage *sa, bool with_port)
 {
 	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+	uint8_t h[crypto_shorthash_BYTES];
 
-	if (sa->ss_family != AF_INET)
+	if (sa->ss_family == AF_INET) {
+		memcpy(key, &in->sin_addr, 4);
+		memcpy(key + 4, with_port ? &in->sin_port : &(uint16_t){ 0 },
+		       2);
+		return true;
+	}
+	if (sa->ss_family != AF_INET6)
 		return false;
-	memcpy(key, &in->sin_addr, 4);
-	memcpy(key + 4, with_port ? &in->sin_port : &(uint16_t){ 0 }, 2);
+	crypto_shorthash(h, in6->sin6_addr.s6_addr, with_port ? 16 : 8,
+			 sn->source_key6);
+	memcpy(key, h, 4);
+	memcpy(key + 4, with_port ? &in6->sin6_port : &(uint16_t){ 0 }, 2);
 	return true;
 }
 
@@ -434,7 +448,7 @@ static bool source_add(struct supernode *sn, const struct sockaddr_storage *sa,
 	uint8_t key[MAC_SIZE];
 	struct sn_source *s;
 
-	if (!source_key(key, sa, with_port))
+	if (!source_key(sn, key, sa, with_port))
 		return true;
 	s = (struct sn_source *)mac_table_find(&sn->sources, key);
 	if (!s && d > 0) {
@@ -474,7 +488,8 @@ static bool bcast_has_room(struct supernode *sn,
 	uint8_t key_sock[MAC_SIZE], key_ip[MAC_SIZE];
 	struct sn_source *sock, *ip;
 
-	if (!source_key(key_sock, sa, true) || !source_key(key_ip, sa, false))
+	if (!source_key(sn, key_sock, sa, true) ||
+	    !source_key(sn, key_ip, sa, false))
 		return true; /* IPv6: not counted (we listen on IPv4) */
 	sock = (struct sn_source *)mac_table_find(&sn->sources, key_sock);
 	ip = (struct sn_source *)mac_table_find(&sn->sources, key_ip);

@@ -489,6 +489,7 @@ int sn_init(struct supernode *sn, struct sn_conf *c)
 		randombytes_buf(sn->mac, MAC_SIZE);
 		sn->mac[0] = (uint8_t)((sn->mac[0] & 0xfe) | 0x02);
 	}
+	randombytes_buf(sn->source_key6, sizeof(sn->source_key6));
 	sn->start_ms = evloop_now_ms();
 	sn->key_time = (uint32_t)(evloop_wall_usec() / 1000000);
 	err = auth_federation_keys(sn->fed_prv, sn->fed_pub,

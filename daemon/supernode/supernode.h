@@ -189,6 +189,7 @@ struct supernode {
 	struct sn_community *communities;
 	unsigned int n_communities;
 	struct mac_table sources; /* struct sn_source */
+	uint8_t source_key6[16];  /* IPv6 sources' hash key */
 	/* Our interfaces' IPv4 addresses (network order), refreshed at each
 	 * purge: no edge registers at our own listening socket. */
 	uint32_t own_addrs[SN_MAX_OWN_ADDRS];
