@@ -6,7 +6,8 @@
 # relayed over IPv6; a dual-stack supernode (plain -p PORT) takes an IPv4
 # edge and an IPv6 edge of one community and relays between them (its
 # edge table holds plain IPv4, never ::ffff:a.b.c.d); -l with a name that
-# resolves to AAAA only (an /etc/hosts of the edge's own mount namespace);
+# resolves to AAAA only (an /etc/hosts of the edge's own mount namespace),
+# and with AAAA and A, the A tried when the AAAA does not answer;
 # --datapath=kernel with an IPv6 supernode stops with a message naming the
 # problem and the way out, and auto picks sockets saying why; with
 # N2N_STOCK_DIR, a stock n2n 3.1.1 edge (IPv4) in a community with an
@@ -18,6 +19,7 @@
 #            sn2 2001:db8::2 only (supernode -p [2001:db8::2]:7654)
 #            a 2001:db8::11 only, b 2001:db8::12 only (IPv6 edges)
 #            c 198.18.0.13 only (IPv4 edges, ours and stock)
+#            d 198.18.0.14 + 2001:db8::14 (a dual-stack edge)
 #   overlay: p2p 198.19.61.0/24, relay 198.19.62.0/24, mix 198.19.63.0/24,
 #   name 198.19.64.0/24, stock 198.19.65.0/24
 #   test_ipv6.sh BUILD_DIR [STOCK_DIR]
@@ -40,6 +42,7 @@ lab_add_public_host sn2 198.18.0.2
 lab_add_public_host a 198.18.0.11
 lab_add_public_host b 198.18.0.12
 lab_add_public_host c 198.18.0.13
+lab_add_public_host d 198.18.0.14
 
 # v6 HOST ADDR [keep4]: IPv6 on eth0 (nodad: usable at once), and its
 # IPv4 address gone unless keep4.
@@ -53,6 +56,7 @@ t_require "sn1 dual-stack" v6 sn1 2001:db8::1 keep4
 t_require "sn2 IPv6 only" v6 sn2 2001:db8::2
 t_require "a IPv6 only" v6 a 2001:db8::11
 t_require "b IPv6 only" v6 b 2001:db8::12
+t_require "d dual-stack" v6 d 2001:db8::14 keep4
 # c: IPv4 only, as a stock n2n host is.
 lab_exec c sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	net.ipv6.conf.default.disable_ipv6=1
@@ -163,6 +167,23 @@ lab_bg a "$T/nm.log" unshare -m sh -c \
 t_check "-l with a name that resolves to AAAA registers" wait_registered nm
 t_check_eq "its supernode row is [addr]:port" "[2001:db8::2]:7654" \
 	"$(ctl nm supernodes | jq -r '.rows[0].sockaddr')"
+
+# --- a name with AAAA and A whose IPv6 address does not answer: the edge
+# tries the IPv4 one before giving up (getaddrinfo puts IPv6 first here:
+# d has an IPv6 address in the same /64) ---
+printf '127.0.0.1 localhost\n2001:db8::99 dual.test\n198.18.0.1 dual.test\n' \
+	>"$T/hosts2"
+lab_bg d "$T/nd.log" unshare -m sh -c \
+	'mount --bind "$1" /etc/hosts && shift && exec "$@"' sh "$T/hosts2" \
+	"$EDGE" -f -i 4 --ctl-socket="$T/nd.sock" -c name2 -k s3cret -A4 \
+	-a 198.19.68.1/24 -d v6d -p 50681 -l dual.test:7654 >"$T/nd.pid"
+t_check "a name with AAAA and A registers at the A when the AAAA is silent" \
+	wait_registered nd
+t_check "... after trying the AAAA first, and saying so" grep -q \
+	'dual.test:7654 not answering at \[2001:db8::99\]:7654, trying 198.18.0.1:7654' \
+	"$T/nd.log"
+t_check_eq "... its supernode row is the IPv4 address" "198.18.0.1:7654" \
+	"$(ctl nd supernodes | jq -r '.rows[0].sockaddr')"
 
 # --- the kernel path and an IPv6 supernode ---
 lab_exec a "$EDGE" -f -c kp -k s3cret -A4 -a 198.19.66.1/24 -d v6k \
