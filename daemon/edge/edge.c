@@ -437,19 +437,25 @@ static const char *kernel_v6_why(const struct edge *e,
 {
 	static char why[160];
 	const struct edge_sn *sn = v6_supernode(e);
+	/* Asked for by name: say what to ask for instead. */
+	const char *instead = e->conf->datapath == DATAPATH_KERNEL
+				      ? ": use --datapath=socket (or auto)"
+				      : "";
 	char a[SOCKADDR_STR_MAX];
 
-	if (sn) {
+	if (sn)
 		snprintf(why, sizeof(why),
 			 "supernode %s is reached over IPv6 and the kernel "
-			 "path is IPv4 only: use --datapath=socket (or auto)",
-			 sockaddr_str(&sn->sa, a));
-		return why;
-	}
-	if (dc->bind.ss_family == AF_INET6)
-		return "-p with an IPv6 address: the kernel path is IPv4 only, "
-		       "use --datapath=socket (or auto)";
-	return NULL;
+			 "path is IPv4 only%s",
+			 sockaddr_str(&sn->sa, a), instead);
+	else if (dc->bind.ss_family == AF_INET6)
+		snprintf(why, sizeof(why),
+			 "-p with an IPv6 address and the kernel path is IPv4 "
+			 "only%s",
+			 instead);
+	else
+		return NULL;
+	return why;
 }
 
 /* What the kernel path needs, when this community can use it. */

@@ -534,6 +534,16 @@ void sn_edge_delete(struct supernode *sn, struct sn_community *c,
 	free(e);
 }
 
+static void own_addr_add(struct supernode *sn, const struct sockaddr *a)
+{
+	if (a->sa_family == AF_INET && sn->n_own_addrs < SN_MAX_OWN_ADDRS)
+		sn->own_addrs[sn->n_own_addrs++] =
+			((const struct sockaddr_in *)a)->sin_addr.s_addr;
+	if (a->sa_family == AF_INET6 && sn->n_own_addrs6 < SN_MAX_OWN_ADDRS)
+		sn->own_addrs6[sn->n_own_addrs6++] =
+			((const struct sockaddr_in6 *)a)->sin6_addr;
+}
+
 void sn_own_addrs_refresh(struct supernode *sn)
 {
 	struct ifaddrs *ifa, *i;
@@ -541,11 +551,10 @@ void sn_own_addrs_refresh(struct supernode *sn)
 	if (getifaddrs(&ifa))
 		return;
 	sn->n_own_addrs = 0;
-	for (i = ifa; i && sn->n_own_addrs < SN_MAX_OWN_ADDRS; i = i->ifa_next)
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
-			sn->own_addrs[sn->n_own_addrs++] =
-				((struct sockaddr_in *)i->ifa_addr)
-					->sin_addr.s_addr;
+	sn->n_own_addrs6 = 0;
+	for (i = ifa; i; i = i->ifa_next)
+		if (i->ifa_addr)
+			own_addr_add(sn, i->ifa_addr);
 	freeifaddrs(ifa);
 }
 
@@ -554,14 +563,25 @@ static bool is_own_socket(struct supernode *sn, const struct sockaddr_in *in)
 	const struct sn_conf *cf = sn->conf;
 	unsigned int i;
 
-	if (ntohs(in->sin_port) !=
-	    (sn->dp.bound_port ? sn->dp.bound_port : cf->port))
-		return false;
 	if (cf->bind_addr.family == AF_INET &&
 	    cf->bind_addr.v4.s_addr != INADDR_ANY)
 		return in->sin_addr.s_addr == cf->bind_addr.v4.s_addr;
 	for (i = 0; i < sn->n_own_addrs; i++)
 		if (in->sin_addr.s_addr == sn->own_addrs[i])
+			return true;
+	return false;
+}
+
+static bool is_own_socket6(struct supernode *sn, const struct sockaddr_in6 *in6)
+{
+	const struct sn_conf *cf = sn->conf;
+	unsigned int i;
+
+	if (cf->bind_addr.family == AF_INET6 &&
+	    !IN6_IS_ADDR_UNSPECIFIED(&cf->bind_addr.v6))
+		return IN6_ARE_ADDR_EQUAL(&in6->sin6_addr, &cf->bind_addr.v6);
+	for (i = 0; i < sn->n_own_addrs6; i++)
+		if (IN6_ARE_ADDR_EQUAL(&in6->sin6_addr, &sn->own_addrs6[i]))
 			return true;
 	return false;
 }
@@ -573,10 +593,16 @@ static bool is_own_socket(struct supernode *sn, const struct sockaddr_in *in)
 static bool socket_plausible(struct supernode *sn,
 			     const struct sockaddr_storage *sa)
 {
+	uint16_t port = sn->dp.bound_port ? sn->dp.bound_port : sn->conf->port;
+
 	if (!sockaddr_possible(sa, true))
 		return false;
-	return sa->ss_family != AF_INET ||
-	       !is_own_socket(sn, (const struct sockaddr_in *)sa);
+	if (sa->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port) !=
+			       port ||
+		       !is_own_socket(sn, (const struct sockaddr_in *)sa);
+	return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port) != port ||
+	       !is_own_socket6(sn, (const struct sockaddr_in6 *)sa);
 }
 
 bool sn_edge_socket_ok(struct supernode *sn, const struct sockaddr_storage *sa)

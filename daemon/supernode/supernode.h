@@ -194,6 +194,8 @@ struct supernode {
 	 * purge: no edge registers at our own listening socket. */
 	uint32_t own_addrs[SN_MAX_OWN_ADDRS];
 	unsigned int n_own_addrs;
+	struct in6_addr own_addrs6[SN_MAX_OWN_ADDRS]; /* and IPv6 ones */
+	unsigned int n_own_addrs6;
 	struct sn_answer_slot *answer_slots; /* SN_ANSWER_SLOTS, on first use */
 	uint8_t answer_key[16];		     /* their hash's */
 	struct sn_stats stats;

@@ -104,6 +104,18 @@ static struct sockaddr_storage sa4(const char *ip, uint16_t port)
 	return ss;
 }
 
+static struct sockaddr_storage sa6(const char *ip, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(port);
+	inet_pton(AF_INET6, ip, &in6->sin6_addr);
+	return ss;
+}
+
 static void mac_n(uint8_t mac[MAC_SIZE], unsigned int n)
 {
 	mac[0] = 0x02;
@@ -518,6 +530,36 @@ TEST(sn_no_broadcast_to_an_edge_at_our_own_address)
 	sn_down(&sn);
 }
 
+TEST(sn_no_edge_at_our_own_ipv6_address)
+{
+	struct sockaddr_storage own = sa6("2001:db8::1", SN_PORT);
+	struct sockaddr_storage other = sa6("2001:db8::1", SN_PORT + 1);
+	struct sn_community *c;
+	struct sn_conf *cf;
+	struct supernode sn;
+
+	sn_up(&sn, NULL, NULL);
+	cf = (struct sn_conf *)sn.conf;
+	cf->bind_addr.family = AF_UNSPEC; /* dual-stack, every address */
+	c = sn_community_add(&sn, "hostile6", false);
+	inet_pton(AF_INET6, "2001:db8::1", &sn.own_addrs6[0]);
+	sn.n_own_addrs6 = 1;
+	register_edge(&sn, c, 1, &own);
+	CHECK(!has_edge(c, 1));
+	register_edge(&sn, c, 2, &other); /* another port: an edge here */
+	CHECK(has_edge(c, 2));
+	/* -p [addr]:port: that address only. */
+	cf->bind_addr.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::7", &cf->bind_addr.v6);
+	own = sa6("2001:db8::7", SN_PORT);
+	register_edge(&sn, c, 3, &own);
+	CHECK(!has_edge(c, 3));
+	own = sa6("2001:db8::1", SN_PORT); /* not ours with that -p */
+	register_edge(&sn, c, 4, &own);
+	CHECK(has_edge(c, 4));
+	sn_down(&sn);
+}
+
 TEST(sn_ttl_between_supernodes)
 {
 	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
@@ -585,18 +627,6 @@ TEST(sn_broadcast_copies_per_source_are_bounded)
 	register_edge(&sn, real, 1000, &victim);
 	CHECK(has_edge(real, 1000));
 	sn_down(&sn);
-}
-
-static struct sockaddr_storage sa6(const char *ip, uint16_t port)
-{
-	struct sockaddr_storage ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-
-	memset(&ss, 0, sizeof(ss));
-	in6->sin6_family = AF_INET6;
-	in6->sin6_port = htons(port);
-	inet_pton(AF_INET6, ip, &in6->sin6_addr);
-	return ss;
 }
 
 /* Edge src sends a unicast PACKET to edge dst through sn; the datagram
