@@ -7,7 +7,8 @@
 # edge and an IPv6 edge of one community and relays between them (its
 # edge table holds plain IPv4, never ::ffff:a.b.c.d); -l with a name that
 # resolves to AAAA only (an /etc/hosts of the edge's own mount namespace),
-# and with AAAA and A, the A tried when the AAAA does not answer;
+# and with AAAA and A, the A tried when the AAAA does not answer; two
+# IPv6-only supernodes federate and their edges reach each other;
 # --datapath=kernel with an IPv6 supernode stops with a message naming the
 # problem and the way out, and auto picks sockets saying why; with
 # N2N_STOCK_DIR, a stock n2n 3.1.1 edge (IPv4) in a community with an
@@ -20,6 +21,7 @@
 #            a 2001:db8::11 only, b 2001:db8::12 only (IPv6 edges)
 #            c 198.18.0.13 only (IPv4 edges, ours and stock)
 #            d 198.18.0.14 + 2001:db8::14 (a dual-stack edge)
+#            f1 2001:db8::21, f2 2001:db8::22 (supernodes federated)
 #   overlay: p2p 198.19.61.0/24, relay 198.19.62.0/24, mix 198.19.63.0/24,
 #   name 198.19.64.0/24, stock 198.19.65.0/24
 #   test_ipv6.sh BUILD_DIR [STOCK_DIR]
@@ -43,6 +45,8 @@ lab_add_public_host a 198.18.0.11
 lab_add_public_host b 198.18.0.12
 lab_add_public_host c 198.18.0.13
 lab_add_public_host d 198.18.0.14
+lab_add_public_host f1 198.18.0.21
+lab_add_public_host f2 198.18.0.22
 
 # v6 HOST ADDR [keep4]: IPv6 on eth0 (nodad: usable at once), and its
 # IPv4 address gone unless keep4.
@@ -57,6 +61,8 @@ t_require "sn2 IPv6 only" v6 sn2 2001:db8::2
 t_require "a IPv6 only" v6 a 2001:db8::11
 t_require "b IPv6 only" v6 b 2001:db8::12
 t_require "d dual-stack" v6 d 2001:db8::14 keep4
+t_require "f1 IPv6 only" v6 f1 2001:db8::21
+t_require "f2 IPv6 only" v6 f2 2001:db8::22
 # c: IPv4 only, as a stock n2n host is.
 lab_exec c sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 	net.ipv6.conf.default.disable_ipv6=1
@@ -184,6 +190,25 @@ t_check "... after trying the AAAA first, and saying so" grep -q \
 	"$T/nd.log"
 t_check_eq "... its supernode row is the IPv4 address" "198.18.0.1:7654" \
 	"$(ctl nd supernodes | jq -r '.rows[0].sockaddr')"
+
+# --- two supernodes federated over IPv6, an edge at each ---
+members() {	# members NAME: supernodes in its federation community
+	ctl "$1" communities 2>/dev/null |
+		jq -r '.rows[] | select(.community == "*v6fed") | .edges'
+}
+has_members() { [ "$(members "$1")" -ge 1 ] 2>/dev/null; }
+t_require "federated supernode f1" sn_start f1 f1 -p '[2001:db8::21]:7654' \
+	-F v6fed -l '[2001:db8::22]:7654' --datapath=socket
+t_require "federated supernode f2" sn_start f2 f2 -p '[2001:db8::22]:7654' \
+	-F v6fed -l '[2001:db8::21]:7654' --datapath=socket
+t_check "they federate over IPv6" lab_wait_for "federation" 15 has_members f1
+start_edge fa a -c fed6 -k s3cret -A4 -a 198.19.69.1/24 -d v6f \
+	-p 50691 -l '[2001:db8::21]:7654'
+start_edge fb b -c fed6 -k s3cret -A4 -a 198.19.69.2/24 -d v6f \
+	-p 50692 -l '[2001:db8::22]:7654'
+t_check "an edge at each registers" wait_registered fa fb
+t_check "ping across the IPv6 federation" \
+	lab_wait_for "ping via federation" 10 pings a 198.19.69.2 2
 
 # --- the kernel path and an IPv6 supernode ---
 lab_exec a "$EDGE" -f -c kp -k s3cret -A4 -a 198.19.66.1/24 -d v6k \
