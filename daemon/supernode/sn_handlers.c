@@ -784,32 +784,6 @@ static struct sn_edge *known_sender(struct supernode *sn,
 	return e;
 }
 
-/*
- * What a relayed PACKET or REGISTER may tell `to` of the sender's socket.
- * An edge registered over IPv4 may be stock n2n 3.1.1, which sends to an
- * IPv6 socket it is told of through an uninitialised sockaddr (its
- * fill_sockaddr() is IPv4 only and its result unchecked): it gets the
- * message without the socket, as if from the supernode itself, and stays
- * relayed. Edges registered over IPv6 are ours: they get it as it is.
- */
-static const struct n2n_msg *for_family(const struct n2n_msg *m,
-					const struct sockaddr_storage *to,
-					struct n2n_msg *tmp)
-{
-	const struct n2n_sock *s = m->hdr.type == N2N_MSG_PACKET
-					   ? &m->u.packet.sock
-					   : &m->u.reg.sock;
-
-	if (to->ss_family != AF_INET || !(m->hdr.flags & N2N_FLAGS_SOCKET) ||
-	    (m->hdr.type != N2N_MSG_PACKET &&
-	     m->hdr.type != N2N_MSG_REGISTER) ||
-	    !s->ipv6)
-		return m;
-	*tmp = *m;
-	tmp->hdr.flags &= (uint16_t)~N2N_FLAGS_SOCKET;
-	return tmp;
-}
-
 struct fanout {
 	struct supernode *sn;
 	struct sn_community *c;
@@ -821,7 +795,6 @@ static void fanout_one(struct mac_entry *me, void *arg)
 {
 	struct fanout *f = arg;
 	struct sn_edge *e = (struct sn_edge *)me;
-	struct n2n_msg tmp;
 
 	/* Our address may have changed under an edge (a supernode's
 	 * socket evicts its edges when it joins: sn_evict_edges_at). */
@@ -832,7 +805,7 @@ static void fanout_one(struct mac_entry *me, void *arg)
 		sn_drop(f->sn, N2NK_SOURCE_LIMIT);
 		return;
 	}
-	if (sn_send(f->sn, f->c, &e->sa, for_family(f->m, &e->sa, &tmp)) == 0)
+	if (sn_send(f->sn, f->c, &e->sa, f->m) == 0)
 		e->tx_pkts++;
 }
 
@@ -840,7 +813,6 @@ static void deliver_local(struct supernode *sn, struct sn_community *c,
 			  const struct n2n_msg *m, const uint8_t *src,
 			  const uint8_t *dst)
 {
-	struct n2n_msg tmp;
 	struct sn_edge *d;
 
 	if (mac_is_group(dst)) {
@@ -857,7 +829,7 @@ static void deliver_local(struct supernode *sn, struct sn_community *c,
 		sn_drop(sn, N2NK_UNKNOWN_DEST);
 		return;
 	}
-	if (sn_send(sn, c, &d->sa, for_family(m, &d->sa, &tmp)) == 0) {
+	if (sn_send(sn, c, &d->sa, m) == 0) {
 		d->tx_pkts++;
 		sn->stats.fwd++;
 		c->fwd++;
@@ -950,8 +922,8 @@ static void answer_query(struct supernode *sn, struct sn_community *c,
 {
 	struct n2n_msg a;
 
-	/* An IPv4 edge (maybe stock n2n, see for_family()) is not told of
-	 * an IPv6 peer: it keeps reaching it through us. */
+	/* An IPv4 edge (maybe stock n2n, see sn_send()) is not told of an
+	 * IPv6 peer: it keeps reaching it through us. */
 	if (to->ss_family == AF_INET && t->sa.ss_family == AF_INET6) {
 		sn->stats.peer_info_v6_withheld++;
 		return;

@@ -712,6 +712,51 @@ TEST(sn_ipv4_edges_are_never_told_an_ipv6_socket)
 	sn_down(&sn);
 }
 
+/* The same rule for whatever else goes to an IPv4 socket: a PEER_INFO a
+ * federation member answered, a PACKET for a member (maybe stock, which
+ * hands it to its edges). */
+TEST(sn_send_keeps_ipv6_sockets_from_ipv4_sockets)
+{
+	struct sockaddr_storage v4 = sa4("198.18.2.2", 4002);
+	struct sockaddr_storage v6 = sa6("2001:db8::13", 5003);
+	struct n2n_sock s6 = { .ipv6 = true, .port = 5001 };
+	struct n2n_sock s4 = { .port = 4001, .addr = { 198, 18, 1, 1 } };
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m, out;
+
+	s6.addr[0] = 0x20, s6.addr[1] = 0x01, s6.addr[15] = 0x11;
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "mix", false);
+	memset(&m, 0, sizeof(m));
+	m.hdr.ttl = 2;
+	m.hdr.type = N2N_MSG_PEER_INFO;
+	m.hdr.flags = N2N_FLAGS_FROM_SUPERNODE;
+	memcpy(m.hdr.community, c->name, N2N_COMMUNITY_SIZE);
+	m.u.peer_info.sock = s6;
+	sent.n = 0;
+	CHECK(sn_send(&sn, c, &v4, &m) < 0);
+	CHECK_EQ(sent.n, 0);
+	CHECK_EQ(sn.stats.peer_info_v6_withheld, 1);
+	CHECK_EQ(sn_send(&sn, c, &v6, &m), 0);
+	CHECK_EQ(sent.n, 1);
+	/* An IPv4 peer with an IPv6 preferred socket: without the latter. */
+	m.u.peer_info.sock = s4;
+	m.u.peer_info.preferred_sock = s6;
+	m.hdr.flags |= N2N_FLAGS_SOCKET;
+	CHECK_EQ(sn_send(&sn, c, &v4, &m), 0);
+	CHECK(wire_decode(&out, sent.last, sent.last_len) > 0);
+	CHECK(!(out.hdr.flags & N2N_FLAGS_SOCKET));
+	CHECK(!memcmp(out.u.peer_info.sock.addr, s4.addr, 4));
+	/* A PACKET with an IPv4 sender's socket goes as it is. */
+	broadcast(&m, c, 1, N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE, 2);
+	m.u.packet.sock = s4;
+	CHECK_EQ(sn_send(&sn, c, &v4, &m), 0);
+	CHECK(wire_decode(&out, sent.last, sent.last_len) > 0);
+	CHECK(out.hdr.flags & N2N_FLAGS_SOCKET);
+	sn_down(&sn);
+}
+
 /* An IPv6 host (its /64) gets the share of broadcast copies an IPv4
  * address gets, whatever its addresses and ports. */
 TEST(sn_broadcast_copies_per_ipv6_source_are_bounded)
