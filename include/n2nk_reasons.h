@@ -128,7 +128,9 @@ X(AEAD_TAG,         -61, "aead_tag",               DROP, __,   __,   __,   __,  
 X(HANDSHAKE,        -62, "handshake",              DROP, __,   __,   __,   __,   __,   __)      \
 X(HANDSHAKE_LIMIT,  -63, "handshake_limit",        DROP, __,   __,   __,   __,   __,   __)      \
 X(KEEPALIVE,        -64, "keepalive",              __,   __,   __,   __,   __,   __,   DMN)     \
-X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN,  __,   DMN)
+X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN,  __,   DMN)      \
+/* The relay, IPv6 and checksums (issue 13). */                                                 \
+X(CHECKSUM_PARTIAL, -66, "checksum_partial",       __,   DMN,  __,   __,   __,   __,   __)
 /* clang-format on */
 
 /*
@@ -256,6 +258,12 @@ X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN, 
  *                   proved not sent: the edge's punches went over their
  *                   global rate (relayed REGISTERs with made-up MACs
  *                   must not turn it into a reflector).
+ * CHECKSUM_PARTIAL  the relay: the UDP checksum field holds only the
+ *                   pseudo-header sum, as a sender on this host leaves
+ *                   it for an offload to finish (a socket over veth);
+ *                   finishing it takes a sum over the whole datagram,
+ *                   which the relay does not read: the daemon relays it
+ *                   (frames from a wire always carry a full checksum).
  * ANSWER_LIMIT      supernode: an answer (REGISTER_SUPER_ACK/NAK, PONG,
  *                   PEER_INFO) not sent: its destination address had its
  *                   share (SN_ANSWERS_PER_S); requests can be spoofed.

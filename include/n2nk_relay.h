@@ -87,10 +87,29 @@
  * A relayed PACKET gets TTL - 1, flags |= SOCKET | FROM_SUPERNODE and the
  * sender's 8-byte IPv4 n2n socket after dstMac (the n2n header grows from 38
  * to 46 bytes, the payload follows unchanged); it leaves from the
- * supernode's address and port to the destination edge's socket, with the
- * UDP checksum 0 (legal for IPv4), IP TTL 64 as a datagram the supernode
- * sends (the sender's IP ID and DF bit are kept), Ethernet padding after
- * the datagram kept. Its next hop comes from the kernel's FIB and
+ * supernode's address and port to the destination edge's socket, IP TTL
+ * 64 as a datagram the supernode sends (the sender's IP ID and DF bit are
+ * kept), Ethernet padding after the datagram kept.
+ *
+ * UDP checksum: updated from the one the datagram came with for every
+ * word the relay changed (addresses, ports, length, TTL, flags, the
+ * inserted socket; under -H the whole old and new n2n header), as RFC
+ * 1624 does it and a NAT would: the payload is never read, a datagram
+ * that arrived intact leaves with a right checksum and one corrupted on
+ * the way leaves as detectably corrupt (the destination's stack drops
+ * it), so the check stays end to end. An IPv4 datagram that came with 0
+ * ("no checksum", RFC 768: its sender chose to have none) leaves with 0:
+ * the relay has nothing to vouch for, and computing one over an unchecked
+ * payload would certify whatever corruption it picked up. A checksum
+ * field holding only the pseudo-header sum (a sender on this host that
+ * left the rest to an offload, CHECKSUM_PARTIAL over veth; frames from a
+ * wire never look like that) cannot be finished without summing the
+ * payload: such a frame goes to the daemon (checksum_partial), whose
+ * socket sends a finished one. The namespace tests turn that offload off
+ * on their hosts, as a NIC on a wire would have done the sum
+ * (tests/netns/lab.sh). Frames the relay hands to the daemon over AF_XDP
+ * skip the kernel's UDP input: daemon/kernel/xsk.c checks the checksum
+ * where the stack would (udp_checksum). Its next hop comes from the kernel's FIB and
  * neighbour tables (bpf_fib_lookup()) and it leaves with XDP_TX. When the
  * FIB has no answer yet (no route, no neighbour entry, too big for the
  * route's MTU, forwarding disabled on the interface) or the route leaves

@@ -19,6 +19,7 @@
 
 #include "lib/n2n_hdr.h"
 #include "lib/parse.h"
+#include "lib/relay_csum.h"
 #include "lib/relay_fib.h"
 #include "lib/relay_he.h"
 #include "lib/relay_maps.h"
@@ -34,6 +35,8 @@ struct relay_pkt {
 	__be32 sn_addr;		      /* the address it was sent to: ours */
 	struct n2nk_relay_edge from_edge, to_edge; /* for edge_stats */
 	__u16 udp_len;				   /* host order */
+	__u16 udp_check;    /* the UDP checksum field as it came */
+	__u32 pseudo_sum;   /* its pseudo-header's sum, unfolded */
 	__u8 he_opened;	    /* -H: the packet's header is now the plaintext */
 	struct n2nk_he *he; /* -H: the community's keys */
 };
@@ -79,6 +82,9 @@ static __always_inline int relay_parse_udp4(struct cursor *c,
 	p->from.addr = iph->saddr;
 	p->from.port = udph->source;
 	p->sn_addr = iph->daddr;
+	p->udp_check = udph->check;
+	p->pseudo_sum = csum_words32(iph->saddr) + csum_words32(iph->daddr) +
+			csum_pseudo_tail(udph->len);
 	return 0;
 }
 
@@ -261,18 +267,23 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	if (ret < 0)
 		return ret;
 	ret = relay_parse_n2n(ctx, &c, &p);
+	/* A checksum an offload was to finish: only a full sum would. */
+	if (!ret && p.udp_check && csum_is_partial(p.udp_check, p.pseudo_sum))
+		ret = N2NK_CHECKSUM_PARTIAL;
 	ip_len = sizeof(struct iphdr) + p.udp_len + N2N_SOCK_SIZE_V4;
 	if (!ret)
 		ret = relay_find_hop(ctx, &p, port, next_hop, ip_len, hop);
 	if (!ret)
 		ret = relay_rewrite(ctx, p.from, p.to, p.sn_addr, port,
 				    next_hop == N2NK_RELAY_HOP_BACK ? NULL
-								    : hop);
+								    : hop,
+				    p.he_opened);
 	/* -H: sealed again over the new packet, with our stamp. */
 	if (!ret && p.he_opened &&
-	    he_seal(ctx, RELAY_N2N_OFF,
-		    p.udp_len - sizeof(struct udphdr) + N2N_SOCK_SIZE_V4,
-		    N2N_PACKET_HDR_SIZE_SOCK, p.he))
+	    (he_seal(ctx, RELAY_N2N_OFF,
+		     p.udp_len - sizeof(struct udphdr) + N2N_SOCK_SIZE_V4,
+		     N2N_PACKET_HDR_SIZE_SOCK, p.he) ||
+	     relay_he_csum(ctx)))
 		return N2NK_REWRITE_FAILED;
 	/* Whatever goes on goes as it came. */
 	if (ret && p.he_opened &&

@@ -15,6 +15,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "lib/ipv4.h"
+#include "lib/relay_csum.h"
 #include "lib/relay_fib.h"
 #include "n2n_wire_defs.h"
 #include "n2nk_relay.h"
@@ -68,32 +69,47 @@ static __always_inline void relay_write_eth(struct ethhdr *eth,
 	__builtin_memcpy(eth->h_dest, tmp, ETH_ALEN);
 }
 
-/* A new datagram from our address to the destination edge. */
-static __always_inline void relay_write_ipv4(struct iphdr *iph, __be32 sn_addr,
-					     __be32 to)
+/* A new datagram from our address to the destination edge; returns what
+ * the new addresses add to the UDP checksum (its pseudo-header). */
+static __always_inline __u32 relay_write_ipv4(struct iphdr *iph, __be32 sn_addr,
+					      __be32 to)
 {
+	__u32 diff =
+		csum_diff32(iph->saddr, sn_addr) + csum_diff32(iph->daddr, to);
+
 	iph->tot_len = bpf_htons(bpf_ntohs(iph->tot_len) + N2N_SOCK_SIZE_V4);
 	iph->ttl = RELAY_NEW_IP_TTL;
 	iph->saddr = sn_addr;
 	iph->daddr = to;
 	iph->check = ipv4_csum(iph);
+	return diff;
 }
 
-/* 0 means "no checksum", which IPv4 allows (RFC 768): none to update. */
-static __always_inline void relay_write_udp(struct udphdr *udph, __u16 port,
-					    __be16 to)
+/* Ports and length; returns what they add to the checksum (the length
+ * twice: the header's and the pseudo-header's). */
+static __always_inline __u32 relay_write_udp(struct udphdr *udph, __u16 port,
+					     __be16 to)
 {
+	__be16 len = bpf_htons(bpf_ntohs(udph->len) + N2N_SOCK_SIZE_V4);
+	__u32 diff = csum_diff16(udph->source, bpf_htons(port)) +
+		     csum_diff16(udph->dest, to) +
+		     2 * csum_diff16(udph->len, len);
+
 	udph->source = bpf_htons(port);
 	udph->dest = to;
-	udph->len = bpf_htons(bpf_ntohs(udph->len) + N2N_SOCK_SIZE_V4);
-	udph->check = 0;
+	udph->len = len;
+	return diff;
 }
 
-/* TTL, flags and the sender's IPv4 n2n socket (family word 0). */
-static __always_inline void relay_write_n2n(__u8 *n2n,
-					    struct n2nk_relay_sock4 from)
+/* TTL, flags and the sender's IPv4 n2n socket (family word 0); returns
+ * what they add to the checksum. The socket lands at an even offset and
+ * is 8 bytes long, so the payload behind it keeps its words. */
+static __always_inline __u32 relay_write_n2n(__u8 *n2n,
+					     struct n2nk_relay_sock4 from)
 {
 	__u8 *sock = n2n + N2N_PACKET_OFF_SOCK;
+	__u16 *w = (__u16 *)n2n; /* version|TTL, flags */
+	__u16 w0 = w[0], w1 = w[1];
 
 	n2n[N2N_COMMON_OFF_TTL]--;
 	/* Both flags live in the low byte of the big-endian flags word. */
@@ -103,15 +119,25 @@ static __always_inline void relay_write_n2n(__u8 *n2n,
 	sock[1] = 0;
 	__builtin_memcpy(sock + 2, &from.port, sizeof(from.port));
 	__builtin_memcpy(sock + 4, &from.addr, sizeof(from.addr));
+	return csum_diff16(w0, w[0]) + csum_diff16(w1, w[1]) + from.port +
+	       csum_words32(from.addr);
 }
 
+/*
+ * The rewrite. A nonzero UDP checksum is updated for what changed
+ * (lib/relay_csum.h); 0, "none" (RFC 768: the sender chose not to have
+ * one), stays 0. he: the n2n header in the packet is the one the -H
+ * seal replaces next, so its change is relay_he_csum()'s to add.
+ */
 static __always_inline int relay_rewrite(struct xdp_md *ctx,
 					 struct n2nk_relay_sock4 from,
 					 struct n2nk_relay_sock4 to,
 					 __be32 sn_addr, __u16 port,
-					 const struct relay_hop *hop)
+					 const struct relay_hop *hop, int he)
 {
+	struct udphdr *udph;
 	void *data, *end;
+	__u32 diff;
 
 	if (bpf_xdp_adjust_head(ctx, -N2N_SOCK_SIZE_V4))
 		return N2NK_NO_HEADROOM;
@@ -124,9 +150,15 @@ static __always_inline int relay_rewrite(struct xdp_md *ctx,
 	}
 	relay_move_head(data);
 	relay_write_eth(data, hop);
-	relay_write_ipv4(data + ETH_HLEN, sn_addr, to.addr);
-	relay_write_udp(data + RELAY_L4_OFF, port, to.port);
-	relay_write_n2n(data + RELAY_N2N_OFF, from);
+	udph = data + RELAY_L4_OFF;
+	diff = relay_write_ipv4(data + ETH_HLEN, sn_addr, to.addr);
+	diff += relay_write_udp(udph, port, to.port);
+	if (he)
+		relay_write_n2n(data + RELAY_N2N_OFF, from);
+	else
+		diff += relay_write_n2n(data + RELAY_N2N_OFF, from);
+	if (udph->check)
+		udph->check = csum_update(udph->check, diff);
 	return N2NK_OK;
 }
 

@@ -254,7 +254,7 @@ static int seal(struct frame *f, size_t hdr_len, uint64_t stamp,
  * What the plaintext relay sends on for the plaintext PACKET p (n2n
  * 3.1.1's rewrite, as test_xdp_relay.c expects it): back where it came
  * from, from our address and port to the destination edge's socket, the
- * sender's IP ID and DF kept, IP TTL 64, UDP checksum 0, n2n TTL - 1,
+ * sender's IP ID and DF kept, IP TTL 64, the UDP checksum right, n2n TTL - 1,
  * SOCKET | FROM_SUPERNODE and the sender's socket after dstMac.
  */
 static void expect_relayed(struct frame *w, const struct frame *p,
@@ -274,7 +274,6 @@ static void expect_relayed(struct frame *w, const struct frame *p,
 	memcpy(ip + 16, to->ip, 4);
 	w->l4_off = w->len;
 	w->has_udp = 1;
-	w->udp_no_checksum = 1;
 	frame_udp(w, SN_PORT, to->port);
 	n = w->data + w->len;
 	frame_put(w, pn, N2N_PACKET_OFF_SOCK);
@@ -604,8 +603,11 @@ static int check_relayed(const struct xdp_relay *skel, const char *name,
 		     s->len, w.len);
 		return -1;
 	}
-	at = first_diff(out.data, w.data, N2N_AT);
-	if (at >= 0 || inet_csum(ip, IPV4_HLEN) != 0) {
+	/* All but the UDP checksum, which covers the sealed header. */
+	at = first_diff(out.data, w.data, N2N_AT - 2);
+	if (at >= 0 || inet_csum(ip, IPV4_HLEN) != 0 ||
+	    frame_udp_csum_ok(out.data, out.len) !=
+		    frame_udp_csum_ok(s->data, s->len)) {
 		fail(name,
 		     "Ethernet/IP/UDP headers not the plaintext relay's "
 		     "(byte %ld)",
