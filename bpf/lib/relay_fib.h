@@ -26,12 +26,17 @@
 #ifndef AF_INET
 #define AF_INET 2
 #endif
+#ifndef AF_INET6
+#define AF_INET6 10
+#endif
 
-/* The next hop's Ethernet addresses and the interface to leave by. */
+/* The next hop's Ethernet addresses and the interface to leave by; v6:
+ * the frame is IPv6 (the program's verdict for the daemon differs). */
 struct relay_hop {
 	__u8 dmac[ETH_ALEN];
 	__u8 smac[ETH_ALEN];
 	__u32 ifindex;
+	__u8 v6;
 };
 
 static __always_inline int relay_fib_reason(long rc)
@@ -48,6 +53,23 @@ static __always_inline int relay_fib_reason(long rc)
 	}
 }
 
+/* The FIB's answer to fib: the next hop, or why none. */
+static __always_inline int relay_fib_answer(struct xdp_md *ctx,
+					    struct bpf_fib_lookup *fib,
+					    struct relay_hop *hop)
+{
+	long rc = bpf_fib_lookup(ctx, fib, sizeof(*fib), 0);
+
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
+		return relay_fib_reason(rc);
+	if (fib->ifindex != ctx->ingress_ifindex)
+		return N2NK_OTHER_INTERFACE;
+	__builtin_memcpy(hop->dmac, fib->dmac, ETH_ALEN);
+	__builtin_memcpy(hop->smac, fib->smac, ETH_ALEN);
+	hop->ifindex = fib->ifindex;
+	return 0;
+}
+
 /*
  * The route from our address and port to the edge's socket, for a datagram
  * of ip_len bytes (the rewritten one), looked up as if it had arrived on
@@ -59,7 +81,6 @@ static __always_inline int relay_next_hop(struct xdp_md *ctx, __be32 sn_addr,
 					  __u16 ip_len, struct relay_hop *hop)
 {
 	struct bpf_fib_lookup fib = {};
-	long rc;
 
 	fib.family = AF_INET;
 	fib.l4_protocol = IPPROTO_UDP;
@@ -69,27 +90,36 @@ static __always_inline int relay_next_hop(struct xdp_md *ctx, __be32 sn_addr,
 	fib.ipv4_src = sn_addr;
 	fib.ipv4_dst = to.addr;
 	fib.ifindex = ctx->ingress_ifindex;
-	rc = bpf_fib_lookup(ctx, &fib, sizeof(fib), 0);
-	if (rc != BPF_FIB_LKUP_RET_SUCCESS)
-		return relay_fib_reason(rc);
-	if (fib.ifindex != ctx->ingress_ifindex)
-		return N2NK_OTHER_INTERFACE;
-	__builtin_memcpy(hop->dmac, fib.dmac, ETH_ALEN);
-	__builtin_memcpy(hop->smac, fib.smac, ETH_ALEN);
-	hop->ifindex = fib.ifindex;
-	return 0;
+	return relay_fib_answer(ctx, &fib, hop);
+}
+
+/* The same for IPv6: from our address to the edge's socket; fib is the
+ * caller's room for the request (off the stack). */
+static __always_inline int
+relay_next_hop6(struct xdp_md *ctx, const struct n2nk_relay_addr6 *sn,
+		__u16 port, const struct n2nk_relay_sock6 *to, __u16 ip_len,
+		struct relay_hop *hop, struct bpf_fib_lookup *fib)
+{
+	__builtin_memset(fib, 0, sizeof(*fib));
+	fib->family = AF_INET6;
+	fib->l4_protocol = IPPROTO_UDP;
+	fib->sport = bpf_htons(port);
+	fib->dport = to->port;
+	fib->tot_len = ip_len;
+	__builtin_memcpy(fib->ipv6_src, sn->a, sizeof(sn->a));
+	__builtin_memcpy(fib->ipv6_dst, to->addr, sizeof(to->addr));
+	fib->ifindex = ctx->ingress_ifindex;
+	return relay_fib_answer(ctx, fib, hop);
 }
 
 /*
  * Forwarding off: the daemon's answer for the edge's address (relay_hops),
  * with the FIB's outcomes. ip_len is the rewritten datagram's length.
  */
-static __always_inline int relay_hop_from_map(struct xdp_md *ctx, __be32 to,
-					      __u16 ip_len,
-					      struct relay_hop *hop)
+static __always_inline int relay_hop_entry(struct xdp_md *ctx,
+					   const struct n2nk_relay_hop *h,
+					   __u16 ip_len, struct relay_hop *hop)
 {
-	struct n2nk_relay_hop *h = bpf_map_lookup_elem(&relay_hops, &to);
-
 	if (!h || bpf_ktime_get_coarse_ns() > h->expires_ns)
 		return N2NK_NO_NEIGHBOUR;
 	if (h->ifindex != ctx->ingress_ifindex)
@@ -102,12 +132,32 @@ static __always_inline int relay_hop_from_map(struct xdp_md *ctx, __be32 to,
 	return 0;
 }
 
-/* Without the FIB: will the frame, 8 bytes longer, fit the interface? */
-static __always_inline int relay_check_mtu(struct xdp_md *ctx)
+static __always_inline int relay_hop_from_map(struct xdp_md *ctx, __be32 to,
+					      __u16 ip_len,
+					      struct relay_hop *hop)
+{
+	return relay_hop_entry(ctx, bpf_map_lookup_elem(&relay_hops, &to),
+			       ip_len, hop);
+}
+
+/* The same for an IPv6 edge (relay_hops6). */
+static __always_inline int
+relay_hop_from_map6(struct xdp_md *ctx, const struct n2nk_relay_sock6 *to,
+		    __u16 ip_len, struct relay_hop *hop)
+{
+	struct n2nk_relay_addr6 key;
+
+	__builtin_memcpy(key.a, to->addr, sizeof(key.a));
+	return relay_hop_entry(ctx, bpf_map_lookup_elem(&relay_hops6, &key),
+			       ip_len, hop);
+}
+
+/* Without the FIB: will the frame, grow bytes longer, fit the interface? */
+static __always_inline int relay_check_mtu(struct xdp_md *ctx, int grow)
 {
 	__u32 mtu_len = 0;
 
-	if (bpf_check_mtu(ctx, 0, &mtu_len, N2N_SOCK_SIZE_V4, 0))
+	if (bpf_check_mtu(ctx, 0, &mtu_len, grow, 0))
 		return N2NK_FRAG_NEEDED;
 	return 0;
 }

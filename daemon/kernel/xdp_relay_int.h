@@ -18,8 +18,8 @@
 
 #define XRL_MAX_IFS	16
 /* edges, senders, edge_stats, relay_stats, he_keys, he_stamps,
- * relay_hops: what outlives the daemon. */
-#define XRL_PINNED_MAPS 7
+ * relay_hops, edges6, senders6, relay_hops6: what outlives the daemon. */
+#define XRL_PINNED_MAPS 10
 
 struct xrl_attach {
 	char name[IF_NAMESIZE];
@@ -37,6 +37,8 @@ struct xdp_relay_loader {
 	int n_ifs;
 	__be32 addrs[N2NK_RELAY_MAX_LOCAL_ADDRS]; /* for local_addrs */
 	int n_addrs;
+	struct n2nk_relay_addr6 addrs6[N2NK_RELAY_MAX_LOCAL_ADDRS];
+	int n_addrs6; /* local_addrs6: bound to any, the interfaces' IPv6 */
 	enum datapath_xdp_mode mode;
 	bool by_fib;	       /* next hop from the FIB, else from relay_hops */
 	struct xrl_hops *hops; /* !by_fib: relay_hops' keeper */

@@ -187,6 +187,26 @@ static int find_ifs(struct xdp_relay_loader *r, struct in_addr bound,
 	return err;
 }
 
+/* Bound to any: the IPv6 addresses of the interfaces we attach to are
+ * ours too (local_addrs6; link-local ones included, harmlessly). */
+static void find_addrs6(struct xdp_relay_loader *r, struct in_addr bound)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (bound.s_addr != htonl(INADDR_ANY) || getifaddrs(&ifa) < 0)
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		const struct sockaddr_in6 *a = (void *)i->ifa_addr;
+
+		if (!a || a->sin6_family != AF_INET6 ||
+		    !attached(r, (int)if_nametoindex(i->ifa_name)) ||
+		    r->n_addrs6 == N2NK_RELAY_MAX_LOCAL_ADDRS)
+			continue;
+		memcpy(r->addrs6[r->n_addrs6++].a, &a->sin6_addr, 16);
+	}
+	freeifaddrs(ifa);
+}
+
 /* bpf_fib_lookup() answers only for interfaces that forward IPv4. */
 static bool ifs_forward(const struct xdp_relay_loader *r)
 {
@@ -196,6 +216,44 @@ static bool ifs_forward(const struct xdp_relay_loader *r)
 	for (i = 0; i < r->n_ifs; i++) {
 		snprintf(path, sizeof(path),
 			 "/proc/sys/net/ipv4/conf/%s/forwarding",
+			 r->ifs[i].name);
+		if (!sysctl_is_on(path))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Frames with a partial UDP checksum (include/n2nk_relay.h) come only
+ * from senders on this host: through veth, tap and other virtual
+ * devices, never from a NIC's wire. A real checksum looks partial once in
+ * 65535 datagrams, so the check (which sends those to the daemon) is left
+ * out where every interface is a device with hardware behind it.
+ */
+static bool ifs_physical(const struct xdp_relay_loader *r)
+{
+	char path[96];
+	int i;
+
+	for (i = 0; i < r->n_ifs; i++) {
+		snprintf(path, sizeof(path), "/sys/class/net/%s/device",
+			 r->ifs[i].name);
+		if (access(path, F_OK))
+			return false;
+	}
+	return true;
+}
+
+/* The same for IPv6 (bpf_ipv6_fib_lookup() checks the ingress
+ * interface's IPv6 forwarding). */
+static bool ifs_forward6(const struct xdp_relay_loader *r)
+{
+	char path[96];
+	int i;
+
+	for (i = 0; i < r->n_ifs; i++) {
+		snprintf(path, sizeof(path),
+			 "/proc/sys/net/ipv6/conf/%s/forwarding",
 			 r->ifs[i].name);
 		if (!sysctl_is_on(path))
 			return false;
@@ -232,6 +290,9 @@ static void pinned_maps(const struct xdp_relay_loader *r,
 	maps[4] = r->skel->maps.he_keys;
 	maps[5] = r->skel->maps.he_stamps;
 	maps[6] = r->skel->maps.relay_hops;
+	maps[7] = r->skel->maps.edges6;
+	maps[8] = r->skel->maps.senders6;
+	maps[9] = r->skel->maps.relay_hops6;
 }
 
 /*
@@ -338,6 +399,11 @@ static int fill_local_addrs(struct xdp_relay_loader *r,
 					 &r->addrs[i], sizeof(r->addrs[i]),
 					 &one, sizeof(one), BPF_ANY))
 			return xrl_fail(why, -errno, "XDP relay: local_addrs");
+	for (i = 0; i < r->n_addrs6; i++)
+		if (bpf_map__update_elem(r->skel->maps.local_addrs6,
+					 &r->addrs6[i], sizeof(r->addrs6[i]),
+					 &one, sizeof(one), BPF_ANY))
+			return xrl_fail(why, -errno, "XDP relay: local_addrs6");
 	return 0;
 }
 
@@ -371,6 +437,7 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	err = find_ifs(r, in->sin_addr, why);
 	if (err)
 		goto err_free;
+	find_addrs6(r, in->sin_addr);
 	r->by_fib = ifs_forward(r);
 	r->skel = xdp_relay__open();
 	if (!r->skel) {
@@ -380,6 +447,9 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	r->skel->rodata->sn_port = port;
 	r->skel->rodata->next_hop = r->by_fib ? N2NK_RELAY_HOP_FIB
 					      : N2NK_RELAY_HOP_MAP;
+	r->skel->rodata->next_hop6 = ifs_forward6(r) ? N2NK_RELAY_HOP_FIB
+						     : N2NK_RELAY_HOP_MAP;
+	r->skel->rodata->partial_csum = !ifs_physical(r);
 	err = pin_maps(r, bind, port, why);
 	if (err)
 		goto err_close;
@@ -456,7 +526,9 @@ int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 		r->skel->maps.edge_stats, r->skel->maps.relay_stats,
 		r->skel->maps.xsks,	  r->skel->maps.local_addrs,
 		r->skel->maps.he_keys,	  r->skel->maps.he_stamps,
-		r->skel->maps.relay_hops
+		r->skel->maps.relay_hops, r->skel->maps.edges6,
+		r->skel->maps.senders6,	  r->skel->maps.local_addrs6,
+		r->skel->maps.relay_hops6
 	};
 	const struct bpf_map *m;
 	enum bpf_map_type type;

@@ -1365,6 +1365,10 @@ void suite_xdp_relay_he(struct suite_tally *t)
 	if (skel) {
 		skel->rodata->sn_port = SN_PORT;
 		skel->rodata->next_hop = N2NK_RELAY_HOP_BACK; /* never leave */
+		skel->rodata->next_hop6 = N2NK_RELAY_HOP_BACK;
+		/* Random stamps: a sealed datagram whose real checksum looks
+		 * partial (1 in 65535) would go to the daemon; no veth here. */
+		skel->rodata->partial_csum = 0;
 	}
 	if (!skel || xdp_relay__load(skel) || fill_maps(skel)) {
 		suite_record(t, "relay -H: load and fill maps", -1);
