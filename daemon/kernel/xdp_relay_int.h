@@ -41,6 +41,7 @@ struct xdp_relay_loader {
 	int n_addrs6; /* local_addrs6: bound to any, the interfaces' IPv6 */
 	enum datapath_xdp_mode mode;
 	bool by_fib;	       /* next hop from the FIB, else from relay_hops */
+	bool by_fib6;	       /* the same for IPv6 (relay_hops6) */
 	struct xrl_hops *hops; /* !by_fib: relay_hops' keeper */
 	bool pinned;	       /* pin_dir holds our maps and links */
 	bool pin_busy;	       /* another daemon holds pin_dir: not pinned */
@@ -63,5 +64,8 @@ void xrl_hops_close(struct xdp_relay_loader *r);
  * (CLOCK_MONOTONIC ns): its next hop is kept in relay_hops until then,
  * resolved now if it is new. Nothing without r->hops. */
 void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until);
+/* The same for an edge at IPv6 address addr (relay_hops6). */
+void xrl_hops_want6(struct xdp_relay_loader *r, const __u8 addr[16],
+		    uint64_t until);
 
 #endif /* N2NK_XDP_RELAY_INT_H */

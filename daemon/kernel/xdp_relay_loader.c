@@ -385,6 +385,9 @@ static void note_next_hop(struct xdp_relay_loader *r)
 		 r->by_fib ? "from the FIB"
 			   : "from the route and neighbour tables (IPv4 "
 			     "forwarding off, so no FIB lookup)");
+	n = strlen(r->where);
+	snprintf(r->where + n, sizeof(r->where) - n, "; IPv6 next hop %s",
+		 r->by_fib6 ? "from the FIB" : "from the tables");
 }
 
 /* The addresses the program treats as ours (the rest is transit). */
@@ -447,8 +450,9 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	r->skel->rodata->sn_port = port;
 	r->skel->rodata->next_hop = r->by_fib ? N2NK_RELAY_HOP_FIB
 					      : N2NK_RELAY_HOP_MAP;
-	r->skel->rodata->next_hop6 = ifs_forward6(r) ? N2NK_RELAY_HOP_FIB
-						     : N2NK_RELAY_HOP_MAP;
+	r->by_fib6 = ifs_forward6(r);
+	r->skel->rodata->next_hop6 = r->by_fib6 ? N2NK_RELAY_HOP_FIB
+						: N2NK_RELAY_HOP_MAP;
 	r->skel->rodata->partial_csum = !ifs_physical(r);
 	err = pin_maps(r, bind, port, why);
 	if (err)
@@ -459,7 +463,7 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 		goto err_close;
 	}
 	err = fill_local_addrs(r, why);
-	if (!err && !r->by_fib)
+	if (!err && (!r->by_fib || !r->by_fib6))
 		err = xrl_hops_open(r, why);
 	if (!err)
 		err = attach_all(r, why);

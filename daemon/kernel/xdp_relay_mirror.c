@@ -193,6 +193,7 @@ static int edge_set6(struct xdp_relay_loader *r,
 		bpf_map__delete_elem(edges, k, sizeof(*k), 0);
 		return xrl_fail(why, err, "XDP relay: updating senders6");
 	}
+	xrl_hops_want6(r, d.sock.addr, expires);
 	return 0;
 }
 
