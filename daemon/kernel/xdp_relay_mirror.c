@@ -7,6 +7,7 @@
  * keys (he_keys) and replay records (he_stamps) are handed over here too.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -472,28 +473,59 @@ static int sweep_one(struct xdp_relay_loader *r,
 	return 1;
 }
 
-int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
-			   struct xdp_relay_why *why)
+/* The same for edges6[k]. */
+static int sweep_one6(struct xdp_relay_loader *r,
+		      const struct n2nk_relay_edge *k, uint64_t now)
+{
+	struct bpf_map *edges = r->skel->maps.edges6;
+	struct n2nk_relay_dest6 d;
+
+	if (bpf_map__lookup_elem(edges, k, sizeof(*k), &d, sizeof(d), 0) ||
+	    d.expires_ns >= now)
+		return 0;
+	drop_sender6(r, &d.sock, k);
+	stats_delete(r, k);
+	if (bpf_map__delete_elem(edges, k, sizeof(*k), 0) && errno != ENOENT)
+		return -errno;
+	return 1;
+}
+
+/* Sweeps one of edges and edges6; *swept grows by what went. */
+static int sweep_map(struct xdp_relay_loader *r, bool v6, uint64_t now,
+		     unsigned int *swept)
 {
 	/* Static: 1.75 MiB of keys, off the stack; one loop thread. */
 	static struct n2nk_relay_edge keys[N2NK_RELAY_MAX_EDGES];
-	int fd = bpf_map__fd(r->skel->maps.edges);
-	uint64_t now = monotonic_ns();
+	int fd = bpf_map__fd(v6 ? r->skel->maps.edges6 : r->skel->maps.edges);
 	unsigned int n = 0, i;
 	int ret, err = 0;
 
-	why->msg[0] = 0;
-	*swept = 0;
 	/* Keys first: deleting while walking a hash map restarts the walk. */
 	while (n < N2NK_RELAY_MAX_EDGES &&
 	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
 		n++;
 	for (i = 0; i < n; i++) {
-		ret = sweep_one(r, &keys[i], now);
+		ret = v6 ? sweep_one6(r, &keys[i], now)
+			 : sweep_one(r, &keys[i], now);
 		if (ret < 0 && !err)
 			err = ret;
 		*swept += ret > 0;
 	}
+	return err;
+}
+
+int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
+			   struct xdp_relay_why *why)
+{
+	uint64_t now = monotonic_ns();
+	int err, err6;
+
+	why->msg[0] = 0;
+	*swept = 0;
+	err = sweep_map(r, false, now, swept);
+	err6 = sweep_map(r, true, now, swept);
+	if (!err)
+		err = err6;
 	return err ? xrl_fail(why, err, "XDP relay: sweeping expired edges")
 		   : 0;
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -1546,6 +1547,32 @@ static int mirror_moved(struct xdp_relay_loader *r)
 		       : -1;
 }
 
+/* F again over IPv6, its registration over at once: the sweep takes it
+ * and its senders6 entry. */
+static int mirror_sweep6(struct xdp_relay_loader *r)
+{
+	struct n2nk_relay_sock6 f6 = { 0 };
+	struct sockaddr_storage ss;
+	struct xdp_relay_why why;
+	struct n2nk_relay_edge kf;
+	unsigned int swept = 0;
+
+	relay_put_edge_key(&kf, COMMUNITY, mac_f);
+	memcpy(f6.addr, f6_ip, 16);
+	f6.port = htons(F_PORT);
+	sa6(&ss, f6_ip, F_PORT);
+	if (xdp_relay_loader_edge_set(r, COMMUNITY, mac_f, &ss, 0, &why) ||
+	    !has_key(r->skel->maps.edges6, &kf, sizeof(kf)))
+		return -1;
+	usleep(1000);
+	if (xdp_relay_loader_sweep(r, &swept, &why) || swept != 1)
+		return -1;
+	return has_key(r->skel->maps.edges6, &kf, sizeof(kf)) ||
+			       has_key(r->skel->maps.senders6, &f6, sizeof(f6))
+		       ? -1
+		       : 0;
+}
+
 static void run_mirror_cases(struct suite_tally *t)
 {
 	struct xdp_relay_loader *r = calloc(1, sizeof(*r));
@@ -1581,6 +1608,8 @@ static void run_mirror_cases(struct suite_tally *t)
 	err = err || xdp_relay_loader_edge_del(r, COMMUNITY, mac_e, &why);
 	suite_record(t, mirror_gone.name,
 		     err ? -1 : mirror_run(r, &mirror_gone));
+	suite_record(t, "relay mirror: an expired IPv6 edge is swept",
+		     err ? -1 : mirror_sweep6(r));
 	if (r)
 		xdp_relay__destroy(r->skel);
 	free(r);

@@ -97,8 +97,7 @@ static int serve(char **argv)
 	}
 	/* Not pinned: a root that is no bpffs (and exists: nothing made). */
 	xdp_relay_loader_pin_root("/tmp");
-	if (xdp_relay_loader_open(&r, &bind_any, port, XDP_MODE_AUTO,
-				  &why)) {
+	if (xdp_relay_loader_open(&r, &bind_any, port, XDP_MODE_AUTO, &why)) {
 		fprintf(stderr, "relay6_probe: %s\n", why.msg);
 		return 2;
 	}
@@ -219,9 +218,10 @@ int main(int argc, char **argv)
 		return serve(argv + 2);
 	if (argc == 11 && !strcmp(argv[1], "send"))
 		return send_all(argv + 2);
-	fprintf(stderr, "usage: relay6_probe serve PORT SECONDS "
-			"[IP6_A]:PORT_A [IP6_B]:PORT_B\n"
-			"       relay6_probe send SN_IP6 PORT NS_A IP6_A PORT_A "
-			"NS_B IP6_B PORT_B COUNT\n");
+	fprintf(stderr,
+		"usage: relay6_probe serve PORT SECONDS "
+		"[IP6_A]:PORT_A [IP6_B]:PORT_B\n"
+		"       relay6_probe send SN_IP6 PORT NS_A IP6_A PORT_A "
+		"NS_B IP6_B PORT_B COUNT\n");
 	return 2;
 }
