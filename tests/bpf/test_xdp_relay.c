@@ -24,6 +24,7 @@
 #include "common/mac.h"
 #include "common/pcap_read.h"
 #include "frame_builder.h"
+#include "kernel/bpf_maps.h"
 #include "kernel/xdp_counter.h"
 #include "kernel/xdp_relay_int.h"
 #include "n2n_wire_defs.h"
@@ -1310,6 +1311,97 @@ static void print_median_cost(const struct xdp_relay *skel,
 }
 
 /*
+ * Lookup cost against the registry's size: the relayed path's median at
+ * 10 and at 10,000 registered edges (100 communities of 100, each with its
+ * senders, edges and edge_stats entries, as the mirror makes them), in
+ * one run, each frame from another edge (keys spread over the maps).
+ */
+#define SCALE_SMALL 10
+#define SCALE_LARGE 10000
+#define SCALE_RUNS  20000
+
+static void scale_edge(int i, uint8_t ip[4], uint8_t mac[MAC_SIZE],
+		       char community[N2N_COMMUNITY_SIZE])
+{
+	ip[0] = 10;
+	ip[1] = (uint8_t)(i >> 16);
+	ip[2] = (uint8_t)(i >> 8);
+	ip[3] = (uint8_t)i;
+	mac[0] = 0x02;
+	mac[1] = 0x5c;
+	mac[2] = 0;
+	mac[3] = (uint8_t)(i >> 16);
+	mac[4] = (uint8_t)(i >> 8);
+	mac[5] = (uint8_t)i;
+	snprintf(community, N2N_COMMUNITY_SIZE, "scale%d", i / 100);
+}
+
+static int scale_fill(const struct xdp_relay *skel, int from, int to)
+{
+	char comm[N2N_COMMUNITY_SIZE];
+	uint8_t ip[4], mac[MAC_SIZE];
+	struct n2nk_relay_edge k;
+	int i, err = 0;
+
+	for (i = from; i < to && !err; i++) {
+		scale_edge(i, ip, mac, comm);
+		relay_put_edge_key(&k, comm, mac);
+		err = relay_set_sender(skel, ip, A_PORT, comm, mac);
+		if (!err)
+			err = relay_set_edge(skel, comm, mac, ip, A_PORT);
+		if (!err)
+			err = bpf_map_zero_percpu(skel->maps.edge_stats, &k);
+	}
+	return err;
+}
+
+/* The median ns of SCALE_RUNS relayed frames among the first n edges
+ * (each from edge i to its neighbour i ^ 1, same community), or 0. */
+static uint32_t scale_median(const struct xdp_relay *skel, int n)
+{
+	static uint32_t d[SCALE_RUNS];
+	static struct run_out out;
+	char comm[N2N_COMMUNITY_SIZE];
+	uint8_t ip[4], mac[MAC_SIZE], peer_ip[4], peer[MAC_SIZE];
+	struct pkt_spec s = good_spec();
+	struct frame f;
+	int r, i;
+
+	for (r = 0; r < SCALE_RUNS; r++) {
+		i = (int)(((unsigned int)r * 7919u) % (unsigned int)n);
+		scale_edge(i ^ 1, peer_ip, peer, comm);
+		scale_edge(i, ip, mac, comm);
+		s.ip_src = ip;
+		s.community = comm;
+		s.src_mac = mac;
+		s.dst_mac = peer;
+		frame_init(&f);
+		build_spec(&f, &s);
+		if (run_prog(skel, f.data, f.len, 1, &out) ||
+		    out.verdict != XDP_TX)
+			return 0;
+		d[r] = out.duration;
+	}
+	qsort(d, SCALE_RUNS, sizeof(d[0]), cmp_u32);
+	return d[SCALE_RUNS / 2];
+}
+
+static void print_scale_cost(const struct xdp_relay *skel)
+{
+	uint32_t small, large;
+
+	if (scale_fill(skel, 0, SCALE_SMALL))
+		return;
+	small = scale_median(skel, SCALE_SMALL);
+	if (scale_fill(skel, SCALE_SMALL, SCALE_LARGE))
+		return;
+	large = scale_median(skel, SCALE_LARGE);
+	printf("     cost: relayed, median %u ns at %d edges, %u ns at %d "
+	       "(%d single runs each, senders spread)\n",
+	       small, SCALE_SMALL, large, SCALE_LARGE, SCALE_RUNS);
+}
+
+/*
  * Informational cost. .repeat reruns the program on the buffer the
  * previous run left, so it is only meaningful for a verdict that leaves
  * the frame alone (unknown destination: the full parse and both lookups);
@@ -1338,6 +1430,7 @@ static void print_cost(const struct xdp_relay *skel)
 	printf("     cost: %.1f ns/packet relayed (%d single runs)\n",
 	       (double)total / BENCH_RUNS, BENCH_RUNS);
 	print_median_cost(skel, &f);
+	print_scale_cost(skel);
 }
 
 /*
