@@ -36,13 +36,15 @@ struct relay_pkt {
 	/* The same over IPv6 (v6 set). */
 	struct n2nk_relay_sock6 from6, to6;
 	struct n2nk_relay_addr6 sn_addr6;
-	struct bpf_fib_lookup fib6; /* the IPv6 FIB request */
 	__u8 v6;
 	struct n2nk_relay_edge from_edge, to_edge; /* for edge_stats */
 	__u16 udp_len;				   /* host order */
 	__u16 udp_check;  /* the UDP checksum field as it came */
 	__u32 pseudo_sum; /* its pseudo-header's sum, unfolded */
 	__u8 he_opened;	  /* -H: the packet's header is now the plaintext */
+	/* Last, not zeroed per frame: the FIB request (either family),
+	 * which relay_next_hop*() fill whole. */
+	struct bpf_fib_lookup fib;
 };
 
 /*
@@ -328,7 +330,7 @@ static __always_inline int relay_parse_n2n(struct xdp_md *ctx, struct cursor *c,
 
 /* The next hop by the knob's source (enum n2nk_relay_next_hop). */
 static __always_inline int relay_find_hop(struct xdp_md *ctx,
-					  const struct relay_pkt *p, __u16 port,
+					  struct relay_pkt *p, __u16 port,
 					  int next_hop, __u16 ip_len,
 					  struct relay_hop *hop)
 {
@@ -336,7 +338,7 @@ static __always_inline int relay_find_hop(struct xdp_md *ctx,
 
 	if (next_hop == N2NK_RELAY_HOP_FIB)
 		return relay_next_hop(ctx, p->sn_addr, port, p->to, ip_len,
-				      hop);
+				      &p->fib, hop);
 	if (next_hop == N2NK_RELAY_HOP_MAP) {
 		ret = relay_hop_from_map(ctx, p->to.addr, ip_len, hop);
 		if (ret)
@@ -355,7 +357,7 @@ static __always_inline int relay_find_hop6(struct xdp_md *ctx,
 
 	if (next_hop == N2NK_RELAY_HOP_FIB)
 		return relay_next_hop6(ctx, &p->sn_addr6, port, &p->to6, ip_len,
-				       hop, &p->fib6);
+				       hop, &p->fib);
 	if (next_hop == N2NK_RELAY_HOP_MAP) {
 		ret = relay_hop_from_map6(ctx, &p->to6, ip_len, hop);
 		if (ret)
@@ -423,7 +425,7 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	pp = bpf_map_lookup_elem(&relay_pkt_scratch, &zero);
 	if (!pp)
 		return N2NK_REWRITE_FAILED; /* an array's slot 0: never */
-	__builtin_memset(pp, 0, sizeof(*pp));
+	__builtin_memset(pp, 0, __builtin_offsetof(struct relay_pkt, fib));
 #define p (*pp)
 	cursor_init_xdp(&c, ctx);
 	ret = relay_parse_udp(&c, &p, port);

@@ -75,22 +75,21 @@ static __always_inline int relay_fib_answer(struct xdp_md *ctx,
  * of ip_len bytes (the rewritten one), looked up as if it had arrived on
  * the ingress interface.
  */
-static __always_inline int relay_next_hop(struct xdp_md *ctx, __be32 sn_addr,
-					  __u16 port,
-					  struct n2nk_relay_sock4 to,
-					  __u16 ip_len, struct relay_hop *hop)
+static __always_inline int
+relay_next_hop(struct xdp_md *ctx, __be32 sn_addr, __u16 port,
+	       struct n2nk_relay_sock4 to, __u16 ip_len,
+	       struct bpf_fib_lookup *fib, struct relay_hop *hop)
 {
-	struct bpf_fib_lookup fib = {};
-
-	fib.family = AF_INET;
-	fib.l4_protocol = IPPROTO_UDP;
-	fib.sport = bpf_htons(port);
-	fib.dport = to.port;
-	fib.tot_len = ip_len;
-	fib.ipv4_src = sn_addr;
-	fib.ipv4_dst = to.addr;
-	fib.ifindex = ctx->ingress_ifindex;
-	return relay_fib_answer(ctx, &fib, hop);
+	__builtin_memset(fib, 0, sizeof(*fib));
+	fib->family = AF_INET;
+	fib->l4_protocol = IPPROTO_UDP;
+	fib->sport = bpf_htons(port);
+	fib->dport = to.port;
+	fib->tot_len = ip_len;
+	fib->ipv4_src = sn_addr;
+	fib->ipv4_dst = to.addr;
+	fib->ifindex = ctx->ingress_ifindex;
+	return relay_fib_answer(ctx, fib, hop);
 }
 
 /* The same for IPv6: from our address to the edge's socket; fib is the
