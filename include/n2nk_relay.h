@@ -121,7 +121,9 @@
  * on their hosts, as a NIC on a wire would have done the sum
  * (tests/netns/lab.sh). Frames the relay hands to the daemon over AF_XDP
  * skip the kernel's UDP input: daemon/kernel/xsk.c checks the checksum
- * where the stack would (udp_checksum). Its next hop comes from the kernel's FIB and
+ * where the stack would (udp_checksum; a field holding the pseudo-header
+ * sum alone passes only where partial_csum is on: the stack tells that
+ * case from the skb, the frame check only by where it runs). Its next hop comes from the kernel's FIB and
  * neighbour tables (bpf_fib_lookup()) and it leaves with XDP_TX. When the
  * FIB has no answer yet (no route, no neighbour entry, too big for the
  * route's MTU, forwarding disabled on the interface) or the route leaves

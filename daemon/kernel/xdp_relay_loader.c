@@ -522,6 +522,11 @@ int xdp_relay_loader_xsks_fd(const struct xdp_relay_loader *r)
 	return bpf_map__fd(r->skel->maps.xsks);
 }
 
+bool xdp_relay_loader_hw_only(const struct xdp_relay_loader *r)
+{
+	return !r->skel->rodata->partial_csum;
+}
+
 int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 			      struct xdp_relay_map_info *out)
 {

@@ -55,6 +55,10 @@ int xdp_relay_loader_ifindexes(const struct xdp_relay_loader *r, int *out,
 /* The `xsks` XSKMAP (include/n2nk_relay.h): the slow path's AF_XDP
  * sockets go in there, keyed by receive queue. */
 int xdp_relay_loader_xsks_fd(const struct xdp_relay_loader *r);
+/* Every interface the program runs on is hardware (not veth, tap, ...):
+ * no frame arrives with a checksum left to offload (the partial_csum
+ * knob is off). */
+bool xdp_relay_loader_hw_only(const struct xdp_relay_loader *r);
 
 /* The registry mirror (xdp_relay_mirror.c). */
 
