@@ -138,8 +138,8 @@
  * and bpf_check_mtu() guards the 8 bytes added.
  *
  * A header-encrypted PACKET is relayed the same way when its sender's
- * socket is registered in a community of he_keys and that community's key
- * opens it as a PACKET header (H = 38) whose checksum and time stamp
+ * socket (senders or senders6) is registered in a community of he_keys
+ * and that community's key opens it as a PACKET header (H = 38) whose checksum and time stamp
  * (against he_stamps, n2n's window and jitter) hold. The relayed packet
  * is the plaintext one above, sealed again as n2n does: a fresh stamp from
  * the supernode's clock, new random bits, the checksum over the new
@@ -166,8 +166,8 @@
  * daemon relays it through its socket. A frame of an IPv6 PACKET for
  * the daemon (DAEMON verdicts) goes up the stack (XDP_PASS), not over
  * AF_XDP, whose frame check is IPv4 only: the daemon's IPv6 socket gets
- * it with the stack's checks done. -H PACKETs over IPv6 go to the
- * daemon too (header_encrypted): the -H code works at IPv4's offsets.
+ * it with the stack's checks done. -H PACKETs over IPv6 are opened,
+ * checked and sealed again as over IPv4 (H = 58 with the IPv6 socket).
  *
  * Load-time knobs (skeleton rodata, set before load): sn_port, the UDP port
  * (host order) the supernode listens on, default N2N_SN_PORT_DEFAULT;

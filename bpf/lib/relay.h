@@ -261,6 +261,8 @@ static __always_inline int relay_open_he(struct xdp_md *ctx,
 					 struct relay_pkt *p)
 {
 	__u32 len = p->udp_len - sizeof(struct udphdr);
+	__u32 off = p->v6 ? RELAY6_N2N_OFF : RELAY_IN_N2N_OFF;
+	__u32 grow = p->v6 ? N2N_SOCK_SIZE_V6 : N2N_SOCK_SIZE_V4;
 	struct he_scratch *sc = he_scratch_get();
 	struct n2nk_relay_edge *s;
 	struct n2nk_he *he;
@@ -270,14 +272,16 @@ static __always_inline int relay_open_he(struct xdp_md *ctx,
 	 * another message, for the daemon. */
 	if (p->udp_len < sizeof(struct udphdr) + N2N_PACKET_HDR_SIZE)
 		return N2NK_HEADER_ENCRYPTED;
-	s = bpf_map_lookup_elem(&senders, &p->from);
+	s = p->v6 ? bpf_map_lookup_elem(&senders6, &p->from6)
+		  : bpf_map_lookup_elem(&senders, &p->from);
 	if (!s || !sc)
 		return N2NK_HEADER_ENCRYPTED; /* the daemon tries every key */
 	he = relay_he_keys(s->community);
-	/* -H seals at most 2048 bytes; the relayed one is 8 longer. */
-	if (!he || len + N2N_SOCK_SIZE_V4 > N2N_PKT_BUF_SIZE)
+	/* -H seals at most 2048 bytes; the relayed one is 8 (IPv6: 20)
+	 * longer. */
+	if (!he || len + grow > N2N_PKT_BUF_SIZE)
 		return N2NK_HEADER_ENCRYPTED;
-	switch (n2nk_he_decrypt_hdr(ctx, RELAY_IN_N2N_OFF, len, he)) {
+	switch (n2nk_he_decrypt_hdr(ctx, off, len, he)) {
 	case 0:
 		break;
 	case HE_LONG_HDR:
@@ -294,10 +298,10 @@ static __always_inline int relay_open_he(struct xdp_md *ctx,
 	ret = relay_check_packet(sc->work, sc->work + N2N_COMMON_SIZE, p);
 	if (ret)
 		return ret;
-	if (he_store_work(ctx, RELAY_IN_N2N_OFF, sc))
+	if (he_store_work(ctx, off, sc))
 		return N2NK_HEADER_ENCRYPTED;
 	p->he_opened = 1;
-	ret = he_verify(ctx, RELAY_IN_N2N_OFF, len);
+	ret = he_verify(ctx, off, len);
 	if (ret) {
 		p->he_opened = 0; /* he_verify put the original back */
 		return ret == HE_CHECKSUM ? N2NK_HEADER_KEY
@@ -315,9 +319,8 @@ static __always_inline int relay_parse_n2n(struct xdp_md *ctx, struct cursor *c,
 
 	if (!hdr)
 		return N2NK_TRUNCATED_N2N;
-	/* -H over IPv6: the daemon's, for now. */
 	if (!n2n_common_is_plaintext(hdr))
-		return p->v6 ? N2NK_HEADER_ENCRYPTED : relay_open_he(ctx, p);
+		return relay_open_he(ctx, p);
 	ret = relay_check_packet(
 		hdr, cursor_pull(c, N2N_PACKET_HDR_SIZE - N2N_COMMON_SIZE), p);
 	if (ret)
@@ -386,7 +389,8 @@ static __attribute__((noinline)) int
 relay_rewrite6_fn(struct xdp_md *ctx, struct relay_pkt *p, __u16 port,
 		  const struct relay_hop *hop)
 {
-	return relay_rewrite6(ctx, &p->from6, &p->to6, &p->sn_addr6, port, hop);
+	return relay_rewrite6(ctx, &p->from6, &p->to6, &p->sn_addr6, port, hop,
+			      p->he_opened);
 }
 
 static __always_inline int relay_frame6(struct xdp_md *ctx, struct relay_pkt *p,
@@ -400,10 +404,35 @@ static __always_inline int relay_frame6(struct xdp_md *ctx, struct relay_pkt *p,
 		ret = relay_rewrite6_fn(ctx, p, port,
 					next_hop == N2NK_RELAY_HOP_BACK ? NULL
 									: hop);
-	if (ret == N2NK_OK)
-		relay_count_edges(&p->from_edge, &p->to_edge,
-				  ETH_HLEN + sizeof(struct ipv6hdr) +
-					  p->udp_len);
+	return ret;
+}
+
+/*
+ * -H: a relayed packet sealed again over its new n2n packet at n2n_off
+ * (the header grew by grow: the inserted socket), with our stamp, and its
+ * UDP checksum (at l4_off) moved on for the sealed header; whatever does
+ * not go on relayed goes on as it came (the n2n packet starts at n2n_off
+ * before the rewrite too).
+ */
+static __always_inline int relay_he_finish(struct xdp_md *ctx,
+					   struct relay_pkt *p, int ret,
+					   __u32 n2n_off, __u32 l4_off,
+					   int grow)
+{
+	if (!p->he_opened)
+		return ret;
+	if (!ret)
+		return he_seal(ctx, n2n_off,
+			       p->udp_len - sizeof(struct udphdr) + grow,
+			       N2N_PACKET_HDR_SIZE + grow,
+			       relay_he_keys(p->from_edge.community)) ||
+				       relay_he_csum(ctx, l4_off,
+						     N2N_PACKET_HDR_SIZE + grow)
+			       ? N2NK_REWRITE_FAILED
+			       : N2NK_OK;
+	if (n2nk_verdict(N2NK_LAYER_RELAY, ret) != N2NK_VERDICT_DROP &&
+	    he_restore(ctx, n2n_off))
+		return N2NK_REWRITE_FAILED;
 	return ret;
 }
 
@@ -437,8 +466,17 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	if (!ret && partial && p.udp_check &&
 	    csum_is_partial(p.udp_check, p.pseudo_sum))
 		ret = N2NK_CHECKSUM_PARTIAL;
-	if (p.v6)
-		return ret ? ret : relay_frame6(ctx, pp, port, next_hop6, hop);
+	if (p.v6) {
+		if (!ret)
+			ret = relay_frame6(ctx, pp, port, next_hop6, hop);
+		ret = relay_he_finish(ctx, pp, ret, RELAY6_N2N_OFF,
+				      RELAY6_L4_OFF, N2N_SOCK_SIZE_V6);
+		if (ret == N2NK_OK)
+			relay_count_edges(&p.from_edge, &p.to_edge,
+					  ETH_HLEN + sizeof(struct ipv6hdr) +
+						  p.udp_len);
+		return ret;
+	}
 	ip_len = sizeof(struct iphdr) + p.udp_len + N2N_SOCK_SIZE_V4;
 	if (!ret)
 		ret = relay_find_hop(ctx, &p, port, next_hop, ip_len, hop);
@@ -447,19 +485,8 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 				    next_hop == N2NK_RELAY_HOP_BACK ? NULL
 								    : hop,
 				    p.he_opened);
-	/* -H: sealed again over the new packet, with our stamp. */
-	if (!ret && p.he_opened &&
-	    (he_seal(ctx, RELAY_N2N_OFF,
-		     p.udp_len - sizeof(struct udphdr) + N2N_SOCK_SIZE_V4,
-		     N2N_PACKET_HDR_SIZE_SOCK,
-		     relay_he_keys(p.from_edge.community)) ||
-	     relay_he_csum(ctx)))
-		return N2NK_REWRITE_FAILED;
-	/* Whatever goes on goes as it came. */
-	if (ret && p.he_opened &&
-	    n2nk_verdict(N2NK_LAYER_RELAY, ret) != N2NK_VERDICT_DROP &&
-	    he_restore(ctx, RELAY_IN_N2N_OFF))
-		return N2NK_REWRITE_FAILED;
+	ret = relay_he_finish(ctx, pp, ret, RELAY_N2N_OFF, RELAY_L4_OFF,
+			      N2N_SOCK_SIZE_V4);
 	if (ret == N2NK_OK)
 		relay_count_edges(&p.from_edge, &p.to_edge,
 				  ETH_HLEN + ip_len - N2N_SOCK_SIZE_V4);

@@ -81,18 +81,20 @@ static __always_inline __u32 relay_he_sum(const __u8 *b, int n)
 }
 
 /*
- * The UDP checksum of a relayed -H PACKET (relay_rewrite() updated it for
- * the new IP and UDP headers): the header as it came (sc->orig, the
- * H = 38 bytes the seal replaced) out, the sealed one (sc->work, 46
- * bytes) in; the payload behind moved by 8 bytes, keeping its words.
- * 0 (no checksum) stays 0. 0, or -1.
+ * The UDP checksum of a relayed -H PACKET (the rewrite updated it for
+ * the new IP and UDP headers, the UDP one at l4_off): the header as it
+ * came (sc->orig, the H = 38 bytes the seal replaced) out, the sealed one
+ * (sc->work, new_h bytes: 46 with an IPv4 socket, 58 with an IPv6 one)
+ * in; the payload behind moved by the socket's even length, keeping its
+ * words. 0 (no checksum) stays 0. 0, or -1.
  */
-static __always_inline int relay_he_csum(struct xdp_md *ctx)
+static __always_inline int relay_he_csum(struct xdp_md *ctx, __u32 l4_off,
+					 int new_h)
 {
 	struct he_scratch *sc = he_scratch_get();
 	void *data = (void *)(long)ctx->data;
 	void *end = (void *)(long)ctx->data_end;
-	struct udphdr *udph = data + RELAY_L4_OFF;
+	struct udphdr *udph = data + l4_off;
 	__u32 diff;
 
 	if (!sc || (void *)(udph + 1) > end)
@@ -100,7 +102,7 @@ static __always_inline int relay_he_csum(struct xdp_md *ctx)
 	if (!udph->check)
 		return 0;
 	diff = csum_fold(relay_he_sum(sc->orig, N2N_PACKET_HDR_SIZE));
-	diff = (__u16)~diff + relay_he_sum(sc->work, N2N_PACKET_HDR_SIZE_SOCK);
+	diff = (__u16)~diff + relay_he_sum(sc->work, new_h);
 	udph->check = csum_update(udph->check, diff);
 	return 0;
 }

@@ -257,7 +257,7 @@ static __always_inline int relay_rewrite6(struct xdp_md *ctx,
 					  const struct n2nk_relay_sock6 *to,
 					  const struct n2nk_relay_addr6 *sn,
 					  __u16 port,
-					  const struct relay_hop *hop)
+					  const struct relay_hop *hop, int he)
 {
 	struct udphdr *udph;
 	void *data, *end;
@@ -276,7 +276,11 @@ static __always_inline int relay_rewrite6(struct xdp_md *ctx,
 	udph = data + RELAY6_L4_OFF;
 	diff = relay_write_ipv6(data + ETH_HLEN, sn, to);
 	diff += relay_write_udp(udph, port, to->port, N2N_SOCK_SIZE_V6);
-	diff += relay_write_n2n6(data + RELAY6_N2N_OFF, from);
+	/* -H: the seal replaces the n2n header next (relay_he_csum()). */
+	if (he)
+		relay_write_n2n6(data + RELAY6_N2N_OFF, from);
+	else
+		diff += relay_write_n2n6(data + RELAY6_N2N_OFF, from);
 	/* Never 0 here: the parser sent those to the stack. */
 	udph->check = csum_update(udph->check, diff);
 	return N2NK_OK;

@@ -724,7 +724,7 @@ static const struct relay_case cases[] = {
 	  PASSED(N2NK_NOT_LOCAL) },
 	{ "relay6: checksum left to offload (partial): daemon", build6_partial,
 	  PASSED(N2NK_CHECKSUM_PARTIAL) },
-	{ "relay6: header-encrypted: daemon", build6_he,
+	{ "relay6: header-encrypted, no keys here: daemon", build6_he,
 	  PASSED(N2NK_HEADER_ENCRYPTED) },
 	{ "relay: our port, another host's address (transit)", build_transit,
 	  PASSED(N2NK_NOT_LOCAL) },
