@@ -34,13 +34,13 @@ int xdp_relay(struct xdp_md *ctx)
 	relay_count(ret, bytes);
 	switch (n2nk_verdict(N2NK_LAYER_RELAY, ret)) {
 	case N2NK_VERDICT_OK:
-		return XDP_TX; /* the next hop is on the interface it came in on */
+		return relay_egress(ctx, hop.ifindex); /* XDP_TX or redirect */
 	case N2NK_VERDICT_DAEMON:
 		/* The AF_XDP path parses IPv4 only: IPv6 reaches the daemon's
 		 * socket through the stack, which checks it on the way. */
 		if (hop.v6)
 			return XDP_PASS;
-		return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_PASS);
+		return relay_to_daemon(ctx);
 	case N2NK_VERDICT_STACK:
 		return XDP_PASS;
 	case N2NK_VERDICT_DROP:

@@ -33,11 +33,35 @@
  *                 edges6, as the family of the socket it registered from
  *                 (a v4-mapped ::ffff:a.b.c.d is IPv4); the daemon moves
  *                 it, and its senders entry, when that changes. Pinned.
- *   xsks          BPF_MAP_TYPE_XSKMAP, N2NK_RELAY_MAX_QUEUES entries.
- *                 key: __u32 receive queue index; value: an AF_XDP socket
- *                 fd the daemon bound to that queue. Frames for the daemon
- *                 (verdict DAEMON in n2nk_reasons.h) are redirected there; a
- *                 queue without a socket falls back to XDP_PASS.
+ *   xsks          BPF_MAP_TYPE_XSKMAP, N2NK_RELAY_XSK_KEYS entries.
+ *                 key: __u32 slot * N2NK_RELAY_MAX_QUEUES + receive queue
+ *                 index, slot being the ingress interface's in xsk_slots;
+ *                 value: an AF_XDP socket fd the daemon bound to that
+ *                 interface and queue (a socket takes frames of its own
+ *                 interface and queue only: keyed by queue alone, a frame
+ *                 of another interface's queue 0 would be dropped). Frames
+ *                 for the daemon (verdict DAEMON in n2nk_reasons.h) are
+ *                 redirected there; an interface without a slot, a queue
+ *                 at or above N2NK_RELAY_MAX_QUEUES or one without a
+ *                 socket falls back to XDP_PASS.
+ *   xsk_slots     BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_IFS entries.
+ *                 key: __u32 ifindex of an interface the program is
+ *                 attached to; value: __u32 its slot, < N2NK_RELAY_MAX_IFS
+ *                 (the loader's index of it, the order the daemon's
+ *                 AF_XDP code binds them in).
+ *   egress_ifs    BPF_MAP_TYPE_DEVMAP_HASH, N2NK_RELAY_MAX_IFS entries.
+ *                 key: __u32 ifindex; value: __u32 the same ifindex. The
+ *                 attached interfaces a relayed frame may leave by when
+ *                 it came in on another: the program checks the next
+ *                 hop's interface is here before it rewrites anything,
+ *                 then bpf_redirect_map()s the frame to it (below).
+ *   egress_stats  BPF_MAP_TYPE_PERCPU_ARRAY, N2NK_RELAY_EGRESS_SLOTS.
+ *                 key: __u32 enum n2nk_relay_egress; value: struct
+ *                 n2nk_xdp_counter per possible CPU: how the relayed
+ *                 frames (relay_stats slot 0) left, XDP_TX or redirect,
+ *                 bytes as sent (8 more than relay_stats counts). Pinned
+ *                 like relay_stats. egress_ifs and xsk_slots are not: the
+ *                 next daemon fills its own.
  *   edge_stats    BPF_MAP_TYPE_PERCPU_HASH, N2NK_RELAY_MAX_EDGES entries.
  *                 key: struct n2nk_relay_edge; value: struct
  *                 n2nk_relay_edge_stats, one per possible CPU: PACKETs
@@ -73,8 +97,9 @@
  *                 key: __be32, a registered edge's IPv4 address
  *                 value: struct n2nk_relay_hop, the next hop towards it
  *                 (the edge itself on our segment, else the gateway of
- *                 its route): the Ethernet addresses a relayed frame gets
- *                 and the interface it leaves by. The daemon fills it
+ *                 its route): the Ethernet addresses a relayed frame gets,
+ *                 the interface it leaves by and the route's source
+ *                 address (RTA_PREFSRC). The daemon fills it
  *                 from the kernel's route and neighbour tables (rtnetlink)
  *                 when an edge registers or moves and again every few
  *                 seconds; an address without a resolved neighbour has no
@@ -90,7 +115,8 @@
  *                 per possible CPU; bytes are the frame length as received.
  *
  * Every frame is counted exactly once in relay_stats. Slot 0 (N2NK_OK)
- * counts the relayed PACKETs (XDP_TX); the relay column of
+ * counts the relayed PACKETs (XDP_TX or redirect, told apart in
+ * egress_stats); the relay column of
  * n2nk_reasons.h says what happens to the others: DROP is XDP_DROP,
  * DAEMON goes to the userspace supernode over AF_XDP (or its UDP socket
  * where the queue has no AF_XDP socket, see xsks), STACK is XDP_PASS, as
@@ -101,7 +127,54 @@
  * to 46 bytes, the payload follows unchanged); it leaves from the
  * supernode's address and port to the destination edge's socket, IP TTL
  * 64 as a datagram the supernode sends (the sender's IP ID and DF bit are
- * kept), Ethernet padding after the datagram kept.
+ * kept), Ethernet padding after the datagram kept (the UDP checksum:
+ * below). Its next hop comes from the kernel's FIB and
+ * neighbour tables (bpf_fib_lookup()). When the route leaves by the
+ * interface the frame came in on, it leaves with XDP_TX; by another one
+ * in egress_ifs, with bpf_redirect_map(egress_ifs), its Ethernet source
+ * that interface's MAC (the FIB's smac, relay_hops' smac) and its IP
+ * source the route's preferred source address when the supernode listens
+ * on it (local_addrs: bound to any; a second FIB lookup with
+ * BPF_FIB_LOOKUP_SRC, Linux 6.8+, or relay_hops' src), as the daemon's
+ * socket would send it, else the address it came to. When the FIB has no answer yet
+ * (no route, no neighbour entry, too big for the route's MTU, forwarding
+ * disabled on the interface) or the route leaves by an interface not in
+ * egress_ifs (not ours, or ours but unable to transmit XDP frames: a
+ * redirect there would lose the rewritten frame), the frame goes to the
+ * daemon unchanged, which relays it through its socket; the kernel then
+ * resolves the neighbour, and the next frames stay in XDP. With IPv4
+ * forwarding off the FIB does not answer: the next hop then comes from
+ * relay_hops, the daemon's copy of the same tables, with the same
+ * outcomes (no entry yet: no_neighbour; an interface not in egress_ifs:
+ * other_interface; longer than the route's MTU: frag_needed), and
+ * bpf_check_mtu() on the interface it leaves by guards the 8 bytes added.
+ *
+ * Which interfaces go in egress_ifs (the loader decides when it attaches,
+ * and only with two or more attached): from a program attached in
+ * generic (SKB) mode the kernel sends a redirected frame through the
+ * stack (dev_queue_xmit()), which any device takes; from a native one it
+ * calls the target's ndo_xdp_xmit, which only works where the device has
+ * XDP transmit set up and says so in its xdp_features (ndo-xmit, netdev
+ * generic netlink, Linux 6.3+). So when every attachment is generic all
+ * attached interfaces qualify, else only those announcing ndo-xmit. A veth
+ * announces it while its peer runs an XDP program or has GRO on (6.18
+ * veth_set_xdp_features(); redirected frames reached a peer with GRO
+ * alone in our runs, but native XDP_TX into such a peer stalls, see
+ * docs/benchmarks.md, so tests put an XDP program there); many NICs only while they run an XDP program
+ * themselves, which they do here (native). The daemon asks again every
+ * 30 s (with its sweep of expired edges): a device that lost ndo-xmit
+ * since (its peer's program removed) loses the frames redirected to it
+ * until then, and then leaves egress_ifs.
+ *
+ * A failed redirect is not seen by the program (bpf_redirect_map() only
+ * records the target): the ingress driver counts it (veth: ethtool -S
+ * rx_queue_N_xdp_drops), the target's failed transmits show in its
+ * ethtool -S (veth: tx_queue_N_xdp_xmit_errors) and every one in the
+ * tracepoints xdp:xdp_redirect_err and xdp:xdp_devmap_xmit (perf stat -e
+ * 'xdp:xdp_redirect_err,xdp:xdp_devmap_xmit' -a). A target gone from
+ * egress_ifs between the check and the redirect aborts the frame
+ * (XDP_ABORTED, egress_stats N2NK_RELAY_EGRESS_ABORTED, tracepoint
+ * xdp:xdp_exception).
  *
  * UDP checksum: updated from the one the datagram came with for every
  * word the relay changed (addresses, ports, length, TTL, flags, the
@@ -123,19 +196,7 @@
  * skip the kernel's UDP input: daemon/kernel/xsk.c checks the checksum
  * where the stack would (udp_checksum; a field holding the pseudo-header
  * sum alone passes only where partial_csum is on: the stack tells that
- * case from the skb, the frame check only by where it runs). Its next hop comes from the kernel's FIB and
- * neighbour tables (bpf_fib_lookup()) and it leaves with XDP_TX. When the
- * FIB has no answer yet (no route, no neighbour entry, too big for the
- * route's MTU, forwarding disabled on the interface) or the route leaves
- * by another interface (which may be a bridge, a tunnel or a device whose
- * XDP transmit is not set up: a redirect there would lose the rewritten
- * frame), the frame goes to the daemon unchanged, which relays it through
- * its socket; the kernel then resolves the neighbour, and the next frames
- * stay in XDP. With IPv4 forwarding off the FIB does not answer: the
- * next hop then comes from relay_hops, the daemon's copy of the same
- * tables, with the same outcomes (no entry yet: no_neighbour; another
- * interface: other_interface; longer than the route's MTU: frag_needed),
- * and bpf_check_mtu() guards the 8 bytes added.
+ * case from the skb, the frame check only by where it runs).
  *
  * A header-encrypted PACKET is relayed the same way when its sender's
  * socket (senders or senders6) is registered in a community of he_keys
@@ -198,6 +259,21 @@
 #define N2NK_RELAY_MAX_QUEUES	      64
 #define N2NK_RELAY_MAX_LOCAL_ADDRS    64
 #define N2NK_RELAY_MAX_HE_COMMUNITIES 1024
+/* Interfaces the relay attaches to: egress_ifs' and xsk_slots' size. */
+#define N2NK_RELAY_MAX_IFS	      16
+/* xsks' keys: an interface's slot (xsk_slots) times this, plus its RX
+ * queue index. */
+#define N2NK_RELAY_XSK_KEYS	      (N2NK_RELAY_MAX_IFS * N2NK_RELAY_MAX_QUEUES)
+
+/* How the relayed frames (relay_stats slot 0) left: egress_stats' slots. */
+enum n2nk_relay_egress {
+	N2NK_RELAY_EGRESS_TX = 0, /* XDP_TX: by the interface it came in */
+	N2NK_RELAY_EGRESS_REDIRECT = 1, /* bpf_redirect_map() to egress_ifs */
+	/* The interface left egress_ifs between the check and the redirect:
+	 * XDP_ABORTED, the frame is lost (tracepoint xdp:xdp_exception). */
+	N2NK_RELAY_EGRESS_ABORTED = 2,
+	N2NK_RELAY_EGRESS_SLOTS = 3,
+};
 
 /* Where the next hop of a relayed frame comes from (rodata next_hop). */
 enum n2nk_relay_next_hop {
@@ -208,13 +284,14 @@ enum n2nk_relay_next_hop {
 	N2NK_RELAY_HOP_BACK = 2,
 };
 
-/* The next hop towards an edge's address: relay_hops' value. */
+/* The next hop towards an edge's address: relay_hops' value. src is
+ * used only when ifindex is not the interface the frame came in on. */
 struct n2nk_relay_hop {
 	__u8 dmac[N2N_MAC_SIZE]; /* the edge's, or its route's gateway's */
 	__u8 smac[N2N_MAC_SIZE]; /* the interface's own */
 	__u32 ifindex;		 /* the interface the route leaves by */
 	__u32 mtu;		 /* the route's MTU, 0: the interface's */
-	__u8 pad[4];		 /* zero */
+	__be32 src;		 /* the route's source address, 0: none */
 	__u64 expires_ns;	 /* CLOCK_MONOTONIC; refreshed before */
 };
 
@@ -278,6 +355,8 @@ _Static_assert(__builtin_offsetof(struct n2nk_relay_hop, ifindex) == 12,
 	       "n2nk_relay_hop.ifindex moved");
 _Static_assert(__builtin_offsetof(struct n2nk_relay_hop, mtu) == 16,
 	       "n2nk_relay_hop.mtu moved");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_hop, src) == 20,
+	       "n2nk_relay_hop.src moved");
 _Static_assert(__builtin_offsetof(struct n2nk_relay_hop, expires_ns) == 24,
 	       "n2nk_relay_hop.expires_ns moved");
 _Static_assert(sizeof(struct n2nk_relay_community) == 20,

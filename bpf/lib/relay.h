@@ -347,7 +347,7 @@ static __always_inline int relay_find_hop(struct xdp_md *ctx,
 		if (ret)
 			return ret;
 	}
-	return relay_check_mtu(ctx, N2N_SOCK_SIZE_V4);
+	return relay_check_mtu(ctx, hop->ifindex, N2N_SOCK_SIZE_V4);
 }
 
 /* The same for IPv6 (next_hop: the knob for IPv6, by its forwarding). */
@@ -366,7 +366,7 @@ static __always_inline int relay_find_hop6(struct xdp_md *ctx,
 		if (ret)
 			return ret;
 	}
-	return relay_check_mtu(ctx, N2N_SOCK_SIZE_V6);
+	return relay_check_mtu(ctx, 0, N2N_SOCK_SIZE_V6);
 }
 
 /*
@@ -481,10 +481,10 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	if (!ret)
 		ret = relay_find_hop(ctx, &p, port, next_hop, ip_len, hop);
 	if (!ret)
-		ret = relay_rewrite(ctx, p.from, p.to, p.sn_addr, port,
-				    next_hop == N2NK_RELAY_HOP_BACK ? NULL
-								    : hop,
-				    p.he_opened);
+		ret = relay_rewrite(
+			ctx, p.from, p.to, hop->src ? hop->src : p.sn_addr,
+			port, next_hop == N2NK_RELAY_HOP_BACK ? NULL : hop,
+			p.he_opened);
 	ret = relay_he_finish(ctx, pp, ret, RELAY_N2N_OFF, RELAY_L4_OFF,
 			      N2N_SOCK_SIZE_V4);
 	if (ret == N2NK_OK)

@@ -70,10 +70,11 @@ struct {
 	__type(value, __u8);
 } local_addrs6 SEC(".maps");
 
-/* Receive queue -> the daemon's AF_XDP socket for the slow path. */
+/* Interface slot * MAX_QUEUES + receive queue -> the daemon's AF_XDP
+ * socket for the slow path (relay_egress.h: relay_to_daemon()). */
 struct {
 	__uint(type, BPF_MAP_TYPE_XSKMAP);
-	__uint(max_entries, N2NK_RELAY_MAX_QUEUES);
+	__uint(max_entries, N2NK_RELAY_XSK_KEYS);
 	__type(key, __u32);
 	__type(value, __u32);
 } xsks SEC(".maps");
@@ -116,6 +117,30 @@ struct {
 	__type(key, __u32);
 	__type(value, struct n2nk_xdp_counter);
 } relay_stats SEC(".maps");
+
+/* Interfaces a relayed frame may be redirected to (value: ifindex). */
+struct {
+	__uint(type, BPF_MAP_TYPE_DEVMAP_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_IFS);
+	__type(key, __u32);
+	__type(value, __u32);
+} egress_ifs SEC(".maps");
+
+/* Ingress ifindex -> its slot in xsks. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_IFS);
+	__type(key, __u32);
+	__type(value, __u32);
+} xsk_slots SEC(".maps");
+
+/* Relayed frames by how they left (enum n2nk_relay_egress). */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, N2NK_RELAY_EGRESS_SLOTS);
+	__type(key, __u32);
+	__type(value, struct n2nk_xdp_counter);
+} egress_stats SEC(".maps");
 
 static __always_inline void relay_count(int reason, __u64 bytes)
 {

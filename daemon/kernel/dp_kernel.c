@@ -20,8 +20,8 @@
 #include "xdp_relay_loader.h"
 #include "xsk.h"
 
-/* At least the loader's XRL_MAX_IFS; AF_XDP takes one interface anyway. */
-#define KERNEL_MAX_IFS 16
+/* The loader's XRL_MAX_IFS: AF_XDP binds every one of them. */
+#define KERNEL_MAX_IFS N2NK_RELAY_MAX_IFS
 
 /*
  * The AF_XDP slow path of the one kernel datapath a supernode opens.

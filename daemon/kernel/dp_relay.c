@@ -49,6 +49,7 @@ void datapath_relay_sweep(struct datapath *dp)
 {
 	struct xdp_relay_why why;
 	unsigned int swept;
+	char note[256];
 
 	if (!dp->relay)
 		return;
@@ -56,6 +57,12 @@ void datapath_relay_sweep(struct datapath *dp)
 		log_warn("%s", why.msg);
 	else if (swept)
 		log_info("XDP relay: %u registration(s) ran out", swept);
+	/* Here too: what an interface can take may have changed. */
+	if (xdp_relay_loader_egress_refresh(dp->relay, note, sizeof(note),
+					    &why))
+		log_warn("%s", why.msg);
+	else if (note[0])
+		log_info("XDP relay: %s", note);
 }
 
 void datapath_relay_hops_tick(struct datapath *dp)
@@ -141,6 +148,20 @@ bool datapath_relay_reasons(struct datapath *dp,
 	if (!dp->relay)
 		return false;
 	if (xdp_relay_loader_reasons(dp->relay, packets, &why)) {
+		datapath_relay_err(dp, 0, &why);
+		return false;
+	}
+	return true;
+}
+
+bool datapath_relay_egress(struct datapath *dp,
+			   uint64_t packets[N2NK_RELAY_EGRESS_SLOTS])
+{
+	struct xdp_relay_why why;
+
+	if (!dp->relay)
+		return false;
+	if (xdp_relay_loader_egress(dp->relay, packets, &why)) {
 		datapath_relay_err(dp, 0, &why);
 		return false;
 	}

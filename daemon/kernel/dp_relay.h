@@ -21,6 +21,10 @@ int datapath_relay_err(struct datapath *dp, int err,
 bool datapath_relay_reasons(struct datapath *dp,
 			    uint64_t packets[N2NK_REASON_SLOTS]);
 
+/* Relayed frames by how they left (enum n2nk_relay_egress). */
+bool datapath_relay_egress(struct datapath *dp,
+			   uint64_t packets[N2NK_RELAY_EGRESS_SLOTS]);
+
 /* Kernel-relayed counts of one edge; false when there are none. */
 bool datapath_relay_edge_stats(struct datapath *dp, const char *community,
 			       const uint8_t *mac,

@@ -178,11 +178,12 @@ static int hop_delete(struct xdp_relay_loader *r, const struct hop_key *k)
 	return 0;
 }
 
-/* Where the kernel routes a datagram to k: oif, mtu, the next hop's
- * neighbour (the gateway or k itself) looked up if oif is ours. 0, or
- * <0: no route or neighbour yet. */
+/* Where the kernel routes a datagram to k: oif, mtu, (IPv4) its source
+ * src, the next hop's neighbour (the gateway or k itself) looked up if
+ * oif is ours. 0, or <0: no route or neighbour yet. */
 static int hop_route(struct xdp_relay_loader *r, const struct hop_key *k,
-		     int *oif, unsigned int *mtu, struct netlink_neigh4 *nb)
+		     int *oif, unsigned int *mtu, __be32 *src,
+		     struct netlink_neigh4 *nb)
 {
 	struct netlink_route6 rt6;
 	struct netlink_route4 rt;
@@ -208,6 +209,7 @@ static int hop_route(struct xdp_relay_loader *r, const struct hop_key *k,
 		return -1;
 	*oif = rt.oif;
 	*mtu = rt.mtu;
+	*src = rt.src;
 	if (!attached_if(r, rt.oif))
 		return 0;
 	return netlink_neigh_get4(&r->hops->nl, rt.oif,
@@ -230,9 +232,10 @@ static int hop_resolve(struct xdp_relay_loader *r, const struct hop_key *k,
 	struct n2nk_relay_hop v = { 0 };
 	const struct xrl_attach *a;
 	unsigned int mtu = 0;
+	__be32 src = 0;
 	int oif = 0;
 
-	if (hop_route(r, k, &oif, &mtu, &nb))
+	if (hop_route(r, k, &oif, &mtu, &src, &nb))
 		return hop_delete(r, k);
 	v.ifindex = (__u32)oif;
 	v.expires_ns = now + HOPS_VALID_NS;
@@ -241,6 +244,7 @@ static int hop_resolve(struct xdp_relay_loader *r, const struct hop_key *k,
 		memcpy(v.dmac, nb.mac, sizeof(v.dmac));
 		memcpy(v.smac, a->mac, sizeof(v.smac));
 		v.mtu = mtu;
+		v.src = src;
 	}
 	if (bpf_map__update_elem(m, k->a, k->v6 ? 16 : 4, &v, sizeof(v),
 				 BPF_ANY))

@@ -16,10 +16,11 @@
 #include "skel/xdp_relay.skel.h"
 #include "xdp_relay_loader.h"
 
-#define XRL_MAX_IFS	16
+#define XRL_MAX_IFS	N2NK_RELAY_MAX_IFS /* an interface's index: its slot */
 /* edges, senders, edge_stats, relay_stats, he_keys, he_stamps,
- * relay_hops, edges6, senders6, relay_hops6: what outlives the daemon. */
-#define XRL_PINNED_MAPS 10
+ * relay_hops, egress_stats, edges6, senders6, relay_hops6: what outlives
+ * the daemon. */
+#define XRL_PINNED_MAPS 11
 
 struct xrl_attach {
 	char name[IF_NAMESIZE];
@@ -27,6 +28,8 @@ struct xrl_attach {
 	int link_fd;
 	bool pinned_new;	/* we pinned this link (not taken over) */
 	__u8 mac[N2N_MAC_SIZE]; /* its own: relayed frames' source */
+	bool native;		/* attached in native (driver) mode */
+	bool egress;		/* in egress_ifs: redirects go there */
 };
 
 struct xrl_hops;

@@ -28,6 +28,7 @@
 #include "bpf_pin.h"
 #include "n2nk_relay.h"
 #include "sysctl.h"
+#include "xdp_features.h"
 #include "xdp_relay_int.h"
 #include "xdp_relay_loader.h"
 
@@ -125,6 +126,7 @@ static int attach_one(struct xdp_relay_loader *r, struct xrl_attach *a,
 	if (fd < 0)
 		return xrl_fail(why, fd, "attaching XDP to %s", ifname);
 	a->link_fd = fd;
+	a->native = opts.flags == XDP_FLAGS_DRV_MODE;
 	a->pinned_new = r->pinned && !adopted;
 	r->adopted_links += adopted;
 	snprintf(r->where + n, sizeof(r->where) - n, "%s%s (%s)", n ? ", " : "",
@@ -290,9 +292,10 @@ static void pinned_maps(const struct xdp_relay_loader *r,
 	maps[4] = r->skel->maps.he_keys;
 	maps[5] = r->skel->maps.he_stamps;
 	maps[6] = r->skel->maps.relay_hops;
-	maps[7] = r->skel->maps.edges6;
-	maps[8] = r->skel->maps.senders6;
-	maps[9] = r->skel->maps.relay_hops6;
+	maps[7] = r->skel->maps.egress_stats; /* relay_stats' slot 0 split */
+	maps[8] = r->skel->maps.edges6;
+	maps[9] = r->skel->maps.senders6;
+	maps[10] = r->skel->maps.relay_hops6;
 }
 
 /*
@@ -419,6 +422,117 @@ static int attach_all(struct xdp_relay_loader *r, struct xdp_relay_why *why)
 	return err;
 }
 
+/*
+ * May frames relayed from any of our interfaces be redirected to a? From
+ * a generic (SKB) mode program the kernel sends a redirected frame
+ * through the stack (dev_queue_xmit), which every device takes; from a
+ * native one it calls a's ndo_xdp_xmit, which only a device announcing
+ * ndo-xmit in its xdp_features has set up (a veth: while its peer runs
+ * XDP or has GRO on; many NICs: while they run XDP themselves). Anything
+ * else would lose the rewritten frame, so it is left to the daemon.
+ */
+static bool takes_redirects(const struct xdp_relay_loader *r,
+			    const struct xrl_attach *a)
+{
+	uint64_t features = 0;
+	bool any_native = false;
+	int i;
+
+	for (i = 0; i < r->n_ifs; i++)
+		any_native |= r->ifs[i].native;
+	if (!any_native)
+		return true;
+	return !xdp_features_get(a->ifindex, &features) &&
+	       (features & XDP_FEATURE_NDO_XMIT);
+}
+
+/* a in egress_ifs or not, as want says; 0 or -errno. */
+static int egress_set(struct xdp_relay_loader *r, struct xrl_attach *a,
+		      bool want)
+{
+	struct bpf_map *m = r->skel->maps.egress_ifs;
+	__u32 idx = (__u32)a->ifindex;
+	int err;
+
+	err = want ? bpf_map__update_elem(m, &idx, sizeof(idx), &idx,
+					  sizeof(idx), BPF_ANY)
+		   : bpf_map__delete_elem(m, &idx, sizeof(idx), 0);
+	if (err && !(errno == ENOENT && !want))
+		return -errno;
+	a->egress = want;
+	return 0;
+}
+
+/* egress_ifs (where redirects may go) and xsk_slots (each interface's
+ * index is its slot in xsks, as xsk.c binds them). */
+static int fill_ifs(struct xdp_relay_loader *r, struct xdp_relay_why *why)
+{
+	struct xrl_attach *a;
+	__u32 idx, slot;
+	int err;
+
+	for (slot = 0; slot < (__u32)r->n_ifs; slot++) {
+		a = &r->ifs[slot];
+		idx = (__u32)a->ifindex;
+		if (bpf_map__update_elem(r->skel->maps.xsk_slots, &idx,
+					 sizeof(idx), &slot, sizeof(slot),
+					 BPF_ANY))
+			return xrl_fail(why, -errno, "XDP relay: xsk_slots");
+		err = egress_set(r, a, r->n_ifs > 1 && takes_redirects(r, a));
+		if (err)
+			return xrl_fail(why, err, "XDP relay: egress_ifs %s",
+					a->name);
+	}
+	return 0;
+}
+
+int xdp_relay_loader_egress_refresh(struct xdp_relay_loader *r, char *note,
+				    size_t len, struct xdp_relay_why *why)
+{
+	size_t used = 0;
+	bool want;
+	int i, err;
+
+	why->msg[0] = 0;
+	note[0] = 0;
+	for (i = 0; i < r->n_ifs && r->n_ifs > 1; i++) {
+		want = takes_redirects(r, &r->ifs[i]);
+		if (want == r->ifs[i].egress)
+			continue;
+		err = egress_set(r, &r->ifs[i], want);
+		if (err)
+			return xrl_fail(why, err, "XDP relay: egress_ifs %s",
+					r->ifs[i].name);
+		if (used < len)
+			used += (size_t)snprintf(
+				note + used, len - used, "%s%s %s",
+				used ? "; " : "", r->ifs[i].name,
+				want ? "takes redirected frames now"
+				     : "no longer takes redirected frames (the "
+				       "daemon relays what leaves by it)");
+	}
+	return 0;
+}
+
+/* "; redirects between eth0, eth1" when two or more take them. */
+static void note_egress(struct xdp_relay_loader *r)
+{
+	size_t n = strlen(r->where);
+	int i, k = 0;
+
+	for (i = 0; i < r->n_ifs; i++)
+		k += r->ifs[i].egress;
+	if (k < 2)
+		return;
+	n += (size_t)snprintf(r->where + n, sizeof(r->where) - n,
+			      "; redirects between");
+	for (i = 0; i < r->n_ifs && n < sizeof(r->where); i++)
+		if (r->ifs[i].egress)
+			n += (size_t)snprintf(r->where + n,
+					      sizeof(r->where) - n, " %s",
+					      r->ifs[i].name);
+}
+
 int xdp_relay_loader_open(struct xdp_relay_loader **out,
 			  const struct sockaddr_storage *bind, uint16_t port,
 			  enum datapath_xdp_mode mode,
@@ -467,8 +581,11 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 		err = xrl_hops_open(r, why);
 	if (!err)
 		err = attach_all(r, why);
+	if (!err)
+		err = fill_ifs(r, why);
 	if (err)
 		goto err_close;
+	note_egress(r);
 	note_next_hop(r);
 	note_pins(r);
 	*out = r;
@@ -531,13 +648,14 @@ int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 			      struct xdp_relay_map_info *out)
 {
 	const struct bpf_map *maps[] = {
-		r->skel->maps.edges,	  r->skel->maps.senders,
-		r->skel->maps.edge_stats, r->skel->maps.relay_stats,
-		r->skel->maps.xsks,	  r->skel->maps.local_addrs,
-		r->skel->maps.he_keys,	  r->skel->maps.he_stamps,
-		r->skel->maps.relay_hops, r->skel->maps.edges6,
-		r->skel->maps.senders6,	  r->skel->maps.local_addrs6,
-		r->skel->maps.relay_hops6
+		r->skel->maps.edges,	    r->skel->maps.senders,
+		r->skel->maps.edge_stats,   r->skel->maps.relay_stats,
+		r->skel->maps.xsks,	    r->skel->maps.local_addrs,
+		r->skel->maps.he_keys,	    r->skel->maps.he_stamps,
+		r->skel->maps.relay_hops,   r->skel->maps.egress_ifs,
+		r->skel->maps.xsk_slots,    r->skel->maps.egress_stats,
+		r->skel->maps.edges6,	    r->skel->maps.senders6,
+		r->skel->maps.local_addrs6, r->skel->maps.relay_hops6
 	};
 	const struct bpf_map *m;
 	enum bpf_map_type type;
@@ -551,6 +669,7 @@ int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 	out->type = libbpf_bpf_map_type_str(type);
 	out->max_entries = bpf_map__max_entries(m);
 	out->entries = type == BPF_MAP_TYPE_HASH ||
+				       type == BPF_MAP_TYPE_DEVMAP_HASH ||
 				       type == BPF_MAP_TYPE_PERCPU_HASH ||
 				       type == BPF_MAP_TYPE_LRU_HASH
 			       ? bpf_map_count_keys(m)

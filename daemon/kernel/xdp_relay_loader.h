@@ -138,6 +138,20 @@ int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
 			     uint64_t packets[N2NK_REASON_SLOTS],
 			     struct xdp_relay_why *why);
 
+/*
+ * Re-asks each attached interface whether it takes redirected frames (a
+ * veth's peer may have gained or lost XDP since) and updates egress_ifs;
+ * note says what changed ("" if nothing). 0 or -errno.
+ */
+int xdp_relay_loader_egress_refresh(struct xdp_relay_loader *r, char *note,
+				    size_t len, struct xdp_relay_why *why);
+
+/* Relayed frames by how they left (enum n2nk_relay_egress), summed over
+ * CPUs. */
+int xdp_relay_loader_egress(struct xdp_relay_loader *r,
+			    uint64_t packets[N2NK_RELAY_EGRESS_SLOTS],
+			    struct xdp_relay_why *why);
+
 /* What the kernel relayed from and to one edge, summed over CPUs;
  * -ENOENT when it is not in the kernel's registry. */
 int xdp_relay_loader_edge_stats(struct xdp_relay_loader *r,

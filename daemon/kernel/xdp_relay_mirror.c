@@ -456,6 +456,24 @@ int xdp_relay_loader_reasons(struct xdp_relay_loader *r,
 	return 0;
 }
 
+int xdp_relay_loader_egress(struct xdp_relay_loader *r,
+			    uint64_t packets[N2NK_RELAY_EGRESS_SLOTS],
+			    struct xdp_relay_why *why)
+{
+	struct n2nk_xdp_counter c;
+	__u32 slot;
+	int err;
+
+	why->msg[0] = 0;
+	for (slot = 0; slot < N2NK_RELAY_EGRESS_SLOTS; slot++) {
+		err = xdp_counter_sum(r->skel->maps.egress_stats, slot, &c);
+		if (err)
+			return xrl_fail(why, err, "reading egress_stats");
+		packets[slot] = c.packets;
+	}
+	return 0;
+}
+
 /* Deletes edges[k] (and its senders entry) if it expired before `now`. */
 static int sweep_one(struct xdp_relay_loader *r,
 		     const struct n2nk_relay_edge *k, uint64_t now)

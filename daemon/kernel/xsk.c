@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The supernode's slow path over AF_XDP (see xsk.h): receive-only sockets,
- * one per RX queue of the interface the XDP relay runs on, each with its
+ * one per RX queue of each interface the XDP relay runs on, each with its
  * own small UMEM, and the frame check that stands in for the kernel's
  * IPv4/UDP input. The only user of libxdp's xsk API.
  */
@@ -23,6 +23,7 @@
 #include <linux/if_ether.h>
 #include <linux/if_xdp.h>
 #include <linux/sockios.h>
+#include <bpf/bpf.h>
 #include <xdp/xsk.h>
 
 #include "common/why.h"
@@ -48,9 +49,11 @@
 #define XSK_RX_UMEM_SIZE  ((size_t)XSK_RX_FRAMES * XSK_RX_FRAME_SIZE)
 #define XSK_RX_COMP_SIZE  64u /* the kernel wants one; we never send */
 #define XSK_RX_BATCH	  64u /* frames per socket per wake-up */
-/* The xsks map has this many keys; frames from higher queues find no
- * socket and take XDP_PASS to the UDP socket. */
+/* Sockets over all interfaces (at most 128 MiB of UMEM): an interface's
+ * queues past what is left, and queues past N2NK_RELAY_MAX_QUEUES, find
+ * no socket in xsks and take XDP_PASS to the UDP socket. */
 #define XSK_RX_MAX_SOCKS  N2NK_RELAY_MAX_QUEUES
+#define XSK_RX_MAX_IFS	  N2NK_RELAY_MAX_IFS
 
 #define ETH_HDR_LEN  14u
 #define IPV4_HDR_LEN 20u
@@ -62,7 +65,8 @@ struct xsk_rx_sock {
 	struct xsk_ring_prod fill;
 	struct xsk_ring_cons comp;
 	struct xsk_ring_cons rx;
-	void *area; /* the UMEM, XSK_RX_UMEM_SIZE bytes, or NULL */
+	void *area;    /* the UMEM, XSK_RX_UMEM_SIZE bytes, or NULL */
+	uint32_t slot; /* its interface: cfg.ifindexes[slot], names[slot] */
 	uint32_t queue;
 };
 
@@ -72,8 +76,9 @@ struct xsk_rx {
 	int n_socks;
 	struct xsk_rx_sock socks[XSK_RX_MAX_SOCKS];
 	struct xsk_rx_stats stats;
-	char ifname[IF_NAMESIZE];
-	char where[IF_NAMESIZE + 48];
+	int n_ifs;
+	char names[XSK_RX_MAX_IFS][IF_NAMESIZE];
+	char where[XSK_RX_MAX_IFS * (IF_NAMESIZE + 32)];
 };
 
 /*
@@ -189,7 +194,7 @@ enum n2nk_reason xsk_rx_parse(const uint8_t *frame, size_t len,
 
 /* The first frame of each kind is logged (at most one line per reason
  * in a daemon's life); the rest are only counted. */
-static void log_first(const struct xsk_rx *x, enum n2nk_reason r,
+static void log_first(const char *ifname, enum n2nk_reason r,
 		      const struct sockaddr_in *from)
 {
 	char addr[INET_ADDRSTRLEN] = "?";
@@ -198,16 +203,17 @@ static void log_first(const struct xsk_rx *x, enum n2nk_reason r,
 	if (r == N2NK_OK)
 		log_info("AF_XDP on %s: first datagram for the daemon, from "
 			 "%s:%u",
-			 x->ifname, addr, ntohs(from->sin_port));
+			 ifname, addr, ntohs(from->sin_port));
 	else
 		log_info("AF_XDP on %s: dropped a frame (%s); counted from now "
 			 "on",
-			 x->ifname, n2nk_reason_name(r));
+			 ifname, n2nk_reason_name(r));
 }
 
 /* One frame to the daemon, through a buffer like the UDP socket's: the
  * daemon decrypts and rewrites in place, and may keep pointers into it. */
-static void deliver(struct xsk_rx *x, const uint8_t *frame, size_t len)
+static void deliver(struct xsk_rx *x, uint32_t slot, const uint8_t *frame,
+		    size_t len)
 {
 	uint8_t buf[N2N_PKT_BUF_SIZE + 1];
 	struct sockaddr_storage from;
@@ -217,16 +223,17 @@ static void deliver(struct xsk_rx *x, const uint8_t *frame, size_t len)
 	size_t plen;
 
 	x->stats.received++;
+	x->stats.ifs[slot].received++;
 	memset(&from, 0, sizeof(from));
 	r = xsk_rx_parse(frame, len, &x->cfg.match, in, &payload, &plen);
 	if (r != N2NK_OK) {
 		if (!x->stats.drops.n[n2nk_reason_slot(r)])
-			log_first(x, r, in);
+			log_first(x->names[slot], r, in);
 		drop_count(&x->stats.drops, r);
 		return;
 	}
 	if (!x->stats.delivered++)
-		log_first(x, r, in);
+		log_first(x->names[slot], r, in);
 	/* Oversized payloads keep their true length so the daemon counts and
 	 * drops them, as after recvfrom(MSG_TRUNC). */
 	memcpy(buf, payload, plen < sizeof(buf) ? plen : sizeof(buf));
@@ -268,8 +275,8 @@ static void sock_drain(struct xsk_rx *x, struct xsk_rx_sock *s)
 
 		/* The kernel's descriptors are checked, not trusted. */
 		if (d->addr + d->len <= XSK_RX_UMEM_SIZE)
-			deliver(x, xsk_umem__get_data(s->area, d->addr),
-				d->len);
+			deliver(x, s->slot,
+				xsk_umem__get_data(s->area, d->addr), d->len);
 		*xsk_ring_prod__fill_addr(&s->fill, fill_idx + i) = chunk;
 	}
 	xsk_ring_prod__submit(&s->fill, n);
@@ -374,7 +381,7 @@ static int umem_open(struct xsk_rx *x, struct xsk_rx_sock *s, char *why,
 		munmap(area, XSK_RX_UMEM_SIZE);
 		return why_fail(why, whylen, err,
 				"registering the UMEM for %s queue %u",
-				x->ifname, s->queue);
+				x->names[s->slot], s->queue);
 	}
 	s->area = area;
 	return 0;
@@ -397,13 +404,13 @@ static int sock_bind(struct xsk_rx *x, struct xsk_rx_sock *s, char *why,
 	};
 	int err;
 
-	err = xsk_socket__create(&s->xsk, x->ifname, s->queue, s->umem, &s->rx,
-				 NULL, &scfg);
+	err = xsk_socket__create(&s->xsk, x->names[s->slot], s->queue, s->umem,
+				 &s->rx, NULL, &scfg);
 	if (err) {
 		s->xsk = NULL;
 		return why_fail(why, whylen, err,
 				"binding an AF_XDP socket to %s queue %u",
-				x->ifname, s->queue);
+				x->names[s->slot], s->queue);
 	}
 	fill_all(s);
 	return 0;
@@ -422,13 +429,28 @@ static void sock_close(struct xsk_rx *x, struct xsk_rx_sock *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* A bound socket for queue, in the map and in our epoll set. */
-static int sock_open(struct xsk_rx *x, uint32_t queue, char *why, size_t whylen)
+/* Its key in xsks: the interface's slot (the loader gives slot i to
+ * cfg.ifindexes[i], xsk_slots in n2nk_relay.h) and the queue. */
+static int sock_to_map(struct xsk_rx *x, struct xsk_rx_sock *s)
+{
+	__u32 key = s->slot * N2NK_RELAY_MAX_QUEUES + s->queue;
+	int fd = xsk_socket__fd(s->xsk);
+
+	return bpf_map_update_elem(x->cfg.xsks_map_fd, &key, &fd, BPF_ANY)
+		       ? -errno
+		       : 0;
+}
+
+/* A bound socket for (slot, queue), in the map and in our epoll set. */
+static int sock_open(struct xsk_rx *x, uint32_t slot, uint32_t queue, char *why,
+		     size_t whylen)
 {
 	struct xsk_rx_sock *s = &x->socks[x->n_socks];
 	struct epoll_event ev = { .events = EPOLLIN };
+	const char *ifname = x->names[slot];
 	int err;
 
+	s->slot = slot;
 	s->queue = queue;
 	err = umem_open(x, s, why, whylen);
 	if (!err)
@@ -438,17 +460,16 @@ static int sock_open(struct xsk_rx *x, uint32_t queue, char *why, size_t whylen)
 		if (epoll_ctl(x->epfd, EPOLL_CTL_ADD, xsk_socket__fd(s->xsk),
 			      &ev) < 0)
 			err = why_fail(why, whylen, -errno,
-				       "epoll for %s queue %u", x->ifname,
-				       queue);
+				       "epoll for %s queue %u", ifname, queue);
 	}
 	if (!err) {
-		err = xsk_socket__update_xskmap(s->xsk, x->cfg.xsks_map_fd);
+		err = sock_to_map(x, s);
 		if (err)
 			why_fail(
 				why, whylen, err,
 				"putting the socket of %s queue %u in the xsks "
 				"map",
-				x->ifname, queue);
+				ifname, queue);
 	}
 	if (err) {
 		sock_close(x, s);
@@ -458,31 +479,49 @@ static int sock_open(struct xsk_rx *x, uint32_t queue, char *why, size_t whylen)
 	return 0;
 }
 
-/*
- * The xsks map is keyed by queue index alone, and a socket only takes
- * frames from the (interface, queue) it is bound to: a frame from another
- * interface's queue 0 redirected to ours would be dropped by the kernel,
- * not passed up. So AF_XDP on one interface, or on none.
- */
-static int pick_interface(struct xsk_rx *x, char *why, size_t whylen)
+/* The interfaces' names, slot by slot. */
+static int name_interfaces(struct xsk_rx *x, char *why, size_t whylen)
 {
-	if (x->cfg.n_ifs != 1)
-		return why_fail(
-			why, whylen, -EOPNOTSUPP,
-			"the relay runs on %d interfaces and its xsks map "
-			"is keyed by RX queue only",
-			x->cfg.n_ifs);
-	if (!if_indextoname((unsigned int)x->cfg.ifindexes[0], x->ifname))
-		return why_fail(why, whylen, -errno, "naming interface %d",
-				x->cfg.ifindexes[0]);
+	int i;
+
+	if (x->cfg.n_ifs < 1 || x->cfg.n_ifs > XSK_RX_MAX_IFS)
+		return why_fail(why, whylen, -EINVAL,
+				"the relay runs on %d interfaces",
+				x->cfg.n_ifs);
+	for (i = 0; i < x->cfg.n_ifs; i++)
+		if (!if_indextoname((unsigned int)x->cfg.ifindexes[i],
+				    x->names[i]))
+			return why_fail(why, whylen, -errno,
+					"naming interface %d",
+					x->cfg.ifindexes[i]);
+	x->n_ifs = x->cfg.n_ifs;
 	return 0;
+}
+
+/* One socket per RX queue of slot's interface, as many as are left;
+ * "eth0 (2 rx queues)" appended to where. */
+static int open_interface(struct xsk_rx *x, uint32_t slot, char *why,
+			  size_t whylen)
+{
+	int i, err = 0, n = rx_queue_count(x->names[slot]);
+	size_t used = strlen(x->where);
+
+	if (n > XSK_RX_MAX_SOCKS - x->n_socks)
+		n = XSK_RX_MAX_SOCKS - x->n_socks;
+	for (i = 0; i < n && !err; i++)
+		err = sock_open(x, slot, (uint32_t)i, why, whylen);
+	snprintf(x->where + used, sizeof(x->where) - used,
+		 "%s%s (%d rx queue%s)", slot ? ", " : "", x->names[slot], n,
+		 n == 1 ? "" : "s");
+	return err;
 }
 
 int xsk_rx_open(struct xsk_rx **out, const struct xsk_rx_cfg *cfg, char *why,
 		size_t whylen)
 {
 	struct xsk_rx *x;
-	int err = 0, i, n;
+	int err = 0, i;
+	size_t used;
 
 	why[0] = 0;
 	x = calloc(1, sizeof(*x));
@@ -495,16 +534,15 @@ int xsk_rx_open(struct xsk_rx **out, const struct xsk_rx_cfg *cfg, char *why,
 		free(x);
 		return err;
 	}
-	err = pick_interface(x, why, whylen);
-	n = err ? 0 : rx_queue_count(x->ifname);
-	for (i = 0; i < n && !err; i++)
-		err = sock_open(x, (uint32_t)i, why, whylen);
+	err = name_interfaces(x, why, whylen);
+	for (i = 0; i < x->n_ifs && !err; i++)
+		err = open_interface(x, (uint32_t)i, why, whylen);
 	if (err) {
 		xsk_rx_close(x);
 		return err;
 	}
-	snprintf(x->where, sizeof(x->where), "%s (%d rx queue%s, copy mode)",
-		 x->ifname, n, n == 1 ? "" : "s");
+	used = strlen(x->where);
+	snprintf(x->where + used, sizeof(x->where) - used, ", copy mode");
 	*out = x;
 	return 0;
 }
@@ -537,6 +575,9 @@ void xsk_rx_stats(const struct xsk_rx *x, struct xsk_rx_stats *out)
 
 	*out = x->stats;
 	out->sockets = (uint32_t)x->n_socks;
+	out->n_ifs = (uint32_t)x->n_ifs;
+	for (i = 0; i < x->n_ifs; i++)
+		memcpy(out->ifs[i].name, x->names[i], IF_NAMESIZE);
 	for (i = 0; i < x->n_socks; i++) {
 		struct xdp_statistics st = { 0 };
 		socklen_t len = sizeof(st);

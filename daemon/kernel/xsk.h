@@ -22,10 +22,12 @@
 #include <stddef.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "common/drop.h"
+#include "n2nk_relay.h"
 
 /* The slow path's counters, summed over its sockets; they only grow. */
 struct xsk_rx_stats {
@@ -40,6 +42,11 @@ struct xsk_rx_stats {
 	uint64_t rx_ring_full;	  /* rx_ring_full: we read too slowly */
 	uint64_t fill_ring_empty; /* rx_fill_ring_empty_descs: starvation */
 	uint32_t sockets;	  /* AF_XDP sockets bound */
+	uint32_t n_ifs;		  /* interfaces, in ifs[] */
+	struct {
+		char name[IF_NAMESIZE];
+		uint64_t received; /* of received, through this one */
+	} ifs[N2NK_RELAY_MAX_IFS];
 };
 
 /* What a frame must be addressed to (network byte order). */
@@ -55,7 +62,9 @@ struct xsk_rx_match {
 
 struct xsk_rx_cfg {
 	struct xsk_rx_match match;
-	const int *ifindexes; /* where the relay program is attached */
+	/* Where the relay program is attached, in the loader's order: the
+	 * interface at index i has slot i in the relay's xsks map. */
+	const int *ifindexes;
 	int n_ifs;
 	int xsks_map_fd; /* the relay's `xsks` XSKMAP */
 	void (*on_udp)(void *ctx, const struct sockaddr_storage *from,
@@ -66,8 +75,9 @@ struct xsk_rx_cfg {
 struct xsk_rx;
 
 /*
- * Binds one receive-only AF_XDP socket per RX queue of the interface the
- * relay runs on and puts each into cfg->xsks_map_fd at its queue index.
+ * Binds one receive-only AF_XDP socket per RX queue of each interface the
+ * relay runs on (at most N2NK_RELAY_MAX_QUEUES sockets in all) and puts
+ * each into cfg->xsks_map_fd at slot * N2NK_RELAY_MAX_QUEUES + queue.
  * Returns 0 or -errno with a reason for the user in why (the interface,
  * the step that failed and the errno text). Nothing is left behind on
  * failure.
@@ -83,7 +93,8 @@ void xsk_rx_close(struct xsk_rx *x);
 int xsk_rx_fd(const struct xsk_rx *x);
 void xsk_rx_readable(void *arg);
 
-/* Where it runs, e.g. "eth0 (2 rx queues, copy mode)", for the log. */
+/* Where it runs, e.g. "eth0 (2 rx queues), eth1 (1 rx queue), copy
+ * mode", for the log. */
 const char *xsk_rx_where(const struct xsk_rx *x);
 void xsk_rx_stats(const struct xsk_rx *x, struct xsk_rx_stats *out);
 /*

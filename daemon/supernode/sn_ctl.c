@@ -122,9 +122,19 @@ static int cmd_edges(struct ctl_table *t, int argc __maybe_unused,
 static void xdp_rows(struct ctl_table *t, struct supernode *sn)
 {
 	uint64_t pkts[N2NK_REASON_SLOTS];
+	uint64_t egress[N2NK_RELAY_EGRESS_SLOTS];
 
 	if (datapath_relay_reasons(&sn->dp, pkts))
 		ctl_reason_rows(t, N2NK_LAYER_RELAY, pkts);
+	/* How xdp_relayed left: by the interface it came in on, or
+	 * redirected to another (docs/n2nctl.md). */
+	if (!datapath_relay_egress(&sn->dp, egress))
+		return;
+	ctl_counter_row(t, "xdp_relayed_tx", egress[N2NK_RELAY_EGRESS_TX]);
+	ctl_counter_row(t, "xdp_relayed_redirect",
+			egress[N2NK_RELAY_EGRESS_REDIRECT]);
+	ctl_counter_row(t, "xdp_drop_redirect_aborted",
+			egress[N2NK_RELAY_EGRESS_ABORTED]);
 }
 
 /* The AF_XDP slow path: frames that came that way, those the daemon got,
@@ -132,11 +142,17 @@ static void xdp_rows(struct ctl_table *t, struct supernode *sn)
 static void xsk_rows(struct ctl_table *t, struct supernode *sn)
 {
 	uint64_t count[N2NK_REASON_SLOTS];
+	char name[16 + IF_NAMESIZE];
 	struct xsk_rx_stats st;
+	uint32_t i;
 
 	if (!dp_kernel_xsk_stats(&sn->dp, &st))
 		return;
 	ctl_counter_row(t, "xsk_received", st.received);
+	for (i = 0; i < st.n_ifs && i < N2NK_RELAY_MAX_IFS; i++) {
+		snprintf(name, sizeof(name), "xsk_received_%s", st.ifs[i].name);
+		ctl_counter_row(t, name, st.ifs[i].received);
+	}
 	memcpy(count, st.drops.n, sizeof(count));
 	count[0] = st.delivered; /* slot 0: the normal way */
 	ctl_reason_rows(t, N2NK_LAYER_XSK, count);

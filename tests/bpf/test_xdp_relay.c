@@ -7,6 +7,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -909,7 +910,9 @@ static int run_case(const struct xdp_relay *skel, const struct relay_case *tc)
 		fail(tc->name, "verdict %u, want %u", out.verdict, tc->verdict);
 		return -1;
 	}
-	if (xdp_action_of(tc->reason) != tc->verdict) {
+	/* Relayed (OK) leaves by XDP_TX, or by a redirect to egress_ifs. */
+	if (xdp_action_of(tc->reason) != tc->verdict &&
+	    !(tc->reason == N2NK_OK && tc->verdict == XDP_REDIRECT)) {
 		fail(tc->name, "n2nk_reasons.h says %s is action %u",
 		     n2nk_reason_name(tc->reason), xdp_action_of(tc->reason));
 		return -1;
@@ -1521,6 +1524,170 @@ static int run_hop_case(const struct xdp_relay *skel, const struct hop_case *hc)
 	return run_case(skel, &hc->run);
 }
 
+/*
+ * Egress by another interface: B's route leaves by a real interface of
+ * this namespace other than the loopback (the test run's way in), which
+ * is in egress_ifs or not. A redirect in a test run only returns
+ * XDP_REDIRECT; the frame goes nowhere.
+ */
+/* Another address of ours, and one that is not. */
+static const uint8_t sn_ip2[4] = { 192, 0, 2, 2 };
+static const uint8_t not_ours_ip[4] = { 198, 51, 100, 1 };
+
+/* Redirected from sn_ip2, the route's source address. */
+static void expect_egress_from_ip2(struct frame *f)
+{
+	struct pkt_spec s = good_spec();
+
+	s.ttl--;
+	s.flags_type |= N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE;
+	frame_eth_macs(f, hop_eth, own_eth, ETH_P_IP);
+	frame_ipv4(f, IPPROTO_UDP);
+	frame_ipv4_addrs(f, sn_ip2, b_ip);
+	frame_udp(f, s.sn_port, B_PORT);
+	put_n2n_packet(f, &s);
+	frame_finish(f);
+}
+
+struct egress_case {
+	struct relay_case run;
+	const uint8_t *src; /* relay_hops' source address for B, or NULL */
+	bool in_devmap;	    /* the other interface is in egress_ifs */
+	bool other;	    /* B's hop leaves by it, else by the loopback */
+	__u32 slot;	    /* egress_stats slot that grows by one, or: */
+	bool no_egress;	    /* none grows (not relayed) */
+};
+
+static const struct egress_case egress_cases[] = {
+	{ .run = { "relay egress: another interface in egress_ifs: "
+		   "redirected to B's MACs",
+		   build_good, XDP_REDIRECT, N2NK_OK, expect_hop_relayed, 0 },
+	  .in_devmap = true,
+	  .other = true,
+	  .slot = N2NK_RELAY_EGRESS_REDIRECT },
+	{ .run = { "relay egress: another interface not in egress_ifs: "
+		   "daemon",
+		   build_good, PASSED(N2NK_OTHER_INTERFACE) },
+	  .other = true,
+	  .no_egress = true },
+	{ .run = { "relay egress: the way it came in: XDP_TX, counted as tx",
+		   build_good, RELAYED(expect_hop_relayed) },
+	  .in_devmap = true,
+	  .slot = N2NK_RELAY_EGRESS_TX },
+	{ .run = { "relay egress: redirected from the route's source address "
+		   "when it is ours",
+		   build_good, XDP_REDIRECT, N2NK_OK, expect_egress_from_ip2,
+		   0 },
+	  .src = sn_ip2,
+	  .in_devmap = true,
+	  .other = true,
+	  .slot = N2NK_RELAY_EGRESS_REDIRECT },
+	{ .run = { "relay egress: a route source not ours: from the address "
+		   "it came to",
+		   build_good, XDP_REDIRECT, N2NK_OK, expect_hop_relayed, 0 },
+	  .src = not_ours_ip,
+	  .in_devmap = true,
+	  .other = true,
+	  .slot = N2NK_RELAY_EGRESS_REDIRECT },
+	{ .run = { "relay egress: the way it came in keeps its address",
+		   build_good, RELAYED(expect_hop_relayed) },
+	  .src = sn_ip2,
+	  .in_devmap = true,
+	  .slot = N2NK_RELAY_EGRESS_TX },
+};
+
+#define N_EGRESS_CASES (sizeof(egress_cases) / sizeof(egress_cases[0]))
+
+/* A real interface but the loopback (a devmap takes only those), or 0. */
+static __u32 other_ifindex(void)
+{
+	struct if_nameindex *all = if_nameindex(), *i;
+	__u32 found = 0;
+
+	for (i = all; i && i->if_index && !found; i++)
+		if (i->if_index != TEST_RUN_IFINDEX)
+			found = i->if_index;
+	if (all)
+		if_freenameindex(all);
+	return found;
+}
+
+static int egress_sum(const struct xdp_relay *skel,
+		      __u64 out[N2NK_RELAY_EGRESS_SLOTS])
+{
+	struct n2nk_xdp_counter c;
+	__u32 slot;
+	int err;
+
+	for (slot = 0; slot < N2NK_RELAY_EGRESS_SLOTS; slot++) {
+		err = xdp_counter_sum(skel->maps.egress_stats, slot, &c);
+		if (err)
+			return err;
+		out[slot] = c.packets;
+	}
+	return 0;
+}
+
+static int egress_setup(const struct xdp_relay *skel,
+			const struct egress_case *ec, __u32 other)
+{
+	struct n2nk_relay_hop v = { .ifindex = ec->other ? other
+							 : TEST_RUN_IFINDEX,
+				    .expires_ns = UINT64_MAX };
+	__be32 addr;
+
+	memcpy(&addr, b_ip, sizeof(addr));
+	memcpy(v.dmac, hop_eth, MAC_SIZE);
+	memcpy(v.smac, own_eth, MAC_SIZE);
+	if (ec->src)
+		memcpy(&v.src, ec->src, sizeof(v.src));
+	if (bpf_map__update_elem(skel->maps.relay_hops, &addr, sizeof(addr), &v,
+				 sizeof(v), BPF_ANY) ||
+	    relay_set_local(skel, sn_ip2))
+		return -errno;
+	if (ec->in_devmap)
+		return bpf_map__update_elem(skel->maps.egress_ifs, &other,
+					    sizeof(other), &other,
+					    sizeof(other), BPF_ANY)
+			       ? -errno
+			       : 0;
+	if (bpf_map__delete_elem(skel->maps.egress_ifs, &other, sizeof(other),
+				 0) &&
+	    errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+static int run_egress_case(const struct xdp_relay *skel,
+			   const struct egress_case *ec, __u32 other)
+{
+	__u64 before[N2NK_RELAY_EGRESS_SLOTS], after[N2NK_RELAY_EGRESS_SLOTS];
+	__u32 slot;
+	int err;
+
+	if (!other)
+		return CASE_SKIPPED; /* no interface but the loopback */
+	err = egress_setup(skel, ec, other);
+	if (!err)
+		err = egress_sum(skel, before);
+	if (err) {
+		fail(ec->run.name, "maps: %s", strerror(-err));
+		return -1;
+	}
+	err = run_case(skel, &ec->run);
+	if (err || egress_sum(skel, after))
+		return err ? err : -1;
+	for (slot = 0; slot < N2NK_RELAY_EGRESS_SLOTS; slot++)
+		if (after[slot] - before[slot] !=
+		    (!ec->no_egress && slot == ec->slot)) {
+			fail(ec->run.name, "egress_stats slot %u grew by %llu",
+			     slot,
+			     (unsigned long long)(after[slot] - before[slot]));
+			return -1;
+		}
+	return 0;
+}
+
 static struct xdp_relay *load_relay_hops(uint16_t port, __u8 next_hop)
 {
 	struct xdp_relay *skel = xdp_relay__open();
@@ -1548,6 +1715,10 @@ static void run_hop_cases(struct suite_tally *t)
 	for (i = 0; i < N_HOP_CASES; i++)
 		suite_record(t, hop_cases[i].run.name,
 			     run_hop_case(skel, &hop_cases[i]));
+	for (i = 0; i < N_EGRESS_CASES; i++)
+		suite_record(t, egress_cases[i].run.name,
+			     run_egress_case(skel, &egress_cases[i],
+					     other_ifindex()));
 	xdp_relay__destroy(skel);
 }
 

@@ -13,7 +13,8 @@
 # n2n-dissect (transform, compression, header encryption, who sent each
 # PACKET to whom).
 # INTEROP_KEEP=DIR keeps the logs and captures; INTEROP_PHASES="kernel ..."
-# runs only those of stock, socket, kernel and federation (all by default).
+# runs only those of stock, socket, kernel, nofwd (the XDP relay with IPv4
+# forwarding off) and federation (all by default).
 #
 #                    wan namespace: br0 198.18.0.0/24 (captured)
 #   +--------+--------+------------+------------+------------+------------+
@@ -581,7 +582,7 @@ wire_upw() {	# wire_upw BASE PREFIX
 
 # --- one phase: a supernode, every pair at once, the checks, the wire ---
 want() {	# want PHASE: INTEROP_PHASES asks for it
-	[[ " ${INTEROP_PHASES:-stock socket kernel federation} " == *" $1 "* ]]
+	[[ " ${INTEROP_PHASES:-stock socket kernel nofwd federation} " == *" $1 "* ]]
 }
 
 phase() {	# phase KIND BASE PREFIX
@@ -633,9 +634,38 @@ phase() {	# phase KIND BASE PREFIX
 	wire_upw "$base" "$pfx"
 }
 
+# The XDP relay on a host with IPv4 forwarding off, as a new user runs it:
+# --datapath=auto still picks XDP, next hops come from relay_hops (the
+# daemon's copy of the route and neighbour tables), and every relayed pair,
+# stock edges and ours, stays in XDP. Nets 72-77 (the matrix only).
+phase_nofwd() {
+	local base=72 pfx="our sn, XDP, forwarding off"
+	want nofwd || return 0
+	echo "---- $pfx"
+	lab_exec sn sysctl -qw net.ipv4.conf.eth0.forwarding=0
+	if ! start_sn auto; then
+		t_fail "$pfx: the supernode starts" "$(tail -n 2 "$T/sn-auto.log")"
+		stop_phase
+		return
+	fi
+	SNK=kernel
+	start_capture
+	start_matrix $base
+	t_check "$pfx: auto names the XDP relay on eth0" \
+		grep -q 'datapath kernel.*XDP relay on eth0' "$T/sn-auto.log"
+	t_check "$pfx: next hops from the route and neighbour tables" \
+		grep -q 'next hop from the route and neighbour tables' \
+		"$T/sn-auto.log"
+	check_matrix $base "$pfx"
+	stop_phase
+	wire_matrix $base "$pfx"
+	lab_exec sn sysctl -qw net.ipv4.conf.eth0.forwarding=1
+}
+
 phase stock 10 "stock sn"
 phase socket 30 "our sn"
 phase kernel 50 "our sn, XDP"
+phase_nofwd
 want federation || { t_summary; exit; }
 
 # --- federation: the stock supernode on sn and ours on sn2, each given
