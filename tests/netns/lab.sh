@@ -39,7 +39,8 @@
 # default offload they would carry only the pseudo-header sum
 # (CHECKSUM_PARTIAL, trusted only inside this kernel), which a frame from
 # a wire never does; the XDP relay hands such frames to the daemon
-# (checksum_partial). LAB_WIRE_CSUM=0 before lab_add_* keeps the offload.
+# (checksum_partial). LAB_WIRE_CSUM=0 before lab_add_* keeps the offload;
+# a suite that makes hosts of its own calls lab_wire_csum on them.
 #
 # Namespaces are named "$LAB_PREFIX<host>" (default prefix n2nk-<pid>-), so
 # parallel runs never collide; nothing is done in the host's own namespace.
