@@ -7,6 +7,8 @@
 #   make demo            a supernode and two edges in namespaces: register, ping
 #   make check-netns     the namespace integration suites alone
 #   make bench           throughput and RTT, P2P and relayed, in namespaces
+#   make bench-relay-open  the supernode relay per relay core, open loop
+#                        (a quiet machine; BENCH_STEP_SECONDS per step)
 #   make check           all tests (unit, unit under ASan+UBSan, BPF, systemd
 #                        units, the package in a container, fuzz smoke)
 #   make check-units     the systemd units: verify, security, boot if PID 1 is
@@ -134,7 +136,7 @@ FUZZ_SRCS := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
 .PHONY: deps all check check-unit unit-run bpf-run tools-run format \
-	format-check check-netns bench check-asan fuzz fuzz-smoke \
+	format-check check-netns bench bench-relay-open check-asan fuzz fuzz-smoke \
 	fuzz-long fuzz-build install clean demo check-interop check-units deb
 .DELETE_ON_ERROR:
 # Keep every build output (BPF objects for bpftool and llvm-objdump too).
@@ -253,7 +255,8 @@ format-check:
 NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
 	test_xdp_relay test_xdp_restart test_relay_corpus test_xsk \
 	test_loadgen test_edge_kernel test_mss_clamp test_edge_restart \
-	test_metrics test_load10k test_faults test_relay_hop test_xdp_relay6
+	test_metrics test_load10k test_faults test_relay_hop test_ipv6 \
+	test_xdp_relay6
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)") \
@@ -335,6 +338,13 @@ demo: all
 BENCH_SECONDS ?= 5
 bench: all
 	$(Q)tools/bench.sh $(O) $(BENCH_SECONDS)
+
+# The relay on one CPU, the generator on another, the offered rate stepped
+# up (docs/benchmarks.md, "Relay, open loop, per core"); about 8 minutes
+# with the default 2-second steps and N2N_STOCK_DIR.
+BENCH_STEP_SECONDS ?= 2
+bench-relay-open: all
+	$(Q)tools/bench-relay-open.sh $(O) $(BENCH_STEP_SECONDS)
 
 install: $(TOOLS) $(SBINS)
 	$(call msg,INSTALL,$(DESTDIR)$(PREFIX))

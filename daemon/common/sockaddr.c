@@ -9,11 +9,44 @@
 #include "bytes.h"
 #include "sockaddr.h"
 
+static const uint8_t v4_mapped_prefix[12] = { [10] = 0xff, [11] = 0xff };
+
+bool sockaddr_unmap(struct sockaddr_storage *sa)
+{
+	const struct sockaddr_in6 *in6 = (const void *)sa;
+	struct sockaddr_in in = { .sin_family = AF_INET };
+
+	if (sa->ss_family != AF_INET6 ||
+	    memcmp(&in6->sin6_addr, v4_mapped_prefix, 12))
+		return false;
+	in.sin_port = in6->sin6_port;
+	memcpy(&in.sin_addr, in6->sin6_addr.s6_addr + 12, 4);
+	memset(sa, 0, sizeof(*sa));
+	memcpy(sa, &in, sizeof(in));
+	return true;
+}
+
+void sockaddr_map(struct sockaddr_in6 *out, const struct sockaddr_in *in)
+{
+	memset(out, 0, sizeof(*out));
+	out->sin6_family = AF_INET6;
+	out->sin6_port = in->sin_port;
+	memcpy(out->sin6_addr.s6_addr, v4_mapped_prefix, 12);
+	memcpy(out->sin6_addr.s6_addr + 12, &in->sin_addr, 4);
+}
+
 void sock_from_sockaddr(struct n2n_sock *s, const struct sockaddr_storage *sa)
 {
 	memset(s, 0, sizeof(*s));
 	if (sa->ss_family == AF_INET6) {
 		const struct sockaddr_in6 *in6 = (const void *)sa;
+
+		if (!memcmp(&in6->sin6_addr, v4_mapped_prefix, 12)) {
+			/* ::ffff:a.b.c.d is IPv4 on the wire, as n2n has it */
+			s->port = ntohs(in6->sin6_port);
+			memcpy(s->addr, in6->sin6_addr.s6_addr + 12, 4);
+			return;
+		}
 
 		s->ipv6 = true;
 		s->port = ntohs(in6->sin6_port);
@@ -30,7 +63,7 @@ socklen_t sockaddr_from_sock(struct sockaddr_storage *sa,
 			     const struct n2n_sock *s)
 {
 	memset(sa, 0, sizeof(*sa));
-	if (s->ipv6) {
+	if (s->ipv6 && memcmp(s->addr, v4_mapped_prefix, 12)) {
 		struct sockaddr_in6 *in6 = (void *)sa;
 
 		in6->sin6_family = AF_INET6;
@@ -42,7 +75,7 @@ socklen_t sockaddr_from_sock(struct sockaddr_storage *sa,
 
 	in->sin_family = AF_INET;
 	in->sin_port = htons(s->port);
-	memcpy(&in->sin_addr, s->addr, 4);
+	memcpy(&in->sin_addr, s->ipv6 ? s->addr + 12 : s->addr, 4);
 	return sizeof(*in);
 }
 
@@ -97,34 +130,65 @@ const char *sockaddr_str(const struct sockaddr_storage *sa,
 	return sock_str(&s, buf);
 }
 
-int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
-		     uint16_t port)
+/* "[v6]" as written in -l [2001:db8::1]:7654 without its brackets. */
+static const char *unbracket(const char *host, char name[256])
 {
-	/* Our UDP sockets are IPv4, as n2n's: an AAAA answer is no use. */
-	struct addrinfo hints = { .ai_family = AF_INET,
-				  .ai_socktype = SOCK_DGRAM },
-			*res;
-	char name[256];
 	size_t n = strlen(host);
-	int err;
 
-	/* Accept "[v6]" as written in -l [2001:db8::1]:7654. */
-	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' &&
-	    n - 2 < sizeof(name)) {
+	if (n >= 2 && host[0] == '[' && host[n - 1] == ']' && n - 2 < 256) {
 		memcpy(name, host + 1, n - 2);
 		name[n - 2] = 0;
-		host = name;
+		return name;
 	}
-	err = getaddrinfo(host, NULL, &hints, &res);
-	if (err)
-		return err == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
-	memset(sa, 0, sizeof(*sa));
-	memcpy(sa, res->ai_addr, res->ai_addrlen);
-	freeaddrinfo(res);
+	return host;
+}
+
+static void set_port(struct sockaddr_storage *sa, uint16_t port)
+{
 	if (sa->ss_family == AF_INET6)
 		((struct sockaddr_in6 *)sa)->sin6_port = htons(port);
 	else
 		((struct sockaddr_in *)sa)->sin_port = htons(port);
+}
+
+int sockaddr_resolve_pair(struct sockaddr_storage out[2], const char *host,
+			  uint16_t port, int family)
+{
+	struct addrinfo hints = { .ai_family = family,
+				  .ai_socktype = SOCK_DGRAM },
+			*res, *r;
+	char name[256];
+	int err, n = 0;
+
+	err = getaddrinfo(unbracket(host, name), NULL, &hints, &res);
+	if (err)
+		return err == EAI_SYSTEM ? -errno : -EHOSTUNREACH;
+	for (r = res; r && n < 2; r = r->ai_next) {
+		if ((r->ai_family != AF_INET && r->ai_family != AF_INET6) ||
+		    r->ai_addrlen > sizeof(out[0]) ||
+		    (n && r->ai_family == out[0].ss_family))
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		memcpy(&out[n], r->ai_addr, r->ai_addrlen);
+		sockaddr_unmap(&out[n]);
+		set_port(&out[n], port);
+		if (!n || out[n].ss_family != out[0].ss_family)
+			n++;
+	}
+	freeaddrinfo(res);
+	return n ? n : -EHOSTUNREACH;
+}
+
+int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
+		     uint16_t port)
+{
+	/* The supernode's federation and the tools: IPv4, as n2n's. */
+	struct sockaddr_storage two[2];
+	int n = sockaddr_resolve_pair(two, host, port, AF_INET);
+
+	if (n < 0)
+		return n;
+	*sa = two[0];
 	return 0;
 }
 

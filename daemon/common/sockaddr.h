@@ -7,6 +7,7 @@
 #define N2NK_SOCKADDR_H
 
 #include <stdbool.h>
+#include <netinet/in.h>
 #include <stdint.h>
 #include <sys/socket.h>
 
@@ -14,6 +15,7 @@
 
 #define SOCKADDR_STR_MAX 64
 
+/* Both ways a v4-mapped address becomes IPv4 (never on the wire). */
 void sock_from_sockaddr(struct n2n_sock *s, const struct sockaddr_storage *sa);
 socklen_t sockaddr_from_sock(struct sockaddr_storage *sa,
 			     const struct n2n_sock *s);
@@ -26,9 +28,29 @@ bool sockaddr_same_host(const struct sockaddr_storage *a,
 const char *sockaddr_str(const struct sockaddr_storage *sa,
 			 char buf[SOCKADDR_STR_MAX]);
 const char *sock_str(const struct n2n_sock *s, char buf[SOCKADDR_STR_MAX]);
-/* Resolves host (a name or an IPv4 address) and port; 0 or -errno. */
+/* Resolves host (a name or an IPv4 address) to IPv4 and port; 0 or
+ * -errno. */
 int sockaddr_resolve(struct sockaddr_storage *sa, const char *host,
 		     uint16_t port) __attribute__((warn_unused_result));
+/*
+ * Resolves host (a name, an IPv4 address, an IPv6 one with or without
+ * brackets) of family AF_INET, AF_INET6 or AF_UNSPEC (both): out[0] is
+ * getaddrinfo()'s first answer, out[1] (when the count is 2) the first of
+ * the other family, to fall back to. Returns 1, 2 or -errno; v4-mapped
+ * answers come back as IPv4.
+ */
+int sockaddr_resolve_pair(struct sockaddr_storage out[2], const char *host,
+			  uint16_t port, int family)
+	__attribute__((warn_unused_result));
+/*
+ * A dual-stack IPv6 socket sees IPv4 peers as ::ffff:a.b.c.d: turns such
+ * an address back into plain IPv4 (true if it did). Every address a
+ * daemon receives goes through it, so none of them, its tables or the
+ * wire ever hold the mapped form.
+ */
+bool sockaddr_unmap(struct sockaddr_storage *sa);
+/* The other way, for sendto() on a dual-stack socket. */
+void sockaddr_map(struct sockaddr_in6 *out, const struct sockaddr_in *in);
 /* "255.255.255.255/255" and its NUL. */
 #define IP4_PREFIX_STR_MAX 20
 

@@ -726,6 +726,9 @@ static int parse_bracketed(const char *s, struct conf_hostport *out,
 	struct in6_addr a;
 	size_t len;
 
+	if (close && !close[1])
+		return conf_fail(msg, msglen,
+				 "missing port, use [IPv6 address]:port");
 	if (!close || close[1] != ':')
 		return conf_fail(msg, msglen, "expected [IPv6 address]:port");
 	len = (size_t)(close - s - 1);

@@ -320,6 +320,10 @@ static void copy_settings(struct edge *e, const struct edge_conf *c)
 		e->sn[i].port = c->supernodes[i].port;
 	}
 	e->n_sn = (int)i;
+	/* -p with an address: that family only; else either, for now. */
+	e->sn_family = c->bind_addr.family == AF_INET6	? AF_INET6
+		       : c->bind_addr.family == AF_INET ? AF_INET
+							: AF_UNSPEC;
 	randombytes_buf(e->auth_token, sizeof(e->auth_token));
 }
 
@@ -387,12 +391,11 @@ static int resolve_supernodes(struct edge *e)
 	for (i = 0; i < e->n_sn; i++) {
 		struct edge_sn *sn = &e->sn[i];
 
-		if (sockaddr_resolve(&sn->sa, sn->host, sn->port)) {
+		if (edge_sn_resolve(e, sn)) {
 			log_warn("supernode %s:%u does not resolve (yet)",
 				 sn->host, sn->port);
 			continue;
 		}
-		sn->resolved = true;
 		ts_replay_init(&sn->replay, ts_from_usec(evloop_wall_usec()));
 		ok++;
 	}
@@ -400,6 +403,59 @@ static int resolve_supernodes(struct edge *e)
 		;
 	e->cur_sn = i < e->n_sn ? i : 0;
 	return ok ? 0 : -EHOSTUNREACH;
+}
+
+/* The first supernode to be reached over IPv6, or NULL. */
+static const struct edge_sn *v6_supernode(const struct edge *e)
+{
+	int i;
+
+	for (i = 0; i < e->n_sn; i++)
+		if (e->sn[i].resolved && e->sn[i].sa.ss_family == AF_INET6)
+			return &e->sn[i];
+	return NULL;
+}
+
+/*
+ * Where the edge listens: -p's address (that family only); else, when a
+ * supernode is to be reached over IPv6, [::] for IPv6 and IPv4 alike
+ * (peers of either family), else IPv4 as n2n, which keeps the kernel path
+ * (IPv4 only) open.
+ */
+static void bind_cfg(struct edge *e, struct datapath_cfg *dc, uint16_t port)
+{
+	const struct edge_conf *c = e->conf;
+
+	datapath_bind_set(dc, c->bind_addr.family, &c->bind_addr.v4, port);
+	if (c->bind_addr.family == AF_UNSPEC && !v6_supernode(e))
+		dc->dual_stack = false;
+}
+
+/* Why the kernel path is not for an IPv6 underlay; NULL if it may be. */
+static const char *kernel_v6_why(const struct edge *e,
+				 const struct datapath_cfg *dc)
+{
+	static char why[160];
+	const struct edge_sn *sn = v6_supernode(e);
+	/* Asked for by name: say what to ask for instead. */
+	const char *instead = e->conf->datapath == DATAPATH_KERNEL
+				      ? ": use --datapath=socket (or auto)"
+				      : "";
+	char a[SOCKADDR_STR_MAX];
+
+	if (sn)
+		snprintf(why, sizeof(why),
+			 "supernode %s is reached over IPv6 and the kernel "
+			 "path is IPv4 only%s",
+			 sockaddr_str(&sn->sa, a), instead);
+	else if (dc->bind.ss_family == AF_INET6)
+		snprintf(why, sizeof(why),
+			 "-p with an IPv6 address and the kernel path is IPv4 "
+			 "only%s",
+			 instead);
+	else
+		return NULL;
+	return why;
 }
 
 /* What the kernel path needs, when this community can use it. */
@@ -410,7 +466,9 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	unsigned int id = e->tf.ops->id;
 	int n = 0;
 
-	if (!edge_kernel_possible(e, &dc->edge_kernel_why))
+	dc->edge_kernel_why = kernel_v6_why(e, dc);
+	if (dc->edge_kernel_why ||
+	    !edge_kernel_possible(e, &dc->edge_kernel_why))
 		return;
 	/* -A6: no community key; the sessions' keys come with each one. */
 	if (id != N2N_TRANSFORM_NULL && id != N2NK_TRANSFORM_A6)
@@ -460,6 +518,32 @@ static uint16_t left_port(const struct edge *e)
 	return port;
 }
 
+/*
+ * Supernodes from now on resolve to what the socket reaches; a name's
+ * address of a family it does not (IPv6 on an IPv4 socket) is dropped,
+ * its other one taken.
+ */
+static void sockets_fit(struct edge *e)
+{
+	int fam = e->dp.udp_family == AF_INET6 &&
+				  e->dp.cfg.bind.ss_family == AF_INET
+			  ? AF_UNSPEC
+			  : e->dp.udp_family;
+	int i;
+
+	e->sn_family = fam;
+	for (i = 0; i < e->n_sn && fam != AF_UNSPEC; i++) {
+		struct edge_sn *sn = &e->sn[i];
+
+		if (sn->has_alt && sn->sa.ss_family != fam) {
+			sn->sa = sn->alt;
+			sn->has_alt = false;
+		}
+		if (sn->has_alt && sn->alt.ss_family != fam)
+			sn->has_alt = false;
+	}
+}
+
 static int open_datapath(struct edge *e)
 {
 	const struct edge_conf *c = e->conf;
@@ -470,19 +554,16 @@ static int open_datapath(struct edge *e)
 		.on_tap_gone = edge_on_tap_gone,
 		.ctx = e,
 	};
-	struct sockaddr_in *in = (struct sockaddr_in *)&dc.bind;
 	uint8_t key[TRANSFORM_KEY_MAX];
 	struct edge_loader_cfg kc = { 0 };
+	uint16_t port = left_port(e);
 	int err;
 
-	in->sin_family = AF_INET;
-	in->sin_port = htons(left_port(e));
-	if (c->bind_addr.family == AF_INET)
-		in->sin_addr = c->bind_addr.v4;
+	bind_cfg(e, &dc, port);
 	kernel_cfg(e, &dc, &kc, key);
 	err = datapath_open(&e->dp, c->datapath, &dc, &e->loop);
-	if (err && !c->local_port && in->sin_port) {
-		in->sin_port = 0; /* taken meanwhile: any port, afresh */
+	if (err && !c->local_port && port) {
+		bind_cfg(e, &dc, 0); /* taken meanwhile: any port, afresh */
 		err = datapath_open(&e->dp, c->datapath, &dc, &e->loop);
 	}
 	sodium_memzero(key, sizeof(key));
@@ -494,8 +575,9 @@ static int open_datapath(struct edge *e)
 	/* 1 ms: far less than the 160 ms of reordering a PACKET may have. */
 	if (e->he.on && !strcmp(e->dp.ops->name, "kernel"))
 		e->he.lead_usec = 1000;
-	log_notice("datapath %s (%s), UDP port %u", e->dp.ops->name, e->dp.why,
-		   e->dp.bound_port);
+	log_notice("datapath %s (%s), UDP port %u (%s)", e->dp.ops->name,
+		   e->dp.why, e->dp.bound_port, datapath_families(&e->dp));
+	sockets_fit(e);
 	return 0;
 }
 

@@ -91,6 +91,10 @@ struct edge_sn {
 	char host[256];
 	uint16_t port;
 	struct sockaddr_storage sa;
+	/* A name with A and AAAA: the other family's address, tried when
+	 * sa's does not answer (on_alt: sa and alt are swapped). */
+	struct sockaddr_storage alt;
+	bool has_alt, on_alt;
 	bool resolved;
 	uint8_t mac[MAC_SIZE];
 	uint64_t last_seen_ms;
@@ -135,6 +139,9 @@ struct edge {
 	uint8_t upw_challenge[AUTH_CHALLENGE_SIZE];
 	struct edge_sn sn[EDGE_MAX_SN];
 	int n_sn, cur_sn;
+	/* What supernode names resolve to: AF_UNSPEC (either, before the
+	 * socket is open and on a dual-stack one), AF_INET or AF_INET6. */
+	int sn_family;
 	uint32_t reg_cookie;
 	int reg_attempts;
 	bool sn_wait; /* a REGISTER_SUPER is unanswered */
@@ -196,6 +203,8 @@ bool edge_registered(const struct edge *e);
 
 /* edge_sn.c: registration with supernodes, failover. */
 void edge_sn_tick(struct edge *e, uint64_t now);
+/* Resolves sn (its name or address) in e->sn_family: 0 or -errno. */
+int edge_sn_resolve(struct edge *e, struct edge_sn *sn);
 void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m,
 				int sn);
 void edge_on_register_super_nak(struct edge *e, const struct n2n_msg *m,

@@ -364,6 +364,18 @@ void edge_peer_ask(struct edge *e, const uint8_t *mac, uint64_t now)
 	edge_send_sn(e, &m);
 }
 
+/* A peer's socket we can send to: possible, and of a family our socket
+ * has (an IPv4 one cannot reach IPv6 peers: they stay relayed). */
+static bool usable(const struct edge *e, const struct n2n_sock *s)
+{
+	struct sockaddr_storage sa;
+
+	if (!sock_possible(s, false))
+		return false;
+	sockaddr_from_sock(&sa, s);
+	return datapath_reaches(&e->dp, sa.ss_family);
+}
+
 /*
  * A relayed packet names its sender's public socket. Only learnt: punching
  * on it would put us clearly ahead of the peer (see the top of the file).
@@ -374,7 +386,7 @@ void edge_peer_learn_relayed(struct edge *e, const struct n2n_msg *m,
 	const struct n2n_sock *sock = &m->u.packet.sock;
 	struct edge_peer *p;
 
-	if (!(m->hdr.flags & N2N_FLAGS_SOCKET) || !sock_possible(sock, false) ||
+	if (!(m->hdr.flags & N2N_FLAGS_SOCKET) || !usable(e, sock) ||
 	    e->relay_only)
 		return;
 	p = edge_peer_get(e, m->u.packet.src_mac, now);
@@ -455,7 +467,7 @@ void edge_on_register(struct edge *e, const struct n2n_msg *m,
 	if (via_sn) {
 		/* n2n never acks a relayed REGISTER; it punches instead. */
 		if ((m->hdr.flags & N2N_FLAGS_SOCKET) && !p->p2p &&
-		    sock_possible(&r->sock, false)) {
+		    usable(e, &r->sock)) {
 			sockaddr_from_sock(&p->sa, &r->sock);
 			p->have_sa = true;
 			answer_burst(e, p, now);
@@ -534,7 +546,7 @@ void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
 	if (!mac_equal(pi->src_mac, e->mac))
 		return edge_drop(e, N2NK_UNEXPECTED);
 	p = edge_peer_get(e, pi->mac, now);
-	if (!p || p->p2p || !sock_possible(&pi->sock, false))
+	if (!p || p->p2p || !usable(e, &pi->sock))
 		return;
 	p->last_seen_ms = now;
 	sockaddr_from_sock(&p->sa, &pi->sock);
@@ -543,7 +555,7 @@ void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
 		return;
 	punch_to(e, p, &p->sa, now);
 	if ((m->hdr.flags & N2N_FLAGS_SOCKET) &&
-	    sock_possible(&pi->preferred_sock, false)) {
+	    usable(e, &pi->preferred_sock)) {
 		/* n2n's LAN path (-e); the public one went first, on time. */
 		sockaddr_from_sock(&pref, &pi->preferred_sock);
 		p->last_punch_ms = 0;

@@ -38,6 +38,46 @@ static void fill_auth(struct edge *e, struct n2n_auth *a)
 	auth_edge_token(a->token, e->upw_pub, &e->upw_secret, e->upw_challenge);
 }
 
+int edge_sn_resolve(struct edge *e, struct edge_sn *sn)
+{
+	struct sockaddr_storage two[2];
+	int n = sockaddr_resolve_pair(two, sn->host, sn->port, e->sn_family);
+
+	if (n < 0)
+		return n;
+	sn->sa = two[0];
+	sn->has_alt = n == 2;
+	sn->on_alt = false;
+	if (sn->has_alt)
+		sn->alt = two[1];
+	sn->resolved = true;
+	return 0;
+}
+
+/*
+ * No answer at sa: a name that has the other family too is tried there
+ * before the next supernode (with one supernode, each family in turn).
+ * True if it switched.
+ */
+static bool switch_family(struct edge *e)
+{
+	struct edge_sn *sn = &e->sn[e->cur_sn];
+	struct sockaddr_storage was = sn->sa;
+	char a[SOCKADDR_STR_MAX], b[SOCKADDR_STR_MAX];
+
+	if (!sn->has_alt)
+		return false;
+	sn->sa = sn->alt;
+	sn->alt = was;
+	sn->on_alt = !sn->on_alt;
+	/* Both tried: back to the first, then on to the next supernode. */
+	if (!sn->on_alt && e->n_sn > 1)
+		return false;
+	log_warn("supernode %s:%u not answering at %s, trying %s", sn->host,
+		 sn->port, sockaddr_str(&was, a), sockaddr_str(&sn->sa, b));
+	return true;
+}
+
 static void send_register_super(struct edge *e, uint64_t now)
 {
 	struct edge_sn *sn = &e->sn[e->cur_sn];
@@ -46,7 +86,7 @@ static void send_register_super(struct edge *e, uint64_t now)
 
 	/* A name that did not resolve (no DNS yet at boot) is tried again. */
 	if (!sn->resolved)
-		sn->resolved = !sockaddr_resolve(&sn->sa, sn->host, sn->port);
+		edge_sn_resolve(e, sn);
 
 	edge_init_msg(e, &m, N2N_MSG_REGISTER_SUPER, 0);
 	/* A fresh cookie each time: only the answer to the latest counts. */
@@ -74,9 +114,8 @@ static void switch_supernode(struct edge *e)
 		int next = (e->cur_sn + i) % e->n_sn;
 		struct edge_sn *sn = &e->sn[next];
 
-		if (!sn->resolved &&
-		    sockaddr_resolve(&sn->sa, sn->host, sn->port) == 0)
-			sn->resolved = true;
+		if (!sn->resolved)
+			edge_sn_resolve(e, sn);
 		if (sn->resolved) {
 			log_warn("supernode %s:%u not answering, switching to "
 				 "%s:%u",
@@ -113,7 +152,8 @@ void edge_sn_tick(struct edge *e, uint64_t now)
 		if (now - e->last_reg_ms < interval / 10)
 			return;
 		if (--e->reg_attempts <= 0) {
-			switch_supernode(e);
+			if (!switch_family(e))
+				switch_supernode(e);
 			e->reg_attempts = EDGE_REG_ATTEMPTS;
 		}
 		send_register_super(e, now);

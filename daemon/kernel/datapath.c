@@ -157,3 +157,40 @@ const char *datapath_kind_name(enum datapath_kind kind)
 
 	return (unsigned int)kind < 3 ? names[kind] : "unknown";
 }
+
+void datapath_bind_set(struct datapath_cfg *dc, int family, const void *addr,
+		       uint16_t port)
+{
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&dc->bind;
+	struct sockaddr_in *in = (struct sockaddr_in *)&dc->bind;
+
+	memset(&dc->bind, 0, sizeof(dc->bind));
+	dc->dual_stack = false;
+	if (family == AF_INET6) {
+		in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		memcpy(&in6->sin6_addr, addr, sizeof(in6->sin6_addr));
+		return;
+	}
+	in->sin_family = AF_INET;
+	in->sin_port = htons(port);
+	if (family == AF_INET)
+		memcpy(&in->sin_addr, addr, sizeof(in->sin_addr));
+	else
+		dc->dual_stack = true;
+}
+
+const char *datapath_families(const struct datapath *dp)
+{
+	if (dp->udp_family == AF_INET6)
+		return dp->cfg.bind.ss_family == AF_INET ? "IPv6 and IPv4"
+							 : "IPv6";
+	return "IPv4";
+}
+
+bool datapath_reaches(const struct datapath *dp, int family)
+{
+	if (dp->udp_family == AF_INET6 && dp->cfg.bind.ss_family == AF_INET)
+		return true; /* dual-stack */
+	return !dp->udp_family || dp->udp_family == family;
+}

@@ -37,8 +37,12 @@ struct xdp_relay_loader;
 /* What a role gives its backend: where to listen and whom to call back. */
 struct datapath_cfg {
 	struct sockaddr_storage bind; /* UDP address and port */
-	int tap_fd;		      /* edge: the TAP device, else -1 */
-	bool xdp_relay;		      /* supernode: kernel = sockets + relay */
+	/* bind is IPv4's any address: listen on [::] for IPv6 and IPv4 alike
+	 * (IPV6_V6ONLY off) where the host has IPv6, else on bind. bind
+	 * stays the IPv4 view, for what is IPv4 only (the kernel paths). */
+	bool dual_stack;
+	int tap_fd;	/* edge: the TAP device, else -1 */
+	bool xdp_relay; /* supernode: kernel = sockets + relay */
 	enum datapath_xdp_mode xdp_mode;
 	bool edge_need_fast_aes; /* -A3 in the kernel only with a kernel
 				  * AES faster than OpenSSL's (auto) */
@@ -69,9 +73,10 @@ struct datapath {
 	const struct datapath_ops *ops;
 	struct datapath_cfg cfg;
 	int udp_fd;
-	struct evloop *loop;		/* the loop its fds are on, once open */
-	uint16_t bound_port;		/* the port actually bound */
-	const char *why;		/* why this backend was chosen */
+	int udp_family;	     /* the socket's: AF_INET6 when dual-stack */
+	struct evloop *loop; /* the loop its fds are on, once open */
+	uint16_t bound_port; /* the port actually bound */
+	const char *why;     /* why this backend was chosen */
 	struct xdp_relay_loader *relay; /* kernel backend: the XDP relay */
 	struct edge_loader *edge;	/* the edge's kernel backend */
 	char why_buf[768];		/* room for why */
@@ -109,6 +114,18 @@ static inline int datapath_send_tap(struct datapath *dp, const uint8_t *frame,
 }
 
 const char *datapath_kind_name(enum datapath_kind kind);
+
+/*
+ * Where a role listens, from -p: family AF_INET with an IPv4 address (addr
+ * in network order), AF_INET6 with an IPv6 one (that family only), or
+ * AF_UNSPEC (no address given): dual-stack where the host has IPv6.
+ */
+void datapath_bind_set(struct datapath_cfg *dc, int family, const void *addr,
+		       uint16_t port);
+/* Whether the open socket can send to family (true before it opens). */
+bool datapath_reaches(const struct datapath *dp, int family);
+/* "IPv4", "IPv6" or "IPv6 and IPv4": what the open socket takes. */
+const char *datapath_families(const struct datapath *dp);
 
 /* What to tell the user when datapath_open(dp, ...) failed with err. */
 const char *datapath_open_error(const struct datapath *dp, int err);

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/sockaddr.h"
 #include "datapath.h"
 #include "n2n_wire_defs.h"
 
@@ -28,6 +29,8 @@ static void sock_readable(void *arg)
 
 		if (n < 0)
 			return;
+		/* A dual-stack socket's IPv4 peers: plain IPv4 from here on. */
+		sockaddr_unmap(&from);
 		/* Oversized datagrams are passed with their true length so the
 		 * role counts and drops them; never a silent truncation. */
 		dp->cfg.on_udp(dp->cfg.ctx, &from, buf, (size_t)n);
@@ -79,25 +82,67 @@ static void grow_rcvbuf(int fd)
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
-static int bind_udp(struct datapath *dp)
+static int bind_fd(int family, const struct sockaddr_storage *b, bool v6only,
+		   struct sockaddr_storage *got)
 {
-	struct sockaddr_storage *b = &dp->cfg.bind;
-	socklen_t len = b->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						 : sizeof(struct sockaddr_in);
-	int fd = socket(b->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-			0);
+	socklen_t len = family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					   : sizeof(struct sockaddr_in);
+	int fd = socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int only = v6only, err;
 
 	if (fd < 0)
 		return -errno;
 	grow_rcvbuf(fd);
-	if (bind(fd, (struct sockaddr *)b, len) < 0 ||
-	    getsockname(fd, (struct sockaddr *)b, &len) < 0) {
-		int err = -errno;
-
+	*got = *b;
+	if ((family == AF_INET6 &&
+	     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &only, sizeof(only))) ||
+	    bind(fd, (const struct sockaddr *)b, len) < 0 ||
+	    getsockname(fd, (struct sockaddr *)got, &len) < 0) {
+		err = -errno;
 		close(fd);
 		return err;
 	}
+	return fd;
+}
+
+/* [::] with IPV6_V6ONLY off on the IPv4 view's port; -EAFNOSUPPORT when
+ * this host has no IPv6 (then IPv4 alone, as n2n). */
+static int bind_dual(struct datapath *dp)
+{
+	struct sockaddr_storage any6 = { .ss_family = AF_INET6 }, got;
+	const struct sockaddr_in *in = (const void *)&dp->cfg.bind;
+	int fd;
+
+	((struct sockaddr_in6 *)&any6)->sin6_port = in->sin_port;
+	fd = bind_fd(AF_INET6, &any6, false, &got);
+	if (fd < 0)
+		return fd;
+	/* n2n's port 0: whatever the kernel picked, IPv4 view included. */
+	((struct sockaddr_in *)&dp->cfg.bind)->sin_port =
+		((struct sockaddr_in6 *)&got)->sin6_port;
 	dp->udp_fd = fd;
+	dp->udp_family = AF_INET6;
+	dp->bound_port = ntohs(((struct sockaddr_in6 *)&got)->sin6_port);
+	return 0;
+}
+
+static int bind_udp(struct datapath *dp)
+{
+	struct sockaddr_storage *b = &dp->cfg.bind, got;
+	int fd, err;
+
+	if (dp->cfg.dual_stack && b->ss_family == AF_INET) {
+		err = bind_dual(dp);
+		if (!err || (err != -EAFNOSUPPORT && err != -EADDRNOTAVAIL))
+			return err;
+	}
+	/* A given IPv6 address ([::] too) is IPv6 only, as asked. */
+	fd = bind_fd(b->ss_family, b, true, &got);
+	if (fd < 0)
+		return fd;
+	*b = got;
+	dp->udp_fd = fd;
+	dp->udp_family = b->ss_family;
 	dp->bound_port = ntohs(b->ss_family == AF_INET6
 				       ? ((struct sockaddr_in6 *)b)->sin6_port
 				       : ((struct sockaddr_in *)b)->sin_port);
@@ -128,9 +173,17 @@ static int socket_send_udp(struct datapath *dp,
 {
 	socklen_t tl = to->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
 						 : sizeof(struct sockaddr_in);
+	const struct sockaddr *dst = (const struct sockaddr *)to;
+	struct sockaddr_in6 mapped;
 
-	if (sendto(dp->udp_fd, buf, len, 0, (const struct sockaddr *)to, tl) <
-	    0)
+	if (to->ss_family == AF_INET6 && dp->udp_family == AF_INET)
+		return -EAFNOSUPPORT; /* an IPv4 socket: IPv6 peers relayed */
+	if (to->ss_family == AF_INET && dp->udp_family == AF_INET6) {
+		sockaddr_map(&mapped, (const struct sockaddr_in *)to);
+		dst = (const struct sockaddr *)&mapped;
+		tl = sizeof(mapped);
+	}
+	if (sendto(dp->udp_fd, buf, len, 0, dst, tl) < 0)
 		return -errno;
 	return 0;
 }

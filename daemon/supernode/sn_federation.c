@@ -55,6 +55,24 @@ void sn_fed_wire_name(const struct sn_conf *c, char name[N2N_COMMUNITY_SIZE])
 	name[n] = 0;
 }
 
+/*
+ * A federation member: IPv4 first, as n2n (a stock member listens on IPv4
+ * only, whatever AAAA its name has); IPv6 for an IPv6 address, or a name
+ * with no A, unless -p bound us to IPv4.
+ */
+static bool anchor_resolve(struct supernode *sn, struct sn_anchor *a)
+{
+	struct sockaddr_storage two[2];
+
+	if (!sockaddr_resolve(&a->sa, a->host, a->port))
+		return true;
+	if (sn->conf->bind_addr.family == AF_INET ||
+	    sockaddr_resolve_pair(two, a->host, a->port, AF_INET6) < 0)
+		return false;
+	a->sa = two[0];
+	return true;
+}
+
 int sn_fed_init(struct supernode *sn)
 {
 	const struct sn_conf *c = sn->conf;
@@ -86,7 +104,7 @@ int sn_fed_init(struct supernode *sn)
 		snprintf(a->host, sizeof(a->host), "%s",
 			 c->federation_peers[i].host);
 		a->port = c->federation_peers[i].port;
-		a->resolved = !sockaddr_resolve(&a->sa, a->host, a->port);
+		a->resolved = anchor_resolve(sn, a);
 		if (a->resolved)
 			sn_evict_edges_at(sn, &a->sa);
 		if (!a->resolved)
@@ -264,8 +282,7 @@ void sn_fed_tick(struct supernode *sn, uint64_t now)
 		struct sn_edge *m;
 
 		if (!a->resolved) {
-			a->resolved =
-				!sockaddr_resolve(&a->sa, a->host, a->port);
+			a->resolved = anchor_resolve(sn, a);
 			if (a->resolved)
 				sn_evict_edges_at(sn, &a->sa);
 		}

@@ -384,6 +384,10 @@ void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 		if (!err && c->he.on)
 			err = datapath_relay_he_stamp(
 				&sn->dp, c->name, e->key.mac, e->replay.last);
+		/* Not relayed in the kernel: no stale entry either (an edge
+		 * that moved); the daemon relays it. */
+		if (err)
+			datapath_relay_edge_del(&sn->dp, c->name, e->key.mac);
 	} else
 		err = datapath_relay_edge_del(&sn->dp, c->name, e->key.mac);
 	mirror_result(sn, c, err);
@@ -409,17 +413,31 @@ static struct sn_edge *edge_add(struct supernode *sn, struct sn_community *c,
 	return e;
 }
 
-/* The sources' key: the IPv4 address and port as on the wire; port 0 for
- * the address as a whole (no edge has port 0: sn_edge_socket_ok). */
-static bool source_key(uint8_t key[MAC_SIZE], const struct sockaddr_storage *sa,
-		       bool with_port)
+/*
+ * The sources' key: the IPv4 address and port as on the wire; port 0 for
+ * the address as a whole (no edge has port 0: sn_edge_socket_ok). IPv6:
+ * a keyed hash in the address's place, of the address (with the port) or
+ * of its /64 (as a whole: one host or site, as a NAT's IPv4 address).
+ */
+static bool source_key(struct supernode *sn, uint8_t key[MAC_SIZE],
+		       const struct sockaddr_storage *sa, bool with_port)
 {
 	const struct sockaddr_in *in = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)sa;
+	uint8_t h[crypto_shorthash_BYTES];
 
-	if (sa->ss_family != AF_INET)
+	if (sa->ss_family == AF_INET) {
+		memcpy(key, &in->sin_addr, 4);
+		memcpy(key + 4, with_port ? &in->sin_port : &(uint16_t){ 0 },
+		       2);
+		return true;
+	}
+	if (sa->ss_family != AF_INET6)
 		return false;
-	memcpy(key, &in->sin_addr, 4);
-	memcpy(key + 4, with_port ? &in->sin_port : &(uint16_t){ 0 }, 2);
+	crypto_shorthash(h, in6->sin6_addr.s6_addr, with_port ? 16 : 8,
+			 sn->source_key6);
+	memcpy(key, h, 4);
+	memcpy(key + 4, with_port ? &in6->sin6_port : &(uint16_t){ 0 }, 2);
 	return true;
 }
 
@@ -430,7 +448,7 @@ static bool source_add(struct supernode *sn, const struct sockaddr_storage *sa,
 	uint8_t key[MAC_SIZE];
 	struct sn_source *s;
 
-	if (!source_key(key, sa, with_port))
+	if (!source_key(sn, key, sa, with_port))
 		return true;
 	s = (struct sn_source *)mac_table_find(&sn->sources, key);
 	if (!s && d > 0) {
@@ -470,7 +488,8 @@ static bool bcast_has_room(struct supernode *sn,
 	uint8_t key_sock[MAC_SIZE], key_ip[MAC_SIZE];
 	struct sn_source *sock, *ip;
 
-	if (!source_key(key_sock, sa, true) || !source_key(key_ip, sa, false))
+	if (!source_key(sn, key_sock, sa, true) ||
+	    !source_key(sn, key_ip, sa, false))
 		return true; /* IPv6: not counted (we listen on IPv4) */
 	sock = (struct sn_source *)mac_table_find(&sn->sources, key_sock);
 	ip = (struct sn_source *)mac_table_find(&sn->sources, key_ip);
@@ -515,6 +534,16 @@ void sn_edge_delete(struct supernode *sn, struct sn_community *c,
 	free(e);
 }
 
+static void own_addr_add(struct supernode *sn, const struct sockaddr *a)
+{
+	if (a->sa_family == AF_INET && sn->n_own_addrs < SN_MAX_OWN_ADDRS)
+		sn->own_addrs[sn->n_own_addrs++] =
+			((const struct sockaddr_in *)a)->sin_addr.s_addr;
+	if (a->sa_family == AF_INET6 && sn->n_own_addrs6 < SN_MAX_OWN_ADDRS)
+		sn->own_addrs6[sn->n_own_addrs6++] =
+			((const struct sockaddr_in6 *)a)->sin6_addr;
+}
+
 void sn_own_addrs_refresh(struct supernode *sn)
 {
 	struct ifaddrs *ifa, *i;
@@ -522,11 +551,10 @@ void sn_own_addrs_refresh(struct supernode *sn)
 	if (getifaddrs(&ifa))
 		return;
 	sn->n_own_addrs = 0;
-	for (i = ifa; i && sn->n_own_addrs < SN_MAX_OWN_ADDRS; i = i->ifa_next)
-		if (i->ifa_addr && i->ifa_addr->sa_family == AF_INET)
-			sn->own_addrs[sn->n_own_addrs++] =
-				((struct sockaddr_in *)i->ifa_addr)
-					->sin_addr.s_addr;
+	sn->n_own_addrs6 = 0;
+	for (i = ifa; i; i = i->ifa_next)
+		if (i->ifa_addr)
+			own_addr_add(sn, i->ifa_addr);
 	freeifaddrs(ifa);
 }
 
@@ -535,14 +563,25 @@ static bool is_own_socket(struct supernode *sn, const struct sockaddr_in *in)
 	const struct sn_conf *cf = sn->conf;
 	unsigned int i;
 
-	if (ntohs(in->sin_port) !=
-	    (sn->dp.bound_port ? sn->dp.bound_port : cf->port))
-		return false;
 	if (cf->bind_addr.family == AF_INET &&
 	    cf->bind_addr.v4.s_addr != INADDR_ANY)
 		return in->sin_addr.s_addr == cf->bind_addr.v4.s_addr;
 	for (i = 0; i < sn->n_own_addrs; i++)
 		if (in->sin_addr.s_addr == sn->own_addrs[i])
+			return true;
+	return false;
+}
+
+static bool is_own_socket6(struct supernode *sn, const struct sockaddr_in6 *in6)
+{
+	const struct sn_conf *cf = sn->conf;
+	unsigned int i;
+
+	if (cf->bind_addr.family == AF_INET6 &&
+	    !IN6_IS_ADDR_UNSPECIFIED(&cf->bind_addr.v6))
+		return IN6_ARE_ADDR_EQUAL(&in6->sin6_addr, &cf->bind_addr.v6);
+	for (i = 0; i < sn->n_own_addrs6; i++)
+		if (IN6_ARE_ADDR_EQUAL(&in6->sin6_addr, &sn->own_addrs6[i]))
 			return true;
 	return false;
 }
@@ -554,10 +593,16 @@ static bool is_own_socket(struct supernode *sn, const struct sockaddr_in *in)
 static bool socket_plausible(struct supernode *sn,
 			     const struct sockaddr_storage *sa)
 {
+	uint16_t port = sn->dp.bound_port ? sn->dp.bound_port : sn->conf->port;
+
 	if (!sockaddr_possible(sa, true))
 		return false;
-	return sa->ss_family != AF_INET ||
-	       !is_own_socket(sn, (const struct sockaddr_in *)sa);
+	if (sa->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)sa)->sin_port) !=
+			       port ||
+		       !is_own_socket(sn, (const struct sockaddr_in *)sa);
+	return ntohs(((const struct sockaddr_in6 *)sa)->sin6_port) != port ||
+	       !is_own_socket6(sn, (const struct sockaddr_in6 *)sa);
 }
 
 bool sn_edge_socket_ok(struct supernode *sn, const struct sockaddr_storage *sa)
@@ -877,6 +922,12 @@ static void answer_query(struct supernode *sn, struct sn_community *c,
 {
 	struct n2n_msg a;
 
+	/* An IPv4 edge (maybe stock n2n, see sn_send()) is not told of an
+	 * IPv6 peer: it keeps reaching it through us. */
+	if (to->ss_family == AF_INET && t->sa.ss_family == AF_INET6) {
+		sn->stats.peer_info_v6_withheld++;
+		return;
+	}
 	if (!sn_answer_allowed(sn, to))
 		return;
 	sn_init_msg(&a, c, N2N_MSG_PEER_INFO, N2N_FLAGS_FROM_SUPERNODE);

@@ -58,9 +58,50 @@ static int send_sealed(struct supernode *sn, struct sn_community *c,
 	return 0;
 }
 
+/*
+ * What may go to `to` of the IPv6 sockets m names. Whatever is at an IPv4
+ * socket may be stock n2n 3.1.1 (an edge, or a supernode passing it on to
+ * its edges), which sends to an IPv6 socket it is told of through an
+ * uninitialised sockaddr (its fill_sockaddr() is IPv4 only, the result
+ * unchecked): a relayed PACKET or REGISTER goes without the socket, as if
+ * from the supernode itself, PEER_INFO without its preferred socket, or
+ * not at all when the peer is IPv6 (the edge keeps sending through us).
+ * At IPv6 sockets are ours: everything goes as it is. NULL: send nothing.
+ */
+static const struct n2n_msg *for_family(struct supernode *sn,
+					const struct n2n_msg *m,
+					const struct sockaddr_storage *to,
+					struct n2n_msg *tmp)
+{
+	uint8_t t = m->hdr.type;
+	const struct n2n_sock *s = t == N2N_MSG_PACKET	   ? &m->u.packet.sock
+				   : t == N2N_MSG_REGISTER ? &m->u.reg.sock
+							   : NULL;
+	bool flagged = m->hdr.flags & N2N_FLAGS_SOCKET;
+
+	if (to->ss_family != AF_INET)
+		return m;
+	if (t == N2N_MSG_PEER_INFO && m->u.peer_info.sock.ipv6) {
+		sn->stats.peer_info_v6_withheld++;
+		return NULL;
+	}
+	if (t == N2N_MSG_PEER_INFO)
+		s = &m->u.peer_info.preferred_sock;
+	if (!s || !flagged || !s->ipv6)
+		return m;
+	*tmp = *m;
+	tmp->hdr.flags &= (uint16_t)~N2N_FLAGS_SOCKET;
+	return tmp;
+}
+
 int sn_send(struct supernode *sn, struct sn_community *c,
 	    const struct sockaddr_storage *to, const struct n2n_msg *m)
 {
+	struct n2n_msg tmp;
+
+	m = for_family(sn, m, to, &tmp);
+	if (!m)
+		return -EAFNOSUPPORT;
 	return send_sealed(sn, c, to, m, false, NULL);
 }
 
@@ -308,13 +349,9 @@ static int open_datapath(struct supernode *sn)
 	struct datapath_cfg dc = {
 		.tap_fd = -1, .xdp_relay = true, .on_udp = sn_on_udp, .ctx = sn
 	};
-	struct sockaddr_in *in = (struct sockaddr_in *)&dc.bind;
 	int err;
 
-	in->sin_family = AF_INET;
-	in->sin_port = htons(c->port);
-	if (c->bind_addr.family == AF_INET)
-		in->sin_addr = c->bind_addr.v4;
+	datapath_bind_set(&dc, c->bind_addr.family, &c->bind_addr.v4, c->port);
 	dc.xdp_mode = c->xdp_mode;
 	err = datapath_open(&sn->dp, c->datapath, &dc, &sn->loop);
 	if (err) {
@@ -323,8 +360,9 @@ static int open_datapath(struct supernode *sn)
 			datapath_open_error(&sn->dp, err));
 		return err;
 	}
-	log_notice("supernode listening on UDP port %u, datapath %s (%s)",
-		   sn->dp.bound_port, sn->dp.ops->name, sn->dp.why);
+	log_notice("supernode listening on UDP port %u (%s), datapath %s (%s)",
+		   sn->dp.bound_port, datapath_families(&sn->dp),
+		   sn->dp.ops->name, sn->dp.why);
 	return 0;
 }
 
@@ -492,6 +530,7 @@ int sn_init(struct supernode *sn, struct sn_conf *c)
 		randombytes_buf(sn->mac, MAC_SIZE);
 		sn->mac[0] = (uint8_t)((sn->mac[0] & 0xfe) | 0x02);
 	}
+	randombytes_buf(sn->source_key6, sizeof(sn->source_key6));
 	sn->start_ms = evloop_now_ms();
 	sn->key_time = (uint32_t)(evloop_wall_usec() / 1000000);
 	err = auth_federation_keys(sn->fed_prv, sn->fed_pub,

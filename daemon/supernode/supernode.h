@@ -150,6 +150,8 @@ struct sn_source {
 struct sn_stats {
 	uint64_t rx, fwd, bcast, reg_super, reg_super_nak, queries;
 	uint64_t bcast_gen; /* which broadcast fan-out is under way */
+	/* QUERY_PEERs of IPv4 edges about IPv6-only ones, not answered. */
+	uint64_t peer_info_v6_withheld;
 	/* Registrations the XDP relay's maps could not take (full: the
 	 * daemon relays those edges itself). */
 	uint64_t xdp_mirror_failed;
@@ -187,10 +189,13 @@ struct supernode {
 	struct sn_community *communities;
 	unsigned int n_communities;
 	struct mac_table sources; /* struct sn_source */
+	uint8_t source_key6[16];  /* IPv6 sources' hash key */
 	/* Our interfaces' IPv4 addresses (network order), refreshed at each
 	 * purge: no edge registers at our own listening socket. */
 	uint32_t own_addrs[SN_MAX_OWN_ADDRS];
 	unsigned int n_own_addrs;
+	struct in6_addr own_addrs6[SN_MAX_OWN_ADDRS]; /* and IPv6 ones */
+	unsigned int n_own_addrs6;
 	struct sn_answer_slot *answer_slots; /* SN_ANSWER_SLOTS, on first use */
 	uint8_t answer_key[16];		     /* their hash's */
 	struct sn_stats stats;

@@ -70,6 +70,7 @@ EOF
 start_sn() {	# start_sn HOST: up once its control socket is
 	rm -f "$T/$1.sock"
 	lab_bg "$1" "$T/$1.log" "$SN" -p 7654 -c "$T/communities" -f -v \
+		--datapath=socket \
 		--ctl-socket="$T/$1.sock" >"$T/$1.pid"
 	lab_wait_for "$1 control socket" 5 test -S "$T/$1.sock"
 }
@@ -371,7 +372,8 @@ lab_add_public_host det 198.18.0.15
 # In a directory it makes, as /run/n2nk: the directory stays root's (it
 # is every daemon's), so the dropped daemon leaves its socket behind and
 # the next start replaces it.
-lab_exec det "$SN" -p 7777 --ctl-socket="$T/run/detached.sock" >/dev/null 2>&1
+lab_exec det "$SN" -p 7777 --datapath=socket \
+	--ctl-socket="$T/run/detached.sock" >/dev/null 2>&1
 t_check "a detached supernode comes up" \
 	lab_wait_for "detached socket" 5 test -S "$T/run/detached.sock"
 dpid=$(only_pid det)
@@ -389,7 +391,8 @@ kill -TERM "$dpid" 2>/dev/null
 t_check "SIGTERM stops it" lab_wait_for "detached exit" 5 lab_pid_gone "$dpid"
 t_check_eq "its control socket's directory stayed root's" "0 750" \
 	"$(stat -c '%u %a' "$T/run")"
-lab_exec det "$SN" -p 7777 --ctl-socket="$T/run/detached.sock" >/dev/null 2>&1
+lab_exec det "$SN" -p 7777 --datapath=socket \
+	--ctl-socket="$T/run/detached.sock" >/dev/null 2>&1
 t_check "the next start replaces the socket left behind" \
 	lab_wait_for "detached answers" 5 "$CTL" -s "$T/run/detached.sock" stats
 dpid=$(only_pid det)

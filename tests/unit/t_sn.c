@@ -28,6 +28,8 @@ static struct {
 	uint8_t ttl;		       /* of a plaintext datagram */
 	struct sockaddr_storage watch; /* the last datagram's length to it */
 	size_t watch_len;
+	uint8_t last[N2N_PKT_BUF_SIZE]; /* the last datagram */
+	size_t last_len;
 } sent;
 
 static int fake_send(struct datapath *dp __attribute__((unused)),
@@ -39,6 +41,8 @@ static int fake_send(struct datapath *dp __attribute__((unused)),
 	sent.ttl = len > 1 ? buf[1] : 0;
 	if (sockaddr_equal(to, &sent.watch))
 		sent.watch_len = len;
+	sent.last_len = len < sizeof(sent.last) ? len : 0;
+	memcpy(sent.last, buf, sent.last_len);
 	return 0;
 }
 
@@ -97,6 +101,18 @@ static struct sockaddr_storage sa4(const char *ip, uint16_t port)
 	in->sin_family = AF_INET;
 	in->sin_port = htons(port);
 	inet_pton(AF_INET, ip, &in->sin_addr);
+	return ss;
+}
+
+static struct sockaddr_storage sa6(const char *ip, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+
+	memset(&ss, 0, sizeof(ss));
+	in6->sin6_family = AF_INET6;
+	in6->sin6_port = htons(port);
+	inet_pton(AF_INET6, ip, &in6->sin6_addr);
 	return ss;
 }
 
@@ -514,6 +530,36 @@ TEST(sn_no_broadcast_to_an_edge_at_our_own_address)
 	sn_down(&sn);
 }
 
+TEST(sn_no_edge_at_our_own_ipv6_address)
+{
+	struct sockaddr_storage own = sa6("2001:db8::1", SN_PORT);
+	struct sockaddr_storage other = sa6("2001:db8::1", SN_PORT + 1);
+	struct sn_community *c;
+	struct sn_conf *cf;
+	struct supernode sn;
+
+	sn_up(&sn, NULL, NULL);
+	cf = (struct sn_conf *)sn.conf;
+	cf->bind_addr.family = AF_UNSPEC; /* dual-stack, every address */
+	c = sn_community_add(&sn, "hostile6", false);
+	inet_pton(AF_INET6, "2001:db8::1", &sn.own_addrs6[0]);
+	sn.n_own_addrs6 = 1;
+	register_edge(&sn, c, 1, &own);
+	CHECK(!has_edge(c, 1));
+	register_edge(&sn, c, 2, &other); /* another port: an edge here */
+	CHECK(has_edge(c, 2));
+	/* -p [addr]:port: that address only. */
+	cf->bind_addr.family = AF_INET6;
+	inet_pton(AF_INET6, "2001:db8::7", &cf->bind_addr.v6);
+	own = sa6("2001:db8::7", SN_PORT);
+	register_edge(&sn, c, 3, &own);
+	CHECK(!has_edge(c, 3));
+	own = sa6("2001:db8::1", SN_PORT); /* not ours with that -p */
+	register_edge(&sn, c, 4, &own);
+	CHECK(has_edge(c, 4));
+	sn_down(&sn);
+}
+
 TEST(sn_ttl_between_supernodes)
 {
 	struct sockaddr_storage member = sa4("198.18.0.2", SN_PORT);
@@ -580,6 +626,164 @@ TEST(sn_broadcast_copies_per_source_are_bounded)
 	victim = sa4("198.18.2.2", 4001);
 	register_edge(&sn, real, 1000, &victim);
 	CHECK(has_edge(real, 1000));
+	sn_down(&sn);
+}
+
+/* Edge src sends a unicast PACKET to edge dst through sn; the datagram
+ * sent on (plaintext) decoded into out. */
+static bool relay_unicast(struct supernode *sn, struct sn_community *c,
+			  unsigned int src, unsigned int dst,
+			  const struct sockaddr_storage *from,
+			  struct n2n_msg *out)
+{
+	struct n2n_msg m;
+
+	broadcast(&m, c, src, 0, 2);
+	mac_n(m.u.packet.dst_mac, dst);
+	sent.n = 0;
+	sn_handle(sn, c, &m, from, &opened);
+	return sent.n == 1 && wire_decode(out, sent.last, sent.last_len) > 0;
+}
+
+static void query_peer(struct supernode *sn, struct sn_community *c,
+		       unsigned int asker, unsigned int target,
+		       const struct sockaddr_storage *from)
+{
+	struct n2n_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.ttl = 2;
+	m.hdr.type = N2N_MSG_QUERY_PEER;
+	memcpy(m.hdr.community, c->name, N2N_COMMUNITY_SIZE);
+	mac_n(m.u.query_peer.src_mac, asker);
+	mac_n(m.u.query_peer.target_mac, target);
+	sent.n = 0;
+	sn_handle(sn, c, &m, from, &opened);
+}
+
+/*
+ * Stock n2n sends to an IPv6 socket through an uninitialised sockaddr:
+ * an edge registered over IPv4 (maybe stock) never learns one, neither in
+ * a relayed PACKET nor in PEER_INFO. IPv6 edges (ours) learn both kinds.
+ */
+TEST(sn_ipv4_edges_are_never_told_an_ipv6_socket)
+{
+	struct sockaddr_storage e6 = sa6("2001:db8::11", 5001);
+	struct sockaddr_storage e4 = sa4("198.18.2.2", 4002);
+	struct sockaddr_storage f6 = sa6("2001:db8::13", 5003);
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg out;
+	char buf[SOCKADDR_STR_MAX];
+
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "mix", false);
+	register_edge(&sn, c, 1, &e6);
+	register_edge(&sn, c, 2, &e4);
+	register_edge(&sn, c, 3, &f6);
+	CHECK(has_edge(c, 1) && has_edge(c, 2) && has_edge(c, 3));
+
+	CHECK(relay_unicast(&sn, c, 1, 2, &e6, &out)); /* IPv6 -> IPv4 */
+	CHECK(sockaddr_equal(&sent.to, &e4));
+	CHECK(!(out.hdr.flags & N2N_FLAGS_SOCKET));
+	CHECK(out.hdr.flags & N2N_FLAGS_FROM_SUPERNODE);
+
+	CHECK(relay_unicast(&sn, c, 1, 3, &e6, &out)); /* IPv6 -> IPv6 */
+	CHECK(out.hdr.flags & N2N_FLAGS_SOCKET);
+	CHECK(out.u.packet.sock.ipv6);
+	CHECK(!strcmp(sock_str(&out.u.packet.sock, buf),
+		      "[2001:db8::11]:5001"));
+
+	CHECK(relay_unicast(&sn, c, 2, 3, &e4, &out)); /* IPv4 -> IPv6 */
+	CHECK(out.hdr.flags & N2N_FLAGS_SOCKET);
+	CHECK(!strcmp(sock_str(&out.u.packet.sock, buf), "198.18.2.2:4002"));
+
+	query_peer(&sn, c, 2, 1, &e4); /* IPv4 edge asks for an IPv6 one */
+	CHECK_EQ(sent.n, 0);
+	CHECK_EQ(sn.stats.peer_info_v6_withheld, 1);
+	query_peer(&sn, c, 3, 1, &f6); /* an IPv6 edge does learn it */
+	CHECK_EQ(sent.n, 1);
+	CHECK(wire_decode(&out, sent.last, sent.last_len) > 0);
+	CHECK_EQ(out.hdr.type, N2N_MSG_PEER_INFO);
+	CHECK(!strcmp(sock_str(&out.u.peer_info.sock, buf),
+		      "[2001:db8::11]:5001"));
+	query_peer(&sn, c, 1, 2, &e6); /* and of IPv4 ones too */
+	CHECK_EQ(sent.n, 1);
+	sn_down(&sn);
+}
+
+/* The same rule for whatever else goes to an IPv4 socket: a PEER_INFO a
+ * federation member answered, a PACKET for a member (maybe stock, which
+ * hands it to its edges). */
+TEST(sn_send_keeps_ipv6_sockets_from_ipv4_sockets)
+{
+	struct sockaddr_storage v4 = sa4("198.18.2.2", 4002);
+	struct sockaddr_storage v6 = sa6("2001:db8::13", 5003);
+	struct n2n_sock s6 = { .ipv6 = true, .port = 5001 };
+	struct n2n_sock s4 = { .port = 4001, .addr = { 198, 18, 1, 1 } };
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m, out;
+
+	s6.addr[0] = 0x20, s6.addr[1] = 0x01, s6.addr[15] = 0x11;
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "mix", false);
+	memset(&m, 0, sizeof(m));
+	m.hdr.ttl = 2;
+	m.hdr.type = N2N_MSG_PEER_INFO;
+	m.hdr.flags = N2N_FLAGS_FROM_SUPERNODE;
+	memcpy(m.hdr.community, c->name, N2N_COMMUNITY_SIZE);
+	m.u.peer_info.sock = s6;
+	sent.n = 0;
+	CHECK(sn_send(&sn, c, &v4, &m) < 0);
+	CHECK_EQ(sent.n, 0);
+	CHECK_EQ(sn.stats.peer_info_v6_withheld, 1);
+	CHECK_EQ(sn_send(&sn, c, &v6, &m), 0);
+	CHECK_EQ(sent.n, 1);
+	/* An IPv4 peer with an IPv6 preferred socket: without the latter. */
+	m.u.peer_info.sock = s4;
+	m.u.peer_info.preferred_sock = s6;
+	m.hdr.flags |= N2N_FLAGS_SOCKET;
+	CHECK_EQ(sn_send(&sn, c, &v4, &m), 0);
+	CHECK(wire_decode(&out, sent.last, sent.last_len) > 0);
+	CHECK(!(out.hdr.flags & N2N_FLAGS_SOCKET));
+	CHECK(!memcmp(out.u.peer_info.sock.addr, s4.addr, 4));
+	/* A PACKET with an IPv4 sender's socket goes as it is. */
+	broadcast(&m, c, 1, N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE, 2);
+	m.u.packet.sock = s4;
+	CHECK_EQ(sn_send(&sn, c, &v4, &m), 0);
+	CHECK(wire_decode(&out, sent.last, sent.last_len) > 0);
+	CHECK(out.hdr.flags & N2N_FLAGS_SOCKET);
+	sn_down(&sn);
+}
+
+/* An IPv6 host (its /64) gets the share of broadcast copies an IPv4
+ * address gets, whatever its addresses and ports. */
+TEST(sn_broadcast_copies_per_ipv6_source_are_bounded)
+{
+	struct sockaddr_storage sender = sa6("2001:db8:1::1", 5000);
+	struct sn_community *c;
+	struct supernode sn;
+	struct n2n_msg m;
+	unsigned int i;
+
+	sn_up(&sn, NULL, NULL);
+	c = sn_community_add(&sn, "hostile6", false);
+	register_edge(&sn, c, 1, &sender);
+	for (i = 1; i <= 100; i++) {
+		char ip[64];
+		struct sockaddr_storage sa;
+
+		snprintf(ip, sizeof(ip), "2001:db8:2::%x", i);
+		sa = sa6(ip, (uint16_t)(20000 + i));
+		register_edge(&sn, c, 100 + i, &sa);
+	}
+	CHECK_EQ(c->edges.count, 101);
+	sent.n = 0;
+	broadcast(&m, c, 1, 0, 2);
+	sn_handle(&sn, c, &m, &sender, &opened);
+	CHECK_EQ(sent.n, SN_MAX_BCAST_PER_IP);
+	CHECK_EQ(dropped(&sn, N2NK_SOURCE_LIMIT), 100 - SN_MAX_BCAST_PER_IP);
 	sn_down(&sn);
 }
 

@@ -9,6 +9,10 @@
  * Up to 16384 edges register at once, over up to 4096 communities (-C);
  * -m register only keeps them registered, and -J floods the supernode
  * with junk instead (random bytes, unlisted communities, wrong tokens).
+ * Kernel mode at a rate (-r) is open loop: the XDP sender paces itself in
+ * small groups (--burst) whatever the supernode takes, over one or many
+ * flows (--flows), and -m reflect holds the bare XDP_TX reflector a relay
+ * is measured against (tools/bench-relay-open.sh).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -24,10 +28,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/time.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -73,6 +79,17 @@
  * page pool, ~20 ms on kernel 6.18, so calls must be big to go flat out. */
 #define LG_KERN_BATCH	   262144
 #define LG_KERN_NAPI	   64 /* frames between flushes (<= veth ring) */
+/* Paced kernel mode: frames per group (flush) by default, and at most. */
+#define LG_BURST_DEFAULT   16
+#define LG_BURST_MAX	   256
+#define LG_MAX_FLOWS	   8192 /* loadgen.bpf.c's tx_flows */
+#define LG_MAX_ADDRS	   256
+#define LG_PACE_SHIFT	   16 /* loadgen.bpf.c's pace_period: ns << 16 */
+/* A paced call sends at most this many frames (BPF_PROG_TEST_RUN's repeat
+ * is 32 bits). */
+#define LG_PACE_MAX_CALL   (1u << 30)
+#define LG_MAX_CPUS	   256
+#define LG_MAX_PIDS	   8 /* --pids */
 /* Registrations unanswered this long (plus a millisecond per edge) fail. */
 #define LG_REG_TIMEOUT_MS  5000
 #define LG_REG_RETRY_MS	   500
@@ -93,6 +110,7 @@ enum lg_mode {
 	LG_SOCKET,
 	LG_KERNEL,
 	LG_REGISTER, /* register, keep registered, send nothing else */
+	LG_REFLECT,  /* hold lg_reflect on -i; no edges */
 };
 
 /* --junk: what the flood is made of. */
@@ -120,6 +138,17 @@ struct lg_opts {
 	bool json;
 	bool he; /* -H: headers encrypted with the community's keys */
 	enum lg_junk junk;
+	unsigned int flows;   /* kernel mode: pairs 0..flows-1 in turn */
+	unsigned int burst;   /* kernel mode with -r: frames per group */
+	unsigned int batch;   /* kernel mode with -r: frames per flush */
+	unsigned int n_addrs; /* pair k binds to -b + k % n_addrs */
+	unsigned int n_pids;  /* --pids: run time reported over the sending */
+	int pids[LG_MAX_PIDS];
+};
+
+/* One CPU's times from /proc/stat, in clock ticks. */
+struct lg_cpu {
+	unsigned long long busy, softirq, total;
 };
 
 struct lg_edge {
@@ -159,6 +188,11 @@ struct lg {
 	uint64_t last_reg_ns;
 	uint64_t elapsed_ns;
 	struct lg_counts c;
+	/* Every CPU's times at the start and the end of sending. */
+	struct lg_cpu cpu0[LG_MAX_CPUS], cpu1[LG_MAX_CPUS];
+	unsigned int n_cpus;
+	uint64_t pid_ns0[LG_MAX_PIDS], pid_ns1[LG_MAX_PIDS];
+	uint64_t pace_resets;
 	uint8_t payload[N2N_PKT_BUF_SIZE];
 	unsigned int frame_len; /* a sent PACKET as an Ethernet frame */
 	struct he_keys he;	/* -H */
@@ -176,6 +210,11 @@ static volatile sig_atomic_t stop;
 static void on_signal(int sig __maybe_unused)
 {
 	stop = 1;
+}
+
+/* SIGALRM only interrupts a paced BPF_PROG_TEST_RUN call (EINTR). */
+static void on_alarm(int sig __maybe_unused)
+{
 }
 
 static int fail(int err, const char *fmt, ...)
@@ -213,7 +252,10 @@ static int usage(void)
 		"[-n EDGES] [-s BYTES]\n"
 		"                   [-r PPS] [-t SECONDS] "
 		"[-m socket|kernel|register] [-i IFNAME]\n"
-		"                   [-b ADDR] [-J KIND] [--json]\n"
+		"                   [-b ADDR] [-J KIND] [--flows N] [--burst "
+		"N] "
+		"[--addrs N]\n"
+		"                   [--json]\n"
 		"\n"
 		"Registers EDGES synthetic edges (2 to 16384, each with its "
 		"own MAC and\n"
@@ -234,6 +276,10 @@ static int usage(void)
 		"              counted by an XDP sink on -i\n"
 		"  -m register only register, then keep the edges registered "
 		"for SECONDS\n"
+		"  -m reflect  no edges: hold the bare XDP_TX reflector "
+		"(lg_reflect) on -i,\n"
+		"              the supernode's side, for SECONDS or until a "
+		"signal\n"
 		"  -J KIND     a junk flood instead of edges, at PPS (0 = "
 		"flat out), from\n"
 		"              a few sockets (-m socket) or as live frames (-m "
@@ -257,7 +303,25 @@ static int usage(void)
 		"keys (the\n"
 		"              supernode must list the community; each PACKET "
 		"is sealed\n"
-		"              once, so -t is at most 8 s)\n");
+		"              once, so -t is at most 8 s)\n"
+		"  --flows N   kernel mode: frames cycle over pairs 0..N-1 "
+		"(1 to 8192,\n"
+		"              at most EDGES/2; default 1, edge 0 to edge 1)\n"
+		"  --burst N   kernel mode with -r: paced in groups of N "
+		"frames "
+		"(1 to 256,\n"
+		"              default 16), each flushed to -i on its own\n"
+		"  --addrs N   pair k binds to the N-th address from -b, k %% "
+		"N (1 to 256;\n"
+		"              -b and the N - 1 addresses after it must be on "
+		"the host)\n"
+		"  --batch N   kernel mode with -r: frames per "
+		"BPF_PROG_TEST_RUN "
+		"batch\n"
+		"              (default: --burst)\n"
+		"  --pids LIST the JSON reports these processes' run time "
+		"(all their\n"
+		"              threads, ns) over the sending time\n");
 	return 2;
 }
 
@@ -319,6 +383,34 @@ static int parse_junk(struct lg_opts *o, const char *v)
 	return bad_value("-J", v, "garbage, community, auth or mix");
 }
 
+/* Long options without a letter. */
+enum {
+	LG_OPT_FLOWS = 256,
+	LG_OPT_BURST,
+	LG_OPT_ADDRS,
+	LG_OPT_BATCH,
+	LG_OPT_PIDS,
+};
+
+/* --pids PID[,PID...]: processes whose run time the JSON reports. */
+static int parse_pids(struct lg_opts *o, const char *v)
+{
+	char buf[256], *tok, *save = NULL;
+	unsigned long long n;
+
+	if (strlen(v) >= sizeof(buf))
+		return bad_value("--pids", v, "PID[,PID...]");
+	snprintf(buf, sizeof(buf), "%s", v);
+	o->n_pids = 0;
+	for (tok = strtok_r(buf, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (o->n_pids == LG_MAX_PIDS || !parse_ull(tok, 1, 1 << 22, &n))
+			return bad_value("--pids", v, "up to 8 PIDs, commas");
+		o->pids[o->n_pids++] = (int)n;
+	}
+	return o->n_pids ? 0 : bad_value("--pids", v, "PID[,PID...]");
+}
+
 static int parse_one(struct lg_opts *o, int opt, const char *v)
 {
 	unsigned long long n;
@@ -363,8 +455,11 @@ static int parse_one(struct lg_opts *o, int opt, const char *v)
 			o->mode = LG_KERNEL;
 		else if (!strcmp(v, "register"))
 			o->mode = LG_REGISTER;
+		else if (!strcmp(v, "reflect"))
+			o->mode = LG_REFLECT;
 		else
-			return bad_value("-m", v, "socket, kernel or register");
+			return bad_value("-m", v,
+					 "socket, kernel, register or reflect");
 		return 0;
 	case 'J':
 		return parse_junk(o, v);
@@ -388,11 +483,34 @@ static int parse_one(struct lg_opts *o, int opt, const char *v)
 	case 'j':
 		o->json = true;
 		return 0;
+	case LG_OPT_FLOWS:
+		if (!parse_ull(v, 1, LG_MAX_FLOWS, &n))
+			return bad_value("--flows", v, "1 to 8192 flows");
+		o->flows = (unsigned int)n;
+		return 0;
+	case LG_OPT_BURST:
+		if (!parse_ull(v, 1, LG_BURST_MAX, &n))
+			return bad_value("--burst", v, "1 to 256 frames");
+		o->burst = (unsigned int)n;
+		return 0;
+	case LG_OPT_PIDS:
+		return parse_pids(o, v);
+	case LG_OPT_BATCH:
+		if (!parse_ull(v, 1, LG_BURST_MAX, &n))
+			return bad_value("--batch", v, "1 to 256 frames");
+		o->batch = (unsigned int)n;
+		return 0;
+	case LG_OPT_ADDRS:
+		if (!parse_ull(v, 1, LG_MAX_ADDRS, &n))
+			return bad_value("--addrs", v, "1 to 256 addresses");
+		o->n_addrs = (unsigned int)n;
+		return 0;
 	}
 	return usage();
 }
 
 static int check_combination(const struct lg_opts *o);
+static int check_kernel_options(const struct lg_opts *o);
 
 static int parse_args(struct lg_opts *o, int argc, char **argv)
 {
@@ -412,6 +530,11 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "header-encryption", no_argument, NULL, 'H' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "flows", required_argument, NULL, LG_OPT_FLOWS },
+		{ "burst", required_argument, NULL, LG_OPT_BURST },
+		{ "addrs", required_argument, NULL, LG_OPT_ADDRS },
+		{ "batch", required_argument, NULL, LG_OPT_BATCH },
+		{ "pids", required_argument, NULL, LG_OPT_PIDS },
 		{ NULL, 0, NULL, 0 },
 	};
 	int opt, ret;
@@ -422,6 +545,9 @@ static int parse_args(struct lg_opts *o, int argc, char **argv)
 	o->payload = 64;
 	o->seconds = 5;
 	o->threads = 1;
+	o->flows = 1;
+	o->burst = LG_BURST_DEFAULT;
+	o->n_addrs = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":l:c:C:n:s:r:t:m:i:b:T:J:jHh",
 				  longopts, NULL)) != -1) {
@@ -481,6 +607,27 @@ static int check_combination(const struct lg_opts *o)
 	if (o->threads > 1 && (o->mode != LG_KERNEL || o->rate)) {
 		fprintf(stderr, "n2n-loadgen: -T needs -m kernel and -r 0 "
 				"(flat out)\n");
+		return 2;
+	}
+	return check_kernel_options(o);
+}
+
+/* --flows, -m reflect. */
+static int check_kernel_options(const struct lg_opts *o)
+{
+	if (o->flows > 1 && (o->mode != LG_KERNEL || o->he || o->junk ||
+			     o->flows > o->n_edges / 2)) {
+		fprintf(stderr, "n2n-loadgen: --flows N needs -m kernel, no "
+				"-H or -J, and N <= EDGES/2\n");
+		return 2;
+	}
+	if (o->n_addrs > 1 && !o->bind.s_addr) {
+		fprintf(stderr, "n2n-loadgen: --addrs needs -b ADDR\n");
+		return 2;
+	}
+	if (o->mode == LG_REFLECT && (!o->ifname || o->he || o->junk)) {
+		fprintf(stderr, "n2n-loadgen: -m reflect needs -i IFNAME, no "
+				"-H or -J\n");
 		return 2;
 	}
 	return 0;
@@ -712,11 +859,21 @@ static void edge_identity(struct lg *lg, unsigned int i, uint32_t cookie_base)
 	memcpy(e->token + 12, e->mac + 2, 4);
 }
 
+/* Edge i's address: -b, or with --addrs the (i/2 % N)-th one after it. */
+static struct in_addr edge_bind(const struct lg *lg, unsigned int i)
+{
+	struct in_addr a = lg->o.bind;
+
+	if (lg->o.n_addrs > 1)
+		a.s_addr = htonl(ntohl(a.s_addr) + (i / 2) % lg->o.n_addrs);
+	return a;
+}
+
 static int open_edge(struct lg *lg, unsigned int i)
 {
 	struct lg_edge *e = &lg->edges[i];
 	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr = lg->o.bind };
+				 .sin_addr = edge_bind(lg, i) };
 	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
 	socklen_t len = sizeof(e->local);
 
@@ -726,7 +883,7 @@ static int open_edge(struct lg *lg, unsigned int i)
 	grow_buffers(e->fd, lg->o.n_edges);
 	if (bind(e->fd, (struct sockaddr *)&a, sizeof(a)))
 		return fail(errno, "binding edge %u to %s", i,
-			    inet_ntoa(lg->o.bind));
+			    inet_ntoa(a.sin_addr));
 	if (connect(e->fd, (struct sockaddr *)&lg->o.sn, sizeof(lg->o.sn)))
 		return fail(errno, "connecting edge %u to %s", i, lg->o.sn_arg);
 	if (getsockname(e->fd, (struct sockaddr *)&e->local, &len))
@@ -979,6 +1136,85 @@ static void run_hold(struct lg *lg)
 	lg->elapsed_ns = now_ns() - lg->start_ns;
 }
 
+/*
+ * Every CPU's times from /proc/stat into cpu (busy: user, nice, system,
+ * irq, softirq, steal); sets lg->n_cpus. Bounded by a line count (the
+ * intr line is read in pieces).
+ */
+/* The run time of every thread of pid, ns (/proc/PID/task/N/schedstat);
+ * 0 if it is gone. Bounded by a thread count. */
+static uint64_t pid_run_ns(int pid)
+{
+	unsigned long long ns, sum = 0;
+	unsigned int n = 0;
+	struct dirent *d;
+	char path[64];
+	FILE *f;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return 0;
+	while (n++ < 4096 && (d = readdir(dir))) {
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%.16s/schedstat",
+			 pid, d->d_name);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		if (fscanf(f, "%llu", &ns) == 1)
+			sum += ns;
+		fclose(f);
+	}
+	closedir(dir);
+	return sum;
+}
+
+static void cpu_snap(struct lg *lg, struct lg_cpu *cpu)
+{
+	unsigned long long v[8];
+	unsigned int id, lines;
+	char line[1024];
+	FILE *f = fopen("/proc/stat", "re");
+	uint64_t *pid_ns = cpu == lg->cpu0 ? lg->pid_ns0 : lg->pid_ns1;
+
+	for (id = 0; id < lg->o.n_pids; id++)
+		pid_ns[id] = pid_run_ns(lg->o.pids[id]);
+	if (!f)
+		return;
+	for (lines = 0; lines < 65536 && fgets(line, sizeof(line), f);
+	     lines++) {
+		if (sscanf(line,
+			   "cpu%u %llu %llu %llu %llu %llu %llu %llu %llu", &id,
+			   &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			   &v[7]) != 9 ||
+		    id >= LG_MAX_CPUS)
+			continue;
+		cpu[id].busy = v[0] + v[1] + v[2] + v[5] + v[6] + v[7];
+		cpu[id].softirq = v[6];
+		cpu[id].total = cpu[id].busy + v[3] + v[4];
+		if (id >= lg->n_cpus)
+			lg->n_cpus = id + 1;
+	}
+	fclose(f);
+}
+
+/* -m reflect: lg_reflect stays on -i for -t seconds or until a signal. */
+static void run_reflect(struct lg *lg)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	uint64_t end;
+
+	lg->start_ns = now_ns();
+	end = lg->start_ns + lg->o.seconds * NS_PER_S;
+	/* Bounded by the clock: each turn sleeps 100 ms. */
+	while (now_ns() < end && !stop)
+		nanosleep(&ts, NULL);
+	lg->elapsed_ns = now_ns() - lg->start_ns;
+}
+
 /* Pacing, for either mode: what to send now, or how long to wait. */
 
 static unsigned int max_batch(const struct lg *lg)
@@ -1110,6 +1346,7 @@ static void run_loop(struct lg *lg,
 
 	lg->start_ns = now_ns();
 	end = lg->start_ns + lg->o.seconds * NS_PER_S;
+	cpu_snap(lg, lg->cpu0);
 	/* Bounded by the clock: each turn sends or sleeps a little. */
 	for (now = lg->start_ns; now < end && !stop; now = now_ns()) {
 		maybe_reregister(lg, now);
@@ -1124,6 +1361,7 @@ static void run_loop(struct lg *lg,
 		send_fn(lg, arg, n);
 		drain(lg, 0);
 	}
+	cpu_snap(lg, lg->cpu1);
 	lg->elapsed_ns = now_ns() - lg->start_ns;
 }
 
@@ -1253,17 +1491,20 @@ static int neighbour_mac(const char *ifname, struct in_addr hop,
 	return 0;
 }
 
-/* Edge 0's PACKET to edge 1 as an Ethernet + IPv4 + UDP frame. */
-static int build_frame(struct lg *lg, const uint8_t src[ETH_ALEN],
-		       const uint8_t dst[ETH_ALEN])
+/* Edge 2k's PACKET to edge 2k+1 as an Ethernet + IPv4 + UDP frame in
+ * frame (LG_FRAME_MAX bytes); returns its length. */
+static ssize_t build_frame(struct lg *lg, const uint8_t src[ETH_ALEN],
+			   const uint8_t dst[ETH_ALEN], unsigned int k,
+			   uint8_t *frame)
 {
 	struct ethhdr eth = { .h_proto = htons(ETH_P_IP) };
 	struct iphdr ip = { .version = 4, .ihl = 5, .ttl = 64 };
 	struct udphdr udp = { 0 };
-	uint8_t *n2n = lg->frame + LG_L2L3_SIZE;
+	const struct lg_edge *e = &lg->edges[2 * k];
+	uint8_t *n2n = frame + LG_L2L3_SIZE;
 	/* -J: the flood's first datagram, over and over. */
 	ssize_t n = lg->o.junk ? encode_junk(lg, 0, n2n, N2N_PKT_BUF_SIZE)
-			       : encode_packet(lg, 0, n2n, N2N_PKT_BUF_SIZE);
+			       : encode_packet(lg, k, n2n, N2N_PKT_BUF_SIZE);
 
 	if (n < 0)
 		return -1;
@@ -1272,20 +1513,43 @@ static int build_frame(struct lg *lg, const uint8_t src[ETH_ALEN],
 	ip.tot_len = htons((uint16_t)(sizeof(ip) + sizeof(udp) + n));
 	ip.frag_off = htons(0x4000); /* DF */
 	ip.protocol = IPPROTO_UDP;
-	ip.saddr = lg->edges[0].local.sin_addr.s_addr;
+	ip.saddr = e->local.sin_addr.s_addr;
 	ip.daddr = lg->o.sn.sin_addr.s_addr;
 	ip.check = htons(inet_csum(&ip, sizeof(ip)));
-	udp.source = lg->edges[0].local.sin_port;
+	udp.source = e->local.sin_port;
 	udp.dest = lg->o.sn.sin_port;
 	udp.len = htons((uint16_t)(sizeof(udp) + n)); /* checksum 0: none */
-	memcpy(lg->frame, &eth, sizeof(eth));
-	memcpy(lg->frame + ETH_HLEN, &ip, sizeof(ip));
-	memcpy(lg->frame + ETH_HLEN + sizeof(ip), &udp, sizeof(udp));
-	lg->frame_len = LG_L2L3_SIZE + (unsigned int)n;
-	_Static_assert(sizeof(lg->skel->bss->tx_hdr) ==
-			       LG_L2L3_SIZE + N2N_PACKET_HDR_SIZE,
-		       "lg_tx restores the headers up to the payload");
-	memcpy(lg->skel->bss->tx_hdr, lg->frame, sizeof(lg->skel->bss->tx_hdr));
+	memcpy(frame, &eth, sizeof(eth));
+	memcpy(frame + ETH_HLEN, &ip, sizeof(ip));
+	memcpy(frame + ETH_HLEN + sizeof(ip), &udp, sizeof(udp));
+	return LG_L2L3_SIZE + n;
+}
+
+_Static_assert(sizeof(((struct loadgen__bss *)0)->tx_hdr) ==
+		       LG_L2L3_SIZE + N2N_PACKET_HDR_SIZE,
+	       "lg_tx restores the headers up to the payload");
+
+/* --flows: pair k's headers in tx_flows[k]; every frame as long as the
+ * first (lg->frame, whose payload all of them share). */
+static int flow_headers(struct lg *lg, const uint8_t src[ETH_ALEN],
+			const uint8_t dst[ETH_ALEN])
+{
+	static uint8_t frame[LG_FRAME_MAX];
+	int fd = bpf_map__fd(lg->skel->maps.tx_flows);
+	unsigned int k;
+	ssize_t n;
+
+	for (k = 0; k < lg->o.flows; k++) {
+		n = build_frame(lg, src, dst, k, frame);
+		if (n < 0)
+			return -1;
+		if ((unsigned int)n != lg->frame_len)
+			return fail(0, "flow %u: a frame of %zd bytes, not %u",
+				    k, n, lg->frame_len);
+		if (bpf_map_update_elem(fd, &k, frame, BPF_ANY))
+			return fail(errno, "writing flow %u's headers", k);
+	}
+	lg->skel->bss->n_flows = lg->o.flows;
 	return 0;
 }
 
@@ -1293,13 +1557,22 @@ static int kernel_frame(struct lg *lg)
 {
 	uint8_t src[ETH_ALEN], dst[ETH_ALEN];
 	struct in_addr hop = { 0 };
+	unsigned int k;
+	ssize_t n;
 
 	if (iface_mac(lg->o.ifname, src) ||
-	    check_source(lg->o.ifname, lg->edges[0].local.sin_addr) ||
 	    next_hop(lg->o.ifname, lg->o.sn.sin_addr, &hop) ||
 	    neighbour_mac(lg->o.ifname, hop, dst))
 		return -1;
-	return build_frame(lg, src, dst);
+	for (k = 0; k < lg->o.flows && k < lg->o.n_addrs; k++)
+		if (check_source(lg->o.ifname, lg->edges[2 * k].local.sin_addr))
+			return -1;
+	n = build_frame(lg, src, dst, 0, lg->frame);
+	if (n < 0)
+		return -1;
+	lg->frame_len = (unsigned int)n;
+	memcpy(lg->skel->bss->tx_hdr, lg->frame, sizeof(lg->skel->bss->tx_hdr));
+	return lg->o.flows > 1 ? flow_headers(lg, src, dst) : 0;
 }
 
 /* Kernel mode: the XDP programs. */
@@ -1353,6 +1626,8 @@ static int xdp_open(struct lg *lg)
 	err = loadgen__load(lg->skel);
 	if (err)
 		return fail(-err, "loading the loadgen BPF programs");
+	if (lg->o.mode == LG_REFLECT)
+		return attach_xdp(lg, lg->skel->progs.lg_reflect);
 	return attach_xdp(lg, lg->o.mode == LG_KERNEL
 				      ? lg->skel->progs.lg_sink
 				      : lg->skel->progs.lg_pass);
@@ -1370,15 +1645,16 @@ static void xdp_close(struct lg *lg)
  * true when sent; *err keeps the first failure. Thread-safe (lg is only
  * read), so -T senders share it.
  */
-static bool kernel_send_one(struct lg *lg, unsigned int batch, int *err)
+static bool kernel_call(struct lg *lg, unsigned int repeat,
+			unsigned int batch_size, int *err)
 {
 	struct xdp_md ctx = { .data_end = lg->frame_len,
 			      .ingress_ifindex = (__u32)lg->ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = lg->frame,
 		    .data_size_in = lg->frame_len, .ctx_in = &ctx,
-		    .ctx_size_in = sizeof(ctx), .repeat = (int)batch,
+		    .ctx_size_in = sizeof(ctx), .repeat = (int)repeat,
 		    .flags = BPF_F_TEST_XDP_LIVE_FRAMES,
-		    .batch_size = LG_KERN_NAPI);
+		    .batch_size = batch_size);
 
 	if (!bpf_prog_test_run_opts(bpf_program__fd(lg->skel->progs.lg_tx),
 				    &opts))
@@ -1386,6 +1662,11 @@ static bool kernel_send_one(struct lg *lg, unsigned int batch, int *err)
 	if (errno != EINTR && !*err)
 		*err = errno;
 	return false;
+}
+
+static bool kernel_send_one(struct lg *lg, unsigned int batch, int *err)
+{
+	return kernel_call(lg, batch, LG_KERN_NAPI, err);
 }
 
 static void kernel_send(struct lg *lg, void *arg, unsigned int batch)
@@ -1471,17 +1752,66 @@ static void senders_join(struct lg *lg, struct lg_sender *s, unsigned int n)
 	}
 }
 
+/*
+ * Open loop (-r): lg_tx paces itself, --burst frames per group and per
+ * flush, in as few calls as possible (each sets up a page pool, ~20 ms);
+ * each call starts the schedule from now, so the gap between calls is
+ * not caught up in a burst.
+ */
+static void run_kernel_paced(struct lg *lg, int *err)
+{
+	struct loadgen__bss *b = lg->skel->bss;
+	struct itimerval it = { 0 };
+	uint64_t end, now, left;
+	unsigned int calls;
+
+	b->pace_period = (uint64_t)(1e9 * (double)(1u << LG_PACE_SHIFT) /
+				    (double)lg->o.rate);
+	b->pace_burst = lg->o.burst;
+	lg->start_ns = now_ns();
+	end = lg->start_ns + lg->o.seconds * NS_PER_S;
+	b->pace_end = end;
+	/* The call ends at `end` (EINTR), however many frames are left. */
+	it.it_value.tv_sec = (time_t)lg->o.seconds;
+	setitimer(ITIMER_REAL, &it, NULL);
+	cpu_snap(lg, lg->cpu0);
+	/* Bounded by the clock and by a call count. */
+	for (calls = 0, now = lg->start_ns; now < end && !stop && calls < 1000;
+	     calls++, now = now_ns()) {
+		left = (end - now) * lg->o.rate / NS_PER_S + lg->o.burst;
+		b->pace_start = now - ((b->pace_sent * b->pace_period) >>
+				       LG_PACE_SHIFT);
+		if (!kernel_call(lg,
+				 left < LG_PACE_MAX_CALL ? (unsigned int)left
+							 : LG_PACE_MAX_CALL,
+				 lg->o.batch ? lg->o.batch : lg->o.burst,
+				 err) &&
+		    *err)
+			break;
+	}
+	cpu_snap(lg, lg->cpu1);
+	lg->elapsed_ns = now_ns() - lg->start_ns;
+	it.it_value.tv_sec = 0;
+	setitimer(ITIMER_REAL, &it, NULL);
+	lg->c.sent = b->pace_sent;
+	lg->pace_resets = b->pace_resets;
+}
+
 static int run_kernel(struct lg *lg)
 {
 	struct lg_sender senders[LG_MAX_THREADS];
-	unsigned int n;
+	unsigned int n = 0;
 	int err = 0;
 
 	if (kernel_frame(lg))
 		return -1;
-	n = senders_start(lg, senders);
-	run_loop(lg, kernel_send, &err);
-	senders_join(lg, senders, n);
+	if (lg->o.rate) {
+		run_kernel_paced(lg, &err);
+	} else {
+		n = senders_start(lg, senders);
+		run_loop(lg, kernel_send, &err);
+		senders_join(lg, senders, n);
+	}
 	if (err && !lg->c.sent)
 		return fail(err, "BPF_PROG_TEST_RUN with live frames on %s",
 			    lg->o.ifname);
@@ -1497,6 +1827,7 @@ static const char *mode_name(const struct lg *lg)
 		[LG_SOCKET] = "socket",
 		[LG_KERNEL] = "kernel",
 		[LG_REGISTER] = "register",
+		[LG_REFLECT] = "reflect",
 	};
 	static const char *const junk[] = {
 		[LG_JUNK_NONE] = "none",
@@ -1519,6 +1850,34 @@ static double reg_ms(const struct lg *lg)
 		       : 0;
 }
 
+static const char *names_of(enum lg_mode m)
+{
+	return m == LG_KERNEL	  ? "kernel"
+	       : m == LG_REGISTER ? "register"
+	       : m == LG_REFLECT  ? "reflect"
+				  : "socket";
+}
+
+/* JSON: each CPU's ticks over the sending time (busy includes softirq),
+ * and the tick length; ends the object. */
+static void report_cpus(const struct lg *lg)
+{
+	unsigned int i;
+
+	printf("\"tick_ns\":%ld,\"cpus\":[",
+	       1000000000L / sysconf(_SC_CLK_TCK));
+	for (i = 0; i < lg->n_cpus; i++)
+		printf("%s{\"busy\":%llu,\"softirq\":%llu,\"total\":%llu}",
+		       i ? "," : "", lg->cpu1[i].busy - lg->cpu0[i].busy,
+		       lg->cpu1[i].softirq - lg->cpu0[i].softirq,
+		       lg->cpu1[i].total - lg->cpu0[i].total);
+	printf("],\"pids_ns\":[");
+	for (i = 0; i < lg->o.n_pids; i++)
+		printf("%s%llu", i ? "," : "",
+		       (unsigned long long)(lg->pid_ns1[i] - lg->pid_ns0[i]));
+	printf("]}\n");
+}
+
 static void report_json(const struct lg *lg, double s)
 {
 	const struct lg_counts *c = &lg->c;
@@ -1534,12 +1893,10 @@ static void report_json(const struct lg *lg, double s)
 	       "\"seconds\":%.3f,\"sent\":%llu,\"sent_pps\":%.0f,"
 	       "\"received\":%llu,\"received_pps\":%.0f,"
 	       "\"lost\":%llu,\"loss_pct\":%.3f,\"rx_gbps\":%.3f,"
-	       "\"send_errors\":%llu}\n",
-	       lg->o.mode == LG_KERNEL	   ? "kernel"
-	       : lg->o.mode == LG_REGISTER ? "register"
-					   : "socket",
-	       lg->o.junk ? mode_name(lg) : "none", lg->o.n_edges,
-	       lg->o.n_communities, r->registered, reg_ms(lg),
+	       "\"send_errors\":%llu,\"flows\":%u,\"burst\":%u,"
+	       "\"rate\":%llu,\"pace_resets\":%llu,",
+	       names_of(lg->o.mode), lg->o.junk ? mode_name(lg) : "none",
+	       lg->o.n_edges, lg->o.n_communities, r->registered, reg_ms(lg),
 	       (unsigned long long)r->sent, (unsigned long long)r->acks,
 	       (unsigned long long)r->naks, r->rounds,
 	       (unsigned long long)r->resent, lg->o.payload, lg->frame_len,
@@ -1548,7 +1905,11 @@ static void report_json(const struct lg *lg, double s)
 	       (double)c->received / s, (unsigned long long)lost,
 	       c->sent ? 100.0 * (double)lost / (double)c->sent : 0,
 	       (double)c->rx_bytes * 8 / s / 1e9,
-	       (unsigned long long)c->send_errors);
+	       (unsigned long long)c->send_errors,
+	       lg->o.mode == LG_KERNEL ? lg->o.flows : 0,
+	       lg->o.mode == LG_KERNEL && lg->o.rate ? lg->o.burst : 0,
+	       lg->o.rate, (unsigned long long)lg->pace_resets);
+	report_cpus(lg);
 }
 
 static void report_text(const struct lg *lg, double s)
@@ -1586,7 +1947,10 @@ static void report(const struct lg *lg)
 {
 	double s = lg->elapsed_ns ? (double)lg->elapsed_ns / 1e9 : 1e-9;
 
-	if (lg->o.json)
+	if (lg->o.mode == LG_REFLECT && !lg->o.json)
+		printf("lg_reflect on %s (%s) for %.1f s\n", lg->o.ifname,
+		       lg->xdp_mode, s);
+	else if (lg->o.json)
 		report_json(lg, s);
 	else
 		report_text(lg, s);
@@ -1617,6 +1981,10 @@ static int run(struct lg *lg)
 	}
 	if (lg->o.ifname && xdp_open(lg))
 		return -1;
+	if (lg->o.mode == LG_REFLECT) {
+		run_reflect(lg);
+		return 0;
+	}
 	if (open_edges(lg) || (!lg->o.junk && register_all(lg)))
 		return -1;
 	if (lg->o.mode == LG_REGISTER) {
@@ -1640,6 +2008,8 @@ int main(int argc, char **argv)
 		return ret;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
 	ret = run(&lg);
 	if (!ret)
 		report(&lg);
