@@ -12,12 +12,19 @@
 # counters), with next hops from relay_hops6 (IPv6 forwarding off: the
 # daemon's copy of the route and neighbour tables), then from the FIB
 # (forwarding on).
+# Then with the daemons themselves (IPv6 underlay): a dual-stack supernode
+# on sn1 with --datapath=kernel, edges a and b -S1 over IPv6 only: 10
+# relayed echoes are exactly 20 xdp_relayed PACKETs and none forwarded by
+# the daemon; an IPv4 edge c and an IPv6 edge of one community reach each
+# other through the daemon (xdp_other_family).
 #   test_xdp_relay6.sh BUILD_DIR
 set -u
 OUT=$(cd "${1:-.output}" && pwd)
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=lab.sh
 source "$HERE/lab.sh"
+# shellcheck source=n2nk.sh
+source "$HERE/n2nk.sh"
 
 T=$(mktemp -d /tmp/n2nk-xdp6.XXXXXX)
 lab_on_cleanup rm -rf "$T"
@@ -29,6 +36,7 @@ lab_init "$OUT" || exit 1
 lab_add_public_host sn1 198.18.0.1
 lab_add_public_host a 198.18.0.10
 lab_add_public_host b 198.18.0.11
+lab_add_public_host c 198.18.0.12
 for h in sn1:$SN6 a:$A6 b:$B6; do
 	lab_exec "${h%%:*}" ip -6 addr add "${h#*:}/64" dev eth0 nodad
 done
@@ -69,4 +77,42 @@ lab_exec sn1 sysctl -qw net.ipv6.conf.eth0.forwarding=1
 run "FIB"
 t_check "the probe said: IPv6 next hop from the FIB" \
 	grep -q 'IPv6 next hop from the FIB' "$T/serve-FIB.log"
+
+# --- the daemons: IPv6 edges registered by the supernode itself ---
+lab_exec sn1 sysctl -qw net.ipv6.conf.eth0.forwarding=0
+start_edge() {	# start_edge NAME HOST ARGS...
+	local name=$1 host=$2
+	shift 2
+	lab_bg "$host" "$T/$name.log" "$EDGE" -f -i 4 \
+		--ctl-socket="$T/$name.sock" "$@" >"$T/$name.pid"
+}
+t_require "dual-stack supernode with --datapath=kernel" \
+	sn_start sn1 sn1 -p 7654 --datapath=kernel
+MAC_A=02:00:00:00:66:01 MAC_B=02:00:00:00:66:02 MAC_C=02:00:00:00:66:03
+start_edge ea a -c v6 -k s3cret -A4 -S1 -a 198.19.66.1/24 -d n6 -m $MAC_A \
+	-p 50661 -l "[$SN6]:7654"
+start_edge eb b -c v6 -k s3cret -A4 -S1 -a 198.19.66.2/24 -d n6 -m $MAC_B \
+	-p 50662 -l "[$SN6]:7654"
+start_edge ec c -c v6 -k s3cret -A4 -S1 -a 198.19.66.3/24 -d n6 -m $MAC_C \
+	-p 50663 -l 198.18.0.1:7654
+for e in ea eb ec; do
+	t_check "$e registers" lab_wait_for "$e registered" 15 registered $e
+done
+pin_neigh a n6 198.19.66.2 $MAC_B
+pin_neigh b n6 198.19.66.1 $MAC_A
+pin_neigh a n6 198.19.66.3 $MAC_C
+pin_neigh c n6 198.19.66.1 $MAC_A
+t_check "a -> b over IPv6, relayed" pings a 198.19.66.2 5
+x1=$(counter sn1 xdp_relayed)
+f1=$(counter sn1 forwarded)
+t_check "10 of 10 echoes a -> b answered" pings_all a 198.19.66.2 10
+t_check_delta "the kernel relayed the 10 requests and 10 replies" \
+	"$x1" "$(counter sn1 xdp_relayed)" -eq 20
+t_check_delta "the daemon forwarded none of them" \
+	"$f1" "$(counter sn1 forwarded)" -eq 0
+t_check_eq "b's stack counted no UDP checksum errors" 0 "$(csum_errors b)"
+o1=$(counter sn1 xdp_other_family)
+t_check "5 of 5 echoes between the IPv4 edge c and a" pings_all c 198.19.66.1 5
+t_check_delta "IPv4 <-> IPv6: the daemon's (10 other_family)" \
+	"$o1" "$(counter sn1 xdp_other_family)" -eq 10
 t_summary
