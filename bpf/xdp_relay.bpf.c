@@ -14,8 +14,13 @@
 
 /* UDP port the supernode listens on (host order); set before load. */
 const volatile __u16 sn_port = N2N_SN_PORT_DEFAULT;
-/* Where next hops come from: enum n2nk_relay_next_hop. */
+/* Where next hops come from: enum n2nk_relay_next_hop, for IPv4 and
+ * IPv6 (each by its own forwarding setting). */
 const volatile __u8 next_hop = N2NK_RELAY_HOP_FIB;
+const volatile __u8 next_hop6 = N2NK_RELAY_HOP_FIB;
+/* 1: a partial UDP checksum (a local sender's, over a virtual device)
+ * goes to the daemon; 0 where every interface is hardware. */
+const volatile __u8 partial_csum = 1;
 
 SEC("xdp")
 int xdp_relay(struct xdp_md *ctx)
@@ -24,12 +29,17 @@ int xdp_relay(struct xdp_md *ctx)
 	struct relay_hop hop = {};
 	int ret;
 
-	ret = relay_frame(ctx, sn_port, next_hop, &hop);
+	ret = relay_frame(ctx, sn_port, next_hop, next_hop6, partial_csum,
+			  &hop);
 	relay_count(ret, bytes);
 	switch (n2nk_verdict(N2NK_LAYER_RELAY, ret)) {
 	case N2NK_VERDICT_OK:
 		return relay_egress(ctx, hop.ifindex); /* XDP_TX or redirect */
 	case N2NK_VERDICT_DAEMON:
+		/* The AF_XDP path parses IPv4 only: IPv6 reaches the daemon's
+		 * socket through the stack, which checks it on the way. */
+		if (hop.v6)
+			return XDP_PASS;
 		return relay_to_daemon(ctx);
 	case N2NK_VERDICT_STACK:
 		return XDP_PASS;

@@ -56,7 +56,7 @@
 X(OK,                 0, "ok",                     __,   OK,   OK,   OK,   OK,   OK,   OK)      \
 /* Frames, before n2n: Ethernet, IP, UDP. */                                                    \
 X(NOT_IP,            -1, "not_ip",                 __,   STK,  DROP, STK,  DMN,  __,   STK)     \
-X(IPV6,              -2, "ipv6",                   __,   STK,  DROP, __,   __,   __,   STK)     \
+X(IPV6,              -2, "ipv6",                   __,   __,   DROP, __,   __,   __,   STK)     \
 X(TRUNCATED_ETH,     -3, "truncated_eth",          __,   STK,  DROP, STK,  DMN,  DROP, STK)     \
 X(TRUNCATED_IP,      -4, "truncated_ip",           __,   STK,  DROP, STK,  __,   __,   STK)     \
 X(BAD_IP_HEADER,     -5, "bad_ip_header",          __,   STK,  DROP, STK,  __,   __,   STK)     \
@@ -67,7 +67,7 @@ X(IP_LENGTH,         -9, "ip_length",              __,   STK,  DROP, __,   __,  
 X(NOT_UDP,          -10, "not_udp",                __,   STK,  DROP, STK,  __,   __,   STK)     \
 X(TRUNCATED_UDP,    -11, "truncated_udp",          __,   STK,  DROP, STK,  __,   __,   STK)     \
 X(UDP_LENGTH,       -12, "udp_length",             __,   STK,  DROP, __,   __,   __,   STK)     \
-X(UDP_CHECKSUM,     -13, "udp_checksum",           __,   __,   DROP, __,   __,   __,   __)      \
+X(UDP_CHECKSUM,     -13, "udp_checksum",           __,   STK,  DROP, __,   __,   __,   __)      \
 X(WRONG_PORT,       -14, "wrong_port",             __,   STK,  DROP, STK,  __,   __,   STK)     \
 X(NOT_LOCAL,        -15, "not_local",              __,   STK,  DROP, __,   __,   __,   STK)     \
 /* The n2n header. */                                                                           \
@@ -128,7 +128,10 @@ X(AEAD_TAG,         -61, "aead_tag",               DROP, __,   __,   __,   __,  
 X(HANDSHAKE,        -62, "handshake",              DROP, __,   __,   __,   __,   __,   __)      \
 X(HANDSHAKE_LIMIT,  -63, "handshake_limit",        DROP, __,   __,   __,   __,   __,   __)      \
 X(KEEPALIVE,        -64, "keepalive",              __,   __,   __,   __,   __,   __,   DMN)     \
-X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN,  __,   DMN)
+X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN,  __,   DMN)      \
+/* The relay, IPv6 and checksums (issue 13). */                                                 \
+X(CHECKSUM_PARTIAL, -66, "checksum_partial",       __,   DMN,  __,   __,   __,   __,   __)      \
+X(OTHER_FAMILY,     -67, "other_family",           __,   DMN,  __,   __,   __,   __,   __)
 /* clang-format on */
 
 /*
@@ -137,7 +140,8 @@ X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN, 
  * OK                the layer's normal way (see the verdicts above).
  * NOT_IP            EtherType neither IPv4 nor IPv6 (VLAN tags are not
  *                   looked through).
- * IPV6              IPv6, which the layer does not handle yet.
+ * IPV6              IPv6, which the layer does not handle (the relay
+ *                   does since issue 13 and no longer gives it).
  * TRUNCATED_*       shorter than an Ethernet, IP (with its options), UDP
  *                   or n2n common/PACKET header.
  * BAD_IP_HEADER     IP version field wrong for the EtherType, or IHL < 5.
@@ -150,7 +154,9 @@ X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN, 
  * IP_LENGTH         IPv4 total length below the headers or beyond the frame.
  * NOT_UDP           IP protocol not UDP (IPv6 extension headers land here).
  * UDP_LENGTH        UDP length is not the IP payload length.
- * UDP_CHECKSUM      a non-zero UDP checksum is wrong.
+ * UDP_CHECKSUM      a non-zero UDP checksum is wrong; at the relay, an
+ *                   IPv6 datagram without one (0, which RFC 8200
+ *                   forbids): the stack drops it.
  * WRONG_PORT        UDP, but not to the n2n port the layer serves.
  * NOT_LOCAL         our port, but not an address we listen on (a
  *                   forwarding host's transit traffic).
@@ -256,6 +262,15 @@ X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN, 
  *                   proved not sent: the edge's punches went over their
  *                   global rate (relayed REGISTERs with made-up MACs
  *                   must not turn it into a reflector).
+ * CHECKSUM_PARTIAL  the relay: the UDP checksum field holds only the
+ *                   pseudo-header sum, as a sender on this host leaves
+ *                   it for an offload to finish (a socket over veth);
+ *                   finishing it takes a sum over the whole datagram,
+ *                   which the relay does not read: the daemon relays it
+ *                   (frames from a wire always carry a full checksum).
+ * OTHER_FAMILY      the relay: sender and destination edge registered
+ *                   over different IP families (IPv4 to IPv6 or back):
+ *                   the daemon relays it through its socket.
  * ANSWER_LIMIT      supernode: an answer (REGISTER_SUPER_ACK/NAK, PONG,
  *                   PEER_INFO) not sent: its destination address had its
  *                   share (SN_ANSWERS_PER_S); requests can be spoofed.

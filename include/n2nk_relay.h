@@ -7,7 +7,7 @@
  * hash maps compare keys byte for byte.
  *
  * The program relays n2n PACKETs between edges registered with this
- * supernode, byte for byte as n2n 3.1.1 (and daemon/supernode/sn_handlers.c
+ * supernode over IPv4 or IPv6, byte for byte as n2n 3.1.1 (and daemon/supernode/sn_handlers.c
  * relay()) does, plaintext ones and those of header-encrypted (-H)
  * communities whose keys the daemon gave it (he_keys), and passes everything else on unchanged, to the userspace
  * supernode or to the kernel's stack as the relay column of
@@ -26,6 +26,13 @@
  *                 a PACKET is relayed only if its srcMac is the MAC
  *                 registered for its IP source address and UDP source port,
  *                 in the PACKET's community.
+ *   edges6, senders6
+ *                 the same two over IPv6: key/value struct
+ *                 n2nk_relay_dest6 and struct n2nk_relay_sock6 (20 bytes,
+ *                 IPv6 address and port). An edge is in edges or in
+ *                 edges6, as the family of the socket it registered from
+ *                 (a v4-mapped ::ffff:a.b.c.d is IPv4); the daemon moves
+ *                 it, and its senders entry, when that changes. Pinned.
  *   xsks          BPF_MAP_TYPE_XSKMAP, N2NK_RELAY_XSK_KEYS entries.
  *                 key: __u32 slot * N2NK_RELAY_MAX_QUEUES + receive queue
  *                 index, slot being the ingress interface's in xsk_slots;
@@ -66,6 +73,9 @@
  *                 value: __u8, 1. Datagrams to the port but another
  *                 address (a forwarding host's transit traffic) are not
  *                 ours: passed to the stack to be routed (not_local).
+ *   local_addrs6  the same for IPv6: key struct n2nk_relay_addr6. The
+ *                 daemon bound to any puts there the IPv6 addresses of
+ *                 the interfaces the program runs on.
  *   he_keys       BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_HE_COMMUNITIES entries.
  *                 key: struct n2nk_relay_community, a community name
  *                 value: struct n2nk_he (include/n2nk_he.h): the community
@@ -96,6 +106,8 @@
  *                 entry. Read only under next_hop == N2NK_RELAY_HOP_MAP
  *                 (IPv4 forwarding off, so no bpf_fib_lookup()); past
  *                 expires_ns an entry counts as missing. Pinned.
+ *   relay_hops6   the same for IPv6 edges: key struct n2nk_relay_addr6,
+ *                 read under next_hop6 == N2NK_RELAY_HOP_MAP. Pinned.
  *   relay_stats   BPF_MAP_TYPE_PERCPU_ARRAY, N2NK_REASON_SLOTS slots.
  *                 key: __u32 slot = -(enum n2nk_reason), the reasons of
  *                 include/n2nk_reasons.h (its relay column)
@@ -113,10 +125,10 @@
  * A relayed PACKET gets TTL - 1, flags |= SOCKET | FROM_SUPERNODE and the
  * sender's 8-byte IPv4 n2n socket after dstMac (the n2n header grows from 38
  * to 46 bytes, the payload follows unchanged); it leaves from the
- * supernode's address and port to the destination edge's socket, with the
- * UDP checksum 0 (legal for IPv4), IP TTL 64 as a datagram the supernode
- * sends (the sender's IP ID and DF bit are kept), Ethernet padding after
- * the datagram kept. Its next hop comes from the kernel's FIB and
+ * supernode's address and port to the destination edge's socket, IP TTL
+ * 64 as a datagram the supernode sends (the sender's IP ID and DF bit are
+ * kept), Ethernet padding after the datagram kept (the UDP checksum:
+ * below). Its next hop comes from the kernel's FIB and
  * neighbour tables (bpf_fib_lookup()). When the route leaves by the
  * interface the frame came in on, it leaves with XDP_TX; by another one
  * in egress_ifs, with bpf_redirect_map(egress_ifs), its Ethernet source
@@ -164,9 +176,31 @@
  * (XDP_ABORTED, egress_stats N2NK_RELAY_EGRESS_ABORTED, tracepoint
  * xdp:xdp_exception).
  *
+ * UDP checksum: updated from the one the datagram came with for every
+ * word the relay changed (addresses, ports, length, TTL, flags, the
+ * inserted socket; under -H the whole old and new n2n header), as RFC
+ * 1624 does it and a NAT would: the payload is never read, a datagram
+ * that arrived intact leaves with a right checksum and one corrupted on
+ * the way leaves as detectably corrupt (the destination's stack drops
+ * it), so the check stays end to end. An IPv4 datagram that came with 0
+ * ("no checksum", RFC 768: its sender chose to have none) leaves with 0:
+ * the relay has nothing to vouch for, and computing one over an unchecked
+ * payload would certify whatever corruption it picked up. A checksum
+ * field holding only the pseudo-header sum (a sender on this host that
+ * left the rest to an offload, CHECKSUM_PARTIAL over veth; frames from a
+ * wire never look like that) cannot be finished without summing the
+ * payload: such a frame goes to the daemon (checksum_partial), whose
+ * socket sends a finished one. The namespace tests turn that offload off
+ * on their hosts, as a NIC on a wire would have done the sum
+ * (tests/netns/lab.sh). Frames the relay hands to the daemon over AF_XDP
+ * skip the kernel's UDP input: daemon/kernel/xsk.c checks the checksum
+ * where the stack would (udp_checksum; a field holding the pseudo-header
+ * sum alone passes only where partial_csum is on: the stack tells that
+ * case from the skb, the frame check only by where it runs).
+ *
  * A header-encrypted PACKET is relayed the same way when its sender's
- * socket is registered in a community of he_keys and that community's key
- * opens it as a PACKET header (H = 38) whose checksum and time stamp
+ * socket (senders or senders6) is registered in a community of he_keys
+ * and that community's key opens it as a PACKET header (H = 38) whose checksum and time stamp
  * (against he_stamps, n2n's window and jitter) hold. The relayed packet
  * is the plaintext one above, sealed again as n2n does: a fresh stamp from
  * the supernode's clock, new random bits, the checksum over the new
@@ -177,11 +211,38 @@
  * nothing from relayed PACKETs: what the kernel relayed is counted per
  * edge in edge_stats and per reason in relay_stats.
  *
- * Only IPv4 without options or fragmentation is relayed; IPv6 is passed.
+ * Only IPv4 without options or fragmentation is relayed, and IPv6
+ * without extension headers (anything else after the IPv6 header,
+ * a fragment header too, is not_udp: the stack's). An IPv6 PACKET is
+ * relayed as the IPv4 one is, between edges registered over IPv6
+ * (senders6, edges6): the sender's 20-byte IPv6 n2n socket (family word
+ * 0x8000, port, address) after dstMac, the n2n header 58 bytes; a new
+ * datagram from the address it came to, hop limit 64 (a datagram the
+ * supernode sends), the traffic class kept, no flow label (a new flow);
+ * the UDP checksum updated as above (IPv6 requires one: a datagram
+ * without is udp_checksum, left to the stack, which drops it). Its next
+ * hop comes from bpf_fib_lookup(AF_INET6) when IPv6 forwarding is on on
+ * the interface (next_hop6), else from relay_hops6. Sender and
+ * destination registered over different families (other_family): the
+ * daemon relays it through its socket. A frame of an IPv6 PACKET for
+ * the daemon (DAEMON verdicts) goes up the stack (XDP_PASS), not over
+ * AF_XDP, whose frame check is IPv4 only: the daemon's IPv6 socket gets
+ * it with the stack's checks done. -H PACKETs over IPv6 are opened,
+ * checked and sealed again as over IPv4 (H = 58 with the IPv6 socket).
  *
  * Load-time knobs (skeleton rodata, set before load): sn_port, the UDP port
  * (host order) the supernode listens on, default N2N_SN_PORT_DEFAULT;
- * next_hop, enum n2nk_relay_next_hop below, default N2NK_RELAY_HOP_FIB.
+ * next_hop and next_hop6, enum n2nk_relay_next_hop below, for IPv4 and
+ * IPv6 (each by its family's forwarding), default N2NK_RELAY_HOP_FIB;
+ * partial_csum, 1 (default): frames with a partial UDP checksum go to
+ * the daemon (checksum_partial); the loader sets 0 when every interface
+ * is hardware (/sys/class/net/IF/device), where none arrive, so a real
+ * checksum that looks partial (1 in 65535) is not sent up for nothing.
+ *
+ * Pinned maps of an older build whose layout differs (the reason table
+ * grew, a map is new) are replaced when the next daemon loads
+ * (bpf_pin.c: keep_pinned(), logged); maps new to a build are created
+ * and pinned beside the kept ones.
  *
  */
 #ifndef N2NK_RELAY_H
@@ -253,10 +314,29 @@ struct n2nk_relay_sock4 {
 	__u8 pad[2]; /* zero */
 };
 
+/* An IPv6 address in network order: local_addrs6' and relay_hops6' key. */
+struct n2nk_relay_addr6 {
+	__u8 a[16];
+};
+
+/* An IPv6 UDP socket, both fields in network byte order. */
+struct n2nk_relay_sock6 {
+	__u8 addr[16];
+	__be16 port;
+	__u8 pad[2]; /* zero */
+};
+
 /* Where a registered edge is, and until when (CLOCK_MONOTONIC ns, as
  * bpf_ktime_get_coarse_ns() reads it) the daemon vouches for it. */
 struct n2nk_relay_dest {
 	struct n2nk_relay_sock4 sock;
+	__u64 expires_ns;
+};
+
+/* The same for an edge registered at an IPv6 socket (edges6). */
+struct n2nk_relay_dest6 {
+	struct n2nk_relay_sock6 sock;
+	__u8 pad[4]; /* zero */
 	__u64 expires_ns;
 };
 
@@ -303,5 +383,20 @@ _Static_assert(__builtin_offsetof(struct n2nk_relay_sock4, port) == 4,
 	       "n2nk_relay_sock4.port moved");
 _Static_assert(__builtin_offsetof(struct n2nk_relay_sock4, pad) == 6,
 	       "n2nk_relay_sock4.pad moved");
+
+_Static_assert(sizeof(struct n2nk_relay_addr6) == 16,
+	       "n2nk_relay_addr6 is part of the BPF map ABI");
+_Static_assert(sizeof(struct n2nk_relay_sock6) == 20,
+	       "n2nk_relay_sock6 is part of the BPF map ABI");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_sock6, port) == 16,
+	       "n2nk_relay_sock6.port moved");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_sock6, pad) == 18,
+	       "n2nk_relay_sock6.pad moved");
+_Static_assert(sizeof(struct n2nk_relay_dest6) == 32,
+	       "n2nk_relay_dest6 is part of the BPF map ABI");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_dest6, pad) == 20,
+	       "n2nk_relay_dest6.pad moved");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_dest6, expires_ns) == 24,
+	       "n2nk_relay_dest6.expires_ns moved");
 
 #endif /* N2NK_RELAY_H */

@@ -19,6 +19,7 @@
 
 #include "lib/n2n_hdr.h"
 #include "lib/parse.h"
+#include "lib/relay_csum.h"
 #include "lib/relay_fib.h"
 #include "lib/relay_he.h"
 #include "lib/relay_maps.h"
@@ -32,26 +33,39 @@ struct relay_pkt {
 	struct n2nk_relay_sock4 from; /* the sender's socket */
 	struct n2nk_relay_sock4 to;   /* the destination edge's socket */
 	__be32 sn_addr;		      /* the address it was sent to: ours */
+	/* The same over IPv6 (v6 set). */
+	struct n2nk_relay_sock6 from6, to6;
+	struct n2nk_relay_addr6 sn_addr6;
+	__u8 v6;
 	struct n2nk_relay_edge from_edge, to_edge; /* for edge_stats */
 	__u16 udp_len;				   /* host order */
-	__u8 he_opened;	    /* -H: the packet's header is now the plaintext */
-	struct n2nk_he *he; /* -H: the community's keys */
+	__u16 udp_check;  /* the UDP checksum field as it came */
+	__u32 pseudo_sum; /* its pseudo-header's sum, unfolded */
+	__u8 he_opened;	  /* -H: the packet's header is now the plaintext */
+	/* Last, not zeroed per frame: the FIB request (either family),
+	 * which relay_next_hop*() fill whole. */
+	struct bpf_fib_lookup fib;
 };
 
-/* Ethernet, IPv4 without options or fragments, UDP to port. */
+/*
+ * One relay_pkt per CPU, off the program's stack: IPv4 and IPv6 sockets
+ * together would push the -H path's call chain past 512 bytes.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct relay_pkt);
+} relay_pkt_scratch SEC(".maps");
+
+/* IPv4 without options or fragments, UDP to port. */
 static __always_inline int relay_parse_udp4(struct cursor *c,
 					    struct relay_pkt *p, __u16 port)
 {
 	struct udphdr *udph;
-	struct ethhdr *eth;
 	struct iphdr *iph;
 	int ret;
 
-	ret = parse_eth(c, &eth);
-	if (ret < 0)
-		return ret;
-	if (ret != ETH_P_IP)
-		return ret == ETH_P_IPV6 ? N2NK_IPV6 : N2NK_NOT_IP;
 	ret = parse_ipv4(c, &iph);
 	if (ret < 0)
 		return ret;
@@ -79,7 +93,71 @@ static __always_inline int relay_parse_udp4(struct cursor *c,
 	p->from.addr = iph->saddr;
 	p->from.port = udph->source;
 	p->sn_addr = iph->daddr;
+	p->udp_check = udph->check;
+	p->pseudo_sum = csum_words32(iph->saddr) + csum_words32(iph->daddr) +
+			csum_pseudo_tail(udph->len);
 	return 0;
+}
+
+/*
+ * IPv6 without extension headers (a fragment header too: they would move
+ * what the rewrite touches; the stack's), UDP to port, with a checksum
+ * (RFC 8200 requires one; the stack drops a datagram without).
+ */
+static __always_inline int relay_parse_udp6(struct cursor *c,
+					    struct relay_pkt *p, __u16 port)
+{
+	struct ipv6hdr *ip6h = cursor_pull(c, sizeof(*ip6h));
+	struct udphdr *udph;
+	int ret;
+
+	if (!ip6h)
+		return N2NK_TRUNCATED_IP;
+	if (ip6h->version != 6)
+		return N2NK_BAD_IP_HEADER;
+	if (ip6h->nexthdr != IPPROTO_UDP)
+		return N2NK_NOT_UDP;
+	ret = parse_udp(c, &udph);
+	if (ret < 0)
+		return ret;
+	if (ret != port)
+		return N2NK_WRONG_PORT;
+	if (!bpf_map_lookup_elem(&local_addrs6, &ip6h->daddr))
+		return N2NK_NOT_LOCAL;
+	p->udp_len = bpf_ntohs(udph->len);
+	if ((void *)(ip6h + 1) + bpf_ntohs(ip6h->payload_len) > c->end)
+		return N2NK_IP_LENGTH;
+	/* A jumbogram's payload length 0 lands here too. */
+	if (bpf_ntohs(ip6h->payload_len) != p->udp_len ||
+	    p->udp_len < sizeof(*udph))
+		return N2NK_UDP_LENGTH;
+	if (!udph->check)
+		return N2NK_UDP_CHECKSUM;
+	__builtin_memcpy(p->from6.addr, ip6h->saddr.s6_addr, 16);
+	p->from6.port = udph->source;
+	__builtin_memcpy(p->sn_addr6.a, ip6h->daddr.s6_addr, 16);
+	p->v6 = 1;
+	p->udp_check = udph->check;
+	p->pseudo_sum = csum_words128(ip6h->saddr.s6_addr) +
+			csum_words128(ip6h->daddr.s6_addr) +
+			csum_pseudo_tail(udph->len);
+	return 0;
+}
+
+/* Ethernet, then IPv4 or IPv6 as its type says. */
+static __always_inline int relay_parse_udp(struct cursor *c,
+					   struct relay_pkt *p, __u16 port)
+{
+	struct ethhdr *eth;
+	int ret = parse_eth(c, &eth);
+
+	if (ret < 0)
+		return ret;
+	if (ret == ETH_P_IP)
+		return relay_parse_udp4(c, p, port);
+	if (ret == ETH_P_IPV6)
+		return relay_parse_udp6(c, p, port);
+	return N2NK_NOT_IP;
 }
 
 /* Byte compare; the verifier has no memcmp. */
@@ -99,16 +177,45 @@ static __always_inline int bytes_equal(const __u8 *a, const __u8 *b, int n)
  * community is "unknown" (userspace decides); a socket registered as
  * another MAC in this community is a spoofing edge.
  */
+/* The destination edge over IPv4 (edges) or IPv6 (edges6), as the
+ * sender's family; registered over the other one: other_family. */
+static __always_inline int relay_dest(struct relay_pkt *p,
+				      const struct n2nk_relay_edge *key)
+{
+	struct n2nk_relay_dest6 *to6;
+	struct n2nk_relay_dest *to;
+
+	if (p->v6) {
+		to6 = bpf_map_lookup_elem(&edges6, key);
+		if (!to6)
+			return bpf_map_lookup_elem(&edges, key)
+				       ? N2NK_OTHER_FAMILY
+				       : N2NK_UNKNOWN_DEST;
+		if (bpf_ktime_get_coarse_ns() > to6->expires_ns)
+			return N2NK_EXPIRED_DEST;
+		p->to6 = to6->sock;
+		return 0;
+	}
+	to = bpf_map_lookup_elem(&edges, key);
+	if (!to)
+		return bpf_map_lookup_elem(&edges6, key) ? N2NK_OTHER_FAMILY
+							 : N2NK_UNKNOWN_DEST;
+	if (bpf_ktime_get_coarse_ns() > to->expires_ns)
+		return N2NK_EXPIRED_DEST;
+	p->to = to->sock;
+	return 0;
+}
+
 static __always_inline int relay_lookup(struct relay_pkt *p,
 					const __u8 *community,
 					const __u8 *src_mac,
 					const __u8 *dst_mac)
 {
 	struct n2nk_relay_edge key = {};
-	struct n2nk_relay_dest *to;
 	struct n2nk_relay_edge *s;
 
-	s = bpf_map_lookup_elem(&senders, &p->from);
+	s = p->v6 ? bpf_map_lookup_elem(&senders6, &p->from6)
+		  : bpf_map_lookup_elem(&senders, &p->from);
 	if (!s || !bytes_equal(s->community, community, N2N_COMMUNITY_SIZE))
 		return N2NK_UNKNOWN_SENDER;
 	if (!bytes_equal(s->mac, src_mac, N2N_MAC_SIZE))
@@ -117,13 +224,7 @@ static __always_inline int relay_lookup(struct relay_pkt *p,
 	__builtin_memcpy(key.community, community, N2N_COMMUNITY_SIZE);
 	__builtin_memcpy(key.mac, dst_mac, N2N_MAC_SIZE);
 	p->to_edge = key;
-	to = bpf_map_lookup_elem(&edges, &key);
-	if (!to)
-		return N2NK_UNKNOWN_DEST;
-	if (bpf_ktime_get_coarse_ns() > to->expires_ns)
-		return N2NK_EXPIRED_DEST;
-	p->to = to->sock;
-	return 0;
+	return relay_dest(p, &key);
 }
 
 /*
@@ -160,22 +261,27 @@ static __always_inline int relay_open_he(struct xdp_md *ctx,
 					 struct relay_pkt *p)
 {
 	__u32 len = p->udp_len - sizeof(struct udphdr);
+	__u32 off = p->v6 ? RELAY6_N2N_OFF : RELAY_IN_N2N_OFF;
+	__u32 grow = p->v6 ? N2N_SOCK_SIZE_V6 : N2N_SOCK_SIZE_V4;
 	struct he_scratch *sc = he_scratch_get();
 	struct n2nk_relay_edge *s;
+	struct n2nk_he *he;
 	int ret;
 
 	/* Shorter than a PACKET header (or a UDP length below its header's):
 	 * another message, for the daemon. */
 	if (p->udp_len < sizeof(struct udphdr) + N2N_PACKET_HDR_SIZE)
 		return N2NK_HEADER_ENCRYPTED;
-	s = bpf_map_lookup_elem(&senders, &p->from);
+	s = p->v6 ? bpf_map_lookup_elem(&senders6, &p->from6)
+		  : bpf_map_lookup_elem(&senders, &p->from);
 	if (!s || !sc)
 		return N2NK_HEADER_ENCRYPTED; /* the daemon tries every key */
-	p->he = relay_he_keys(s->community);
-	/* -H seals at most 2048 bytes; the relayed one is 8 longer. */
-	if (!p->he || len + N2N_SOCK_SIZE_V4 > N2N_PKT_BUF_SIZE)
+	he = relay_he_keys(s->community);
+	/* -H seals at most 2048 bytes; the relayed one is 8 (IPv6: 20)
+	 * longer. */
+	if (!he || len + grow > N2N_PKT_BUF_SIZE)
 		return N2NK_HEADER_ENCRYPTED;
-	switch (n2nk_he_decrypt_hdr(ctx, RELAY_IN_N2N_OFF, len, p->he)) {
+	switch (n2nk_he_decrypt_hdr(ctx, off, len, he)) {
 	case 0:
 		break;
 	case HE_LONG_HDR:
@@ -192,16 +298,16 @@ static __always_inline int relay_open_he(struct xdp_md *ctx,
 	ret = relay_check_packet(sc->work, sc->work + N2N_COMMON_SIZE, p);
 	if (ret)
 		return ret;
-	if (he_store_work(ctx, RELAY_IN_N2N_OFF, sc))
+	if (he_store_work(ctx, off, sc))
 		return N2NK_HEADER_ENCRYPTED;
 	p->he_opened = 1;
-	ret = he_verify(ctx, RELAY_IN_N2N_OFF, len);
+	ret = he_verify(ctx, off, len);
 	if (ret) {
 		p->he_opened = 0; /* he_verify put the original back */
 		return ret == HE_CHECKSUM ? N2NK_HEADER_KEY
 					  : N2NK_REWRITE_FAILED;
 	}
-	return relay_he_stamp(p->he, &p->from_edge);
+	return relay_he_stamp(he, &p->from_edge);
 }
 
 /* The n2n header of an edge's datagram: a PACKET to relay, or why not. */
@@ -227,7 +333,7 @@ static __always_inline int relay_parse_n2n(struct xdp_md *ctx, struct cursor *c,
 
 /* The next hop by the knob's source (enum n2nk_relay_next_hop). */
 static __always_inline int relay_find_hop(struct xdp_md *ctx,
-					  const struct relay_pkt *p, __u16 port,
+					  struct relay_pkt *p, __u16 port,
 					  int next_hop, __u16 ip_len,
 					  struct relay_hop *hop)
 {
@@ -235,54 +341,157 @@ static __always_inline int relay_find_hop(struct xdp_md *ctx,
 
 	if (next_hop == N2NK_RELAY_HOP_FIB)
 		return relay_next_hop(ctx, p->sn_addr, port, p->to, ip_len,
-				      hop);
+				      &p->fib, hop);
 	if (next_hop == N2NK_RELAY_HOP_MAP) {
 		ret = relay_hop_from_map(ctx, p->to.addr, ip_len, hop);
 		if (ret)
 			return ret;
 	}
-	return relay_check_mtu(ctx, hop->ifindex);
+	return relay_check_mtu(ctx, hop->ifindex, N2N_SOCK_SIZE_V4);
+}
+
+/* The same for IPv6 (next_hop: the knob for IPv6, by its forwarding). */
+static __always_inline int relay_find_hop6(struct xdp_md *ctx,
+					   struct relay_pkt *p, __u16 port,
+					   int next_hop, __u16 ip_len,
+					   struct relay_hop *hop)
+{
+	int ret;
+
+	if (next_hop == N2NK_RELAY_HOP_FIB)
+		return relay_next_hop6(ctx, &p->sn_addr6, port, &p->to6, ip_len,
+				       hop, &p->fib);
+	if (next_hop == N2NK_RELAY_HOP_MAP) {
+		ret = relay_hop_from_map6(ctx, &p->to6, ip_len, hop);
+		if (ret)
+			return ret;
+	}
+	return relay_check_mtu(ctx, 0, N2N_SOCK_SIZE_V6);
+}
+
+/*
+ * The rest of relay_frame() for an IPv6 PACKET that passed the checks:
+ * next hop, then rewrite, each a function of its own, so neither's
+ * registers and FIB request sit in the program's frame beside the -H
+ * path's calls (a call chain has 512 bytes of stack).
+ */
+static __attribute__((noinline)) int relay_hop6_fn(struct xdp_md *ctx,
+						   struct relay_pkt *p,
+						   __u16 port, int next_hop,
+						   struct relay_hop *hop)
+{
+	__u16 ip_len = sizeof(struct ipv6hdr) + p->udp_len + N2N_SOCK_SIZE_V6;
+
+	return relay_find_hop6(ctx, p, port, next_hop, ip_len, hop);
+}
+
+static __attribute__((noinline)) int
+relay_rewrite6_fn(struct xdp_md *ctx, struct relay_pkt *p, __u16 port,
+		  const struct relay_hop *hop)
+{
+	return relay_rewrite6(ctx, &p->from6, &p->to6, &p->sn_addr6, port, hop,
+			      p->he_opened);
+}
+
+static __always_inline int relay_frame6(struct xdp_md *ctx, struct relay_pkt *p,
+					__u16 port, int next_hop,
+					struct relay_hop *hop)
+{
+	int ret;
+
+	ret = relay_hop6_fn(ctx, p, port, next_hop, hop);
+	if (!ret)
+		ret = relay_rewrite6_fn(ctx, p, port,
+					next_hop == N2NK_RELAY_HOP_BACK ? NULL
+									: hop);
+	return ret;
+}
+
+/*
+ * -H: a relayed packet sealed again over its new n2n packet at n2n_off
+ * (the header grew by grow: the inserted socket), with our stamp, and its
+ * UDP checksum (at l4_off) moved on for the sealed header; whatever does
+ * not go on relayed goes on as it came (the n2n packet starts at n2n_off
+ * before the rewrite too).
+ */
+static __always_inline int relay_he_finish(struct xdp_md *ctx,
+					   struct relay_pkt *p, int ret,
+					   __u32 n2n_off, __u32 l4_off,
+					   int grow)
+{
+	if (!p->he_opened)
+		return ret;
+	if (!ret)
+		return he_seal(ctx, n2n_off,
+			       p->udp_len - sizeof(struct udphdr) + grow,
+			       N2N_PACKET_HDR_SIZE + grow,
+			       relay_he_keys(p->from_edge.community)) ||
+				       relay_he_csum(ctx, l4_off,
+						     N2N_PACKET_HDR_SIZE + grow)
+			       ? N2NK_REWRITE_FAILED
+			       : N2NK_OK;
+	if (n2nk_verdict(N2NK_LAYER_RELAY, ret) != N2NK_VERDICT_DROP &&
+	    he_restore(ctx, n2n_off))
+		return N2NK_REWRITE_FAILED;
+	return ret;
 }
 
 /*
  * Returns N2NK_OK with the frame rewritten, or why not. hop says where it
- * goes (N2NK_RELAY_HOP_BACK: back where it came from).
+ * goes (N2NK_RELAY_HOP_BACK: back where it came from) and hop->v6 the
+ * frame's family; partial: the partial_csum knob.
  */
 static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
-				       int next_hop, struct relay_hop *hop)
+				       int next_hop, int next_hop6, int partial,
+				       struct relay_hop *hop)
 {
-	struct relay_pkt p = {};
+	struct relay_pkt *pp;
 	struct cursor c;
+	__u32 zero = 0;
 	__u16 ip_len;
 	int ret;
 
+	pp = bpf_map_lookup_elem(&relay_pkt_scratch, &zero);
+	if (!pp)
+		return N2NK_REWRITE_FAILED; /* an array's slot 0: never */
+	__builtin_memset(pp, 0, __builtin_offsetof(struct relay_pkt, fib));
+#define p (*pp)
 	cursor_init_xdp(&c, ctx);
-	ret = relay_parse_udp4(&c, &p, port);
+	ret = relay_parse_udp(&c, &p, port);
+	hop->v6 = p.v6;
 	if (ret < 0)
 		return ret;
 	ret = relay_parse_n2n(ctx, &c, &p);
+	/* A checksum an offload was to finish: only a full sum would. */
+	if (!ret && partial && p.udp_check &&
+	    csum_is_partial(p.udp_check, p.pseudo_sum))
+		ret = N2NK_CHECKSUM_PARTIAL;
+	if (p.v6) {
+		if (!ret)
+			ret = relay_frame6(ctx, pp, port, next_hop6, hop);
+		ret = relay_he_finish(ctx, pp, ret, RELAY6_N2N_OFF,
+				      RELAY6_L4_OFF, N2N_SOCK_SIZE_V6);
+		if (ret == N2NK_OK)
+			relay_count_edges(&p.from_edge, &p.to_edge,
+					  ETH_HLEN + sizeof(struct ipv6hdr) +
+						  p.udp_len);
+		return ret;
+	}
 	ip_len = sizeof(struct iphdr) + p.udp_len + N2N_SOCK_SIZE_V4;
 	if (!ret)
 		ret = relay_find_hop(ctx, &p, port, next_hop, ip_len, hop);
 	if (!ret)
 		ret = relay_rewrite(
 			ctx, p.from, p.to, hop->src ? hop->src : p.sn_addr,
-			port, next_hop == N2NK_RELAY_HOP_BACK ? NULL : hop);
-	/* -H: sealed again over the new packet, with our stamp. */
-	if (!ret && p.he_opened &&
-	    he_seal(ctx, RELAY_N2N_OFF,
-		    p.udp_len - sizeof(struct udphdr) + N2N_SOCK_SIZE_V4,
-		    N2N_PACKET_HDR_SIZE_SOCK, p.he))
-		return N2NK_REWRITE_FAILED;
-	/* Whatever goes on goes as it came. */
-	if (ret && p.he_opened &&
-	    n2nk_verdict(N2NK_LAYER_RELAY, ret) != N2NK_VERDICT_DROP &&
-	    he_restore(ctx, RELAY_IN_N2N_OFF))
-		return N2NK_REWRITE_FAILED;
+			port, next_hop == N2NK_RELAY_HOP_BACK ? NULL : hop,
+			p.he_opened);
+	ret = relay_he_finish(ctx, pp, ret, RELAY_N2N_OFF, RELAY_L4_OFF,
+			      N2N_SOCK_SIZE_V4);
 	if (ret == N2NK_OK)
 		relay_count_edges(&p.from_edge, &p.to_edge,
 				  ETH_HLEN + ip_len - N2N_SOCK_SIZE_V4);
 	return ret;
+#undef p
 }
 
 #endif /* N2NK_BPF_RELAY_H */

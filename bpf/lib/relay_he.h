@@ -19,6 +19,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "lib/he.h"
+#include "lib/relay_csum.h"
 #include "lib/relay_maps.h"
 #include "lib/relay_rewrite.h"
 #include "n2nk_relay.h"
@@ -63,6 +64,46 @@ static __always_inline int relay_he_stamp(const struct n2nk_he *he,
 		bpf_map_update_elem(&he_stamps, from, &sc->stamp, BPF_ANY);
 	else
 		he_record_update(he, last, sc->stamp);
+	return 0;
+}
+
+/* The sum of n bytes (n even) as 16-bit words in memory order. */
+static __always_inline __u32 relay_he_sum(const __u8 *b, int n)
+{
+	const __u16 *w = (const __u16 *)b;
+	__u32 sum = 0;
+	int i;
+
+#pragma unroll
+	for (i = 0; i < n / 2; i++)
+		sum += w[i];
+	return sum;
+}
+
+/*
+ * The UDP checksum of a relayed -H PACKET (the rewrite updated it for
+ * the new IP and UDP headers, the UDP one at l4_off): the header as it
+ * came (sc->orig, the H = 38 bytes the seal replaced) out, the sealed one
+ * (sc->work, new_h bytes: 46 with an IPv4 socket, 58 with an IPv6 one)
+ * in; the payload behind moved by the socket's even length, keeping its
+ * words. 0 (no checksum) stays 0. 0, or -1.
+ */
+static __always_inline int relay_he_csum(struct xdp_md *ctx, __u32 l4_off,
+					 int new_h)
+{
+	struct he_scratch *sc = he_scratch_get();
+	void *data = (void *)(long)ctx->data;
+	void *end = (void *)(long)ctx->data_end;
+	struct udphdr *udph = data + l4_off;
+	__u32 diff;
+
+	if (!sc || (void *)(udph + 1) > end)
+		return -1;
+	if (!udph->check)
+		return 0;
+	diff = csum_fold(relay_he_sum(sc->orig, N2N_PACKET_HDR_SIZE));
+	diff = (__u16)~diff + relay_he_sum(sc->work, new_h);
+	udph->check = csum_update(udph->check, diff);
 	return 0;
 }
 

@@ -31,6 +31,22 @@ struct {
 	__type(value, struct n2nk_relay_edge);
 } senders SEC(".maps");
 
+/* The same for edges registered at IPv6 sockets: an edge is in one of
+ * edges and edges6, as its socket's family says. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
+	__type(key, struct n2nk_relay_edge);
+	__type(value, struct n2nk_relay_dest6);
+} edges6 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
+	__type(key, struct n2nk_relay_sock6);
+	__type(value, struct n2nk_relay_edge);
+} senders6 SEC(".maps");
+
 /* Per edge, per CPU: what the kernel relayed from and to it. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -46,6 +62,13 @@ struct {
 	__type(key, __be32);
 	__type(value, __u8);
 } local_addrs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_LOCAL_ADDRS);
+	__type(key, struct n2nk_relay_addr6);
+	__type(value, __u8);
+} local_addrs6 SEC(".maps");
 
 /* Interface slot * MAX_QUEUES + receive queue -> the daemon's AF_XDP
  * socket for the slow path (relay_egress.h: relay_to_daemon()). */
@@ -79,6 +102,13 @@ struct {
 	__type(key, __be32);
 	__type(value, struct n2nk_relay_hop);
 } relay_hops SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
+	__type(key, struct n2nk_relay_addr6);
+	__type(value, struct n2nk_relay_hop);
+} relay_hops6 SEC(".maps");
 
 /* Every frame, by what the relay made of it (slot = -reason). */
 struct {

@@ -56,7 +56,8 @@ static int xsk_open(struct datapath *dp, struct evloop *loop, const int *ifs,
 	const struct sockaddr_in *in = (const void *)&dp->cfg.bind;
 	struct xsk_rx_cfg cfg = {
 		.match = { .addr = in->sin_addr,
-			   .port = htons(dp->bound_port) },
+			   .port = htons(dp->bound_port),
+			   .hw_only = xdp_relay_loader_hw_only(dp->relay) },
 		.ifindexes = ifs,
 		.n_ifs = n_ifs,
 		.xsks_map_fd = xdp_relay_loader_xsks_fd(dp->relay),

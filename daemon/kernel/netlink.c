@@ -597,10 +597,11 @@ static int on_neigh(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int netlink_neigh_get4(struct netlink_ctx *ctx, int ifindex, uint32_t addr,
-		       struct netlink_neigh4 *out)
+/* RTM_GETNEIGH for the len-byte address addr of family on ifindex. */
+static int neigh_get(struct netlink_ctx *ctx, int family, int ifindex,
+		     const void *addr, int len, struct netlink_neigh4 *out)
 {
-	struct ndmsg ndm = { .ndm_family = AF_INET, .ndm_ifindex = ifindex };
+	struct ndmsg ndm = { .ndm_family = family, .ndm_ifindex = ifindex };
 	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETNEIGH, 0);
 	int err;
 
@@ -610,7 +611,7 @@ int netlink_neigh_get4(struct netlink_ctx *ctx, int ifindex, uint32_t addr,
 		return finish(ctx, -NLE_NOMEM);
 	err = nlmsg_append(msg, &ndm, sizeof(ndm), NLMSG_ALIGNTO);
 	if (!err)
-		err = nla_put_u32(msg, NDA_DST, addr);
+		err = nla_put(msg, NDA_DST, len, addr);
 	if (err) {
 		nlmsg_free(msg);
 		return finish(ctx, err);
@@ -619,4 +620,64 @@ int netlink_neigh_get4(struct netlink_ctx *ctx, int ifindex, uint32_t addr,
 	if (err < 0)
 		return finish(ctx, err);
 	return out->has_mac ? 0 : finish(ctx, -NLE_OBJ_NOTFOUND);
+}
+
+int netlink_neigh_get4(struct netlink_ctx *ctx, int ifindex, uint32_t addr,
+		       struct netlink_neigh4 *out)
+{
+	return neigh_get(ctx, AF_INET, ifindex, &addr, 4, out);
+}
+
+int netlink_neigh_get6(struct netlink_ctx *ctx, int ifindex,
+		       const uint8_t addr[16], struct netlink_neigh4 *out)
+{
+	return neigh_get(ctx, AF_INET6, ifindex, addr, 16, out);
+}
+
+/* The one RTM_NEWROUTE answer to an IPv6 RTM_GETROUTE. */
+static int on_route6(struct nl_msg *msg, void *arg)
+{
+	struct nlmsghdr *h = nlmsg_hdr(msg);
+	struct nlattr *tb[RTA_MAX + 1], *mx[RTAX_MAX + 1];
+	struct netlink_route6 *r = arg;
+
+	if (h->nlmsg_type != RTM_NEWROUTE ||
+	    nlmsg_parse(h, sizeof(struct rtmsg), tb, RTA_MAX, NULL) < 0)
+		return NL_SKIP;
+	if (tb[RTA_OIF])
+		r->oif = (int)nla_get_u32(tb[RTA_OIF]);
+	if (tb[RTA_GATEWAY] && nla_len(tb[RTA_GATEWAY]) == 16) {
+		memcpy(r->gateway, nla_data(tb[RTA_GATEWAY]), 16);
+		r->has_gateway = true;
+	}
+	r->type = ((const struct rtmsg *)nlmsg_data(h))->rtm_type;
+	if (tb[RTA_METRICS] &&
+	    !nla_parse_nested(mx, RTAX_MAX, tb[RTA_METRICS], NULL) &&
+	    mx[RTAX_MTU])
+		r->mtu = nla_get_u32(mx[RTAX_MTU]);
+	return NL_OK;
+}
+
+int netlink_route_get6(struct netlink_ctx *ctx, const uint8_t dst[16],
+		       struct netlink_route6 *out)
+{
+	struct rtmsg rtm = { .rtm_family = AF_INET6, .rtm_dst_len = 128 };
+	struct nl_msg *msg = nlmsg_alloc_simple(RTM_GETROUTE, 0);
+	int err;
+
+	begin(ctx);
+	memset(out, 0, sizeof(*out));
+	if (!msg)
+		return finish(ctx, -NLE_NOMEM);
+	err = nlmsg_append(msg, &rtm, sizeof(rtm), NLMSG_ALIGNTO);
+	if (!err)
+		err = nla_put(msg, RTA_DST, 16, dst);
+	if (err) {
+		nlmsg_free(msg);
+		return finish(ctx, err);
+	}
+	err = ask_one(ctx, msg, on_route6, out);
+	if (err < 0)
+		return finish(ctx, err);
+	return out->oif ? 0 : finish(ctx, -NLE_OBJ_NOTFOUND);
 }

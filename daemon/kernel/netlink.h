@@ -106,4 +106,19 @@ struct netlink_neigh4 {
 int netlink_neigh_get4(struct netlink_ctx *ctx, int ifindex, uint32_t addr,
 		       struct netlink_neigh4 *out);
 
+/* The same for IPv6 (ip -6 route get, ip -6 neigh get): the route to dst,
+ * its gateway (has_gateway) or none (on the link). */
+struct netlink_route6 {
+	int oif;
+	unsigned int mtu;
+	uint8_t gateway[16];
+	bool has_gateway;
+	uint8_t type;
+};
+
+int netlink_route_get6(struct netlink_ctx *ctx, const uint8_t dst[16],
+		       struct netlink_route6 *out);
+int netlink_neigh_get6(struct netlink_ctx *ctx, int ifindex,
+		       const uint8_t addr[16], struct netlink_neigh4 *out);
+
 #endif /* N2NK_NETLINK_H */

@@ -14,6 +14,7 @@
  * every second.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -39,8 +40,16 @@
  * (65,536 addresses at HOPS_PER_TICK a second) and a daemon restart. */
 #define HOPS_VALID_NS	  180000000000ull
 
+/* An edge's address: IPv4 in a[0..3] (the rest 0), or IPv6. */
+struct hop_key {
+	__u8 a[16];
+	__u8 v6;
+	__u8 used; /* 0: a free slot */
+	__u8 pad[2];
+};
+
 struct hop_slot {
-	__be32 addr; /* 0: free (no edge registers from 0.0.0.0) */
+	struct hop_key key;
 	__u32 pad;
 	uint64_t due_ns;       /* refresh at or after */
 	uint64_t wanted_until; /* a registration needs it until */
@@ -64,37 +73,65 @@ static uint64_t hops_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static unsigned int slot_of(__be32 addr)
+static struct hop_key key4(__be32 addr)
 {
-	/* Fibonacci hashing: consecutive addresses spread out. */
-	return (unsigned int)(((uint32_t)addr * 2654435769u) >> 15) &
-	       (HOPS_SLOTS - 1);
+	struct hop_key k = { .used = 1 };
+
+	memcpy(k.a, &addr, sizeof(addr));
+	return k;
 }
 
-static struct hop_slot *hops_find(struct xrl_hops *h, __be32 addr)
+static struct hop_key key6(const __u8 addr[16])
 {
-	unsigned int i = slot_of(addr), n;
+	struct hop_key k = { .v6 = 1, .used = 1 };
+
+	memcpy(k.a, addr, sizeof(k.a));
+	return k;
+}
+
+static unsigned int slot_of(const struct hop_key *k)
+{
+	uint32_t w, x = k->v6;
+	int i;
+
+	/* Fibonacci hashing of the words folded: consecutive addresses
+	 * spread out. */
+	for (i = 0; i < 16; i += 4) {
+		memcpy(&w, k->a + i, sizeof(w));
+		x = (x ^ w) * 2654435769u;
+	}
+	return (unsigned int)(x >> 15) & (HOPS_SLOTS - 1);
+}
+
+static bool key_eq(const struct hop_key *a, const struct hop_key *b)
+{
+	return !memcmp(a, b, sizeof(*a));
+}
+
+static struct hop_slot *hops_find(struct xrl_hops *h, const struct hop_key *k)
+{
+	unsigned int i = slot_of(k), n;
 
 	for (n = 0; n < HOPS_SLOTS; n++, i = (i + 1) & (HOPS_SLOTS - 1)) {
-		if (h->slots[i].addr == addr)
-			return &h->slots[i];
-		if (!h->slots[i].addr)
+		if (!h->slots[i].key.used)
 			return NULL;
+		if (key_eq(&h->slots[i].key, k))
+			return &h->slots[i];
 	}
 	return NULL;
 }
 
-/* A free slot for addr (not in the table), or NULL when full. */
-static struct hop_slot *hops_insert(struct xrl_hops *h, __be32 addr)
+/* A free slot for k (not in the table), or NULL when full. */
+static struct hop_slot *hops_insert(struct xrl_hops *h, const struct hop_key *k)
 {
-	unsigned int i = slot_of(addr);
+	unsigned int i = slot_of(k);
 
 	if (h->count >= N2NK_RELAY_MAX_EDGES)
 		return NULL;
-	while (h->slots[i].addr)
+	while (h->slots[i].key.used)
 		i = (i + 1) & (HOPS_SLOTS - 1);
 	memset(&h->slots[i], 0, sizeof(h->slots[i]));
-	h->slots[i].addr = addr;
+	h->slots[i].key = *k;
 	h->count++;
 	return &h->slots[i];
 }
@@ -106,9 +143,9 @@ static void hops_remove(struct xrl_hops *h, struct hop_slot *s)
 
 	for (;;) {
 		i = (i + 1) & (HOPS_SLOTS - 1);
-		if (!h->slots[i].addr)
+		if (!h->slots[i].key.used)
 			break;
-		home = slot_of(h->slots[i].addr);
+		home = slot_of(&h->slots[i].key);
 		/* Stays if its home lies cyclically in (hole, i]. */
 		if (((i - home) & (HOPS_SLOTS - 1)) <
 		    ((i - hole) & (HOPS_SLOTS - 1)))
@@ -131,13 +168,54 @@ static const struct xrl_attach *attached_if(const struct xdp_relay_loader *r,
 	return NULL;
 }
 
-static int hop_delete(struct xdp_relay_loader *r, __be32 addr)
+static int hop_delete(struct xdp_relay_loader *r, const struct hop_key *k)
 {
-	if (bpf_map__delete_elem(r->skel->maps.relay_hops, &addr, sizeof(addr),
-				 0) &&
-	    errno != ENOENT)
+	struct bpf_map *m = k->v6 ? r->skel->maps.relay_hops6
+				  : r->skel->maps.relay_hops;
+
+	if (bpf_map__delete_elem(m, k->a, k->v6 ? 16 : 4, 0) && errno != ENOENT)
 		return -errno;
 	return 0;
+}
+
+/* Where the kernel routes a datagram to k: oif, mtu, (IPv4) its source
+ * src, the next hop's neighbour (the gateway or k itself) looked up if
+ * oif is ours. 0, or <0: no route or neighbour yet. */
+static int hop_route(struct xdp_relay_loader *r, const struct hop_key *k,
+		     int *oif, unsigned int *mtu, __be32 *src,
+		     struct netlink_neigh4 *nb)
+{
+	struct netlink_route6 rt6;
+	struct netlink_route4 rt;
+	__be32 addr;
+
+	if (k->v6) {
+		if (netlink_route_get6(&r->hops->nl, k->a, &rt6) ||
+		    rt6.type != RTN_UNICAST)
+			return -1;
+		*oif = rt6.oif;
+		*mtu = rt6.mtu;
+		if (!attached_if(r, rt6.oif))
+			return 0;
+		return netlink_neigh_get6(&r->hops->nl, rt6.oif,
+					  rt6.has_gateway ? rt6.gateway : k->a,
+					  nb)
+			       ? -1
+			       : 0;
+	}
+	memcpy(&addr, k->a, sizeof(addr));
+	if (netlink_route_get4(&r->hops->nl, addr, 0, &rt) ||
+	    rt.type != RTN_UNICAST)
+		return -1;
+	*oif = rt.oif;
+	*mtu = rt.mtu;
+	*src = rt.src;
+	if (!attached_if(r, rt.oif))
+		return 0;
+	return netlink_neigh_get4(&r->hops->nl, rt.oif,
+				  rt.gateway ? rt.gateway : addr, nb)
+		       ? -1
+		       : 0;
 }
 
 /*
@@ -145,30 +223,31 @@ static int hop_delete(struct xdp_relay_loader *r, __be32 addr)
  * 1 written, 0 nothing to write yet (no route or neighbour: deleted), or
  * -errno of the map update.
  */
-static int hop_resolve(struct xdp_relay_loader *r, __be32 addr, uint64_t now)
+static int hop_resolve(struct xdp_relay_loader *r, const struct hop_key *k,
+		       uint64_t now)
 {
+	struct bpf_map *m = k->v6 ? r->skel->maps.relay_hops6
+				  : r->skel->maps.relay_hops;
+	struct netlink_neigh4 nb = { 0 };
 	struct n2nk_relay_hop v = { 0 };
 	const struct xrl_attach *a;
-	struct netlink_route4 rt;
-	struct netlink_neigh4 nb;
+	unsigned int mtu = 0;
+	__be32 src = 0;
+	int oif = 0;
 
-	if (netlink_route_get4(&r->hops->nl, addr, 0, &rt) ||
-	    rt.type != RTN_UNICAST)
-		return hop_delete(r, addr);
-	v.ifindex = (__u32)rt.oif;
+	if (hop_route(r, k, &oif, &mtu, &src, &nb))
+		return hop_delete(r, k);
+	v.ifindex = (__u32)oif;
 	v.expires_ns = now + HOPS_VALID_NS;
-	a = attached_if(r, rt.oif);
+	a = attached_if(r, oif);
 	if (a) { /* else: the program sees another interface, no MACs */
-		if (netlink_neigh_get4(&r->hops->nl, rt.oif,
-				       rt.gateway ? rt.gateway : addr, &nb))
-			return hop_delete(r, addr);
 		memcpy(v.dmac, nb.mac, sizeof(v.dmac));
 		memcpy(v.smac, a->mac, sizeof(v.smac));
-		v.mtu = rt.mtu;
-		v.src = rt.src;
+		v.mtu = mtu;
+		v.src = src;
 	}
-	if (bpf_map__update_elem(r->skel->maps.relay_hops, &addr, sizeof(addr),
-				 &v, sizeof(v), BPF_ANY))
+	if (bpf_map__update_elem(m, k->a, k->v6 ? 16 : 4, &v, sizeof(v),
+				 BPF_ANY))
 		return -errno;
 	return 1;
 }
@@ -177,7 +256,7 @@ static int hop_resolve(struct xdp_relay_loader *r, __be32 addr, uint64_t now)
 static int hops_refresh(struct xdp_relay_loader *r, struct hop_slot *s,
 			uint64_t now)
 {
-	int ret = hop_resolve(r, s->addr, now);
+	int ret = hop_resolve(r, &s->key, now);
 
 	s->due_ns = now + (ret > 0 ? HOPS_RESOLVED_NS : HOPS_MISSING_NS);
 	r->hops->tally.resolved += ret > 0;
@@ -185,21 +264,21 @@ static int hops_refresh(struct xdp_relay_loader *r, struct hop_slot *s,
 	return ret < 0 ? ret : 0;
 }
 
-void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until)
+/* A registration wants k's next hop until `until`. */
+static void hops_want(struct xdp_relay_loader *r, const struct hop_key *k,
+		      uint64_t until)
 {
 	struct xrl_hops *h = r->hops;
 	struct hop_slot *s;
 	uint64_t now;
 
-	if (!h || !addr)
-		return;
-	s = hops_find(h, addr);
+	s = hops_find(h, k);
 	if (s) {
 		if (until > s->wanted_until)
 			s->wanted_until = until;
 		return;
 	}
-	s = hops_insert(h, addr);
+	s = hops_insert(h, k);
 	if (!s)
 		return; /* full: its frames go through the daemon */
 	s->wanted_until = until;
@@ -213,42 +292,94 @@ void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until)
 	}
 }
 
-/* Every pinned edge's address is wanted as long as its registration. */
+void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until)
+{
+	struct hop_key k = key4(addr);
+
+	/* Next hops from the FIB for IPv4: none to keep. */
+	if (r->hops && addr && !r->by_fib)
+		hops_want(r, &k, until);
+}
+
+void xrl_hops_want6(struct xdp_relay_loader *r, const __u8 addr[16],
+		    uint64_t until)
+{
+	struct hop_key k = key6(addr);
+
+	if (r->hops && !r->by_fib6)
+		hops_want(r, &k, until);
+}
+
+/* A pinned edge's address is wanted as long as its registration. */
+static void hops_seed_one(struct xdp_relay_loader *r, const struct hop_key *k,
+			  uint64_t expires)
+{
+	struct hop_slot *s = hops_find(r->hops, k);
+
+	if (!s)
+		s = hops_insert(r->hops, k);
+	if (s && expires > s->wanted_until)
+		s->wanted_until = expires;
+}
+
 static void hops_seed(struct xdp_relay_loader *r)
 {
 	int fd = bpf_map__fd(r->skel->maps.edges);
+	int fd6 = bpf_map__fd(r->skel->maps.edges6);
 	struct n2nk_relay_edge k, prev;
+	struct n2nk_relay_dest6 d6;
 	struct n2nk_relay_dest d;
+	struct hop_key hk;
 	unsigned int n = 0;
-	struct hop_slot *s;
 
-	while (n < N2NK_RELAY_MAX_EDGES &&
+	while (!r->by_fib && n < N2NK_RELAY_MAX_EDGES &&
 	       !bpf_map_get_next_key(fd, n ? &prev : NULL, &k)) {
 		prev = k;
 		n++;
 		if (bpf_map_lookup_elem(fd, &k, &d) || !d.sock.addr)
 			continue;
-		s = hops_find(r->hops, d.sock.addr);
-		if (!s)
-			s = hops_insert(r->hops, d.sock.addr);
-		if (s && d.expires_ns > s->wanted_until)
-			s->wanted_until = d.expires_ns;
+		hk = key4(d.sock.addr);
+		hops_seed_one(r, &hk, d.expires_ns);
+	}
+	n = 0;
+	while (!r->by_fib6 && n < N2NK_RELAY_MAX_EDGES &&
+	       !bpf_map_get_next_key(fd6, n ? &prev : NULL, &k)) {
+		prev = k;
+		n++;
+		if (bpf_map_lookup_elem(fd6, &k, &d6))
+			continue;
+		hk = key6(d6.sock.addr);
+		hops_seed_one(r, &hk, d6.expires_ns);
 	}
 }
 
 /* Pinned entries for addresses no edge has any more. */
 static void hops_prune_pinned(struct xdp_relay_loader *r)
 {
+	static struct n2nk_relay_addr6 keys6[N2NK_RELAY_MAX_EDGES];
 	static __be32 keys[N2NK_RELAY_MAX_EDGES];
 	int fd = bpf_map__fd(r->skel->maps.relay_hops);
+	int fd6 = bpf_map__fd(r->skel->maps.relay_hops6);
 	unsigned int n = 0, i;
+	struct hop_key k;
 
 	while (n < N2NK_RELAY_MAX_EDGES &&
 	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
 		n++;
-	for (i = 0; i < n; i++)
-		if (!hops_find(r->hops, keys[i]))
-			hop_delete(r, keys[i]);
+	for (i = 0; i < n; i++) {
+		k = key4(keys[i]);
+		if (!hops_find(r->hops, &k))
+			hop_delete(r, &k);
+	}
+	n = 0;
+	while (n < N2NK_RELAY_MAX_EDGES &&
+	       !bpf_map_get_next_key(fd6, n ? &keys6[n - 1] : NULL, &keys6[n]))
+		n++;
+	for (i = 0; i < n; i++) {
+		k = key6(keys6[i].a);
+		if (!hops_find(r->hops, &k))
+			hop_delete(r, &k);
+	}
 }
 
 int xrl_hops_open(struct xdp_relay_loader *r, struct xdp_relay_why *why)
@@ -313,10 +444,10 @@ int xdp_relay_loader_hops_tick(struct xdp_relay_loader *r,
 	for (n = 0, i = h->cursor; n < HOPS_SLOTS && budget;
 	     n++, i = (i + 1) & (HOPS_SLOTS - 1)) {
 		s = &h->slots[i];
-		if (!s->addr)
+		if (!s->key.used)
 			continue;
 		if (s->wanted_until < now) {
-			hop_delete(r, s->addr);
+			hop_delete(r, &s->key);
 			hops_remove(h, s);
 			h->tally.removed++;
 			/* Something else may have moved into slot i. */

@@ -18,8 +18,9 @@
 
 #define XRL_MAX_IFS	N2NK_RELAY_MAX_IFS /* an interface's index: its slot */
 /* edges, senders, edge_stats, relay_stats, he_keys, he_stamps,
- * relay_hops, egress_stats: what outlives the daemon. */
-#define XRL_PINNED_MAPS 8
+ * relay_hops, egress_stats, edges6, senders6, relay_hops6: what outlives
+ * the daemon. */
+#define XRL_PINNED_MAPS 11
 
 struct xrl_attach {
 	char name[IF_NAMESIZE];
@@ -39,8 +40,11 @@ struct xdp_relay_loader {
 	int n_ifs;
 	__be32 addrs[N2NK_RELAY_MAX_LOCAL_ADDRS]; /* for local_addrs */
 	int n_addrs;
+	struct n2nk_relay_addr6 addrs6[N2NK_RELAY_MAX_LOCAL_ADDRS];
+	int n_addrs6; /* local_addrs6: bound to any, the interfaces' IPv6 */
 	enum datapath_xdp_mode mode;
 	bool by_fib;	       /* next hop from the FIB, else from relay_hops */
+	bool by_fib6;	       /* the same for IPv6 (relay_hops6) */
 	struct xrl_hops *hops; /* !by_fib: relay_hops' keeper */
 	bool pinned;	       /* pin_dir holds our maps and links */
 	bool pin_busy;	       /* another daemon holds pin_dir: not pinned */
@@ -63,5 +67,8 @@ void xrl_hops_close(struct xdp_relay_loader *r);
  * (CLOCK_MONOTONIC ns): its next hop is kept in relay_hops until then,
  * resolved now if it is new. Nothing without r->hops. */
 void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until);
+/* The same for an edge at IPv6 address addr (relay_hops6). */
+void xrl_hops_want6(struct xdp_relay_loader *r, const __u8 addr[16],
+		    uint64_t until);
 
 #endif /* N2NK_XDP_RELAY_INT_H */

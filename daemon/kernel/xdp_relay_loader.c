@@ -189,6 +189,26 @@ static int find_ifs(struct xdp_relay_loader *r, struct in_addr bound,
 	return err;
 }
 
+/* Bound to any: the IPv6 addresses of the interfaces we attach to are
+ * ours too (local_addrs6; link-local ones included, harmlessly). */
+static void find_addrs6(struct xdp_relay_loader *r, struct in_addr bound)
+{
+	struct ifaddrs *ifa, *i;
+
+	if (bound.s_addr != htonl(INADDR_ANY) || getifaddrs(&ifa) < 0)
+		return;
+	for (i = ifa; i; i = i->ifa_next) {
+		const struct sockaddr_in6 *a = (void *)i->ifa_addr;
+
+		if (!a || a->sin6_family != AF_INET6 ||
+		    !attached(r, (int)if_nametoindex(i->ifa_name)) ||
+		    r->n_addrs6 == N2NK_RELAY_MAX_LOCAL_ADDRS)
+			continue;
+		memcpy(r->addrs6[r->n_addrs6++].a, &a->sin6_addr, 16);
+	}
+	freeifaddrs(ifa);
+}
+
 /* bpf_fib_lookup() answers only for interfaces that forward IPv4. */
 static bool ifs_forward(const struct xdp_relay_loader *r)
 {
@@ -198,6 +218,44 @@ static bool ifs_forward(const struct xdp_relay_loader *r)
 	for (i = 0; i < r->n_ifs; i++) {
 		snprintf(path, sizeof(path),
 			 "/proc/sys/net/ipv4/conf/%s/forwarding",
+			 r->ifs[i].name);
+		if (!sysctl_is_on(path))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Frames with a partial UDP checksum (include/n2nk_relay.h) come only
+ * from senders on this host: through veth, tap and other virtual
+ * devices, never from a NIC's wire. A real checksum looks partial once in
+ * 65535 datagrams, so the check (which sends those to the daemon) is left
+ * out where every interface is a device with hardware behind it.
+ */
+static bool ifs_physical(const struct xdp_relay_loader *r)
+{
+	char path[96];
+	int i;
+
+	for (i = 0; i < r->n_ifs; i++) {
+		snprintf(path, sizeof(path), "/sys/class/net/%s/device",
+			 r->ifs[i].name);
+		if (access(path, F_OK))
+			return false;
+	}
+	return true;
+}
+
+/* The same for IPv6 (bpf_ipv6_fib_lookup() checks the ingress
+ * interface's IPv6 forwarding). */
+static bool ifs_forward6(const struct xdp_relay_loader *r)
+{
+	char path[96];
+	int i;
+
+	for (i = 0; i < r->n_ifs; i++) {
+		snprintf(path, sizeof(path),
+			 "/proc/sys/net/ipv6/conf/%s/forwarding",
 			 r->ifs[i].name);
 		if (!sysctl_is_on(path))
 			return false;
@@ -235,6 +293,9 @@ static void pinned_maps(const struct xdp_relay_loader *r,
 	maps[5] = r->skel->maps.he_stamps;
 	maps[6] = r->skel->maps.relay_hops;
 	maps[7] = r->skel->maps.egress_stats; /* relay_stats' slot 0 split */
+	maps[8] = r->skel->maps.edges6;
+	maps[9] = r->skel->maps.senders6;
+	maps[10] = r->skel->maps.relay_hops6;
 }
 
 /*
@@ -327,6 +388,9 @@ static void note_next_hop(struct xdp_relay_loader *r)
 		 r->by_fib ? "from the FIB"
 			   : "from the route and neighbour tables (IPv4 "
 			     "forwarding off, so no FIB lookup)");
+	n = strlen(r->where);
+	snprintf(r->where + n, sizeof(r->where) - n, "; IPv6 next hop %s",
+		 r->by_fib6 ? "from the FIB" : "from the tables");
 }
 
 /* The addresses the program treats as ours (the rest is transit). */
@@ -341,6 +405,11 @@ static int fill_local_addrs(struct xdp_relay_loader *r,
 					 &r->addrs[i], sizeof(r->addrs[i]),
 					 &one, sizeof(one), BPF_ANY))
 			return xrl_fail(why, -errno, "XDP relay: local_addrs");
+	for (i = 0; i < r->n_addrs6; i++)
+		if (bpf_map__update_elem(r->skel->maps.local_addrs6,
+					 &r->addrs6[i], sizeof(r->addrs6[i]),
+					 &one, sizeof(one), BPF_ANY))
+			return xrl_fail(why, -errno, "XDP relay: local_addrs6");
 	return 0;
 }
 
@@ -485,6 +554,7 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	err = find_ifs(r, in->sin_addr, why);
 	if (err)
 		goto err_free;
+	find_addrs6(r, in->sin_addr);
 	r->by_fib = ifs_forward(r);
 	r->skel = xdp_relay__open();
 	if (!r->skel) {
@@ -494,6 +564,10 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 	r->skel->rodata->sn_port = port;
 	r->skel->rodata->next_hop = r->by_fib ? N2NK_RELAY_HOP_FIB
 					      : N2NK_RELAY_HOP_MAP;
+	r->by_fib6 = ifs_forward6(r);
+	r->skel->rodata->next_hop6 = r->by_fib6 ? N2NK_RELAY_HOP_FIB
+						: N2NK_RELAY_HOP_MAP;
+	r->skel->rodata->partial_csum = !ifs_physical(r);
 	err = pin_maps(r, bind, port, why);
 	if (err)
 		goto err_close;
@@ -503,7 +577,7 @@ int xdp_relay_loader_open(struct xdp_relay_loader **out,
 		goto err_close;
 	}
 	err = fill_local_addrs(r, why);
-	if (!err && !r->by_fib)
+	if (!err && (!r->by_fib || !r->by_fib6))
 		err = xrl_hops_open(r, why);
 	if (!err)
 		err = attach_all(r, why);
@@ -565,16 +639,23 @@ int xdp_relay_loader_xsks_fd(const struct xdp_relay_loader *r)
 	return bpf_map__fd(r->skel->maps.xsks);
 }
 
+bool xdp_relay_loader_hw_only(const struct xdp_relay_loader *r)
+{
+	return !r->skel->rodata->partial_csum;
+}
+
 int xdp_relay_loader_map_info(const struct xdp_relay_loader *r, unsigned int i,
 			      struct xdp_relay_map_info *out)
 {
 	const struct bpf_map *maps[] = {
-		r->skel->maps.edges,	  r->skel->maps.senders,
-		r->skel->maps.edge_stats, r->skel->maps.relay_stats,
-		r->skel->maps.xsks,	  r->skel->maps.local_addrs,
-		r->skel->maps.he_keys,	  r->skel->maps.he_stamps,
-		r->skel->maps.relay_hops, r->skel->maps.egress_ifs,
-		r->skel->maps.xsk_slots,  r->skel->maps.egress_stats
+		r->skel->maps.edges,	    r->skel->maps.senders,
+		r->skel->maps.edge_stats,   r->skel->maps.relay_stats,
+		r->skel->maps.xsks,	    r->skel->maps.local_addrs,
+		r->skel->maps.he_keys,	    r->skel->maps.he_stamps,
+		r->skel->maps.relay_hops,   r->skel->maps.egress_ifs,
+		r->skel->maps.xsk_slots,    r->skel->maps.egress_stats,
+		r->skel->maps.edges6,	    r->skel->maps.senders6,
+		r->skel->maps.local_addrs6, r->skel->maps.relay_hops6
 	};
 	const struct bpf_map *m;
 	enum bpf_map_type type;

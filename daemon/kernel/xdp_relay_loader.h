@@ -55,17 +55,23 @@ int xdp_relay_loader_ifindexes(const struct xdp_relay_loader *r, int *out,
 /* The `xsks` XSKMAP (include/n2nk_relay.h): the slow path's AF_XDP
  * sockets go in there, keyed by receive queue. */
 int xdp_relay_loader_xsks_fd(const struct xdp_relay_loader *r);
+/* Every interface the program runs on is hardware (not veth, tap, ...):
+ * no frame arrives with a checksum left to offload (the partial_csum
+ * knob is off). */
+bool xdp_relay_loader_hw_only(const struct xdp_relay_loader *r);
 
 /* The registry mirror (xdp_relay_mirror.c). */
 
-/* An edge (community name, MAC) registered at IPv4 socket sa for the
- * next valid_ms; an edge that moved loses its old socket's `senders`
- * entry. */
+/* An edge (community name, MAC) registered at socket sa (IPv4, IPv6, or
+ * v4-mapped IPv6, taken as the IPv4 it maps) for the next valid_ms:
+ * edges/senders or edges6/senders6 by family; an edge that moved (to
+ * another socket or family) loses its old entries. */
 int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 			      const uint8_t *mac,
 			      const struct sockaddr_storage *sa,
 			      uint32_t valid_ms, struct xdp_relay_why *why);
-/* The edge is gone: both its `edges` and its `senders` entries. */
+/* The edge is gone: its `edges` and `senders` entries (or the IPv6
+ * ones). */
 int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 			      const uint8_t *mac, struct xdp_relay_why *why);
 

@@ -7,6 +7,7 @@
  * keys (he_keys) and replay records (he_stamps) are handed over here too.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,12 +105,107 @@ static uint64_t monotonic_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
+/* Removes senders6[s] only if it still names edge k. */
+static int drop_sender6(struct xdp_relay_loader *r,
+			const struct n2nk_relay_sock6 *s,
+			const struct n2nk_relay_edge *k)
+{
+	struct bpf_map *senders = r->skel->maps.senders6;
+	struct n2nk_relay_edge cur;
+
+	if (bpf_map__lookup_elem(senders, s, sizeof(*s), &cur, sizeof(cur),
+				 0) ||
+	    memcmp(&cur, k, sizeof(cur)))
+		return 0;
+	if (bpf_map__delete_elem(senders, s, sizeof(*s), 0) && errno != ENOENT)
+		return -errno;
+	return 0;
+}
+
+/* Edge k's entry in the family it is not registered in now (it moved
+ * from IPv4 to IPv6 or back): gone, with its senders entry. */
+static int drop_other_family(struct xdp_relay_loader *r,
+			     const struct n2nk_relay_edge *k, bool v6_now)
+{
+	struct n2nk_relay_dest6 d6;
+	struct n2nk_relay_dest d4;
+	int err = 0;
+
+	if (v6_now && !bpf_map__lookup_elem(r->skel->maps.edges, k, sizeof(*k),
+					    &d4, sizeof(d4), 0)) {
+		err = drop_sender(r, &d4.sock, k);
+		bpf_map__delete_elem(r->skel->maps.edges, k, sizeof(*k), 0);
+	} else if (!v6_now &&
+		   !bpf_map__lookup_elem(r->skel->maps.edges6, k, sizeof(*k),
+					 &d6, sizeof(d6), 0)) {
+		err = drop_sender6(r, &d6.sock, k);
+		bpf_map__delete_elem(r->skel->maps.edges6, k, sizeof(*k), 0);
+	}
+	return err;
+}
+
+/* An IPv6 address that is really IPv4 (::ffff:a.b.c.d, a dual-stack
+ * socket's view of an IPv4 edge): sa rewritten as that IPv4 one. */
+static void unmap_v4(const struct sockaddr_storage *sa,
+		     struct sockaddr_storage *out)
+{
+	const struct sockaddr_in6 *in6 = (const void *)sa;
+	struct sockaddr_in *in = (void *)out;
+
+	*out = *sa;
+	if (sa->ss_family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr))
+		return;
+	memset(out, 0, sizeof(*out));
+	in->sin_family = AF_INET;
+	in->sin_port = in6->sin6_port;
+	memcpy(&in->sin_addr, in6->sin6_addr.s6_addr + 12, 4);
+}
+
+/* edge_set over IPv6: edges6 and senders6. */
+static int edge_set6(struct xdp_relay_loader *r,
+		     const struct n2nk_relay_edge *k,
+		     const struct sockaddr_in6 *in6, uint64_t expires,
+		     struct xdp_relay_why *why)
+{
+	struct bpf_map *edges = r->skel->maps.edges6;
+	struct n2nk_relay_dest6 d = { 0 }, old;
+	int err;
+
+	memcpy(d.sock.addr, &in6->sin6_addr, 16);
+	d.sock.port = in6->sin6_port;
+	d.expires_ns = expires;
+	if (!bpf_map__lookup_elem(edges, k, sizeof(*k), &old, sizeof(old), 0) &&
+	    memcmp(&old.sock, &d.sock, sizeof(d.sock))) {
+		err = drop_sender6(r, &old.sock, k);
+		if (err)
+			return xrl_fail(why, err,
+					"XDP relay: old senders6 entry");
+	}
+	err = drop_other_family(r, k, true);
+	if (!err)
+		err = stats_create(r, k);
+	if (err)
+		return xrl_fail(why, err, "XDP relay: edge_stats");
+	if (bpf_map__update_elem(edges, k, sizeof(*k), &d, sizeof(d), BPF_ANY))
+		return xrl_fail(why, -errno, "XDP relay: updating edges6");
+	if (bpf_map__update_elem(r->skel->maps.senders6, &d.sock,
+				 sizeof(d.sock), k, sizeof(*k), BPF_ANY)) {
+		err = -errno;
+		bpf_map__delete_elem(edges, k, sizeof(*k), 0);
+		return xrl_fail(why, err, "XDP relay: updating senders6");
+	}
+	xrl_hops_want6(r, d.sock.addr, expires);
+	return 0;
+}
+
 int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 			      const uint8_t *mac,
-			      const struct sockaddr_storage *sa,
+			      const struct sockaddr_storage *sa_in,
 			      uint32_t valid_ms, struct xdp_relay_why *why)
 {
-	const struct sockaddr_in *in = (const void *)sa;
+	struct sockaddr_storage sa_buf;
+	const struct sockaddr_storage *sa = &sa_buf;
+	const struct sockaddr_in *in = (const void *)&sa_buf;
 	struct n2nk_relay_sock4 s = { 0 };
 	struct n2nk_relay_dest d, old;
 	struct bpf_map *edges = r->skel->maps.edges;
@@ -117,15 +213,18 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 	int err;
 
 	why->msg[0] = 0;
-	if (sa->ss_family != AF_INET)
+	unmap_v4(sa_in, &sa_buf);
+	if (sa->ss_family != AF_INET && sa->ss_family != AF_INET6)
 		return xrl_fail(why, -EAFNOSUPPORT, "XDP relay edge");
 	err = edge_key(&k, community, mac);
 	if (err)
 		return xrl_fail(why, err, "XDP relay edge");
+	d.expires_ns = monotonic_ns() + (uint64_t)valid_ms * 1000000ull;
+	if (sa->ss_family == AF_INET6)
+		return edge_set6(r, &k, (const void *)sa, d.expires_ns, why);
 	s.addr = in->sin_addr.s_addr;
 	s.port = in->sin_port;
 	d.sock = s;
-	d.expires_ns = monotonic_ns() + (uint64_t)valid_ms * 1000000ull;
 	if (!bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0) &&
 	    memcmp(&old.sock, &s, sizeof(s))) {
 		err = drop_sender(r, &old.sock, &k);
@@ -133,7 +232,9 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 			return xrl_fail(why, err,
 					"XDP relay: old senders entry");
 	}
-	err = stats_create(r, &k);
+	err = drop_other_family(r, &k, false);
+	if (!err)
+		err = stats_create(r, &k);
 	if (err)
 		return xrl_fail(why, err, "XDP relay: edge_stats");
 	if (bpf_map__update_elem(edges, &k, sizeof(k), &d, sizeof(d), BPF_ANY))
@@ -160,8 +261,13 @@ int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 	err = edge_key(&k, community, mac);
 	if (err)
 		return xrl_fail(why, err, "XDP relay edge");
-	if (bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0))
-		return 0; /* never mirrored (IPv6, -H) or already gone */
+	if (bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0)) {
+		/* IPv6, never mirrored, or already gone. */
+		err = drop_other_family(r, &k, false);
+		stats_delete(r, &k);
+		return err ? xrl_fail(why, err, "XDP relay: deleting an edge")
+			   : 0;
+	}
 	err = drop_sender(r, &old.sock, &k);
 	stats_delete(r, &k);
 	if (!err && bpf_map__delete_elem(edges, &k, sizeof(k), 0) &&
@@ -385,28 +491,59 @@ static int sweep_one(struct xdp_relay_loader *r,
 	return 1;
 }
 
-int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
-			   struct xdp_relay_why *why)
+/* The same for edges6[k]. */
+static int sweep_one6(struct xdp_relay_loader *r,
+		      const struct n2nk_relay_edge *k, uint64_t now)
+{
+	struct bpf_map *edges = r->skel->maps.edges6;
+	struct n2nk_relay_dest6 d;
+
+	if (bpf_map__lookup_elem(edges, k, sizeof(*k), &d, sizeof(d), 0) ||
+	    d.expires_ns >= now)
+		return 0;
+	drop_sender6(r, &d.sock, k);
+	stats_delete(r, k);
+	if (bpf_map__delete_elem(edges, k, sizeof(*k), 0) && errno != ENOENT)
+		return -errno;
+	return 1;
+}
+
+/* Sweeps one of edges and edges6; *swept grows by what went. */
+static int sweep_map(struct xdp_relay_loader *r, bool v6, uint64_t now,
+		     unsigned int *swept)
 {
 	/* Static: 1.75 MiB of keys, off the stack; one loop thread. */
 	static struct n2nk_relay_edge keys[N2NK_RELAY_MAX_EDGES];
-	int fd = bpf_map__fd(r->skel->maps.edges);
-	uint64_t now = monotonic_ns();
+	int fd = bpf_map__fd(v6 ? r->skel->maps.edges6 : r->skel->maps.edges);
 	unsigned int n = 0, i;
 	int ret, err = 0;
 
-	why->msg[0] = 0;
-	*swept = 0;
 	/* Keys first: deleting while walking a hash map restarts the walk. */
 	while (n < N2NK_RELAY_MAX_EDGES &&
 	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
 		n++;
 	for (i = 0; i < n; i++) {
-		ret = sweep_one(r, &keys[i], now);
+		ret = v6 ? sweep_one6(r, &keys[i], now)
+			 : sweep_one(r, &keys[i], now);
 		if (ret < 0 && !err)
 			err = ret;
 		*swept += ret > 0;
 	}
+	return err;
+}
+
+int xdp_relay_loader_sweep(struct xdp_relay_loader *r, unsigned int *swept,
+			   struct xdp_relay_why *why)
+{
+	uint64_t now = monotonic_ns();
+	int err, err6;
+
+	why->msg[0] = 0;
+	*swept = 0;
+	err = sweep_map(r, false, now, swept);
+	err6 = sweep_map(r, true, now, swept);
+	if (!err)
+		err = err6;
 	return err ? xrl_fail(why, err, "XDP relay: sweeping expired edges")
 		   : 0;
 }

@@ -86,9 +86,12 @@ struct xsk_rx {
  * datagram folds to 0xffff. Between two virtual devices of one host (veth,
  * containers) the sender may have left the checksum to a NIC that does not
  * exist (CHECKSUM_PARTIAL): the field then holds just the folded
- * pseudo-header sum, which the stack accepts as verified, so we do too.
+ * pseudo-header sum, which the stack accepts as verified (it knows from
+ * the skb), so we do too, unless every interface is hardware (hw_only),
+ * where no such frame arrives and the field alone proves nothing.
  */
-static bool udp_csum_ok(const uint8_t *ip, const uint8_t *udp, size_t ulen)
+static bool udp_csum_ok(const uint8_t *ip, const uint8_t *udp, size_t ulen,
+			bool hw_only)
 {
 	uint32_t pseudo = inet_csum_pseudo(ip + 12, 8, IPPROTO_UDP, ulen);
 	uint16_t field = get_be16(udp + 6);
@@ -97,7 +100,7 @@ static bool udp_csum_ok(const uint8_t *ip, const uint8_t *udp, size_t ulen)
 		return true; /* the sender did not compute one */
 	if (inet_csum_fold(inet_csum_add(pseudo, udp, ulen)) == 0xffff)
 		return true;
-	return field == inet_csum_fold(pseudo);
+	return !hw_only && field == inet_csum_fold(pseudo);
 }
 
 /* ip points at room bytes; on OK, *tot is the checked total length. */
@@ -137,7 +140,7 @@ static enum n2nk_reason check_udp(const uint8_t *ip, size_t tot,
 		return N2NK_WRONG_PORT;
 	if (m->addr.s_addr != htonl(INADDR_ANY) && memcmp(ip + 16, &m->addr, 4))
 		return N2NK_NOT_LOCAL;
-	if (!udp_csum_ok(ip, udp, ulen))
+	if (!udp_csum_ok(ip, udp, ulen, m->hw_only))
 		return N2NK_UDP_CHECKSUM;
 	return N2NK_OK;
 }

@@ -20,6 +20,7 @@
 #define N2NK_XSK_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -52,6 +53,11 @@ struct xsk_rx_stats {
 struct xsk_rx_match {
 	struct in_addr addr; /* INADDR_ANY: any destination address */
 	uint16_t port;	     /* UDP destination port, network order */
+	/* Every interface is hardware: no sender on this host reaches them
+	 * with a checksum left to offload, so a field holding only the
+	 * pseudo-header sum is not taken as checked (the stack would know
+	 * from the skb; we only see the field). */
+	bool hw_only;
 };
 
 struct xsk_rx_cfg {

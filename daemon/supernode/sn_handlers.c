@@ -363,7 +363,7 @@ static void mirror_result(struct supernode *sn, const struct sn_community *c,
 
 /*
  * Keeps the kernel relay's maps in step with the registry (a no-op on the
- * socket datapath). IPv4 only, never the federation or a community with
+ * socket datapath). IPv4 and IPv6 edges, never the federation or a community with
  * users and passwords (dynamic keys: the XDP program has only the static
  * ones), which stay entirely in userspace. A -H edge's replay record goes
  * with it.
@@ -375,7 +375,8 @@ void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 
 	if (c->he.upw || c == sn->federation)
 		return;
-	if (registered && e->sa.ss_family == AF_INET) {
+	if (registered &&
+	    (e->sa.ss_family == AF_INET || e->sa.ss_family == AF_INET6)) {
 		err = mirror_he(sn, c);
 		if (!err)
 			err = datapath_relay_edge_set(&sn->dp, c->name,

@@ -47,6 +47,13 @@ int main(int argc, char **argv)
 	libbpf_set_print(libbpf_print_warnings);
 	if (argc > 1 && !strcmp(argv[1], "aead-bench"))
 		return aead_bench(); /* make bench's -A6 AEAD rows */
+	/* "relay": only the XDP relay's suites (a quicker run while working
+	 * on it; check-unit runs them all). */
+	if (argc > 1 && !strcmp(argv[1], "relay")) {
+		suite_xdp_relay(&t);
+		suite_xdp_relay_he(&t);
+		goto out;
+	}
 	suite_xdp_n2n_count(&t);
 	suite_xdp_relay(&t);
 	suite_xdp_relay_he(&t);
@@ -56,6 +63,7 @@ int main(int argc, char **argv)
 	suite_tc_edge(&t);
 	suite_tc_edge_he(&t);
 	suite_tc_edge_a6(&t);
+out:
 	if (t.skipped)
 		printf("skipped cases: this kernel cannot test-run them\n");
 	printf("%d passed, %d failed, %d skipped\n", t.passed, t.failed,

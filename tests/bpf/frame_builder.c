@@ -245,6 +245,30 @@ static uint16_t l4_csum(const struct frame *f, uint8_t proto)
 	return (uint16_t)~inet_csum_fold(inet_csum_add(sum, l4, len));
 }
 
+int frame_udp_csum_ok(const uint8_t *frame, size_t len)
+{
+	const uint8_t *ip = frame + 14, *udp;
+	size_t ulen, ip_hlen;
+	uint32_t sum;
+	int v6;
+
+	if (len < 14 + 20)
+		return 0;
+	v6 = (ip[0] >> 4) == 6;
+	ip_hlen = v6 ? IPV6_HDR_LEN : 20;
+	if (len < 14 + ip_hlen + 8)
+		return 0;
+	udp = ip + ip_hlen;
+	ulen = (size_t)udp[4] << 8 | udp[5];
+	if (ulen < 8 || 14 + ip_hlen + ulen > len)
+		return 0;
+	if (!v6 && !udp[6] && !udp[7])
+		return 2;
+	sum = v6 ? inet_csum_pseudo(ip + 8, 32, IPPROTO_UDP_NUM, ulen)
+		 : inet_csum_pseudo(ip + 12, 8, IPPROTO_UDP_NUM, ulen);
+	return inet_csum_fold(inet_csum_add(sum, udp, ulen)) == 0xffff;
+}
+
 static void finish_udp(struct frame *f)
 {
 	uint8_t *udp = f->data + f->l4_off;

@@ -63,6 +63,12 @@ void frame_n2n_common(struct frame *f, uint8_t version, uint16_t flags_type,
 
 /* Sets IP/UDP lengths and the IPv4 header and UDP checksums. */
 void frame_finish(struct frame *f);
+/*
+ * The UDP checksum of an Ethernet frame holding IPv4 (20-byte header) or
+ * IPv6 (no extension headers) and UDP, over its UDP length: 1 right,
+ * 0 wrong (or not such a frame), 2 none (IPv4, field 0).
+ */
+int frame_udp_csum_ok(const uint8_t *frame, size_t len);
 /* Drops everything after the first len bytes (a truncated capture). */
 void frame_cut(struct frame *f, size_t len);
 

@@ -63,3 +63,39 @@ int relay_set_local(const struct xdp_relay *skel, const uint8_t ip[4])
 	return bpf_map__update_elem(skel->maps.local_addrs, ip, 4, &one,
 				    sizeof(one), BPF_ANY);
 }
+
+int relay_set_sender6(const struct xdp_relay *skel, const uint8_t ip[16],
+		      uint16_t port, const char *community,
+		      const uint8_t mac[MAC_SIZE])
+{
+	struct n2nk_relay_sock6 s = { 0 };
+	struct n2nk_relay_edge e;
+
+	memcpy(s.addr, ip, sizeof(s.addr));
+	s.port = htons(port);
+	relay_put_edge_key(&e, community, mac);
+	return bpf_map__update_elem(skel->maps.senders6, &s, sizeof(s), &e,
+				    sizeof(e), BPF_ANY);
+}
+
+int relay_set_edge6(const struct xdp_relay *skel, const char *community,
+		    const uint8_t mac[MAC_SIZE], const uint8_t ip[16],
+		    uint16_t port)
+{
+	struct n2nk_relay_dest6 d = { .expires_ns = UINT64_MAX };
+	struct n2nk_relay_edge e;
+
+	memcpy(d.sock.addr, ip, sizeof(d.sock.addr));
+	d.sock.port = htons(port);
+	relay_put_edge_key(&e, community, mac);
+	return bpf_map__update_elem(skel->maps.edges6, &e, sizeof(e), &d,
+				    sizeof(d), BPF_ANY);
+}
+
+int relay_set_local6(const struct xdp_relay *skel, const uint8_t ip[16])
+{
+	uint8_t one = 1;
+
+	return bpf_map__update_elem(skel->maps.local_addrs6, ip, 16, &one,
+				    sizeof(one), BPF_ANY);
+}

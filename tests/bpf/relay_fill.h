@@ -32,4 +32,13 @@ int relay_set_edge(const struct xdp_relay *skel, const char *community,
 /* ip is an address the supernode listens on. */
 int relay_set_local(const struct xdp_relay *skel, const uint8_t ip[4]);
 
+/* The same over IPv6: senders6, edges6 (never expiring), local_addrs6. */
+int relay_set_sender6(const struct xdp_relay *skel, const uint8_t ip[16],
+		      uint16_t port, const char *community,
+		      const uint8_t mac[MAC_SIZE]);
+int relay_set_edge6(const struct xdp_relay *skel, const char *community,
+		    const uint8_t mac[MAC_SIZE], const uint8_t ip[16],
+		    uint16_t port);
+int relay_set_local6(const struct xdp_relay *skel, const uint8_t ip[16]);
+
 #endif /* N2NK_TEST_RELAY_FILL_H */

@@ -8,6 +8,7 @@
  * Then the -H relay capture of stock n2n 3.1.1, and the cost.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -254,7 +255,7 @@ static int seal(struct frame *f, size_t hdr_len, uint64_t stamp,
  * What the plaintext relay sends on for the plaintext PACKET p (n2n
  * 3.1.1's rewrite, as test_xdp_relay.c expects it): back where it came
  * from, from our address and port to the destination edge's socket, the
- * sender's IP ID and DF kept, IP TTL 64, UDP checksum 0, n2n TTL - 1,
+ * sender's IP ID and DF kept, IP TTL 64, the UDP checksum right, n2n TTL - 1,
  * SOCKET | FROM_SUPERNODE and the sender's socket after dstMac.
  */
 static void expect_relayed(struct frame *w, const struct frame *p,
@@ -274,7 +275,6 @@ static void expect_relayed(struct frame *w, const struct frame *p,
 	memcpy(ip + 16, to->ip, 4);
 	w->l4_off = w->len;
 	w->has_udp = 1;
-	w->udp_no_checksum = 1;
 	frame_udp(w, SN_PORT, to->port);
 	n = w->data + w->len;
 	frame_put(w, pn, N2N_PACKET_OFF_SOCK);
@@ -604,8 +604,11 @@ static int check_relayed(const struct xdp_relay *skel, const char *name,
 		     s->len, w.len);
 		return -1;
 	}
-	at = first_diff(out.data, w.data, N2N_AT);
-	if (at >= 0 || inet_csum(ip, IPV4_HLEN) != 0) {
+	/* All but the UDP checksum, which covers the sealed header. */
+	at = first_diff(out.data, w.data, N2N_AT - 2);
+	if (at >= 0 || inet_csum(ip, IPV4_HLEN) != 0 ||
+	    frame_udp_csum_ok(out.data, out.len) !=
+		    frame_udp_csum_ok(s->data, s->len)) {
 		fail(name,
 		     "Ethernet/IP/UDP headers not the plaintext relay's "
 		     "(byte %ld)",
@@ -1353,6 +1356,105 @@ not_relayed:
 	       out.verdict);
 }
 
+/* ---- IPv6: edges P and Q of HE_COMM at IPv6 sockets ---- */
+
+#define N2N6_AT (ETH_HLEN + 40 + UDP_HLEN)
+#define P6_PORT 41006
+#define Q6_PORT 41007
+
+static const uint8_t sn6_ip[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x01 };
+static const uint8_t p6_ip[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x61 };
+static const uint8_t q6_ip[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 0x62 };
+static const uint8_t mac_p[MAC_SIZE] = { 0x02, 0x68, 0x65, 0x00, 0x06, 0x01 };
+static const uint8_t mac_q[MAC_SIZE] = { 0x02, 0x68, 0x65, 0x00, 0x06, 0x02 };
+
+/* The n2n PACKET P sends Q (relayed: as the socket relay sends it on,
+ * P's IPv6 socket inside), encoded by daemon/proto/wire.c. */
+static ssize_t he6_packet(uint8_t *buf, size_t cap, bool relayed)
+{
+	static uint8_t payload[300];
+	struct n2n_msg m = { 0 };
+	size_t i;
+
+	for (i = 0; i < sizeof(payload); i++)
+		payload[i] = (uint8_t)(i * 29 + 3);
+	m.hdr.type = N2N_MSG_PACKET;
+	m.hdr.ttl = relayed ? 1 : 2;
+	strcpy(m.hdr.community, HE_COMM);
+	mac_copy(m.u.packet.src_mac, mac_p);
+	mac_copy(m.u.packet.dst_mac, mac_q);
+	m.u.packet.transform = N2N_TRANSFORM_NULL;
+	m.u.packet.payload = payload;
+	m.u.packet.payload_len = sizeof(payload);
+	if (relayed) {
+		m.hdr.flags = N2N_FLAGS_SOCKET | N2N_FLAGS_FROM_SUPERNODE;
+		m.u.packet.sock.ipv6 = true;
+		m.u.packet.sock.port = P6_PORT;
+		memcpy(m.u.packet.sock.addr, p6_ip, 16);
+	}
+	return wire_encode(buf, cap, &m);
+}
+
+/*
+ * P's sealed PACKET to Q over IPv6 must leave relayed to Q, its UDP
+ * checksum right, and open with HE_COMM's keys (H 58: the IPv6 socket)
+ * to exactly what the socket relay sends.
+ */
+static int run_he6(const struct xdp_relay *skel, const char *name)
+{
+	static uint8_t want[N2N_PKT_BUF_SIZE], plain[N2N_PKT_BUF_SIZE];
+	static struct run_out out;
+	char comm[N2N_COMMUNITY_SIZE];
+	struct he_result res;
+	struct frame f;
+	ssize_t n, w;
+
+	if (relay_set_local6(skel, sn6_ip) ||
+	    relay_set_sender6(skel, p6_ip, P6_PORT, HE_COMM, mac_p) ||
+	    relay_set_edge6(skel, HE_COMM, mac_p, p6_ip, P6_PORT) ||
+	    relay_set_sender6(skel, q6_ip, Q6_PORT, HE_COMM, mac_q) ||
+	    relay_set_edge6(skel, HE_COMM, mac_q, q6_ip, Q6_PORT)) {
+		fail(name, "IPv6 edges: %s", strerror(errno));
+		return -1;
+	}
+	frame_init(&f);
+	frame_eth(&f, ETH_P_IPV6);
+	frame_ipv6(&f, IPPROTO_UDP);
+	memcpy(f.data + f.l3_off + 8, p6_ip, 16);
+	memcpy(f.data + f.l3_off + 24, sn6_ip, 16);
+	frame_udp(&f, P6_PORT, SN_PORT);
+	n = he6_packet(f.data + f.len, sizeof(f.data) - f.len, false);
+	w = he6_packet(want, sizeof(want), true);
+	if (n < 0 || w < 0)
+		return -1;
+	f.len += (size_t)n;
+	if (he_encrypt(f.data + N2N6_AT, f.len - N2N6_AT, N2N_PACKET_HDR_SIZE,
+		       stamp_now(0), 0x600d6, &keys_he))
+		return -1;
+	frame_finish(&f);
+	if (probe(skel, name, &f, N2NK_OK, &out))
+		return -1;
+	if (out.len != f.len + N2N_SOCK_SIZE_V6 ||
+	    frame_udp_csum_ok(out.data, out.len) != 1 ||
+	    memcmp(out.data + ETH_HLEN + 24, q6_ip, 16)) {
+		fail(name,
+		     "relayed %u bytes from %zu, or its IPv6/UDP headers "
+		     "wrong",
+		     out.len, f.len);
+		return -1;
+	}
+	name20(comm, HE_COMM);
+	if (he_decrypt(plain, out.data + N2N6_AT, out.len - N2N6_AT, comm,
+		       &keys_he, &res) ||
+	    res.hdr_len != N2N_PACKET_HDR_SIZE + N2N_SOCK_SIZE_V6 ||
+	    (ssize_t)(out.len - N2N6_AT) != w ||
+	    memcmp(plain, want, (size_t)w)) {
+		fail(name, "opened, not the socket relay's packet");
+		return -1;
+	}
+	return 0;
+}
+
 void suite_xdp_relay_he(struct suite_tally *t)
 {
 	struct xdp_relay *skel = xdp_relay__open();
@@ -1363,6 +1465,10 @@ void suite_xdp_relay_he(struct suite_tally *t)
 	if (skel) {
 		skel->rodata->sn_port = SN_PORT;
 		skel->rodata->next_hop = N2NK_RELAY_HOP_BACK; /* never leave */
+		skel->rodata->next_hop6 = N2NK_RELAY_HOP_BACK;
+		/* Random stamps: a sealed datagram whose real checksum looks
+		 * partial (1 in 65535) would go to the daemon; no veth here. */
+		skel->rodata->partial_csum = 0;
 	}
 	if (!skel || xdp_relay__load(skel) || fill_maps(skel)) {
 		suite_record(t, "relay -H: load and fill maps", -1);
@@ -1385,6 +1491,8 @@ void suite_xdp_relay_he(struct suite_tally *t)
 	}
 	run_replays(t, skel);
 	run_capture(t, skel);
+	suite_record(t, "relay -H over IPv6: opened, relayed, sealed again",
+		     run_he6(skel, "relay -H over IPv6"));
 	print_cost(skel);
 	xdp_relay__destroy(skel);
 }

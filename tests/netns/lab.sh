@@ -33,6 +33,15 @@
 # unsolicited traffic from the public side never reaches a private host,
 # except through a "full" router's DNAT.
 #
+# Checksums as on a wire: a host's eth0 has transmit checksum offload off
+# (ethtool -K eth0 tx off), so its datagrams leave with the full UDP
+# checksum in the frame, as a NIC would have put it there. With veth's
+# default offload they would carry only the pseudo-header sum
+# (CHECKSUM_PARTIAL, trusted only inside this kernel), which a frame from
+# a wire never does; the XDP relay hands such frames to the daemon
+# (checksum_partial). LAB_WIRE_CSUM=0 before lab_add_* keeps the offload;
+# a suite that makes hosts of its own calls lab_wire_csum on them.
+#
 # Namespaces are named "$LAB_PREFIX<host>" (default prefix n2nk-<pid>-), so
 # parallel runs never collide; nothing is done in the host's own namespace.
 #
@@ -160,6 +169,12 @@ lab_plug() {
 		ip -n "$1" link set "$2" up
 }
 
+# lab_wire_csum NS: NS's eth0 sends full UDP checksums (see the top).
+lab_wire_csum() {
+	[ "${LAB_WIRE_CSUM:-1}" = 0 ] && return 0
+	ip netns exec "$1" ethtool -K eth0 tx off >/dev/null
+}
+
 lab_add_public_host() {	# lab_add_public_host NAME IP
 	local name=$1 ip=$2 ns
 	[ $# -eq 2 ] || { lab_die "usage: lab_add_public_host NAME IP"; return 1; }
@@ -169,6 +184,7 @@ lab_add_public_host() {	# lab_add_public_host NAME IP
 	ns=$(lab_ns "$name")
 	lab_netns_add "$name" &&
 		lab_plug "$ns" eth0 "p-$name" &&
+		lab_wire_csum "$ns" &&
 		ip -n "$ns" addr add "$ip/24" dev eth0 || return 1
 	echo "$name $ip $ip public" >>"$LAB_DIR/hosts"
 }
@@ -226,6 +242,7 @@ lab_add_nat_host() {	# lab_add_nat_host NAME N cone|full|symmetric
 		ip -n "$rns" link set lan0 up &&
 		ip -n "$hns" addr add "198.18.$n.2/24" dev eth0 &&
 		ip -n "$hns" link set eth0 up &&
+		lab_wire_csum "$hns" &&
 		ip -n "$hns" route add default via "198.18.$n.1" &&
 		ip netns exec "$rns" sysctl -qw net.ipv4.ip_forward=1 &&
 		lab_nat_rules "$kind" "$n" | ip netns exec "$rns" nft -f - || return 1

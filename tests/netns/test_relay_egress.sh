@@ -61,6 +61,7 @@ segments_up() {
 		ip -n "$SNNS" addr add 198.18.6.1/24 dev eth1 || return 1
 	for h in c d; do
 		lab_netns_add $h && plug6 "$(lab_ns $h)" eth0 "p6-$h" &&
+			lab_wire_csum "$(lab_ns $h)" &&
 			ip -n "$(lab_ns $h)" addr add "198.18.6.$i/24" dev eth0 ||
 			return 1
 		i=$((i + 1))
@@ -71,7 +72,8 @@ segments_up() {
 		ip -n "$SNNS" addr add 198.18.7.1/24 dev eth2 &&
 		ip -n "$SNNS" link set eth2 up &&
 		ip -n "$(lab_ns e)" addr add 198.18.7.11/24 dev eth0 &&
-		ip -n "$(lab_ns e)" link set eth0 up || return 1
+		ip -n "$(lab_ns e)" link set eth0 up &&
+		lab_wire_csum "$(lab_ns e)" || return 1
 	# What makes a veth take XDP frames (xdp_features ndo-xmit): an XDP
 	# program on its peer (or GRO there, see docs/architecture.md).
 	# eth0's and eth1's peers run one that passes everything; eth2's (e's

@@ -116,6 +116,7 @@ router_up() {
 			ip -n "$rns" route add "198.18.5.$i/32" dev "lan$h" &&
 			ip -n "$(lab_ns $h)" addr add "198.18.5.$i/24" dev eth0 &&
 			ip -n "$(lab_ns $h)" link set eth0 up &&
+			lab_wire_csum "$(lab_ns $h)" &&
 			ip -n "$(lab_ns $h)" route add default via 198.18.5.1 dev eth0 \
 				onlink || return 1
 		i=$((i + 1))

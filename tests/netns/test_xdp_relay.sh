@@ -24,6 +24,13 @@
 #   |  sn1  | .3.2    |   a   | .1.2    |   b   | .2.2
 #   |  XDP  |         | -S1   |         | -S1   |   overlay 198.19.7.1/.2
 #   +-------+         +-------+         +-------+
+#
+# Checksums: relayed frames carry a right UDP checksum (updated from the
+# sender's), so the edges' stacks count no UdpInCsumErrors. The lab's
+# hosts send full checksums, as on a wire (lab.sh); with edge a's veth
+# offload back on, its frames carry only the pseudo-header sum
+# (CHECKSUM_PARTIAL), which the relay leaves to the daemon
+# (xdp_checksum_partial), and the pings still go through.
 #   test_xdp_relay.sh BUILD_DIR
 set -u
 OUT=$(cd "${1:-.output}" && pwd)
@@ -60,6 +67,21 @@ burst() {
 	t_check_delta "${2}the daemon forwarded none of them" "$f1" "$f2" -eq 0
 }
 
+# csum_errors HOST: the UDP checksum errors its stack counted.
+csum_errors() {
+	lab_exec "$1" awk '/^Udp:/ { if (!h) { for (i = 1; i <= NF; i++)
+		if ($i == "InCsumErrors") c = i; h = 1 } else print $c }' \
+		/proc/net/snmp
+}
+
+# checksums SN LABEL: none bad at the edges, none left to offload.
+checksums() {
+	t_check_eq "${2}a's stack: no UDP checksum errors" 0 "$(csum_errors a)"
+	t_check_eq "${2}b's stack: no UDP checksum errors" 0 "$(csum_errors b)"
+	t_check_eq "${2}no frame came with a partial checksum" 0 \
+		"$(counter "$1" xdp_checksum_partial)"
+}
+
 t_require "the supernode starts with --datapath=kernel" \
 	sn_start sn1 sn1 -p 7654 --datapath=kernel
 t_check "the supernode logs the kernel datapath" \
@@ -76,6 +98,21 @@ t_check_num "xdp_relayed counts relayed packets" \
 	"$(counter sn1 xdp_relayed)" -gt 0
 
 burst sn1 ""
+checksums sn1 ""
+
+# a's offload back on: its frames reach the relay with the pseudo-header
+# sum only, and the daemon relays them.
+lab_exec a ethtool -K eth0 tx on >/dev/null
+p1=$(counter sn1 xdp_checksum_partial)
+f1=$(counter sn1 forwarded)
+t_check "offload on at a: 5 of 5 echoes answered" pings_all a 198.19.7.2 5
+t_check_delta "offload on at a: its 5 requests left to the daemon" \
+	"$p1" "$(counter sn1 xdp_checksum_partial)" -eq 5
+t_check_delta "offload on at a: the daemon forwarded them" \
+	"$f1" "$(counter sn1 forwarded)" -ge 5
+t_check_eq "offload on at a: b's stack counted no checksum errors" 0 \
+	"$(csum_errors b)"
+lab_exec a ethtool -K eth0 tx off >/dev/null
 
 sn_stop sn1
 t_check "stopping the supernode detaches XDP" \
@@ -92,4 +129,5 @@ t_require "-S1 edges a and b register with sn2" \
 	relayed_edges 7 198.18.0.2:7654 -2
 t_check "ping through sn2's XDP relay" pings a 198.19.7.2 5
 burst sn2 "FIB: "
+checksums sn2 "FIB: "
 t_summary

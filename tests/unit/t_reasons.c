@@ -125,6 +125,8 @@ static const struct {
 	{ N2NK_HANDSHAKE_LIMIT, -63, "handshake_limit" },
 	{ N2NK_KEEPALIVE, -64, "keepalive" },
 	{ N2NK_SESSION_CONTROL, -65, "session_control" },
+	{ N2NK_CHECKSUM_PARTIAL, -66, "checksum_partial" },
+	{ N2NK_OTHER_FAMILY, -67, "other_family" },
 };
 
 #define N_GOLDEN (sizeof(golden) / sizeof(golden[0]))

@@ -106,6 +106,25 @@ TEST(xsk_parse_udp_checksums)
 	CHECK_EQ(check(&f, "0.0.0.0"), N2NK_UDP_CHECKSUM);
 }
 
+/* On hardware interfaces no frame is left to offload: the pseudo-header
+ * sum alone is a wrong checksum there, a full one still right. */
+TEST(xsk_parse_hw_only_wants_full_checksums)
+{
+	struct xsk_rx_match m = { .port = htons(7654), .hw_only = true };
+	struct sockaddr_in from;
+	const uint8_t *payload;
+	struct frame f;
+	size_t plen;
+
+	build(&f);
+	CHECK_EQ(xsk_rx_parse(f.b, f.len, &m, &from, &payload, &plen), N2NK_OK);
+	put_be16(f.b + 40, inet_csum_fold(pseudo_sum(&f)));
+	CHECK_EQ(xsk_rx_parse(f.b, f.len, &m, &from, &payload, &plen),
+		 N2NK_UDP_CHECKSUM);
+	put_be16(f.b + 40, 0); /* none: still fine for IPv4 */
+	CHECK_EQ(xsk_rx_parse(f.b, f.len, &m, &from, &payload, &plen), N2NK_OK);
+}
+
 /* One broken field per case, checksums made right again after it. */
 static void version6(struct frame *f)
 {
