@@ -21,7 +21,8 @@
  *                 stopped daemon left behind stop relaying by themselves.
  *   senders       BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_EDGES entries.
  *                 key: struct n2nk_relay_sock4, a registered source socket
- *                 value: struct n2nk_relay_edge registered at that socket.
+ *                 value: struct n2nk_relay_sender, the edge registered at
+ *                 that socket and its edge_stats slot.
  *                 This is the O(1) "find the sender by its source socket":
  *                 a PACKET is relayed only if its srcMac is the MAC
  *                 registered for its IP source address and UDP source port,
@@ -62,12 +63,21 @@
  *                 bytes as sent (8 more than relay_stats counts). Pinned
  *                 like relay_stats. egress_ifs and xsk_slots are not: the
  *                 next daemon fills its own.
- *   edge_stats    BPF_MAP_TYPE_PERCPU_HASH, N2NK_RELAY_MAX_EDGES entries.
- *                 key: struct n2nk_relay_edge; value: struct
- *                 n2nk_relay_edge_stats, one per possible CPU: PACKETs
- *                 relayed in the kernel from and to that edge. Userspace
- *                 creates (zeroed) and deletes entries with `edges`; the
- *                 program only counts into existing ones.
+ *   edge_stats    BPF_MAP_TYPE_PERCPU_ARRAY, N2NK_RELAY_STATS_SLOTS.
+ *                 key: __u32 an edge's slot, as its edges/edges6 and
+ *                 senders/senders6 values carry it (the sender's comes
+ *                 with the sender lookup, the destination's with the
+ *                 destination lookup: no lookup by name per packet);
+ *                 value: struct n2nk_relay_edge_stats, one per possible
+ *                 CPU: PACKETs relayed in the kernel from and to that
+ *                 edge. The daemon gives each mirrored edge a free slot
+ *                 (1..N2NK_RELAY_MAX_EDGES; slot 0 is none), zeroes its
+ *                 counters when it does, keeps it while the edge stays
+ *                 (moving between families too) and reuses a freed one
+ *                 only after XRL_SLOT_QUARANTINE_NS (a program that
+ *                 looked the edge up just before may still count into
+ *                 it). A restarted daemon takes the slots of the pinned
+ *                 edges/edges6 entries as in use.
  *   local_addrs   BPF_MAP_TYPE_HASH, N2NK_RELAY_MAX_LOCAL_ADDRS entries.
  *                 key: __be32 an IPv4 address the supernode listens on;
  *                 value: __u8, 1. Datagrams to the port but another
@@ -256,6 +266,9 @@
 #include "n2nk_xdp_stats.h"
 
 #define N2NK_RELAY_MAX_EDGES	      65536
+/* edge_stats' slots: 0 counts nothing anyone reads (an entry without
+ * a slot), 1..N2NK_RELAY_MAX_EDGES one mirrored edge's each. */
+#define N2NK_RELAY_STATS_SLOTS	      (N2NK_RELAY_MAX_EDGES + 1)
 #define N2NK_RELAY_MAX_QUEUES	      64
 #define N2NK_RELAY_MAX_LOCAL_ADDRS    64
 #define N2NK_RELAY_MAX_HE_COMMUNITIES 1024
@@ -330,14 +343,24 @@ struct n2nk_relay_sock6 {
  * bpf_ktime_get_coarse_ns() reads it) the daemon vouches for it. */
 struct n2nk_relay_dest {
 	struct n2nk_relay_sock4 sock;
+	__u32 slot;  /* its counters: edge_stats' index, 0 none */
+	__u8 pad[4]; /* zero */
 	__u64 expires_ns;
 };
 
-/* The same for an edge registered at an IPv6 socket (edges6). */
+/* The same for an edge registered at an IPv6 socket (edges6). slot took
+ * the place of 4 zero bytes: an older build's entry reads as slot 0. */
 struct n2nk_relay_dest6 {
 	struct n2nk_relay_sock6 sock;
-	__u8 pad[4]; /* zero */
+	__u32 slot;
 	__u64 expires_ns;
+};
+
+/* senders' and senders6' value: the edge registered at a socket and the
+ * slot of its counters (as its edges or edges6 entry has it). */
+struct n2nk_relay_sender {
+	struct n2nk_relay_edge edge;
+	__u32 slot;
 };
 
 /* Kernel-relayed traffic of one edge (bytes: the datagram's frame
@@ -363,10 +386,16 @@ _Static_assert(sizeof(struct n2nk_relay_community) == 20,
 	       "n2nk_relay_community is part of the BPF map ABI");
 _Static_assert(sizeof(struct n2nk_relay_edge_stats) == 32,
 	       "n2nk_relay_edge_stats is part of the BPF map ABI");
-_Static_assert(sizeof(struct n2nk_relay_dest) == 16,
+_Static_assert(sizeof(struct n2nk_relay_dest) == 24,
 	       "n2nk_relay_dest is part of the BPF map ABI");
-_Static_assert(__builtin_offsetof(struct n2nk_relay_dest, expires_ns) == 8,
+_Static_assert(__builtin_offsetof(struct n2nk_relay_dest, slot) == 8,
+	       "n2nk_relay_dest.slot moved");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_dest, expires_ns) == 16,
 	       "n2nk_relay_dest.expires_ns moved");
+_Static_assert(sizeof(struct n2nk_relay_sender) == 32,
+	       "n2nk_relay_sender is part of the BPF map ABI");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_sender, slot) == 28,
+	       "n2nk_relay_sender.slot moved");
 _Static_assert(sizeof(struct n2nk_relay_edge) == 28,
 	       "n2nk_relay_edge is part of the BPF map ABI");
 _Static_assert(__builtin_offsetof(struct n2nk_relay_edge, community) == 0,
@@ -394,8 +423,8 @@ _Static_assert(__builtin_offsetof(struct n2nk_relay_sock6, pad) == 18,
 	       "n2nk_relay_sock6.pad moved");
 _Static_assert(sizeof(struct n2nk_relay_dest6) == 32,
 	       "n2nk_relay_dest6 is part of the BPF map ABI");
-_Static_assert(__builtin_offsetof(struct n2nk_relay_dest6, pad) == 20,
-	       "n2nk_relay_dest6.pad moved");
+_Static_assert(__builtin_offsetof(struct n2nk_relay_dest6, slot) == 20,
+	       "n2nk_relay_dest6.slot moved");
 _Static_assert(__builtin_offsetof(struct n2nk_relay_dest6, expires_ns) == 24,
 	       "n2nk_relay_dest6.expires_ns moved");
 

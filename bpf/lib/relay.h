@@ -37,11 +37,12 @@ struct relay_pkt {
 	struct n2nk_relay_sock6 from6, to6;
 	struct n2nk_relay_addr6 sn_addr6;
 	__u8 v6;
-	struct n2nk_relay_edge from_edge, to_edge; /* for edge_stats */
-	__u16 udp_len;				   /* host order */
-	__u16 udp_check;  /* the UDP checksum field as it came */
-	__u32 pseudo_sum; /* its pseudo-header's sum, unfolded */
-	__u8 he_opened;	  /* -H: the packet's header is now the plaintext */
+	struct n2nk_relay_edge from_edge, to_edge;
+	__u32 from_slot, to_slot; /* their edge_stats slots */
+	__u16 udp_len;		  /* host order */
+	__u16 udp_check;	  /* the UDP checksum field as it came */
+	__u32 pseudo_sum;	  /* its pseudo-header's sum, unfolded */
+	__u8 he_opened; /* -H: the packet's header is now the plaintext */
 	/* Last, not zeroed per frame: the FIB request (either family),
 	 * which relay_next_hop*() fill whole. */
 	struct bpf_fib_lookup fib;
@@ -194,6 +195,7 @@ static __always_inline int relay_dest(struct relay_pkt *p,
 		if (bpf_ktime_get_coarse_ns() > to6->expires_ns)
 			return N2NK_EXPIRED_DEST;
 		p->to6 = to6->sock;
+		p->to_slot = to6->slot;
 		return 0;
 	}
 	to = bpf_map_lookup_elem(&edges, key);
@@ -203,6 +205,7 @@ static __always_inline int relay_dest(struct relay_pkt *p,
 	if (bpf_ktime_get_coarse_ns() > to->expires_ns)
 		return N2NK_EXPIRED_DEST;
 	p->to = to->sock;
+	p->to_slot = to->slot;
 	return 0;
 }
 
@@ -212,15 +215,17 @@ static __always_inline int relay_lookup(struct relay_pkt *p,
 					const __u8 *dst_mac)
 {
 	struct n2nk_relay_edge key = {};
-	struct n2nk_relay_edge *s;
+	struct n2nk_relay_sender *s;
 
 	s = p->v6 ? bpf_map_lookup_elem(&senders6, &p->from6)
 		  : bpf_map_lookup_elem(&senders, &p->from);
-	if (!s || !bytes_equal(s->community, community, N2N_COMMUNITY_SIZE))
+	if (!s ||
+	    !bytes_equal(s->edge.community, community, N2N_COMMUNITY_SIZE))
 		return N2NK_UNKNOWN_SENDER;
-	if (!bytes_equal(s->mac, src_mac, N2N_MAC_SIZE))
+	if (!bytes_equal(s->edge.mac, src_mac, N2N_MAC_SIZE))
 		return N2NK_SPOOFED_SOURCE;
-	p->from_edge = *s;
+	p->from_edge = s->edge;
+	p->from_slot = s->slot;
 	__builtin_memcpy(key.community, community, N2N_COMMUNITY_SIZE);
 	__builtin_memcpy(key.mac, dst_mac, N2N_MAC_SIZE);
 	p->to_edge = key;
@@ -264,7 +269,7 @@ static __always_inline int relay_open_he(struct xdp_md *ctx,
 	__u32 off = p->v6 ? RELAY6_N2N_OFF : RELAY_IN_N2N_OFF;
 	__u32 grow = p->v6 ? N2N_SOCK_SIZE_V6 : N2N_SOCK_SIZE_V4;
 	struct he_scratch *sc = he_scratch_get();
-	struct n2nk_relay_edge *s;
+	struct n2nk_relay_sender *s;
 	struct n2nk_he *he;
 	int ret;
 
@@ -276,7 +281,7 @@ static __always_inline int relay_open_he(struct xdp_md *ctx,
 		  : bpf_map_lookup_elem(&senders, &p->from);
 	if (!s || !sc)
 		return N2NK_HEADER_ENCRYPTED; /* the daemon tries every key */
-	he = relay_he_keys(s->community);
+	he = relay_he_keys(s->edge.community);
 	/* -H seals at most 2048 bytes; the relayed one is 8 (IPv6: 20)
 	 * longer. */
 	if (!he || len + grow > N2N_PKT_BUF_SIZE)
@@ -293,7 +298,7 @@ static __always_inline int relay_open_he(struct xdp_md *ctx,
 	 * the daemon's. */
 	if (sc->hdr_len != N2N_PACKET_HDR_SIZE)
 		return N2NK_NOT_PACKET;
-	__builtin_memcpy(sc->work + N2N_COMMON_OFF_COMMUNITY, s->community,
+	__builtin_memcpy(sc->work + N2N_COMMON_OFF_COMMUNITY, s->edge.community,
 			 N2N_COMMUNITY_SIZE);
 	ret = relay_check_packet(sc->work, sc->work + N2N_COMMON_SIZE, p);
 	if (ret)
@@ -472,7 +477,7 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 		ret = relay_he_finish(ctx, pp, ret, RELAY6_N2N_OFF,
 				      RELAY6_L4_OFF, N2N_SOCK_SIZE_V6);
 		if (ret == N2NK_OK)
-			relay_count_edges(&p.from_edge, &p.to_edge,
+			relay_count_edges(p.from_slot, p.to_slot,
 					  ETH_HLEN + sizeof(struct ipv6hdr) +
 						  p.udp_len);
 		return ret;
@@ -488,7 +493,7 @@ static __always_inline int relay_frame(struct xdp_md *ctx, __u16 port,
 	ret = relay_he_finish(ctx, pp, ret, RELAY_N2N_OFF, RELAY_L4_OFF,
 			      N2N_SOCK_SIZE_V4);
 	if (ret == N2NK_OK)
-		relay_count_edges(&p.from_edge, &p.to_edge,
+		relay_count_edges(p.from_slot, p.to_slot,
 				  ETH_HLEN + ip_len - N2N_SOCK_SIZE_V4);
 	return ret;
 #undef p

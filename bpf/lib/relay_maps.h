@@ -28,7 +28,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
 	__type(key, struct n2nk_relay_sock4);
-	__type(value, struct n2nk_relay_edge);
+	__type(value, struct n2nk_relay_sender);
 } senders SEC(".maps");
 
 /* The same for edges registered at IPv6 sockets: an edge is in one of
@@ -44,14 +44,14 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
 	__type(key, struct n2nk_relay_sock6);
-	__type(value, struct n2nk_relay_edge);
+	__type(value, struct n2nk_relay_sender);
 } senders6 SEC(".maps");
 
-/* Per edge, per CPU: what the kernel relayed from and to it. */
+/* Per edge slot, per CPU: what the kernel relayed from and to it. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
-	__type(key, struct n2nk_relay_edge);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, N2NK_RELAY_STATS_SLOTS);
+	__type(key, __u32);
 	__type(value, struct n2nk_relay_edge_stats);
 } edge_stats SEC(".maps");
 
@@ -147,19 +147,18 @@ static __always_inline void relay_count(int reason, __u64 bytes)
 	counter_add(&relay_stats, n2nk_reason_slot(reason), bytes);
 }
 
-/* Into entries userspace created: a missing one is not counted. */
-static __always_inline void
-relay_count_edges(const struct n2nk_relay_edge *from,
-		  const struct n2nk_relay_edge *to, __u64 bytes)
+/* By the slots the sender and destination lookups gave: slot 0 (an
+ * entry without one) is not counted. */
+static __always_inline void relay_count_edges(__u32 from, __u32 to, __u64 bytes)
 {
 	struct n2nk_relay_edge_stats *st;
 
-	st = bpf_map_lookup_elem(&edge_stats, from);
+	st = from ? bpf_map_lookup_elem(&edge_stats, &from) : 0;
 	if (st) {
 		st->from_packets++;
 		st->from_bytes += bytes;
 	}
-	st = bpf_map_lookup_elem(&edge_stats, to);
+	st = to ? bpf_map_lookup_elem(&edge_stats, &to) : 0;
 	if (st) {
 		st->to_packets++;
 		st->to_bytes += bytes;

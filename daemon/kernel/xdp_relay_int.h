@@ -33,6 +33,7 @@ struct xrl_attach {
 };
 
 struct xrl_hops;
+struct xrl_slots;
 
 struct xdp_relay_loader {
 	struct xdp_relay *skel;
@@ -46,9 +47,10 @@ struct xdp_relay_loader {
 	bool by_fib;	       /* next hop from the FIB, else from relay_hops */
 	bool by_fib6;	       /* the same for IPv6 (relay_hops6) */
 	struct xrl_hops *hops; /* !by_fib: relay_hops' keeper */
-	bool pinned;	       /* pin_dir holds our maps and links */
-	bool pin_busy;	       /* another daemon holds pin_dir: not pinned */
-	int lock_fd;	       /* flock on pin_dir while we run, or -1 */
+	struct xrl_slots *slots; /* edge_stats' slots, made on first use */
+	bool pinned;		 /* pin_dir holds our maps and links */
+	bool pin_busy;		 /* another daemon holds pin_dir: not pinned */
+	int lock_fd;		 /* flock on pin_dir while we run, or -1 */
 	int adopted_links;
 	bool map_fresh[XRL_PINNED_MAPS]; /* pinned by our load, not reused */
 	char pin_dir[192];
@@ -70,5 +72,18 @@ void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until);
 /* The same for an edge at IPv6 address addr (relay_hops6). */
 void xrl_hops_want6(struct xdp_relay_loader *r, const __u8 addr[16],
 		    uint64_t until);
+
+/* A freed edge_stats slot rests this long before it is handed out again:
+ * a program that looked its edge up before the deletion may still count
+ * into it (a program run is microseconds; this is ample). */
+#define XRL_SLOT_QUARANTINE_NS (2ull * 1000000000ull)
+
+/* edge_stats' slots (xdp_relay_slots.c). A free slot with its counters
+ * zeroed, or 0 (none free or an error: the edge goes uncounted). The
+ * first call takes the slots of the pinned edges and edges6 as used. */
+__u32 xrl_slot_alloc(struct xdp_relay_loader *r);
+/* Slot back to the free ones (after the quarantine); 0 is ignored. */
+void xrl_slot_free(struct xdp_relay_loader *r, __u32 slot);
+void xrl_slots_close(struct xdp_relay_loader *r);
 
 #endif /* N2NK_XDP_RELAY_INT_H */

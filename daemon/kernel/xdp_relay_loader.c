@@ -613,6 +613,7 @@ void xdp_relay_loader_close(struct xdp_relay_loader *r)
 		if (r->ifs[i].link_fd >= 0)
 			close(r->ifs[i].link_fd);
 	xrl_hops_close(r);
+	xrl_slots_close(r);
 	xdp_relay__destroy(r->skel);
 	if (r->lock_fd >= 0)
 		close(r->lock_fd);

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The supernode's registry mirrored into the XDP relay's maps (edges,
- * senders, edge_stats; the contract is include/n2nk_relay.h), and the
+ * senders, their edge_stats slots, xdp_relay_slots.c; the contract is
+ * include/n2nk_relay.h), and the
  * relay's counters read back. Entries nobody renews expire in the kernel
  * (n2nk_relay_dest.expires_ns) and are swept here. The -H communities'
  * keys (he_keys) and replay records (he_stamps) are handed over here too.
@@ -45,28 +46,42 @@ static int drop_sender(struct xdp_relay_loader *r,
 		       const struct n2nk_relay_edge *k)
 {
 	struct bpf_map *senders = r->skel->maps.senders;
-	struct n2nk_relay_edge cur;
+	struct n2nk_relay_sender cur;
 
 	if (bpf_map__lookup_elem(senders, s, sizeof(*s), &cur, sizeof(cur),
 				 0) ||
-	    memcmp(&cur, k, sizeof(cur)))
+	    memcmp(&cur.edge, k, sizeof(cur.edge)))
 		return 0;
 	if (bpf_map__delete_elem(senders, s, sizeof(*s), 0) && errno != ENOENT)
 		return -errno;
 	return 0;
 }
 
-/* A zeroed edge_stats entry for k, unless it has one (kept counts). */
-static int stats_create(struct xdp_relay_loader *r,
-			const struct n2nk_relay_edge *k)
+/* The edge_stats slot edge k holds in edges or edges6, 0: none. */
+static __u32 slot_held(struct xdp_relay_loader *r,
+		       const struct n2nk_relay_edge *k)
 {
-	return bpf_map_zero_percpu(r->skel->maps.edge_stats, k);
+	struct n2nk_relay_dest6 d6;
+	struct n2nk_relay_dest d;
+
+	if (!bpf_map__lookup_elem(r->skel->maps.edges, k, sizeof(*k), &d,
+				  sizeof(d), 0))
+		return d.slot;
+	if (!bpf_map__lookup_elem(r->skel->maps.edges6, k, sizeof(*k), &d6,
+				  sizeof(d6), 0))
+		return d6.slot;
+	return 0;
 }
 
-static void stats_delete(struct xdp_relay_loader *r,
-			 const struct n2nk_relay_edge *k)
+/* Edge k's slot: the one it holds (kept counts, across a move between
+ * families too), else a fresh zeroed one (*fresh set). */
+static __u32 slot_for(struct xdp_relay_loader *r,
+		      const struct n2nk_relay_edge *k, bool *fresh)
 {
-	bpf_map__delete_elem(r->skel->maps.edge_stats, k, sizeof(*k), 0);
+	__u32 slot = slot_held(r, k);
+
+	*fresh = !slot;
+	return slot ? slot : xrl_slot_alloc(r);
 }
 
 int xdp_relay_loader_edge_stats(struct xdp_relay_loader *r,
@@ -77,15 +92,16 @@ int xdp_relay_loader_edge_stats(struct xdp_relay_loader *r,
 	struct n2nk_relay_edge_stats *per;
 	struct n2nk_relay_edge k;
 	int err = edge_key(&k, community, mac);
+	__u32 slot = err ? 0 : slot_held(r, &k);
 
 	memset(sum, 0, sizeof(*sum));
-	if (err || ncpu < 1)
-		return err ? err : -EINVAL;
+	if (err || ncpu < 1 || !slot)
+		return err ? err : ncpu < 1 ? -EINVAL : -ENOENT;
 	per = calloc((size_t)ncpu, sizeof(*per));
 	if (!per)
 		return -ENOMEM;
-	if (bpf_map__lookup_elem(r->skel->maps.edge_stats, &k, sizeof(k), per,
-				 (size_t)ncpu * sizeof(*per), 0))
+	if (bpf_map__lookup_elem(r->skel->maps.edge_stats, &slot, sizeof(slot),
+				 per, (size_t)ncpu * sizeof(*per), 0))
 		err = -errno;
 	for (i = 0; !err && i < ncpu; i++) {
 		sum->from_packets += per[i].from_packets;
@@ -111,11 +127,11 @@ static int drop_sender6(struct xdp_relay_loader *r,
 			const struct n2nk_relay_edge *k)
 {
 	struct bpf_map *senders = r->skel->maps.senders6;
-	struct n2nk_relay_edge cur;
+	struct n2nk_relay_sender cur;
 
 	if (bpf_map__lookup_elem(senders, s, sizeof(*s), &cur, sizeof(cur),
 				 0) ||
-	    memcmp(&cur, k, sizeof(cur)))
+	    memcmp(&cur.edge, k, sizeof(cur.edge)))
 		return 0;
 	if (bpf_map__delete_elem(senders, s, sizeof(*s), 0) && errno != ENOENT)
 		return -errno;
@@ -169,6 +185,8 @@ static int edge_set6(struct xdp_relay_loader *r,
 {
 	struct bpf_map *edges = r->skel->maps.edges6;
 	struct n2nk_relay_dest6 d = { 0 }, old;
+	struct n2nk_relay_sender snd = { *k, 0 };
+	bool fresh;
 	int err;
 
 	memcpy(d.sock.addr, &in6->sin6_addr, 16);
@@ -181,17 +199,23 @@ static int edge_set6(struct xdp_relay_loader *r,
 			return xrl_fail(why, err,
 					"XDP relay: old senders6 entry");
 	}
+	d.slot = snd.slot = slot_for(r, k, &fresh);
 	err = drop_other_family(r, k, true);
-	if (!err)
-		err = stats_create(r, k);
 	if (err)
 		return xrl_fail(why, err, "XDP relay: edge_stats");
-	if (bpf_map__update_elem(edges, k, sizeof(*k), &d, sizeof(d), BPF_ANY))
-		return xrl_fail(why, -errno, "XDP relay: updating edges6");
+	if (bpf_map__update_elem(edges, k, sizeof(*k), &d, sizeof(d),
+				 BPF_ANY)) {
+		err = -errno;
+		if (fresh)
+			xrl_slot_free(r, d.slot);
+		return xrl_fail(why, err, "XDP relay: updating edges6");
+	}
 	if (bpf_map__update_elem(r->skel->maps.senders6, &d.sock,
-				 sizeof(d.sock), k, sizeof(*k), BPF_ANY)) {
+				 sizeof(d.sock), &snd, sizeof(snd), BPF_ANY)) {
 		err = -errno;
 		bpf_map__delete_elem(edges, k, sizeof(*k), 0);
+		if (fresh)
+			xrl_slot_free(r, d.slot);
 		return xrl_fail(why, err, "XDP relay: updating senders6");
 	}
 	xrl_hops_want6(r, d.sock.addr, expires);
@@ -207,9 +231,11 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 	const struct sockaddr_storage *sa = &sa_buf;
 	const struct sockaddr_in *in = (const void *)&sa_buf;
 	struct n2nk_relay_sock4 s = { 0 };
-	struct n2nk_relay_dest d, old;
+	struct n2nk_relay_dest d = { 0 }, old;
 	struct bpf_map *edges = r->skel->maps.edges;
+	struct n2nk_relay_sender snd = { 0 };
 	struct n2nk_relay_edge k;
+	bool fresh;
 	int err;
 
 	why->msg[0] = 0;
@@ -232,17 +258,25 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 			return xrl_fail(why, err,
 					"XDP relay: old senders entry");
 	}
+	d.slot = slot_for(r, &k, &fresh);
+	snd.edge = k;
+	snd.slot = d.slot;
 	err = drop_other_family(r, &k, false);
-	if (!err)
-		err = stats_create(r, &k);
 	if (err)
 		return xrl_fail(why, err, "XDP relay: edge_stats");
-	if (bpf_map__update_elem(edges, &k, sizeof(k), &d, sizeof(d), BPF_ANY))
-		return xrl_fail(why, -errno, "XDP relay: updating edges");
-	if (bpf_map__update_elem(r->skel->maps.senders, &s, sizeof(s), &k,
-				 sizeof(k), BPF_ANY)) {
+	if (bpf_map__update_elem(edges, &k, sizeof(k), &d, sizeof(d),
+				 BPF_ANY)) {
+		err = -errno;
+		if (fresh)
+			xrl_slot_free(r, d.slot);
+		return xrl_fail(why, err, "XDP relay: updating edges");
+	}
+	if (bpf_map__update_elem(r->skel->maps.senders, &s, sizeof(s), &snd,
+				 sizeof(snd), BPF_ANY)) {
 		err = -errno;
 		bpf_map__delete_elem(edges, &k, sizeof(k), 0);
+		if (fresh)
+			xrl_slot_free(r, d.slot);
 		return xrl_fail(why, err, "XDP relay: updating senders");
 	}
 	xrl_hops_want(r, s.addr, d.expires_ns);
@@ -263,16 +297,20 @@ int xdp_relay_loader_edge_del(struct xdp_relay_loader *r, const char *community,
 		return xrl_fail(why, err, "XDP relay edge");
 	if (bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0)) {
 		/* IPv6, never mirrored, or already gone. */
+		__u32 slot = slot_held(r, &k);
+
 		err = drop_other_family(r, &k, false);
-		stats_delete(r, &k);
+		if (!err)
+			xrl_slot_free(r, slot);
 		return err ? xrl_fail(why, err, "XDP relay: deleting an edge")
 			   : 0;
 	}
 	err = drop_sender(r, &old.sock, &k);
-	stats_delete(r, &k);
 	if (!err && bpf_map__delete_elem(edges, &k, sizeof(k), 0) &&
 	    errno != ENOENT)
 		err = -errno;
+	if (!err)
+		xrl_slot_free(r, old.slot);
 	return err ? xrl_fail(why, err, "XDP relay: deleting an edge") : 0;
 }
 
@@ -485,9 +523,9 @@ static int sweep_one(struct xdp_relay_loader *r,
 	    d.expires_ns >= now)
 		return 0;
 	drop_sender(r, &d.sock, k);
-	stats_delete(r, k);
 	if (bpf_map__delete_elem(edges, k, sizeof(*k), 0) && errno != ENOENT)
 		return -errno;
+	xrl_slot_free(r, d.slot);
 	return 1;
 }
 
@@ -502,9 +540,9 @@ static int sweep_one6(struct xdp_relay_loader *r,
 	    d.expires_ns >= now)
 		return 0;
 	drop_sender6(r, &d.sock, k);
-	stats_delete(r, k);
 	if (bpf_map__delete_elem(edges, k, sizeof(*k), 0) && errno != ENOENT)
 		return -errno;
+	xrl_slot_free(r, d.slot);
 	return 1;
 }
 

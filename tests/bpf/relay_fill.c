@@ -27,11 +27,11 @@ int relay_set_sender(const struct xdp_relay *skel, const uint8_t ip[4],
 		     uint16_t port, const char *community,
 		     const uint8_t mac[MAC_SIZE])
 {
+	struct n2nk_relay_sender e = { 0 };
 	struct n2nk_relay_sock4 s;
-	struct n2nk_relay_edge e;
 
 	relay_put_sock(&s, ip, port);
-	relay_put_edge_key(&e, community, mac);
+	relay_put_edge_key(&e.edge, community, mac);
 	return bpf_map__update_elem(skel->maps.senders, &s, sizeof(s), &e,
 				    sizeof(e), BPF_ANY);
 }
@@ -69,11 +69,11 @@ int relay_set_sender6(const struct xdp_relay *skel, const uint8_t ip[16],
 		      const uint8_t mac[MAC_SIZE])
 {
 	struct n2nk_relay_sock6 s = { 0 };
-	struct n2nk_relay_edge e;
+	struct n2nk_relay_sender e = { 0 };
 
 	memcpy(s.addr, ip, sizeof(s.addr));
 	s.port = htons(port);
-	relay_put_edge_key(&e, community, mac);
+	relay_put_edge_key(&e.edge, community, mac);
 	return bpf_map__update_elem(skel->maps.senders6, &s, sizeof(s), &e,
 				    sizeof(e), BPF_ANY);
 }

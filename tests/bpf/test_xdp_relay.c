@@ -1339,22 +1339,40 @@ static void scale_edge(int i, uint8_t ip[4], uint8_t mac[MAC_SIZE],
 	snprintf(community, N2N_COMMUNITY_SIZE, "scale%d", i / 100);
 }
 
-static int scale_fill(const struct xdp_relay *skel, int from, int to)
+/* Edge i's senders and edges entries with slot i + 1, its counters
+ * zeroed, as the mirror makes them. */
+static int scale_put(const struct xdp_relay *skel, int i)
 {
+	static struct n2nk_relay_edge_stats zero[512]; /* per possible CPU */
+	struct n2nk_relay_sender snd = { .slot = (__u32)i + 1 };
+	struct n2nk_relay_dest d = { .slot = (__u32)i + 1 };
 	char comm[N2N_COMMUNITY_SIZE];
 	uint8_t ip[4], mac[MAC_SIZE];
-	struct n2nk_relay_edge k;
+	int ncpu = libbpf_num_possible_cpus();
+	struct n2nk_relay_sock4 s;
+
+	if (ncpu < 1 || ncpu > 512)
+		return -1;
+	scale_edge(i, ip, mac, comm);
+	relay_put_edge_key(&snd.edge, comm, mac);
+	relay_put_sock(&s, ip, A_PORT);
+	d.sock = s;
+	d.expires_ns = UINT64_MAX;
+	return bpf_map__update_elem(skel->maps.senders, &s, sizeof(s), &snd,
+				    sizeof(snd), BPF_ANY) ||
+	       bpf_map__update_elem(skel->maps.edges, &snd.edge,
+				    sizeof(snd.edge), &d, sizeof(d), BPF_ANY) ||
+	       bpf_map__update_elem(skel->maps.edge_stats, &d.slot,
+				    sizeof(d.slot), zero,
+				    (size_t)ncpu * sizeof(zero[0]), BPF_ANY);
+}
+
+static int scale_fill(const struct xdp_relay *skel, int from, int to)
+{
 	int i, err = 0;
 
-	for (i = from; i < to && !err; i++) {
-		scale_edge(i, ip, mac, comm);
-		relay_put_edge_key(&k, comm, mac);
-		err = relay_set_sender(skel, ip, A_PORT, comm, mac);
-		if (!err)
-			err = relay_set_edge(skel, comm, mac, ip, A_PORT);
-		if (!err)
-			err = bpf_map_zero_percpu(skel->maps.edge_stats, &k);
-	}
+	for (i = from; i < to && !err; i++)
+		err = scale_put(skel, i);
 	return err;
 }
 
@@ -1769,6 +1787,33 @@ static int mirror_run(struct xdp_relay_loader *r, const struct relay_case *c)
 	return run_case(r->skel, c);
 }
 
+/* The relayed frame counted by slot: E sent it, F got it (F's counts
+ * kept when it moves to IPv4, min_to); distinct slots. */
+static int mirror_counts(struct xdp_relay_loader *r, uint64_t min_to)
+{
+	struct n2nk_relay_edge_stats e, f;
+	struct n2nk_relay_edge ke, kf;
+
+	relay_put_edge_key(&ke, COMMUNITY, mac_e);
+	relay_put_edge_key(&kf, COMMUNITY, mac_f);
+	if (xdp_relay_loader_edge_stats(r, COMMUNITY, mac_e, &e) ||
+	    xdp_relay_loader_edge_stats(r, COMMUNITY, mac_f, &f)) {
+		fail("relay mirror counts", "edge_stats: %s", strerror(errno));
+		return -1;
+	}
+	if (!e.from_packets || e.to_packets || f.from_packets ||
+	    f.to_packets < min_to || f.to_packets != e.from_packets) {
+		fail("relay mirror counts",
+		     "E from %llu to %llu, F from %llu to %llu",
+		     (unsigned long long)e.from_packets,
+		     (unsigned long long)e.to_packets,
+		     (unsigned long long)f.from_packets,
+		     (unsigned long long)f.to_packets);
+		return -1;
+	}
+	return 0;
+}
+
 static const struct relay_case mirror_relayed = {
 	"relay mirror: E, F set over IPv6 by edge_set: relayed", build6_good,
 	RELAYED(expect6_relayed)
@@ -1862,11 +1907,15 @@ static void run_mirror_cases(struct suite_tally *t)
 						&why);
 	suite_record(t, mirror_relayed.name,
 		     err ? -1 : mirror_run(r, &mirror_relayed));
+	suite_record(t, "relay mirror: counted by slot, from E and to F",
+		     err ? -1 : mirror_counts(r, 1));
 	sa6_mapped(&ss, b_ip, B_PORT);
 	err = err ||
 	      xdp_relay_loader_edge_set(r, COMMUNITY, mac_f, &ss, 60000, &why);
 	suite_record(t, "relay mirror: ::ffff:IPv4 goes in edges, not edges6",
 		     err ? -1 : mirror_moved(r));
+	suite_record(t, "relay mirror: F's slot and counts move with it",
+		     err ? -1 : mirror_counts(r, 1));
 	suite_record(t, mirror_other.name,
 		     err ? -1 : mirror_run(r, &mirror_other));
 	err = err || xdp_relay_loader_edge_del(r, COMMUNITY, mac_e, &why);
@@ -1874,8 +1923,10 @@ static void run_mirror_cases(struct suite_tally *t)
 		     err ? -1 : mirror_run(r, &mirror_gone));
 	suite_record(t, "relay mirror: an expired IPv6 edge is swept",
 		     err ? -1 : mirror_sweep6(r));
-	if (r)
+	if (r) {
+		xrl_slots_close(r);
 		xdp_relay__destroy(r->skel);
+	}
 	free(r);
 }
 
