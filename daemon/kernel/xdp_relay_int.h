@@ -48,9 +48,10 @@ struct xdp_relay_loader {
 	bool by_fib6;	       /* the same for IPv6 (relay_hops6) */
 	struct xrl_hops *hops; /* !by_fib: relay_hops' keeper */
 	struct xrl_slots *slots; /* edge_stats' slots, made on first use */
-	bool pinned;		 /* pin_dir holds our maps and links */
-	bool pin_busy;		 /* another daemon holds pin_dir: not pinned */
-	int lock_fd;		 /* flock on pin_dir while we run, or -1 */
+	bool no_batch; /* the kernel lacks batch lookups: get_next_key */
+	bool pinned;   /* pin_dir holds our maps and links */
+	bool pin_busy; /* another daemon holds pin_dir: not pinned */
+	int lock_fd;   /* flock on pin_dir while we run, or -1 */
 	int adopted_links;
 	bool map_fresh[XRL_PINNED_MAPS]; /* pinned by our load, not reused */
 	char pin_dir[192];

@@ -546,6 +546,49 @@ static int sweep_one6(struct xdp_relay_loader *r,
 	return 1;
 }
 
+/* Keys of edges or edges6 whose entry expired before now, read in
+ * batches (BPF_MAP_LOOKUP_BATCH: a few system calls for the whole map,
+ * not two per entry); how many went into keys, or -errno (-EINVAL or
+ * -EOPNOTSUPP: a kernel without batch operations on hash maps). */
+static int expired_batch(int fd, bool v6, uint64_t now,
+			 struct n2nk_relay_edge *keys)
+{
+	/* Static: up to 2 MiB of values, off the stack; one loop thread. */
+	static struct n2nk_relay_dest6 v6s[N2NK_RELAY_MAX_EDGES];
+	static struct n2nk_relay_dest v4s[N2NK_RELAY_MAX_EDGES];
+	static struct n2nk_relay_edge got[N2NK_RELAY_MAX_EDGES];
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 in = 0, out = 0, cnt, n = 0, i, e = 0;
+	int err;
+
+	do {
+		cnt = N2NK_RELAY_MAX_EDGES - n;
+		err = bpf_map_lookup_batch(fd, n ? &in : NULL, &out, &got[n],
+					   v6 ? (void *)&v6s[n] : &v4s[n], &cnt,
+					   &opts);
+		if (err && errno != ENOENT)
+			return -errno;
+		n += cnt;
+		in = out;
+	} while (!err && n < N2NK_RELAY_MAX_EDGES);
+	for (i = 0; i < n; i++)
+		if ((v6 ? v6s[i].expires_ns : v4s[i].expires_ns) < now)
+			keys[e++] = got[i];
+	return (int)e;
+}
+
+/* Every key of edges or edges6, one get_next_key call each: how many. */
+static int all_keys(int fd, struct n2nk_relay_edge *keys)
+{
+	int n = 0;
+
+	/* Keys first: deleting while walking a hash map restarts the walk. */
+	while (n < N2NK_RELAY_MAX_EDGES &&
+	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
+		n++;
+	return n;
+}
+
 /* Sweeps one of edges and edges6; *swept grows by what went. */
 static int sweep_map(struct xdp_relay_loader *r, bool v6, uint64_t now,
 		     unsigned int *swept)
@@ -553,13 +596,16 @@ static int sweep_map(struct xdp_relay_loader *r, bool v6, uint64_t now,
 	/* Static: 1.75 MiB of keys, off the stack; one loop thread. */
 	static struct n2nk_relay_edge keys[N2NK_RELAY_MAX_EDGES];
 	int fd = bpf_map__fd(v6 ? r->skel->maps.edges6 : r->skel->maps.edges);
-	unsigned int n = 0, i;
-	int ret, err = 0;
+	int n = r->no_batch ? -EOPNOTSUPP : expired_batch(fd, v6, now, keys);
+	int i, ret, err = 0;
 
-	/* Keys first: deleting while walking a hash map restarts the walk. */
-	while (n < N2NK_RELAY_MAX_EDGES &&
-	       !bpf_map_get_next_key(fd, n ? &keys[n - 1] : NULL, &keys[n]))
-		n++;
+	if (n < 0) {
+		/* Not asked again, unless only a bucket outgrew the room
+		 * left (ENOSPC: a full map). */
+		r->no_batch = n != -ENOSPC;
+		n = all_keys(fd, keys);
+	}
+	/* Each one checked again (sweep_one*): expired, then gone. */
 	for (i = 0; i < n; i++) {
 		ret = v6 ? sweep_one6(r, &keys[i], now)
 			 : sweep_one(r, &keys[i], now);
