@@ -23,7 +23,7 @@
 struct xrl_slots {
 	uint8_t used[N2NK_RELAY_STATS_SLOTS];
 	uint64_t freed_ns[N2NK_RELAY_STATS_SLOTS]; /* CLOCK_MONOTONIC */
-	uint32_t cursor;			    /* the last handed out */
+	uint32_t cursor;			   /* the last handed out */
 };
 
 static uint64_t slots_now(void)
@@ -101,9 +101,9 @@ __u32 xrl_slot_alloc(struct xdp_relay_loader *r)
 	for (i = 0; s && i < N2NK_RELAY_MAX_EDGES; i++) {
 		slot = s->cursor % N2NK_RELAY_MAX_EDGES + 1;
 		s->cursor = slot;
-		if (s->used[slot] || (s->freed_ns[slot] &&
-				      now - s->freed_ns[slot] <
-					      XRL_SLOT_QUARANTINE_NS))
+		if (s->used[slot] ||
+		    (s->freed_ns[slot] &&
+		     now - s->freed_ns[slot] < XRL_SLOT_QUARANTINE_NS))
 			continue;
 		if (slot_zero(r, slot))
 			return 0;
