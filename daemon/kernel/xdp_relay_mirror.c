@@ -47,6 +47,7 @@ static int drop_sender(struct xdp_relay_loader *r,
 	struct bpf_map *senders = r->skel->maps.senders;
 	struct n2nk_relay_edge cur;
 
+	xrl_hops_unref(r, s->addr); /* k leaves s, whoever holds it now */
 	if (bpf_map__lookup_elem(senders, s, sizeof(*s), &cur, sizeof(cur),
 				 0) ||
 	    memcmp(&cur, k, sizeof(cur)))
@@ -113,6 +114,7 @@ static int drop_sender6(struct xdp_relay_loader *r,
 	struct bpf_map *senders = r->skel->maps.senders6;
 	struct n2nk_relay_edge cur;
 
+	xrl_hops_unref6(r, s->addr); /* k leaves s, whoever holds it now */
 	if (bpf_map__lookup_elem(senders, s, sizeof(*s), &cur, sizeof(cur),
 				 0) ||
 	    memcmp(&cur, k, sizeof(cur)))
@@ -169,13 +171,16 @@ static int edge_set6(struct xdp_relay_loader *r,
 {
 	struct bpf_map *edges = r->skel->maps.edges6;
 	struct n2nk_relay_dest6 d = { 0 }, old;
+	bool known, fresh; /* fresh: new at this socket, a next-hop ref */
 	int err;
 
 	memcpy(d.sock.addr, &in6->sin6_addr, 16);
 	d.sock.port = in6->sin6_port;
 	d.expires_ns = expires;
-	if (!bpf_map__lookup_elem(edges, k, sizeof(*k), &old, sizeof(old), 0) &&
-	    memcmp(&old.sock, &d.sock, sizeof(d.sock))) {
+	known = !bpf_map__lookup_elem(edges, k, sizeof(*k), &old, sizeof(old),
+				      0);
+	fresh = !known || memcmp(&old.sock, &d.sock, sizeof(d.sock));
+	if (known && fresh) {
 		err = drop_sender6(r, &old.sock, k);
 		if (err)
 			return xrl_fail(why, err,
@@ -194,7 +199,7 @@ static int edge_set6(struct xdp_relay_loader *r,
 		bpf_map__delete_elem(edges, k, sizeof(*k), 0);
 		return xrl_fail(why, err, "XDP relay: updating senders6");
 	}
-	xrl_hops_want6(r, d.sock.addr, expires);
+	xrl_hops_want6(r, d.sock.addr, expires, fresh);
 	return 0;
 }
 
@@ -210,6 +215,7 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 	struct n2nk_relay_dest d, old;
 	struct bpf_map *edges = r->skel->maps.edges;
 	struct n2nk_relay_edge k;
+	bool known, fresh; /* fresh: new at this socket, a next-hop ref */
 	int err;
 
 	why->msg[0] = 0;
@@ -225,8 +231,10 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 	s.addr = in->sin_addr.s_addr;
 	s.port = in->sin_port;
 	d.sock = s;
-	if (!bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0) &&
-	    memcmp(&old.sock, &s, sizeof(s))) {
+	known = !bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old),
+				      0);
+	fresh = !known || memcmp(&old.sock, &s, sizeof(s));
+	if (known && fresh) {
 		err = drop_sender(r, &old.sock, &k);
 		if (err)
 			return xrl_fail(why, err,
@@ -245,7 +253,7 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 		bpf_map__delete_elem(edges, &k, sizeof(k), 0);
 		return xrl_fail(why, err, "XDP relay: updating senders");
 	}
-	xrl_hops_want(r, s.addr, d.expires_ns);
+	xrl_hops_want(r, s.addr, d.expires_ns, fresh);
 	return 0;
 }
 
