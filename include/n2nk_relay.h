@@ -111,9 +111,11 @@
  *                 the interface it leaves by and the route's source
  *                 address (RTA_PREFSRC). The daemon fills it
  *                 from the kernel's route and neighbour tables (rtnetlink)
- *                 when an edge registers or moves and again every few
- *                 seconds; an address without a resolved neighbour has no
- *                 entry. Read only under next_hop == N2NK_RELAY_HOP_MAP
+ *                 when an edge registers or moves and again every 20 s
+ *                 (1 s while unresolved); an address without a resolved
+ *                 neighbour has no entry, nor one the last edge at it
+ *                 left. Not preallocated (BPF_F_NO_PREALLOC): a
+ *                 refreshed value is freed after RCU, not reused at once. Read only under next_hop == N2NK_RELAY_HOP_MAP
  *                 (IPv4 forwarding off, so no bpf_fib_lookup()); past
  *                 expires_ns an entry counts as missing. Pinned.
  *   relay_hops6   the same for IPv6 edges: key struct n2nk_relay_addr6,

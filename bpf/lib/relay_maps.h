@@ -101,6 +101,10 @@ struct {
 	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
 	__type(key, __be32);
 	__type(value, struct n2nk_relay_hop);
+	/* Not preallocated: a refresh replaces a value, and a preallocated
+	 * element could be reused for another address at once, under a
+	 * program still reading it; these are freed after RCU. */
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 } relay_hops SEC(".maps");
 
 struct {
@@ -108,6 +112,7 @@ struct {
 	__uint(max_entries, N2NK_RELAY_MAX_EDGES);
 	__type(key, struct n2nk_relay_addr6);
 	__type(value, struct n2nk_relay_hop);
+	__uint(map_flags, BPF_F_NO_PREALLOC); /* as relay_hops */
 } relay_hops6 SEC(".maps");
 
 /* Every frame, by what the relay made of it (slot = -reason). */

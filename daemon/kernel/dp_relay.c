@@ -74,6 +74,10 @@ void datapath_relay_hops_tick(struct datapath *dp)
 		return;
 	if (xdp_relay_loader_hops_tick(dp->relay, &t, &why))
 		log_warn("%s", why.msg);
+	if (t.full)
+		log_warn("XDP relay: next hop table full: %u edge address(es) "
+			 "relayed by the daemon",
+			 t.full);
 	if (t.removed)
 		log_info("XDP relay: %u next hop(s) no edge uses any more",
 			 t.removed);

@@ -483,6 +483,17 @@ int netlink_del_route4(struct netlink_ctx *ctx, const char *ifname,
 	return err;
 }
 
+/* What a route answer's attributes must hold before they are read
+ * (libnl checks a NLA_U32's length; the gateway's is checked by family). */
+static struct nla_policy route_policy[RTA_MAX + 1] = {
+	[RTA_OIF] = { .type = NLA_U32 },
+	[RTA_PREFSRC] = { .type = NLA_U32 },
+	[RTA_METRICS] = { .type = NLA_NESTED },
+};
+static struct nla_policy metrics_policy[RTAX_MAX + 1] = {
+	[RTAX_MTU] = { .type = NLA_U32 },
+};
+
 /* The one RTM_NEWROUTE answer to an RTM_GETROUTE. */
 static int on_route(struct nl_msg *msg, void *arg)
 {
@@ -491,8 +502,9 @@ static int on_route(struct nl_msg *msg, void *arg)
 	struct netlink_route4 *r = arg;
 
 	if (h->nlmsg_type != RTM_NEWROUTE ||
-	    nlmsg_parse(h, sizeof(struct rtmsg), tb, RTA_MAX, NULL) < 0)
+	    nlmsg_parse(h, sizeof(struct rtmsg), tb, RTA_MAX, route_policy) < 0)
 		return NL_SKIP;
+	r->has_via = tb[RTA_VIA] != NULL;
 	if (tb[RTA_OIF])
 		r->oif = (int)nla_get_u32(tb[RTA_OIF]);
 	if (tb[RTA_PREFSRC])
@@ -501,7 +513,7 @@ static int on_route(struct nl_msg *msg, void *arg)
 		r->gateway = nla_get_u32(tb[RTA_GATEWAY]);
 	r->type = ((const struct rtmsg *)nlmsg_data(h))->rtm_type;
 	if (tb[RTA_METRICS] &&
-	    !nla_parse_nested(mx, RTAX_MAX, tb[RTA_METRICS], NULL) &&
+	    !nla_parse_nested(mx, RTAX_MAX, tb[RTA_METRICS], metrics_policy) &&
 	    mx[RTAX_MTU])
 		r->mtu = nla_get_u32(mx[RTAX_MTU]);
 	return NL_OK;
@@ -588,6 +600,9 @@ static int on_neigh(struct nl_msg *msg, void *arg)
 	    nlmsg_parse(h, sizeof(*ndm), tb, NDA_MAX, NULL) < 0)
 		return NL_SKIP;
 	ndm = nlmsg_data(h);
+	/* The entry asked for, not another family's or link's. */
+	if (ndm->ndm_family != n->family || ndm->ndm_ifindex != n->ifindex)
+		return NL_SKIP;
 	n->state = ndm->ndm_state;
 	if ((ndm->ndm_state & NEIGH_USABLE) && tb[NDA_LLADDR] &&
 	    nla_len(tb[NDA_LLADDR]) == MAC_SIZE) {
@@ -607,6 +622,8 @@ static int neigh_get(struct netlink_ctx *ctx, int family, int ifindex,
 
 	begin(ctx);
 	memset(out, 0, sizeof(*out));
+	out->family = (uint8_t)family;
+	out->ifindex = ifindex;
 	if (!msg)
 		return finish(ctx, -NLE_NOMEM);
 	err = nlmsg_append(msg, &ndm, sizeof(ndm), NLMSG_ALIGNTO);
@@ -642,7 +659,7 @@ static int on_route6(struct nl_msg *msg, void *arg)
 	struct netlink_route6 *r = arg;
 
 	if (h->nlmsg_type != RTM_NEWROUTE ||
-	    nlmsg_parse(h, sizeof(struct rtmsg), tb, RTA_MAX, NULL) < 0)
+	    nlmsg_parse(h, sizeof(struct rtmsg), tb, RTA_MAX, route_policy) < 0)
 		return NL_SKIP;
 	if (tb[RTA_OIF])
 		r->oif = (int)nla_get_u32(tb[RTA_OIF]);
@@ -652,7 +669,7 @@ static int on_route6(struct nl_msg *msg, void *arg)
 	}
 	r->type = ((const struct rtmsg *)nlmsg_data(h))->rtm_type;
 	if (tb[RTA_METRICS] &&
-	    !nla_parse_nested(mx, RTAX_MAX, tb[RTA_METRICS], NULL) &&
+	    !nla_parse_nested(mx, RTAX_MAX, tb[RTA_METRICS], metrics_policy) &&
 	    mx[RTAX_MTU])
 		r->mtu = nla_get_u32(mx[RTAX_MTU]);
 	return NL_OK;

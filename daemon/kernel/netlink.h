@@ -88,6 +88,7 @@ struct netlink_route4 {
 	unsigned int mtu; /* the route's (or a learned path MTU), 0 if none */
 	uint32_t gateway; /* its next hop, network order; 0: on the link */
 	uint8_t type;	  /* RTN_UNICAST, RTN_LOCAL, ... */
+	bool has_via;	  /* a gateway of another family (RTA_VIA) */
 };
 
 /* dst and, unless 0, a bound source src (network order): its route. */
@@ -99,6 +100,8 @@ struct netlink_neigh4 {
 	uint8_t mac[MAC_SIZE];
 	bool has_mac;	/* usable: not INCOMPLETE, FAILED or NONE */
 	uint16_t state; /* NUD_* */
+	uint8_t family; /* asked for: the answer must match */
+	int ifindex;
 };
 
 /* addr (network order) on ifindex: -ENOENT when the table has no entry,

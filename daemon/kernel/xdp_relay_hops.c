@@ -17,11 +17,15 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <linux/rtnetlink.h>
+#include <netlink/socket.h>
 
 #include "netlink.h"
 #include "n2nk_relay.h"
@@ -50,7 +54,7 @@ struct hop_key {
 
 struct hop_slot {
 	struct hop_key key;
-	__u32 pad;
+	uint32_t refs;	       /* mirrored edges at this address */
 	uint64_t due_ns;       /* refresh at or after */
 	uint64_t wanted_until; /* a registration needs it until */
 };
@@ -58,6 +62,8 @@ struct hop_slot {
 struct xrl_hops {
 	struct netlink_ctx nl;
 	struct hop_slot *slots;
+	uint32_t seed;	       /* slot_of's: chains an attacker cannot aim */
+	uint64_t macs_read_ns; /* the interfaces' own MACs, last read */
 	unsigned int count;
 	unsigned int cursor;   /* where the next tick's scan starts */
 	unsigned int new_left; /* immediate resolutions left this tick */
@@ -89,13 +95,14 @@ static struct hop_key key6(const __u8 addr[16])
 	return k;
 }
 
-static unsigned int slot_of(const struct hop_key *k)
+static unsigned int slot_of(uint32_t seed, const struct hop_key *k)
 {
-	uint32_t w, x = k->v6;
+	uint32_t w, x = seed ^ k->v6;
 	int i;
 
-	/* Fibonacci hashing of the words folded: consecutive addresses
-	 * spread out. */
+	/* Fibonacci hashing of the words folded, from a random seed:
+	 * consecutive addresses spread out, and the addresses edges register
+	 * from cannot be chosen to build one long probe chain. */
 	for (i = 0; i < 16; i += 4) {
 		memcpy(&w, k->a + i, sizeof(w));
 		x = (x ^ w) * 2654435769u;
@@ -110,7 +117,7 @@ static bool key_eq(const struct hop_key *a, const struct hop_key *b)
 
 static struct hop_slot *hops_find(struct xrl_hops *h, const struct hop_key *k)
 {
-	unsigned int i = slot_of(k), n;
+	unsigned int i = slot_of(h->seed, k), n;
 
 	for (n = 0; n < HOPS_SLOTS; n++, i = (i + 1) & (HOPS_SLOTS - 1)) {
 		if (!h->slots[i].key.used)
@@ -124,10 +131,12 @@ static struct hop_slot *hops_find(struct xrl_hops *h, const struct hop_key *k)
 /* A free slot for k (not in the table), or NULL when full. */
 static struct hop_slot *hops_insert(struct xrl_hops *h, const struct hop_key *k)
 {
-	unsigned int i = slot_of(k);
+	unsigned int i = slot_of(h->seed, k);
 
-	if (h->count >= N2NK_RELAY_MAX_EDGES)
+	if (h->count >= N2NK_RELAY_MAX_EDGES) {
+		h->tally.full++;
 		return NULL;
+	}
 	while (h->slots[i].key.used)
 		i = (i + 1) & (HOPS_SLOTS - 1);
 	memset(&h->slots[i], 0, sizeof(h->slots[i]));
@@ -145,7 +154,7 @@ static void hops_remove(struct xrl_hops *h, struct hop_slot *s)
 		i = (i + 1) & (HOPS_SLOTS - 1);
 		if (!h->slots[i].key.used)
 			break;
-		home = slot_of(&h->slots[i].key);
+		home = slot_of(h->seed, &h->slots[i].key);
 		/* Stays if its home lies cyclically in (hole, i]. */
 		if (((i - home) & (HOPS_SLOTS - 1)) <
 		    ((i - hole) & (HOPS_SLOTS - 1)))
@@ -204,8 +213,9 @@ static int hop_route(struct xdp_relay_loader *r, const struct hop_key *k,
 			       : 0;
 	}
 	memcpy(&addr, k->a, sizeof(addr));
+	/* A gateway of another family is no neighbour this table holds. */
 	if (netlink_route_get4(&r->hops->nl, addr, 0, &rt) ||
-	    rt.type != RTN_UNICAST)
+	    rt.type != RTN_UNICAST || rt.has_via)
 		return -1;
 	*oif = rt.oif;
 	*mtu = rt.mtu;
@@ -264,9 +274,10 @@ static int hops_refresh(struct xdp_relay_loader *r, struct hop_slot *s,
 	return ret < 0 ? ret : 0;
 }
 
-/* A registration wants k's next hop until `until`. */
+/* A registration wants k's next hop until `until`; ref: an edge new at
+ * this address (a refresh of one already counted is not). */
 static void hops_want(struct xdp_relay_loader *r, const struct hop_key *k,
-		      uint64_t until)
+		      uint64_t until, bool ref)
 {
 	struct xrl_hops *h = r->hops;
 	struct hop_slot *s;
@@ -276,11 +287,13 @@ static void hops_want(struct xdp_relay_loader *r, const struct hop_key *k,
 	if (s) {
 		if (until > s->wanted_until)
 			s->wanted_until = until;
+		s->refs += ref;
 		return;
 	}
 	s = hops_insert(h, k);
 	if (!s)
 		return; /* full: its frames go through the daemon */
+	s->refs = 1;
 	s->wanted_until = until;
 	now = hops_now_ns();
 	/* A new edge's first frames should not wait for the tick. */
@@ -292,22 +305,56 @@ static void hops_want(struct xdp_relay_loader *r, const struct hop_key *k,
 	}
 }
 
-void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until)
+void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until,
+		   bool ref)
 {
 	struct hop_key k = key4(addr);
 
 	/* Next hops from the FIB for IPv4: none to keep. */
 	if (r->hops && addr && !r->by_fib)
-		hops_want(r, &k, until);
+		hops_want(r, &k, until, ref);
 }
 
 void xrl_hops_want6(struct xdp_relay_loader *r, const __u8 addr[16],
-		    uint64_t until)
+		    uint64_t until, bool ref)
 {
 	struct hop_key k = key6(addr);
 
 	if (r->hops && !r->by_fib6)
-		hops_want(r, &k, until);
+		hops_want(r, &k, until, ref);
+}
+
+/* An edge left k's address: the last one takes the entry with it, at
+ * once, so an edge hopping from address to address holds one entry. */
+static void hops_unref(struct xdp_relay_loader *r, const struct hop_key *k)
+{
+	struct hop_slot *s = hops_find(r->hops, k);
+
+	if (!s)
+		return;
+	if (s->refs > 1) {
+		s->refs--;
+		return;
+	}
+	hop_delete(r, k);
+	hops_remove(r->hops, s);
+	r->hops->tally.removed++;
+}
+
+void xrl_hops_unref(struct xdp_relay_loader *r, __be32 addr)
+{
+	struct hop_key k = key4(addr);
+
+	if (r->hops && addr)
+		hops_unref(r, &k);
+}
+
+void xrl_hops_unref6(struct xdp_relay_loader *r, const __u8 addr[16])
+{
+	struct hop_key k = key6(addr);
+
+	if (r->hops)
+		hops_unref(r, &k);
 }
 
 /* A pinned edge's address is wanted as long as its registration. */
@@ -316,8 +363,10 @@ static void hops_seed_one(struct xdp_relay_loader *r, const struct hop_key *k,
 {
 	struct hop_slot *s = hops_find(r->hops, k);
 
-	if (!s)
-		s = hops_insert(r->hops, k);
+	if (s)
+		s->refs++;
+	else if ((s = hops_insert(r->hops, k)))
+		s->refs = 1;
 	if (s && expires > s->wanted_until)
 		s->wanted_until = expires;
 }
@@ -402,6 +451,11 @@ int xrl_hops_open(struct xdp_relay_loader *r, struct xdp_relay_why *why)
 		return xrl_fail(why, err, "XDP relay: rtnetlink for next hops");
 	}
 	r->hops = h;
+	if (getrandom(&h->seed, sizeof(h->seed), 0) != sizeof(h->seed))
+		h->seed = (uint32_t)hops_now_ns();
+	/* A lost answer must not hold the event loop: give up after 1 s. */
+	setsockopt(nl_socket_get_fd(h->nl.sock), SOL_SOCKET, SO_RCVTIMEO,
+		   &(struct timeval){ .tv_sec = 1 }, sizeof(struct timeval));
 	for (i = 0; i < r->n_ifs; i++) {
 		err = netlink_get_link(&h->nl, r->ifs[i].name, &link);
 		if (err)
@@ -409,6 +463,7 @@ int xrl_hops_open(struct xdp_relay_loader *r, struct xdp_relay_why *why)
 					r->ifs[i].name);
 		memcpy(r->ifs[i].mac, link.mac, sizeof(r->ifs[i].mac));
 	}
+	h->macs_read_ns = hops_now_ns();
 	h->new_left = HOPS_NEW_PER_TICK;
 	hops_seed(r);
 	hops_prune_pinned(r);
@@ -423,6 +478,28 @@ void xrl_hops_close(struct xdp_relay_loader *r)
 	free(r->hops->slots);
 	free(r->hops);
 	r->hops = NULL;
+}
+
+/* The interfaces' own MACs again (ip link set address, a bond's failover):
+ * a change makes every address due now, within the tick's budget. */
+static void hops_reread_macs(struct xdp_relay_loader *r, uint64_t now)
+{
+	struct xrl_hops *h = r->hops;
+	struct netlink_link link;
+	bool changed = false;
+	unsigned int i;
+	int j;
+
+	h->macs_read_ns = now;
+	for (j = 0; j < r->n_ifs; j++) {
+		if (netlink_get_link(&h->nl, r->ifs[j].name, &link) ||
+		    !memcmp(r->ifs[j].mac, link.mac, sizeof(r->ifs[j].mac)))
+			continue;
+		memcpy(r->ifs[j].mac, link.mac, sizeof(r->ifs[j].mac));
+		changed = true;
+	}
+	for (i = 0; changed && i < HOPS_SLOTS; i++)
+		h->slots[i].due_ns = now;
 }
 
 int xdp_relay_loader_hops_tick(struct xdp_relay_loader *r,
@@ -441,6 +518,8 @@ int xdp_relay_loader_hops_tick(struct xdp_relay_loader *r,
 		return 0;
 	h->last_tick_ns = now;
 	h->new_left = HOPS_NEW_PER_TICK;
+	if (now - h->macs_read_ns >= HOPS_RESOLVED_NS)
+		hops_reread_macs(r, now);
 	for (n = 0, i = h->cursor; n < HOPS_SLOTS && budget;
 	     n++, i = (i + 1) & (HOPS_SLOTS - 1)) {
 		s = &h->slots[i];

@@ -68,11 +68,17 @@ int xrl_hops_open(struct xdp_relay_loader *r, struct xdp_relay_why *why);
 void xrl_hops_close(struct xdp_relay_loader *r);
 /* An edge registered at addr (network order) until `until`
  * (CLOCK_MONOTONIC ns): its next hop is kept in relay_hops until then,
- * resolved now if it is new. Nothing without r->hops. */
-void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until);
+ * resolved now if it is new. ref: the edge is new at this address (new,
+ * or moved here); each such call is matched by one xrl_hops_unref when
+ * it leaves (moves on, is deleted or expires), and the address's entry
+ * goes with the last edge at it. Nothing without r->hops. */
+void xrl_hops_want(struct xdp_relay_loader *r, __be32 addr, uint64_t until,
+		   bool ref);
+void xrl_hops_unref(struct xdp_relay_loader *r, __be32 addr);
 /* The same for an edge at IPv6 address addr (relay_hops6). */
 void xrl_hops_want6(struct xdp_relay_loader *r, const __u8 addr[16],
-		    uint64_t until);
+		    uint64_t until, bool ref);
+void xrl_hops_unref6(struct xdp_relay_loader *r, const __u8 addr[16]);
 
 /* A freed edge_stats slot rests this long before it is handed out again:
  * a program that looked its edge up before the deletion may still count

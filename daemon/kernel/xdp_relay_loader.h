@@ -106,6 +106,7 @@ int xdp_relay_loader_he_stamp_seed(struct xdp_relay_loader *r,
  * route or neighbour yet, addresses no edge registers from any more. */
 struct xdp_relay_hops_tally {
 	unsigned int resolved, missing, removed;
+	unsigned int full; /* addresses refused: the table is full */
 };
 
 /*

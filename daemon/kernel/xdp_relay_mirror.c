@@ -48,6 +48,7 @@ static int drop_sender(struct xdp_relay_loader *r,
 	struct bpf_map *senders = r->skel->maps.senders;
 	struct n2nk_relay_sender cur;
 
+	xrl_hops_unref(r, s->addr); /* k leaves s, whoever holds it now */
 	if (bpf_map__lookup_elem(senders, s, sizeof(*s), &cur, sizeof(cur),
 				 0) ||
 	    memcmp(&cur.edge, k, sizeof(cur.edge)))
@@ -129,6 +130,7 @@ static int drop_sender6(struct xdp_relay_loader *r,
 	struct bpf_map *senders = r->skel->maps.senders6;
 	struct n2nk_relay_sender cur;
 
+	xrl_hops_unref6(r, s->addr); /* k leaves s, whoever holds it now */
 	if (bpf_map__lookup_elem(senders, s, sizeof(*s), &cur, sizeof(cur),
 				 0) ||
 	    memcmp(&cur.edge, k, sizeof(cur.edge)))
@@ -186,27 +188,30 @@ static int edge_set6(struct xdp_relay_loader *r,
 	struct bpf_map *edges = r->skel->maps.edges6;
 	struct n2nk_relay_dest6 d = { 0 }, old;
 	struct n2nk_relay_sender snd = { *k, 0 };
-	bool fresh;
+	bool known, fresh; /* fresh: new at this socket, a next-hop ref */
+	bool new_slot;	   /* edge_stats slot handed out here */
 	int err;
 
 	memcpy(d.sock.addr, &in6->sin6_addr, 16);
 	d.sock.port = in6->sin6_port;
 	d.expires_ns = expires;
-	if (!bpf_map__lookup_elem(edges, k, sizeof(*k), &old, sizeof(old), 0) &&
-	    memcmp(&old.sock, &d.sock, sizeof(d.sock))) {
+	known = !bpf_map__lookup_elem(edges, k, sizeof(*k), &old, sizeof(old),
+				      0);
+	fresh = !known || memcmp(&old.sock, &d.sock, sizeof(d.sock));
+	if (known && fresh) {
 		err = drop_sender6(r, &old.sock, k);
 		if (err)
 			return xrl_fail(why, err,
 					"XDP relay: old senders6 entry");
 	}
-	d.slot = snd.slot = slot_for(r, k, &fresh);
+	d.slot = snd.slot = slot_for(r, k, &new_slot);
 	err = drop_other_family(r, k, true);
 	if (err)
 		return xrl_fail(why, err, "XDP relay: edge_stats");
 	if (bpf_map__update_elem(edges, k, sizeof(*k), &d, sizeof(d),
 				 BPF_ANY)) {
 		err = -errno;
-		if (fresh)
+		if (new_slot)
 			xrl_slot_free(r, d.slot);
 		return xrl_fail(why, err, "XDP relay: updating edges6");
 	}
@@ -214,11 +219,11 @@ static int edge_set6(struct xdp_relay_loader *r,
 				 sizeof(d.sock), &snd, sizeof(snd), BPF_ANY)) {
 		err = -errno;
 		bpf_map__delete_elem(edges, k, sizeof(*k), 0);
-		if (fresh)
+		if (new_slot)
 			xrl_slot_free(r, d.slot);
 		return xrl_fail(why, err, "XDP relay: updating senders6");
 	}
-	xrl_hops_want6(r, d.sock.addr, expires);
+	xrl_hops_want6(r, d.sock.addr, expires, fresh);
 	return 0;
 }
 
@@ -235,7 +240,8 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 	struct bpf_map *edges = r->skel->maps.edges;
 	struct n2nk_relay_sender snd = { 0 };
 	struct n2nk_relay_edge k;
-	bool fresh;
+	bool known, fresh; /* fresh: new at this socket, a next-hop ref */
+	bool new_slot;	   /* edge_stats slot handed out here */
 	int err;
 
 	why->msg[0] = 0;
@@ -251,14 +257,16 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 	s.addr = in->sin_addr.s_addr;
 	s.port = in->sin_port;
 	d.sock = s;
-	if (!bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old), 0) &&
-	    memcmp(&old.sock, &s, sizeof(s))) {
+	known = !bpf_map__lookup_elem(edges, &k, sizeof(k), &old, sizeof(old),
+				      0);
+	fresh = !known || memcmp(&old.sock, &s, sizeof(s));
+	if (known && fresh) {
 		err = drop_sender(r, &old.sock, &k);
 		if (err)
 			return xrl_fail(why, err,
 					"XDP relay: old senders entry");
 	}
-	d.slot = slot_for(r, &k, &fresh);
+	d.slot = slot_for(r, &k, &new_slot);
 	snd.edge = k;
 	snd.slot = d.slot;
 	err = drop_other_family(r, &k, false);
@@ -267,7 +275,7 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 	if (bpf_map__update_elem(edges, &k, sizeof(k), &d, sizeof(d),
 				 BPF_ANY)) {
 		err = -errno;
-		if (fresh)
+		if (new_slot)
 			xrl_slot_free(r, d.slot);
 		return xrl_fail(why, err, "XDP relay: updating edges");
 	}
@@ -275,11 +283,11 @@ int xdp_relay_loader_edge_set(struct xdp_relay_loader *r, const char *community,
 				 sizeof(snd), BPF_ANY)) {
 		err = -errno;
 		bpf_map__delete_elem(edges, &k, sizeof(k), 0);
-		if (fresh)
+		if (new_slot)
 			xrl_slot_free(r, d.slot);
 		return xrl_fail(why, err, "XDP relay: updating senders");
 	}
-	xrl_hops_want(r, s.addr, d.expires_ns);
+	xrl_hops_want(r, s.addr, d.expires_ns, fresh);
 	return 0;
 }
 

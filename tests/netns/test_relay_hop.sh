@@ -201,6 +201,28 @@ else
 		"N2N_STOCK_DIR names no stock n2n 3.1.1 build"
 fi
 
+# --- an edge hopping from address to address holds one next hop ---------
+# A registration from a new address moves the edge; the address it left
+# goes from relay_hops with it (a reference count per address), so one
+# edge cannot fill the table by re-registering from many addresses.
+lab_add_public_host m 198.18.0.20
+for i in $(seq 21 30); do
+	lab_exec m ip addr add "198.18.0.$i/24" dev eth0
+done
+LG=$OUT/tools/n2n-loadgen
+before=$(hops sn)
+for i in $(seq 21 30); do
+	lab_exec m "$LG" -l 198.18.0.2:7654 -c mover -n 2 -m register -t 1 \
+		-b "198.18.0.$i" --json >"$T/mover.log" 2>&1 ||
+		{ t_fail "the mover registers from 198.18.0.$i" \
+			"$(tail -n 2 "$T/mover.log")"; break; }
+done
+sleep 3 # two hop ticks: the last address resolved, the others gone
+after=$(hops sn)
+echo "relay_hops: $before before 10 moves of one pair, $after after"
+t_check_num "10 moves of one pair leave at most one more next hop" \
+	"$after" -le $((before + 1))
+
 for e in a b c d e; do
 	[ -f "$T/$e.pid" ] && lab_kill "$(cat "$T/$e.pid")"
 done
