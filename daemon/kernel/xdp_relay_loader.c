@@ -190,7 +190,9 @@ static int find_ifs(struct xdp_relay_loader *r, struct in_addr bound,
 }
 
 /* Bound to any: the IPv6 addresses of the interfaces we attach to are
- * ours too (local_addrs6; link-local ones included, harmlessly). */
+ * ours too (local_addrs6), but for link-local ones: a frame to one goes
+ * to the daemon, whose socket answers with the scope the relay's maps
+ * have no room for. */
 static void find_addrs6(struct xdp_relay_loader *r, struct in_addr bound)
 {
 	struct ifaddrs *ifa, *i;
@@ -201,6 +203,7 @@ static void find_addrs6(struct xdp_relay_loader *r, struct in_addr bound)
 		const struct sockaddr_in6 *a = (void *)i->ifa_addr;
 
 		if (!a || a->sin6_family != AF_INET6 ||
+		    IN6_IS_ADDR_LINKLOCAL(&a->sin6_addr) ||
 		    !attached(r, (int)if_nametoindex(i->ifa_name)) ||
 		    r->n_addrs6 == N2NK_RELAY_MAX_LOCAL_ADDRS)
 			continue;

@@ -181,6 +181,7 @@ static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
 	ctl_counter_row(t, "query_peer", sn->stats.queries);
 	ctl_counter_row(t, "peer_info_v6_withheld",
 			sn->stats.peer_info_v6_withheld);
+	ctl_counter_row(t, "fed_v6_withheld", sn->stats.fed_v6_withheld);
 	ctl_reason_rows(t, N2NK_LAYER_DAEMON, sn->drops.n);
 	return 0;
 }

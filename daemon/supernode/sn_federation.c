@@ -485,6 +485,15 @@ static void send_member(struct mac_entry *me, void *arg)
 
 	if (f->now - e->last_seen_ms > FED_PURGE_MS)
 		return;
+	/* An IPv6 edge's socket never goes to an IPv4 member (a stock one
+	 * would use it through an IPv4 sockaddr); without SOCKET a stock
+	 * member would take it for a member's own registration, so the
+	 * registration is not sent at all. */
+	if (f->registration && f->m->u.reg_super.sock.ipv6 &&
+	    e->sa.ss_family == AF_INET) {
+		f->sn->stats.fed_v6_withheld++;
+		return;
+	}
 	if (f->registration)
 		sn_send_registration(f->sn, f->c, &e->sa, f->m, f->s);
 	else

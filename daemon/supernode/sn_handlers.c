@@ -214,7 +214,11 @@ static struct sn_answer_slot *answer_slot(struct supernode *sn,
 		randombytes_buf(sn->answer_key, sizeof(sn->answer_key));
 	}
 	sock_from_sockaddr(&s, to);
-	crypto_shorthash(h, s.addr, sizeof(s.addr), sn->answer_key);
+	/* IPv6: one budget per /64, as the broadcast bound counts it; a
+	 * host holds a whole /64, so per address a spoofer could aim many
+	 * budgets at one site. */
+	crypto_shorthash(h, s.addr, s.ipv6 ? 8 : sizeof(s.addr),
+			 sn->answer_key);
 	return &sn->answer_slots[get_be32(h) % SN_ANSWER_SLOTS];
 }
 
@@ -368,6 +372,17 @@ static void mirror_result(struct supernode *sn, const struct sn_community *c,
  * ones), which stay entirely in userspace. A -H edge's replay record goes
  * with it.
  */
+/* An edge the relay's maps can hold: IPv4, or IPv6 but link-local (its
+ * scope, the link it is on, has no place there: the daemon relays it). */
+static bool mirrorable(const struct sockaddr_storage *sa)
+{
+	const struct sockaddr_in6 *in6 = (const void *)sa;
+
+	return sa->ss_family == AF_INET ||
+	       (sa->ss_family == AF_INET6 &&
+		!IN6_IS_ADDR_LINKLOCAL(&in6->sin6_addr));
+}
+
 void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 		    const struct sn_edge *e, bool registered)
 {
@@ -375,8 +390,7 @@ void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 
 	if (c->he.upw || c == sn->federation)
 		return;
-	if (registered &&
-	    (e->sa.ss_family == AF_INET || e->sa.ss_family == AF_INET6)) {
+	if (registered && mirrorable(&e->sa)) {
 		err = mirror_he(sn, c);
 		if (!err)
 			err = datapath_relay_edge_set(&sn->dp, c->name,
@@ -491,7 +505,7 @@ static bool bcast_has_room(struct supernode *sn,
 
 	if (!source_key(sn, key_sock, sa, true) ||
 	    !source_key(sn, key_ip, sa, false))
-		return true; /* IPv6: not counted (we listen on IPv4) */
+		return true; /* not a source this table keys */
 	sock = (struct sn_source *)mac_table_find(&sn->sources, key_sock);
 	ip = (struct sn_source *)mac_table_find(&sn->sources, key_ip);
 	if (!sock || !ip)

@@ -152,6 +152,8 @@ struct sn_stats {
 	uint64_t bcast_gen; /* which broadcast fan-out is under way */
 	/* QUERY_PEERs of IPv4 edges about IPv6-only ones, not answered. */
 	uint64_t peer_info_v6_withheld;
+	uint64_t fed_v6_withheld; /* IPv6 edges' registrations not sent to
+				   * IPv4 federation members */
 	/* Registrations the XDP relay's maps could not take (full: the
 	 * daemon relays those edges itself). */
 	uint64_t xdp_mirror_failed;

@@ -1122,3 +1122,27 @@ TEST(sn_edges_capped_across_communities)
 	CHECK_EQ(sn.n_edges, 1);
 	sn_down(&sn);
 }
+
+/* Answers to spoofed IPv6 sources: one budget per /64, not per address. */
+TEST(sn_answer_budget_is_per_ipv6_slash64)
+{
+	struct sockaddr_storage a = sa6("2001:db8:1:2::1", 5000);
+	struct sockaddr_storage b = sa6("2001:db8:1:2::ffff:7", 5001);
+	struct sockaddr_storage other = sa6("2001:db8:1:3::1", 5000);
+	struct supernode sn;
+	unsigned int i, allowed = 0, to_b = 0;
+
+	sn_up(&sn, NULL, NULL);
+	for (i = 0; i < SN_ANSWER_BURST; i++)
+		allowed += sn_answer_allowed(&sn, &a);
+	CHECK(allowed > 0);
+	/* The bucket refills about 2 a millisecond meanwhile: a few. */
+	for (i = 0; i < 100; i++)
+		to_b += sn_answer_allowed(&sn, &b);
+	CHECK_MSG(to_b < 50,
+		  "another address of the same /64 has a budget of its own "
+		  "(%u of 100 answered)",
+		  to_b);
+	CHECK(sn_answer_allowed(&sn, &other));
+	sn_down(&sn);
+}
