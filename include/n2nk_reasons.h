@@ -196,7 +196,8 @@ X(OTHER_FAMILY,     -67, "other_family",           __,   DMN,  __,   __,   __,  
  * UNKNOWN_SUPERNODE "from supernode", but not from one we know.
  * TRANSFORM         the PACKET's transform is not the community's.
  * DECRYPT           the payload does not decrypt or decompress.
- * FILTERED          multicast without -E, a foreign IP without -r.
+ * FILTERED          multicast without -E, a foreign IP without -r, a
+ *                   -R traffic rule.
  * AUTH              registration token mismatch (spoofing).
  * UNEXPECTED        a valid message this role ignores here.
  * SEND_FAILED       the kernel refused to send it.

@@ -22,6 +22,7 @@
 
 #include "common/mac.h"
 #include "community_list.h"
+#include "edge/traffic_filter.h"
 #include "kernel/datapath.h"
 #include "n2n_wire_defs.h"
 #include "proto/auth.h"
@@ -140,11 +141,12 @@ struct edge_conf {
 	uint8_t tos;
 	bool pmtu_discovery; /* -D */
 
-	bool allow_routing;		/* -r */
-	bool accept_multicast;		/* -E */
-	bool relay_only;		/* -S1 */
-	unsigned int register_interval; /* -i; 20 s */
-	uint8_t register_ttl;		/* -L; 0 = not set */
+	bool allow_routing;		    /* -r */
+	bool accept_multicast;		    /* -E */
+	struct traffic_rules traffic_rules; /* -R, in the order given */
+	bool relay_only;		    /* -S1 */
+	unsigned int register_interval;	    /* -i; 20 s */
+	uint8_t register_ttl;		    /* -L; 0 = not set */
 
 	char description[CONF_DESC_MAX + 1];	  /* -I; host name cut to 15 */
 	char *password;				  /* -J, N2N_PASSWORD; NULL */

@@ -330,6 +330,22 @@ static int set_id(bool *set, uint32_t *id, const char *v, const char *what,
 	return 0;
 }
 
+/* -R: one n2n traffic rule (edge/traffic_filter.h), repeatable. */
+static int add_traffic_rule(struct edge_conf *c, const char *v, char *msg,
+			    size_t len)
+{
+	struct traffic_rules *rs = &c->traffic_rules;
+	char why[CONF_WARNING_LEN];
+
+	if (rs->n == TRAFFIC_MAX_RULES)
+		return conf_fail(msg, len, "more than %d traffic rules",
+				 TRAFFIC_MAX_RULES);
+	if (traffic_rule_parse(v, &rs->r[rs->n], why, sizeof(why)))
+		return conf_fail(msg, len, "traffic rule '%s': %s", v, why);
+	rs->n++;
+	return 0;
+}
+
 /* Options that decide who we talk to and how the payload looks. */
 static int edge_crypto_option(struct edge_parse *ep, int key, const char *v,
 			      char *msg, size_t len)
@@ -358,9 +374,7 @@ static int edge_crypto_option(struct edge_parse *ep, int key, const char *v,
 	case 'P':
 		return set_federation_key(c, v, msg, len);
 	case 'R':
-		return conf_fail(msg, len,
-				 "traffic filter rules (-R) are not supported "
-				 "yet");
+		return add_traffic_rule(c, v, msg, len);
 	}
 	return NOT_MINE;
 }
@@ -658,7 +672,7 @@ int edge_conf_parse_env(struct edge_conf *c, int argc, char **argv,
 		.ctx = &ep,
 		.warnings = &c->warnings,
 		.value_is_rest_of_line = true,
-		.repeatable = "ln",
+		.repeatable = "lnR",
 		.secret = "kJ",
 	};
 	int ret;

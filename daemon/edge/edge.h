@@ -20,6 +20,7 @@
 #include "common/mac_table.h"
 #include "edge/edge_a6.h"
 #include "edge/mss_clamp.h"
+#include "edge/traffic_filter.h"
 #include "kernel/datapath.h"
 #include "proto/auth.h"
 #include "proto/compress.h"
@@ -126,6 +127,7 @@ struct edge {
 	bool relay_only;		     /* -S1 */
 	bool allow_routing;		     /* -r */
 	bool accept_multicast;		     /* -E */
+	const struct traffic_rules *rules;   /* -R; NULL or none: all pass */
 	struct mss_limit mss;		     /* --mss-clamp, from -M */
 	enum n2n_compression_id compression; /* -z */
 	struct transform tf;

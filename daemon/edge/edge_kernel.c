@@ -41,6 +41,10 @@ bool edge_kernel_possible(const struct edge *e, const char **why)
 		       "userspace";
 		return false;
 	}
+	if (e->rules && e->rules->n) {
+		*why = "traffic rules (-R) are applied in the daemon";
+		return false;
+	}
 	if (e->compression != N2N_COMPRESSION_NONE) {
 		*why = "compression (-z) runs in userspace";
 		return false;

@@ -111,7 +111,7 @@ void edge_rx_deliver(struct edge *e, const struct n2n_msg *m,
 {
 	const struct n2n_packet *pk = &m->u.packet;
 
-	if (rx_filtered(e, frame, n)) {
+	if (rx_filtered(e, frame, n) || !traffic_accept(e->rules, frame, n)) {
 		edge_drop(e, N2NK_FILTERED);
 		return;
 	}

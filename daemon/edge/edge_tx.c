@@ -119,7 +119,8 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 		edge_drop(e, N2NK_NOT_REGISTERED);
 		return;
 	}
-	if (tx_filtered(e, frame, len)) {
+	if (tx_filtered(e, frame, len) ||
+	    !traffic_accept(e->rules, frame, len)) {
 		edge_drop(e, N2NK_FILTERED);
 		return;
 	}

@@ -407,7 +407,7 @@ static const struct bad_case edge_bad[] = {
 	{ "-fx", NULL, "-fx: unknown option -x" },
 	{ "--nope", NULL, "--nope: unknown option" },
 	{ "--verbose=3", NULL, "--verbose=3: option takes no value" },
-	{ "-R", "tcp", "-R tcp: traffic filter rules (-R) are not supported" },
+	{ "-R", "tcp", "-R tcp: traffic rule 'tcp': at column 1" },
 	{ "-k", "", "-k : key must not be empty" },
 	{ "-e", "1.2.3", "-e 1.2.3: expected an IPv4 address or 'auto'" },
 	{ "stray", NULL, "stray: unexpected argument" },
