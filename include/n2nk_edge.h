@@ -101,11 +101,12 @@ struct n2nk_edge_conf {
 	__u32 seg_ifindex;     /* the segmenting veth end frames go into */
 	__u32 sn_ifindex;      /* the interface towards the supernode */
 	__u8 accept_multicast; /* -E: IP multicast frames too */
-	__u8 pad;	       /* zero */
+	__u8 tos;	       /* -T: outer IPv4 TOS byte; 0 without -T */
 	/* --mss-clamp: the largest MSS a SYN crossing the overlay keeps,
 	 * per IP version (bpf/lib/mss_clamp.h); 0: not clamped. */
 	__u16 mss_ipv4, mss_ipv6;
-	__u8 pad2[2]; /* zero */
+	__u8 df;   /* -D: 1 sets DF on outer packets (else clear, as n2n) */
+	__u8 pad2; /* zero */
 };
 
 struct n2nk_edge_peer_key {
@@ -144,8 +145,12 @@ _Static_assert(__builtin_offsetof(struct n2nk_edge_conf, ip) == 332,
 _Static_assert(__builtin_offsetof(struct n2nk_edge_conf, accept_multicast) ==
 		       368,
 	       "n2nk_edge_conf.accept_multicast moved");
+_Static_assert(__builtin_offsetof(struct n2nk_edge_conf, tos) == 369,
+	       "n2nk_edge_conf.tos moved");
 _Static_assert(__builtin_offsetof(struct n2nk_edge_conf, mss_ipv4) == 370,
 	       "n2nk_edge_conf.mss_ipv4 moved");
+_Static_assert(__builtin_offsetof(struct n2nk_edge_conf, df) == 374,
+	       "n2nk_edge_conf.df moved");
 _Static_assert(sizeof(struct n2nk_edge_peer_key) == 8,
 	       "n2nk_edge_peer_key is part of the BPF map ABI");
 _Static_assert(sizeof(struct n2nk_edge_peer) == 24,

@@ -69,15 +69,16 @@ static __always_inline void edge_write_outer(void *data,
 	eth->h_proto = bpf_htons(ETH_P_IP);
 	iph->version = 4;
 	iph->ihl = 5;
-	iph->tos = 0;
+	iph->tos = conf->tos; /* -T, as n2n's IP_TOS */
 	iph->tot_len = bpf_htons(ip_len);
-	/* DF clear: a hop with a smaller MTU than the route's fragments
-	 * the datagram (the receiver's stack reassembles it for the daemon)
-	 * rather than drop it with an ICMP error no socket of ours hears.
-	 * So each datagram gets its own ID: this CPU's next (see n2nk_edge.h
-	 * on what checksum 0 leaves to the inner frame's checksums). */
+	/* DF clear (n2n's default, IP_PMTUDISC_DONT): a hop with a smaller
+	 * MTU than the route's fragments the datagram (the receiver's stack
+	 * reassembles it for the daemon) rather than drop it with an ICMP
+	 * error no socket of ours hears. So each datagram gets its own ID:
+	 * this CPU's next (see n2nk_edge.h on what checksum 0 leaves to the
+	 * inner frame's checksums). -D sets DF, as n2n's IP_PMTUDISC_DO. */
 	iph->id = bpf_htons(d->ip_id);
-	iph->frag_off = 0;
+	iph->frag_off = conf->df ? bpf_htons(0x4000) : 0;
 	iph->ttl = EDGE_IP_TTL;
 	iph->protocol = IPPROTO_UDP;
 	iph->saddr = conf->local_addr;

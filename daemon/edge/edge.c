@@ -488,6 +488,8 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	kc->allow_routing = e->allow_routing;
 	kc->header_encryption = e->he.on;
 	kc->accept_multicast = e->accept_multicast;
+	kc->tos = c->tos_set ? c->tos : 0;
+	kc->df = c->pmtu_discovery;
 	kc->mss_ipv4 = e->mss.ipv4;
 	kc->mss_ipv6 = e->mss.ipv6;
 	kc->transform = (uint8_t)id;
@@ -603,6 +605,7 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 	if (!err)
 		err = open_datapath(e);
 	if (!err) {
+		edge_sockopts(e, e->dp.udp_fd, e->dp.udp_family); /* -T, -D */
 		edge_kernel_adopt(e);
 		edge_kernel_unload_stale(e);
 		edge_a6_kernel_start(e);

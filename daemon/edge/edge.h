@@ -215,6 +215,9 @@ void edge_on_peer_info_pong(struct edge *e, const struct n2n_msg *m, int sn);
 void edge_unregister(struct edge *e);
 void edge_on_re_register_super(struct edge *e);
 
+/* edge_sockopt.c: -T (IP_TOS) and -D (IP_MTU_DISCOVER) on a socket. */
+void edge_sockopts(struct edge *e, int fd, int family);
+
 /* edge_tx.c: TAP -> PACKET, the TAP fd's callback. */
 void edge_on_tap(void *ctx, uint8_t *frame, size_t len);
 /* The TAP was removed under us: the edge stops, exit status 1. */

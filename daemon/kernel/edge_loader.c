@@ -280,6 +280,8 @@ static void conf_fill(struct edge_loader *l, const struct edge_loader_cfg *cfg,
 	c->transform = cfg->transform;
 	c->allow_routing = cfg->allow_routing;
 	c->accept_multicast = cfg->accept_multicast;
+	c->tos = cfg->tos;
+	c->df = cfg->df;
 	c->mss_ipv4 = cfg->mss_ipv4;
 	c->mss_ipv6 = cfg->mss_ipv6;
 	c->ip = htonl(cfg->ip);

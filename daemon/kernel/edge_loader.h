@@ -29,6 +29,8 @@ struct edge_loader_cfg {
 	bool allow_routing;	     /* -r */
 	bool header_encryption;	     /* -H (not user/password) */
 	bool accept_multicast;	     /* -E */
+	uint8_t tos;		     /* -T; 0: none */
+	bool df;		     /* -D: DF on outer packets */
 	uint16_t mss_ipv4, mss_ipv6; /* --mss-clamp; 0: not clamped */
 	uint8_t transform;	     /* null, AES, ChaCha20 or Speck */
 	const uint8_t *key;	     /* the transform's key, or NULL */
