@@ -220,6 +220,7 @@ static void edge_tick(void *arg, uint64_t now)
 	struct edge *e = arg;
 
 	edge_sn_tick(e, now);
+	edge_sn_select_tick(e, now);
 	edge_peers_tick(e, now);
 	edge_kernel_tick(e, now);
 	edge_a6_tick(e, now);

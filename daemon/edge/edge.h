@@ -100,6 +100,11 @@ struct edge_sn {
 	uint8_t mac[MAC_SIZE];
 	uint64_t last_seen_ms;
 	struct ts_replay replay;
+	/* Selection (edge_sn_select.c): the criterion, lowest wins; when
+	 * this sweep's PING went, and whether its PONG is still due. */
+	uint64_t sel;
+	uint64_t ping_ms;
+	bool ping_out;
 };
 
 /* n2n's packet counters, the kernel path's included (edge_kernel.c), and
@@ -141,6 +146,8 @@ struct edge {
 	uint8_t upw_challenge[AUTH_CHALLENGE_SIZE];
 	struct edge_sn sn[EDGE_MAX_SN];
 	int n_sn, cur_sn;
+	uint64_t sweep_ms;  /* the last selection sweep (PINGs), 0: none */
+	bool sel_boot_done; /* the first PONG round has been sorted */
 	/* What supernode names resolve to: AF_UNSPEC (either, before the
 	 * socket is open and on a dual-stack one), AF_INET or AF_INET6. */
 	int sn_family;
@@ -214,6 +221,15 @@ void edge_on_register_super_nak(struct edge *e, const struct n2n_msg *m,
 void edge_on_peer_info_pong(struct edge *e, const struct n2n_msg *m, int sn);
 void edge_unregister(struct edge *e);
 void edge_on_re_register_super(struct edge *e);
+
+/* edge_sn_select.c: n2n's supernode selection (load, --select-rtt,
+ * --select-mac): PINGs every sweep, PONGs give each supernode its
+ * criterion, the lowest is used. */
+void edge_sn_select_tick(struct edge *e, uint64_t now);
+void edge_sn_select_pong(struct edge *e, const struct n2n_msg *m, int sn,
+			 uint64_t now);
+/* The criterion as `n2nctl supernodes` shows it ("" when unknown). */
+void edge_sn_select_str(const struct edge *e, int sn, char *buf, size_t len);
 
 /* edge_sockopt.c: -T (IP_TOS) and -D (IP_MTU_DISCOVER) on a socket. */
 void edge_sockopts(struct edge *e, int fd, int family);

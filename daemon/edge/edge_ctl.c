@@ -182,10 +182,12 @@ static int cmd_traffic(struct ctl_table *t, int argc __maybe_unused,
 static int cmd_supernodes(struct ctl_table *t, int argc __maybe_unused,
 			  char **argv __maybe_unused, void *ctx)
 {
-	static const char *const cols[] = { "host", "sockaddr",	   "current",
-					    "mac",  "last_seen_s", NULL };
+	static const char *const cols[] = { "host",	   "sockaddr",
+					    "current",	   "mac",
+					    "last_seen_s", "selection",
+					    NULL };
 	struct edge *e = ctx;
-	char buf[SOCKADDR_STR_MAX];
+	char buf[SOCKADDR_STR_MAX], sel[48];
 	int i;
 
 	columns(t, cols);
@@ -201,6 +203,8 @@ static int cmd_supernodes(struct ctl_table *t, int argc __maybe_unused,
 		ctl_table_bool(t, i == e->cur_sn);
 		put_mac(t, sn->mac);
 		ctl_table_u64(t, ago_s(sn->last_seen_ms));
+		edge_sn_select_str(e, i, sel, sizeof(sel));
+		ctl_table_str(t, sel);
 	}
 	return 0;
 }

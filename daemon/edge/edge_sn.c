@@ -294,10 +294,11 @@ void edge_on_register_super_nak(struct edge *e, const struct n2n_msg *m, int sn)
 		e->sn[sn].host, e->sn[sn].port);
 }
 
-/* A PONG: the supernode answers a PING; we only note it is alive. */
+/* A PONG: the supernode answers a PING, for the selection. */
 void edge_on_peer_info_pong(struct edge *e, const struct n2n_msg *m, int sn)
 {
 	mac_copy(e->sn[sn].mac, m->u.peer_info.src_mac);
+	edge_sn_select_pong(e, m, sn, evloop_now_ms());
 }
 
 void edge_unregister(struct edge *e)
