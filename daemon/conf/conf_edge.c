@@ -476,12 +476,17 @@ static int edge_local_option(struct edge_parse *ep, int key, const char *v,
 			       len))
 			return -EINVAL;
 		c->mgmt_port = (uint16_t)n;
+		conf_warn(&c->warnings, "-t: n2nk has no UDP management port "
+					"(n2nctl uses --ctl-socket); ignored");
 		return 0;
 	case 'u':
 		return set_id(&c->uid_set, &c->uid, v, "user id", msg, len);
 	case 'g':
 		return set_id(&c->gid_set, &c->gid, v, "group id", msg, len);
 	case OPT_MGMT_PASSWORD:
+		conf_warn(&c->warnings,
+			  "--management-password: n2nk has no UDP management "
+			  "port (n2nctl uses --ctl-socket); ignored");
 		return conf_replace_str(&c->mgmt_password, v,
 					"management password", msg, len);
 	case OPT_DATAPATH:

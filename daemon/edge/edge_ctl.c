@@ -182,9 +182,8 @@ static int cmd_traffic(struct ctl_table *t, int argc __maybe_unused,
 static int cmd_supernodes(struct ctl_table *t, int argc __maybe_unused,
 			  char **argv __maybe_unused, void *ctx)
 {
-	static const char *const cols[] = { "host",	   "sockaddr",
-					    "current",	   "mac",
-					    "last_seen_s", "selection",
+	static const char *const cols[] = { "host", "sockaddr",	   "current",
+					    "mac",  "last_seen_s", "selection",
 					    NULL };
 	struct edge *e = ctx;
 	char buf[SOCKADDR_STR_MAX], sel[48];

@@ -172,8 +172,7 @@ static uint64_t mac_number(const uint8_t *mac)
 
 /* n2n reads the field with be32toh() after decoding it big-endian: the
  * value, byte-swapped (n2n-protocol.md 4.3, the load field quirk). */
-static uint64_t load_criterion(struct edge *e, const struct n2n_msg *m,
-			       int sn)
+static uint64_t load_criterion(struct edge *e, const struct n2n_msg *m, int sn)
 {
 	uint64_t common = pending_peers(e), sum, v;
 

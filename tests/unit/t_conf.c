@@ -404,6 +404,7 @@ static const struct bad_case edge_bad[] = {
 	{ "--mss-clamp=87", NULL, "not '87'" },
 	{ "--kernel-hold=forever", NULL, "--kernel-hold: seconds" },
 	{ "-x", NULL, "-x: unknown option -x" },
+	{ "-s", NULL, "-s: unknown option -s" },
 	{ "-fx", NULL, "-fx: unknown option -x" },
 	{ "--nope", NULL, "--nope: unknown option" },
 	{ "--verbose=3", NULL, "--verbose=3: option takes no value" },
