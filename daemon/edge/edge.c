@@ -682,6 +682,7 @@ void edge_fini(struct edge *e)
 	datapath_close(&e->dp, &e->loop);
 	if (e->tap_fd >= 0)
 		close(e->tap_fd);
+	edge_bridge_free(e);
 	edge_peers_free(e);
 	auth_secret_wipe(&e->upw_secret);
 	edge_a6_fini(e);

@@ -113,6 +113,7 @@ struct edge_stats {
 	uint64_t tx_p2p, rx_p2p;
 	uint64_t tx_sn, rx_sn, tx_sn_bcast, rx_sn_bcast;
 	uint64_t tap_read, tap_written;
+	uint64_t bridge_hosts, bridge_evicted; /* -r (edge_bridge.c) */
 };
 
 struct edge {
@@ -187,6 +188,7 @@ struct edge {
 	void *ctl;		   /* control socket, edge_ctl.c */
 	void *metrics;		   /* --metrics endpoint, edge_ctl.c */
 	struct edge_a6 *a6;	   /* -A6 (edge_a6.c), or NULL */
+	struct edge_bridge *bridge; /* -r: hosts behind peers, or NULL */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
@@ -233,6 +235,20 @@ void edge_sn_select_str(const struct edge *e, int sn, char *buf, size_t len);
 
 /* edge_sockopt.c: -T (IP_TOS) and -D (IP_MTU_DISCOVER) on a socket. */
 void edge_sockopts(struct edge *e, int fd, int family);
+
+/* edge_bridge.c: -r, hosts behind peers' bridged TAPs (at most
+ * EDGE_BRIDGE_MAX, 300 s each). */
+#define EDGE_BRIDGE_MAX 1024
+struct edge_bridge;
+/* A frame from host came in a PACKET from peer. */
+void edge_bridge_learn(struct edge *e, const uint8_t *host,
+		       const uint8_t *peer, uint64_t now);
+/* The peer a frame to dst goes to, or NULL (dst is no learned host). */
+const uint8_t *edge_bridge_via(struct edge *e, const uint8_t *dst,
+			       uint64_t now);
+/* A frame from src came from our TAP: src is no host behind a peer. */
+void edge_bridge_local(struct edge *e, const uint8_t *src);
+void edge_bridge_free(struct edge *e);
 
 /* edge_tx.c: TAP -> PACKET, the TAP fd's callback. */
 void edge_on_tap(void *ctx, uint8_t *frame, size_t len);

@@ -117,6 +117,9 @@ void edge_rx_deliver(struct edge *e, const struct n2n_msg *m,
 	}
 	count_rx(e, m, from, via_sn, mac_equal(frame + MAC_SIZE, pk->src_mac),
 		 n, evloop_now_ms());
+	if (e->allow_routing) /* -r: a host behind the sender */
+		edge_bridge_learn(e, frame + MAC_SIZE, pk->src_mac,
+				  evloop_now_ms());
 	mss_clamp_frame(frame, n, e->mss); /* a SYN-ACK from afar */
 	if (datapath_send_tap(&e->dp, frame, n) < 0)
 		edge_drop(e, N2NK_SEND_FAILED);

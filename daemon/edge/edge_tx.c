@@ -108,6 +108,7 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 	uint8_t enc[N2N_PKT_BUF_SIZE + TRANSFORM_MAX_OVERHEAD];
 	uint64_t now = evloop_now_ms();
 	struct edge_peer *p = NULL;
+	const uint8_t *via;
 	struct n2n_msg m;
 
 	e->stats.tap_read++;
@@ -131,9 +132,14 @@ void edge_on_tap(void *ctx, uint8_t *frame, size_t len)
 		edge_drop(e, N2NK_DECRYPT);
 		return;
 	}
+	/* -r: a host behind a peer goes to the peer, named in dstMac. */
+	edge_bridge_local(e, frame + MAC_SIZE);
+	via = edge_bridge_via(e, frame, now);
+	if (via)
+		mac_copy(m.u.packet.dst_mac, via);
 	/* With the peer table full, a new peer's frames are relayed. */
 	if (!mac_is_group(frame))
-		p = edge_peer_get(e, frame, now);
+		p = edge_peer_get(e, via ? via : frame, now);
 	edge_tx_send_packet(e, p, &m, len, now);
 }
 

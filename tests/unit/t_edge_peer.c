@@ -792,3 +792,61 @@ TEST(edge_fails_over_within_one_interval)
 	CHECK_EQ(e->cur_sn, 1);
 	edge_free(e);
 }
+
+/* -r bridging (edge_bridge.c): learnt only from known peers, 300 s, a
+ * cap with the stalest out, peers and our own TAP first. */
+TEST(edge_bridge_learns_and_bounds)
+{
+	struct edge *e = edge_new();
+	uint8_t host[6] = { 0x02, 0xbb, 0, 0, 0, 0 };
+	unsigned int i;
+
+	e->allow_routing = true;
+	edge_bridge_learn(e, host, victim, 1000);
+	CHECK(!edge_bridge_via(e, host, 1000)); /* victim: no peer yet */
+	CHECK(edge_peer_get(e, victim, 1000));
+	edge_bridge_learn(e, host, victim, 1000);
+	CHECK(edge_bridge_via(e, host, 1000));
+	CHECK(!memcmp(edge_bridge_via(e, host, 2000), victim, 6));
+	CHECK(!edge_bridge_via(e, host, 1000 + 300 * 1000)); /* expired */
+	CHECK_EQ(e->stats.bridge_hosts, 0);
+	edge_bridge_learn(e, host, victim, 5000);
+	edge_bridge_local(e, host); /* it moved to our side */
+	CHECK(!edge_bridge_via(e, host, 5000));
+	host[0] = 0x03; /* a group address is no host */
+	edge_bridge_learn(e, host, victim, 5000);
+	CHECK(!edge_bridge_via(e, host, 5000));
+	/* A flood of source MACs: the table stays at its cap. */
+	for (i = 0; i < 3 * EDGE_BRIDGE_MAX; i++) {
+		host[0] = 0x02;
+		host[4] = (uint8_t)(i >> 8);
+		host[5] = (uint8_t)i;
+		edge_bridge_learn(e, host, victim, 10000 + i);
+	}
+	CHECK_EQ(e->stats.bridge_hosts, EDGE_BRIDGE_MAX);
+	CHECK_EQ(e->stats.bridge_evicted, 2 * EDGE_BRIDGE_MAX);
+	CHECK(edge_bridge_via(e, host, 20000)); /* the newest stays */
+	host[5] = 0; /* the first ones went */
+	host[4] = 0;
+	CHECK(!edge_bridge_via(e, host, 20000));
+	/* A peer's own MAC is never a host behind another. */
+	edge_bridge_learn(e, other, victim, 20000);
+	CHECK(edge_bridge_via(e, other, 20000));
+	CHECK(edge_peer_get(e, other, 20000));
+	CHECK(!edge_bridge_via(e, other, 20000));
+	edge_bridge_free(e);
+	CHECK_EQ(e->stats.bridge_hosts, 0);
+	edge_free(e);
+}
+
+TEST(edge_bridge_off_without_r)
+{
+	struct edge *e = edge_new();
+	uint8_t host[6] = { 0x02, 0xbb, 0, 0, 0, 1 };
+
+	CHECK(edge_peer_get(e, victim, 1000));
+	edge_bridge_learn(e, host, victim, 1000);
+	CHECK(!edge_bridge_via(e, host, 1000));
+	CHECK(!e->bridge);
+	edge_free(e);
+}
