@@ -180,14 +180,14 @@ struct edge {
 	/* Peers taken over from the daemon before us keep their kernel path
 	 * until our first registration; leaving keeps them for the next. */
 	bool k_adopting, k_leaving;
-	uint64_t k_adopt_until_ms; /* adopted paths kept at most until */
-	uint64_t k_lease_ms;	   /* last push of the kernel's lease */
-	bool tap_persist_ours;	   /* an edge made the TAP persistent */
-	int tap_gone;		   /* -errno: the TAP was removed; we stop */
-	uint32_t k_ip;		   /* the overlay address it has */
-	void *ctl;		   /* control socket, edge_ctl.c */
-	void *metrics;		   /* --metrics endpoint, edge_ctl.c */
-	struct edge_a6 *a6;	   /* -A6 (edge_a6.c), or NULL */
+	uint64_t k_adopt_until_ms;  /* adopted paths kept at most until */
+	uint64_t k_lease_ms;	    /* last push of the kernel's lease */
+	bool tap_persist_ours;	    /* an edge made the TAP persistent */
+	int tap_gone;		    /* -errno: the TAP was removed; we stop */
+	uint32_t k_ip;		    /* the overlay address it has */
+	void *ctl;		    /* control socket, edge_ctl.c */
+	void *metrics;		    /* --metrics endpoint, edge_ctl.c */
+	struct edge_a6 *a6;	    /* -A6 (edge_a6.c), or NULL */
 	struct edge_bridge *bridge; /* -r: hosts behind peers, or NULL */
 };
 
@@ -241,8 +241,8 @@ void edge_sockopts(struct edge *e, int fd, int family);
 #define EDGE_BRIDGE_MAX 1024
 struct edge_bridge;
 /* A frame from host came in a PACKET from peer. */
-void edge_bridge_learn(struct edge *e, const uint8_t *host,
-		       const uint8_t *peer, uint64_t now);
+void edge_bridge_learn(struct edge *e, const uint8_t *host, const uint8_t *peer,
+		       uint64_t now);
 /* The peer a frame to dst goes to, or NULL (dst is no learned host). */
 const uint8_t *edge_bridge_via(struct edge *e, const uint8_t *dst,
 			       uint64_t now);

@@ -80,14 +80,14 @@ static struct bridge_host *slot(struct edge *e, uint64_t now)
 	return old;
 }
 
-void edge_bridge_learn(struct edge *e, const uint8_t *host,
-		       const uint8_t *peer, uint64_t now)
+void edge_bridge_learn(struct edge *e, const uint8_t *host, const uint8_t *peer,
+		       uint64_t now)
 {
 	struct bridge_host *h;
 
 	if (mac_equal(host, peer) || mac_is_group(host) ||
-	    mac_equal(host, e->mac) || !bridge(e) ||
-	    edge_peer_find(e, host) || !edge_peer_find(e, peer))
+	    mac_equal(host, e->mac) || !bridge(e) || edge_peer_find(e, host) ||
+	    !edge_peer_find(e, peer))
 		return;
 	h = (struct bridge_host *)mac_table_find(&e->bridge->t, host);
 	if (!h) {
@@ -101,8 +101,7 @@ void edge_bridge_learn(struct edge *e, const uint8_t *host,
 	h->seen_ms = now;
 }
 
-const uint8_t *edge_bridge_via(struct edge *e, const uint8_t *dst,
-			       uint64_t now)
+const uint8_t *edge_bridge_via(struct edge *e, const uint8_t *dst, uint64_t now)
 {
 	struct bridge_host *h;
 

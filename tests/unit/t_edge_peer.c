@@ -14,6 +14,7 @@
 
 #include "common/log.h"
 #include "common/sockaddr.h"
+#include "conf/conf.h"
 #include "edge/edge.h"
 #include "test.h"
 
@@ -826,7 +827,7 @@ TEST(edge_bridge_learns_and_bounds)
 	CHECK_EQ(e->stats.bridge_hosts, EDGE_BRIDGE_MAX);
 	CHECK_EQ(e->stats.bridge_evicted, 2 * EDGE_BRIDGE_MAX);
 	CHECK(edge_bridge_via(e, host, 20000)); /* the newest stays */
-	host[5] = 0; /* the first ones went */
+	host[5] = 0;				/* the first ones went */
 	host[4] = 0;
 	CHECK(!edge_bridge_via(e, host, 20000));
 	/* A peer's own MAC is never a host behind another. */
@@ -848,5 +849,95 @@ TEST(edge_bridge_off_without_r)
 	edge_bridge_learn(e, host, victim, 1000);
 	CHECK(!edge_bridge_via(e, host, 1000));
 	CHECK(!e->bridge);
+	edge_free(e);
+}
+
+/* Supernode selection (edge_sn_select.c): a PING to each, the PONGs'
+ * criteria, the move to the lowest after the first round. */
+static void two_supernodes(struct edge *e)
+{
+	e->n_sn = 2;
+	strcpy(e->sn[1].host, "198.18.0.2");
+	e->sn[1].port = 7654;
+	e->sn[1].sa = sa4("198.18.0.2", 7654);
+	e->sn[1].resolved = true;
+}
+
+static void pong(struct edge *e, int sn, uint8_t last, uint32_t load,
+		 uint64_t now)
+{
+	struct n2n_msg m;
+
+	memset(&m, 0, sizeof(m));
+	m.hdr.type = N2N_MSG_PEER_INFO;
+	memcpy(m.u.peer_info.src_mac, our_mac, 6);
+	m.u.peer_info.src_mac[5] = last;
+	m.u.peer_info.load = load;
+	edge_sn_select_pong(e, &m, sn, now);
+}
+
+TEST(edge_sn_select_by_mac_and_rtt)
+{
+	struct edge *e = edge_new();
+	struct edge_conf c;
+	char s[48];
+
+	memset(&c, 0, sizeof(c));
+	c.sn_selection = EDGE_SN_SELECT_MAC;
+	e->conf = &c;
+	two_supernodes(e);
+	edge_sn_select_tick(e, 1000);
+	CHECK_EQ(n_sent, 2); /* a PING each */
+	CHECK_EQ(sent[0].type, N2N_MSG_QUERY_PEER);
+	pong(e, 0, 0x09, 0, 1010);
+	edge_sn_select_tick(e, 1020);
+	CHECK_EQ(e->cur_sn, 0); /* sn 1 not heard yet, 3 s not over */
+	pong(e, 1, 0x01, 0, 1030);
+	pong(e, 1, 0x00, 0, 1031); /* a second PONG counts for nothing */
+	edge_sn_select_tick(e, 1040);
+	CHECK_EQ(e->cur_sn, 1);
+	CHECK_EQ(sent[2].type, N2N_MSG_UNREGISTER_SUPER);
+	CHECK(sockaddr_equal(&sent[2].to, &e->sn[0].sa));
+	edge_sn_select_str(e, 1, s, sizeof(s));
+	CHECK(!strcmp(s, "mac = 020000000001"));
+	/* RTT: the far one answers late; the near one is taken. */
+	c.sn_selection = EDGE_SN_SELECT_RTT;
+	edge_sn_select_tick(e, 1000 + 30000); /* the next sweep */
+	pong(e, 0, 0x09, 0, 31005);
+	pong(e, 1, 0x01, 0, 31300);
+	edge_sn_select_str(e, 1, s, sizeof(s));
+	CHECK(!strcmp(s, "rtt = 300 ms"));
+	e->sn_wait = false;
+	edge_sn_select_tick(e, 61000);
+	CHECK_EQ(e->cur_sn, 0);
+	edge_free(e);
+}
+
+TEST(edge_sn_select_by_load_stays)
+{
+	struct edge *e = edge_new();
+	char s[48];
+
+	two_supernodes(e); /* no conf: n2n's default, load */
+	edge_sn_select_tick(e, 1000);
+	pong(e, 0, 0x09, 0, 1010);
+	pong(e, 1, 0x01, 0, 1020);
+	edge_sn_select_tick(e, 1030);
+	CHECK_EQ(e->cur_sn, 0); /* both 0: the current one stays */
+	edge_sn_select_str(e, 1, s, sizeof(s));
+	CHECK(!strcmp(s, "load = 0"));
+	/* A load is read byte-swapped, as n2n reads it; the current one's
+	 * is scaled by peers/(peers + 1): 5 * 1/2 = 2 (0 without peers). */
+	CHECK(edge_peer_get(e, victim, 30000));
+	edge_sn_select_tick(e, 31000);
+	pong(e, 0, 0x09, 0x05000000, 31010); /* 5 */
+	pong(e, 1, 0x01, 0x01000000, 31020); /* 1 */
+	edge_sn_select_tick(e, 61000);
+	CHECK_EQ(e->cur_sn, 1);
+	/* A supernode that does not answer is not chosen. */
+	e->sn_wait = false;
+	pong(e, 0, 0x09, 0, 61010);
+	edge_sn_select_tick(e, 91000);
+	CHECK_EQ(e->cur_sn, 0);
 	edge_free(e);
 }
