@@ -310,6 +310,7 @@ static void copy_settings(struct edge *e, const struct edge_conf *c)
 	e->relay_only = c->relay_only;
 	e->allow_routing = c->allow_routing;
 	e->rules = &c->traffic_rules;
+	traffic_rules_log(e->rules);
 	e->accept_multicast = c->accept_multicast;
 	e->mss = mss_limit_of(c->mss_clamp, c->mtu);
 	e->compression = c->compression;

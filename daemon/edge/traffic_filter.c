@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "common/bytes.h"
+#include "common/log.h"
 #include "edge/traffic_filter.h"
 
 struct cursor {
@@ -209,6 +210,17 @@ void traffic_rule_str(const struct traffic_rule *r, char *buf, size_t len)
 		 r->configured & TRAFFIC_ICMP
 			 ? (r->accept & TRAFFIC_ICMP ? "+" : "-")
 			 : "");
+}
+
+void traffic_rules_log(const struct traffic_rules *rs)
+{
+	char buf[TRAFFIC_RULE_STR];
+	unsigned int i;
+
+	for (i = 0; i < rs->n; i++) {
+		traffic_rule_str(&rs->r[i], buf, sizeof(buf));
+		log_notice("traffic rule %u: %s", i + 1, buf);
+	}
 }
 
 /*

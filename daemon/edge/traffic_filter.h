@@ -54,6 +54,9 @@ int traffic_rule_parse(const char *s, struct traffic_rule *r, char *msg,
 /* The rule in n2n's canonical form (all fields spelt out). */
 void traffic_rule_str(const struct traffic_rule *r, char *buf, size_t len);
 
+/* Logs each rule in canonical form, as n2n does at start. */
+void traffic_rules_log(const struct traffic_rules *rs);
+
 /* What a frame (Ethernet, as the TAP has it) carries, for the rules. */
 struct traffic_pkt {
 	uint8_t proto; /* TRAFFIC_TCP/UDP/ICMP, 0: not filtered */
