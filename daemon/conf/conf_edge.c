@@ -137,13 +137,11 @@ static int set_relay_only(struct edge_conf *c, const char *v, char *msg,
 		conf_warn(&c->warnings,
 			  "-S: a bare -S is deprecated in n2n, use -S1");
 	else if (!strcmp(v, "2"))
-		return conf_fail(msg, len,
-				 "TCP to the supernode (-S2) is not supported "
-				 "yet");
+		c->tcp = true; /* implies -S1, as in n2n */
 	else if (strcmp(v, "1"))
 		return conf_fail(msg, len,
 				 "use -S1 (always relay through the "
-				 "supernode)");
+				 "supernode) or -S2 (over TCP)");
 	c->relay_only = true;
 	return 0;
 }
@@ -634,6 +632,11 @@ static int edge_finish(struct edge_parse *ep, const struct conf_env *env,
 		ret = check_a6(c, err, errlen);
 	if (!ret)
 		ret = check_user_auth(c, err, errlen);
+	if (!ret && c->tcp && c->datapath == DATAPATH_KERNEL)
+		ret = conf_fail(err, errlen,
+				"-S2 (TCP to the supernode) needs the socket "
+				"datapath: the kernel path carries UDP only; "
+				"use --datapath=socket or auto");
 	if (ret)
 		return ret;
 	if (c->key && !strcmp(c->key, c->community))

@@ -178,6 +178,7 @@ struct edge {
 	void *ctl;		   /* control socket, edge_ctl.c */
 	void *metrics;		   /* --metrics endpoint, edge_ctl.c */
 	struct edge_a6 *a6;	   /* -A6 (edge_a6.c), or NULL */
+	void *tcp;		   /* -S2 (edge_tcp.c), or NULL */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
