@@ -20,6 +20,7 @@
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "edge.h"
+#include "edge_dns.h"
 #include "edge_tcp.h"
 #include "kernel/netlink.h"
 #include "kernel/dp_edge.h"
@@ -224,6 +225,7 @@ static void edge_tick(void *arg, uint64_t now)
 
 	edge_sn_tick(e, now);
 	edge_tcp_tick(e, now);
+	edge_dns_tick(e, now);
 	edge_peers_tick(e, now);
 	edge_kernel_tick(e, now);
 	edge_a6_tick(e, now);
@@ -390,19 +392,12 @@ static int setup_crypto(struct edge *e)
 
 static int resolve_supernodes(struct edge *e)
 {
-	int i, ok = 0;
+	int i, ok = edge_dns_start(e); /* names: a bounded wait */
 
-	for (i = 0; i < e->n_sn; i++) {
-		struct edge_sn *sn = &e->sn[i];
-
-		if (edge_sn_resolve(e, sn)) {
-			log_warn("supernode %s:%u does not resolve (yet)",
-				 sn->host, sn->port);
-			continue;
-		}
-		ts_replay_init(&sn->replay, ts_from_usec(evloop_wall_usec()));
-		ok++;
-	}
+	for (i = 0; i < e->n_sn; i++)
+		if (e->sn[i].resolved)
+			ts_replay_init(&e->sn[i].replay,
+				       ts_from_usec(evloop_wall_usec()));
 	for (i = 0; i < e->n_sn && !e->sn[i].resolved; i++)
 		;
 	e->cur_sn = i < e->n_sn ? i : 0;
@@ -683,6 +678,7 @@ void edge_fini(struct edge *e)
 	edge_metrics_close(e);
 	edge_ctl_close(e);
 	edge_tcp_close(e);
+	edge_dns_close(e);
 	datapath_close(&e->dp, &e->loop);
 	if (e->tap_fd >= 0)
 		close(e->tap_fd);

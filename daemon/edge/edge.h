@@ -179,6 +179,7 @@ struct edge {
 	void *metrics;		   /* --metrics endpoint, edge_ctl.c */
 	struct edge_a6 *a6;	   /* -A6 (edge_a6.c), or NULL */
 	void *tcp;		   /* -S2 (edge_tcp.c), or NULL */
+	void *dns;		   /* names being resolved, edge_dns.c */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)

@@ -22,6 +22,7 @@
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "proto/auth.h"
+#include "sn_dns.h"
 #include "sn_tcp.h"
 #include "supernode.h"
 
@@ -305,6 +306,7 @@ static void sn_tick(void *arg, uint64_t now)
 	datapath_relay_hops_tick(&sn->dp);
 	sn_fed_tick(sn, now);
 	sn_tcp_tick(sn, now);
+	sn_dns_tick(sn, now);
 	metrics_tick(sn->metrics);
 }
 
@@ -553,6 +555,8 @@ int sn_init(struct supernode *sn, struct sn_conf *c)
 	if (!err)
 		evloop_on_hup(&sn->loop, sn_on_hup, sn);
 	if (!err)
+		err = sn_dns_attach(sn);
+	if (!err)
 		err = open_datapath(sn);
 	if (!err)
 		relay_he_start(sn);
@@ -602,6 +606,7 @@ void sn_fini(struct supernode *sn)
 	sn_metrics_close(sn);
 	sn_ctl_close(sn);
 	sn_tcp_close(sn);
+	sn_dns_close(sn);
 	datapath_close(&sn->dp, &sn->loop);
 	for (c = sn->communities; c; c = next) {
 		next = c->next;

@@ -206,6 +206,7 @@ struct supernode {
 	void *ctl;
 	void *metrics; /* --metrics endpoint, sn_ctl.c */
 	void *tcp;     /* -S2 edges' connections, sn_tcp.c */
+	void *dns;     /* -l names being resolved, sn_dns.c */
 };
 
 int sn_init(struct supernode *sn, struct sn_conf *conf)
