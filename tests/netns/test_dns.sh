@@ -33,28 +33,37 @@ lab_add_public_host sn2 198.18.0.2
 lab_add_public_host dns 198.18.0.53
 lab_add_public_host a 198.18.0.11
 lab_add_public_host b 198.18.0.12
+lab_add_public_host f 198.18.0.3
+lab_add_public_host dns2 198.18.0.54
 for h in a b; do
 	lab_exec $h sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
 done
 
 # The edge host's resolver: the slow server, patient enough to wait.
-NS_A=$(lab_ns a)
 [ -d /etc/netns ] || MADE_NETNS_DIR=1
-mkdir -p "/etc/netns/$NS_A"
 remove_resolv_conf() {
-	rm -f "/etc/netns/$NS_A/resolv.conf"
-	rmdir "/etc/netns/$NS_A"
+	local h
+	for h in a f; do
+		rm -f "/etc/netns/$(lab_ns $h)/resolv.conf"
+		rmdir "/etc/netns/$(lab_ns $h)" 2>/dev/null
+	done
 	[ -z "${MADE_NETNS_DIR:-}" ] || rmdir /etc/netns 2>/dev/null || true
 }
 lab_on_cleanup remove_resolv_conf
-printf 'nameserver 198.18.0.53\noptions timeout:20 attempts:1\n' \
-	>"/etc/netns/$NS_A/resolv.conf"
+resolver_of() {	# resolver_of HOST DNS_IP
+	mkdir -p "/etc/netns/$(lab_ns "$1")"
+	printf 'nameserver %s\noptions timeout:20 attempts:1\n' "$2" \
+		>"/etc/netns/$(lab_ns "$1")/resolv.conf"
+}
+resolver_of a 198.18.0.53
+resolver_of f 198.18.0.54
 
 lab_bg dns "$T/dns.log" "$SLOW_DNS" 198.18.0.53 $DELAY_MS $NAME 198.18.0.2 \
 	>"$T/dns.pid"
 t_require "supernode 1 starts" sn_start sn1 sn1 -p 7654 --datapath=socket
-t_require "supernode 2 starts" sn_start sn2 sn2 -p 7654 --datapath=socket
+t_require "supernode 2 starts" sn_start sn2 sn2 -p 7654 --datapath=socket \
+	-F Federation
 
 start_edge() {	# start_edge NAME HOST ARGS...: pid in $T/NAME.pid
 	local name=$1 host=$2
@@ -106,5 +115,27 @@ t_check "and registers there" lab_wait_for "ea at sn2" 15 sh -c \
 	select(.mac == \"$MAC_A\")' >/dev/null"
 t_check "ping through the named supernode" lab_wait_for "ping via sn2" 20 \
 	pings a 198.19.16.2 2
+
+# --- the supernode's federation names: -l sn2fed.slow.test (sn2, 8 s) ---
+lab_bg dns2 "$T/dns2.log" "$SLOW_DNS" 198.18.0.54 $DELAY_MS sn2fed.slow.test \
+	198.18.0.2 >"$T/dns2.pid"
+members() {	# members NAME: supernodes in its federation community
+	ctl "$1" communities 2>/dev/null |
+		jq -r '.rows[] | select(.community == "*Federation") | .edges'
+}
+at_least() {	# at_least N CMD...: CMD prints a number >= N
+	local n=$1
+	shift
+	[ "$("$@")" -ge "$n" ] 2>/dev/null
+}
+t_require "a supernode federating with a slow name starts" \
+	sn_start f sn3 -p 7654 --datapath=socket -F Federation \
+	-l sn2fed.slow.test:7654
+t_check "it answers n2nctl while the name is pending" sh -c \
+	"grep -q 'query sn2fed.slow.test' '$T/dns2.log' &&
+	! grep -q 'sn2fed.slow.test:7654 is' '$T/sn3.log'"
+t_check_eq "(no member yet)" 0 "$(members sn3)"
+t_check "the name resolves and the supernodes federate" lab_wait_for \
+	"federation" 40 at_least 1 members sn3
 
 t_summary

@@ -66,7 +66,10 @@ udp_dropped() {	# UDP datagrams nft dropped on t
 		awk '{print $2}'
 }
 
-t_require "supernode starts" sn_start sn sn -p 7654 --datapath=socket
+# henet is header-encrypted (-H): listed by name; the rest plaintext.
+printf 'henet\n.*\n' >"$T/communities"
+t_require "supernode starts" sn_start sn sn -p 7654 --datapath=socket \
+	-c "$T/communities"
 t_check "it listens on TCP 7654 too" lab_wait_port sn tcp 7654 5
 
 # --- our edge -S2, our supernode; a UDP edge on the other side ---
@@ -103,13 +106,28 @@ sn_stop sn
 t_check "the -S2 edge notices the supernode went" lab_wait_for \
 	"et down" 10 sh -c "'$CTL' -s '$T/et.sock' -j info |
 	jq -r '.rows[0].transport' | grep -qv connected"
-t_require "supernode restarts" sn_start sn sn -p 7654 --datapath=socket
+t_require "supernode restarts" sn_start sn sn -p 7654 --datapath=socket \
+	-c "$T/communities"
 t_check "the -S2 edge reconnects and registers again" lab_wait_for \
 	"et re-registered" 30 sh -c "'$CTL' -s '$T/sn.sock' -j edges |
 	jq -e '.rows[] | select(.mac == \"$MAC_T\" and .transport == \"tcp\")'"
 t_check "ping again after the restart" lab_wait_for "ping after restart" \
 	20 pings t 198.19.14.2 2
 stop eu
+
+# --- header encryption over TCP: the frame body is the sealed datagram ---
+start_edge eh t -c henet -k s3cret -H -a 198.19.17.1/24 -d n2h \
+	-m 02:00:00:00:17:01 -l 198.18.0.1:7654 -S2
+start_edge ehu u -c henet -k s3cret -H -a 198.19.17.2/24 -d n2hu \
+	-m 02:00:00:00:17:02 -l 198.18.0.1:7654
+t_check "a -H -S2 edge registers over TCP" lab_wait_for "eh registered" 15 \
+	registered eh
+t_check "and pings a -H UDP edge" lab_wait_for "ping eh->ehu" 15 \
+	pings t 198.19.17.2 2
+t_check_eq "its community is header-encrypted at the supernode" encrypted \
+	"$(sn_community sn henet header)"
+stop eh
+stop ehu
 
 # --- the point: a UDP edge on that host does not get through ---
 d=$(udp_dropped)
@@ -135,7 +153,7 @@ stop ef
 
 # --- hostile clients ---
 for i in $(seq 200 232); do
-	lab_exec h ip addr add 198.18.0.$i/24 dev eth0
+	lab_exec h ip addr add "198.18.0.$i/24" dev eth0
 done
 SRCS=$(seq -f '198.18.0.%g' 200 232)
 c_before() { counter sn "$1"; }
