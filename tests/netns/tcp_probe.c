@@ -4,9 +4,10 @@
  * test_tcp.sh (n2n's -S2 framing: a 2-byte big-endian length, then the
  * datagram). Plaintext communities only.
  *
- *   tcp_probe hold DST PORT PER_SRC WAIT_MS SRC...
- *       PER_SRC connections from each SRC address, sending nothing; after
- *       WAIT_MS prints how many the supernode has not closed.
+ *   tcp_probe hold DST PORT PER_SRC WAIT_MS COMMUNITY SRC...
+ *       PER_SRC connections from each SRC address, each sending a
+ *       REGISTER_SUPER in COMMUNITY (a MAC of its own; "-": nothing at
+ *       all); after WAIT_MS prints how many the supernode has not closed.
  *   tcp_probe slow DST PORT COMMUNITY MAC
  *       registers, then starts a frame and sends one byte of it a second;
  *       exit 0 when the supernode closes it (within 20 s), else 1.
@@ -77,7 +78,8 @@ static int closed_within(int fd, int ms)
 	return 0;
 }
 
-static void send_frame(int fd, const struct n2n_msg *m)
+/* 0, or -1 when the connection took it not whole (closed). */
+static int try_send_frame(int fd, const struct n2n_msg *m)
 {
 	uint8_t buf[2 + N2N_PKT_BUF_SIZE + 128];
 	ssize_t n = wire_encode(buf + 2, sizeof(buf) - 2, m);
@@ -85,7 +87,12 @@ static void send_frame(int fd, const struct n2n_msg *m)
 	if (n < 0)
 		die("encode");
 	put_be16(buf, (uint16_t)n);
-	if (send(fd, buf, (size_t)n + 2, MSG_NOSIGNAL) != n + 2)
+	return send(fd, buf, (size_t)n + 2, MSG_NOSIGNAL) == n + 2 ? 0 : -1;
+}
+
+static void send_frame(int fd, const struct n2n_msg *m)
+{
+	if (try_send_frame(fd, m))
 		die("send");
 }
 
@@ -139,14 +146,35 @@ static int registered(const char *community, const char *mac)
 	return fd;
 }
 
+/* A registration, not waiting for its answer (the connection may be one
+ * the supernode refuses). */
+static void send_registration(int fd, const char *community, int k)
+{
+	struct n2n_msg m;
+
+	init_msg(&m, community, N2N_MSG_REGISTER_SUPER);
+	m.u.reg_super.cookie = (uint32_t)k;
+	m.u.reg_super.edge_mac[0] = 0x02;
+	put_be32(m.u.reg_super.edge_mac + 2, 0x10000u + (uint32_t)k);
+	m.u.reg_super.auth.scheme = N2N_AUTH_SIMPLE_ID;
+	m.u.reg_super.auth.token_size = N2N_AUTH_ID_TOKEN_SIZE;
+	memset(m.u.reg_super.auth.token, 0x5a, N2N_AUTH_ID_TOKEN_SIZE);
+	try_send_frame(fd, &m); /* refused: counted as closed below */
+}
+
 static int do_hold(int argc, char **argv)
 {
 	int per = atoi(argv[0]), wait = atoi(argv[1]), n = 0, open = 0, i, j;
-	int *fds = calloc((size_t)(per * (argc - 2)) + 1, sizeof(int));
+	const char *community = argv[2];
+	int *fds = calloc((size_t)(per * (argc - 3)) + 1, sizeof(int));
 
-	for (i = 2; i < argc; i++)
-		for (j = 0; j < per; j++)
-			fds[n++] = tcp_to(argv[i]);
+	for (i = 3; i < argc; i++)
+		for (j = 0; j < per; j++) {
+			fds[n] = tcp_to(argv[i]);
+			if (strcmp(community, "-"))
+				send_registration(fds[n], community, n);
+			n++;
+		}
 	usleep((useconds_t)wait * 1000);
 	for (i = 0; i < n; i++)
 		open += !closed_within(fds[i], 0);
@@ -211,7 +239,7 @@ int main(int argc, char **argv)
 		goto usage;
 	g_dst = argv[2];
 	g_port = atoi(argv[3]);
-	if (!strcmp(argv[1], "hold") && argc >= 7)
+	if (!strcmp(argv[1], "hold") && argc >= 8)
 		return do_hold(argc - 4, argv + 4);
 	if (!strcmp(argv[1], "slow") && argc == 6)
 		return do_slow(argv[4], argv[5]);

@@ -106,13 +106,17 @@ sn_stop sn
 t_check "the -S2 edge notices the supernode went" lab_wait_for \
 	"et down" 10 sh -c "'$CTL' -s '$T/et.sock' -j info |
 	jq -r '.rows[0].transport' | grep -qv connected"
-t_require "supernode restarts" sn_start sn sn -p 7654 --datapath=socket \
-	-c "$T/communities"
+# Back with the XDP relay: it must leave the -S2 edge to the daemon.
+t_require "supernode restarts (XDP relay)" sn_start sn sn -p 7654 \
+	--datapath=kernel -c "$T/communities"
+t_check "its XDP relay is attached" has_xdp sn
 t_check "the -S2 edge reconnects and registers again" lab_wait_for \
 	"et re-registered" 30 sh -c "'$CTL' -s '$T/sn.sock' -j edges |
 	jq -e '.rows[] | select(.mac == \"$MAC_T\" and .transport == \"tcp\")'"
 t_check "ping again after the restart" lab_wait_for "ping after restart" \
 	20 pings t 198.19.14.2 2
+t_check "5 of 5 echoes UDP edge -> -S2 edge through the XDP supernode" \
+	pings_all u 198.19.14.1 5
 stop eu
 
 # --- header encryption over TCP: the frame body is the sealed datagram ---
@@ -160,21 +164,22 @@ c_before() { counter sn "$1"; }
 
 b=$(c_before drop_tcp_source_limit)
 t_check_eq "at most 8 connections per source address" 8 \
-	"$(lab_exec h "$PROBE" hold 198.18.0.1 7654 12 1000 198.18.0.20)"
+	"$(lab_exec h "$PROBE" hold 198.18.0.1 7654 12 1000 hostile 198.18.0.20)"
 t_check_delta "the rest counted as tcp_source_limit" "$b" \
 	"$(counter sn drop_tcp_source_limit)" -ge 4
 
 b=$(c_before drop_tcp_conn_limit)
+# Registered (a REGISTER_SUPER each), so none times out while they open.
 # shellcheck disable=SC2086
 t_check_eq "at most 256 connections in all" 256 \
-	"$(lab_exec h "$PROBE" hold 198.18.0.1 7654 8 1500 $SRCS)"
+	"$(lab_exec h "$PROBE" hold 198.18.0.1 7654 8 1500 hostile $SRCS)"
 t_check_delta "the rest counted as tcp_conn_limit" "$b" \
 	"$(counter sn drop_tcp_conn_limit)" -ge 8
 t_check "the supernode still answers n2nctl" counter sn received
 
 b=$(c_before drop_tcp_timeout)
 t_check_eq "a connection with no registration is closed within 8 s" 0 \
-	"$(lab_exec h "$PROBE" hold 198.18.0.1 7654 1 8000 198.18.0.20)"
+	"$(lab_exec h "$PROBE" hold 198.18.0.1 7654 1 8000 - 198.18.0.20)"
 t_check_delta "counted as tcp_timeout" "$b" \
 	"$(counter sn drop_tcp_timeout)" -ge 1
 
