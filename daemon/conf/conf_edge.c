@@ -48,7 +48,7 @@ static const struct conf_option edge_options[] = {
 	{ 'M', NULL, CONF_ARG_REQUIRED, NULL },
 	{ 'P', NULL, CONF_ARG_REQUIRED, NULL },
 	{ 'R', NULL, CONF_ARG_REQUIRED, NULL },
-	{ 'S', NULL, CONF_ARG_OPTIONAL, "-S1, relay only" },
+	{ 'S', NULL, CONF_ARG_OPTIONAL, "-S1 relay only, -S2 over TCP" },
 	{ 'T', NULL, CONF_ARG_REQUIRED, NULL },
 	{ 'V', NULL, CONF_ARG_NONE, NULL },
 	{ 'a', NULL, CONF_ARG_REQUIRED, NULL },

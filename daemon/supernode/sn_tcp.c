@@ -31,6 +31,7 @@ struct sn_tcp {
 	int epfd, lfd;
 	struct sn_tcp_conn *conns[SN_TCP_MAX_CONNS];
 	unsigned int n;
+	uint64_t idle_ms;	/* SN_TCP_IDLE_MS, or the test setting */
 	struct sn_tcp_conn *rx; /* whose frame is being handled, or NULL */
 	bool rx_valid;		/* and whether it led anywhere */
 };
@@ -261,7 +262,7 @@ void sn_tcp_tick(struct supernode *sn, uint64_t now)
 			why = N2NK_TCP_PARTIAL;
 		else if (!k->registered && now - k->open_ms >= SN_TCP_HELLO_MS)
 			why = N2NK_TCP_TIMEOUT;
-		else if (k->registered && now - k->last_ms >= SN_TCP_IDLE_MS)
+		else if (k->registered && now - k->last_ms >= t->idle_ms)
 			why = N2NK_TCP_TIMEOUT;
 		if (why == N2NK_OK)
 			i++;
@@ -315,6 +316,26 @@ static int listen_socket(const struct supernode *sn)
 	return fd;
 }
 
+/* N2NK_SN_TCP_IDLE_S: the idle timeout, for tests (logged when set). */
+static uint64_t idle_ms(void)
+{
+	const char *v = getenv("N2NK_SN_TCP_IDLE_S");
+	char *end;
+	unsigned long s;
+
+	if (!v || !*v)
+		return SN_TCP_IDLE_MS;
+	s = strtoul(v, &end, 10);
+	if (*end || s < 2 || s > 86400) {
+		log_warn("N2NK_SN_TCP_IDLE_S=%s ignored (2..86400 seconds)", v);
+		return SN_TCP_IDLE_MS;
+	}
+	log_warn("N2NK_SN_TCP_IDLE_S=%lu: a test setting, not for real "
+		 "networks",
+		 s);
+	return s * 1000;
+}
+
 int sn_tcp_open(struct supernode *sn)
 {
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
@@ -323,6 +344,7 @@ int sn_tcp_open(struct supernode *sn)
 
 	if (!t)
 		return -ENOMEM;
+	t->idle_ms = idle_ms();
 	t->epfd = epoll_create1(EPOLL_CLOEXEC);
 	t->lfd = listen_socket(sn);
 	err = t->epfd < 0 ? -errno : t->lfd < 0 ? t->lfd : 0;

@@ -11,6 +11,9 @@
  *   tcp_probe slow DST PORT COMMUNITY MAC
  *       registers, then starts a frame and sends one byte of it a second;
  *       exit 0 when the supernode closes it (within 20 s), else 1.
+ *   tcp_probe quiet DST PORT COMMUNITY MAC
+ *       registers, then sends nothing; exit 0 when the supernode closes
+ *       it within 15 s, else 1.
  *   tcp_probe big DST PORT COMMUNITY MAC
  *       registers, then sends a frame length of 3000; exit 0 when closed
  *       within 3 s, else 1.
@@ -201,6 +204,11 @@ static int do_slow(const char *community, const char *mac)
 	return 1;
 }
 
+static int do_quiet(const char *community, const char *mac)
+{
+	return closed_within(registered(community, mac), 15000) ? 0 : 1;
+}
+
 static int do_big(const char *community, const char *mac)
 {
 	int fd = registered(community, mac);
@@ -243,6 +251,8 @@ int main(int argc, char **argv)
 		return do_hold(argc - 4, argv + 4);
 	if (!strcmp(argv[1], "slow") && argc == 6)
 		return do_slow(argv[4], argv[5]);
+	if (!strcmp(argv[1], "quiet") && argc == 6)
+		return do_quiet(argv[4], argv[5]);
 	if (!strcmp(argv[1], "big") && argc == 6)
 		return do_big(argv[4], argv[5]);
 	if (!strcmp(argv[1], "flood") && argc == 8)

@@ -189,6 +189,18 @@ t_check "a registered slowloris (a byte a second) is closed" \
 t_check_delta "counted as tcp_partial_frame" "$b" \
 	"$(counter sn drop_tcp_partial_frame)" -ge 1
 
+# Idle: a registration not renewed closes the connection (90 s; 3 s here,
+# on a supernode of its own on port 7655).
+SN_WRAP=(env N2NK_SN_TCP_IDLE_S=3)
+t_require "a supernode with a 3 s idle timeout starts" sn_start sn snidle \
+	-p 7655 --datapath=socket
+SN_WRAP=()
+t_check "a registered connection that goes quiet is closed" \
+	lab_exec h "$PROBE" quiet 198.18.0.1 7655 hostile 02:00:00:00:14:0e
+t_check_num "counted as tcp_timeout" "$(counter snidle drop_tcp_timeout)" \
+	-ge 1
+sn_stop snidle
+
 b=$(c_before drop_tcp_frame_size)
 t_check "a frame length above 2048 closes the connection" \
 	lab_exec h "$PROBE" big 198.18.0.1 7654 hostile 02:00:00:00:14:0b
