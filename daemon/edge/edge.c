@@ -54,7 +54,8 @@ static int send_sealed(struct edge *e, const struct sockaddr_storage *to,
 		n = msg_append_trailer(buf, sizeof(buf), (size_t)n,
 				       &e->upw_secret);
 	if (n > 0 && e->tcp && edge_sn_index(e, to) >= 0) /* -S2 */
-		return edge_tcp_send(e, to, buf, (size_t)n);
+		return edge_tcp_send(e, to, buf, (size_t)n,
+				     edge_sn_index(e, to) == e->cur_sn);
 	if (n < 0 || datapath_send_udp(&e->dp, to, buf, (size_t)n) < 0) {
 		edge_drop(e, N2NK_SEND_FAILED);
 		return -EIO;

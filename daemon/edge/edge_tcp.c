@@ -125,11 +125,16 @@ static bool ensure_connection(struct edge *e, const struct sockaddr_storage *to)
 }
 
 int edge_tcp_send(struct edge *e, const struct sockaddr_storage *to,
-		  const uint8_t *buf, size_t len)
+		  const uint8_t *buf, size_t len, bool current)
 {
 	struct edge_tcp *t = tcp_of(e);
 	int err;
 
+	/* The one being left (its UNREGISTER_SUPER) still has it. */
+	if (!current && !(t->s.fd >= 0 && sockaddr_equal(&t->to, to))) {
+		edge_drop(e, N2NK_TCP_DOWN);
+		return -ENOTCONN;
+	}
 	if (!ensure_connection(e, to)) {
 		edge_drop(e, N2NK_TCP_DOWN);
 		return -ENOTCONN;

@@ -9,6 +9,7 @@
 #ifndef N2NK_EDGE_TCP_H
 #define N2NK_EDGE_TCP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/socket.h>
@@ -23,10 +24,15 @@ struct edge;
 
 int edge_tcp_open(struct edge *e) __attribute__((warn_unused_result));
 void edge_tcp_close(struct edge *e);
-/* A sealed datagram for the supernode at to, over the connection to it
- * (opened if needed): 0 or -errno (dropped and counted). */
+/*
+ * A sealed datagram for the supernode at to, over the connection to it
+ * (opened if needed): 0 or -errno (dropped and counted). Only the current
+ * supernode (current) is talked to: one connection, as n2n, which sends
+ * -S2 edges no PINGs; a frame for another is dropped (tcp_not_connected)
+ * rather than moving the connection.
+ */
 int edge_tcp_send(struct edge *e, const struct sockaddr_storage *to,
-		  const uint8_t *buf, size_t len);
+		  const uint8_t *buf, size_t len, bool current);
 void edge_tcp_tick(struct edge *e, uint64_t now);
 /* "connected to 198.18.0.1:7654", "connecting ...", "down ..." */
 const char *edge_tcp_state(const struct edge *e, char *buf, size_t cap);
