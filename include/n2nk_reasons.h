@@ -131,7 +131,15 @@ X(KEEPALIVE,        -64, "keepalive",              __,   __,   __,   __,   __,  
 X(SESSION_CONTROL,  -65, "session_control",        __,   __,   __,   __,   DMN,  __,   DMN)      \
 /* The relay, IPv6 and checksums (issue 13). */                                                 \
 X(CHECKSUM_PARTIAL, -66, "checksum_partial",       __,   DMN,  __,   __,   __,   __,   __)      \
-X(OTHER_FAMILY,     -67, "other_family",           __,   DMN,  __,   __,   __,   __,   __)
+X(OTHER_FAMILY,     -67, "other_family",           __,   DMN,  __,   __,   __,   __,   __)      \
+/* TCP to the supernode, -S2 (issue 14). */                                                     \
+X(TCP_CONN_LIMIT,   -68, "tcp_conn_limit",         DROP, __,   __,   __,   __,   __,   __)      \
+X(TCP_SOURCE_LIMIT, -69, "tcp_source_limit",       DROP, __,   __,   __,   __,   __,   __)      \
+X(TCP_TIMEOUT,      -70, "tcp_timeout",            DROP, __,   __,   __,   __,   __,   __)      \
+X(TCP_PARTIAL,      -71, "tcp_partial_frame",      DROP, __,   __,   __,   __,   __,   __)      \
+X(TCP_FRAME_SIZE,   -72, "tcp_frame_size",         DROP, __,   __,   __,   __,   __,   __)      \
+X(TCP_QUEUE_FULL,   -73, "tcp_queue_full",         DROP, __,   __,   __,   __,   __,   __)      \
+X(TCP_DOWN,         -74, "tcp_not_connected",      DROP, __,   __,   __,   __,   __,   __)
 /* clang-format on */
 
 /*
@@ -275,6 +283,22 @@ X(OTHER_FAMILY,     -67, "other_family",           __,   DMN,  __,   __,   __,  
  * ANSWER_LIMIT      supernode: an answer (REGISTER_SUPER_ACK/NAK, PONG,
  *                   PEER_INFO) not sent: its destination address had its
  *                   share (SN_ANSWERS_PER_S); requests can be spoofed.
+ * TCP_CONN_LIMIT    supernode: a TCP connection (-S2) refused, closed at
+ *                   once: SN_TCP_MAX_CONNS are open.
+ * TCP_SOURCE_LIMIT  supernode: a TCP connection refused: its source
+ *                   address has SN_TCP_MAX_PER_IP open.
+ * TCP_TIMEOUT       supernode: a TCP connection closed: no registration
+ *                   accepted within SN_TCP_HELLO_MS of its opening, or
+ *                   nothing valid for SN_TCP_IDLE_MS after one.
+ * TCP_PARTIAL       supernode: a TCP connection closed: a frame (its
+ *                   length or body) began and did not end within
+ *                   SN_TCP_PARTIAL_MS (slowloris).
+ * TCP_FRAME_SIZE    a TCP frame's length above 2048 (n2n's rule) or below
+ *                   an n2n header: the connection is closed.
+ * TCP_QUEUE_FULL    a frame not sent over TCP: the connection's send queue
+ *                   (bytes the peer has not read yet) is full.
+ * TCP_DOWN          edge: a frame for the supernode not sent: its TCP
+ *                   connection is down (waiting to reconnect).
  */
 
 enum n2nk_verdict {

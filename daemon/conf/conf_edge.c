@@ -48,7 +48,7 @@ static const struct conf_option edge_options[] = {
 	{ 'M', NULL, CONF_ARG_REQUIRED, NULL },
 	{ 'P', NULL, CONF_ARG_REQUIRED, NULL },
 	{ 'R', NULL, CONF_ARG_REQUIRED, NULL },
-	{ 'S', NULL, CONF_ARG_OPTIONAL, "-S1, relay only" },
+	{ 'S', NULL, CONF_ARG_OPTIONAL, "-S1 relay only, -S2 over TCP" },
 	{ 'T', NULL, CONF_ARG_REQUIRED, NULL },
 	{ 'V', NULL, CONF_ARG_NONE, NULL },
 	{ 'a', NULL, CONF_ARG_REQUIRED, NULL },
@@ -137,13 +137,11 @@ static int set_relay_only(struct edge_conf *c, const char *v, char *msg,
 		conf_warn(&c->warnings,
 			  "-S: a bare -S is deprecated in n2n, use -S1");
 	else if (!strcmp(v, "2"))
-		return conf_fail(msg, len,
-				 "TCP to the supernode (-S2) is not supported "
-				 "yet");
+		c->tcp = true; /* implies -S1, as in n2n */
 	else if (strcmp(v, "1"))
 		return conf_fail(msg, len,
 				 "use -S1 (always relay through the "
-				 "supernode)");
+				 "supernode) or -S2 (over TCP)");
 	c->relay_only = true;
 	return 0;
 }
@@ -653,6 +651,11 @@ static int edge_finish(struct edge_parse *ep, const struct conf_env *env,
 		ret = check_a6(c, err, errlen);
 	if (!ret)
 		ret = check_user_auth(c, err, errlen);
+	if (!ret && c->tcp && c->datapath == DATAPATH_KERNEL)
+		ret = conf_fail(err, errlen,
+				"-S2 (TCP to the supernode) needs the socket "
+				"datapath: the kernel path carries UDP only; "
+				"use --datapath=socket or auto");
 	if (ret)
 		return ret;
 	if (c->key && !strcmp(c->key, c->community))

@@ -20,6 +20,8 @@
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "edge.h"
+#include "edge_dns.h"
+#include "edge_tcp.h"
 #include "kernel/netlink.h"
 #include "kernel/dp_edge.h"
 #include "kernel/edge_loader.h"
@@ -51,6 +53,9 @@ static int send_sealed(struct edge *e, const struct sockaddr_storage *to,
 	if (n > 0 && trailer)
 		n = msg_append_trailer(buf, sizeof(buf), (size_t)n,
 				       &e->upw_secret);
+	if (n > 0 && e->tcp && edge_sn_index(e, to) >= 0) /* -S2 */
+		return edge_tcp_send(e, to, buf, (size_t)n,
+				     edge_sn_index(e, to) == e->cur_sn);
 	if (n < 0 || datapath_send_udp(&e->dp, to, buf, (size_t)n) < 0) {
 		edge_drop(e, N2NK_SEND_FAILED);
 		return -EIO;
@@ -150,8 +155,8 @@ static bool needs_supernode(const struct n2n_msg *m)
 	       m->hdr.type == N2N_MSG_PEER_INFO;
 }
 
-static void edge_on_udp(void *ctx, const struct sockaddr_storage *from,
-			uint8_t *buf, size_t len)
+void edge_on_udp(void *ctx, const struct sockaddr_storage *from, uint8_t *buf,
+		 size_t len)
 {
 	struct edge *e = ctx;
 	/* Static: a datagram-sized copy, off the stack; one loop thread. */
@@ -220,6 +225,8 @@ static void edge_tick(void *arg, uint64_t now)
 	struct edge *e = arg;
 
 	edge_sn_tick(e, now);
+	edge_tcp_tick(e, now);
+	edge_dns_tick(e, now);
 	edge_sn_select_tick(e, now);
 	edge_peers_tick(e, now);
 	edge_kernel_tick(e, now);
@@ -389,19 +396,12 @@ static int setup_crypto(struct edge *e)
 
 static int resolve_supernodes(struct edge *e)
 {
-	int i, ok = 0;
+	int i, ok = edge_dns_start(e); /* names: a bounded wait */
 
-	for (i = 0; i < e->n_sn; i++) {
-		struct edge_sn *sn = &e->sn[i];
-
-		if (edge_sn_resolve(e, sn)) {
-			log_warn("supernode %s:%u does not resolve (yet)",
-				 sn->host, sn->port);
-			continue;
-		}
-		ts_replay_init(&sn->replay, ts_from_usec(evloop_wall_usec()));
-		ok++;
-	}
+	for (i = 0; i < e->n_sn; i++)
+		if (e->sn[i].resolved)
+			ts_replay_init(&e->sn[i].replay,
+				       ts_from_usec(evloop_wall_usec()));
 	for (i = 0; i < e->n_sn && !e->sn[i].resolved; i++)
 		;
 	e->cur_sn = i < e->n_sn ? i : 0;
@@ -469,7 +469,9 @@ static void kernel_cfg(struct edge *e, struct datapath_cfg *dc,
 	unsigned int id = e->tf.ops->id;
 	int n = 0;
 
-	dc->edge_kernel_why = kernel_v6_why(e, dc);
+	dc->edge_kernel_why = c->tcp ? "-S2: the supernode is reached over "
+				       "TCP, which the kernel path cannot carry"
+				     : kernel_v6_why(e, dc);
 	if (dc->edge_kernel_why ||
 	    !edge_kernel_possible(e, &dc->edge_kernel_why))
 		return;
@@ -606,6 +608,8 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 		apply_address(e); /* -a static: configured before any traffic */
 	if (!err)
 		err = open_datapath(e);
+	if (!err && c->tcp)
+		err = edge_tcp_open(e);
 	if (!err) {
 		edge_sockopts(e, e->dp.udp_fd, e->dp.udp_family); /* -T, -D */
 		edge_kernel_adopt(e);
@@ -680,6 +684,8 @@ void edge_fini(struct edge *e)
 {
 	edge_metrics_close(e);
 	edge_ctl_close(e);
+	edge_tcp_close(e);
+	edge_dns_close(e);
 	datapath_close(&e->dp, &e->loop);
 	if (e->tap_fd >= 0)
 		close(e->tap_fd);

@@ -188,6 +188,8 @@ struct edge {
 	void *ctl;		    /* control socket, edge_ctl.c */
 	void *metrics;		    /* --metrics endpoint, edge_ctl.c */
 	struct edge_a6 *a6;	    /* -A6 (edge_a6.c), or NULL */
+	void *tcp;		    /* -S2 (edge_tcp.c), or NULL */
+	void *dns;		    /* names being resolved, edge_dns.c */
 	struct edge_bridge *bridge; /* -r: hosts behind peers, or NULL */
 };
 

@@ -17,6 +17,7 @@
 #include "ctl/ctl_prom.h"
 #include "ctl/metrics.h"
 #include "edge.h"
+#include "edge_tcp.h"
 #include "kernel/dp_edge.h"
 
 static uint64_t ago_s(uint64_t then_ms)
@@ -280,10 +281,11 @@ static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
 		    char **argv __maybe_unused, void *ctx)
 {
 	static const char *const cols[] = {
-		"community", "community_id", "mac",	   "ip4addr",  "device",
-		"datapath",  "why",	     "registered", "udp_port", NULL
+		"community", "community_id", "mac", "ip4addr",
+		"device",    "datapath",     "why", "registered",
+		"udp_port",  "transport",    NULL
 	};
-	char ip[IP4_PREFIX_STR_MAX];
+	char ip[IP4_PREFIX_STR_MAX], tr[96];
 	struct edge *e = ctx;
 
 	columns(t, cols);
@@ -297,6 +299,8 @@ static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
 	ctl_table_str(t, e->dp.why ? e->dp.why : "");
 	ctl_table_bool(t, edge_registered(e) && !e->sn_wait);
 	ctl_table_u64(t, e->dp.bound_port);
+	/* To the supernode: "udp", or -S2's "tcp connected 198.18.0.1:7654" */
+	ctl_table_str(t, edge_tcp_state(e, tr, sizeof(tr)));
 	return 0;
 }
 

@@ -13,6 +13,7 @@
 #include "common/mac.h"
 #include "common/sockaddr.h"
 #include "edge.h"
+#include "edge_dns.h"
 
 #define EDGE_REG_ATTEMPTS 3
 
@@ -38,20 +39,10 @@ static void fill_auth(struct edge *e, struct n2n_auth *a)
 	auth_edge_token(a->token, e->upw_pub, &e->upw_secret, e->upw_challenge);
 }
 
+/* Off the event loop (edge_dns.c): a name may resolve later. */
 int edge_sn_resolve(struct edge *e, struct edge_sn *sn)
 {
-	struct sockaddr_storage two[2];
-	int n = sockaddr_resolve_pair(two, sn->host, sn->port, e->sn_family);
-
-	if (n < 0)
-		return n;
-	sn->sa = two[0];
-	sn->has_alt = n == 2;
-	sn->on_alt = false;
-	if (sn->has_alt)
-		sn->alt = two[1];
-	sn->resolved = true;
-	return 0;
+	return edge_dns_resolve(e, sn);
 }
 
 /*

@@ -22,7 +22,8 @@
  * (n2n waits for the first PONG before registering and converges a sweep
  * later). Every known supernode is PINGed (at most EDGE_MAX_SN), where
  * n2n PINGs up to 15, then 5 a sweep with a random skip. RTT is measured
- * on a monotonic clock in ms (n2n's wraps at each second).
+ * on a monotonic clock in ms (n2n's wraps at each second). With -S2 there
+ * is no selection, as in n2n (it PINGs over UDP only).
  */
 #include <stdio.h>
 #include <string.h>
@@ -147,7 +148,9 @@ static bool all_answered(const struct edge *e)
 
 void edge_sn_select_tick(struct edge *e, uint64_t now)
 {
-	if (e->n_sn < 2)
+	/* -S2: no PINGs, as n2n (they would need UDP, or a connection to
+	 * every supernode): list order and failover only. */
+	if (e->n_sn < 2 || (e->conf && e->conf->tcp))
 		return;
 	if (!e->sweep_ms || now - e->sweep_ms >= SWEEP_MS) {
 		sweep(e, now);

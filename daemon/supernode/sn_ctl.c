@@ -16,6 +16,7 @@
 #include "ctl/metrics.h"
 #include "kernel/dp_kernel.h"
 #include "kernel/dp_relay.h"
+#include "sn_tcp.h"
 #include "supernode.h"
 
 static const char *mode_name(enum sn_community_mode m)
@@ -78,6 +79,7 @@ static void edge_row(struct mac_entry *me, void *arg)
 	ctl_table_u64(r->t, (evloop_now_ms() - e->last_seen_ms) / 1000);
 	ctl_table_u64(r->t, e->rx_pkts);
 	ctl_table_u64(r->t, e->tx_pkts);
+	ctl_table_str(r->t, e->tcp ? "tcp" : "udp");
 	if (!r->kernel)
 		return;
 	if (!datapath_relay_edge_stats(r->dp, r->c->name, e->key.mac, &st))
@@ -90,8 +92,8 @@ static int cmd_edges(struct ctl_table *t, int argc __maybe_unused,
 		     char **argv __maybe_unused, void *ctx)
 {
 	static const char *const cols[] = {
-		"community",   "mac",	     "sockaddr",   "ip4addr", "desc",
-		"last_seen_s", "rx_relayed", "tx_relayed", NULL
+		"community",   "mac",	     "sockaddr",   "ip4addr",	"desc",
+		"last_seen_s", "rx_relayed", "tx_relayed", "transport", NULL
 	};
 	struct supernode *sn = ctx;
 	bool kernel = sn->dp.relay != NULL; /* the XDP relay is loaded */
@@ -165,6 +167,7 @@ static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
 		     char **argv __maybe_unused, void *ctx)
 {
 	struct supernode *sn = ctx;
+	unsigned int open, reg;
 
 	ctl_table_column(t, "counter");
 	ctl_table_column(t, "value");
@@ -182,6 +185,9 @@ static int cmd_stats(struct ctl_table *t, int argc __maybe_unused,
 	ctl_counter_row(t, "peer_info_v6_withheld",
 			sn->stats.peer_info_v6_withheld);
 	ctl_counter_row(t, "fed_v6_withheld", sn->stats.fed_v6_withheld);
+	sn_tcp_count(sn, &open, &reg);
+	ctl_counter_row(t, "tcp_connections", open);
+	ctl_counter_row(t, "tcp_registered", reg);
 	ctl_reason_rows(t, N2NK_LAYER_DAEMON, sn->drops.n);
 	return 0;
 }

@@ -24,6 +24,7 @@
 #include "common/mac.h"
 #include "common/sockaddr.h"
 #include "conf/conf.h"
+#include "sn_dns.h"
 #include "supernode.h"
 
 #define FED_INTERVAL_MS	    10000
@@ -53,24 +54,6 @@ void sn_fed_wire_name(const struct sn_conf *c, char name[N2N_COMMUNITY_SIZE])
 	memcpy(name, c->federation_keys, N2N_COMMUNITY_SIZE);
 	memcpy(name, c->federation, n);
 	name[n] = 0;
-}
-
-/*
- * A federation member: IPv4 first, as n2n (a stock member listens on IPv4
- * only, whatever AAAA its name has); IPv6 for an IPv6 address, or a name
- * with no A, unless -p bound us to IPv4.
- */
-static bool anchor_resolve(struct supernode *sn, struct sn_anchor *a)
-{
-	struct sockaddr_storage two[2];
-
-	if (!sockaddr_resolve(&a->sa, a->host, a->port))
-		return true;
-	if (sn->conf->bind_addr.family == AF_INET ||
-	    sockaddr_resolve_pair(two, a->host, a->port, AF_INET6) < 0)
-		return false;
-	a->sa = two[0];
-	return true;
 }
 
 int sn_fed_init(struct supernode *sn)
@@ -104,13 +87,9 @@ int sn_fed_init(struct supernode *sn)
 		snprintf(a->host, sizeof(a->host), "%s",
 			 c->federation_peers[i].host);
 		a->port = c->federation_peers[i].port;
-		a->resolved = anchor_resolve(sn, a);
-		if (a->resolved)
-			sn_evict_edges_at(sn, &a->sa);
-		if (!a->resolved)
-			log_warn("federation: %s:%u does not resolve (yet)",
-				 a->host, a->port);
+		sn_dns_anchor(sn, a); /* resolved, or asked (sn_dns.c) */
 	}
+	sn_dns_wait(sn, SN_DNS_START_WAIT_MS);
 	return 0;
 }
 
@@ -281,11 +260,8 @@ void sn_fed_tick(struct supernode *sn, uint64_t now)
 		struct sn_anchor *a = &sn->anchors[i];
 		struct sn_edge *m;
 
-		if (!a->resolved) {
-			a->resolved = anchor_resolve(sn, a);
-			if (a->resolved)
-				sn_evict_edges_at(sn, &a->sa);
-		}
+		if (!a->resolved)
+			sn_dns_anchor(sn, a); /* the answer comes later */
 		m = a->resolved ? member_by_sa(sn, &a->sa) : NULL;
 		if (a->resolved &&
 		    (!m || now - m->last_seen_ms > FED_ACTIVE_MS))

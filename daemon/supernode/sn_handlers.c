@@ -20,6 +20,7 @@
 #include "n2nk_relay.h"
 #include "proto/auth.h"
 #include "proto/pearson.h"
+#include "sn_tcp.h"
 #include "supernode.h"
 
 #define SN_EDGE_PURGE_MS  60000
@@ -390,7 +391,8 @@ void sn_mirror_edge(struct supernode *sn, struct sn_community *c,
 
 	if (c->he.upw || c == sn->federation)
 		return;
-	if (registered && mirrorable(&e->sa)) {
+	/* Not an edge on TCP: the kernel relay sends UDP only. */
+	if (registered && mirrorable(&e->sa) && !e->tcp) {
 		err = mirror_he(sn, c);
 		if (!err)
 			err = datapath_relay_edge_set(&sn->dp, c->name,
@@ -767,6 +769,7 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 		edge_set_addr(c, e, &addr);
 		memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
 		e->last_seen_ms = evloop_now_ms();
+		sn_tcp_registered(sn, c, e, from);
 		sn_mirror_edge(sn, c, e, true);
 		send_reg_ack(sn, c, r, e, &addr, from, c->he.upw ? &s : NULL);
 		sn_fed_propagate(sn, c, m, from, c->he.upw ? &s : NULL);

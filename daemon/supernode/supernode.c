@@ -22,6 +22,8 @@
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "proto/auth.h"
+#include "sn_dns.h"
+#include "sn_tcp.h"
 #include "supernode.h"
 
 #define SN_TICK_MS 1000
@@ -51,6 +53,12 @@ static int send_sealed(struct supernode *sn, struct sn_community *c,
 
 	if (n > 0 && trailer)
 		n = msg_append_trailer(buf, sizeof(buf), (size_t)n, s);
+	if (n > 0 && sn->tcp) { /* an edge with -S2 is reached over TCP */
+		int err = sn_tcp_send(sn, to, buf, (size_t)n);
+
+		if (err != -ENOENT)
+			return err;
+	}
 	if (n < 0 || datapath_send_udp(&sn->dp, to, buf, (size_t)n) < 0) {
 		sn_drop(sn, N2NK_SEND_FAILED);
 		return -EIO;
@@ -251,8 +259,8 @@ static bool stamp_ok(struct sn_community *c, const struct n2n_msg *m,
 			 ts_type_allows_jitter(m->hdr.type, true, false)) == 0;
 }
 
-static void sn_on_udp(void *ctx, const struct sockaddr_storage *from,
-		      uint8_t *buf, size_t len)
+void sn_on_udp(void *ctx, const struct sockaddr_storage *from, uint8_t *buf,
+	       size_t len)
 {
 	struct supernode *sn = ctx;
 	/* Static: a datagram-sized copy, off the stack; one loop thread. */
@@ -297,6 +305,8 @@ static void sn_tick(void *arg, uint64_t now)
 	}
 	datapath_relay_hops_tick(&sn->dp);
 	sn_fed_tick(sn, now);
+	sn_tcp_tick(sn, now);
+	sn_dns_tick(sn, now);
 	metrics_tick(sn->metrics);
 }
 
@@ -545,9 +555,13 @@ int sn_init(struct supernode *sn, struct sn_conf *c)
 	if (!err)
 		evloop_on_hup(&sn->loop, sn_on_hup, sn);
 	if (!err)
+		err = sn_dns_attach(sn);
+	if (!err)
 		err = open_datapath(sn);
 	if (!err)
 		relay_he_start(sn);
+	if (!err)
+		sn_tcp_open(sn); /* without it, UDP edges are served still */
 	if (!err && sn_ctl_open(sn, c->ctl_socket))
 		log_warn("no control socket at %s; n2nctl will not reach us",
 			 c->ctl_socket);
@@ -591,6 +605,8 @@ void sn_fini(struct supernode *sn)
 
 	sn_metrics_close(sn);
 	sn_ctl_close(sn);
+	sn_tcp_close(sn);
+	sn_dns_close(sn);
 	datapath_close(&sn->dp, &sn->loop);
 	for (c = sn->communities; c; c = next) {
 		next = c->next;

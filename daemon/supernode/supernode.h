@@ -34,6 +34,7 @@ struct sn_edge {
 	bool counted;	   /* sa is counted in the supernode's sources */
 	bool heard;	   /* a federation member that spoke from sa itself */
 	uint64_t first_ms; /* its first registration */
+	bool tcp;	   /* reached over its TCP connection (sn_tcp.c) */
 };
 
 struct sn_answer_slot {
@@ -204,6 +205,8 @@ struct supernode {
 	struct drop_counters drops;
 	void *ctl;
 	void *metrics; /* --metrics endpoint, sn_ctl.c */
+	void *tcp;     /* -S2 edges' connections, sn_tcp.c */
+	void *dns;     /* -l names being resolved, sn_dns.c */
 };
 
 int sn_init(struct supernode *sn, struct sn_conf *conf)

@@ -344,7 +344,6 @@ static const struct bad_case edge_bad[] = {
 	{ "-A0", NULL, "-A0: unknown cipher" },
 	{ "-Ax", NULL, "-Ax: unknown cipher" },
 	{ "-z3", NULL, "-z3: unknown compression" },
-	{ "-S2", NULL, "-S2: TCP to the supernode (-S2) is not supported yet" },
 	{ "-S3", NULL, "-S3: use -S1" },
 	{ "-a", "300.1.1.1", "-a 300.1.1.1: '300.1.1.1' is not an IPv4" },
 	{ "-a", "foo:1.2.3.4", "-a foo:1.2.3.4: unknown mode" },
@@ -711,6 +710,26 @@ TEST(conf_edge_user_auth)
 	CHECK_EQ(auth_ascii_to_bin(want, sizeof(want), FED_KEY), 0);
 	CHECK_MEM(c.federation_pubkey, want, sizeof(want));
 	CHECK(c.header_encryption);
+	edge_conf_free(&c);
+}
+
+/* -S2: TCP to the supernode, relay only; the kernel path cannot carry it. */
+TEST(conf_edge_tcp)
+{
+	struct edge_conf c;
+	char err[512];
+
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-S2"), 0);
+	CHECK(c.tcp && c.relay_only);
+	edge_conf_free(&c);
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-S1"), 0);
+	CHECK(!c.tcp && c.relay_only);
+	edge_conf_free(&c);
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-S2",
+		      "--datapath=kernel"),
+		 -EINVAL);
+	CHECK_MSG(strstr(err, "-S2 (TCP to the supernode) needs the socket"),
+		  "%s", err);
 	edge_conf_free(&c);
 }
 

@@ -127,6 +127,13 @@ static const struct {
 	{ N2NK_SESSION_CONTROL, -65, "session_control" },
 	{ N2NK_CHECKSUM_PARTIAL, -66, "checksum_partial" },
 	{ N2NK_OTHER_FAMILY, -67, "other_family" },
+	{ N2NK_TCP_CONN_LIMIT, -68, "tcp_conn_limit" },
+	{ N2NK_TCP_SOURCE_LIMIT, -69, "tcp_source_limit" },
+	{ N2NK_TCP_TIMEOUT, -70, "tcp_timeout" },
+	{ N2NK_TCP_PARTIAL, -71, "tcp_partial_frame" },
+	{ N2NK_TCP_FRAME_SIZE, -72, "tcp_frame_size" },
+	{ N2NK_TCP_QUEUE_FULL, -73, "tcp_queue_full" },
+	{ N2NK_TCP_DOWN, -74, "tcp_not_connected" },
 };
 
 #define N_GOLDEN (sizeof(golden) / sizeof(golden[0]))

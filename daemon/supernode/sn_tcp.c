@@ -1,0 +1,386 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The supernode's TCP connections (-S2 edges): accepted on the main port,
+ * one inner epoll set for all of them in the event loop, each frame
+ * handled as the datagram it carries. See sn_tcp.h for the bounds.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
+
+#include "common/sockaddr.h"
+#include "common/tcp_stream.h"
+#include "sn_tcp.h"
+#include "supernode.h"
+
+struct sn_tcp_conn {
+	struct tcp_stream s;
+	struct sockaddr_storage peer;
+	uint64_t open_ms, last_ms; /* accepted; last registration */
+	bool registered;
+	/* The edge registered over it, forgotten when it closes. */
+	char community[N2N_COMMUNITY_SIZE];
+	uint8_t mac[MAC_SIZE];
+};
+
+struct sn_tcp {
+	int epfd, lfd;
+	struct sn_tcp_conn *conns[SN_TCP_MAX_CONNS];
+	unsigned int n;
+	uint64_t idle_ms;	/* SN_TCP_IDLE_MS, or the test setting */
+	struct sn_tcp_conn *rx; /* whose frame is being handled, or NULL */
+	bool rx_valid;		/* and whether it led anywhere */
+};
+
+static struct sn_tcp *tcp_of(const struct supernode *sn)
+{
+	return sn->tcp;
+}
+
+/* The edge registered over it goes too, if it is still there. */
+static void forget_edge(struct supernode *sn, struct sn_tcp_conn *k)
+{
+	struct sn_community *c;
+	struct sn_edge *e;
+
+	if (!k->registered)
+		return;
+	c = sn_community_find(sn, k->community);
+	e = c ? (struct sn_edge *)mac_table_find(&c->edges, k->mac) : NULL;
+	if (e && e->tcp && sockaddr_equal(&e->sa, &k->peer))
+		sn_edge_delete(sn, c, e);
+}
+
+static void conn_close(struct supernode *sn, unsigned int i,
+		       enum n2nk_reason why)
+{
+	struct sn_tcp *t = tcp_of(sn);
+	struct sn_tcp_conn *k = t->conns[i];
+	char a[SOCKADDR_STR_MAX];
+
+	if (why != N2NK_OK)
+		sn_drop(sn, why);
+	log_info("TCP connection from %s closed (%s)",
+		 sockaddr_str(&k->peer, a),
+		 why == N2NK_OK ? "by the peer" : n2nk_reason_name(why));
+	forget_edge(sn, k);
+	if (t->rx == k)
+		t->rx = NULL;
+	tcp_stream_close(&k->s);
+	free(k);
+	t->conns[i] = t->conns[--t->n];
+	t->conns[t->n] = NULL;
+}
+
+static int conn_index(const struct sn_tcp *t, const struct sn_tcp_conn *k)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->conns[i] == k)
+			return (int)i;
+	return -1;
+}
+
+static unsigned int from_same_ip(const struct sn_tcp *t,
+				 const struct sockaddr_storage *sa)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < t->n; i++)
+		n += sockaddr_same_host(&t->conns[i]->peer, sa);
+	return n;
+}
+
+/* Refused connections are closed at once (their SYN cost us nothing). */
+static bool admit(struct supernode *sn, const struct sockaddr_storage *sa)
+{
+	struct sn_tcp *t = tcp_of(sn);
+
+	if (t->n >= SN_TCP_MAX_CONNS) {
+		sn_drop(sn, N2NK_TCP_CONN_LIMIT);
+		return false;
+	}
+	if (from_same_ip(t, sa) >= SN_TCP_MAX_PER_IP) {
+		sn_drop(sn, N2NK_TCP_SOURCE_LIMIT);
+		return false;
+	}
+	return true;
+}
+
+static void accept_one(struct supernode *sn, int fd,
+		       const struct sockaddr_storage *sa)
+{
+	struct sn_tcp *t = tcp_of(sn);
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct sn_tcp_conn *k;
+	int one = 1;
+
+	if (!admit(sn, sa) || !(k = calloc(1, sizeof(*k)))) {
+		close(fd);
+		return;
+	}
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	tcp_stream_init(&k->s, fd);
+	k->peer = *sa;
+	k->open_ms = k->last_ms = evloop_now_ms();
+	ev.data.ptr = k;
+	if (epoll_ctl(t->epfd, EPOLL_CTL_ADD, fd, &ev)) {
+		tcp_stream_close(&k->s);
+		free(k);
+		return;
+	}
+	t->conns[t->n++] = k;
+}
+
+static void on_listen(struct supernode *sn)
+{
+	struct sn_tcp *t = tcp_of(sn);
+	int i, fd;
+
+	for (i = 0; i < 16; i++) { /* a bounded batch per wake-up */
+		struct sockaddr_storage sa;
+		socklen_t sl = sizeof(sa);
+
+		fd = accept4(t->lfd, (struct sockaddr *)&sa, &sl,
+			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0)
+			return;
+		sockaddr_unmap(&sa);
+		accept_one(sn, fd, &sa);
+	}
+}
+
+static bool on_frame(void *arg, uint8_t *body, size_t len)
+{
+	struct supernode *sn = arg;
+	struct sn_tcp *t = tcp_of(sn);
+	struct sn_tcp_conn *k = t->rx;
+	struct sockaddr_storage from = k->peer;
+
+	sn_on_udp(sn, &from, body, len);
+	return t->rx == k; /* false: closed meanwhile */
+}
+
+static void on_conn(struct supernode *sn, struct sn_tcp_conn *k,
+		    uint32_t events)
+{
+	struct sn_tcp *t = tcp_of(sn);
+	int err = 0;
+
+	if (events & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
+		t->rx = k;
+		err = tcp_stream_read(&k->s, on_frame, sn, evloop_now_ms());
+		if (t->rx != k)
+			return;
+		t->rx = NULL;
+	}
+	if (!err)
+		err = tcp_stream_flush(&k->s) < 0 ? -EPIPE : 0;
+	if (!err) {
+		tcp_stream_arm(&k->s, t->epfd, k);
+		return;
+	}
+	conn_close(sn, (unsigned int)conn_index(t, k),
+		   err == -EMSGSIZE ? N2NK_TCP_FRAME_SIZE : N2NK_OK);
+}
+
+static void on_events(void *arg)
+{
+	struct supernode *sn = arg;
+	struct sn_tcp *t = tcp_of(sn);
+	struct epoll_event evs[32];
+	int i, n = epoll_wait(t->epfd, evs, 32, 0);
+
+	for (i = 0; i < n; i++) {
+		struct sn_tcp_conn *k = evs[i].data.ptr;
+
+		if (!k)
+			on_listen(sn);
+		else if (conn_index(t, k) >= 0) /* not closed by an earlier */
+			on_conn(sn, k, evs[i].events);
+	}
+}
+
+int sn_tcp_send(struct supernode *sn, const struct sockaddr_storage *to,
+		const uint8_t *buf, size_t len)
+{
+	struct sn_tcp *t = tcp_of(sn);
+	struct sn_tcp_conn *k = NULL;
+	unsigned int i;
+	int err;
+
+	for (i = 0; t && i < t->n && !k; i++)
+		if (sockaddr_equal(&t->conns[i]->peer, to))
+			k = t->conns[i];
+	if (!k)
+		return -ENOENT;
+	err = tcp_stream_queue(&k->s, buf, len);
+	if (err) {
+		sn_drop(sn, N2NK_TCP_QUEUE_FULL);
+		return err;
+	}
+	/* Written now if the socket takes it; an error: its read says so. */
+	if (tcp_stream_flush(&k->s) >= 0)
+		tcp_stream_arm(&k->s, t->epfd, k);
+	return 0;
+}
+
+void sn_tcp_registered(struct supernode *sn, struct sn_community *c,
+		       struct sn_edge *e, const struct sockaddr_storage *from)
+{
+	struct sn_tcp *t = tcp_of(sn);
+	struct sn_tcp_conn *k = t ? t->rx : NULL;
+
+	e->tcp = k && sockaddr_equal(&k->peer, from);
+	if (!e->tcp)
+		return;
+	/* One edge per connection, as n2n: a second MAC takes its place. */
+	if (k->registered && memcmp(k->mac, e->key.mac, MAC_SIZE))
+		forget_edge(sn, k);
+	k->registered = true;
+	k->last_ms = evloop_now_ms();
+	memcpy(k->community, c->name, N2N_COMMUNITY_SIZE);
+	memcpy(k->mac, e->key.mac, MAC_SIZE);
+}
+
+void sn_tcp_tick(struct supernode *sn, uint64_t now)
+{
+	struct sn_tcp *t = tcp_of(sn);
+	unsigned int i = 0;
+
+	while (t && i < t->n) {
+		struct sn_tcp_conn *k = t->conns[i];
+		enum n2nk_reason why = N2NK_OK;
+
+		if (k->s.partial_ms &&
+		    now - k->s.partial_ms >= SN_TCP_PARTIAL_MS)
+			why = N2NK_TCP_PARTIAL;
+		else if (!k->registered && now - k->open_ms >= SN_TCP_HELLO_MS)
+			why = N2NK_TCP_TIMEOUT;
+		else if (k->registered && now - k->last_ms >= t->idle_ms)
+			why = N2NK_TCP_TIMEOUT;
+		if (why == N2NK_OK)
+			i++;
+		else
+			conn_close(sn, i, why); /* the last moved to i */
+	}
+}
+
+void sn_tcp_count(const struct supernode *sn, unsigned int *open,
+		  unsigned int *registered)
+{
+	const struct sn_tcp *t = tcp_of(sn);
+	unsigned int i;
+
+	*open = t ? t->n : 0;
+	*registered = 0;
+	for (i = 0; t && i < t->n; i++)
+		*registered += t->conns[i]->registered;
+}
+
+/* Where the UDP socket is: its address, or [::] for both families. */
+static int listen_socket(const struct supernode *sn)
+{
+	struct sockaddr_storage sa = sn->dp.cfg.bind;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&sa;
+	bool dual = sn->dp.udp_family == AF_INET6 && sa.ss_family == AF_INET;
+	int one = 1, zero = 0, fd;
+
+	if (dual) {
+		memset(&sa, 0, sizeof(sa));
+		in6->sin6_family = AF_INET6;
+		in6->sin6_addr = in6addr_any;
+	}
+	((struct sockaddr_in *)&sa)->sin_port = htons(sn->dp.bound_port);
+	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (dual)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+	if (bind(fd, (struct sockaddr *)&sa,
+		 sa.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+					  : sizeof(struct sockaddr_in)) ||
+	    listen(fd, SN_TCP_BACKLOG)) {
+		int err = -errno;
+
+		close(fd);
+		return err;
+	}
+	return fd;
+}
+
+/* N2NK_SN_TCP_IDLE_S: the idle timeout, for tests (logged when set). */
+static uint64_t idle_ms(void)
+{
+	const char *v = getenv("N2NK_SN_TCP_IDLE_S");
+	char *end;
+	unsigned long s;
+
+	if (!v || !*v)
+		return SN_TCP_IDLE_MS;
+	s = strtoul(v, &end, 10);
+	if (*end || s < 2 || s > 86400) {
+		log_warn("N2NK_SN_TCP_IDLE_S=%s ignored (2..86400 seconds)", v);
+		return SN_TCP_IDLE_MS;
+	}
+	log_warn("N2NK_SN_TCP_IDLE_S=%lu: a test setting, not for real "
+		 "networks",
+		 s);
+	return s * 1000;
+}
+
+int sn_tcp_open(struct supernode *sn)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+	struct sn_tcp *t = calloc(1, sizeof(*t));
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	t->idle_ms = idle_ms();
+	t->epfd = epoll_create1(EPOLL_CLOEXEC);
+	t->lfd = listen_socket(sn);
+	err = t->epfd < 0 ? -errno : t->lfd < 0 ? t->lfd : 0;
+	if (!err && epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->lfd, &ev))
+		err = -errno;
+	if (!err) {
+		sn->tcp = t;
+		err = evloop_add(&sn->loop, t->epfd, on_events, sn);
+		if (err)
+			sn->tcp = NULL;
+	}
+	if (err) {
+		log_warn("no TCP on port %u (-S2 edges cannot connect): %s",
+			 sn->dp.bound_port, strerror(-err));
+		if (t->lfd >= 0)
+			close(t->lfd);
+		if (t->epfd >= 0)
+			close(t->epfd);
+		free(t);
+		return err;
+	}
+	log_notice("supernode listening on TCP port %u", sn->dp.bound_port);
+	return 0;
+}
+
+void sn_tcp_close(struct supernode *sn)
+{
+	struct sn_tcp *t = tcp_of(sn);
+
+	if (!t)
+		return;
+	while (t->n) /* their edges stay: the daemon is going */
+		conn_close(sn, t->n - 1, N2NK_OK);
+	evloop_del(&sn->loop, t->epfd);
+	close(t->lfd);
+	close(t->epfd);
+	free(t);
+	sn->tcp = NULL;
+}
