@@ -17,6 +17,7 @@
 #include "ctl/ctl_prom.h"
 #include "ctl/metrics.h"
 #include "edge.h"
+#include "edge/portmap.h"
 #include "kernel/dp_edge.h"
 
 static uint64_t ago_s(uint64_t then_ms)
@@ -282,6 +283,7 @@ static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
 	struct edge *e = ctx;
 
 	columns(t, cols);
+	edge_portmap_columns(t);
 	ctl_table_row(t);
 	ctl_table_str(t, e->community);
 	prom_put_community(t, e->community, strlen(e->community), false);
@@ -292,6 +294,7 @@ static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
 	ctl_table_str(t, e->dp.why ? e->dp.why : "");
 	ctl_table_bool(t, edge_registered(e) && !e->sn_wait);
 	ctl_table_u64(t, e->dp.bound_port);
+	edge_portmap_cells(t, e);
 	return 0;
 }
 
