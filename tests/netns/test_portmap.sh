@@ -214,7 +214,20 @@ t_check "no service: nothing advertised" \
 t_check "no service: edge stops on SIGTERM" stop_edge h1
 
 # --- 7. a real opening: symmetric NAT with a mapping reaches P2P with a
-# cone NAT; the mapping is the path, at the granted socket ---
+# cone NAT; the mapping is the path, at the granted socket. The control
+# first: without a mapping the pair stays relayed. ---
+t_require "control: edge h2 starts (--no-port-forwarding)" start_edge h2 h2 \
+	-- -p 50002 -m $MAC_H2 -a 198.19.0.2/24 --no-port-forwarding
+t_require "control: edge h3 starts" start_edge h3 h3 -- -p 50003 \
+	-m $MAC_H3 -a 198.19.0.3/24 --no-port-forwarding
+t_check "control: h2 registers" wait_registered h2
+t_check "control: h3 registers" wait_registered h3
+t_check "control: the overlay works" pings h3 198.19.0.2 3
+lab_exec h3 ping -q -c 20 -i 0.5 -W 1 198.19.0.2 >/dev/null 2>&1
+t_check_eq "control: no mapping, symmetric <-> cone stays relayed" relay \
+	"$(peer_path h3 $MAC_H2)"
+t_check "control: edges stop" stop_edge h2
+t_check "control: edges stop" stop_edge h3
 t_require "responder with DNAT on nat2" \
 	responder 2 --nft wan0 --port-offset 1000
 t_require "edge h2 starts (symmetric NAT)" start_edge h2 h2 "$ALLOW" -- \
@@ -226,7 +239,11 @@ t_check "edge h3 registers" wait_registered h3
 t_check "h2 mapped" lab_wait_for "mapped" 10 pmap_is h2 mapped
 t_check "the router holds the DNAT" ip netns exec "$(lab_ns nat2)" \
 	nft list chain ip pmap pre
-pings h3 198.19.0.2 3
+sn_knows_pref() {	# sn_knows_pref MAC SOCKET: our supernode has it
+	[ "$(sn_edge_field sn1 "$1" preferred 2>/dev/null)" = "$2" ]
+}
+t_check "our supernode holds h2's mapped socket" lab_wait_for "preferred" 10 \
+	sn_knows_pref $MAC_H2 198.18.0.102:51002
 p2p_at() {	# p2p_at NAME MAC SOCKET: P2P with MAC at SOCKET (one ping first)
 	lab_exec "$1" ping -c1 -W1 -q 198.19.0.2 >/dev/null 2>&1
 	[ "$(peer_path "$1" "$2" 2>/dev/null)" = p2p ] &&
@@ -236,5 +253,76 @@ t_check "symmetric + mapping <-> cone: P2P at the mapped socket" \
 	lab_wait_for "P2P" 30 p2p_at h3 $MAC_H2 198.18.0.102:51002
 t_check "edge h2 stops" stop_edge h2
 t_check "SIGTERM: nat2 has no DNAT left" lab_wait_for "no DNAT" 5 no_rules 2
+
+# --- 8. -e against stock n2n 3.1.1 (N2N_STOCK_DIR, or the second
+# argument), through our supernode and through stock's. Each edge's host
+# has a second address, its -e; the direct path between the public
+# addresses is cut (nft), so neither side finds the other there and both
+# keep asking the supernode, whose PEER_INFO must carry the other's -e
+# socket: an input counter on that address sees the REGISTERs. ---
+STOCK=${2:-${N2N_STOCK_DIR:-}}
+s_up() {	# s_up NAME: the stock edge registered
+	grep -q 'edge <<< ================ >>> supernode' "$T/$1.log"
+}
+pref_hits() {	# pref_hits HOST ADDR: datagrams HOST took in for ADDR
+	ip netns exec "$(lab_ns "$1")" nft list table ip pref |
+		sed -nE "s/.*ip daddr $2 .*counter packets ([0-9]+).*/\1/p"
+}
+hits_above() {	# hits_above HOST ADDR N
+	local n
+	n=$(pref_hits "$1" "$2") && [ "${n:-0}" -gt "$3" ]
+}
+mixed() {	# mixed LABEL SN_AT
+	local at=$2 b51 b52 KEY=(-c lab -k secret -i 4 --datapath=socket)
+	b51=$(pref_hits pub2 198.18.0.51) b52=$(pref_hits st 198.18.0.52)
+	t_require "$1: our edge starts with -e 198.18.0.51" start_edge o pub2 -- \
+		-l "$at" -p 50021 -m 02:00:00:00:09:21 -a 198.19.0.21/24 \
+		-e 198.18.0.51 --no-port-forwarding
+	lab_bg st "$T/s.log" "$S_EDGE" -f -c lab -k secret -d n2ns0 -l "$at" \
+		-p 50022 -m 02:00:00:00:09:22 -a 198.19.0.22/24 \
+		-e 198.18.0.52 >"$T/s.pid"
+	t_check "$1: stock edge registers" lab_wait_for "stock up" 20 s_up s
+	t_check "$1: our edge registers" wait_registered o
+	lab_exec pub2 ping -c 6 -i 0.5 -W 1 198.19.0.22 >/dev/null 2>&1 &
+	lab_exec st ping -c 6 -i 0.5 -W 1 198.19.0.21 >/dev/null 2>&1
+	wait $!
+	t_check "$1: our edge REGISTERs to stock's -e socket" \
+		lab_wait_for "to .52" 15 hits_above st 198.18.0.52 "$b52"
+	t_check "$1: stock REGISTERs to our -e socket" \
+		lab_wait_for "to .51" 15 hits_above pub2 198.18.0.51 "$b51"
+	t_check "$1: the overlay works (relayed)" pings pub2 198.19.0.22 3
+	lab_kill "$(cat "$T/s.pid")"
+	stop_edge o
+}
+if [ -n "$STOCK" ] && [ -x "$STOCK/edge" ] && [ -x "$STOCK/supernode" ]; then
+	S_EDGE=$STOCK/edge
+	lab_add_public_host sn2 198.18.0.2
+	lab_add_public_host pub2 198.18.0.21
+	lab_add_public_host st 198.18.0.22
+	for h in sn2 pub2 st; do
+		lab_exec $h sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+			net.ipv6.conf.default.disable_ipv6=1
+	done
+	ip -n "$(lab_ns pub2)" addr add 198.18.0.51/24 dev eth0
+	ip -n "$(lab_ns st)" addr add 198.18.0.52/24 dev eth0
+	for h in pub2:198.18.0.51:198.18.0.22 st:198.18.0.52:198.18.0.21; do
+		IFS=: read -r host pref other <<<"$h"
+		ip netns exec "$(lab_ns "$host")" nft -f - <<NFT
+table ip pref {
+	chain in {
+		type filter hook input priority 0; policy accept;
+		ip daddr $pref udp dport { 50021, 50022 } counter
+		ip saddr $other udp dport { 50021, 50022 } ip daddr != $pref drop
+	}
+}
+NFT
+	done
+	lab_bg sn2 "$T/ssn.log" "$STOCK/supernode" -p 7654 -f >"$T/ssn.pid"
+	t_require "stock supernode starts" lab_wait_port sn2 udp 7654 5
+	mixed "-e via our supernode" 198.18.0.1:7654
+	mixed "-e via stock's supernode" 198.18.0.2:7654
+else
+	t_skip "-e against stock n2n 3.1.1" "no N2N_STOCK_DIR"
+fi
 
 t_summary
