@@ -114,27 +114,12 @@ t_check "a reserved address is advertised only under the override, with a warnin
 	grep -q 'N2NK_PORTMAP_ALLOW_RESERVED=1 (tests only)' "$T/h1.log"
 t_check "PCP lease renewed before it ends" lab_wait_for "PCP RENEW" 10 \
 	seen 1 '^RENEW pcp int=198.18.1.2:50001 ext=51001'
-# pub asks our supernode for h1 (a ping does): its PEER_INFO carries h1's
-# preferred socket, where pub then punches (nat1 counts it, drops it).
-ip netns exec "$(lab_ns nat1)" nft -f - <<'NFT'
-table ip cnt {
-	chain pre {
-		type filter hook prerouting priority -300; policy accept;
-		iifname "wan0" udp dport 51001 counter
-	}
+# What PEER_INFO then carries (peers punch it: parts 7 and 8 show it).
+sn_knows_pref() {	# sn_knows_pref MAC SOCKET: our supernode has it
+	[ "$(sn_edge_field sn1 "$1" preferred 2>/dev/null)" = "$2" ]
 }
-NFT
-punched_pref() {	# nat1 saw a datagram to the mapped port from outside
-	ip netns exec "$(lab_ns nat1)" nft list table ip cnt |
-		grep -Eq 'counter packets [1-9]'
-}
-t_require "edge pub starts" start_edge pub pub -- -m 02:00:00:00:09:11 \
-	-a 198.19.0.11/24 --no-port-forwarding
-t_check "edge pub registers" wait_registered pub
-pings pub 198.19.0.1 3
-t_check "PEER_INFO passes it on: pub punches h1's mapped socket" \
-	lab_wait_for "punch to 198.18.0.101:51001" 15 punched_pref
-t_check "edge pub stops" stop_edge pub
+t_check "our supernode holds h1's mapped socket" lab_wait_for "preferred" 10 \
+	sn_knows_pref $MAC_H1 198.18.0.101:51001
 t_check "SIGTERM: edge stops" stop_edge h1
 t_check "SIGTERM: the PCP mapping was deleted" \
 	seen 1 '^DELETE pcp int=198.18.1.2:50001'
@@ -156,6 +141,18 @@ t_check "NAT-PMP lease renewed" lab_wait_for "NAT-PMP RENEW" 10 \
 t_check "SIGTERM: edge stops" stop_edge h1
 t_check "SIGTERM: the NAT-PMP mapping was deleted" \
 	seen 1 '^DELETE natpmp int=198.18.1.2:50001'
+# The router goes silent (its service stops; as when the network goes):
+# the failed renewal drops the mapping, unadvertised, without a DELETE.
+t_require "edge h1 starts again" start_edge h1 h1 "$ALLOW" -- -p 50001 \
+	-m $MAC_H1 -a 198.19.0.1/24
+t_check "mapped again" lab_wait_for "mapped" 10 pmap_is h1 mapped
+lab_kill "$(cat "$T/resp1.pid")"
+: >"$T/resp1.pid"
+t_check "router gone: the lease is dropped" lab_wait_for "none" 15 \
+	pmap_is h1 none
+t_check "router gone: nothing advertised" \
+	test -z "$(ctl h1 info | jq -r '.rows[0].preferred_socket')"
+t_check "router gone: edge stops" stop_edge h1
 
 # --- 3. UPnP-IGD only: SSDP, the description, SOAP ---
 t_require "UPnP-only responder on nat1" \
@@ -239,9 +236,6 @@ t_check "edge h3 registers" wait_registered h3
 t_check "h2 mapped" lab_wait_for "mapped" 10 pmap_is h2 mapped
 t_check "the router holds the DNAT" ip netns exec "$(lab_ns nat2)" \
 	nft list chain ip pmap pre
-sn_knows_pref() {	# sn_knows_pref MAC SOCKET: our supernode has it
-	[ "$(sn_edge_field sn1 "$1" preferred 2>/dev/null)" = "$2" ]
-}
 t_check "our supernode holds h2's mapped socket" lab_wait_for "preferred" 10 \
 	sn_knows_pref $MAC_H2 198.18.0.102:51002
 p2p_at() {	# p2p_at NAME MAC SOCKET: P2P with MAC at SOCKET (one ping first)
