@@ -12,6 +12,7 @@
  *
  *   pmp_responder --ext IP --log FILE [--no-pcp] [--no-natpmp] [--upnp
  *                 LAN_IP] [--max-lease S] [--port-offset N] [--nft WAN_IF]
+ *                 [--move-on-renew]
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -49,6 +50,7 @@ static struct {
 	time_t start;
 	struct map maps[MAX_MAPS];
 	const char *upnp_lan;
+	bool move; /* the first renewal gets the next port (a moved mapping) */
 } R = { .pcp = true, .natpmp = true, .max_lease = 7200 };
 
 static volatile sig_atomic_t stop;
@@ -138,6 +140,10 @@ static uint16_t grant(const char *proto, struct in_addr ip, uint16_t iport,
 		}
 	if (!m)
 		return 0;
+	if (R.move && !strcmp(what, "RENEW")) {
+		m->eport++;
+		R.move = false;
+	}
 	m->expires = now_s() + *lease;
 	logf_(what, proto, ip, iport, m->eport, *lease);
 	nft_sync();
@@ -255,6 +261,8 @@ static void parse(int argc, char **argv)
 			i++;
 		else if (!strcmp(argv[i], "--log") && (R.log = fopen(v, "a")))
 			i++;
+		else if (!strcmp(argv[i], "--move-on-renew"))
+			R.move = true;
 		else if (!strcmp(argv[i], "--no-pcp"))
 			R.pcp = false;
 		else if (!strcmp(argv[i], "--no-natpmp"))

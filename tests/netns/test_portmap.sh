@@ -124,6 +124,22 @@ t_check "SIGTERM: edge stops" stop_edge h1
 t_check "SIGTERM: the PCP mapping was deleted" \
 	seen 1 '^DELETE pcp int=198.18.1.2:50001'
 
+# --- 1b. the router moves the mapping at renewal: the new port is
+# advertised at once (our supernode holds it) ---
+t_require "responder that moves ports on renewal" \
+	responder 1 --max-lease 4 --port-offset 1000 --move-on-renew
+t_require "edge h1 starts" start_edge h1 h1 "$ALLOW" -- -p 50001 \
+	-m $MAC_H1 -a 198.19.0.1/24
+t_check "first grant advertised" lab_wait_for "51001" 10 \
+	sn_knows_pref $MAC_H1 198.18.0.101:51001
+t_check "moved port re-announced" lab_wait_for "51002" 10 \
+	sn_knows_pref $MAC_H1 198.18.0.101:51002
+t_check_eq "n2nctl info: the moved socket" 198.18.0.101:51002 \
+	"$(info_field h1 preferred_socket)"
+t_check "edge stops" stop_edge h1
+t_check "the moved mapping was deleted" \
+	seen 1 '^DELETE pcp int=198.18.1.2:50001 ext=51002'
+
 # --- 2. NAT-PMP: a router without PCP says "unsupported version" ---
 t_require "NAT-PMP-only responder on nat1" \
 	responder 1 --no-pcp --max-lease 4 --port-offset 1000
@@ -192,6 +208,18 @@ t_check "reserved: mapping given back" lab_wait_for "DELETE" 10 \
 t_check "reserved: n2nctl info says none" lab_wait_for "none" 5 pmap_is h1 none
 t_check "reserved: nothing advertised" \
 	test -z "$(ctl h1 info | jq -r '.rows[0].preferred_socket')"
+t_check "edge stops" stop_edge h1
+# miniupnpc (2.2.4) itself calls an IGD with a reserved WAN address "not
+# connected": found, not used, nothing asked of it.
+t_require "UPnP-only responder on nat1" \
+	responder 1 --no-pcp --no-natpmp --upnp 198.18.1.1
+t_require "edge h1 starts (no override)" start_edge h1 h1 -- -p 50001 \
+	-m $MAC_H1 -a 198.19.0.1/24
+t_check "reserved UPnP WAN: IGD found" lab_wait_for "SSDP" 15 \
+	seen 1 '^SSDP upnp'
+t_check "reserved UPnP WAN: not used (logged)" lab_wait_for "log" 15 \
+	grep -q 'WAN address is reserved (double NAT): not used' "$T/h1.log"
+t_check "reserved UPnP WAN: no mapping asked" bash -c "! grep -q '^MAP upnp' '$T/resp1.log'"
 t_check "edge stops" stop_edge h1
 
 # --- 6. a router with none of the three: the edge just goes on ---
