@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "edge/portmap.h"
@@ -44,6 +45,16 @@ struct pm_map {
  * -EPROTONOSUPPORT (PCP only) when the gateway speaks NAT-PMP instead, or
  * another -errno. A renewal asks again with m as it is.
  */
+/* PCP's MAP request and answer (60 bytes each, RFC 6887 §7, §11). */
+#define PCP_LEN 60
+void pm_pcp_build(uint8_t *b, const struct pm_req *r, const struct pm_map *m,
+		  uint32_t lifetime);
+/* An answer to request req (nonce, protocol, internal port), or a NAT-PMP
+ * gateway's version 0 reply. */
+bool pm_pcp_accept(const uint8_t *b, size_t n, const void *req);
+/* 0 with m's external socket and lease, -EPROTONOSUPPORT (NAT-PMP
+ * gateway), -EPERM (refused), -EBADMSG. */
+int pm_pcp_parse(const uint8_t *b, struct pm_map *m);
 int pm_pcp_map(const struct pm_req *r, struct pm_map *m, bool renew);
 void pm_pcp_unmap(const struct pm_req *r, struct pm_map *m);
 int pm_natpmp_map(const struct pm_req *r, struct pm_map *m, bool renew);

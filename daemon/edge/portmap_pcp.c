@@ -23,7 +23,6 @@
 #define PCP_VERSION	   2
 #define PCP_OP_MAP	   1
 #define PCP_RESPONSE	   0x80
-#define PCP_LEN		   60
 #define PCP_PROTO_UDP	   17
 #define PCP_UNSUPP_VERSION 1
 
@@ -136,8 +135,8 @@ static void put_v4mapped(uint8_t *p, struct in_addr a)
 	memcpy(p + 12, &a, 4);
 }
 
-static void build_map(uint8_t *b, const struct pm_req *r,
-		      const struct pm_map *m, uint32_t lifetime)
+void pm_pcp_build(uint8_t *b, const struct pm_req *r, const struct pm_map *m,
+		  uint32_t lifetime)
 {
 	memset(b, 0, PCP_LEN);
 	b[0] = PCP_VERSION;
@@ -152,7 +151,7 @@ static void build_map(uint8_t *b, const struct pm_req *r,
 }
 
 /* A PCP answer to our MAP (nonce and port), or NAT-PMP's "version 0". */
-static bool pcp_accept(const uint8_t *b, size_t n, const void *arg)
+bool pm_pcp_accept(const uint8_t *b, size_t n, const void *arg)
 {
 	const uint8_t *req = arg;
 
@@ -164,7 +163,7 @@ static bool pcp_accept(const uint8_t *b, size_t n, const void *arg)
 	       !memcmp(b + 40, req + 40, 2);
 }
 
-static int pcp_result(const uint8_t *b, struct pm_map *m)
+int pm_pcp_parse(const uint8_t *b, struct pm_map *m)
 {
 	static const uint8_t v4pfx[12] = { 0, 0, 0, 0, 0,    0,
 					   0, 0, 0, 0, 0xff, 0xff };
@@ -196,10 +195,10 @@ int pm_pcp_map(const struct pm_req *r, struct pm_map *m, bool renew)
 		randombytes_buf(m->nonce, sizeof(m->nonce));
 		m->ext_port = r->local_port;
 	}
-	build_map(req, r, m, PM_LEASE_ASK_S);
+	pm_pcp_build(req, r, m, PM_LEASE_ASK_S);
 	n = pm_udp_exchange(r, req, sizeof(req), resp, sizeof(resp), 4,
-			    pcp_accept, req, 0);
-	return n < 0 ? n : pcp_result(resp, m);
+			    pm_pcp_accept, req, 0);
+	return n < 0 ? n : pm_pcp_parse(resp, m);
 }
 
 void pm_pcp_unmap(const struct pm_req *r, struct pm_map *m)
@@ -209,10 +208,10 @@ void pm_pcp_unmap(const struct pm_req *r, struct pm_map *m)
 
 	del.ext_port = 0;
 	del.ext_ip.s_addr = 0;
-	build_map(req, r, &del, 0);
+	pm_pcp_build(req, r, &del, 0);
 	/* Twice at most (RFC 6886 §3.1 says one or two tries suffice). */
 	if (pm_udp_exchange(r, req, sizeof(req), resp, sizeof(resp), 4,
-			    pcp_accept, req, PM_DELETE_WAIT_MS) < 0)
+			    pm_pcp_accept, req, PM_DELETE_WAIT_MS) < 0)
 		(void)pm_udp_exchange(r, req, sizeof(req), resp, sizeof(resp),
-				      4, pcp_accept, req, PM_DELETE_WAIT_MS);
+				      4, pm_pcp_accept, req, PM_DELETE_WAIT_MS);
 }
