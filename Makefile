@@ -62,14 +62,16 @@ endif
 # routes; libcap-ng for dropping privileges; libsystemd for sd_notify
 # (daemon/common/notify.c); libmicrohttpd for --metrics
 # (daemon/ctl/metrics.c); libpcap for reading captures
-# (daemon/common/pcap_read.c).
+# (daemon/common/pcap_read.c); miniupnpc and libnatpmp (no .pc file: its
+# header is checked) for port mapping (daemon/edge/portmap*.c).
 PKG_CONFIG ?= pkg-config
 PKGS := libbpf:libbpf-dev libxdp:libxdp-dev libelf:libelf-dev \
 	zlib:zlib1g-dev libsodium:libsodium-dev libcrypto:libssl-dev \
 	libgcrypt:libgcrypt20-dev lzo2:liblzo2-dev libzstd:libzstd-dev \
 	libnl-3.0:libnl-3-dev libnl-route-3.0:libnl-route-3-dev \
 	libcap-ng:libcap-ng-dev libsystemd:libsystemd-dev \
-	libmicrohttpd:libmicrohttpd-dev libpcap:libpcap-dev
+	libmicrohttpd:libmicrohttpd-dev libpcap:libpcap-dev \
+	miniupnpc:libminiupnpc-dev
 PKG_NAMES := $(foreach p,$(PKGS),$(firstword $(subst :, ,$(p))))
 # Goals that build nothing need no library (make deps installs them).
 NOLIB_GOALS := clean deps format format-check
@@ -77,12 +79,14 @@ ifneq ($(filter-out $(NOLIB_GOALS),$(or $(MAKECMDGOALS),all)),)
 PKG_MISSING := $(strip $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) \
 	--exists $(firstword $(subst :, ,$(p))) && echo y),,\
 	$(lastword $(subst :, ,$(p))))))
+PKG_MISSING += $(if $(wildcard /usr/include/natpmp.h),,libnatpmp-dev)
+PKG_MISSING := $(strip $(PKG_MISSING))
 ifneq ($(PKG_MISSING),)
 $(error libraries missing (no pkg-config file): \
 	apt-get install $(PKG_MISSING) (or make deps))
 endif
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKG_NAMES))
-LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKG_NAMES))
+LDLIBS := $(shell $(PKG_CONFIG) --libs $(PKG_NAMES)) -lnatpmp
 endif
 ALL_CFLAGS := -std=gnu11 $(WARNINGS) $(CFLAGS) -D_GNU_SOURCE -MMD -MP \
 	      -Iinclude -Idaemon -I$(O) $(PKG_CFLAGS) $(SAN_CFLAGS)
@@ -257,7 +261,7 @@ NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
 	test_loadgen test_edge_kernel test_mss_clamp test_edge_restart \
 	test_metrics test_load10k test_faults test_relay_hop test_ipv6 \
 	test_xdp_relay6 test_tcp test_dns test_edge_flags test_sn_select \
-	test_bridge
+	test_bridge test_portmap
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)") \

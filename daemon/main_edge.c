@@ -52,6 +52,8 @@ static void usage(FILE *f)
 		"the supernode)\n"
 		"  -d <tap> -m <mac> -M <mtu>     TAP device name, MAC, MTU\n"
 		"  -p [ip:]<port>                 local UDP port\n"
+		"  -e <ip>|auto  --no-port-forwarding  preferred socket, no "
+		"router port mapping\n"
 		"  -n <net>/<len>:<gw>            route through the overlay "
 		"(repeatable)\n"
 		"  -r -E -S1 -i <s> -I <desc>     routing and bridging, "

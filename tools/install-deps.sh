@@ -11,6 +11,7 @@ packages=(
 	libsodium-dev libssl-dev libgcrypt20-dev liblzo2-dev libzstd-dev
 	libnl-3-dev libnl-route-3-dev libcap-ng-dev libsystemd-dev
 	libmicrohttpd-dev	# the --metrics endpoint
+	libminiupnpc-dev libnatpmp-dev	# port mapping (UPnP-IGD, NAT-PMP)
 	libpcap-dev	# n2n-dissect and the tests read captures with it
 	curl		# the metrics test scrapes with it
 	lintian		# the package test (tests/units/test_deb.sh) checks with it

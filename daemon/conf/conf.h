@@ -137,6 +137,7 @@ struct edge_conf {
 	struct in_addr preferred_local; /* -e ip, valid if preferred_local_set */
 	bool preferred_local_set;
 	bool preferred_local_auto; /* -e auto */
+	bool no_port_forwarding;   /* --no-port-forwarding */
 	bool tos_set;		   /* -T */
 	uint8_t tos;
 	bool pmtu_discovery; /* -D */

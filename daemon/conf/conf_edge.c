@@ -31,6 +31,7 @@ enum edge_long_only {
 	OPT_KERNEL_UNLOAD,
 	OPT_KERNEL_HOLD,
 	OPT_IDENTITY,
+	OPT_NO_PORT_FORWARDING,
 };
 
 /*
@@ -82,6 +83,7 @@ static const struct conf_option edge_options[] = {
 	{ OPT_IDENTITY, "identity", CONF_ARG_REQUIRED, NULL },
 	{ OPT_KERNEL_UNLOAD, "kernel-unload", CONF_ARG_NONE, NULL },
 	{ OPT_KERNEL_HOLD, "kernel-hold", CONF_ARG_REQUIRED, NULL },
+	{ OPT_NO_PORT_FORWARDING, "no-port-forwarding", CONF_ARG_NONE, NULL },
 	{ 0, NULL, CONF_ARG_NONE, NULL },
 };
 
@@ -499,6 +501,9 @@ static int edge_local_option(struct edge_parse *ep, int key, const char *v,
 				 "identity key file", msg, len);
 	case OPT_KERNEL_UNLOAD:
 		c->kernel_unload = true;
+		return 0;
+	case OPT_NO_PORT_FORWARDING:
+		c->no_port_forwarding = true;
 		return 0;
 	case OPT_KERNEL_HOLD:
 		if (conf_parse_long(v, 10, 0, 86400, &n))

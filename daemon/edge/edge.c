@@ -22,6 +22,7 @@
 #include "edge.h"
 #include "edge_dns.h"
 #include "edge_tcp.h"
+#include "edge/portmap.h"
 #include "kernel/netlink.h"
 #include "kernel/dp_edge.h"
 #include "kernel/edge_loader.h"
@@ -231,6 +232,7 @@ static void edge_tick(void *arg, uint64_t now)
 	edge_peers_tick(e, now);
 	edge_kernel_tick(e, now);
 	edge_a6_tick(e, now);
+	edge_portmap_tick(e, now);
 	if (edge_registered(e))
 		apply_address(e);
 	metrics_tick(e->metrics);
@@ -661,6 +663,7 @@ int edge_run(struct edge *e)
 {
 	int sig = evloop_run(&e->loop);
 
+	edge_portmap_stop(e); /* deletes the mapping, a few seconds at most */
 	/* The kernel path (and the TAP it works on) stay up for the next
 	 * edge on this TAP, which takes them over: no unregistering then, so
 	 * the supernode goes on relaying to our socket meanwhile. */
@@ -682,6 +685,7 @@ int edge_run(struct edge *e)
 
 void edge_fini(struct edge *e)
 {
+	edge_portmap_stop(e);
 	edge_metrics_close(e);
 	edge_ctl_close(e);
 	edge_tcp_close(e);

@@ -18,6 +18,7 @@
 #include "ctl/metrics.h"
 #include "edge.h"
 #include "edge_tcp.h"
+#include "edge/portmap.h"
 #include "kernel/dp_edge.h"
 
 static uint64_t ago_s(uint64_t then_ms)
@@ -289,6 +290,7 @@ static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
 	struct edge *e = ctx;
 
 	columns(t, cols);
+	edge_portmap_columns(t);
 	ctl_table_row(t);
 	ctl_table_str(t, e->community);
 	prom_put_community(t, e->community, strlen(e->community), false);
@@ -301,6 +303,7 @@ static int cmd_info(struct ctl_table *t, int argc __maybe_unused,
 	ctl_table_u64(t, e->dp.bound_port);
 	/* To the supernode: "udp", or -S2's "tcp connected 198.18.0.1:7654" */
 	ctl_table_str(t, edge_tcp_state(e, tr, sizeof(tr)));
+	edge_portmap_cells(t, e);
 	return 0;
 }
 

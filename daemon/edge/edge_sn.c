@@ -14,6 +14,7 @@
 #include "common/sockaddr.h"
 #include "edge.h"
 #include "edge_dns.h"
+#include "edge/portmap.h"
 
 #define EDGE_REG_ATTEMPTS 3
 
@@ -88,6 +89,8 @@ static void send_register_super(struct edge *e, uint64_t now)
 	r->dev_addr.prefix = e->ip ? e->prefix : 0;
 	memcpy(r->dev_desc, e->desc, N2N_DESC_SIZE);
 	fill_auth(e, &r->auth);
+	if (edge_preferred_sock(e, &r->sock)) /* -e, or a port mapping */
+		m.hdr.flags |= N2N_FLAGS_SOCKET;
 	e->last_reg_ms = now;
 	e->sn_wait = true;
 	edge_send_sn_registration(e, &m);

@@ -80,6 +80,7 @@ static void edge_row(struct mac_entry *me, void *arg)
 	ctl_table_u64(r->t, e->rx_pkts);
 	ctl_table_u64(r->t, e->tx_pkts);
 	ctl_table_str(r->t, e->tcp ? "tcp" : "udp");
+	ctl_table_str(r->t, e->has_pref ? sock_str(&e->pref, buf) : "");
 	if (!r->kernel)
 		return;
 	if (!datapath_relay_edge_stats(r->dp, r->c->name, e->key.mac, &st))
@@ -92,8 +93,9 @@ static int cmd_edges(struct ctl_table *t, int argc __maybe_unused,
 		     char **argv __maybe_unused, void *ctx)
 {
 	static const char *const cols[] = {
-		"community",   "mac",	     "sockaddr",   "ip4addr",	"desc",
-		"last_seen_s", "rx_relayed", "tx_relayed", "transport", NULL
+		"community", "mac",	    "sockaddr",	  "ip4addr",
+		"desc",	     "last_seen_s", "rx_relayed", "tx_relayed",
+		"transport", "preferred",   NULL
 	};
 	struct supernode *sn = ctx;
 	bool kernel = sn->dp.relay != NULL; /* the XDP relay is loaded */

@@ -768,6 +768,9 @@ static void on_register_super(struct supernode *sn, struct sn_community *c,
 		edge_move(sn, e, from);
 		edge_set_addr(c, e, &addr);
 		memcpy(e->desc, r->dev_desc, N2N_DESC_SIZE);
+		e->has_pref = (m->hdr.flags & N2N_FLAGS_SOCKET) &&
+			      sock_possible(&r->sock, false);
+		e->pref = r->sock;
 		e->last_seen_ms = evloop_now_ms();
 		sn_tcp_registered(sn, c, e, from);
 		sn_mirror_edge(sn, c, e, true);
@@ -952,6 +955,10 @@ static void answer_query(struct supernode *sn, struct sn_community *c,
 	mac_copy(a.u.peer_info.src_mac, q->src_mac);
 	mac_copy(a.u.peer_info.mac, q->target_mac);
 	sock_from_sockaddr(&a.u.peer_info.sock, &t->sa);
+	if (t->has_pref) { /* n2n's -e: the asker tries it too */
+		a.hdr.flags |= N2N_FLAGS_SOCKET;
+		a.u.peer_info.preferred_sock = t->pref;
+	}
 	sn_send(sn, c, to, &a);
 }
 

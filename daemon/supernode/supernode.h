@@ -35,6 +35,10 @@ struct sn_edge {
 	bool heard;	   /* a federation member that spoke from sa itself */
 	uint64_t first_ms; /* its first registration */
 	bool tcp;	   /* reached over its TCP connection (sn_tcp.c) */
+	/* The socket it prefers peers to try (-e, a port mapping): from
+	 * REGISTER_SUPER's SOCKET flag, passed on in PEER_INFO. */
+	struct n2n_sock pref;
+	bool has_pref;
 };
 
 struct sn_answer_slot {
