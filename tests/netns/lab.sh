@@ -47,16 +47,17 @@
 # never gets a conntrack entry (confirmed only at the end of input). A bare
 # router ("-bare" kinds: masquerade and forward rules only, a Linux host
 # doing NAT) confirms that entry, and its host's later datagram to the same
-# peer then takes another public port: the "port clash"
-# (/work/shared/notes/nat-traversal.md section 3 describes it).
+# peer then takes another public port: the "port clash" (docs/nat.md).
 #
 # Transit routers (HOPS 1 or 2): router N's wan0 is not on br0 but behind
 # hopNa (and hopNb), so datagrams between it and the public segment cross
 # one or two more IPv4 hops (TTL - 1 each). hopNa sits on br0 at
 # 198.18.0.(200+N) and answers ARP for the router's public 198.18.0.(100+N)
-# (proxy ARP), so public hosts need no routes; the links below it are /30s
-# in 198.18.(100+N).0/24 (link k: .4k+1 up, .4k+2 down), and the router
-# holds its public address as a /32 on wan0 (masquerade takes it). N <= 54.
+# (proxy ARP), so public hosts need no routes. The links below it are /30s
+# in 198.18.(100+N).0/24, link k (0, 1) with .4k+1 at its upper end and
+# .4k+2 at its lower one; on the last link natN holds only its public
+# address, a /32 on wan0 (so masquerade takes it), routed via .4k+1.
+# N <= 54 (hopNa's .200+N).
 #
 # Checksums as on a wire: a host's eth0 has transmit checksum offload off
 # (ethtool -K eth0 tx off), so its datagrams leave with the full UDP
