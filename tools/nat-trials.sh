@@ -97,6 +97,7 @@ shift $((OPTIND - 1))
 BUILD=$(cd "$1" && pwd) || exit 2
 shift
 PAIRINGS=("$@")
+# shellcheck disable=SC2054 # the comma in -L,2 is the spec's
 [ ${#PAIRINGS[@]} -gt 0 ] || PAIRINGS=(none:none cone:none cone:cone
 	symmetric:none symmetric:cone symmetric:symmetric
 	cone-bare:cone-bare cone-bare:cone-bare:1 cone-bare:cone-bare:1:-L,2)

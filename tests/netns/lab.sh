@@ -53,7 +53,9 @@
 # hopNa (and hopNb), so datagrams between it and the public segment cross
 # one or two more IPv4 hops (TTL - 1 each). hopNa sits on br0 at
 # 198.18.0.(200+N) and answers ARP for the router's public 198.18.0.(100+N)
-# (proxy ARP), so public hosts need no routes. The links below it are /30s
+# (proxy ARP, answered at once: the default delay of up to 0.8 s would
+# hold every first datagram towards it, which no Internet router does), so
+# public hosts need no routes. The links below it are /30s
 # in 198.18.(100+N).0/24, link k (0, 1) with .4k+1 at its upper end and
 # .4k+2 at its lower one; on the last link natN holds only its public
 # address, a /32 on wan0 (so masquerade takes it), routed via .4k+1.
@@ -276,7 +278,8 @@ lab_add_hops() {
 	lab_plug "$ns" wan0 "r-hop$n" &&
 		ip -n "$ns" addr add "198.18.0.$((200 + n))/24" dev wan0 &&
 		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
-			net.ipv4.conf.wan0.proxy_arp=1 || return 1
+			net.ipv4.conf.wan0.proxy_arp=1 \
+			net.ipv4.neigh.wan0.proxy_delay=0 || return 1
 	up=$ns
 	if [ "$hops" -eq 2 ]; then
 		lab_netns_add "hop${n}b" || return 1
