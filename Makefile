@@ -16,6 +16,9 @@
 #   make check-unit      codec/crypto/vector/BPF unit tests only
 #   make check-interop N2N_STOCK_DIR=<your stock n2n 3.1.1 build>
 #                        every mix of stock n2n and our nodes, in namespaces
+#   make nat-trials      NAT traversal, K runs per pairing (NAT_TRIALS_RUNS,
+#                        default 20) in fresh namespaces: P2P rate, time,
+#                        punches (tools/nat-trials.sh, docs/nat.md)
 #   make fuzz            every fuzz target for FUZZ_SECONDS (default 60) each
 #   make fuzz-long       every fuzz target for FUZZ_RUNS (default 10000000)
 #                        executions each (docs/fuzzing.md)
@@ -141,7 +144,8 @@ FUZZ_NAMES := $(FUZZ_SRCS:tests/fuzz/fuzz_%.c=%)
 
 .PHONY: deps all check check-unit unit-run bpf-run tools-run format \
 	format-check check-netns bench bench-relay-open check-asan fuzz fuzz-smoke \
-	fuzz-long fuzz-build install clean demo check-interop check-units deb
+	fuzz-long fuzz-build install clean demo check-interop check-units deb \
+	nat-trials
 .DELETE_ON_ERROR:
 # Keep every build output (BPF objects for bpftool and llvm-objdump too).
 .SECONDARY:
@@ -261,7 +265,7 @@ NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
 	test_loadgen test_edge_kernel test_mss_clamp test_edge_restart \
 	test_metrics test_load10k test_faults test_relay_hop test_ipv6 \
 	test_xdp_relay6 test_tcp test_dns test_edge_flags test_sn_select \
-	test_bridge test_portmap
+	test_bridge test_portmap test_nat
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)") \
@@ -284,6 +288,11 @@ check-interop:
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/run-checks.sh interop \
 		"tests/netns/test_interop.sh $(O) '$(N2N_STOCK_DIR)'"
+
+# NAT traversal figures (docs/nat.md): opt-in, not part of check (minutes).
+NAT_TRIALS_RUNS ?= 20
+nat-trials: all
+	$(Q)tools/nat-trials.sh -k $(NAT_TRIALS_RUNS) $(O)
 
 # The systemd units (tests/units/test_units.sh); boots them only where PID
 # 1 is systemd.

@@ -316,6 +316,7 @@ static void copy_settings(struct edge *e, const struct edge_conf *c)
 	memcpy(e->community, c->community, sizeof(c->community));
 	memcpy(e->desc, c->description, strlen(c->description));
 	e->reg_interval_s = c->register_interval ? c->register_interval : 20;
+	e->register_ttl = c->register_ttl;
 	e->relay_only = c->relay_only;
 	e->allow_routing = c->allow_routing;
 	e->rules = &c->traffic_rules;

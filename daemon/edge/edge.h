@@ -114,6 +114,9 @@ struct edge_stats {
 	uint64_t tx_sn, rx_sn, tx_sn_bcast, rx_sn_bcast;
 	uint64_t tap_read, tap_written;
 	uint64_t bridge_hosts, bridge_evicted; /* -r (edge_bridge.c) */
+	/* Direct REGISTERs to peers not yet proved or kept alive (punches),
+	 * those sent with -L's TTL, first punches -L 1 left out. */
+	uint64_t punch_tx, punch_ttl_tx, punch_skipped;
 };
 
 struct edge {
@@ -130,6 +133,7 @@ struct edge {
 	uint8_t desc[N2N_DESC_SIZE];
 	/* Settings the hot paths read, copied from the config at start-up. */
 	unsigned int reg_interval_s;	     /* -i */
+	unsigned int register_ttl;	     /* -L, 0 = not set */
 	bool relay_only;		     /* -S1 */
 	bool allow_routing;		     /* -r */
 	bool accept_multicast;		     /* -E */
@@ -185,6 +189,8 @@ struct edge {
 	bool tap_persist_ours;	    /* an edge made the TAP persistent */
 	int tap_gone;		    /* -errno: the TAP was removed; we stop */
 	uint32_t k_ip;		    /* the overlay address it has */
+	bool punch_ttl_on;	    /* -L's TTL is on the socket now */
+	bool punch_ttl_said;	    /* setting it failed: logged once */
 	void *ctl;		    /* control socket, edge_ctl.c */
 	void *metrics;		    /* --metrics endpoint, edge_ctl.c */
 	struct edge_a6 *a6;	    /* -A6 (edge_a6.c), or NULL */
@@ -313,6 +319,14 @@ static inline uint32_t edge_frame_ipv4(const uint8_t *f, size_t len, size_t off)
 		return 0;
 	return get_be32(f + off);
 }
+
+/* edge_punch.c: -L for a burst's first punch (false: -L 1, do not send
+ * it; else send it, then call _end), and the punch counters. */
+bool edge_punch_first_begin(struct edge *e);
+void edge_punch_first_end(struct edge *e);
+/* Whether -L holds a burst's further triggers back (its first second). */
+bool edge_punch_hold(const struct edge *e, uint64_t burst_ms, uint64_t now);
+void edge_punch_sent(struct edge *e);
 
 /* edge_kernel.c: the kernel path kept in step (no-ops without it). */
 /* Whether the community can use it; if not, why not. */

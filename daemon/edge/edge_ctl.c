@@ -243,6 +243,9 @@ static int stats_rows(struct ctl_table *t, int argc __maybe_unused,
 	ctl_counter_row(t, "daemon_tap_written", s->tap_written);
 	ctl_counter_row(t, "bridge_hosts", s->bridge_hosts);
 	ctl_counter_row(t, "bridge_evicted", s->bridge_evicted);
+	ctl_counter_row(t, "punch_tx", s->punch_tx);
+	ctl_counter_row(t, "punch_ttl_tx", s->punch_ttl_tx);
+	ctl_counter_row(t, "punch_skipped", s->punch_skipped);
 	kernel_rows(t, e);
 	ctl_reason_rows(t, N2NK_LAYER_DAEMON, e->drops.n);
 	return 0;

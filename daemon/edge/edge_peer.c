@@ -244,7 +244,28 @@ static void punch_to(struct edge *e, struct edge_peer *p,
 
 		log_debug("REGISTER to %s", sockaddr_str(to, buf));
 	}
-	edge_send(e, to, &m);
+	if (edge_send(e, to, &m) == 0)
+		edge_punch_sent(e);
+}
+
+/* A burst's first punch, with -L's TTL (edge_punch.c). */
+static void punch_first(struct edge *e, struct edge_peer *p,
+			const struct sockaddr_storage *to, uint64_t now)
+{
+	if (!edge_punch_first_begin(e)) {
+		p->last_punch_ms = now; /* the next one in PUNCH_RETRY_MS */
+		return;
+	}
+	punch_to(e, p, to, now);
+	edge_punch_first_end(e);
+}
+
+/* A trigger in a burst: punch, unless -L holds the burst's first second
+ * for the peer's own first punch (edge_punch.c). */
+static void punch_again(struct edge *e, struct edge_peer *p, uint64_t now)
+{
+	if (!edge_punch_hold(e, p->burst_ms, now))
+		punch_to(e, p, &p->sa, now);
 }
 
 static void punch(struct edge *e, struct edge_peer *p, uint64_t now)
@@ -287,8 +308,10 @@ static bool burst_start(struct edge_peer *p, uint64_t now, uint64_t slack)
 static void answer_burst(struct edge *e, struct edge_peer *p, uint64_t now)
 {
 	uint64_t until = now + PUNCH_BURST_MS + PUNCH_QUIET_MS;
-	if (burst_start(p, now, PUNCH_SLACK_MS))
-		punch_to(e, p, &p->sa, now);
+	if (in_burst(p, now))
+		punch_again(e, p, now);
+	else if (burst_start(p, now, PUNCH_SLACK_MS))
+		punch_first(e, p, &p->sa, now);
 	else if (p->quiet_ms < until)
 		p->quiet_ms = until;
 }
@@ -551,9 +574,12 @@ void edge_on_peer_info(struct edge *e, const struct n2n_msg *m)
 	p->last_seen_ms = now;
 	sockaddr_from_sock(&p->sa, &pi->sock);
 	p->have_sa = true;
-	if (!burst_start(p, now, 0))
+	if (in_burst(p, now))
+		punch_again(e, p, now);
+	else if (burst_start(p, now, 0))
+		punch_first(e, p, &p->sa, now);
+	else
 		return;
-	punch_to(e, p, &p->sa, now);
 	if ((m->hdr.flags & N2N_FLAGS_SOCKET) &&
 	    usable(e, &pi->preferred_sock)) {
 		/* n2n's LAN path (-e); the public one went first, on time. */

@@ -3,7 +3,8 @@
 # The namespace lab the integration suites run the edge and supernode in:
 # public hosts on one bridged segment, private hosts behind NAT routers
 # (nftables masquerade: port-preserving "cone", the same plus a DNAT of
-# unsolicited UDP "full", or random-fully "symmetric").
+# unsolicited UDP "full", or random-fully "symmetric"), each with a home
+# router's input firewall unless the kind ends in "-bare".
 # Source it, call lab_init, add hosts; everything is torn down on exit.
 #
 #                          wan namespace: bridge br0
@@ -11,27 +12,54 @@
 #      +-----------+-----------+-------------+----------------+
 #      |           |           |             |                |
 #  +---+---+   +---+---+   +---+---+   +-----+-----+    +-----+-----+
-#  |  sn1  |   |  sn2  |   |  e1   |   |   nat1    |    |   nat2    |
-#  | .0.1  |   | .0.2  |   | .0.11 |   |  .0.101   |    |  .0.102   |
-#  +-------+   +-------+   +-------+   | masquerade|    | masquerade|
-#   public hosts: eth0 on br0          | (cone)    |    | random-   |
-#                                      |  .1.1     |    | fully     |
-#                                      +-----+-----+    |  .2.1     |
+#  |  sn1  |   |  sn2  |   |  e1   |   |   nat1    |    |  hop3a    |
+#  | .0.1  |   | .0.2  |   | .0.11 |   |  .0.101   |    |  .0.203   |  transit
+#  +-------+   +-------+   +-------+   | masquerade|    |  proxy-ARP|  router(s),
+#   public hosts: eth0 on br0          | (cone)    |    |  .103.1   |  HOPS 1 or 2
+#                                      |  .1.1     |    +-----+-----+
+#                                      +-----+-----+          | 198.18.103.0/30
 #                                            |          +-----+-----+
-#                                     198.18.1.0/24     198.18.2.0/24
-#                                      +-----+-----+    +-----+-----+
-#                                      |  cone1    |    |   sym2    |
-#                                      |  .1.2     |    |  .2.2     |
-#                                      +-----------+    +-----------+
-#                                      private hosts: default via .N.1
+#                                     198.18.1.0/24     |   nat3    |
+#                                      +-----+-----+    |  .0.103   | (its public
+#                                      |  cone1    |    |  (/32)    |  address,
+#                                      |  .1.2     |    |  .3.1     |  one /32)
+#                                      +-----------+    +-----+-----+
+#                                      private hosts:   198.18.3.0/24
+#                                      default via .N.1 +-----+-----+
+#                                                       |   sym3    |
+#                                                       |  .3.2     |
+#                                                       +-----------+
 #
 # Addresses: underlay 198.18.0.0/16 only (198.19.0.0/16 is the overlay and
 # belongs to the VPN under test). Public hosts take 198.18.0.1-99, router N
-# (1..99) takes 198.18.0.(100+N) on br0 and 198.18.N.1 on its LAN, and its one
-# private host is 198.18.N.2. Every interface inside a host is eth0; a router
-# has wan0 and lan0. Routers forward LAN->WAN and replies only (ct state), so
-# unsolicited traffic from the public side never reaches a private host,
-# except through a "full" router's DNAT.
+# (1..99) takes 198.18.0.(100+N) on the public side and 198.18.N.1 on its
+# LAN, and its one private host is 198.18.N.2. Every interface inside a host
+# is eth0; a router has wan0 and lan0. Routers forward LAN->WAN and replies
+# only (ct state), so unsolicited traffic from the public side never
+# reaches a private host, except through a "full" router's DNAT.
+#
+# The home router's input firewall (default; OpenWrt fw4's wan zone, whose
+# input policy is REJECT, here a drop): on wan0 the router itself accepts
+# established/related traffic and ping (fw4's Allow-Ping), nothing else.
+# It matters for NAT traversal: a peer's punch that reaches the router's
+# public port before the host behind it sent anything matches no NAT entry
+# and goes to the router's own input. Dropped there (filter, priority 0), it
+# never gets a conntrack entry (confirmed only at the end of input). A bare
+# router ("-bare" kinds: masquerade and forward rules only, a Linux host
+# doing NAT) confirms that entry, and its host's later datagram to the same
+# peer then takes another public port: the "port clash" (docs/nat.md).
+#
+# Transit routers (HOPS 1 or 2): router N's wan0 is not on br0 but behind
+# hopNa (and hopNb), so datagrams between it and the public segment cross
+# one or two more IPv4 hops (TTL - 1 each). hopNa sits on br0 at
+# 198.18.0.(200+N) and answers ARP for the router's public 198.18.0.(100+N)
+# (proxy ARP, answered at once: the default delay of up to 0.8 s would
+# hold every first datagram towards it, which no Internet router does), so
+# public hosts need no routes. The links below it are /30s
+# in 198.18.(100+N).0/24, link k (0, 1) with .4k+1 at its upper end and
+# .4k+2 at its lower one; on the last link natN holds only its public
+# address, a /32 on wan0 (so masquerade takes it), routed via .4k+1.
+# N <= 54 (hopNa's .200+N).
 #
 # Checksums as on a wire: a host's eth0 has transmit checksum offload off
 # (ethtool -K eth0 tx off), so its datagrams leave with the full UDP
@@ -49,9 +77,16 @@
 #   lab_init [BUILD_DIR]              create the wan namespace and br0;
 #                                     BUILD_DIR locates udp_probe
 #   lab_add_public_host NAME IP       host on br0, IP in 198.18.0.0/24
-#   lab_add_nat_host NAME N KIND      router natN + private host NAME;
+#   lab_add_nat_host NAME N KIND [HOPS]  router natN + private host NAME;
 #                                     KIND is cone (port-restricted),
-#                                     full (full cone) or symmetric
+#                                     full (full cone) or symmetric, each
+#                                     with the home router's input
+#                                     firewall; cone-bare, full-bare and
+#                                     symmetric-bare without it (the harder
+#                                     variant: port clashes). HOPS (0-2,
+#                                     default 0): transit routers hopNa,
+#                                     hopNb between natN and br0
+#   lab_nat_kind NAME                 a private host's KIND as given
 #   lab_ns NAME                       namespace name, for `ip -n`
 #   lab_ip NAME                       a host's own underlay address
 #   lab_public_ip NAME                the address NAME is seen from on br0
@@ -153,7 +188,7 @@ lab_netns_add() {
 lab_check_name() {
 	[[ $1 =~ ^[a-z][a-z0-9]{0,11}$ ]] ||
 		{ lab_die "bad host name '$1' (want [a-z][a-z0-9]{0,11})"; return 1; }
-	[[ $1 != wan && ! $1 =~ ^nat[0-9]+$ ]] ||
+	[[ $1 != wan && ! $1 =~ ^(nat[0-9]+|hop[0-9]+[ab])$ ]] ||
 		{ lab_die "host name '$1' is reserved"; return 1; }
 	! grep -q "^$1 " "$LAB_DIR/hosts" ||
 		{ lab_die "host '$1' exists"; return 1; }
@@ -199,11 +234,19 @@ lab_add_public_host() {	# lab_add_public_host NAME IP
 #   symmetric  masquerade fully-random (nft's name for random-fully): a new
 #              external port for every conntrack entry, i.e. per destination.
 # The forward chain lets in only replies (and full cone's DNAT), as a home
-# router does.
+# router does. The input chain is the home router's firewall (see the top);
+# a "-bare" KIND leaves it out.
 lab_nat_rules() {	# lab_nat_rules KIND N
-	local flags='' dnat=''
-	[ "$1" = symmetric ] && flags=fully-random
-	[ "$1" = full ] && dnat="iifname \"wan0\" meta l4proto udp dnat to 198.18.$2.2"
+	local flags='' dnat='' input='' base=${1%-bare}
+	[ "$base" = symmetric ] && flags=fully-random
+	[ "$base" = full ] && dnat="iifname \"wan0\" meta l4proto udp dnat to 198.18.$2.2"
+	[ "$1" = "$base" ] && input='
+	chain input {
+		type filter hook input priority filter; policy accept;
+		iifname "wan0" ct state established,related accept
+		iifname "wan0" icmp type echo-request accept
+		iifname "wan0" drop
+	}'
 	cat <<EOF
 table ip lab {
 	chain prerouting {
@@ -219,24 +262,73 @@ table ip lab {
 		ct state established,related accept
 		ct status dnat accept
 		iifname "lan0" oifname "wan0" accept
-	}
+	}$input
 }
 EOF
 }
 
-lab_add_nat_host() {	# lab_add_nat_host NAME N cone|full|symmetric
-	local name=$1 n=$2 kind=$3 rns hns
-	[ $# -eq 3 ] || { lab_die "usage: lab_add_nat_host NAME N KIND"; return 1; }
+# lab_add_hops N HOPS: hopNa (on br0, proxy ARP for 198.18.0.(100+N)) and,
+# for 2, hopNb below it; natN's wan0 is plugged under the last one.
+lab_add_hops() {
+	local n=$1 hops=$2 pub=198.18.0.$((100 + $1)) net=198.18.$((100 + $1))
+	local up k ns rns
+	rns=$(lab_ns "nat$n")
+	lab_netns_add "hop${n}a" || return 1
+	ns=$(lab_ns "hop${n}a")
+	lab_plug "$ns" wan0 "r-hop$n" &&
+		ip -n "$ns" addr add "198.18.0.$((200 + n))/24" dev wan0 &&
+		ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 \
+			net.ipv4.conf.wan0.proxy_arp=1 \
+			net.ipv4.neigh.wan0.proxy_delay=0 || return 1
+	up=$ns
+	if [ "$hops" -eq 2 ]; then
+		lab_netns_add "hop${n}b" || return 1
+		ns=$(lab_ns "hop${n}b")
+		ip -n "$up" link add down0 type veth peer name wan0 netns "$ns" &&
+			ip -n "$up" addr add "$net.1/30" dev down0 &&
+			ip -n "$up" link set down0 up &&
+			ip -n "$up" route add "$pub/32" via "$net.2" &&
+			ip -n "$ns" addr add "$net.2/30" dev wan0 &&
+			ip -n "$ns" link set wan0 up &&
+			ip -n "$ns" route add default via "$net.1" &&
+			ip netns exec "$ns" sysctl -qw net.ipv4.ip_forward=1 ||
+			return 1
+		up=$ns
+	fi
+	# The last link: the router's side holds only its public /32.
+	k=$(((hops - 1) * 4 + 1))
+	ip -n "$up" link add down0 type veth peer name wan0 netns "$rns" &&
+		ip -n "$up" addr add "$net.$k/30" dev down0 &&
+		ip -n "$up" link set down0 up &&
+		ip -n "$up" route add "$pub/32" dev down0 &&
+		ip -n "$rns" link set wan0 up &&
+		ip -n "$rns" addr add "$pub/32" dev wan0 &&
+		ip -n "$rns" route add "$net.$k/32" dev wan0 &&
+		ip -n "$rns" route add default via "$net.$k"
+}
+
+# lab_add_nat_host NAME N KIND [HOPS]
+lab_add_nat_host() {
+	local name=$1 n=$2 kind=$3 hops=${4:-0} rns hns
+	[ $# -eq 3 ] || [ $# -eq 4 ] ||
+		{ lab_die "usage: lab_add_nat_host NAME N KIND [HOPS]"; return 1; }
 	lab_check_name "$name" || return 1
 	[[ $n =~ ^([1-9]|[1-9][0-9])$ ]] || { lab_die "NAT number '$n' not 1-99"; return 1; }
-	[[ $kind =~ ^(cone|full|symmetric)$ ]] ||
-		{ lab_die "NAT kind '$kind' is not cone, full or symmetric"; return 1; }
+	[[ $kind =~ ^(cone|full|symmetric)(-bare)?$ ]] ||
+		{ lab_die "NAT kind '$kind' is not cone, full or symmetric (-bare)"; return 1; }
+	[[ $hops =~ ^[0-2]$ ]] || { lab_die "HOPS '$hops' not 0, 1 or 2"; return 1; }
+	[ "$hops" -eq 0 ] || [ "$n" -le 54 ] ||
+		{ lab_die "transit hops need N <= 54"; return 1; }
 	rns=$(lab_ns "nat$n") hns=$(lab_ns "$name")
 	! grep -qx "$rns" "$LAB_DIR/netns" || { lab_die "nat$n exists"; return 1; }
-	lab_netns_add "nat$n" &&
+	lab_netns_add "nat$n" || return 1
+	if [ "$hops" -eq 0 ]; then
 		lab_plug "$rns" wan0 "r-nat$n" &&
-		ip -n "$rns" addr add "198.18.0.$((100 + n))/24" dev wan0 &&
-		lab_netns_add "$name" &&
+			ip -n "$rns" addr add "198.18.0.$((100 + n))/24" dev wan0
+	else
+		lab_add_hops "$n" "$hops"
+	fi || return 1
+	lab_netns_add "$name" &&
 		ip -n "$rns" link add lan0 type veth peer name eth0 netns "$hns" &&
 		ip -n "$rns" addr add "198.18.$n.1/24" dev lan0 &&
 		ip -n "$rns" link set lan0 up &&
@@ -248,6 +340,10 @@ lab_add_nat_host() {	# lab_add_nat_host NAME N cone|full|symmetric
 		lab_nat_rules "$kind" "$n" | ip netns exec "$rns" nft -f - || return 1
 	echo "$name 198.18.$n.2 198.18.0.$((100 + n)) $kind" >>"$LAB_DIR/hosts"
 	echo "nat$n 198.18.0.$((100 + n)) 198.18.0.$((100 + n)) router" >>"$LAB_DIR/hosts"
+}
+
+lab_nat_kind() {	# lab_nat_kind NAME: a private host's NAT KIND
+	lab_host_field "$1" 4
 }
 
 lab_host_field() {	# lab_host_field NAME COLUMN

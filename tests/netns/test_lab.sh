@@ -4,14 +4,21 @@
 # private hosts reach the public segment through their routers, a cone router
 # keeps the source port for every destination while a symmetric one picks a
 # new port per destination, nothing unsolicited gets in except through a full
-# cone, and no namespace outlives the lab, whether it ends normally or by a
-# signal.
+# cone, the home router's input firewall drops an unsolicited datagram that
+# a bare router confirms in conntrack (and then moves its host's mapping:
+# the port clash), transit routers take one TTL each, and no namespace
+# outlives the lab, whether it ends normally or by a signal.
 #   test_lab.sh BUILD_DIR
 #
 #   sn1 198.18.0.1 --+                 +-- nat1 .0.101 (cone) ---- cone1 .1.2
 #   sn2 198.18.0.2 --+-- wan/br0 ------+
 #                                      +-- nat2 .0.102 (symmetric) - sym2 .2.2
 #                                      +-- nat3 .0.103 (full) ------ full3 .3.2
+#                                      +-- nat4 .0.104 (cone-bare) - bare4 .4.2
+#                                      +-- hop5a .0.205 -- nat5 .0.105 (cone)
+#                                      |                   -- far5 .5.2
+#                                      +-- hop6a .0.206 -- hop6b -- nat6 .0.106
+#                                                          (cone) -- far6 .6.2
 set -u
 [ $# -eq 1 ] || { echo "usage: test_lab.sh BUILD_DIR" >&2; exit 2; }
 out=$(realpath "$1")
@@ -27,7 +34,10 @@ setup() {
 		lab_add_public_host sn2 198.18.0.2 &&
 		lab_add_nat_host cone1 1 cone &&
 		lab_add_nat_host sym2 2 symmetric &&
-		lab_add_nat_host full3 3 full
+		lab_add_nat_host full3 3 full &&
+		lab_add_nat_host bare4 4 cone-bare &&
+		lab_add_nat_host far5 5 cone 1 &&
+		lab_add_nat_host far6 6 cone 2
 }
 
 # echo_on HOST PORT: start an echo server, wait until it listens, print pid.
@@ -124,13 +134,72 @@ test_no_direct_access() {
 	lab_exec sn1 ip route del 198.18.2.0/24
 }
 
+# ct_has ROUTER PATTERN: nf_conntrack in ROUTER has an entry matching it.
+ct_has() {
+	lab_exec "$1" cat /proc/net/nf_conntrack | grep -q -- "$2"
+}
+
+# The home router's input firewall against a bare router: a datagram from
+# sn2:7005 to the router's public port 40005 before the host behind it sent
+# anything. Dropped at input, it leaves no conntrack entry, and the host's
+# later datagram to sn2:7005 keeps port 40005; the bare router confirms the
+# entry, and the host's datagram takes another port (the port clash).
+test_home_firewall() {
+	local tuple='src=198.18.0.2 dst=198.18.0.10[14] sport=7005 dport=40005 '
+	local got
+	t_check_fails "home: unsolicited sn2:7005 to nat1:40005 gets no answer" \
+		lab_udp sn2 198.18.0.101 40005 7005
+	t_check_fails "bare: nor to nat4:40005" \
+		lab_udp sn2 198.18.0.104 40005 7005
+	t_check_fails "home: nat1 keeps no conntrack entry for it" \
+		ct_has nat1 "${tuple/10\[14\]/101}"
+	t_check "bare: nat4 confirmed one" ct_has nat4 "${tuple/10\[14\]/104}"
+	echo_sn2_7005=$(echo_on sn2 7005) || { t_fail "echo on sn2" "not listening"; return; }
+	t_check_eq "home: cone1 then reaches sn2:7005 from port 40005" \
+		"seen 198.18.0.101:40005" "$(lab_udp cone1 198.18.0.2 7005 40005)"
+	got=$(lab_udp bare4 198.18.0.2 7005 40005)
+	if [[ $got =~ ^seen\ 198\.18\.0\.104:[0-9]+$ && $got != *:40005 ]]; then
+		t_pass "bare: bare4's mapping to sn2:7005 moved off 40005 ($got)"
+	else
+		t_fail "bare: bare4's mapping to sn2:7005 moved off 40005" "got '$got'"
+	fi
+}
+
+# ttl_dies HOST TTL: an echo to sn1 with that TTL dies on the way (a router
+# said so); ttl_reaches HOST TTL: it is answered.
+ttl_dies() {
+	lab_exec "$1" ping -n -c 1 -W 2 -t "$2" 198.18.0.1 2>&1 |
+		grep -q 'Time to live exceeded'
+}
+ttl_reaches() {
+	lab_exec "$1" ping -n -c 1 -W 2 -t "$2" 198.18.0.1 >/dev/null 2>&1
+}
+
+# Transit routers: one (far5) or two (far6) more hops than cone1's path,
+# public hosts reach the router's public address with no route of their
+# own (proxy ARP), and the NAT still maps as a cone.
+test_transit_hops() {
+	t_check "control: cone1 reaches sn1 with TTL 2 (nat1 only)" \
+		ttl_reaches cone1 2
+	t_check "hop: far5's TTL 2 dies at hop5a" ttl_dies far5 2
+	t_check "hop: far5's TTL 3 reaches sn1" ttl_reaches far5 3
+	t_check "hops: far6's TTL 3 dies at hop6b/hop6a" ttl_dies far6 3
+	t_check "hops: far6's TTL 4 reaches sn1" ttl_reaches far6 4
+	t_check_eq "hop: sn1 sees far5 at 198.18.0.105:40001" \
+		"seen 198.18.0.105:40001" "$(lab_udp far5 198.18.0.1 7001 40001)"
+	t_check_eq "hops: sn1 sees far6 at 198.18.0.106:40001" \
+		"seen 198.18.0.106:40001" "$(lab_udp far6 198.18.0.1 7001 40001)"
+	t_check "hop: sn1 pings nat5's public address (proxy ARP)" \
+		lab_ping sn1 198.18.0.105
+}
+
 lab_netns_with() {	# lab_netns_with PREFIX: lists matching namespaces
 	ip netns list | awk -v p="$1" 'index($1, p) == 1 { print $1 }'
 }
 
 test_explicit_cleanup() {
 	local prefix=$LAB_PREFIX pids pid alive=
-	pids="$echo_sn1_7001 $echo_sn2_7000 $echo_cone1 $echo_full3"
+	pids="$echo_sn1_7001 $echo_sn2_7000 $echo_cone1 $echo_full3 $echo_sn2_7005"
 	lab_on_cleanup touch "$hook_flag"
 	lab_cleanup
 	t_check_eq "cleanup: hook ran" yes "$([ -e "$hook_flag" ] && echo yes)"
@@ -180,7 +249,7 @@ if ! setup; then
 	t_summary
 	exit 1
 fi
-t_pass "setup: wan, sn1, sn2, nat1+cone1, nat2+sym2, nat3+full3"
+t_pass "setup: wan, sn1, sn2, nat1-6 with cone1, sym2, full3, bare4, far5, far6"
 test_reachability
 if ! { echo_sn1_7000=$(echo_on sn1 7000) &&
 	echo_sn1_7001=$(echo_on sn1 7001) &&
@@ -189,12 +258,14 @@ if ! { echo_sn1_7000=$(echo_on sn1 7000) &&
 	t_summary
 	exit 1
 fi
-echo_cone1='' echo_full3=''
+echo_cone1='' echo_full3='' echo_sn2_7005=''
 test_cone_mapping
 test_symmetric_mapping
 test_cone_filtering
 test_full_cone
 test_no_direct_access
+test_home_firewall
+test_transit_hops
 test_explicit_cleanup
 rm -f "$hook_flag"
 test_exit_cleanup

@@ -11,6 +11,7 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "common/log.h"
 #include "common/sockaddr.h"
@@ -939,5 +940,80 @@ TEST(edge_sn_select_by_load_stays)
 	pong(e, 0, 0x09, 0, 61010);
 	edge_sn_select_tick(e, 91000);
 	CHECK_EQ(e->cur_sn, 0);
+	edge_free(e);
+}
+
+/* The TTL each datagram left with (fd: the socket whose IP_TTL is read). */
+static int ttl_fd = -1, ttl_seen[MAX_SENT];
+
+static int ttl_send_udp(struct datapath *dp, const struct sockaddr_storage *to,
+			const uint8_t *buf, size_t len)
+{
+	socklen_t l = sizeof(int);
+
+	if (n_sent < MAX_SENT &&
+	    getsockopt(ttl_fd, IPPROTO_IP, IP_TTL, &ttl_seen[n_sent], &l) < 0)
+		ttl_seen[n_sent] = -1;
+	return fake_send_udp(dp, to, buf, len);
+}
+
+static const struct datapath_ops ttl_ops = {
+	.name = "fake-ttl",
+	.send_udp = ttl_send_udp,
+	.send_tap = fake_send_tap,
+};
+
+/* -L 2: a burst's first punch leaves with TTL 2, the socket's TTL is the
+ * default again after it, and the peer's relayed REGISTER that comes in the
+ * same second makes no punch at full TTL (the peer's own first punch has
+ * not opened its NAT yet). */
+TEST(edge_register_ttl_limits_the_first_punch)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct sockaddr_storage x = sa4("198.18.1.2", 1000);
+	struct edge *e = edge_new();
+	int dflt = 0, now_ttl = 0;
+	socklen_t l = sizeof(int);
+
+	ttl_fd = socket(AF_INET, SOCK_DGRAM, 0);
+	CHECK(ttl_fd >= 0);
+	CHECK(getsockopt(ttl_fd, IPPROTO_IP, IP_TTL, &dflt, &l) == 0);
+	e->dp.ops = &ttl_ops;
+	e->dp.udp_fd = ttl_fd;
+	e->dp.udp_family = AF_INET;
+	e->register_ttl = 2;
+	peer_info(e, victim, &xs, NULL);
+	CHECK_EQ(n_sent, 1);
+	CHECK_EQ(sent_to(&x), 1);
+	CHECK_EQ(ttl_seen[0], 2);
+	CHECK(getsockopt(ttl_fd, IPPROTO_IP, IP_TTL, &now_ttl, &l) == 0);
+	CHECK_EQ(now_ttl, dflt);
+	CHECK_EQ(e->stats.punch_tx, 1);
+	CHECK_EQ(e->stats.punch_ttl_tx, 1);
+	reg(e, victim, &e->sn[0].sa, true, &xs); /* the peer's relayed one */
+	CHECK_EQ(n_sent, 1);
+	e->dp.udp_fd = -1;
+	close(ttl_fd);
+	ttl_fd = -1;
+	edge_free(e);
+}
+
+/* -L 1: the first punch is not sent (the peer's comes first); 0: it is. */
+TEST(edge_register_ttl_1_skips_the_first_punch)
+{
+	struct n2n_sock xs = sock4("198.18.1.2", 1000);
+	struct edge *e = edge_new();
+
+	e->register_ttl = 1;
+	peer_info(e, victim, &xs, NULL);
+	CHECK_EQ(n_sent, 0);
+	CHECK_EQ(e->stats.punch_skipped, 1);
+	CHECK_EQ(e->stats.punch_tx, 0);
+	edge_free(e);
+	e = edge_new();
+	peer_info(e, victim, &xs, NULL);
+	CHECK_EQ(n_sent, 1);
+	CHECK_EQ(e->stats.punch_tx, 1);
+	CHECK_EQ(e->stats.punch_ttl_tx, 0);
 	edge_free(e);
 }
