@@ -143,6 +143,7 @@ struct edge_conf {
 	bool allow_routing;		/* -r */
 	bool accept_multicast;		/* -E */
 	bool relay_only;		/* -S1 */
+	bool nat_probe_off;		/* --nat-probe=off */
 	bool tcp;			/* -S2: TCP to the supernode */
 	unsigned int register_interval; /* -i; 20 s */
 	uint8_t register_ttl;		/* -L; 0 = not set */

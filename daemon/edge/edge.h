@@ -180,6 +180,7 @@ struct edge {
 	struct edge_a6 *a6;	   /* -A6 (edge_a6.c), or NULL */
 	void *tcp;		   /* -S2 (edge_tcp.c), or NULL */
 	void *dns;		   /* names being resolved, edge_dns.c */
+	void *bday;		   /* birthday probing, edge_bday.c */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
@@ -263,6 +264,9 @@ void edge_peer_learn_relayed(struct edge *e, const struct n2n_msg *m,
 void edge_peer_heard_direct(struct edge *e, struct edge_peer *p,
 			    const struct sockaddr_storage *from, uint64_t now);
 void edge_peers_tick(struct edge *e, uint64_t now);
+/* Punches p at another port of its address (birthday probing found). */
+void edge_peer_punch_at(struct edge *e, struct edge_peer *p,
+			const struct sockaddr_storage *to, uint64_t now);
 void edge_peers_free(struct edge *e);
 
 /* The frame's IPv4 source or destination address (host order), 0 when

@@ -17,6 +17,7 @@
 #include "ctl/ctl_prom.h"
 #include "ctl/metrics.h"
 #include "edge.h"
+#include "edge_bday.h"
 #include "edge_tcp.h"
 #include "kernel/dp_edge.h"
 
@@ -238,6 +239,7 @@ static int stats_rows(struct ctl_table *t, int argc __maybe_unused,
 	ctl_counter_row(t, "daemon_tap_read", s->tap_read);
 	ctl_counter_row(t, "daemon_tap_written", s->tap_written);
 	kernel_rows(t, e);
+	edge_bday_stats_rows(t, e);
 	ctl_reason_rows(t, N2NK_LAYER_DAEMON, e->drops.n);
 	return 0;
 }
