@@ -13,6 +13,8 @@
 #   h5 behind nat5 (symmetric), c6 behind nat6 (cone), --nat-probe=off
 #   h7/c8 (nat7, nat8): h7 forges its address in plans
 #   h9/c10 (nat9, nat10): h9 plans again before c10's backoff ends
+#   with N2N_STOCK_DIR: sn2 .0.2 a stock n2n 3.1.1 supernode, h11/c12
+#   (symmetric, cone) through it
 #   test_nat_birthday.sh BUILD_DIR
 set -u
 OUT=$(cd "${1:-.output}" && pwd)
@@ -46,7 +48,14 @@ lab_add_nat_host h7 7 symmetric
 lab_add_nat_host c8 8 cone
 lab_add_nat_host h9 9 symmetric
 lab_add_nat_host c10 10 cone
-for n in 1 2 3 4 5 6 7 8 9 10; do
+STOCK_SN=${N2N_STOCK_DIR:+$N2N_STOCK_DIR/supernode}
+if [ -x "${STOCK_SN:-}" ]; then
+	lab_add_public_host sn2 198.18.0.2
+	lab_add_nat_host h11 11 symmetric
+	lab_add_nat_host c12 12 cone
+fi
+for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
+	grep -q "^nat$n " "$LAB_DIR/hosts" || continue
 	lab_exec "nat$n" nft list chain ip lab input >/dev/null 2>&1 ||
 		home_router "$n" || exit 1
 done
@@ -162,5 +171,23 @@ t_check "a second plan within the backoff is refused" \
 	lab_wait_for "backoff refusal" 40 ping_refused_backoff
 t_check_num "one attempt's probes only (k = 1)" \
 	"$(counter c10 bday_probes_sent)" -le 1
+
+# --- through a stock n2n 3.1.1 supernode: the plan is an ordinary PACKET.
+if [ -x "${STOCK_SN:-}" ]; then
+	lab_bg sn2 "$T/sn2.log" "$STOCK_SN" -p 7654 -f >/dev/null
+	t_check "stock supernode listens" lab_wait_port sn2 udp 7654 5
+	for h in h11 c12; do
+		lab_bg $h "$T/$h.log" "$EDGE" -f -i 4 -l 198.18.0.2:7654 -c st \
+			-k s3cret -a 198.19.6.${h#[hc]}/24 -d n2b \
+			-m 02:00:00:00:0c:${h#[hc]} -p 500${h#[hc]} \
+			--ctl-socket="$T/$h.sock" >/dev/null
+	done
+	t_check "edges on the stock supernode register" wait_registered h11 c12
+	t_check "symmetric - cone P2P through a stock supernode" \
+		lab_wait_for "P2P" 60 ping_both_p2p h11 02:00:00:00:0c:12 \
+		c12 02:00:00:00:0c:11 198.19.6.12
+else
+	t_skip "symmetric - cone through a stock supernode" "no N2N_STOCK_DIR"
+fi
 
 t_summary
