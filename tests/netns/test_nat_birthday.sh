@@ -14,7 +14,8 @@
 #   h7/c8 (nat7, nat8): h7 forges its address in plans
 #   h9/c10 (nat9, nat10): h9 plans again before c10's backoff ends
 #   with N2N_STOCK_DIR: sn2 .0.2 a stock n2n 3.1.1 supernode, h11/c12
-#   (symmetric, cone) through it
+#   (symmetric, cone) through it; h13 (ours, symmetric) and c14 (a stock
+#   n2n edge behind a cone)
 #   test_nat_birthday.sh BUILD_DIR
 set -u
 OUT=$(cd "${1:-.output}" && pwd)
@@ -53,8 +54,10 @@ if [ -x "${STOCK_SN:-}" ]; then
 	lab_add_public_host sn2 198.18.0.2
 	lab_add_nat_host h11 11 symmetric
 	lab_add_nat_host c12 12 cone
+	lab_add_nat_host h13 13 symmetric
+	lab_add_nat_host c14 14 cone
 fi
-for n in 1 2 3 4 5 6 7 8 9 10 11 12; do
+for n in $(seq 14); do
 	grep -q "^nat$n " "$LAB_DIR/hosts" || continue
 	lab_exec "nat$n" nft list chain ip lab input >/dev/null 2>&1 ||
 		home_router "$n" || exit 1
@@ -186,6 +189,20 @@ if [ -x "${STOCK_SN:-}" ]; then
 	t_check "symmetric - cone P2P through a stock supernode" \
 		lab_wait_for "P2P" 60 ping_both_p2p h11 02:00:00:00:0c:12 \
 		c12 02:00:00:00:0c:11 198.19.6.12
+	# A stock edge gets one plan, ever, and nothing else of ours.
+	N2NK_BDAY_BACKOFF_S=2 lab_bg h13 "$T/h13.log" "$EDGE" -f -i 4 \
+		-l 198.18.0.1:7654 -c sk -k s3cret -a 198.19.7.13/24 -d n2b \
+		-m 02:00:00:00:0c:13 -p 50013 --ctl-socket="$T/h13.sock" >/dev/null
+	lab_bg c14 "$T/c14.log" "$N2N_STOCK_DIR/edge" -f -l 198.18.0.1:7654 \
+		-c sk -k s3cret -a 198.19.7.14 -d n2b -m 02:00:00:00:0c:14 \
+		-p 50014 >/dev/null
+	t_check "our edge registers beside a stock edge" wait_registered h13
+	t_check "ping to the stock edge (relayed)" lab_wait_for "ping" 15 \
+		pings h13 198.19.7.14 1
+	for _ in $(seq 24); do pings h13 198.19.7.14 1; sleep 0.5; done
+	t_check_num "one plan to the stock edge, not one per backoff" \
+		"$(counter h13 bday_plans_sent)" -eq 1
+	t_check_num "no socket opened for it" "$(counter h13 bday_sockets)" -eq 0
 else
 	t_skip "symmetric - cone through a stock supernode" "no N2N_STOCK_DIR"
 fi
