@@ -265,7 +265,7 @@ NETNS_SUITES := test_lab test_tap_netlink test_network test_federation_auth \
 	test_loadgen test_edge_kernel test_mss_clamp test_edge_restart \
 	test_metrics test_load10k test_faults test_relay_hop test_ipv6 \
 	test_xdp_relay6 test_tcp test_dns test_edge_flags test_sn_select \
-	test_bridge test_portmap test_nat
+	test_bridge test_portmap test_nat test_nat_birthday
 check-netns: all
 	$(Q)tests/run-checks.sh $(foreach t,$(NETNS_SUITES),\
 		$(t) "tests/netns/$(t).sh $(O)") \

@@ -146,6 +146,7 @@ struct edge_conf {
 	bool accept_multicast;		    /* -E */
 	struct traffic_rules traffic_rules; /* -R, in the order given */
 	bool relay_only;		    /* -S1 */
+	bool nat_probe_off;		    /* --nat-probe=off */
 	bool tcp;			    /* -S2: TCP to the supernode */
 	unsigned int register_interval;	    /* -i; 20 s */
 	uint8_t register_ttl;		    /* -L; 0 = not set */

@@ -27,6 +27,7 @@ enum edge_long_only {
 	OPT_METRICS,
 	OPT_METRICS_NAMES,
 	OPT_MSS_CLAMP,
+	OPT_NAT_PROBE,
 	OPT_PIN_ROOT,
 	OPT_KERNEL_UNLOAD,
 	OPT_KERNEL_HOLD,
@@ -79,6 +80,7 @@ static const struct conf_option edge_options[] = {
 	{ OPT_METRICS, "metrics", CONF_ARG_REQUIRED, NULL },
 	{ OPT_METRICS_NAMES, "metrics-community-names", CONF_ARG_NONE, NULL },
 	{ OPT_MSS_CLAMP, "mss-clamp", CONF_ARG_REQUIRED, NULL },
+	{ OPT_NAT_PROBE, "nat-probe", CONF_ARG_REQUIRED, NULL },
 	{ OPT_PIN_ROOT, "pin-root", CONF_ARG_REQUIRED, NULL },
 	{ OPT_IDENTITY, "identity", CONF_ARG_REQUIRED, NULL },
 	{ OPT_KERNEL_UNLOAD, "kernel-unload", CONF_ARG_NONE, NULL },
@@ -493,6 +495,13 @@ static int edge_local_option(struct edge_parse *ep, int key, const char *v,
 		return conf_parse_datapath(v, &c->datapath, msg, len);
 	case OPT_MSS_CLAMP:
 		return set_mss_clamp(c, v, msg, len);
+	case OPT_NAT_PROBE: /* birthday probing, docs/nat-birthday.md */
+		if (strcmp(v, "on") && strcmp(v, "off"))
+			return conf_fail(msg, len,
+					 "--nat-probe: use on or off, not '%s'",
+					 v);
+		c->nat_probe_off = !strcmp(v, "off");
+		return 0;
 	case OPT_PIN_ROOT:
 		return conf_copy(c->pin_root, sizeof(c->pin_root), v,
 				 "pin root", msg, len);

@@ -20,6 +20,7 @@
 #include "conf/conf.h"
 #include "ctl/ctl.h"
 #include "edge.h"
+#include "edge_bday.h"
 #include "edge_dns.h"
 #include "edge_tcp.h"
 #include "edge/portmap.h"
@@ -54,6 +55,8 @@ static int send_sealed(struct edge *e, const struct sockaddr_storage *to,
 	if (n > 0 && trailer)
 		n = msg_append_trailer(buf, sizeof(buf), (size_t)n,
 				       &e->upw_secret);
+	if (n > 0 && !edge_bday_send(e, to, buf, (size_t)n))
+		return 0; /* a birthday path: its own socket */
 	if (n > 0 && e->tcp && edge_sn_index(e, to) >= 0) /* -S2 */
 		return edge_tcp_send(e, to, buf, (size_t)n,
 				     edge_sn_index(e, to) == e->cur_sn);
@@ -168,6 +171,8 @@ void edge_on_udp(void *ctx, const struct sockaddr_storage *from, uint8_t *buf,
 
 	if (len > N2N_PKT_BUF_SIZE)
 		return edge_drop(e, N2NK_OVERSIZE);
+	if (edge_bday_on_udp(e, from, buf, len))
+		return;
 	if (msg_open(&m, buf, len, e->community, &e->he, &o, &why))
 		return edge_drop(e, why);
 	/* A u/pw answer proves itself with a trailer keyed by our secret. */
@@ -233,6 +238,7 @@ static void edge_tick(void *arg, uint64_t now)
 	edge_kernel_tick(e, now);
 	edge_a6_tick(e, now);
 	edge_portmap_tick(e, now);
+	edge_bday_tick(e, now);
 	if (edge_registered(e))
 		apply_address(e);
 	metrics_tick(e->metrics);
@@ -613,6 +619,8 @@ int edge_init(struct edge *e, const struct edge_conf *c)
 		err = open_datapath(e);
 	if (!err && c->tcp)
 		err = edge_tcp_open(e);
+	if (!err)
+		err = edge_bday_open(e);
 	if (!err) {
 		edge_sockopts(e, e->dp.udp_fd, e->dp.udp_family); /* -T, -D */
 		edge_kernel_adopt(e);
@@ -691,6 +699,7 @@ void edge_fini(struct edge *e)
 	edge_ctl_close(e);
 	edge_tcp_close(e);
 	edge_dns_close(e);
+	edge_bday_close(e);
 	datapath_close(&e->dp, &e->loop);
 	if (e->tap_fd >= 0)
 		close(e->tap_fd);

@@ -197,6 +197,7 @@ struct edge {
 	void *tcp;		    /* -S2 (edge_tcp.c), or NULL */
 	void *dns;		    /* names being resolved, edge_dns.c */
 	struct edge_bridge *bridge; /* -r: hosts behind peers, or NULL */
+	void *bday;		    /* birthday probing, edge_bday.c */
 };
 
 int edge_init(struct edge *e, const struct edge_conf *conf)
@@ -306,6 +307,9 @@ void edge_peer_learn_relayed(struct edge *e, const struct n2n_msg *m,
 void edge_peer_heard_direct(struct edge *e, struct edge_peer *p,
 			    const struct sockaddr_storage *from, uint64_t now);
 void edge_peers_tick(struct edge *e, uint64_t now);
+/* Punches p at another port of its address (birthday probing found). */
+void edge_peer_punch_at(struct edge *e, struct edge_peer *p,
+			const struct sockaddr_storage *to, uint64_t now);
 void edge_peers_free(struct edge *e);
 
 /* The frame's IPv4 source or destination address (host order), 0 when

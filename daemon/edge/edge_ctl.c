@@ -17,6 +17,7 @@
 #include "ctl/ctl_prom.h"
 #include "ctl/metrics.h"
 #include "edge.h"
+#include "edge_bday.h"
 #include "edge_tcp.h"
 #include "edge/portmap.h"
 #include "kernel/dp_edge.h"
@@ -247,6 +248,7 @@ static int stats_rows(struct ctl_table *t, int argc __maybe_unused,
 	ctl_counter_row(t, "punch_ttl_tx", s->punch_ttl_tx);
 	ctl_counter_row(t, "punch_skipped", s->punch_skipped);
 	kernel_rows(t, e);
+	edge_bday_stats_rows(t, e);
 	ctl_reason_rows(t, N2NK_LAYER_DAEMON, e->drops.n);
 	return 0;
 }

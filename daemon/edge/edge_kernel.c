@@ -17,6 +17,7 @@
 #include "common/mac.h"
 #include "common/sockaddr.h"
 #include "edge.h"
+#include "edge_bday.h"
 #include "conf/conf.h"
 #include "kernel/dp_edge.h"
 #include "kernel/tap.h"
@@ -60,6 +61,8 @@ static enum datapath_edge_path wanted(const struct edge *e,
 					now < e->k_adopt_until_ms)
 			       ? p->k_path
 			       : DP_EDGE_NONE;
+	if (edge_bday_pinned(e, p)) /* on a socket of its own */
+		return DP_EDGE_NONE;
 	if (edge_peer_direct(e, p, now) && p->sa.ss_family == AF_INET)
 		return DP_EDGE_P2P;
 	return DP_EDGE_RELAY;

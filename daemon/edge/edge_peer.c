@@ -438,6 +438,13 @@ static bool may_punch_from(const struct edge *e, const struct edge_peer *p,
 	       sockaddr_same_host(&p->sa, from);
 }
 
+void edge_peer_punch_at(struct edge *e, struct edge_peer *p,
+			const struct sockaddr_storage *to, uint64_t now)
+{
+	if (may_punch_from(e, p, to, now))
+		punch_to(e, p, to, now);
+}
+
 void edge_peer_heard_direct(struct edge *e, struct edge_peer *p,
 			    const struct sockaddr_storage *from, uint64_t now)
 {

@@ -9,6 +9,7 @@
 
 #include "common/mac.h"
 #include "edge.h"
+#include "edge_bday.h"
 
 static bool rx_filtered(const struct edge *e, const uint8_t *f, size_t len)
 {
@@ -111,6 +112,8 @@ void edge_rx_deliver(struct edge *e, const struct n2n_msg *m,
 {
 	const struct n2n_packet *pk = &m->u.packet;
 
+	if (edge_bday_on_frame(e, frame, n)) /* ours, never to the TAP */
+		return;
 	if (rx_filtered(e, frame, n) || !traffic_accept(e->rules, frame, n)) {
 		edge_drop(e, N2NK_FILTERED);
 		return;

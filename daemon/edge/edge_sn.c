@@ -13,6 +13,7 @@
 #include "common/mac.h"
 #include "common/sockaddr.h"
 #include "edge.h"
+#include "edge_bday.h"
 #include "edge_dns.h"
 #include "edge/portmap.h"
 
@@ -269,6 +270,7 @@ void edge_on_register_super_ack(struct edge *e, const struct n2n_msg *m, int sn)
 	if (!e->ip && a->dev_addr.addr)
 		take_address(e, &a->dev_addr, sn);
 	learn_supernodes(e, a);
+	edge_bday_observed(e, &a->sock);
 	edge_kernel_sn(e);
 	if (first)
 		log_notice("[OK] edge <<< ================ >>> supernode");
