@@ -65,6 +65,11 @@
 #include "n2nk_xdp_stats.h"
 
 #define N2NK_EDGE_MAX_PEERS 16384
+/* The EtherType (IEEE local experimental 2) of n2nk's own edge-to-edge
+ * control frames, carried in ordinary PACKETs so that any supernode relays
+ * them: the RX program hands such a frame to the daemon (CONTROL_FRAME),
+ * never to the TAP (daemon/edge/edge_bday.c). */
+#define N2NK_ETH_P_CONTROL  0x88b6
 #define N2NK_SPECK_ROUNDS   34 /* Speck128/256 */
 #define N2NK_EDGE_KEY_SIZE  32 /* ChaCha20 key */
 

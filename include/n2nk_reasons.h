@@ -139,7 +139,8 @@ X(TCP_TIMEOUT,      -70, "tcp_timeout",            DROP, __,   __,   __,   __,  
 X(TCP_PARTIAL,      -71, "tcp_partial_frame",      DROP, __,   __,   __,   __,   __,   __)      \
 X(TCP_FRAME_SIZE,   -72, "tcp_frame_size",         DROP, __,   __,   __,   __,   __,   __)      \
 X(TCP_QUEUE_FULL,   -73, "tcp_queue_full",         DROP, __,   __,   __,   __,   __,   __)      \
-X(TCP_DOWN,         -74, "tcp_not_connected",      DROP, __,   __,   __,   __,   __,   __)
+X(TCP_DOWN,         -74, "tcp_not_connected",      DROP, __,   __,   __,   __,   __,   __)      \
+X(CONTROL_FRAME,    -75, "control_frame",          __,   __,   __,   __,   __,   __,   DMN)
 /* clang-format on */
 
 /*
@@ -299,6 +300,11 @@ X(TCP_DOWN,         -74, "tcp_not_connected",      DROP, __,   __,   __,   __,  
  *                   (bytes the peer has not read yet) is full.
  * TCP_DOWN          edge: a frame for the supernode not sent: its TCP
  *                   connection is down (waiting to reconnect).
+ * CONTROL_FRAME     edge kernel path: a PACKET whose decrypted frame is one
+ *                   of n2nk's own edge-to-edge control frames (EtherType
+ *                   N2NK_ETH_P_CONTROL: birthday-probing plans), resealed
+ *                   and handed to the daemon, which reads them; never to
+ *                   the TAP.
  */
 
 enum n2nk_verdict {

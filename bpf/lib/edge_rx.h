@@ -218,6 +218,8 @@ static __always_inline int edge_rx_inner(struct __sk_buff *skb,
 		return N2NK_DECRYPT;
 	if (__builtin_memcmp(inner->h_source, k->src_mac, ETH_ALEN))
 		return N2NK_INNER_SOURCE;
+	if (inner->h_proto == bpf_htons(N2NK_ETH_P_CONTROL))
+		return N2NK_CONTROL_FRAME; /* the daemon's to read */
 	if (!conf->accept_multicast && edge_mac_is_ip_multicast(inner->h_dest))
 		return N2NK_FILTERED;
 	if (conf->allow_routing || !conf->ip ||

@@ -12,13 +12,15 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "n2nk_edge.h"
+
 struct edge;
 struct edge_peer;
 struct ctl_table;
 struct n2n_sock;
 
-/* The private EtherType of the plan frames (IEEE local experimental 2). */
-#define BDAY_ETHERTYPE 0x88b6
+/* The private EtherType of the plan frames (include/n2nk_edge.h). */
+#define BDAY_ETHERTYPE N2NK_ETH_P_CONTROL
 
 int edge_bday_open(struct edge *e);
 void edge_bday_close(struct edge *e);

@@ -134,6 +134,7 @@ static const struct {
 	{ N2NK_TCP_FRAME_SIZE, -72, "tcp_frame_size" },
 	{ N2NK_TCP_QUEUE_FULL, -73, "tcp_queue_full" },
 	{ N2NK_TCP_DOWN, -74, "tcp_not_connected" },
+	{ N2NK_CONTROL_FRAME, -75, "control_frame" },
 };
 
 #define N_GOLDEN (sizeof(golden) / sizeof(golden[0]))
