@@ -206,17 +206,40 @@ static void on_events(void *arg)
 	}
 }
 
-int sn_tcp_send(struct supernode *sn, const struct sockaddr_storage *to,
+/* The connection edge e registered over, if it is still its own. */
+static struct sn_tcp_conn *conn_of_edge(const struct sn_tcp *t,
+					const struct sn_community *c,
+					const struct sn_edge *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		struct sn_tcp_conn *k = t->conns[i];
+
+		if (k->registered && mac_equal(k->mac, e->key.mac) &&
+		    !memcmp(k->community, c->name, N2N_COMMUNITY_SIZE) &&
+		    sockaddr_equal(&k->peer, &e->sa))
+			return k;
+	}
+	return NULL;
+}
+
+int sn_tcp_send(struct supernode *sn, const struct sn_community *c,
+		const struct sockaddr_storage *to, const struct sn_edge *e,
 		const uint8_t *buf, size_t len)
 {
 	struct sn_tcp *t = tcp_of(sn);
-	struct sn_tcp_conn *k = NULL;
-	unsigned int i;
+	struct sn_tcp_conn *k;
 	int err;
 
-	for (i = 0; t && i < t->n && !k; i++)
-		if (sockaddr_equal(&t->conns[i]->peer, to))
-			k = t->conns[i];
+	if (!t || (e && !e->tcp))
+		return -ENOENT;
+	if (!e) /* an answer goes back the way its question came */
+		k = t->rx && sockaddr_equal(&t->rx->peer, to) ? t->rx : NULL;
+	else if (!(k = conn_of_edge(t, c, e))) {
+		sn_drop(sn, N2NK_SEND_FAILED); /* not by UDP: it is on TCP */
+		return -ENOTCONN;
+	}
 	if (!k)
 		return -ENOENT;
 	err = tcp_stream_queue(&k->s, buf, len);

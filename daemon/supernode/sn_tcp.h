@@ -35,9 +35,14 @@ struct sn_edge;
  * -errno (logged: the supernode goes on without TCP). */
 int sn_tcp_open(struct supernode *sn);
 void sn_tcp_close(struct supernode *sn);
-/* A sealed datagram to `to`: queued on the connection from there and 0;
- * -ENOENT if there is none (UDP then), other -errno: dropped, counted. */
-int sn_tcp_send(struct supernode *sn, const struct sockaddr_storage *to,
+/* A sealed datagram to edge e at `to` (e NULL: an answer to the frame
+ * being handled, or to a supernode). Over TCP: to e when it registered
+ * over a connection still registered for its MAC, with e->tcp; an answer
+ * over the connection that carried the frame, if `to` sent it. 0 when
+ * queued; -ENOENT: not for TCP (UDP then); other -errno: dropped,
+ * counted. */
+int sn_tcp_send(struct supernode *sn, const struct sn_community *c,
+		const struct sockaddr_storage *to, const struct sn_edge *e,
 		const uint8_t *buf, size_t len);
 /* A registration was accepted for e, from `from`: if it came over a
  * connection, e is reached over it from now on (e->tcp). */

@@ -9,13 +9,14 @@
 # overall and per source address, a connection without a registration
 # closed after a few seconds, a frame left unfinished (slowloris) closed,
 # a frame length above 2048 closed, a peer that reads nothing gets a
-# bounded queue (frames beyond it dropped) -- each counted by reason in
+# bounded queue (frames beyond it dropped), a TCP client at a UDP edge's
+# ip:port gets none of its traffic, an edge moves UDP <-> TCP -- each counted by reason in
 # `n2nctl stats`. With a stock n2n 3.1.1 build (N2N_STOCK_DIR or $2): our
 # edge -S2 against the stock supernode, a stock edge -S2 against ours.
 #
 #   wan br0 198.18.0.0/24: sn .0.1 (ours, port 7654), ssn .0.2 (stock),
 #   t .0.11 (-S2 edges; UDP to .0.1 and .0.2 dropped by nft), u .0.12 (UDP
-#   edges), h .0.20 (hostile clients, plus .0.200-.0.232)
+#   edges), v .0.13 (an edge moving between UDP and TCP), h .0.20 (hostile clients, plus .0.200-.0.232)
 #   overlay 198.19.14.0/24 (ours), 198.19.15.0/24 (mixed with stock)
 #   test_tcp.sh BUILD_DIR [STOCK_DIR]
 set -u
@@ -37,7 +38,8 @@ lab_add_public_host ssn 198.18.0.2
 lab_add_public_host t 198.18.0.11
 lab_add_public_host u 198.18.0.12
 lab_add_public_host h 198.18.0.20
-for h in t u; do
+lab_add_public_host v 198.18.0.13
+for h in t u v; do
 	lab_exec $h sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
 done
@@ -95,6 +97,41 @@ t_check "ping -S2 edge -> UDP edge across the VPN" \
 t_check "5 of 5 echoes UDP edge -> -S2 edge" pings_all u 198.19.14.1 5
 t_check_eq "the -S2 edge stays relayed (no P2P)" relay \
 	"$(peer_path et $MAC_U)"
+
+# --- TCP and UDP ports are apart: a TCP client bound to a UDP edge's
+# ip:port (registered, in a community of its own) gets none of its
+# traffic, which still reaches the edge ---
+MAC_V=02:00:00:00:14:05
+start_edge ev v -c tcpnet -k s3cret -a 198.19.14.5/24 -d n2v -m $MAC_V \
+	-l 198.18.0.1:7654 -p 50001
+t_check "a UDP edge on port 50001 registers" lab_wait_for "ev registered" 15 \
+	registered ev
+lab_exec v "$PROBE" capture 198.18.0.1 7654 hostile 02:00:00:00:14:06 \
+	198.18.0.13 50001 6000 >"$T/capture" &
+CAP=$!
+sleep 1
+t_check "5 of 5 echoes -S2 edge -> UDP edge on 50001 meanwhile" \
+	pings_all t 198.19.14.5 5
+wait $CAP
+t_check_eq "the TCP client at its ip:port got none of it" 0 "$(cat "$T/capture")"
+t_check_eq "the supernode still reaches it over UDP" udp "$(sn_transport $MAC_V)"
+stop ev
+
+# The same MAC moves UDP -> TCP -> UDP: each time reached the new way.
+start_edge ev v -c tcpnet -k s3cret -a 198.19.14.5/24 -d n2v -m $MAC_V \
+	-l 198.18.0.1:7654 -p 50001 -S2
+t_check "UDP -> TCP: it registers over TCP" lab_wait_for "ev on tcp" 15 \
+	sh -c "[ \"\$('$CTL' -s '$T/sn.sock' -j edges | jq -r '.rows[] |
+	select(.mac == \"$MAC_V\") | .transport')\" = tcp ]"
+t_check "and is reached" lab_wait_for "ping t->v tcp" 10 pings t 198.19.14.5 2
+stop ev
+start_edge ev v -c tcpnet -k s3cret -a 198.19.14.5/24 -d n2v -m $MAC_V \
+	-l 198.18.0.1:7654 -p 50001
+t_check "TCP -> UDP: it registers over UDP" lab_wait_for "ev on udp" 15 \
+	sh -c "[ \"\$('$CTL' -s '$T/sn.sock' -j edges | jq -r '.rows[] |
+	select(.mac == \"$MAC_V\") | .transport')\" = udp ]"
+t_check "and is reached" lab_wait_for "ping t->v udp" 10 pings t 198.19.14.5 2
+stop ev
 
 # --- --datapath=kernel -S2 is refused up front ---
 t_check "--datapath=kernel -S2 is refused with a reason" sh -c \
