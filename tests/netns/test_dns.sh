@@ -150,4 +150,24 @@ t_check "SIGHUP while the name is pending: the supernode goes on" \
 t_check "the name resolves and the supernodes federate" lab_wait_for \
 	"federation" 40 at_least 1 members sn3
 
+# Daemon mode (no -f): it forks before its first lookup, whose thread a
+# later fork would have lost (the name then asked again after the 10 s
+# timeout): it federates with the name asked exactly once.
+queries() { grep -c "query sn2fed.slow.test" "$T/dns2.log"; }
+q=$(queries)
+t_check "a daemonized supernode with a slow name starts (exit 0)" \
+	lab_exec f "$SN" -p 7656 --datapath=socket -F Federation \
+	-l sn2fed.slow.test:7654 --ctl-socket="$T/sn4.sock"
+t_check "it is running, detached" lab_wait_for "sn4 socket" 5 \
+	test -S "$T/sn4.sock"
+t_check "and federates through the name" lab_wait_for "sn4 federation" 40 \
+	at_least 1 members sn4
+t_check_eq "asked once: the lookup survived detaching" 1 $(($(queries) - q))
+PID4=$(pgrep -f -- "--ctl-socket=$T/sn4.sock")
+t_check_eq "one process, in a session of its own" "$PID4" \
+	"$(ps -o sid= -p "$PID4" | tr -d ' ')"
+t_check "SIGTERM stops it" sh -c "kill -TERM $PID4 &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $PID4 2>/dev/null ||
+	exit 0; sleep 0.5; done; exit 1"
+
 t_summary
