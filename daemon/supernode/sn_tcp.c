@@ -86,28 +86,62 @@ static int conn_index(const struct sn_tcp *t, const struct sn_tcp_conn *k)
 	return -1;
 }
 
-static unsigned int from_same_ip(const struct sn_tcp *t,
-				 const struct sockaddr_storage *sa)
+/* One source: an IPv4 address, or an IPv6 /64 (what one host gets). */
+static bool same_source(const struct sockaddr_storage *a,
+			const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+	if (a->ss_family == AF_INET6 && b->ss_family == AF_INET6)
+		return !memcmp(&x->sin6_addr, &y->sin6_addr, 8);
+	return sockaddr_same_host(a, b);
+}
+
+/* How many from sa's source (any source: sa NULL), and the oldest of
+ * them with no registration (-1: none). */
+static unsigned int count_from(const struct sn_tcp *t,
+			       const struct sockaddr_storage *sa, int *oldest)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < t->n; i++)
-		n += sockaddr_same_host(&t->conns[i]->peer, sa);
+	*oldest = -1;
+	for (i = 0; i < t->n; i++) {
+		const struct sn_tcp_conn *k = t->conns[i];
+
+		if (sa && !same_source(&k->peer, sa))
+			continue;
+		n++;
+		if (!k->registered &&
+		    (*oldest < 0 || k->open_ms < t->conns[*oldest]->open_ms))
+			*oldest = (int)i;
+	}
 	return n;
 }
 
-/* Refused connections are closed at once (their SYN cost us nothing). */
+/*
+ * Over a cap, the oldest connection with no registration (under the cap
+ * it had SN_TCP_HELLO_MS to register) makes room, counted; if all have
+ * one, the new connection is refused (its SYN cost us nothing). So
+ * squatters cannot keep edges out, behind one NAT or not.
+ */
 static bool admit(struct supernode *sn, const struct sockaddr_storage *sa)
 {
 	struct sn_tcp *t = tcp_of(sn);
+	int old;
 
-	if (t->n >= SN_TCP_MAX_CONNS) {
-		sn_drop(sn, N2NK_TCP_CONN_LIMIT);
-		return false;
+	if (count_from(t, sa, &old) >= SN_TCP_MAX_PER_IP) {
+		if (old < 0) {
+			sn_drop(sn, N2NK_TCP_SOURCE_LIMIT);
+			return false;
+		}
+		conn_close(sn, (unsigned int)old, N2NK_TCP_SOURCE_LIMIT);
 	}
-	if (from_same_ip(t, sa) >= SN_TCP_MAX_PER_IP) {
-		sn_drop(sn, N2NK_TCP_SOURCE_LIMIT);
-		return false;
+	if (count_from(t, NULL, &old) >= SN_TCP_MAX_CONNS) {
+		if (old < 0) {
+			sn_drop(sn, N2NK_TCP_CONN_LIMIT);
+			return false;
+		}
+		conn_close(sn, (unsigned int)old, N2NK_TCP_CONN_LIMIT);
 	}
 	return true;
 }

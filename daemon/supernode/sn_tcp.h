@@ -6,7 +6,8 @@
  * answered and sent to over it until it closes, which forgets the edge.
  *
  * Anyone can connect: connections are bounded in number, overall and per
- * source address; one that has no registration accepted within
+ * source (IPv4 address, IPv6 /64); over a bound the oldest connection
+ * with no registration makes room, else the new one is refused; one that has no registration accepted within
  * SN_TCP_HELLO_MS, sends nothing valid for SN_TCP_IDLE_MS, or leaves a
  * frame unfinished for SN_TCP_PARTIAL_MS is closed; each holds at most a
  * frame coming in and TCP_STREAM_TX_CAP bytes going out (beyond that,

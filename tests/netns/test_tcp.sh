@@ -7,7 +7,8 @@
 # kernel datapath is refused with -S2 and auto picks sockets, saying why;
 # and the supernode holds against hostile TCP clients: a cap on connections
 # overall and per source address, a connection without a registration
-# closed after a few seconds, a frame left unfinished (slowloris) closed,
+# closed after a few seconds (and, over a cap, the oldest of those making
+# room for a new connection), a frame left unfinished (slowloris) closed,
 # a frame length above 2048 closed, a peer that reads nothing gets a
 # bounded queue (frames beyond it dropped), a TCP client at a UDP edge's
 # ip:port gets none of its traffic, an edge moves UDP <-> TCP -- each counted by reason in
@@ -204,6 +205,18 @@ t_check_eq "at most 8 connections per source address" 8 \
 	"$(lab_exec h "$PROBE" hold 198.18.0.1 7654 12 1000 hostile 198.18.0.20)"
 t_check_delta "the rest counted as tcp_source_limit" "$b" \
 	"$(counter sn drop_tcp_source_limit)" -ge 4
+
+# Behind one NAT: squatters (no registration) make room for an edge.
+lab_exec h ip addr add 198.18.0.21/24 dev eth0
+lab_exec h "$PROBE" hold 198.18.0.1 7654 8 3000 - 198.18.0.21 >/dev/null &
+SQ=$!
+sleep 1
+b=$(c_before drop_tcp_source_limit)
+t_check_eq "8 squatters from an address do not keep an edge there out" 1 \
+	"$(lab_exec h "$PROBE" hold 198.18.0.1 7654 1 1000 hostile 198.18.0.21)"
+t_check_delta "the oldest squatter made room, counted" "$b" \
+	"$(counter sn drop_tcp_source_limit)" -ge 1
+wait $SQ
 
 b=$(c_before drop_tcp_conn_limit)
 # Registered (a REGISTER_SUPER each), so none times out while they open.
