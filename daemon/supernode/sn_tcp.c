@@ -32,6 +32,7 @@ struct sn_tcp {
 	struct sn_tcp_conn *conns[SN_TCP_MAX_CONNS];
 	unsigned int n;
 	uint64_t idle_ms;	/* SN_TCP_IDLE_MS, or the test setting */
+	bool paused;		/* the listener out of epoll until the tick */
 	struct sn_tcp_conn *rx; /* whose frame is being handled, or NULL */
 	bool rx_valid;		/* and whether it led anywhere */
 };
@@ -171,6 +172,23 @@ static void accept_one(struct supernode *sn, int fd,
 	t->conns[t->n++] = k;
 }
 
+/* The listener stays readable while accept4 fails (EMFILE, ENFILE,
+ * ENOMEM...): out of epoll until the next tick, logged once per pause. */
+static void pause_listener(struct sn_tcp *t)
+{
+	log_warn("TCP: cannot accept connections (%m); trying again in 1 s");
+	epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->lfd, NULL);
+	t->paused = true;
+}
+
+static void resume_listener(struct sn_tcp *t)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+
+	if (t->paused && !epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->lfd, &ev))
+		t->paused = false;
+}
+
 static void on_listen(struct supernode *sn)
 {
 	struct sn_tcp *t = tcp_of(sn);
@@ -182,6 +200,9 @@ static void on_listen(struct supernode *sn)
 
 		fd = accept4(t->lfd, (struct sockaddr *)&sa, &sl,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			pause_listener(t); /* out of fds, say: no spinning */
 		if (fd < 0)
 			return;
 		sockaddr_unmap(&sa);
@@ -310,6 +331,8 @@ void sn_tcp_tick(struct supernode *sn, uint64_t now)
 	struct sn_tcp *t = tcp_of(sn);
 	unsigned int i = 0;
 
+	if (t)
+		resume_listener(t);
 	while (t && i < t->n) {
 		struct sn_tcp_conn *k = t->conns[i];
 		enum n2nk_reason why = N2NK_OK;

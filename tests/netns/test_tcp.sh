@@ -251,6 +251,23 @@ t_check_num "counted as tcp_timeout" "$(counter snidle drop_tcp_timeout)" \
 	-ge 1
 sn_stop snidle
 
+# Out of file descriptors: accept4 fails, and the listener (still
+# readable) rests a second at a time instead of spinning the loop; once
+# fds are free again, connections are taken.
+SN_WRAP=(prlimit --nofile=40:40)
+t_require "a supernode with 40 fds starts" sn_start sn snfd -p 7657 \
+	--datapath=socket
+SN_WRAP=()
+# shellcheck disable=SC2086
+lab_exec h "$PROBE" hold 198.18.0.1 7657 1 2500 - $SRCS >/dev/null
+t_check "out of fds: logged, the listener paused" grep -q \
+	"cannot accept connections" "$T/snfd.log"
+t_check_num "at most once a tick, not a spin" \
+	"$(grep -c "cannot accept connections" "$T/snfd.log")" -le 6
+t_check_eq "the connections closed, one is taken again" 1 \
+	"$(lab_exec h "$PROBE" hold 198.18.0.1 7657 1 1000 hostile 198.18.0.20)"
+sn_stop snfd
+
 b=$(c_before drop_tcp_frame_size)
 t_check "a frame length above 2048 closes the connection" \
 	lab_exec h "$PROBE" big 198.18.0.1 7654 hostile 02:00:00:00:14:0b
