@@ -176,7 +176,8 @@ void resolver_tick(struct resolver *r, uint64_t now)
 			 "for now",
 			 j->q.host, RESOLVER_TIMEOUT_MS / 1000);
 		resolver_cancel(r, j);
-		j->cb(j->arg, -ETIMEDOUT, j->out);
+		/* Not j->out: the thread may be writing it still. */
+		j->cb(j->arg, -ETIMEDOUT, NULL);
 	}
 }
 
@@ -236,6 +237,11 @@ void resolver_close(struct resolver *r)
 		evloop_del(r->loop, r->fds[0]);
 	for (j = r->live; j; j = j->next)
 		j->abandoned = true;
+	/* Reports already in: their jobs freed, their slots back. */
+	while (recv(r->fds[0], &j, sizeof(j), MSG_DONTWAIT) == sizeof(j)) {
+		r->in_flight--;
+		free(j);
+	}
 	close(r->fds[0]);
 	/* A thread still out sends into a pair whose reader is gone, fails
 	 * and frees its job; the fd it holds must not be another's by then:
