@@ -42,17 +42,30 @@ static struct sn_tcp *tcp_of(const struct supernode *sn)
 	return sn->tcp;
 }
 
-/* The edge registered over it goes too, if it is still there. */
-static void forget_edge(struct supernode *sn, struct sn_tcp_conn *k)
+/* The edge registered over k, if it is still there and on it (not
+ * purged, nor moved to UDP or another connection); its community in *cp. */
+static struct sn_edge *edge_on(struct supernode *sn,
+			       const struct sn_tcp_conn *k,
+			       struct sn_community **cp)
 {
 	struct sn_community *c;
 	struct sn_edge *e;
 
 	if (!k->registered)
-		return;
+		return NULL;
 	c = sn_community_find(sn, k->community);
 	e = c ? (struct sn_edge *)mac_table_find(&c->edges, k->mac) : NULL;
-	if (e && e->tcp && sockaddr_equal(&e->sa, &k->peer))
+	*cp = c;
+	return e && e->tcp && sockaddr_equal(&e->sa, &k->peer) ? e : NULL;
+}
+
+/* The edge registered over it goes too, if it is still there. */
+static void forget_edge(struct supernode *sn, struct sn_tcp_conn *k)
+{
+	struct sn_community *c;
+	struct sn_edge *e = edge_on(sn, k, &c);
+
+	if (e)
 		sn_edge_delete(sn, c, e);
 }
 
@@ -351,16 +364,17 @@ void sn_tcp_tick(struct supernode *sn, uint64_t now)
 	}
 }
 
-void sn_tcp_count(const struct supernode *sn, unsigned int *open,
+void sn_tcp_count(struct supernode *sn, unsigned int *open,
 		  unsigned int *registered)
 {
 	const struct sn_tcp *t = tcp_of(sn);
+	struct sn_community *c;
 	unsigned int i;
 
 	*open = t ? t->n : 0;
 	*registered = 0;
-	for (i = 0; t && i < t->n; i++)
-		*registered += t->conns[i]->registered;
+	for (i = 0; t && i < t->n; i++) /* edges still on their connection */
+		*registered += edge_on(sn, t->conns[i], &c) != NULL;
 }
 
 /* Where the UDP socket is: its address, or [::] for both families. */

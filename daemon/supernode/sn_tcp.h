@@ -50,8 +50,8 @@ int sn_tcp_send(struct supernode *sn, const struct sn_community *c,
 void sn_tcp_registered(struct supernode *sn, struct sn_community *c,
 		       struct sn_edge *e, const struct sockaddr_storage *from);
 void sn_tcp_tick(struct supernode *sn, uint64_t now);
-/* Open connections, and of those, with an edge registered. */
-void sn_tcp_count(const struct supernode *sn, unsigned int *open,
+/* Open connections, and of those, with an edge still reached over it. */
+void sn_tcp_count(struct supernode *sn, unsigned int *open,
 		  unsigned int *registered);
 
 /* supernode.c: a frame's datagram, as if it came over UDP from `from`. */
