@@ -60,6 +60,7 @@ static void usage(FILE *f)
 		   "labels\n"
 		   "  --xdp-mode=auto|native|generic  --xdp-unload  "
 		   "--pin-root=<bpffs dir>\n"
+		   "  --no-tcp             no TCP listener (-S2 edges)\n"
 		   "See supernode(8).\n");
 }
 

@@ -573,7 +573,7 @@ int sn_init(struct supernode *sn, struct sn_conf *c)
 		err = open_datapath(sn);
 	if (!err)
 		relay_he_start(sn);
-	if (!err)
+	if (!err && !c->no_tcp)
 		sn_tcp_open(sn); /* without it, UDP edges are served still */
 	if (!err && sn_ctl_open(sn, c->ctl_socket))
 		log_warn("no control socket at %s; n2nctl will not reach us",

@@ -74,6 +74,15 @@ printf 'henet\n.*\n' >"$T/communities"
 t_require "supernode starts" sn_start sn sn -p 7654 --datapath=socket \
 	-c "$T/communities"
 t_check "it listens on TCP 7654 too" lab_wait_port sn tcp 7654 5
+t_require "a supernode with --no-tcp starts" sn_start sn snnotcp -p 7658 \
+	--datapath=socket --no-tcp
+if lab_port_bound sn tcp 7658; then
+	t_fail "--no-tcp: no TCP listener" "TCP 7658 is bound"
+else
+	t_pass "--no-tcp: no TCP listener"
+fi
+t_check "(its UDP port is bound)" lab_port_bound sn udp 7658
+sn_stop snnotcp
 
 # --- our edge -S2, our supernode; a UDP edge on the other side ---
 MAC_T=02:00:00:00:14:01
