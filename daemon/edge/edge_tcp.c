@@ -49,10 +49,14 @@ static struct edge_tcp *tcp_of(const struct edge *e)
 /* Ends the connection (a new fd may get its number: gen tells them
  * apart). What is queued gets one try first if it is up: the
  * UNREGISTER_SUPER for a supernode being left, say. */
-static void end_connection(struct edge_tcp *t)
+static void end_connection(struct edge *e, struct edge_tcp *t)
 {
+	unsigned int i;
+
 	if (t->s.fd >= 0 && !t->connecting)
 		tcp_stream_flush(&t->s);
+	for (i = 0; i < t->s.tx_frames; i++) /* discarded: counted */
+		edge_drop(e, N2NK_TCP_DOWN);
 	tcp_stream_close(&t->s);
 	t->connecting = false;
 	t->gen++;
@@ -70,7 +74,7 @@ static void fail(struct edge *e, const char *what, int err)
 			 sockaddr_str(&t->to, a), what, strerror(-err),
 			 t->backoff_ms);
 	t->said_down = true;
-	end_connection(t);
+	end_connection(e, t);
 	t->retry_ms = now + t->backoff_ms;
 	t->backoff_ms = t->backoff_ms * 2 > EDGE_TCP_BACKOFF_MAX_MS
 				? EDGE_TCP_BACKOFF_MAX_MS
@@ -123,7 +127,7 @@ static bool ensure_connection(struct edge *e, const struct sockaddr_storage *to)
 		return true;
 	if (t->s.fd >= 0 || !sockaddr_equal(&t->to, to)) {
 		/* Another supernode: leave this one, no waiting. */
-		end_connection(t);
+		end_connection(e, t);
 		t->backoff_ms = EDGE_TCP_BACKOFF_MIN_MS;
 		t->retry_ms = 0;
 		t->said_down = false;
@@ -268,7 +272,7 @@ void edge_tcp_close(struct edge *e)
 
 	if (!t)
 		return;
-	end_connection(t); /* what is queued (an UNREGISTER_SUPER): a try */
+	end_connection(e, t); /* what is queued (an UNREGISTER_SUPER): a try */
 	evloop_del(&e->loop, t->epfd);
 	close(t->epfd);
 	free(t);
