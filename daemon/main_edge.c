@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "common/daemonize.h"
 #include "common/log.h"
 #include "common/notify.h"
 #include "conf/conf.h"
@@ -101,24 +102,26 @@ int main(int argc, char **argv)
 	log_level = conf.verbosity;
 	for (i = 0; i < conf.warnings.count; i++)
 		log_warn("%s", conf.warnings.text[i]);
+	/* Forked before any thread (set-up starts name lookups); detached
+	 * only once set up, so start-up errors reach the terminal. */
+	if (!conf.foreground && (sig = daemonize_start()) < 0) {
+		log_err("cannot detach: %s", strerror(-sig));
+		return 1;
+	}
 	if (edge_init(&e, &conf)) {
 		edge_fini(&e);
 		edge_conf_free(&conf);
 		return 1;
-	}
-	/* Detach only once set up, so start-up errors reach the terminal. */
-	if (!conf.foreground) {
-		log_to_syslog("edge");
-		if (evloop_daemonize(&e.loop) < 0) {
-			log_err("cannot detach: %m");
-			return 1;
-		}
 	}
 	if (edge_drop_privileges(&e)) {
 		notify_status("dropping root failed");
 		edge_fini(&e);
 		edge_conf_free(&conf);
 		return 1;
+	}
+	if (!conf.foreground) {
+		log_to_syslog("edge");
+		daemonize_ready();
 	}
 	/* Ready only now: the TAP, the sockets and any kernel path are up. */
 	snprintf(err, sizeof(err), "edge on %s", conf.tap_name);

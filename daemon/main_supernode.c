@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/daemonize.h"
 #include "common/log.h"
 #include "common/notify.h"
 #include "conf/conf.h"
@@ -59,6 +60,7 @@ static void usage(FILE *f)
 		   "labels\n"
 		   "  --xdp-mode=auto|native|generic  --xdp-unload  "
 		   "--pin-root=<bpffs dir>\n"
+		   "  --no-tcp             no TCP listener (-S2 edges)\n"
 		   "See supernode(8).\n");
 }
 
@@ -91,24 +93,26 @@ int main(int argc, char **argv)
 	log_level = conf.verbosity;
 	for (i = 0; i < conf.warnings.count; i++)
 		log_warn("%s", conf.warnings.text[i]);
+	/* Forked before any thread (set-up starts name lookups); detached
+	 * only once set up, so start-up errors reach the terminal. */
+	if (!conf.foreground && (sig = daemonize_start()) < 0) {
+		log_err("cannot detach: %s", strerror(-sig));
+		return 1;
+	}
 	if (sn_init(&sn, &conf)) {
 		sn_fini(&sn);
 		sn_conf_free(&conf);
 		return 1;
-	}
-	/* Detach only once set up, so start-up errors reach the terminal. */
-	if (!conf.foreground) {
-		log_to_syslog("supernode");
-		if (evloop_daemonize(&sn.loop) < 0) {
-			log_err("cannot detach: %m");
-			return 1;
-		}
 	}
 	if (sn_drop_privileges(&sn)) {
 		notify_status("dropping root failed");
 		sn_fini(&sn);
 		sn_conf_free(&conf);
 		return 1;
+	}
+	if (!conf.foreground) {
+		log_to_syslog("supernode");
+		daemonize_ready();
 	}
 	/* Ready only now: the sockets and any XDP relay are up. */
 	snprintf(err, sizeof(err), "supernode on port %u", conf.port);

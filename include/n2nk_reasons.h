@@ -294,8 +294,10 @@ X(CONTROL_FRAME,    -75, "control_frame",          __,   __,   __,   __,   __,  
  * TCP_PARTIAL       supernode: a TCP connection closed: a frame (its
  *                   length or body) began and did not end within
  *                   SN_TCP_PARTIAL_MS (slowloris).
- * TCP_FRAME_SIZE    a TCP frame's length above 2048 (n2n's rule) or below
- *                   an n2n header: the connection is closed.
+ * TCP_FRAME_SIZE    a TCP frame's length above 2048 (n2n's rule): the
+ *                   connection is closed. (A shorter frame than an n2n
+ *                   header, empty included, is handled as a datagram that
+ *                   short: dropped and counted by the receive path.)
  * TCP_QUEUE_FULL    a frame not sent over TCP: the connection's send queue
  *                   (bytes the peer has not read yet) is full.
  * TCP_DOWN          edge: a frame for the supernode not sent: its TCP

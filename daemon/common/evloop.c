@@ -80,18 +80,6 @@ int evloop_init(struct evloop *l, uint64_t tick_ms, evloop_tick_cb tick,
 	return open_signals(l);
 }
 
-int evloop_daemonize(struct evloop *l)
-{
-	if (daemon(0, 0) < 0)
-		return -errno;
-	/* epoll hears a signalfd through the waitqueue of the process that
-	 * created it, which has just exited: the child needs its own. */
-	evloop_del(l, l->sigfd);
-	close(l->sigfd);
-	l->sigfd = -1;
-	return open_signals(l);
-}
-
 int evloop_add(struct evloop *l, int fd, evloop_fd_cb cb, void *arg)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
@@ -137,7 +125,7 @@ int evloop_run(struct evloop *l)
 {
 	struct epoll_event evs[EVLOOP_MAX_FDS];
 	uint64_t next_tick = evloop_now_ms(), next_watchdog = 0;
-	/* After any fork (evloop_daemonize): the watchdog names a pid. */
+	/* After any fork (daemonize.h): the watchdog names a pid. */
 	uint64_t watchdog_ms = notify_watchdog_every_ms();
 
 	while (!l->stop) {

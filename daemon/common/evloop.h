@@ -46,8 +46,6 @@ static inline void evloop_on_hup(struct evloop *l, evloop_fd_cb cb, void *arg)
 }
 /* Runs until a stop signal; returns the signal, or -errno if epoll fails. */
 int evloop_run(struct evloop *l);
-/* daemon(3), keeping the loop's signals: 0 or -errno. */
-int evloop_daemonize(struct evloop *l);
 /* Safe on a loop that evloop_init never reached (see evloop_reset). */
 void evloop_fini(struct evloop *l);
 /* Marks a loop as not open, before anything can fail. */

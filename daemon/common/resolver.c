@@ -8,6 +8,7 @@
 #include <netdb.h>
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,6 +113,7 @@ int resolver_start(struct resolver *r, const struct resolve_query *q,
 	struct sockaddr_storage out[2];
 	struct resolver_job *j;
 	pthread_attr_t attr;
+	sigset_t all, old;
 	pthread_t tid;
 	int n, err;
 
@@ -131,10 +133,16 @@ int resolver_start(struct resolver *r, const struct resolve_query *q,
 	j->arg = arg;
 	j->wfd = r->fds[1];
 	j->deadline_ms = evloop_now_ms() + RESOLVER_TIMEOUT_MS;
+	/* A thread inherits the creator's mask: with every signal blocked, a
+	 * SIGTERM or SIGHUP goes to the loop's signalfd, whenever it is made,
+	 * never to a thread that would take the default action (exit). */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
 	err = pthread_create(&tid, &attr, job_thread, j);
 	pthread_attr_destroy(&attr);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (err) {
 		free(j);
 		return -err;
@@ -168,7 +176,8 @@ void resolver_tick(struct resolver *r, uint64_t now)
 			 "for now",
 			 j->q.host, RESOLVER_TIMEOUT_MS / 1000);
 		resolver_cancel(r, j);
-		j->cb(j->arg, -ETIMEDOUT, j->out);
+		/* Not j->out: the thread may be writing it still. */
+		j->cb(j->arg, -ETIMEDOUT, NULL);
 	}
 }
 
@@ -228,6 +237,11 @@ void resolver_close(struct resolver *r)
 		evloop_del(r->loop, r->fds[0]);
 	for (j = r->live; j; j = j->next)
 		j->abandoned = true;
+	/* Reports already in: their jobs freed, their slots back. */
+	while (recv(r->fds[0], &j, sizeof(j), MSG_DONTWAIT) == sizeof(j)) {
+		r->in_flight--;
+		free(j);
+	}
 	close(r->fds[0]);
 	/* A thread still out sends into a pair whose reader is gone, fails
 	 * and frees its job; the fd it holds must not be another's by then:

@@ -31,7 +31,8 @@ struct resolve_query {
 	bool v6_fallback;
 };
 
-/* n: 1 or 2 addresses in out (as sockaddr_resolve_pair), or -errno. */
+/* n: 1 or 2 addresses in out (as sockaddr_resolve_pair), or -errno
+ * (out then NULL). */
 typedef void (*resolve_cb)(void *arg, int n,
 			   const struct sockaddr_storage out[2]);
 

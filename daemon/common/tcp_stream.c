@@ -20,6 +20,8 @@ void tcp_stream_init(struct tcp_stream *s, int fd)
 	s->rx_len = 0;
 	s->partial_ms = 0;
 	s->tx_len = 0;
+	s->tx_frames = 0;
+	s->tx_head_left = 0;
 	s->out_armed = false;
 }
 
@@ -39,7 +41,25 @@ int tcp_stream_queue(struct tcp_stream *s, const uint8_t *buf, size_t len)
 	put_be16(s->tx + s->tx_len, (uint16_t)len);
 	memcpy(s->tx + s->tx_len + TCP_FRAME_HDR, buf, len);
 	s->tx_len += TCP_FRAME_HDR + len;
+	if (s->tx_frames++ == 0)
+		s->tx_head_left = TCP_FRAME_HDR + len;
 	return 0;
+}
+
+/* n bytes of tx went (not yet moved out): the frames they finish. */
+static void count_sent(struct tcp_stream *s, size_t n)
+{
+	size_t off = 0;
+
+	while (s->tx_frames && n >= s->tx_head_left) {
+		n -= s->tx_head_left;
+		off += s->tx_head_left;
+		s->tx_frames--;
+		s->tx_head_left =
+			s->tx_frames ? TCP_FRAME_HDR + get_be16(s->tx + off)
+				     : 0;
+	}
+	s->tx_head_left -= n;
 }
 
 int tcp_stream_flush(struct tcp_stream *s)
@@ -54,6 +74,7 @@ int tcp_stream_flush(struct tcp_stream *s)
 			return 1;
 		if (n < 0)
 			return -errno;
+		count_sent(s, (size_t)n);
 		memmove(s->tx, s->tx + n, s->tx_len - (size_t)n);
 		s->tx_len -= (size_t)n;
 	}

@@ -28,6 +28,10 @@ struct tcp_stream {
 	uint64_t partial_ms;
 	uint8_t tx[TCP_STREAM_TX_CAP];
 	size_t tx_len;
+	/* Frames in tx, the first maybe partly sent (tx_head_left of it to
+	 * go): what a close discards. */
+	unsigned int tx_frames;
+	size_t tx_head_left;
 	bool out_armed; /* EPOLLOUT asked for */
 };
 

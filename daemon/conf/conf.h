@@ -214,6 +214,7 @@ struct sn_conf {
 	enum datapath_kind datapath;
 	enum datapath_xdp_mode xdp_mode;    /* --xdp-mode; AUTO */
 	bool xdp_unload;		    /* --xdp-unload: remove, exit */
+	bool no_tcp;			    /* --no-tcp: no -S2 listener */
 	char pin_root[CONF_CTL_PATH_MAX];   /* --pin-root; "" = default */
 	char ctl_socket[CONF_CTL_PATH_MAX]; /* /run/n2nk/supernode-<port>.sock */
 	bool metrics;			    /* --metrics given */

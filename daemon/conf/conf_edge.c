@@ -670,6 +670,12 @@ static int edge_finish(struct edge_parse *ep, const struct conf_env *env,
 				"-S2 (TCP to the supernode) needs the socket "
 				"datapath: the kernel path carries UDP only; "
 				"use --datapath=socket or auto");
+	/* A supernode closes a TCP connection quiet for 90 s
+	 * (SN_TCP_IDLE_MS): renewals must come well within it. */
+	if (!ret && c->tcp && c->register_interval > 60)
+		ret = conf_fail(err, errlen,
+				"-S2 needs -i 60 or less: a supernode closes a "
+				"TCP connection not renewed within 90 s");
 	if (ret)
 		return ret;
 	if (c->key && !strcmp(c->key, c->community))

@@ -22,6 +22,7 @@ enum sn_long_only {
 	OPT_METRICS_NAMES,
 	OPT_XDP_MODE,
 	OPT_XDP_UNLOAD,
+	OPT_NO_TCP,
 	OPT_PIN_ROOT,
 };
 
@@ -49,6 +50,7 @@ static const struct conf_option sn_options[] = {
 	{ OPT_METRICS_NAMES, "metrics-community-names", CONF_ARG_NONE, NULL },
 	{ OPT_XDP_MODE, "xdp-mode", CONF_ARG_REQUIRED, NULL },
 	{ OPT_XDP_UNLOAD, "xdp-unload", CONF_ARG_NONE, NULL },
+	{ OPT_NO_TCP, "no-tcp", CONF_ARG_NONE, NULL },
 	{ OPT_PIN_ROOT, "pin-root", CONF_ARG_REQUIRED, NULL },
 	{ 0, NULL, CONF_ARG_NONE, NULL },
 };
@@ -238,6 +240,9 @@ static int sn_option(void *ctx, const struct conf_item *it, char *msg,
 		return conf_parse_xdp_mode(v, &c->xdp_mode, msg, len);
 	case OPT_XDP_UNLOAD:
 		c->xdp_unload = true;
+		return 0;
+	case OPT_NO_TCP:
+		c->no_tcp = true;
 		return 0;
 	case OPT_PIN_ROOT:
 		return conf_copy(c->pin_root, sizeof(c->pin_root), v,

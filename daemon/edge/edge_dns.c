@@ -61,13 +61,16 @@ static void on_answer(void *arg, int n, const struct sockaddr_storage out[2])
 	struct dns_slot *s = arg;
 	struct edge *e = s->d->e;
 	struct edge_sn *sn = &e->sn[s - s->d->slot];
-	struct sockaddr_storage two[2] = { out[0], out[1] };
+	struct sockaddr_storage two[2];
 	char a[SOCKADDR_STR_MAX];
 
 	s->pending = false;
 	s->job = NULL;
-	if (n > 0)
+	if (n > 0) { /* out: NULL when n < 0 */
+		two[0] = out[0];
+		two[1] = out[1];
 		n = fit(e, two, n);
+	}
 	if (n < 0) {
 		log_warn("supernode %s:%u does not resolve (yet): %s", sn->host,
 			 sn->port, strerror(-n));

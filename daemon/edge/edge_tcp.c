@@ -6,8 +6,12 @@
  * peer does not read. An error or the peer's close ends the connection;
  * the next frame for the supernode opens a new one, not before the
  * back-off (frames before then: dropped as tcp_not_connected). The
- * registration's own retries and failover (edge_sn.c) do the rest: a
- * frame for another supernode moves the connection there at once.
+ * registration's own retries and failover (edge_sn.c) do the rest: once
+ * another supernode is current, its first frame moves the connection
+ * there at once (what is queued for the old one gets one try first).
+ * Frames for a supernode that is not current are dropped
+ * (tcp_not_connected), bar those to the one being left while the
+ * connection still goes there (its UNREGISTER_SUPER).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,12 +37,29 @@ struct edge_tcp {
 	uint64_t started_ms;	    /* connect() */
 	uint64_t retry_ms;	    /* no new connect before */
 	unsigned int backoff_ms;
-	bool said_down; /* the failure is logged once per streak */
+	bool said_down;	  /* the failure is logged once per streak */
+	unsigned int gen; /* one more for each connection ended */
 };
 
 static struct edge_tcp *tcp_of(const struct edge *e)
 {
 	return e->tcp;
+}
+
+/* Ends the connection (a new fd may get its number: gen tells them
+ * apart). What is queued gets one try first if it is up: the
+ * UNREGISTER_SUPER for a supernode being left, say. */
+static void end_connection(struct edge *e, struct edge_tcp *t)
+{
+	unsigned int i;
+
+	if (t->s.fd >= 0 && !t->connecting)
+		tcp_stream_flush(&t->s);
+	for (i = 0; i < t->s.tx_frames; i++) /* discarded: counted */
+		edge_drop(e, N2NK_TCP_DOWN);
+	tcp_stream_close(&t->s);
+	t->connecting = false;
+	t->gen++;
 }
 
 /* Ends the connection; the next may come after the back-off. */
@@ -53,8 +74,7 @@ static void fail(struct edge *e, const char *what, int err)
 			 sockaddr_str(&t->to, a), what, strerror(-err),
 			 t->backoff_ms);
 	t->said_down = true;
-	tcp_stream_close(&t->s);
-	t->connecting = false;
+	end_connection(e, t);
 	t->retry_ms = now + t->backoff_ms;
 	t->backoff_ms = t->backoff_ms * 2 > EDGE_TCP_BACKOFF_MAX_MS
 				? EDGE_TCP_BACKOFF_MAX_MS
@@ -107,8 +127,7 @@ static bool ensure_connection(struct edge *e, const struct sockaddr_storage *to)
 		return true;
 	if (t->s.fd >= 0 || !sockaddr_equal(&t->to, to)) {
 		/* Another supernode: leave this one, no waiting. */
-		tcp_stream_close(&t->s);
-		t->connecting = false;
+		end_connection(e, t);
 		t->backoff_ms = EDGE_TCP_BACKOFF_MIN_MS;
 		t->retry_ms = 0;
 		t->said_down = false;
@@ -160,14 +179,16 @@ static bool on_frame(void *arg, uint8_t *body, size_t len)
 {
 	struct edge *e = arg;
 	struct edge_tcp *t = tcp_of(e);
-	int fd = t->s.fd;
+	unsigned int gen = t->gen;
 	struct sockaddr_storage from = t->to;
 
 	edge_on_udp(e, &from, body, len);
+	if (t->gen != gen)
+		return false; /* ended meanwhile (another fd maybe since) */
 	/* Something valid came: the next failure starts the back-off anew. */
 	t->backoff_ms = EDGE_TCP_BACKOFF_MIN_MS;
 	t->said_down = false;
-	return t->s.fd == fd; /* still the same connection */
+	return true;
 }
 
 static void connected(struct edge *e)
@@ -251,10 +272,7 @@ void edge_tcp_close(struct edge *e)
 
 	if (!t)
 		return;
-	/* What is queued (an UNREGISTER_SUPER) gets one try. */
-	if (t->s.fd >= 0 && !t->connecting)
-		tcp_stream_flush(&t->s);
-	tcp_stream_close(&t->s);
+	end_connection(e, t); /* what is queued (an UNREGISTER_SUPER): a try */
 	evloop_del(&e->loop, t->epfd);
 	close(t->epfd);
 	free(t);

@@ -826,7 +826,7 @@ static void fanout_one(struct mac_entry *me, void *arg)
 		sn_drop(f->sn, N2NK_SOURCE_LIMIT);
 		return;
 	}
-	if (sn_send(f->sn, f->c, &e->sa, f->m) == 0)
+	if (sn_send_edge(f->sn, f->c, e, f->m) == 0)
 		e->tx_pkts++;
 }
 
@@ -850,7 +850,7 @@ static void deliver_local(struct supernode *sn, struct sn_community *c,
 		sn_drop(sn, N2NK_UNKNOWN_DEST);
 		return;
 	}
-	if (sn_send(sn, c, &d->sa, m) == 0) {
+	if (sn_send_edge(sn, c, d, m) == 0) {
 		d->tx_pkts++;
 		sn->stats.fwd++;
 		c->fwd++;
@@ -1003,7 +1003,7 @@ static void on_peer_info(struct supernode *sn, struct sn_community *c,
 		return sn_drop(sn, N2NK_UNEXPECTED);
 	sn_fed_learn(sn, c, pi->mac, from);
 	if (sn_answer_allowed(sn, &asker->sa))
-		sn_send(sn, c, &asker->sa, m);
+		sn_send_edge(sn, c, asker, m);
 }
 
 void sn_handle(struct supernode *sn, struct sn_community *c,

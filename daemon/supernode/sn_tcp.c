@@ -32,6 +32,7 @@ struct sn_tcp {
 	struct sn_tcp_conn *conns[SN_TCP_MAX_CONNS];
 	unsigned int n;
 	uint64_t idle_ms;	/* SN_TCP_IDLE_MS, or the test setting */
+	bool paused;		/* the listener out of epoll until the tick */
 	struct sn_tcp_conn *rx; /* whose frame is being handled, or NULL */
 	bool rx_valid;		/* and whether it led anywhere */
 };
@@ -41,17 +42,30 @@ static struct sn_tcp *tcp_of(const struct supernode *sn)
 	return sn->tcp;
 }
 
-/* The edge registered over it goes too, if it is still there. */
-static void forget_edge(struct supernode *sn, struct sn_tcp_conn *k)
+/* The edge registered over k, if it is still there and on it (not
+ * purged, nor moved to UDP or another connection); its community in *cp. */
+static struct sn_edge *edge_on(struct supernode *sn,
+			       const struct sn_tcp_conn *k,
+			       struct sn_community **cp)
 {
 	struct sn_community *c;
 	struct sn_edge *e;
 
 	if (!k->registered)
-		return;
+		return NULL;
 	c = sn_community_find(sn, k->community);
 	e = c ? (struct sn_edge *)mac_table_find(&c->edges, k->mac) : NULL;
-	if (e && e->tcp && sockaddr_equal(&e->sa, &k->peer))
+	*cp = c;
+	return e && e->tcp && sockaddr_equal(&e->sa, &k->peer) ? e : NULL;
+}
+
+/* The edge registered over it goes too, if it is still there. */
+static void forget_edge(struct supernode *sn, struct sn_tcp_conn *k)
+{
+	struct sn_community *c;
+	struct sn_edge *e = edge_on(sn, k, &c);
+
+	if (e)
 		sn_edge_delete(sn, c, e);
 }
 
@@ -86,28 +100,62 @@ static int conn_index(const struct sn_tcp *t, const struct sn_tcp_conn *k)
 	return -1;
 }
 
-static unsigned int from_same_ip(const struct sn_tcp *t,
-				 const struct sockaddr_storage *sa)
+/* One source: an IPv4 address, or an IPv6 /64 (what one host gets). */
+static bool same_source(const struct sockaddr_storage *a,
+			const struct sockaddr_storage *b)
+{
+	const struct sockaddr_in6 *x = (const void *)a, *y = (const void *)b;
+
+	if (a->ss_family == AF_INET6 && b->ss_family == AF_INET6)
+		return !memcmp(&x->sin6_addr, &y->sin6_addr, 8);
+	return sockaddr_same_host(a, b);
+}
+
+/* How many from sa's source (any source: sa NULL), and the oldest of
+ * them with no registration (-1: none). */
+static unsigned int count_from(const struct sn_tcp *t,
+			       const struct sockaddr_storage *sa, int *oldest)
 {
 	unsigned int i, n = 0;
 
-	for (i = 0; i < t->n; i++)
-		n += sockaddr_same_host(&t->conns[i]->peer, sa);
+	*oldest = -1;
+	for (i = 0; i < t->n; i++) {
+		const struct sn_tcp_conn *k = t->conns[i];
+
+		if (sa && !same_source(&k->peer, sa))
+			continue;
+		n++;
+		if (!k->registered &&
+		    (*oldest < 0 || k->open_ms < t->conns[*oldest]->open_ms))
+			*oldest = (int)i;
+	}
 	return n;
 }
 
-/* Refused connections are closed at once (their SYN cost us nothing). */
+/*
+ * Over a cap, the oldest connection with no registration (under the cap
+ * it had SN_TCP_HELLO_MS to register) makes room, counted; if all have
+ * one, the new connection is refused (its SYN cost us nothing). So
+ * squatters cannot keep edges out, behind one NAT or not.
+ */
 static bool admit(struct supernode *sn, const struct sockaddr_storage *sa)
 {
 	struct sn_tcp *t = tcp_of(sn);
+	int old;
 
-	if (t->n >= SN_TCP_MAX_CONNS) {
-		sn_drop(sn, N2NK_TCP_CONN_LIMIT);
-		return false;
+	if (count_from(t, sa, &old) >= SN_TCP_MAX_PER_IP) {
+		if (old < 0) {
+			sn_drop(sn, N2NK_TCP_SOURCE_LIMIT);
+			return false;
+		}
+		conn_close(sn, (unsigned int)old, N2NK_TCP_SOURCE_LIMIT);
 	}
-	if (from_same_ip(t, sa) >= SN_TCP_MAX_PER_IP) {
-		sn_drop(sn, N2NK_TCP_SOURCE_LIMIT);
-		return false;
+	if (count_from(t, NULL, &old) >= SN_TCP_MAX_CONNS) {
+		if (old < 0) {
+			sn_drop(sn, N2NK_TCP_CONN_LIMIT);
+			return false;
+		}
+		conn_close(sn, (unsigned int)old, N2NK_TCP_CONN_LIMIT);
 	}
 	return true;
 }
@@ -137,6 +185,23 @@ static void accept_one(struct supernode *sn, int fd,
 	t->conns[t->n++] = k;
 }
 
+/* The listener stays readable while accept4 fails (EMFILE, ENFILE,
+ * ENOMEM...): out of epoll until the next tick, logged once per pause. */
+static void pause_listener(struct sn_tcp *t)
+{
+	log_warn("TCP: cannot accept connections (%m); trying again in 1 s");
+	epoll_ctl(t->epfd, EPOLL_CTL_DEL, t->lfd, NULL);
+	t->paused = true;
+}
+
+static void resume_listener(struct sn_tcp *t)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = NULL };
+
+	if (t->paused && !epoll_ctl(t->epfd, EPOLL_CTL_ADD, t->lfd, &ev))
+		t->paused = false;
+}
+
 static void on_listen(struct supernode *sn)
 {
 	struct sn_tcp *t = tcp_of(sn);
@@ -148,6 +213,9 @@ static void on_listen(struct supernode *sn)
 
 		fd = accept4(t->lfd, (struct sockaddr *)&sa, &sl,
 			     SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd < 0 && errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			pause_listener(t); /* out of fds, say: no spinning */
 		if (fd < 0)
 			return;
 		sockaddr_unmap(&sa);
@@ -206,17 +274,40 @@ static void on_events(void *arg)
 	}
 }
 
-int sn_tcp_send(struct supernode *sn, const struct sockaddr_storage *to,
+/* The connection edge e registered over, if it is still its own. */
+static struct sn_tcp_conn *conn_of_edge(const struct sn_tcp *t,
+					const struct sn_community *c,
+					const struct sn_edge *e)
+{
+	unsigned int i;
+
+	for (i = 0; i < t->n; i++) {
+		struct sn_tcp_conn *k = t->conns[i];
+
+		if (k->registered && mac_equal(k->mac, e->key.mac) &&
+		    !memcmp(k->community, c->name, N2N_COMMUNITY_SIZE) &&
+		    sockaddr_equal(&k->peer, &e->sa))
+			return k;
+	}
+	return NULL;
+}
+
+int sn_tcp_send(struct supernode *sn, const struct sn_community *c,
+		const struct sockaddr_storage *to, const struct sn_edge *e,
 		const uint8_t *buf, size_t len)
 {
 	struct sn_tcp *t = tcp_of(sn);
-	struct sn_tcp_conn *k = NULL;
-	unsigned int i;
+	struct sn_tcp_conn *k;
 	int err;
 
-	for (i = 0; t && i < t->n && !k; i++)
-		if (sockaddr_equal(&t->conns[i]->peer, to))
-			k = t->conns[i];
+	if (!t || (e && !e->tcp))
+		return -ENOENT;
+	if (!e) /* an answer goes back the way its question came */
+		k = t->rx && sockaddr_equal(&t->rx->peer, to) ? t->rx : NULL;
+	else if (!(k = conn_of_edge(t, c, e))) {
+		sn_drop(sn, N2NK_SEND_FAILED); /* not by UDP: it is on TCP */
+		return -ENOTCONN;
+	}
 	if (!k)
 		return -ENOENT;
 	err = tcp_stream_queue(&k->s, buf, len);
@@ -253,6 +344,8 @@ void sn_tcp_tick(struct supernode *sn, uint64_t now)
 	struct sn_tcp *t = tcp_of(sn);
 	unsigned int i = 0;
 
+	if (t)
+		resume_listener(t);
 	while (t && i < t->n) {
 		struct sn_tcp_conn *k = t->conns[i];
 		enum n2nk_reason why = N2NK_OK;
@@ -271,16 +364,17 @@ void sn_tcp_tick(struct supernode *sn, uint64_t now)
 	}
 }
 
-void sn_tcp_count(const struct supernode *sn, unsigned int *open,
+void sn_tcp_count(struct supernode *sn, unsigned int *open,
 		  unsigned int *registered)
 {
 	const struct sn_tcp *t = tcp_of(sn);
+	struct sn_community *c;
 	unsigned int i;
 
 	*open = t ? t->n : 0;
 	*registered = 0;
-	for (i = 0; t && i < t->n; i++)
-		*registered += t->conns[i]->registered;
+	for (i = 0; t && i < t->n; i++) /* edges still on their connection */
+		*registered += edge_on(sn, t->conns[i], &c) != NULL;
 }
 
 /* Where the UDP socket is: its address, or [::] for both families. */

@@ -6,7 +6,8 @@
  * answered and sent to over it until it closes, which forgets the edge.
  *
  * Anyone can connect: connections are bounded in number, overall and per
- * source address; one that has no registration accepted within
+ * source (IPv4 address, IPv6 /64); over a bound the oldest connection
+ * with no registration makes room, else the new one is refused; one that has no registration accepted within
  * SN_TCP_HELLO_MS, sends nothing valid for SN_TCP_IDLE_MS, or leaves a
  * frame unfinished for SN_TCP_PARTIAL_MS is closed; each holds at most a
  * frame coming in and TCP_STREAM_TX_CAP bytes going out (beyond that,
@@ -35,17 +36,22 @@ struct sn_edge;
  * -errno (logged: the supernode goes on without TCP). */
 int sn_tcp_open(struct supernode *sn);
 void sn_tcp_close(struct supernode *sn);
-/* A sealed datagram to `to`: queued on the connection from there and 0;
- * -ENOENT if there is none (UDP then), other -errno: dropped, counted. */
-int sn_tcp_send(struct supernode *sn, const struct sockaddr_storage *to,
+/* A sealed datagram to edge e at `to` (e NULL: an answer to the frame
+ * being handled, or to a supernode). Over TCP: to e when it registered
+ * over a connection still registered for its MAC, with e->tcp; an answer
+ * over the connection that carried the frame, if `to` sent it. 0 when
+ * queued; -ENOENT: not for TCP (UDP then); other -errno: dropped,
+ * counted. */
+int sn_tcp_send(struct supernode *sn, const struct sn_community *c,
+		const struct sockaddr_storage *to, const struct sn_edge *e,
 		const uint8_t *buf, size_t len);
 /* A registration was accepted for e, from `from`: if it came over a
  * connection, e is reached over it from now on (e->tcp). */
 void sn_tcp_registered(struct supernode *sn, struct sn_community *c,
 		       struct sn_edge *e, const struct sockaddr_storage *from);
 void sn_tcp_tick(struct supernode *sn, uint64_t now);
-/* Open connections, and of those, with an edge registered. */
-void sn_tcp_count(const struct supernode *sn, unsigned int *open,
+/* Open connections, and of those, with an edge still reached over it. */
+void sn_tcp_count(struct supernode *sn, unsigned int *open,
 		  unsigned int *registered);
 
 /* supernode.c: a frame's datagram, as if it came over UDP from `from`. */

@@ -43,10 +43,12 @@ void sn_init_msg(struct n2n_msg *m, const struct sn_community *c,
 	memcpy(m->hdr.community, c->name, N2N_COMMUNITY_SIZE);
 }
 
+/* To edge e (NULL: an answer to the datagram being handled, or a
+ * supernode): over TCP only as sn_tcp_send() routes it, else UDP. */
 static int send_sealed(struct supernode *sn, struct sn_community *c,
 		       const struct sockaddr_storage *to,
-		       const struct n2n_msg *m, bool trailer,
-		       const struct auth_secret *s)
+		       const struct sn_edge *e, const struct n2n_msg *m,
+		       bool trailer, const struct auth_secret *s)
 {
 	uint8_t buf[MSG_BUF_SIZE];
 	ssize_t n = msg_seal(buf, sizeof(buf), m, &c->he);
@@ -54,7 +56,7 @@ static int send_sealed(struct supernode *sn, struct sn_community *c,
 	if (n > 0 && trailer)
 		n = msg_append_trailer(buf, sizeof(buf), (size_t)n, s);
 	if (n > 0 && sn->tcp) { /* an edge with -S2 is reached over TCP */
-		int err = sn_tcp_send(sn, to, buf, (size_t)n);
+		int err = sn_tcp_send(sn, c, to, e, buf, (size_t)n);
 
 		if (err != -ENOENT)
 			return err;
@@ -110,14 +112,25 @@ int sn_send(struct supernode *sn, struct sn_community *c,
 	m = for_family(sn, m, to, &tmp);
 	if (!m)
 		return -EAFNOSUPPORT;
-	return send_sealed(sn, c, to, m, false, NULL);
+	return send_sealed(sn, c, to, NULL, m, false, NULL);
+}
+
+int sn_send_edge(struct supernode *sn, struct sn_community *c,
+		 const struct sn_edge *e, const struct n2n_msg *m)
+{
+	struct n2n_msg tmp;
+
+	m = for_family(sn, m, &e->sa, &tmp);
+	if (!m)
+		return -EAFNOSUPPORT;
+	return send_sealed(sn, c, &e->sa, e, m, false, NULL);
 }
 
 int sn_send_registration(struct supernode *sn, struct sn_community *c,
 			 const struct sockaddr_storage *to,
 			 const struct n2n_msg *m, const struct auth_secret *s)
 {
-	return send_sealed(sn, c, to, m, c->he.upw, s);
+	return send_sealed(sn, c, to, NULL, m, c->he.upw, s);
 }
 
 /* A listed community with users: header encryption with a dynamic key
@@ -560,7 +573,7 @@ int sn_init(struct supernode *sn, struct sn_conf *c)
 		err = open_datapath(sn);
 	if (!err)
 		relay_he_start(sn);
-	if (!err)
+	if (!err && !c->no_tcp)
 		sn_tcp_open(sn); /* without it, UDP edges are served still */
 	if (!err && sn_ctl_open(sn, c->ctl_socket))
 		log_warn("no control socket at %s; n2nctl will not reach us",

@@ -230,8 +230,15 @@ void sn_fini(struct supernode *sn);
 void sn_drop(struct supernode *sn, enum n2nk_reason why);
 void sn_init_msg(struct n2n_msg *m, const struct sn_community *c,
 		 unsigned int type, uint16_t flags);
+/* To `to`: an answer to the datagram being handled (over the TCP
+ * connection that carried it, if one did), or to a supernode; UDP. */
 int sn_send(struct supernode *sn, struct sn_community *c,
 	    const struct sockaddr_storage *to, const struct n2n_msg *m);
+/* To edge e, by its transport: TCP only if it registered over the
+ * connection (e->tcp), never by its address alone (TCP and UDP ports are
+ * separate: another host's TCP client may share a UDP edge's ip:port). */
+int sn_send_edge(struct supernode *sn, struct sn_community *c,
+		 const struct sn_edge *e, const struct n2n_msg *m);
 /* REGISTER_SUPER_ACK/NAK: with the u/pw trailer in such a community
  * (keyed by s; random bytes when s is NULL, as n2n's NAK). */
 struct auth_secret;

@@ -20,6 +20,9 @@
  *   tcp_probe flood DST PORT COMMUNITY MAC_A MAC_B COUNT
  *       A and B register over two connections; B then reads nothing while
  *       A sends COUNT 1400-byte PACKETs to B. Exit 0 once sent.
+ *   tcp_probe capture DST PORT COMMUNITY MAC SRC SPORT MS
+ *       from SRC:SPORT (a UDP edge's socket, say), registers MAC, then
+ *       prints how many frames came in the next MS ms (its ACK aside).
  * Exit 2 on usage or system errors (or a registration not answered).
  */
 #include <arpa/inet.h>
@@ -38,6 +41,7 @@
 
 static const char *g_dst;
 static int g_port;
+static int g_sport; /* tcp_to()'s source port when it has a SRC */
 
 static void die(const char *what)
 {
@@ -55,7 +59,10 @@ static int tcp_to(const char *src)
 		die("socket");
 	if (src) {
 		struct sockaddr_in me = { .sin_family = AF_INET };
+		int one = 1;
 
+		me.sin_port = htons((uint16_t)g_sport);
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 		if (inet_pton(AF_INET, src, &me.sin_addr) != 1 ||
 		    bind(fd, (struct sockaddr *)&me, sizeof(me)))
 			die(src);
@@ -121,12 +128,11 @@ static void parse_mac(uint8_t *mac, const char *s)
 		mac[i] = (uint8_t)b[i];
 }
 
-/* Registers MAC over a new connection; waits for some answer (the ACK). */
-static int registered(const char *community, const char *mac)
+/* Registers MAC over fd; waits for some answer (the ACK). */
+static int register_on(int fd, const char *community, const char *mac)
 {
 	struct n2n_msg m;
 	struct pollfd p;
-	int fd = tcp_to(NULL);
 
 	init_msg(&m, community, N2N_MSG_REGISTER_SUPER);
 	m.u.reg_super.cookie = 0x1234;
@@ -147,6 +153,11 @@ static int registered(const char *community, const char *mac)
 			die("registration answer");
 	}
 	return fd;
+}
+
+static int registered(const char *community, const char *mac)
+{
+	return register_on(tcp_to(NULL), community, mac);
 }
 
 /* A registration, not waiting for its answer (the connection may be one
@@ -241,6 +252,52 @@ static int do_flood(char **argv)
 	return 0;
 }
 
+/* Frames in a byte stream: each a 2-byte length and that many bytes. */
+static int do_capture(char **argv)
+{
+	int fd, frames = 0, ms = atoi(argv[4]);
+	long left = 0; /* bytes of the current frame still to come */
+	uint8_t b[4096], len[2];
+	int have = 0; /* bytes of the length read */
+	struct pollfd p;
+	struct timespec t0, t;
+
+	g_sport = atoi(argv[3]);
+	fd = tcp_to(argv[2]);
+	/* The ACK (read by register_on) may have come with more: counted
+	 * only from here, a little low at worst. */
+	register_on(fd, argv[0], argv[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	for (;;) {
+		long el;
+		ssize_t n, i;
+
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		el = (t.tv_sec - t0.tv_sec) * 1000 +
+		     (t.tv_nsec - t0.tv_nsec) / 1000000;
+		if (el >= ms || poll(&p, 1, (int)(ms - el)) != 1)
+			break;
+		n = recv(fd, b, sizeof(b), 0);
+		if (n <= 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if (left) {
+				left--;
+				continue;
+			}
+			len[have++] = b[i];
+			if (have == 2) {
+				left = get_be16(len);
+				have = 0;
+				frames++;
+			}
+		}
+	}
+	printf("%d\n", frames);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 4)
@@ -257,6 +314,8 @@ int main(int argc, char **argv)
 		return do_big(argv[4], argv[5]);
 	if (!strcmp(argv[1], "flood") && argc == 8)
 		return do_flood(argv + 4);
+	if (!strcmp(argv[1], "capture") && argc == 9)
+		return do_capture(argv + 4);
 usage:
 	fprintf(stderr, "usage: see tests/netns/tcp_probe.c\n");
 	return 2;

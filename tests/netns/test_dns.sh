@@ -7,6 +7,8 @@
 # registers with its first supernode (an address) and forwards traffic to
 # a peer through it; once the name resolves the edge knows its address,
 # and uses it: when the first supernode stops, the edge fails over there.
+# A SIGHUP while a name is pending (its thread waiting) leaves the edge
+# and the supernode running.
 #
 #   wan br0 198.18.0.0/24: sn1 .0.1, sn2 .0.2 (our supernodes), dns .0.53
 #   (slow_dns: sn2.slow.test -> 198.18.0.2 after 8 s), a .0.11 (edge under
@@ -97,6 +99,12 @@ t_check "it registers with the supernode it has" \
 t_check "and forwards to its peer through it" \
 	lab_wait_for "ping a->b" 4 pings a 198.19.16.2 1
 t_check "all while the name is still pending" pending
+# A signal while a lookup thread waits goes to the loop, not the thread.
+kill -HUP "$(cat "$T/ea.pid")"
+t_check "SIGHUP while the name is pending: the edge goes on" lab_wait_for \
+	"ea after HUP" 3 sh -c "grep -q SIGHUP '$T/ea.log' &&
+	'$CTL' -s '$T/ea.sock' -j info >/dev/null"
+t_check "(the name still pending)" pending
 t_check "the name resolves in the background" lab_wait_for \
 	"name resolved" 15 sh -c "'$CTL' -s '$T/ea.sock' -j supernodes |
 	jq -e '.rows[] | select(.host == \"$NAME:7654\" and
@@ -135,7 +143,31 @@ t_check "it answers n2nctl while the name is pending" sh -c \
 	"grep -q 'query sn2fed.slow.test' '$T/dns2.log' &&
 	! grep -q 'sn2fed.slow.test:7654 is' '$T/sn3.log'"
 t_check_eq "(no member yet)" 0 "$(members sn3)"
+kill -HUP "$(cat "$T/sn3.pid")"
+t_check "SIGHUP while the name is pending: the supernode goes on" \
+	lab_wait_for "sn3 after HUP" 3 sh -c "grep -q SIGHUP '$T/sn3.log' &&
+	'$CTL' -s '$T/sn3.sock' -j stats >/dev/null"
 t_check "the name resolves and the supernodes federate" lab_wait_for \
 	"federation" 40 at_least 1 members sn3
+
+# Daemon mode (no -f): it forks before its first lookup, whose thread a
+# later fork would have lost (the name then asked again after the 10 s
+# timeout): it federates with the name asked exactly once.
+queries() { grep -c "query sn2fed.slow.test" "$T/dns2.log"; }
+q=$(queries)
+t_check "a daemonized supernode with a slow name starts (exit 0)" \
+	lab_exec f "$SN" -p 7656 --datapath=socket -F Federation \
+	-l sn2fed.slow.test:7654 --ctl-socket="$T/sn4.sock"
+t_check "it is running, detached" lab_wait_for "sn4 socket" 5 \
+	test -S "$T/sn4.sock"
+t_check "and federates through the name" lab_wait_for "sn4 federation" 40 \
+	at_least 1 members sn4
+t_check_eq "asked once: the lookup survived detaching" 1 $(($(queries) - q))
+PID4=$(pgrep -f -- "--ctl-socket=$T/sn4.sock")
+t_check_eq "one process, in a session of its own" "$PID4" \
+	"$(ps -o sid= -p "$PID4" | tr -d ' ')"
+t_check "SIGTERM stops it" sh -c "kill -TERM $PID4 &&
+	for i in 1 2 3 4 5 6 7 8 9 10; do kill -0 $PID4 2>/dev/null ||
+	exit 0; sleep 0.5; done; exit 1"
 
 t_summary

@@ -7,15 +7,17 @@
 # kernel datapath is refused with -S2 and auto picks sockets, saying why;
 # and the supernode holds against hostile TCP clients: a cap on connections
 # overall and per source address, a connection without a registration
-# closed after a few seconds, a frame left unfinished (slowloris) closed,
+# closed after a few seconds (and, over a cap, the oldest of those making
+# room for a new connection), a frame left unfinished (slowloris) closed,
 # a frame length above 2048 closed, a peer that reads nothing gets a
-# bounded queue (frames beyond it dropped) -- each counted by reason in
+# bounded queue (frames beyond it dropped), a TCP client at a UDP edge's
+# ip:port gets none of its traffic, an edge moves UDP <-> TCP -- each counted by reason in
 # `n2nctl stats`. With a stock n2n 3.1.1 build (N2N_STOCK_DIR or $2): our
 # edge -S2 against the stock supernode, a stock edge -S2 against ours.
 #
 #   wan br0 198.18.0.0/24: sn .0.1 (ours, port 7654), ssn .0.2 (stock),
 #   t .0.11 (-S2 edges; UDP to .0.1 and .0.2 dropped by nft), u .0.12 (UDP
-#   edges), h .0.20 (hostile clients, plus .0.200-.0.232)
+#   edges), v .0.13 (an edge moving between UDP and TCP), h .0.20 (hostile clients, plus .0.200-.0.232)
 #   overlay 198.19.14.0/24 (ours), 198.19.15.0/24 (mixed with stock)
 #   test_tcp.sh BUILD_DIR [STOCK_DIR]
 set -u
@@ -37,7 +39,8 @@ lab_add_public_host ssn 198.18.0.2
 lab_add_public_host t 198.18.0.11
 lab_add_public_host u 198.18.0.12
 lab_add_public_host h 198.18.0.20
-for h in t u; do
+lab_add_public_host v 198.18.0.13
+for h in t u v; do
 	lab_exec $h sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 		net.ipv6.conf.default.disable_ipv6=1
 done
@@ -71,6 +74,15 @@ printf 'henet\n.*\n' >"$T/communities"
 t_require "supernode starts" sn_start sn sn -p 7654 --datapath=socket \
 	-c "$T/communities"
 t_check "it listens on TCP 7654 too" lab_wait_port sn tcp 7654 5
+t_require "a supernode with --no-tcp starts" sn_start sn snnotcp -p 7658 \
+	--datapath=socket --no-tcp
+if lab_port_bound sn tcp 7658; then
+	t_fail "--no-tcp: no TCP listener" "TCP 7658 is bound"
+else
+	t_pass "--no-tcp: no TCP listener"
+fi
+t_check "(its UDP port is bound)" lab_port_bound sn udp 7658
+sn_stop snnotcp
 
 # --- our edge -S2, our supernode; a UDP edge on the other side ---
 MAC_T=02:00:00:00:14:01
@@ -95,6 +107,41 @@ t_check "ping -S2 edge -> UDP edge across the VPN" \
 t_check "5 of 5 echoes UDP edge -> -S2 edge" pings_all u 198.19.14.1 5
 t_check_eq "the -S2 edge stays relayed (no P2P)" relay \
 	"$(peer_path et $MAC_U)"
+
+# --- TCP and UDP ports are apart: a TCP client bound to a UDP edge's
+# ip:port (registered, in a community of its own) gets none of its
+# traffic, which still reaches the edge ---
+MAC_V=02:00:00:00:14:05
+start_edge ev v -c tcpnet -k s3cret -a 198.19.14.5/24 -d n2v -m $MAC_V \
+	-l 198.18.0.1:7654 -p 50001
+t_check "a UDP edge on port 50001 registers" lab_wait_for "ev registered" 15 \
+	registered ev
+lab_exec v "$PROBE" capture 198.18.0.1 7654 hostile 02:00:00:00:14:06 \
+	198.18.0.13 50001 6000 >"$T/capture" &
+CAP=$!
+sleep 1
+t_check "5 of 5 echoes -S2 edge -> UDP edge on 50001 meanwhile" \
+	pings_all t 198.19.14.5 5
+wait $CAP
+t_check_eq "the TCP client at its ip:port got none of it" 0 "$(cat "$T/capture")"
+t_check_eq "the supernode still reaches it over UDP" udp "$(sn_transport $MAC_V)"
+stop ev
+
+# The same MAC moves UDP -> TCP -> UDP: each time reached the new way.
+start_edge ev v -c tcpnet -k s3cret -a 198.19.14.5/24 -d n2v -m $MAC_V \
+	-l 198.18.0.1:7654 -p 50001 -S2
+t_check "UDP -> TCP: it registers over TCP" lab_wait_for "ev on tcp" 15 \
+	sh -c "[ \"\$('$CTL' -s '$T/sn.sock' -j edges | jq -r '.rows[] |
+	select(.mac == \"$MAC_V\") | .transport')\" = tcp ]"
+t_check "and is reached" lab_wait_for "ping t->v tcp" 10 pings t 198.19.14.5 2
+stop ev
+start_edge ev v -c tcpnet -k s3cret -a 198.19.14.5/24 -d n2v -m $MAC_V \
+	-l 198.18.0.1:7654 -p 50001
+t_check "TCP -> UDP: it registers over UDP" lab_wait_for "ev on udp" 15 \
+	sh -c "[ \"\$('$CTL' -s '$T/sn.sock' -j edges | jq -r '.rows[] |
+	select(.mac == \"$MAC_V\") | .transport')\" = udp ]"
+t_check "and is reached" lab_wait_for "ping t->v udp" 10 pings t 198.19.14.5 2
+stop ev
 
 # --- --datapath=kernel -S2 is refused up front ---
 t_check "--datapath=kernel -S2 is refused with a reason" sh -c \
@@ -168,6 +215,18 @@ t_check_eq "at most 8 connections per source address" 8 \
 t_check_delta "the rest counted as tcp_source_limit" "$b" \
 	"$(counter sn drop_tcp_source_limit)" -ge 4
 
+# Behind one NAT: squatters (no registration) make room for an edge.
+lab_exec h ip addr add 198.18.0.21/24 dev eth0
+lab_exec h "$PROBE" hold 198.18.0.1 7654 8 3000 - 198.18.0.21 >/dev/null &
+SQ=$!
+sleep 1
+b=$(c_before drop_tcp_source_limit)
+t_check_eq "8 squatters from an address do not keep an edge there out" 1 \
+	"$(lab_exec h "$PROBE" hold 198.18.0.1 7654 1 1000 hostile 198.18.0.21)"
+t_check_delta "the oldest squatter made room, counted" "$b" \
+	"$(counter sn drop_tcp_source_limit)" -ge 1
+wait $SQ
+
 b=$(c_before drop_tcp_conn_limit)
 # Registered (a REGISTER_SUPER each), so none times out while they open.
 # shellcheck disable=SC2086
@@ -200,6 +259,23 @@ t_check "a registered connection that goes quiet is closed" \
 t_check_num "counted as tcp_timeout" "$(counter snidle drop_tcp_timeout)" \
 	-ge 1
 sn_stop snidle
+
+# Out of file descriptors: accept4 fails, and the listener (still
+# readable) rests a second at a time instead of spinning the loop; once
+# fds are free again, connections are taken.
+SN_WRAP=(prlimit --nofile=40:40)
+t_require "a supernode with 40 fds starts" sn_start sn snfd -p 7657 \
+	--datapath=socket
+SN_WRAP=()
+# shellcheck disable=SC2086
+lab_exec h "$PROBE" hold 198.18.0.1 7657 1 2500 - $SRCS >/dev/null
+t_check "out of fds: logged, the listener paused" grep -q \
+	"cannot accept connections" "$T/snfd.log"
+t_check_num "at most once a tick, not a spin" \
+	"$(grep -c "cannot accept connections" "$T/snfd.log")" -le 6
+t_check_eq "the connections closed, one is taken again" 1 \
+	"$(lab_exec h "$PROBE" hold 198.18.0.1 7657 1 1000 hostile 198.18.0.20)"
+sn_stop snfd
 
 b=$(c_before drop_tcp_frame_size)
 t_check "a frame length above 2048 closes the connection" \

@@ -731,6 +731,13 @@ TEST(conf_edge_tcp)
 	CHECK_MSG(strstr(err, "-S2 (TCP to the supernode) needs the socket"),
 		  "%s", err);
 	edge_conf_free(&c);
+	/* Renewals within the supernode's 90 s TCP idle timeout. */
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-S2", "-i", "60"), 0);
+	edge_conf_free(&c);
+	CHECK_EQ(EDGE(&c, err, "-c", "n", "-l", "s:1", "-S2", "-i", "61"),
+		 -EINVAL);
+	CHECK_MSG(strstr(err, "-S2 needs -i 60 or less"), "%s", err);
+	edge_conf_free(&c);
 }
 
 /* -A6 (ours): sessions keyed by -k, no -J yet, never compressed. */

@@ -109,3 +109,30 @@ TEST(tcp_stream_queue_is_bounded)
 	tcp_stream_close(&s);
 	close(sv[1]);
 }
+
+/* tx_frames: the frames a close would discard, the first maybe cut. */
+TEST(tcp_stream_counts_unsent_frames)
+{
+	static struct tcp_stream s;
+	static uint8_t body[TCP_FRAME_MAX];
+	const size_t whole = TCP_FRAME_HDR + TCP_FRAME_MAX;
+	int sv[2], small = 4096, i;
+
+	pair(sv);
+	setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &small, sizeof(small));
+	tcp_stream_init(&s, sv[0]);
+	CHECK_EQ(tcp_stream_queue(&s, body, 10), 0);
+	CHECK_EQ(tcp_stream_queue(&s, body, 20), 0);
+	CHECK_EQ(s.tx_frames, 2);
+	CHECK_EQ(tcp_stream_flush(&s), 0);
+	CHECK_EQ(s.tx_frames, 0);
+	for (i = 0; i < 16; i++)
+		CHECK_EQ(tcp_stream_queue(&s, body, sizeof(body)), 0);
+	CHECK_EQ(tcp_stream_flush(&s), 1); /* the peer reads nothing */
+	CHECK(s.tx_frames > 0 && s.tx_frames < 16);
+	CHECK(s.tx_head_left > 0 && s.tx_head_left <= whole);
+	CHECK_EQ(s.tx_len, s.tx_head_left + (s.tx_frames - 1) * whole);
+	tcp_stream_close(&s);
+	CHECK_EQ(s.tx_frames, 0);
+	close(sv[1]);
+}
