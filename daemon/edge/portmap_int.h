@@ -61,6 +61,8 @@ int pm_natpmp_map(const struct pm_req *r, struct pm_map *m, bool renew);
 void pm_natpmp_unmap(const struct pm_req *r, struct pm_map *m);
 int pm_upnp_map(const struct pm_req *r, struct pm_map *m, bool renew);
 void pm_upnp_unmap(const struct pm_req *r, struct pm_map *m);
+/* True when url is http://<a>[:port][/...] (a as dotted IPv4). */
+bool pm_url_host_is(const char *url, struct in_addr a);
 /* Frees what a UPnP mapping holds, without telling the router. */
 void pm_upnp_forget(struct pm_map *m);
 

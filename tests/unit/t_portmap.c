@@ -126,3 +126,19 @@ TEST(portmap_reserved_addresses)
 		CHECK_MSG(pm_addr_reserved(a) == c[i].reserved, "%s", c[i].ip);
 	}
 }
+
+TEST(portmap_upnp_only_gateway_urls)
+{
+	struct in_addr gw;
+
+	inet_pton(AF_INET, "198.18.1.1", &gw);
+	CHECK(pm_url_host_is("http://198.18.1.1:5000/rootDesc.xml", gw));
+	CHECK(pm_url_host_is("http://198.18.1.1/ctl", gw));
+	CHECK(pm_url_host_is("HTTP://198.18.1.1", gw));
+	CHECK(!pm_url_host_is("http://198.18.1.7:5000/rootDesc.xml", gw));
+	CHECK(!pm_url_host_is("http://198.18.1.10:5000/", gw));
+	CHECK(!pm_url_host_is("http://198.18.1.1@198.18.1.7/", gw));
+	CHECK(!pm_url_host_is("https://198.18.1.1/", gw));
+	CHECK(!pm_url_host_is("http://gw.lan/", gw));
+	CHECK(!pm_url_host_is(NULL, gw));
+}
