@@ -178,7 +178,7 @@ int pm_pcp_parse(const uint8_t *b, struct pm_map *m)
 	}
 	if (memcmp(b + 44, v4pfx, sizeof(v4pfx)) || !get_be16(b + 42))
 		return -EBADMSG;
-	m->lease_s = get_be32(b + 4);
+	m->lease_s = pm_lease_clamp(get_be32(b + 4));
 	m->ext_port = get_be16(b + 42);
 	memcpy(&m->ext_ip, b + 56, 4);
 	m->proto = PORTMAP_PCP;

@@ -172,7 +172,7 @@ static int upnp_add_any(struct upnp_igd *g, const struct pm_req *r,
 		return -EPERM;
 	}
 	m->ext_port = eport;
-	m->lease_s = upnp_lease(g, eport);
+	m->lease_s = pm_lease_clamp(upnp_lease(g, eport));
 	return 0;
 }
 

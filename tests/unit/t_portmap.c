@@ -104,6 +104,20 @@ TEST(portmap_pcp_answers_refused)
 	CHECK_EQ(pm_pcp_parse(a, &m), -EBADMSG);
 }
 
+TEST(portmap_hostile_lease_clamped)
+{
+	struct pm_req r;
+	struct pm_map m;
+	uint8_t q[PCP_LEN], a[PCP_LEN];
+
+	setup(&r, &m);
+	pm_pcp_build(q, &r, &m, 7200);
+	answer(a, q, 0);
+	a[4] = a[5] = a[6] = a[7] = 0xff; /* 0xFFFFFFFF s */
+	CHECK_EQ(pm_pcp_parse(a, &m), 0);
+	CHECK_EQ(m.lease_s, PM_LEASE_MAX_S);
+}
+
 TEST(portmap_reserved_addresses)
 {
 	static const struct {
