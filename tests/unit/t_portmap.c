@@ -81,7 +81,9 @@ TEST(portmap_pcp_answer_parsed)
 
 TEST(portmap_pcp_answers_refused)
 {
-	static const uint8_t natpmp[8] = { 0, 0x82, 0, 1 }; /* version 0 */
+	static const uint8_t natpmp[8] = { 0, 0x81, 0, 1 }; /* version 0 */
+	static const uint8_t natpmp_op[8] = { 0, 0x82, 0, 1 };
+	static const uint8_t natpmp_ok[8] = { 0, 0x81, 0, 0 };
 	struct pm_req r;
 	struct pm_map m;
 	uint8_t q[PCP_LEN], a[PCP_LEN];
@@ -93,6 +95,8 @@ TEST(portmap_pcp_answers_refused)
 	answer(a, q, 1); /* UNSUPP_VERSION */
 	CHECK_EQ(pm_pcp_parse(a, &m), -EPROTONOSUPPORT);
 	CHECK(pm_pcp_accept(natpmp, sizeof(natpmp), q));
+	CHECK(!pm_pcp_accept(natpmp_op, sizeof(natpmp_op), q)); /* downgrade */
+	CHECK(!pm_pcp_accept(natpmp_ok, sizeof(natpmp_ok), q));
 	CHECK_EQ(pm_pcp_parse(natpmp, &m), -EPROTONOSUPPORT);
 	answer(a, q, 0);
 	a[30] ^= 1; /* another request's nonce */
