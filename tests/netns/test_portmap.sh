@@ -225,6 +225,24 @@ t_check "edge stops" stop_edge h1
 # --- 6. a router with none of the three: the edge just goes on ---
 lab_kill "$(cat "$T/resp1.pid")"
 : >"$T/resp1.pid"
+
+# --- 6a. a LAN host (here h1 itself, at 198.18.1.2) serving an IGD that
+# names another address as ours: any host can answer SSDP, only the
+# default gateway's IGD is used (PCP and NAT-PMP are bound to it too). ---
+lab_bg h1 "$T/spoof.out" "$RESP" --ext 198.18.0.77 --log "$T/spoof.log" \
+	--no-pcp --no-natpmp --upnp 198.18.1.2 >"$T/spoof.pid"
+t_require "LAN IGD: edge h1 starts" start_edge h1 h1 "$ALLOW" -- \
+	-p 50001 -m $MAC_H1 -a 198.19.0.1/24
+t_check "LAN IGD: it answered SSDP" lab_wait_for "SSDP" 15 \
+	grep -q '^SSDP upnp' "$T/spoof.log"
+t_check "LAN IGD: refused, not the gateway (logged)" lab_wait_for "log" 15 \
+	grep -q 'refused: not the default gateway' "$T/h1.log"
+t_check "LAN IGD: no mapping asked of it" \
+	bash -c "! grep -q '^MAP upnp' '$T/spoof.log'"
+t_check "LAN IGD: nothing advertised" \
+	test -z "$(ctl h1 info | jq -r '.rows[0].preferred_socket')"
+t_check "edge stops" stop_edge h1
+lab_kill "$(cat "$T/spoof.pid")"
 t_require "edge h1 starts (no service)" start_edge h1 h1 "$ALLOW" -- \
 	-p 50001 -m $MAC_H1 -a 198.19.0.1/24
 t_require "edge pub starts" start_edge pub pub -- -m 02:00:00:00:09:11 \
