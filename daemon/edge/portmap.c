@@ -12,6 +12,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,7 +39,7 @@ struct portmap {
 	int evfd;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	volatile bool stop;
+	atomic_bool stop; /* read by the worker and the libraries' loops */
 	uint16_t local_port;
 	struct portmap_status st; /* under mu */
 	/* The event loop's view. */
@@ -230,14 +231,17 @@ static uint64_t round_once(struct pm_req *mr, struct pm_map *m, bool *mapped,
 		snprintf(why, sizeof(why), "no IPv4 default gateway");
 	} else if (*mapped && (r.gw.s_addr != mr->gw.s_addr ||
 			       r.local.s_addr != mr->local.s_addr ||
-			       ask(mr, m, m->proto, true))) {
-		/* Network gone or changed: dropped, nothing sent. */
-		log_info("port mapping: %s lease lost, asking again",
-			 portmap_proto_name(m->proto));
+			       ask(mr, m, m->proto, true) ||
+			       !usable_ext(mr, m, why, sizeof(why)))) {
+		/* Network gone or changed: dropped, nothing sent. A renewal
+		 * names the external address again (PCP, NAT-PMP re-asks it,
+		 * UPnP too), so it passes the first mapping's checks. */
+		log_info("port mapping: %s lease lost, asking again%s%s",
+			 portmap_proto_name(m->proto), why[0] ? ": " : "", why);
 		pm_upnp_forget(m);
 		*mapped = false;
 		*backoff_s = PM_RETRY_FIRST_S;
-		publish("none", NULL, "renewal failed", false);
+		publish("none", NULL, why[0] ? why : "renewal failed", false);
 		return 1000;
 	} else if (*mapped) {
 		publish("mapped", m, NULL, true);
@@ -264,6 +268,7 @@ static void *worker(void *arg)
 	struct pm_req mr = { 0 };
 	unsigned int backoff_s = PM_RETRY_FIRST_S;
 	bool mapped = false;
+	static const atomic_bool go_on = false;
 
 	(void)arg;
 	while (!pm.stop)
@@ -271,7 +276,7 @@ static void *worker(void *arg)
 	if (mapped) {
 		log_info("port mapping: deleting the %s mapping",
 			 portmap_proto_name(m.proto));
-		mr.stop = &(const bool){ false };
+		mr.stop = &go_on;
 		unmap(&mr, &m);
 	}
 	publish("stopped", NULL, NULL, false);
@@ -322,6 +327,10 @@ static int start(struct edge *e)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&pm.cv, &ca);
 	pthread_condattr_destroy(&ca);
+	/* Before the thread: its first publish() must not be overwritten. */
+	pthread_mutex_lock(&pm.mu);
+	pm.st.state = "probing";
+	pthread_mutex_unlock(&pm.mu);
 	err = evloop_add(&e->loop, pm.evfd, on_result, e);
 	if (!err)
 		err = -pthread_create(&pm.th, NULL, worker, NULL);
@@ -329,9 +338,11 @@ static int start(struct edge *e)
 		evloop_del(&e->loop, pm.evfd);
 		close(pm.evfd);
 		pm.evfd = -1;
+		pthread_mutex_lock(&pm.mu);
+		pm.st.state = "off";
+		pthread_mutex_unlock(&pm.mu);
 		return err;
 	}
-	pm.st.state = "probing";
 	pm.started = true;
 	return 0;
 }

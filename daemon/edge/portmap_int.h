@@ -9,6 +9,7 @@
 #define N2NK_PORTMAP_INT_H
 
 #include <netinet/in.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,9 @@
 
 /* What we ask NAT-PMP and UPnP for; PCP and NAT-PMP may grant less. */
 #define PM_LEASE_ASK_S	  7200
+/* A granted lease above this is taken as this: a hostile 0xFFFFFFFF must
+ * neither wrap the renewal arithmetic nor keep a dead mapping a century. */
+#define PM_LEASE_MAX_S	  86400
 /* One exchange's answer wait: tries at 0, 250, 750 ms, given up at 1.75 s
  * (RFC 6887 waits 3 s first; we only probe a LAN gateway, off the loop). */
 #define PM_UDP_TRIES	  3
@@ -24,10 +28,10 @@
 #define PM_DELETE_WAIT_MS 500
 
 struct pm_req {
-	uint16_t local_port;	   /* the edge's UDP port */
-	struct in_addr gw;	   /* default gateway */
-	struct in_addr local;	   /* our address towards it */
-	const volatile bool *stop; /* set: give up now */
+	uint16_t local_port;	 /* the edge's UDP port */
+	struct in_addr gw;	 /* default gateway */
+	struct in_addr local;	 /* our address towards it */
+	const atomic_bool *stop; /* set: give up now */
 };
 
 struct pm_map {
@@ -61,6 +65,12 @@ int pm_natpmp_map(const struct pm_req *r, struct pm_map *m, bool renew);
 void pm_natpmp_unmap(const struct pm_req *r, struct pm_map *m);
 int pm_upnp_map(const struct pm_req *r, struct pm_map *m, bool renew);
 void pm_upnp_unmap(const struct pm_req *r, struct pm_map *m);
+static inline uint32_t pm_lease_clamp(uint32_t s)
+{
+	return s > PM_LEASE_MAX_S ? PM_LEASE_MAX_S : s;
+}
+/* True when url is http://<a>[:port][/...] (a as dotted IPv4). */
+bool pm_url_host_is(const char *url, struct in_addr a);
 /* Frees what a UPnP mapping holds, without telling the router. */
 void pm_upnp_forget(struct pm_map *m);
 

@@ -81,7 +81,7 @@ static int natpmp_ask(const struct pm_req *r, struct pm_map *m, uint16_t eport,
 	    !resp.pnu.newportmapping.lifetime)
 		return -EBADMSG;
 	m->ext_port = resp.pnu.newportmapping.mappedpublicport;
-	m->lease_s = resp.pnu.newportmapping.lifetime;
+	m->lease_s = pm_lease_clamp(resp.pnu.newportmapping.lifetime);
 	m->proto = PORTMAP_NATPMP;
 	return 0;
 }

@@ -150,13 +150,19 @@ void pm_pcp_build(uint8_t *b, const struct pm_req *r, const struct pm_map *m,
 	put_v4mapped(b + 44, m->ext_ip);
 }
 
-/* A PCP answer to our MAP (nonce and port), or NAT-PMP's "version 0". */
+/*
+ * A PCP answer to our MAP (nonce and port), or exactly NAT-PMP's answer to
+ * a version it does not speak (RFC 6886 §3.5: version 0, our opcode +
+ * 128, result 1): any other version 0 packet could be a LAN spoofer
+ * downgrading us from PCP (nonce) to NAT-PMP (none).
+ */
 bool pm_pcp_accept(const uint8_t *b, size_t n, const void *arg)
 {
 	const uint8_t *req = arg;
 
 	if (b[0] == 0)
-		return n >= 4;
+		return n >= 4 && b[1] == (PCP_RESPONSE | PCP_OP_MAP) &&
+		       b[2] == 0 && b[3] == 1;
 	return n >= PCP_LEN && b[0] == PCP_VERSION &&
 	       b[1] == (PCP_RESPONSE | PCP_OP_MAP) &&
 	       !memcmp(b + 24, req + 24, 12) && b[36] == PCP_PROTO_UDP &&
@@ -178,7 +184,7 @@ int pm_pcp_parse(const uint8_t *b, struct pm_map *m)
 	}
 	if (memcmp(b + 44, v4pfx, sizeof(v4pfx)) || !get_be16(b + 42))
 		return -EBADMSG;
-	m->lease_s = get_be32(b + 4);
+	m->lease_s = pm_lease_clamp(get_be32(b + 4));
 	m->ext_port = get_be16(b + 42);
 	memcpy(&m->ext_ip, b + 56, 4);
 	m->proto = PORTMAP_PCP;

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common/log.h"
 #include "edge/portmap_int.h"
@@ -43,18 +44,72 @@ static int igd_pick(struct UPNPDev *list, struct upnp_igd *g)
 #endif
 }
 
+bool pm_url_host_is(const char *url, struct in_addr a)
+{
+	char host[INET_ADDRSTRLEN];
+	struct in_addr h;
+	size_t n;
+
+	if (!url || strncasecmp(url, "http://", 7))
+		return false;
+	url += 7;
+	n = strcspn(url, ":/?#");
+	if (!n || n >= sizeof(host) || (url[n] && !strchr(":/", url[n])))
+		return false;
+	memcpy(host, url, n);
+	host[n] = '\0';
+	return inet_pton(AF_INET, host, &h) == 1 && h.s_addr == a.s_addr;
+}
+
+/*
+ * Any LAN host may answer SSDP: only devices described by the default
+ * gateway are kept (PCP and NAT-PMP are bound to it too); a LAN host's
+ * IGD could name any public address as "ours" and have every peer punch it.
+ */
+static struct UPNPDev *only_gateway(struct UPNPDev *list, struct in_addr gw)
+{
+	struct UPNPDev *keep = NULL, **tail = &keep, *d;
+
+	while (list) {
+		d = list;
+		list = d->pNext;
+		d->pNext = NULL;
+		if (pm_url_host_is(d->descURL, gw)) {
+			*tail = d;
+			tail = &d->pNext;
+			continue;
+		}
+		log_info("port mapping: UPnP device %.120s refused: not the "
+			 "default gateway",
+			 d->descURL ? d->descURL : "?");
+		free(d); /* one allocation per device (freeUPNPDevlist) */
+	}
+	return keep;
+}
+
 /* An IGD whose WAN side is up: 0 with g filled, or -ENOENT. */
-static int igd_find(struct upnp_igd *g)
+static int igd_find(const struct pm_req *r, struct upnp_igd *g)
 {
 	struct UPNPDev *list;
 	int err = 0, st;
 
 	list = upnpDiscover(UPNP_DISCOVER_MS, NULL, NULL, UPNP_LOCAL_PORT_ANY,
 			    0, 2, &err);
+	list = only_gateway(list, r->gw);
 	if (!list)
 		return -ENOENT;
 	st = igd_pick(list, g);
 	freeUPNPDevlist(list);
+	if (st && !pm_url_host_is(g->urls.controlURL, r->gw)) {
+		log_info("port mapping: UPnP IGD refused: its control URL "
+			 "%.120s is not on the default gateway",
+			 g->urls.controlURL ? g->urls.controlURL : "?");
+		FreeUPNPUrls(&g->urls);
+		return -ENOENT;
+	}
+	if (st)
+		log_info("port mapping: UPnP IGD %.120s (the default gateway)",
+			 g->urls.controlURL);
 	if (st == 1)
 		return 0;
 	/* 2: not connected, or a reserved WAN address (see the top). */
@@ -117,7 +172,7 @@ static int upnp_add_any(struct upnp_igd *g, const struct pm_req *r,
 		return -EPERM;
 	}
 	m->ext_port = eport;
-	m->lease_s = upnp_lease(g, eport);
+	m->lease_s = pm_lease_clamp(upnp_lease(g, eport));
 	return 0;
 }
 
@@ -133,7 +188,7 @@ int pm_upnp_map(const struct pm_req *r, struct pm_map *m, bool renew)
 		g = calloc(1, sizeof(*g));
 		if (!g)
 			return -ENOMEM;
-		err = igd_find(g);
+		err = igd_find(r, g);
 		if (err) {
 			free(g);
 			return err;

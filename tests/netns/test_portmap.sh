@@ -225,6 +225,24 @@ t_check "edge stops" stop_edge h1
 # --- 6. a router with none of the three: the edge just goes on ---
 lab_kill "$(cat "$T/resp1.pid")"
 : >"$T/resp1.pid"
+
+# --- 6a. a LAN host (here h1 itself, at 198.18.1.2) serving an IGD that
+# names another address as ours: any host can answer SSDP, only the
+# default gateway's IGD is used (PCP and NAT-PMP are bound to it too). ---
+lab_bg h1 "$T/spoof.out" "$RESP" --ext 198.18.0.77 --log "$T/spoof.log" \
+	--no-pcp --no-natpmp --upnp 198.18.1.2 >"$T/spoof.pid"
+t_require "LAN IGD: edge h1 starts" start_edge h1 h1 "$ALLOW" -- \
+	-p 50001 -m $MAC_H1 -a 198.19.0.1/24
+t_check "LAN IGD: it answered SSDP" lab_wait_for "SSDP" 15 \
+	grep -q '^SSDP upnp' "$T/spoof.log"
+t_check "LAN IGD: refused, not the gateway (logged)" lab_wait_for "log" 15 \
+	grep -q 'refused: not the default gateway' "$T/h1.log"
+t_check "LAN IGD: no mapping asked of it" \
+	bash -c "! grep -q '^MAP upnp' '$T/spoof.log'"
+t_check "LAN IGD: nothing advertised" \
+	test -z "$(ctl h1 info | jq -r '.rows[0].preferred_socket')"
+t_check "edge stops" stop_edge h1
+lab_kill "$(cat "$T/spoof.pid")"
 t_require "edge h1 starts (no service)" start_edge h1 h1 "$ALLOW" -- \
 	-p 50001 -m $MAC_H1 -a 198.19.0.1/24
 t_require "edge pub starts" start_edge pub pub -- -m 02:00:00:00:09:11 \
@@ -240,11 +258,14 @@ t_check "no service: edge stops on SIGTERM" stop_edge h1
 
 # --- 7. a real opening: symmetric NAT with a mapping reaches P2P with a
 # cone NAT; the mapping is the path, at the granted socket. The control
-# first: without a mapping the pair stays relayed. ---
+# first: without a mapping the pair stays relayed. Birthday probing
+# (--nat-probe) would open such a pair too: off here, so the mapping is
+# what makes the path. ---
 t_require "control: edge h2 starts (--no-port-forwarding)" start_edge h2 h2 \
-	-- -p 50002 -m $MAC_H2 -a 198.19.0.2/24 --no-port-forwarding
+	-- -p 50002 -m $MAC_H2 -a 198.19.0.2/24 --no-port-forwarding \
+	--nat-probe=off
 t_require "control: edge h3 starts" start_edge h3 h3 -- -p 50003 \
-	-m $MAC_H3 -a 198.19.0.3/24 --no-port-forwarding
+	-m $MAC_H3 -a 198.19.0.3/24 --no-port-forwarding --nat-probe=off
 t_check "control: h2 registers" wait_registered h2
 t_check "control: h3 registers" wait_registered h3
 t_check "control: the overlay works" pings h3 198.19.0.2 3
@@ -256,9 +277,9 @@ t_check "control: edges stop" stop_edge h3
 t_require "responder with DNAT on nat2" \
 	responder 2 --nft wan0 --port-offset 1000
 t_require "edge h2 starts (symmetric NAT)" start_edge h2 h2 "$ALLOW" -- \
-	-p 50002 -m $MAC_H2 -a 198.19.0.2/24
+	-p 50002 -m $MAC_H2 -a 198.19.0.2/24 --nat-probe=off
 t_require "edge h3 starts (cone NAT)" start_edge h3 h3 -- -p 50003 \
-	-m $MAC_H3 -a 198.19.0.3/24 --no-port-forwarding
+	-m $MAC_H3 -a 198.19.0.3/24 --no-port-forwarding --nat-probe=off
 t_check "edge h2 registers" wait_registered h2
 t_check "edge h3 registers" wait_registered h3
 t_check "h2 mapped" lab_wait_for "mapped" 10 pmap_is h2 mapped

@@ -81,7 +81,9 @@ TEST(portmap_pcp_answer_parsed)
 
 TEST(portmap_pcp_answers_refused)
 {
-	static const uint8_t natpmp[8] = { 0, 0x82, 0, 1 }; /* version 0 */
+	static const uint8_t natpmp[8] = { 0, 0x81, 0, 1 }; /* version 0 */
+	static const uint8_t natpmp_op[8] = { 0, 0x82, 0, 1 };
+	static const uint8_t natpmp_ok[8] = { 0, 0x81, 0, 0 };
 	struct pm_req r;
 	struct pm_map m;
 	uint8_t q[PCP_LEN], a[PCP_LEN];
@@ -93,6 +95,8 @@ TEST(portmap_pcp_answers_refused)
 	answer(a, q, 1); /* UNSUPP_VERSION */
 	CHECK_EQ(pm_pcp_parse(a, &m), -EPROTONOSUPPORT);
 	CHECK(pm_pcp_accept(natpmp, sizeof(natpmp), q));
+	CHECK(!pm_pcp_accept(natpmp_op, sizeof(natpmp_op), q)); /* downgrade */
+	CHECK(!pm_pcp_accept(natpmp_ok, sizeof(natpmp_ok), q));
 	CHECK_EQ(pm_pcp_parse(natpmp, &m), -EPROTONOSUPPORT);
 	answer(a, q, 0);
 	a[30] ^= 1; /* another request's nonce */
@@ -102,6 +106,20 @@ TEST(portmap_pcp_answers_refused)
 	answer(a, q, 0);
 	a[6] = a[7] = 0; /* lifetime 0 for a MAP we asked to keep */
 	CHECK_EQ(pm_pcp_parse(a, &m), -EBADMSG);
+}
+
+TEST(portmap_hostile_lease_clamped)
+{
+	struct pm_req r;
+	struct pm_map m;
+	uint8_t q[PCP_LEN], a[PCP_LEN];
+
+	setup(&r, &m);
+	pm_pcp_build(q, &r, &m, 7200);
+	answer(a, q, 0);
+	a[4] = a[5] = a[6] = a[7] = 0xff; /* 0xFFFFFFFF s */
+	CHECK_EQ(pm_pcp_parse(a, &m), 0);
+	CHECK_EQ(m.lease_s, PM_LEASE_MAX_S);
 }
 
 TEST(portmap_reserved_addresses)
@@ -125,4 +143,20 @@ TEST(portmap_reserved_addresses)
 		inet_pton(AF_INET, c[i].ip, &a);
 		CHECK_MSG(pm_addr_reserved(a) == c[i].reserved, "%s", c[i].ip);
 	}
+}
+
+TEST(portmap_upnp_only_gateway_urls)
+{
+	struct in_addr gw;
+
+	inet_pton(AF_INET, "198.18.1.1", &gw);
+	CHECK(pm_url_host_is("http://198.18.1.1:5000/rootDesc.xml", gw));
+	CHECK(pm_url_host_is("http://198.18.1.1/ctl", gw));
+	CHECK(pm_url_host_is("HTTP://198.18.1.1", gw));
+	CHECK(!pm_url_host_is("http://198.18.1.7:5000/rootDesc.xml", gw));
+	CHECK(!pm_url_host_is("http://198.18.1.10:5000/", gw));
+	CHECK(!pm_url_host_is("http://198.18.1.1@198.18.1.7/", gw));
+	CHECK(!pm_url_host_is("https://198.18.1.1/", gw));
+	CHECK(!pm_url_host_is("http://gw.lan/", gw));
+	CHECK(!pm_url_host_is(NULL, gw));
 }
