@@ -252,8 +252,11 @@ t_check_eq "DELETE /metrics: 405" 405 \
 	"$(status sn -X DELETE http://127.0.0.1:9100/metrics)"
 t_check_eq "HEAD /metrics: 200" 200 \
 	"$(status a -I http://127.0.0.1:9100/metrics)"
-t_check_eq "no TCP listener where --metrics is not given" "" \
-	"$(lab_exec pub ss -Hltn)"
+# (7654/tcp is the supernode's own -S2 listener: docs/tcp.md)
+t_check_eq "no TCP listener but -S2's where --metrics is not given" "" \
+	"$(lab_exec pub ss -Hltn 'not sport = :7654')"
+t_check "the -S2 listener is there (the check above can see one)" \
+	lab_exec pub bash -c "ss -Hltn 'sport = :7654' | grep -q LISTEN"
 # shellcheck disable=SC2016
 t_check "--metrics=1.2.3:9100 is refused, naming the value" bash -c \
 	'! out=$("$0" -f --metrics=1.2.3:9100 -c x -l 127.0.0.1:1 2>&1) &&
