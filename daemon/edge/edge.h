@@ -300,9 +300,6 @@ void edge_peer_query(struct edge *e, struct edge_peer *p, uint64_t now);
 /* A direct datagram from a MAC not in the table: ask the supernode, whose
  * PEER_INFO makes it a peer if it knows it. A few a second at most. */
 void edge_peer_ask(struct edge *e, const uint8_t *mac, uint64_t now);
-/* Whether edge_peer_ask() asked the supernode about mac within -i. */
-bool edge_peer_asked_lately(const struct edge *e, const uint8_t *mac,
-			    uint64_t now);
 /* A relayed PACKET m named its sender's public socket: remember it. */
 void edge_peer_learn_relayed(struct edge *e, const struct n2n_msg *m,
 			     uint64_t now);

@@ -85,12 +85,9 @@ void edge_bridge_learn(struct edge *e, const uint8_t *host, const uint8_t *peer,
 {
 	struct bridge_host *h;
 
-	/* A MAC we know as a peer (pending too) or asked the supernode about
-	 * lately is an edge's, not a host behind X: X claiming it would get
-	 * our first frames meant for that edge. */
 	if (mac_equal(host, peer) || mac_is_group(host) ||
 	    mac_equal(host, e->mac) || !bridge(e) || edge_peer_find(e, host) ||
-	    edge_peer_asked_lately(e, host, now) || !edge_peer_find(e, peer))
+	    !edge_peer_find(e, peer))
 		return;
 	h = (struct bridge_host *)mac_table_find(&e->bridge->t, host);
 	if (!h) {

@@ -347,8 +347,7 @@ void edge_peer_query(struct edge *e, struct edge_peer *p, uint64_t now)
 }
 
 /* Whether we asked about mac within -i: a chatty peer is asked once. */
-bool edge_peer_asked_lately(const struct edge *e, const uint8_t *mac,
-			    uint64_t now)
+static bool asked_lately(const struct edge *e, const uint8_t *mac, uint64_t now)
 {
 	unsigned int i;
 
@@ -370,8 +369,7 @@ void edge_peer_ask(struct edge *e, const uint8_t *mac, uint64_t now)
 {
 	struct n2n_msg m;
 
-	if (e->relay_only || mac_is_group(mac) ||
-	    edge_peer_asked_lately(e, mac, now))
+	if (e->relay_only || mac_is_group(mac) || asked_lately(e, mac, now))
 		return;
 	if (now - e->ask_window_ms >= 1000) {
 		e->ask_window_ms = now;
