@@ -34,22 +34,24 @@
 #include "edge_bday.h"
 #include "edge_tcp.h"
 
-#define BDAY_N		256   /* H's sockets */
-#define BDAY_K		1024  /* E's probes at most */
-#define BDAY_RATE	100   /* E's probes per second at most */
-#define BDAY_TRIGGER_MS 3000  /* of failed punching first */
-#define BDAY_BACKOFF_S	300   /* per peer, between attempts */
-#define BDAY_ACCEPT_MS	3000  /* H waits that long for an answer */
-#define BDAY_E_DELAY_MS 300   /* E lets H's probes go out first */
-#define BDAY_KEEP_MS	60000 /* a kept socket without P2P that long */
-#define BDAY_FRESH_US	30000000ULL
-#define BDAY_PEERS	64
-#define BDAY_PINS	8
-#define BDAY_TAG	16
-#define BDAY_PLAN_LEN	(1 + 1 + 4 + 4 + 2 + 4 + 2 + 2 + 2 + 2 + 8)
-#define BDAY_PROBE_HDR	(8 + 1 + 1 + 4 + MAC_SIZE)
-#define BDAY_PROBE_LEN	(BDAY_PROBE_HDR + BDAY_TAG)
-#define BDAY_FRAME_LEN	(ETH_FRAME_HDR_LEN + BDAY_PLAN_LEN + BDAY_TAG)
+#define BDAY_N		    256	 /* H's sockets */
+#define BDAY_K		    1024 /* E's probes at most */
+#define BDAY_RATE	    100	 /* E's probes per second at most */
+#define BDAY_TRIGGER_MS	    3000 /* of failed punching first */
+/* E takes a plan only while its own punches at that peer are this fresh. */
+#define BDAY_BURST_FRESH_MS 60000
+#define BDAY_BACKOFF_S	    300	  /* per peer, between attempts */
+#define BDAY_ACCEPT_MS	    3000  /* H waits that long for an answer */
+#define BDAY_E_DELAY_MS	    300	  /* E lets H's probes go out first */
+#define BDAY_KEEP_MS	    60000 /* a kept socket without P2P that long */
+#define BDAY_FRESH_US	    30000000ULL
+#define BDAY_PEERS	    64
+#define BDAY_PINS	    8
+#define BDAY_TAG	    16
+#define BDAY_PLAN_LEN	    (1 + 1 + 4 + 4 + 2 + 4 + 2 + 2 + 2 + 2 + 8)
+#define BDAY_PROBE_HDR	    (8 + 1 + 1 + 4 + MAC_SIZE)
+#define BDAY_PROBE_LEN	    (BDAY_PROBE_HDR + BDAY_TAG)
+#define BDAY_FRAME_LEN	    (ETH_FRAME_HDR_LEN + BDAY_PLAN_LEN + BDAY_TAG)
 
 static const uint8_t probe_magic[8] = { 'n', '2', 'n', 'k', 'B', 'D', 'A', 'Y' };
 
@@ -76,11 +78,15 @@ enum refusal {
 	RF_BOTH_HARD,
 	RF_OFF,
 	RF_BOUNDS,
+	RF_REPLAY,   /* not newer than the last plan of that peer */
+	RF_NO_BURST, /* we have not been punching that peer lately */
+	RF_FULL,     /* every peer slot is in its backoff */
 	RF_N
 };
-static const char *const refusal_name[RF_N] = { "?",	 "address",   "backoff",
-						"busy",	 "both_hard", "off",
-						"bounds" };
+static const char *const refusal_name[RF_N] = {
+	"?",   "address", "backoff", "busy",	 "both_hard",
+	"off", "bounds",  "replay",  "no_burst", "full"
+};
 
 struct bday_plan {
 	uint8_t type, why;
@@ -120,6 +126,7 @@ struct bday {
 		uint8_t mac[MAC_SIZE];
 		bool used, ours, asked;
 		uint64_t last_ms;
+		uint64_t plan_stamp_us; /* its newest plan: older ones replay */
 	} peers[BDAY_PEERS];
 	struct {
 		bool on;
@@ -217,29 +224,46 @@ static bool we_are_hard(const struct edge *e)
 	return b->have_observed && sa_port(&b->observed) != e->dp.bound_port;
 }
 
-static int peer_slot(struct bday *b, const uint8_t *mac)
-{
-	int i, free = -1, old = 0;
-
-	for (i = 0; i < BDAY_PEERS; i++) {
-		if (b->peers[i].used && mac_equal(b->peers[i].mac, mac))
-			return i;
-		if (!b->peers[i].used && free < 0)
-			free = i;
-		if (b->peers[i].last_ms < b->peers[old].last_ms)
-			old = i;
-	}
-	i = free >= 0 ? free : old;
-	memset(&b->peers[i], 0, sizeof(b->peers[i]));
-	b->peers[i].used = true;
-	mac_copy(b->peers[i].mac, mac);
-	return i;
-}
-
 static bool in_backoff(const struct bday *b, int slot, uint64_t now)
 {
-	return b->peers[slot].last_ms &&
+	return slot >= 0 && b->peers[slot].last_ms &&
 	       now - b->peers[slot].last_ms < (uint64_t)b->backoff_s * 1000;
+}
+
+static int peer_slot_find(const struct bday *b, const uint8_t *mac)
+{
+	int i;
+
+	for (i = 0; i < BDAY_PEERS; i++)
+		if (b->peers[i].used && mac_equal(b->peers[i].mac, mac))
+			return i;
+	return -1;
+}
+
+/* A peer's slot, made if need be; the oldest slot that is out of its
+ * backoff makes room, never one in it (that would clear the backoff).
+ * -1 when every slot is in its backoff. */
+static int peer_slot(struct bday *b, const uint8_t *mac, uint64_t now)
+{
+	int i = peer_slot_find(b, mac), old = -1;
+
+	if (i >= 0)
+		return i;
+	for (i = 0; i < BDAY_PEERS; i++) {
+		if (!b->peers[i].used) {
+			old = i;
+			break;
+		}
+		if (!in_backoff(b, i, now) &&
+		    (old < 0 || b->peers[i].last_ms < b->peers[old].last_ms))
+			old = i;
+	}
+	if (old < 0)
+		return -1;
+	memset(&b->peers[old], 0, sizeof(b->peers[old]));
+	b->peers[old].used = true;
+	mac_copy(b->peers[old].mac, mac);
+	return old;
 }
 
 static void plan_encode(uint8_t *o, const struct bday_plan *p)
@@ -575,11 +599,17 @@ static enum refusal e_check(struct edge *e, const struct edge_peer *p,
 	    pl->e_ip != sa_ip(&b->observed) ||
 	    pl->e_port != sa_port(&b->observed))
 		return RF_ADDRESS;
+	/* Only a peer we have been punching in vain lately: a plan cannot
+	 * point us at an address we had no reason to reach. */
+	if (p->p2p || !p->burst_ms || now - p->burst_ms > BDAY_BURST_FRESH_MS)
+		return RF_NO_BURST;
 	if (we_are_hard(e))
 		return RF_BOTH_HARD;
 	if (!pl->n || pl->n > BDAY_N || !pl->k || !pl->rate ||
 	    !pl->deadline_s || pl->deadline_s > 60)
 		return RF_BOUNDS;
+	if (slot >= 0 && pl->stamp_us <= b->peers[slot].plan_stamp_us)
+		return RF_REPLAY;
 	if (b->st != ST_IDLE)
 		return RF_BUSY;
 	if (in_backoff(b, slot, now))
@@ -588,13 +618,27 @@ static enum refusal e_check(struct edge *e, const struct edge_peer *p,
 }
 
 static void e_on_plan(struct edge *e, const uint8_t *src,
-		      const struct bday_plan *pl, int slot, uint64_t now)
+		      const struct bday_plan *pl, uint64_t now)
 {
 	struct bday *b = B(e);
 	struct edge_peer *p = edge_peer_find(e, src);
+	int slot = peer_slot_find(b, src);
 	enum refusal why = e_check(e, p, pl, slot, now);
 	struct bday_plan r = *pl;
 	char mac[MAC_STR_MAX];
+
+	/* A slot only for a plan that names what the supernode told us. */
+	if (why != RF_ADDRESS && why != RF_NO_BURST && why != RF_OFF) {
+		if (slot < 0)
+			slot = peer_slot(b, src, now);
+		if (slot < 0 && !why)
+			why = RF_FULL;
+		if (slot >= 0) {
+			b->peers[slot].ours = true;
+			if (why != RF_REPLAY)
+				b->peers[slot].plan_stamp_us = pl->stamp_us;
+		}
+	}
 
 	b->c.plans_rx++;
 	r.type = why ? BDAY_REFUSE : BDAY_ACCEPT;
@@ -631,11 +675,15 @@ static void h_on_answer(struct edge *e, const uint8_t *src,
 {
 	struct bday *b = B(e);
 	char how[64];
+	int slot;
 
 	if (b->st != ST_H_WAIT || pl->id != b->id || !mac_equal(src, b->mac)) {
 		b->c.unexpected++;
 		return;
 	}
+	slot = peer_slot_find(b, src);
+	if (slot >= 0) /* it answered: one of ours, it may be asked again */
+		b->peers[slot].ours = true;
 	if (pl->type == BDAY_ACCEPT)
 		return h_start(e);
 	snprintf(how, sizeof(how), "refused by the peer (%s)",
@@ -643,12 +691,12 @@ static void h_on_answer(struct edge *e, const uint8_t *src,
 	attempt_end(e, how);
 }
 
-bool edge_bday_on_frame(struct edge *e, const uint8_t *f, size_t n)
+bool edge_bday_on_frame(struct edge *e, const uint8_t *f, size_t n,
+			const uint8_t *pkt_src)
 {
 	struct bday *b = B(e);
 	uint64_t now = evloop_now_ms(), wall = evloop_wall_usec();
 	struct bday_plan pl;
-	int slot;
 
 	/* Only frames of its EtherType and size to us: other frames of that
 	 * EtherType (a user's experiment) go on to the TAP. */
@@ -657,6 +705,11 @@ bool edge_bday_on_frame(struct edge *e, const uint8_t *f, size_t n)
 		return false;
 	if (!b) /* never to the TAP */
 		return true;
+	/* Its sender is the PACKET's: no plan in another peer's name. */
+	if (!mac_equal(f + MAC_SIZE, pkt_src)) {
+		b->c.unexpected++;
+		return true;
+	}
 	if (!tag_ok(b, f, n - BDAY_TAG)) {
 		b->c.bad_tag++;
 		return true;
@@ -667,10 +720,8 @@ bool edge_bday_on_frame(struct edge *e, const uint8_t *f, size_t n)
 		b->c.stale++;
 		return true;
 	}
-	slot = peer_slot(b, f + MAC_SIZE);
-	b->peers[slot].ours = true;
 	if (pl.type == BDAY_PLAN)
-		e_on_plan(e, f + MAC_SIZE, &pl, slot, now);
+		e_on_plan(e, f + MAC_SIZE, &pl, now);
 	else
 		h_on_answer(e, f + MAC_SIZE, &pl);
 	return true;
@@ -692,8 +743,8 @@ static void h_consider(struct mac_entry *me, void *arg)
 	    p->sa.ss_family != AF_INET || !p->burst_ms ||
 	    now - p->burst_ms < BDAY_TRIGGER_MS)
 		return;
-	slot = peer_slot(b, p->key.mac);
-	if (in_backoff(b, slot, now) ||
+	slot = peer_slot(b, p->key.mac, now);
+	if (slot < 0 || in_backoff(b, slot, now) ||
 	    (!b->peers[slot].ours && b->peers[slot].asked))
 		return;
 	pl.id = randombytes_random();
@@ -811,6 +862,13 @@ int edge_bday_open(struct edge *e)
 	for (i = 0; i < BDAY_N; i++)
 		b->socks[i].fd = -1;
 	b->off = e->conf->nat_probe_off || e->a6 || e->relay_only;
+	/* Without -k the tag's key would be the community name alone, which
+	 * every n2n header carries in clear (without -H): anyone could plan. */
+	if (!b->off && (!e->conf->key || !*e->conf->key)) {
+		b->off = true;
+		log_warn("birthday probing off: no -k to authenticate its "
+			 "plans");
+	}
 	b->rate = env_uint("N2NK_BDAY_RATE", BDAY_RATE, 10000);
 	b->k = env_uint("N2NK_BDAY_K", BDAY_K, BDAY_K);
 	b->backoff_s = env_uint("N2NK_BDAY_BACKOFF_S", BDAY_BACKOFF_S, 86400);

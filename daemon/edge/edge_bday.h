@@ -27,8 +27,10 @@ void edge_bday_close(struct edge *e);
 void edge_bday_tick(struct edge *e, uint64_t now);
 /* Our public socket as the supernode saw it (REGISTER_SUPER_ACK). */
 void edge_bday_observed(struct edge *e, const struct n2n_sock *s);
-/* A frame of ours inside a PACKET: taken (true) or not ours. */
-bool edge_bday_on_frame(struct edge *e, const uint8_t *frame, size_t n);
+/* A frame of ours inside a PACKET from pkt_src (its srcMac): taken (true)
+ * or not ours. */
+bool edge_bday_on_frame(struct edge *e, const uint8_t *frame, size_t n,
+			const uint8_t *pkt_src);
 /* A probe on the main socket: taken (true) or not a probe. */
 bool edge_bday_on_udp(struct edge *e, const struct sockaddr_storage *from,
 		      const uint8_t *buf, size_t len);

@@ -112,7 +112,7 @@ void edge_rx_deliver(struct edge *e, const struct n2n_msg *m,
 {
 	const struct n2n_packet *pk = &m->u.packet;
 
-	if (edge_bday_on_frame(e, frame, n)) /* ours, never to the TAP */
+	if (edge_bday_on_frame(e, frame, n, pk->src_mac)) /* never to the TAP */
 		return;
 	if (rx_filtered(e, frame, n) || !traffic_accept(e->rules, frame, n)) {
 		edge_drop(e, N2NK_FILTERED);

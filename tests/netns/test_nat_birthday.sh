@@ -40,6 +40,8 @@ lab_add_nat_host h7 7 symmetric
 lab_add_nat_host c8 8 cone
 lab_add_nat_host h9 9 symmetric
 lab_add_nat_host c10 10 cone
+lab_add_nat_host h15 15 symmetric
+lab_add_nat_host c16 16 cone
 STOCK_SN=${N2N_STOCK_DIR:+$N2N_STOCK_DIR/supernode}
 if [ -x "${STOCK_SN:-}" ]; then
 	lab_add_public_host sn2 198.18.0.2
@@ -116,17 +118,37 @@ t_check_eq "symmetric - symmetric stays relayed" relay \
 t_check_num "no probe from s3" "$(counter s3 bday_probes_sent)" -eq 0
 t_check_num "no probe from s4" "$(counter s4 bday_probes_sent)" -eq 0
 
-# --- --nat-probe=off (on both): no plan, no probe, relayed. ---
+# --- --nat-probe=off on the cone side: h5's plans are refused ("off"),
+# nothing is probed, relayed. ---
 start_edge h5 -c off -k s3cret -a 198.19.3.5/24 -d n2b -m 02:00:00:00:0b:05 \
-	-p 50005 --nat-probe=off
+	-p 50005
 start_edge c6 -c off -k s3cret -a 198.19.3.6/24 -d n2b -m 02:00:00:00:0b:06 \
 	-p 50006 --nat-probe=off
 t_check "--nat-probe=off edges register" wait_registered h5 c6
 for _ in $(seq 20); do pings h5 198.19.3.6 1; done
 t_check_eq "--nat-probe=off stays relayed" relay \
 	"$(peer_path h5 02:00:00:00:0b:06)"
-t_check_num "no plan from h5" "$(counter h5 bday_plans_sent)" -eq 0
+refused_off() {
+	pings h5 198.19.3.6 1
+	[ "$(counter c6 bday_refused_off)" -ge 1 ]
+}
+t_check "c6 refuses h5's plan as off" lab_wait_for "off refusal" 20 refused_off
 t_check_num "no probe from c6" "$(counter c6 bday_probes_sent)" -eq 0
+
+# --- no -k: the tag's key would be the community name alone (in clear in
+# every header without -H), so neither side plans or takes a plan. ---
+start_edge h15 -c nokey -a 198.19.6.15/24 -d n2b -m 02:00:00:00:0b:15 \
+	-p 50015
+start_edge c16 -c nokey -a 198.19.6.16/24 -d n2b -m 02:00:00:00:0b:16 \
+	-p 50016
+t_check "edges without -k register" wait_registered h15 c16
+# h5's plan came within 20 s above; give this pair as long.
+for _ in $(seq 40); do pings h15 198.19.6.16 1; sleep 0.5; done
+t_check "h15 says why it is off" \
+	grep -q "birthday probing off: no -k" "$T/h15.log"
+t_check_num "no plan from h15 (no -k)" "$(counter h15 bday_plans_sent)" -eq 0
+t_check_eq "without -k symmetric - cone stays relayed" relay \
+	"$(peer_path h15 02:00:00:00:0b:16)"
 
 # --- bounds. A plan naming another address than the supernode saw for
 # its sender (a forger with the key) is refused and counted, nothing is
